@@ -1,0 +1,22 @@
+import { Command } from 'commander';
+import { TOOL_VERSION } from '../version.js';
+import type { CliContext } from './io.js';
+
+/**
+ * Wiring only: the root command and one addCommand per subcommand. Command files import their heavy
+ * modules inside the action (dynamic import) so `--help` and `--version` stay fast.
+ */
+export function createProgram(ctx: CliContext): Command {
+  const program = new Command('llm-loadtest')
+    .description('Load test LLM APIs (OpenAI chat completions, Anthropic messages): locally or on an LMeterX platform')
+    .version(TOOL_VERSION, '-V, --version')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout.write(s),
+      writeErr: (s) => ctx.io.stderr.write(s),
+      // Errors are rendered once, by render-error.ts.
+      outputError: () => undefined,
+    });
+  return program;
+}

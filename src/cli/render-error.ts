@@ -1,0 +1,26 @@
+import { AppError, ExitCode, type ExitCode as ExitCodeValue } from '../errors.js';
+import type { CliContext } from './io.js';
+import { createStyle } from './io.js';
+
+/**
+ * The one place an error becomes text and an exit code. Bad input is one line plus a hint, never a
+ * stack; an unexpected error is a bug (exit 1) and shows its stack only with LLM_LOADTEST_DEBUG=1.
+ */
+export function renderError(error: unknown, ctx: CliContext): ExitCodeValue {
+  const appError =
+    error instanceof AppError
+      ? error
+      : new AppError('INTERNAL', `internal error: ${error instanceof Error ? error.message : String(error)}`, {
+          category: 'internal',
+          hint: 'this is a bug in llm-loadtest; rerun with LLM_LOADTEST_DEBUG=1 and report the output',
+          cause: error,
+        });
+  if (ctx.json) ctx.io.stdout.write(`${JSON.stringify(appError.toJSON())}\n`);
+  const style = createStyle(ctx.io.stderr, ctx.io.env);
+  ctx.io.stderr.write(`${style.red('Error:')} ${appError.message}\n`);
+  if (appError.hint !== undefined) ctx.io.stderr.write(`${style.yellow('Hint:')} ${appError.hint}\n`);
+  if (appError.category === 'internal' && ctx.io.env['LLM_LOADTEST_DEBUG'] === '1' && error instanceof Error) {
+    ctx.io.stderr.write(`${error.stack ?? ''}\n`);
+  }
+  return appError.exitCode ?? ExitCode.internal;
+}

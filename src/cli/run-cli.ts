@@ -1,0 +1,30 @@
+import { CommanderError } from 'commander';
+import { AppError, ExitCode } from '../errors.js';
+import type { CliContext, Io } from './io.js';
+import { createProgram } from './program.js';
+import { renderError } from './render-error.js';
+
+/** Run the CLI on argv (without node and script) and return the exit code. Never calls process.exit. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const ctx: CliContext = { io, json: argv.includes('--json') };
+  const program = createProgram(ctx);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ctx.exitCode ?? ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) {
+        return ExitCode.ok;
+      }
+      const message = error.message.replace(/^error:\s*/i, '');
+      return renderError(
+        new AppError('USAGE', message, {
+          category: 'input',
+          hint: 'run `llm-loadtest --help` (or `llm-loadtest <command> --help`) for the options',
+        }),
+        ctx,
+      );
+    }
+    return renderError(error, ctx);
+  }
+}

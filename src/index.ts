@@ -1,0 +1,7 @@
+/** The library API: named exports only. */
+export { AppError, ExitCode, FAILURE_CATEGORIES, PLATFORM_CATEGORIES } from './errors.js';
+export type { ErrorCategory, FailureCategory, PlatformCategory, Stage } from './errors.js';
+export type { ApiType, ParsedResponse, StreamParser, TokenSource } from './protocol/types.js';
+export type { RequestSpec, TargetSpec, RunPlan, LoadOptions, OutputOptions, SloCheck } from './input/request-spec.js';
+export type { RequestRecord, Summary, LatencyStats, TimelinePoint } from './metrics/types.js';
+export { runCli } from './cli/run-cli.js';

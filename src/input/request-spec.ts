@@ -1,0 +1,114 @@
+import type { ApiType } from '../protocol/types.js';
+
+export interface NameValue {
+  name: string;
+  value: string;
+}
+
+/** A request as the user gave it (curl or flags), before classification and normalisation. */
+export interface RequestSpec {
+  source: 'curl' | 'flags';
+  /** Absolute URL with scheme (a bare host gets http://, as curl does). */
+  url: string;
+  method: string;
+  /** In the order given, names as given. */
+  headers: NameValue[];
+  cookies: NameValue[];
+  /** Raw body text, undefined when none was given. */
+  body: string | undefined;
+  insecure: boolean;
+  /** From curl -m/--max-time and --connect-timeout. */
+  timeoutS?: number;
+  connectTimeoutS?: number;
+  /** Things we ignored or changed, said to the user (never silent). */
+  warnings: string[];
+}
+
+/** The classified, normalised request that every mode sends. */
+export interface TargetSpec {
+  apiType: ApiType;
+  /** Full URL with its query. */
+  url: string;
+  /** platform.md's split: `https://h/v1` + `/chat/completions`. */
+  targetHost: string;
+  apiPath: string;
+  method: string;
+  /** Final headers to send (content-type, anthropic-version added where needed). Unmasked: mask to print. */
+  headers: Record<string, string>;
+  cookies: Record<string, string>;
+  model: string;
+  stream: boolean;
+  /** The normalised body: stream made to agree, include_usage / max_tokens added (each listed in notes). */
+  body: Record<string, unknown>;
+  insecure: boolean;
+  timeoutMs: number;
+  idleTimeoutMs: number;
+  connectTimeoutMs: number;
+  /** What we added or changed, said to the user. */
+  notes: string[];
+  warnings: string[];
+}
+
+export type LoadMode = 'fixed' | 'stepped';
+export type Arrival = 'poisson' | 'constant';
+
+export interface StepOptions {
+  startUsers: number;
+  increment: number;
+  durationS: number;
+  maxUsers: number;
+  sustainS: number;
+}
+
+/** One `--slo` check, e.g. `ttft_p95<=2000`. */
+export interface SloCheck {
+  /** As the user wrote it, for messages. */
+  raw: string;
+  metric: 'ttft' | 'ttfo' | 'itl' | 'e2e' | 'chunk_gap';
+  stat: 'mean' | 'min' | 'max' | 'p50' | 'p90' | 'p95' | 'p99' | 'p999';
+  op: '<=' | '<';
+  /** Milliseconds. */
+  limit: number;
+}
+
+export interface LoadOptions {
+  name: string;
+  concurrentUsers: number;
+  spawnRate: number;
+  durationS: number;
+  warmupS: number;
+  loadMode: LoadMode;
+  step: StepOptions | null;
+  /** Open loop when set (requests per second); users then cap concurrency. */
+  rate: number | null;
+  arrival: Arrival;
+  maxRequests: number | null;
+  workers: number;
+  /** '' = the given body every time; 'default' = built-in set; otherwise a file path. */
+  testData: string;
+  successThreshold: number;
+  slo: SloCheck[];
+}
+
+export interface OutputOptions {
+  json: boolean;
+  quiet: boolean;
+  progress: boolean;
+  color: boolean;
+  /** `--out`; null = ./llm-loadtest-runs/<name>-<UTC stamp>. */
+  outDir: string | null;
+}
+
+/** Everything `run` decided before any network: what to send, how, and where. */
+export interface RunPlan {
+  mode: 'local' | 'platform';
+  /** Said on the first stderr line, e.g. "LMETERX_BASE_URL is not set: running locally". */
+  modeReason: string;
+  platformBaseUrl: string | null;
+  target: TargetSpec;
+  load: LoadOptions;
+  output: OutputOptions;
+  skipPrecheck: boolean;
+  /** Platform mode: follow the task to its end. */
+  wait: boolean;
+}

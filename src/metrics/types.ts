@@ -1,0 +1,129 @@
+import type { FailureCategory } from '../errors.js';
+import type { ApiType, TokenSource } from '../protocol/types.js';
+
+/**
+ * Why a request did not succeed, as recorded: the pre-check ids, plus `incomplete` (still in flight
+ * when the run stopped: counted apart, not a failure) and `generator` (our side ran out of sockets or
+ * files: EMFILE, EADDRNOTAVAIL; kept apart from the server's errors).
+ */
+export type RecordCategory = FailureCategory | 'incomplete' | 'generator';
+
+/** One line of results.jsonl (cli.md "Local run files"). */
+export interface RequestRecord {
+  ts: string;
+  phase: 'warmup' | 'measure';
+  user: number;
+  seq: number;
+  ok: boolean;
+  status: number | null;
+  errorCategory: RecordCategory | null;
+  error: string | null;
+  ttftMs: number | null;
+  ttfoMs: number | null;
+  e2eMs: number | null;
+  itlMs: number | null;
+  chunks: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  reasoningTokens: number | null;
+  tokenSource: TokenSource | null;
+  queueMs: number | null;
+  scenario: string | null;
+  turn: number | null;
+}
+
+/** Percentile summary of one latency metric, in milliseconds. */
+export interface LatencyStats {
+  count: number;
+  mean: number | null;
+  min: number | null;
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  p999: number | null;
+  max: number | null;
+}
+
+export interface TimelinePoint {
+  /** Seconds since the run started (0-based). */
+  t: number;
+  users: number;
+  started: number;
+  finished: number;
+  failed: number;
+  outputTokens: number;
+  ttftP50: number | null;
+  e2eP50: number | null;
+}
+
+export interface ThresholdCheck {
+  name: string;
+  value: number | null;
+  limit: number;
+  op: '>=' | '<=' | '<';
+  passed: boolean;
+}
+
+export type GeneratorVerdict = 'ok' | 'degraded' | 'invalid';
+
+/** summary.json (cli.md). Local `--json` prints this with `mode` and `outDir`. */
+export interface Summary {
+  tool: string;
+  version: string;
+  mode: 'local';
+  target: {
+    url: string;
+    apiType: ApiType;
+    model: string;
+    stream: boolean;
+    headers: Record<string, string>;
+  };
+  config: Record<string, unknown>;
+  startedAt: string;
+  endedAt: string;
+  measuredSeconds: number;
+  requests: { total: number; ok: number; failed: number; incomplete: number; successRate: number | null };
+  rps: number;
+  tokens: {
+    input: number;
+    output: number;
+    outputPerSecond: number;
+    totalPerSecond: number;
+    source: TokenSource | 'mixed' | 'none';
+  };
+  latency: {
+    ttft: LatencyStats;
+    ttfo: LatencyStats;
+    itl: LatencyStats;
+    e2e: LatencyStats;
+    chunkGap: LatencyStats;
+    /** Open loop only: scheduled send → t0, and E2E measured from the scheduled time. */
+    queue?: LatencyStats;
+    e2eFromSchedule?: LatencyStats;
+  };
+  errors: {
+    byCategory: Record<string, number>;
+    byStatus: Record<string, number>;
+    /** One sample message per category. */
+    samples: Record<string, string>;
+  };
+  timeline: TimelinePoint[];
+  generator: {
+    eventLoopDelayP99Ms: number | null;
+    maxMs: number | null;
+    cpuPct: number | null;
+    openFileLimit: number | null;
+    generatorErrors: number;
+    verdict: GeneratorVerdict;
+    reasons: string[];
+  };
+  thresholds: { passed: boolean; checks: ThresholdCheck[] };
+  /** Requests per second meeting every --slo (null without --slo). */
+  goodput: number | null;
+  /** The pre-check's capability report, when one ran. */
+  precheck?: Record<string, unknown>;
+  /** How percentiles were computed, for the report's legend. */
+  percentileMethod: string;
+  outDir?: string;
+}

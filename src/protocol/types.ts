@@ -1,0 +1,77 @@
+import type { FailureCategory } from '../errors.js';
+
+/** The two APIs we speak; our own names (the platform calls the second one `claude-chat`). */
+export const API_TYPES = ['openai-chat', 'anthropic-messages'] as const;
+export type ApiType = (typeof API_TYPES)[number];
+
+/** Where a request's token counts came from (metrics.md). */
+export type TokenSource = 'usage' | 'tokenizer';
+
+/**
+ * What one response turned out to be. Times are `performance.now()` values of the network read that
+ * carried the bytes (stamped on arrival, before any JSON parsing of them).
+ */
+export interface ParsedResponse {
+  ok: boolean;
+  /** Why not ok (null when ok). */
+  category: FailureCategory | null;
+  /** Short, human, already free of secrets (null when ok). */
+  message: string | null;
+  /** First generated content of any kind: text, reasoning/thinking, or a tool call. TTFT ends here. */
+  firstContentAt: number | null;
+  /** First non-reasoning output (text or tool call). TTFO ends here. */
+  firstOutputAt: number | null;
+  lastContentAt: number | null;
+  /** The end of the response: the terminator, or the end of the body. E2E ends here. */
+  endAt: number;
+  /** Saw the API's terminator (`[DONE]`, `message_stop`); always true for a complete JSON body. */
+  terminated: boolean;
+  /** Chunks (SSE events) that carried generated content; 1 for a JSON body with content. */
+  contentChunks: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  reasoningTokens: number | null;
+  /** Anthropic cache read + creation, OpenAI prompt_tokens_details.cached_tokens; null when not reported. */
+  cachedInputTokens: number | null;
+  /** Source of outputTokens: the server's usage, or our tokenizer; null when nothing was counted. */
+  tokenSource: TokenSource | null;
+  /** The server reported usage (in the stream, for a stream). */
+  usageReported: boolean;
+  /** The model the server says it ran. */
+  model: string | null;
+  finishReason: string | null;
+  sawReasoning: boolean;
+  sawToolCall: boolean;
+  /** The generated text, only when asked for (pre-check); never kept by the load engine. */
+  text?: string;
+}
+
+/** Called once per content chunk, with its arrival time; the engine records chunk gaps from it. */
+export interface ChunkListener {
+  onContentChunk(atMs: number): void;
+}
+
+/** Incremental parser of one streamed response body. One per request; reads are pushed as they arrive. */
+export interface StreamParser {
+  /** Feed one network read, stamped with its arrival time. */
+  push(chunk: Uint8Array, atMs: number): void;
+  /** True once the terminator was seen; the caller may stop reading. */
+  readonly finished: boolean;
+  /** The body ended (or the caller stopped at `finished`): the outcome. */
+  end(atMs: number): ParsedResponse;
+}
+
+export interface ParseOptions {
+  listener?: ChunkListener;
+  /** Keep the generated text in the outcome (pre-check). */
+  keepText?: boolean;
+  /** The model asked for; picks the tokenizer encoding when usage is missing. */
+  model?: string;
+}
+
+/** Provider error details read from an error body or an in-stream error event. */
+export interface ProviderError {
+  message: string | null;
+  type: string | null;
+  code: string | null;
+}
