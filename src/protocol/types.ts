@@ -75,3 +75,33 @@ export interface ProviderError {
   type: string | null;
   code: string | null;
 }
+
+/** A prompt from a test-data set: a plain prompt, or a whole message list. */
+export type PromptItem =
+  | { prompt: string; system?: string }
+  | { messages: Array<{ role: string; content: unknown }> };
+
+/** What normalising a body for an API added; every change is said to the user as a note. */
+export interface RequestNormalization {
+  body: Record<string, unknown>;
+  /** Headers to add when the user did not set them (e.g. anthropic-version). */
+  headers: Record<string, string>;
+  notes: string[];
+}
+
+/** One API's wire knowledge: how to build its request and how to read its responses. */
+export interface ProtocolAdapter {
+  readonly apiType: ApiType;
+  /** A minimal valid body, for an empty --body. */
+  minimalBody(model: string): Record<string, unknown>;
+  /** Make the body agree with model and stream, add what the API needs (include_usage, max_tokens). */
+  normalizeRequest(
+    body: Record<string, unknown>,
+    options: { model: string; stream: boolean; headers: Readonly<Record<string, string>> },
+  ): RequestNormalization;
+  /** The body with a test-data prompt in place of the user's messages. */
+  applyPrompt(body: Record<string, unknown>, prompt: PromptItem): Record<string, unknown>;
+  createStreamParser(options?: ParseOptions): StreamParser;
+  /** Read a complete non-streamed 2xx JSON body. */
+  parseJson(text: string, atMs: number, options?: ParseOptions): ParsedResponse;
+}
