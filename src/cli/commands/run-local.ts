@@ -1,0 +1,8 @@
+import { AppError } from '../../errors.js';
+import type { RunPlan } from '../../input/request-spec.js';
+import type { CliContext } from '../io.js';
+
+/** Local mode of `run` (being built; replaced by its owner). */
+export async function runLocal(_ctx: CliContext, _plan: RunPlan): Promise<void> {
+  throw new AppError('NOT_BUILT', 'local mode is not built yet', { category: 'internal' });
+}
