@@ -14,7 +14,7 @@ export const FAILURE_HINTS: Readonly<Record<FailureCategory, string>> = {
   dns: 'the host name does not resolve: check the URL for typos and your DNS / VPN',
   connection_refused: 'nothing accepts connections at that host and port: check the URL and that the server is running',
   connection_reset: 'the connection was cut: check proxies, TLS vs plain HTTP (https:// vs http://) and the server logs',
-  timeout: 'the target did not answer in time: it may be overloaded; raise --timeout if it is just slow',
+  timeout: 'the target did not answer in time: the target may be overloaded; raise --timeout if it is just slow',
   tls: 'the TLS handshake failed: use --insecure for a self-signed certificate, or check http:// vs https://',
   invalid_response: 'the answer is not the API\'s shape: check the URL points at the LLM API (not a web page) and --api',
   empty_response: 'the target answered without generated content: check the model, max_tokens and the prompt',
