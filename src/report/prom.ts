@@ -1,0 +1,137 @@
+import type { LatencyStats, RequestRecord, Summary } from '../metrics/types.js';
+import { maskUrl } from '../input/mask.js';
+import { collectSortedValues, type RecordLatencyKey } from './record-series.js';
+
+/**
+ * metrics.prom: the run in Prometheus text exposition format (0.0.4), base units (seconds), counters
+ * ending in `_total`. Latencies are histograms when the records are at hand (exact bucket counts, so
+ * several runs can be aggregated) and summaries of the run's percentiles otherwise.
+ */
+export function renderProm(summary: Summary, records?: readonly RequestRecord[]): string {
+  const out: string[] = [];
+  const family = (name: string, type: string, help: string): void => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+  };
+  const sample = (name: string, labels: Record<string, string>, value: number | null): void => {
+    out.push(`${name}${formatLabels(labels)} ${formatValue(value)}`);
+  };
+
+  family('llm_loadtest_run_info', 'gauge', 'The run this file describes (value is always 1).');
+  sample(
+    'llm_loadtest_run_info',
+    {
+      target: summary.target.url.includes('…') ? summary.target.url : maskUrl(summary.target.url),
+      model: summary.target.model,
+      api_type: summary.target.apiType,
+      stream: String(summary.target.stream),
+      started_at: summary.startedAt,
+      version: summary.version,
+    },
+    1,
+  );
+
+  const latencies: Array<['ttft' | 'ttfo' | 'itl' | 'e2e' | 'chunkGap', string, string, RecordLatencyKey | null]> = [
+    ['ttft', 'llm_loadtest_ttft_seconds', 'Time to first token of successful measured requests.', 'ttftMs'],
+    ['ttfo', 'llm_loadtest_ttfo_seconds', 'Time to first non-reasoning output of successful measured requests.', 'ttfoMs'],
+    ['itl', 'llm_loadtest_itl_seconds', 'Inter-token latency, (e2e - ttft) / (output tokens - 1).', 'itlMs'],
+    ['e2e', 'llm_loadtest_e2e_seconds', 'End-to-end latency of successful measured requests.', 'e2eMs'],
+    ['chunkGap', 'llm_loadtest_chunk_gap_seconds', 'Gaps between consecutive content chunks, pooled.', null],
+  ];
+  for (const [key, name, help, recordKey] of latencies) {
+    const stats = summary.latency[key];
+    if (records !== undefined && recordKey !== null) {
+      family(name, 'histogram', help);
+      out.push(...renderHistogramSamples(name, collectSortedValues(records, recordKey)));
+    } else {
+      family(name, 'summary', `${help} Quantiles from the run's summary.`);
+      out.push(...renderSummarySamples(name, stats));
+    }
+  }
+
+  family('llm_loadtest_requests_total', 'counter', 'Measured requests by outcome.');
+  sample('llm_loadtest_requests_total', { outcome: 'ok' }, summary.requests.ok);
+  sample('llm_loadtest_requests_total', { outcome: 'failed' }, summary.requests.failed);
+  sample('llm_loadtest_requests_total', { outcome: 'incomplete' }, summary.requests.incomplete);
+
+  family('llm_loadtest_errors_total', 'counter', 'Measured requests that did not succeed, by category.');
+  for (const [category, n] of Object.entries(summary.errors.byCategory)) sample('llm_loadtest_errors_total', { category }, n);
+
+  family('llm_loadtest_error_responses_total', 'counter', 'Failed requests by HTTP status.');
+  for (const [status, n] of Object.entries(summary.errors.byStatus)) sample('llm_loadtest_error_responses_total', { status }, n);
+
+  family('llm_loadtest_tokens_total', 'counter', 'Tokens of successful measured requests.');
+  sample('llm_loadtest_tokens_total', { kind: 'input' }, summary.tokens.input);
+  sample('llm_loadtest_tokens_total', { kind: 'output' }, summary.tokens.output);
+
+  const gauges: Array<[string, string, number | null]> = [
+    ['llm_loadtest_requests_per_second', 'Successful requests per second of the measured window.', summary.rps],
+    ['llm_loadtest_output_tokens_per_second', 'Output tokens per second of the measured window.', summary.tokens.outputPerSecond],
+    ['llm_loadtest_total_tokens_per_second', 'Input plus output tokens per second of the measured window.', summary.tokens.totalPerSecond],
+    ['llm_loadtest_success_ratio', 'ok / (ok + failed).', summary.requests.successRate],
+    ['llm_loadtest_goodput_requests_per_second', 'Successful requests meeting every SLO, per second (NaN without --slo).', summary.goodput],
+    ['llm_loadtest_measured_seconds', 'Length of the measured window.', summary.measuredSeconds],
+    ['llm_loadtest_thresholds_passed', '1 when every threshold and SLO passed, else 0.', summary.thresholds.passed ? 1 : 0],
+    [
+      'llm_loadtest_generator_event_loop_delay_p99_seconds',
+      'Event-loop delay p99 of the load generator during the measured window.',
+      summary.generator.eventLoopDelayP99Ms === null ? null : summary.generator.eventLoopDelayP99Ms / 1000,
+    ],
+  ];
+  for (const [name, help, value] of gauges) {
+    family(name, 'gauge', help);
+    sample(name, {}, value);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Bucket bounds in seconds: from sub-millisecond token gaps to multi-minute generations. */
+export const HISTOGRAM_BUCKETS_S = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600,
+] as const;
+
+function renderHistogramSamples(name: string, sortedMs: Float64Array): string[] {
+  const lines: string[] = [];
+  let i = 0;
+  let sumMs = 0;
+  for (const v of sortedMs) sumMs += v;
+  for (const le of HISTOGRAM_BUCKETS_S) {
+    while (i < sortedMs.length && (sortedMs[i] as number) / 1000 <= le) i++;
+    lines.push(`${name}_bucket{le="${le}"} ${i}`);
+  }
+  lines.push(`${name}_bucket{le="+Inf"} ${sortedMs.length}`);
+  lines.push(`${name}_sum ${formatValue(sumMs / 1000)}`, `${name}_count ${sortedMs.length}`);
+  return lines;
+}
+
+function renderSummarySamples(name: string, s: LatencyStats): string[] {
+  const quantiles: Array<[string, number | null]> = [
+    ['0.5', s.p50],
+    ['0.9', s.p90],
+    ['0.95', s.p95],
+    ['0.99', s.p99],
+    ['0.999', s.p999],
+  ];
+  const toS = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
+  return [
+    ...quantiles.map(([q, v]) => `${name}{quantile="${q}"} ${formatValue(toS(v))}`),
+    `${name}_sum ${formatValue(s.mean === null ? 0 : (s.mean * s.count) / 1000)}`,
+    `${name}_count ${s.count}`,
+  ];
+}
+
+function formatLabels(labels: Record<string, string>): string {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
+  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
+}
+
+/** The exposition format escapes backslash, double quote and line feed in label values. */
+function escapeLabelValue(v: string): string {
+  return v.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
+}
+
+function formatValue(v: number | null): string {
+  if (v === null || Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return String(v);
+}
