@@ -1,0 +1,418 @@
+/**
+ * The hot-path collector of one load run (one per thread). The engine calls it per request start, per
+ * finished request and once per request with that request's chunk gaps; it keeps counters and mergeable
+ * histograms only (no raw samples), and hands a JSON-able snapshot to `summarize` or to the main thread.
+ *
+ * Figures follow metrics.md: warmup requests count in no figure (the timeline shows them, so a chart shows
+ * the whole run); failed requests are excluded from latency and tokens and counted in `errors` by category
+ * and status with one sample message each; requests still in flight at the stop are `incomplete`, counted
+ * apart; `generator` errors (our sockets or files ran out) are failures kept apart from the server's.
+ */
+import type { SloCheck } from '../input/request-spec.js';
+import { Histogram, mergeEncoded, type EncodedHistogram } from './histogram.js';
+import type { RequestRecord } from './types.js';
+
+export interface RecorderOptions {
+  /**
+   * The run's start on this thread's `performance.now()` clock: timeline second 0 begins here and every time
+   * in the snapshot is relative to it. A worker thread has its own clock origin: translate with
+   * `performance.timeOrigin` so that every worker's runStartMs is the same instant.
+   */
+  runStartMs: number;
+  /** `--slo` checks: a successful measured request meeting all of them counts in `goodRequests` (goodput). */
+  slo?: readonly SloCheck[];
+}
+
+/** One second of the run, as kept in a snapshot (mergeable: counts add, histograms merge). */
+export interface TimelineSecond {
+  /** Seconds since the run started. */
+  t: number;
+  /** Users (virtual users / concurrency) at the end of this second. */
+  users: number;
+  started: number;
+  finished: number;
+  failed: number;
+  outputTokens: number;
+  /** Successful requests finishing this second; 2 significant digits, for per-second medians. */
+  ttft: EncodedHistogram | null;
+  e2e: EncodedHistogram | null;
+}
+
+export interface LatencyHistograms {
+  ttft: EncodedHistogram;
+  ttfo: EncodedHistogram;
+  itl: EncodedHistogram;
+  e2e: EncodedHistogram;
+  chunkGap: EncodedHistogram;
+  /** Open loop: scheduled send → t0, and E2E from the scheduled time. Empty in a closed-loop run. */
+  queue: EncodedHistogram;
+  e2eFromSchedule: EncodedHistogram;
+}
+
+/** Everything a Recorder measured, JSON-able (for worker threads) and mergeable (`mergeSnapshots`). */
+export interface RecorderSnapshot {
+  version: 1;
+  /** Start of measurement, ms since run start; null when `startMeasuring` was never called (then 0). */
+  measureStartMs: number | null;
+  /** Last measured completion (ok or failed), ms since run start; null when none finished. */
+  lastMeasuredEndMs: number | null;
+  /** Measured phase only. `failed` includes generator errors; `incomplete` is apart. */
+  requests: { started: number; ok: number; failed: number; incomplete: number };
+  generatorErrors: number;
+  /** Successful measured requests meeting every SLO check. */
+  goodRequests: number;
+  /** How many SLO checks goodRequests was judged against (0: no --slo, goodput is null). */
+  sloChecks: number;
+  tokens: {
+    input: number;
+    output: number;
+    reasoning: number;
+    /** Successful measured requests whose output count came from the server / from our tokenizer. */
+    usageRequests: number;
+    tokenizerRequests: number;
+  };
+  latency: LatencyHistograms;
+  errors: { byCategory: Record<string, number>; byStatus: Record<string, number>; samples: Record<string, string> };
+  /** Highest user count set (summed over merged workers). */
+  maxUsers: number;
+  /** Dense, from second 0 to the last second anything happened. */
+  timeline: TimelineSecond[];
+}
+
+/** Counts for a progress line, cheap to ask for once a second. */
+export interface LiveCounts {
+  started: number;
+  ok: number;
+  failed: number;
+  incomplete: number;
+  outputTokens: number;
+}
+
+const SAMPLE_MAX_CHARS = 300;
+
+interface SecondBucket {
+  users: number | null;
+  started: number;
+  finished: number;
+  failed: number;
+  outputTokens: number;
+  ttft: Histogram | null;
+  e2e: Histogram | null;
+}
+
+export class Recorder {
+  private readonly runStartMs: number;
+  private readonly slo: readonly SloCheck[];
+  private measureStartMs: number | null = null;
+  private lastMeasuredEndMs: number | null = null;
+  private started = 0;
+  private ok = 0;
+  private failed = 0;
+  private incomplete = 0;
+  private generatorErrors = 0;
+  private goodRequests = 0;
+  private inputTokens = 0;
+  private outputTokens = 0;
+  private reasoningTokens = 0;
+  private usageRequests = 0;
+  private tokenizerRequests = 0;
+  private maxUsers = 0;
+  /** Largest chunk gap of the request whose gaps came last: for a chunk_gap SLO in the next recordRequest. */
+  private pendingMaxGapMs = 0;
+  private readonly ttft = new Histogram();
+  private readonly ttfo = new Histogram();
+  private readonly itl = new Histogram();
+  private readonly e2e = new Histogram();
+  private readonly chunkGap = new Histogram();
+  private readonly queue = new Histogram();
+  private readonly e2eFromSchedule = new Histogram();
+  private readonly byCategory: Record<string, number> = {};
+  private readonly byStatus: Record<string, number> = {};
+  private readonly samples: Record<string, string> = {};
+  private readonly seconds: SecondBucket[] = [];
+
+  constructor(options: RecorderOptions) {
+    this.runStartMs = options.runStartMs;
+    this.slo = options.slo ?? [];
+  }
+
+  /** Warmup is over: the measured window starts now. */
+  startMeasuring(atMs: number): void {
+    this.measureStartMs = atMs - this.runStartMs;
+  }
+
+  /** The number of active users changed (ramp-up, a step, the end). */
+  setUsers(n: number, atMs: number): void {
+    this.bucketAt(atMs).users = n;
+    if (n > this.maxUsers) this.maxUsers = n;
+  }
+
+  /** A request is about to be sent (t0). */
+  recordStart(atMs: number, phase: 'warmup' | 'measure'): void {
+    this.bucketAt(atMs).started += 1;
+    if (phase === 'measure') this.started += 1;
+  }
+
+  /**
+   * The chunk gaps of one successful measured request (`count` first entries of `gaps`, in ms). Call it just
+   * before that request's `recordRequest`: its largest gap is what a `chunk_gap` SLO judges the request by.
+   */
+  recordChunkGaps(gaps: Float64Array, count: number): void {
+    let max = 0;
+    for (let i = 0; i < count; i++) {
+      const gap = gaps[i] as number;
+      this.chunkGap.record(gap);
+      if (gap > max) max = gap;
+    }
+    this.pendingMaxGapMs = max;
+  }
+
+  /** A request ended (or was cut off by the stop: `errorCategory: "incomplete"`), at `endAtMs`. */
+  recordRequest(record: RequestRecord, endAtMs: number): void {
+    const maxGapMs = this.pendingMaxGapMs;
+    this.pendingMaxGapMs = 0;
+    const incomplete = record.errorCategory === 'incomplete';
+    if (!incomplete) this.recordInTimeline(record, endAtMs);
+    if (record.phase !== 'measure') return;
+    if (incomplete) {
+      this.incomplete += 1;
+      return;
+    }
+    const endMs = endAtMs - this.runStartMs;
+    if (this.lastMeasuredEndMs === null || endMs > this.lastMeasuredEndMs) this.lastMeasuredEndMs = endMs;
+    if (record.ok) this.recordSuccess(record, maxGapMs);
+    else this.recordFailure(record);
+  }
+
+  liveCounts(): LiveCounts {
+    return {
+      started: this.started,
+      ok: this.ok,
+      failed: this.failed,
+      incomplete: this.incomplete,
+      outputTokens: this.outputTokens,
+    };
+  }
+
+  snapshot(): RecorderSnapshot {
+    return {
+      version: 1,
+      measureStartMs: this.measureStartMs,
+      lastMeasuredEndMs: this.lastMeasuredEndMs,
+      requests: { started: this.started, ok: this.ok, failed: this.failed, incomplete: this.incomplete },
+      generatorErrors: this.generatorErrors,
+      goodRequests: this.goodRequests,
+      sloChecks: this.slo.length,
+      tokens: {
+        input: this.inputTokens,
+        output: this.outputTokens,
+        reasoning: this.reasoningTokens,
+        usageRequests: this.usageRequests,
+        tokenizerRequests: this.tokenizerRequests,
+      },
+      latency: {
+        ttft: this.ttft.encode(),
+        ttfo: this.ttfo.encode(),
+        itl: this.itl.encode(),
+        e2e: this.e2e.encode(),
+        chunkGap: this.chunkGap.encode(),
+        queue: this.queue.encode(),
+        e2eFromSchedule: this.e2eFromSchedule.encode(),
+      },
+      errors: { byCategory: { ...this.byCategory }, byStatus: { ...this.byStatus }, samples: { ...this.samples } },
+      maxUsers: this.maxUsers,
+      timeline: this.snapshotTimeline(),
+    };
+  }
+
+  private recordSuccess(record: RequestRecord, maxGapMs: number): void {
+    this.ok += 1;
+    if (record.ttftMs !== null) this.ttft.record(record.ttftMs);
+    if (record.ttfoMs !== null) this.ttfo.record(record.ttfoMs);
+    if (record.itlMs !== null) this.itl.record(record.itlMs);
+    if (record.e2eMs !== null) this.e2e.record(record.e2eMs);
+    if (record.queueMs !== null) {
+      this.queue.record(record.queueMs);
+      if (record.e2eMs !== null) this.e2eFromSchedule.record(record.queueMs + record.e2eMs);
+    }
+    this.inputTokens += record.inputTokens ?? 0;
+    this.outputTokens += record.outputTokens ?? 0;
+    this.reasoningTokens += record.reasoningTokens ?? 0;
+    if (record.tokenSource === 'usage') this.usageRequests += 1;
+    else if (record.tokenSource === 'tokenizer') this.tokenizerRequests += 1;
+    if (this.slo.length > 0 && meetsSlo(this.slo, record, maxGapMs)) this.goodRequests += 1;
+  }
+
+  private recordFailure(record: RequestRecord): void {
+    this.failed += 1;
+    const category = record.errorCategory ?? 'unknown';
+    if (category === 'generator') this.generatorErrors += 1;
+    this.byCategory[category] = (this.byCategory[category] ?? 0) + 1;
+    if (record.status !== null) {
+      const status = String(record.status);
+      this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+    }
+    if (this.samples[category] === undefined) {
+      const message = record.error ?? (record.status === null ? category : `HTTP ${record.status}`);
+      this.samples[category] = message.length > SAMPLE_MAX_CHARS ? `${message.slice(0, SAMPLE_MAX_CHARS)}…` : message;
+    }
+  }
+
+  private recordInTimeline(record: RequestRecord, endAtMs: number): void {
+    const bucket = this.bucketAt(endAtMs);
+    bucket.finished += 1;
+    if (!record.ok) {
+      bucket.failed += 1;
+      return;
+    }
+    bucket.outputTokens += record.outputTokens ?? 0;
+    if (record.ttftMs !== null) (bucket.ttft ??= new Histogram({ significantDigits: 2 })).record(record.ttftMs);
+    if (record.e2eMs !== null) (bucket.e2e ??= new Histogram({ significantDigits: 2 })).record(record.e2eMs);
+  }
+
+  private bucketAt(atMs: number): SecondBucket {
+    const second = Math.max(0, Math.floor((atMs - this.runStartMs) / 1000));
+    let bucket = this.seconds[second];
+    if (bucket === undefined) {
+      // Fill the gap so the array stays dense (holey arrays are slower and snapshot walks every second).
+      for (let s = this.seconds.length; s <= second; s++) this.seconds.push(emptyBucket());
+      bucket = this.seconds[second] as SecondBucket;
+    }
+    return bucket;
+  }
+
+  private snapshotTimeline(): TimelineSecond[] {
+    let users = 0;
+    return this.seconds.map((bucket, t) => {
+      if (bucket.users !== null) users = bucket.users;
+      return {
+        t,
+        users,
+        started: bucket.started,
+        finished: bucket.finished,
+        failed: bucket.failed,
+        outputTokens: bucket.outputTokens,
+        ttft: bucket.ttft === null ? null : bucket.ttft.encode(),
+        e2e: bucket.e2e === null ? null : bucket.e2e.encode(),
+      };
+    });
+  }
+}
+
+function emptyBucket(): SecondBucket {
+  return { users: null, started: 0, finished: 0, failed: 0, outputTokens: 0, ttft: null, e2e: null };
+}
+
+/**
+ * A request meets an SLO when its own value is within the limit, whatever the check's statistic (the p95 of
+ * a run is judged in the thresholds; goodput asks of each request what the SLO asks of the run, as vLLM and
+ * DistServe do). A value the request does not have (ITL of a one-token answer) cannot break the SLO.
+ */
+export function meetsSlo(slo: readonly SloCheck[], record: RequestRecord, maxChunkGapMs: number): boolean {
+  for (const check of slo) {
+    const value = requestValue(check.metric, record, maxChunkGapMs);
+    if (value === null) continue;
+    if (check.op === '<' ? !(value < check.limit) : !(value <= check.limit)) return false;
+  }
+  return true;
+}
+
+function requestValue(metric: SloCheck['metric'], record: RequestRecord, maxChunkGapMs: number): number | null {
+  switch (metric) {
+    case 'ttft':
+      return record.ttftMs;
+    case 'ttfo':
+      return record.ttfoMs;
+    case 'itl':
+      return record.itlMs;
+    case 'e2e':
+      return record.e2eMs;
+    case 'chunk_gap':
+      return maxChunkGapMs;
+  }
+}
+
+/** Combine the snapshots of several threads (or hosts) of one run: counts add, histograms merge, per second. */
+export function mergeSnapshots(list: readonly RecorderSnapshot[]): RecorderSnapshot {
+  const latencyKeys = ['ttft', 'ttfo', 'itl', 'e2e', 'chunkGap', 'queue', 'e2eFromSchedule'] as const;
+  const latency = {} as LatencyHistograms;
+  for (const key of latencyKeys) latency[key] = mergeEncoded(list.map((s) => s.latency[key]));
+  const errors: RecorderSnapshot['errors'] = { byCategory: {}, byStatus: {}, samples: {} };
+  for (const snapshot of list) {
+    addCounts(errors.byCategory, snapshot.errors.byCategory);
+    addCounts(errors.byStatus, snapshot.errors.byStatus);
+    for (const [category, sample] of Object.entries(snapshot.errors.samples)) errors.samples[category] ??= sample;
+  }
+  return {
+    version: 1,
+    measureStartMs: minOrNull(list.map((s) => s.measureStartMs)),
+    lastMeasuredEndMs: maxOrNull(list.map((s) => s.lastMeasuredEndMs)),
+    requests: {
+      started: sum(list, (s) => s.requests.started),
+      ok: sum(list, (s) => s.requests.ok),
+      failed: sum(list, (s) => s.requests.failed),
+      incomplete: sum(list, (s) => s.requests.incomplete),
+    },
+    generatorErrors: sum(list, (s) => s.generatorErrors),
+    goodRequests: sum(list, (s) => s.goodRequests),
+    sloChecks: Math.max(0, ...list.map((s) => s.sloChecks)),
+    tokens: {
+      input: sum(list, (s) => s.tokens.input),
+      output: sum(list, (s) => s.tokens.output),
+      reasoning: sum(list, (s) => s.tokens.reasoning),
+      usageRequests: sum(list, (s) => s.tokens.usageRequests),
+      tokenizerRequests: sum(list, (s) => s.tokens.tokenizerRequests),
+    },
+    latency,
+    errors,
+    maxUsers: sum(list, (s) => s.maxUsers),
+    timeline: mergeTimelines(list.map((s) => s.timeline)),
+  };
+}
+
+function mergeTimelines(timelines: readonly TimelineSecond[][]): TimelineSecond[] {
+  const length = Math.max(0, ...timelines.map((t) => t.length));
+  const merged: TimelineSecond[] = [];
+  for (let t = 0; t < length; t++) {
+    const point: TimelineSecond = { t, users: 0, started: 0, finished: 0, failed: 0, outputTokens: 0, ttft: null, e2e: null };
+    const ttft: EncodedHistogram[] = [];
+    const e2e: EncodedHistogram[] = [];
+    for (const timeline of timelines) {
+      // A thread whose timeline ended earlier still holds its last user count.
+      const second = timeline[Math.min(t, timeline.length - 1)];
+      if (second === undefined) continue;
+      point.users += second.users;
+      if (second.t !== t) continue;
+      point.started += second.started;
+      point.finished += second.finished;
+      point.failed += second.failed;
+      point.outputTokens += second.outputTokens;
+      if (second.ttft !== null) ttft.push(second.ttft);
+      if (second.e2e !== null) e2e.push(second.e2e);
+    }
+    if (ttft.length > 0) point.ttft = mergeEncoded(ttft);
+    if (e2e.length > 0) point.e2e = mergeEncoded(e2e);
+    merged.push(point);
+  }
+  return merged;
+}
+
+function addCounts(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
+}
+
+function sum<T>(list: readonly T[], pick: (item: T) => number): number {
+  let total = 0;
+  for (const item of list) total += pick(item);
+  return total;
+}
+
+function minOrNull(values: readonly (number | null)[]): number | null {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length === 0 ? null : Math.min(...present);
+}
+
+function maxOrNull(values: readonly (number | null)[]): number | null {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length === 0 ? null : Math.max(...present);
+}
