@@ -1,0 +1,64 @@
+import type { CapabilityReport, PrecheckFailure } from './types.js';
+import { describePrecheckFailure } from './types.js';
+
+/** The colours the renderers use; a chalk instance fits, and so does nothing at all (plain text). */
+export interface TextStyle {
+  bold(text: string): string;
+  dim(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+  red(text: string): string;
+}
+
+const identity = (text: string): string => text;
+export const PLAIN_STYLE: TextStyle = { bold: identity, dim: identity, green: identity, yellow: identity, red: identity };
+
+/** The capability report as printed on stderr before the load starts (one fact per line). */
+export function renderCapabilityReport(report: CapabilityReport, style: TextStyle = PLAIN_STYLE): string {
+  const timing = report.stream && report.ttftMs !== null ? `, TTFT ${formatMs(report.ttftMs)}` : '';
+  const lines = [
+    `${style.green('Pre-check ok:')} HTTP ${report.status} in ${formatMs(report.latencyMs)}${timing} (${report.stream ? 'streaming' : 'not streaming'})`,
+  ];
+  const row = (label: string, value: string): void => {
+    lines.push(`  ${style.dim(label.padEnd(14))} ${value}`);
+  };
+
+  const model = report.model ?? 'not reported';
+  row('model', report.model !== null && report.model !== report.modelAsked ? `${model} (asked ${report.modelAsked})` : model);
+  row('usage', describeUsage(report));
+  row('reasoning', report.reasoning ? `yes${report.ttfoMs !== null && report.stream ? ` (TTFO ${formatMs(report.ttfoMs)})` : ''}` : 'no');
+  row('tokens/chunk', describeTokensPerChunk(report));
+  row('max_tokens hit', report.maxTokensHit ? style.yellow(`yes (${report.finishReason ?? 'length'})`) : 'no');
+  if (report.textPreview !== '') row('answer', `"${report.textPreview}"`);
+  row('exact', report.exact.join(', '));
+  row('estimated', report.estimated.length === 0 ? 'none' : style.yellow(report.estimated.join(', ')));
+  if (report.unavailable.length > 0) row('not measured', report.unavailable.join(', '));
+  for (const note of report.notes) lines.push(`  ${style.dim('note:')} ${note}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The failure as text, for a caller that reports it without throwing (the error path prints the same). */
+export function renderPrecheckFailure(failure: PrecheckFailure, style: TextStyle = PLAIN_STYLE): string {
+  return `${style.red('Error:')} ${describePrecheckFailure(failure)}\n${style.yellow('Hint:')} ${failure.hint}\n`;
+}
+
+function describeUsage(report: CapabilityReport): string {
+  const where = report.stream ? 'in the stream' : 'in the response';
+  if (!report.usageReported) return `not reported ${where}: output tokens counted with a tokenizer`;
+  const counts = [
+    report.inputTokens === null ? null : `${report.inputTokens} in`,
+    report.outputTokens === null ? null : `${report.outputTokens} out`,
+    report.reasoningTokens === null ? null : `${report.reasoningTokens} reasoning`,
+  ].filter((part): part is string => part !== null);
+  return `reported ${where}${counts.length > 0 ? ` (${counts.join(', ')})` : ''}`;
+}
+
+function describeTokensPerChunk(report: CapabilityReport): string {
+  if (report.tokensPerChunk === null) return 'unknown';
+  const source = report.tokenSource === 'tokenizer' ? ', tokenizer count' : '';
+  return `${report.tokensPerChunk} (${report.outputTokens ?? 0} tokens in ${report.contentChunks} chunks${source})`;
+}
+
+function formatMs(ms: number): string {
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
