@@ -5,3 +5,6 @@ export type { ApiType, ParsedResponse, StreamParser, TokenSource } from './proto
 export type { RequestSpec, TargetSpec, RunPlan, LoadOptions, OutputOptions, SloCheck } from './input/request-spec.js';
 export type { RequestRecord, Summary, LatencyStats, TimelinePoint } from './metrics/types.js';
 export { runCli } from './cli/run-cli.js';
+export { startMockServer } from './mock/server.js';
+export type { MockServer, MockStats, MockRequestRecord } from './mock/server.js';
+export type { MockServerOptions, MockBehaviour } from './mock/options.js';

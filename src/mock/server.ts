@@ -1,0 +1,579 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { AppError, inputError } from '../errors.js';
+import type { ApiType } from '../protocol/types.js';
+import {
+  buildStatusError,
+  buildStreamErrorEvent,
+  isChosenForFault,
+  openAiErrorBody,
+  anthropicErrorBody,
+  statusForMidStreamError,
+  type ErrorReply,
+  type MockFault,
+} from './faults.js';
+import { applyHeaderOverrides, MockHeaderError, resolveBehaviour, type MockBehaviour, type MockServerOptions } from './options.js';
+import { parseMockRequest, type MockRequest } from './request.js';
+import { buildJsonBody, buildModelsBody, buildStreamParts, type ReplyPlan } from './wire.js';
+
+/**
+ * What the mock did with one API request. Times are `performance.now()` values of this process (the same
+ * clock as an in-process client) and, for a client in another process, epoch milliseconds with sub-ms
+ * precision (`performance.timeOrigin + performance.now()`).
+ */
+export interface MockRequestRecord {
+  /** Also sent as the `x-mock-request-id` response header. */
+  id: string;
+  api: ApiType;
+  stream: boolean;
+  model: string | null;
+  /** The status written, null when none was (hang, or a drop before the headers). */
+  status: number | null;
+  fault: MockFault | null;
+  /** The request body was fully received. */
+  receivedAt: number;
+  /** The first generated token (text or reasoning) was written; for JSON, the body was written. */
+  firstTokenAt: number | null;
+  /** The response ended (or the connection closed); null while in flight or hanging. */
+  endAt: number | null;
+  receivedAtEpochMs: number;
+  firstTokenAtEpochMs: number | null;
+  endAtEpochMs: number | null;
+  inputTokens: number | null;
+  /** Content tokens written (reasoning included). */
+  outputTokens: number;
+  reasoningTokens: number;
+  /** The client closed the connection before the response ended. */
+  aborted: boolean;
+}
+
+export interface MockStats {
+  /** API requests received (chat completions and messages). */
+  requests: number;
+  inFlight: number;
+  /** Normal answers written to the end. */
+  completed: number;
+  /** Requests that got a fault (any kind). */
+  faulted: number;
+  /** Closed by the client before the end. */
+  aborted: number;
+  streams: number;
+  byApi: Record<ApiType, number>;
+  byStatus: Record<string, number>;
+  byFault: Partial<Record<MockFault, number>>;
+  /** Content tokens written, over all requests. */
+  outputTokens: number;
+}
+
+export interface MockServer {
+  /** `http://127.0.0.1:PORT` (no trailing slash, no /v1). */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+  stats(): MockStats;
+  /** Clear counters, records and the error-rate counter. */
+  reset(): void;
+  /** The most recent records, oldest first (a copy). */
+  readonly records: MockRequestRecord[];
+  findRecord(id: string): MockRequestRecord | undefined;
+}
+
+const DEFAULT_RECORD_LIMIT = 100_000;
+const STATS_RECORDS_DEFAULT = 1000;
+
+function createStats(): MockStats {
+  return {
+    requests: 0,
+    inFlight: 0,
+    completed: 0,
+    faulted: 0,
+    aborted: 0,
+    streams: 0,
+    byApi: { 'openai-chat': 0, 'anthropic-messages': 0 },
+    byStatus: {},
+    byFault: {},
+    outputTokens: 0,
+  };
+}
+
+/** mulberry32: a tiny seeded generator, so jitter is repeatable run to run. */
+function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+
+/** Mutable state shared by the server's exchanges. */
+interface ServerState {
+  base: MockBehaviour;
+  models: readonly string[];
+  apiKey: string | null;
+  random: () => number;
+  stats: MockStats;
+  ring: MockRequestRecord[];
+  ringLimit: number;
+  ringNext: number;
+  nextId: number;
+  rateCounter: number;
+}
+
+/**
+ * One API request from body to end. Methods live on the prototype and `step` is bound once, so a stream
+ * costs one closure per request, none per chunk.
+ */
+class Exchange {
+  private timer: NodeJS.Timeout | null = null;
+  private finished = false;
+  private writes: string[] = [];
+  private writeTokens: number[] = [];
+  private writeAt: number[] = [];
+  private next = 0;
+  private ending: 'tail' | 'drop' = 'tail';
+  private plannedReasoningTokens = 0;
+  private readonly boundStep = (): void => this.step();
+
+  constructor(
+    private readonly state: ServerState,
+    private readonly res: ServerResponse,
+    readonly record: MockRequestRecord,
+  ) {
+    res.on('close', () => this.onClose());
+  }
+
+  /** Run `fn` at `atMs` (a performance.now() value), or now when that has passed. */
+  at(atMs: number, fn: () => void): void {
+    const delayMs = atMs - performance.now();
+    if (delayMs <= 0.5) fn();
+    else this.timer = setTimeout(fn, delayMs);
+  }
+
+  replyError(reply: ErrorReply, fault: MockFault | null): void {
+    this.record.fault = fault;
+    this.record.status = reply.status;
+    this.res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body), 'x-mock-request-id': this.record.id });
+    this.res.end(reply.body);
+    this.finish();
+  }
+
+  replyJson(body: string, outputTokens: number, reasoningTokens: number): void {
+    const now = performance.now();
+    this.record.status = 200;
+    this.record.firstTokenAt = now;
+    this.record.firstTokenAtEpochMs = performance.timeOrigin + now;
+    this.record.outputTokens = outputTokens;
+    this.record.reasoningTokens = reasoningTokens;
+    this.res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-mock-request-id': this.record.id });
+    this.res.end(body);
+    this.finish();
+  }
+
+  /** Destroy the connection without a response (a drop before or instead of the body). */
+  drop(): void {
+    this.record.fault = 'drop';
+    this.res.destroy();
+    this.finish();
+  }
+
+  /**
+   * Start a stream: headers and head now, then each content write at its time. `writes[i]` carries
+   * `tokens[i]` content tokens and is written at `atMs[i]`; the last write is followed by the end
+   * (or by destroying the connection for a drop).
+   */
+  startStream(head: string, writes: string[], tokens: number[], atMs: number[], ending: 'tail' | 'drop', reasoningTokens: number): void {
+    this.record.status = 200;
+    this.plannedReasoningTokens = reasoningTokens;
+    this.res.writeHead(200, { ...SSE_HEADERS, 'x-mock-request-id': this.record.id });
+    if (head === '') this.res.flushHeaders();
+    else this.res.write(head);
+    this.writes = writes;
+    this.writeTokens = tokens;
+    this.writeAt = atMs;
+    this.ending = ending;
+    this.step();
+  }
+
+  private step(): void {
+    this.timer = null;
+    if (this.finished) return;
+    const now = performance.now();
+    let chunk = '';
+    let tokens = 0;
+    while (this.next < this.writes.length && (this.writeAt[this.next] as number) <= now + 0.5) {
+      chunk += this.writes[this.next] as string;
+      tokens += this.writeTokens[this.next] as number;
+      this.next += 1;
+    }
+    if (tokens > 0) {
+      if (this.record.firstTokenAt === null) {
+        this.record.firstTokenAt = now;
+        this.record.firstTokenAtEpochMs = performance.timeOrigin + now;
+      }
+      this.record.outputTokens += tokens;
+    }
+    if (this.next < this.writes.length) {
+      if (chunk !== '') this.res.write(chunk);
+      this.timer = setTimeout(this.boundStep, (this.writeAt[this.next] as number) - performance.now());
+      return;
+    }
+    if (this.ending === 'drop') {
+      this.record.fault = 'drop';
+      if (chunk === '') this.res.destroy();
+      else this.res.write(chunk, () => this.res.destroy());
+    } else {
+      this.res.end(chunk);
+    }
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const now = performance.now();
+    const record = this.record;
+    // Reasoning comes first, so the reasoning written is the planned amount capped by what was written.
+    if (record.stream) record.reasoningTokens = Math.min(this.plannedReasoningTokens, record.outputTokens);
+    record.endAt = now;
+    record.endAtEpochMs = performance.timeOrigin + now;
+    const stats = this.state.stats;
+    stats.inFlight -= 1;
+    stats.outputTokens += record.outputTokens;
+    if (record.status !== null) stats.byStatus[record.status] = (stats.byStatus[record.status] ?? 0) + 1;
+    if (record.fault === null) stats.completed += 1;
+    else {
+      stats.faulted += 1;
+      stats.byFault[record.fault] = (stats.byFault[record.fault] ?? 0) + 1;
+    }
+  }
+
+  private onClose(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.finished) return;
+    this.record.aborted = true;
+    this.state.stats.aborted += 1;
+    // A hang ends here too (client gave up, or close()): it stays a hang, not a normal completion.
+    this.finish();
+  }
+}
+
+/** Start the bundled mock LLM server (OpenAI chat completions + Anthropic messages, JSON and SSE). */
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw inputError('MOCK_OPTION_INVALID', `mock option port: ${port} must be a whole number between 0 and 65535`, 'use 0 for a free port');
+  }
+  const recordLimit = options.recordLimit ?? DEFAULT_RECORD_LIMIT;
+  if (!Number.isInteger(recordLimit) || recordLimit < 1) {
+    throw inputError('MOCK_OPTION_INVALID', `mock option recordLimit: ${recordLimit} must be a whole number ≥ 1`, 'keep the default of 100000');
+  }
+  const models = options.models ?? ['mock-model'];
+  if (models.length === 0) throw inputError('MOCK_OPTION_INVALID', 'mock option models: the list is empty', 'name at least one model');
+  const state: ServerState = {
+    base: resolveBehaviour(options),
+    models,
+    apiKey: options.apiKey ?? null,
+    random: createRandom(options.seed ?? 1),
+    stats: createStats(),
+    ring: [],
+    ringLimit: recordLimit,
+    ringNext: 0,
+    nextId: 1,
+    rateCounter: 0,
+  };
+
+  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 0, noDelay: true }, (req, res) =>
+    handleRequest(state, req, res),
+  );
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        new AppError('MOCK_LISTEN_FAILED', `mock server cannot listen on ${host}:${port}: ${error.code ?? error.message}`, {
+          category: 'input',
+          hint: error.code === 'EADDRINUSE' ? 'the port is taken: pick another, or --port 0 for a free one' : 'check --host and --port',
+          cause: error,
+        }),
+      );
+    });
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${urlHost}:${address.port}`,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Hanging and keep-alive connections would hold close() open forever.
+        server.closeAllConnections();
+      }),
+    stats: () => snapshotStats(state.stats),
+    reset: () => {
+      state.stats = createStats();
+      state.ring = [];
+      state.ringNext = 0;
+      state.rateCounter = 0;
+    },
+    get records() {
+      return orderedRecords(state);
+    },
+    findRecord: (id) => state.ring.find((record) => record.id === id),
+  };
+}
+
+function snapshotStats(stats: MockStats): MockStats {
+  return { ...stats, byApi: { ...stats.byApi }, byStatus: { ...stats.byStatus }, byFault: { ...stats.byFault } };
+}
+
+function orderedRecords(state: ServerState): MockRequestRecord[] {
+  if (state.ring.length < state.ringLimit) return state.ring.slice();
+  return [...state.ring.slice(state.ringNext), ...state.ring.slice(0, state.ringNext)];
+}
+
+function addRecord(state: ServerState, record: MockRequestRecord): void {
+  if (state.ring.length < state.ringLimit) state.ring.push(record);
+  else state.ring[state.ringNext] = record;
+  state.ringNext = (state.ringNext + 1) % state.ringLimit;
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const q = raw.indexOf('?');
+  return q === -1 ? raw : raw.slice(0, q);
+}
+
+function apiOfPath(path: string): ApiType | null {
+  if (path.endsWith('/chat/completions')) return 'openai-chat';
+  if (path.endsWith('/v1/messages') || path === '/messages') return 'anthropic-messages';
+  return null;
+}
+
+function sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+function handleRequest(state: ServerState, req: IncomingMessage, res: ServerResponse): void {
+  const path = pathOf(req.url);
+  const method = req.method ?? 'GET';
+  const api = apiOfPath(path);
+  if (api !== null) {
+    if (method === 'POST') {
+      receiveApiRequest(state, api, req, res);
+      return;
+    }
+    const message = `Invalid method for URL (${method} ${path})`;
+    const body = api === 'openai-chat' ? openAiErrorBody(message, 'invalid_request_error', null) : anthropicErrorBody('invalid_request_error', message, 'req_mock');
+    sendJson(res, 405, body, { allow: 'POST' });
+    return;
+  }
+  if (path.endsWith('/models') && method === 'GET') {
+    sendJson(res, 200, buildModelsBody(state.models, req.headers['anthropic-version'] !== undefined));
+    return;
+  }
+  if (path === '/mock/stats' && method === 'GET') {
+    const limitText = new URL(req.url ?? '/', 'http://mock').searchParams.get('limit');
+    const limit = limitText === null ? STATS_RECORDS_DEFAULT : Math.max(0, Number.parseInt(limitText, 10) || 0);
+    const records = limit === 0 ? [] : orderedRecords(state).slice(-limit);
+    sendJson(res, 200, JSON.stringify({ ...snapshotStats(state.stats), records }));
+    return;
+  }
+  if (path === '/mock/reset' && method === 'POST') {
+    state.stats = createStats();
+    state.ring = [];
+    state.ringNext = 0;
+    state.rateCounter = 0;
+    sendJson(res, 200, '{"ok":true}');
+    return;
+  }
+  sendJson(res, 404, openAiErrorBody(`Invalid URL (${method} ${path})`, 'invalid_request_error', null));
+}
+
+function receiveApiRequest(state: ServerState, api: ApiType, req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    const receivedAt = performance.now();
+    const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    answerApiRequest(state, api, req, res, text, receivedAt);
+  });
+}
+
+function isAuthorized(apiKey: string, req: IncomingMessage): boolean {
+  const headers = req.headers;
+  return (
+    headers.authorization === `Bearer ${apiKey}` || headers['x-api-key'] === apiKey || headers['api-key'] === apiKey
+  );
+}
+
+function answerApiRequest(state: ServerState, api: ApiType, req: IncomingMessage, res: ServerResponse, text: string, receivedAt: number): void {
+  const seq = state.nextId;
+  state.nextId += 1;
+  const id = `mock-${seq}`;
+  const record: MockRequestRecord = {
+    id,
+    api,
+    stream: false,
+    model: null,
+    status: null,
+    fault: null,
+    receivedAt,
+    firstTokenAt: null,
+    endAt: null,
+    receivedAtEpochMs: performance.timeOrigin + receivedAt,
+    firstTokenAtEpochMs: null,
+    endAtEpochMs: null,
+    inputTokens: null,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    aborted: false,
+  };
+  addRecord(state, record);
+  const stats = state.stats;
+  stats.requests += 1;
+  stats.inFlight += 1;
+  stats.byApi[api] += 1;
+  const exchange = new Exchange(state, res, record);
+  const requestId = `req_${id}`;
+
+  let behaviour: MockBehaviour;
+  try {
+    behaviour = applyHeaderOverrides(state.base, req.rawHeaders);
+  } catch (error) {
+    if (!(error instanceof MockHeaderError)) throw error;
+    exchange.replyError(badRequest(api, error.message, requestId), 'bad_request');
+    return;
+  }
+  if (state.apiKey !== null && !isAuthorized(state.apiKey, req)) {
+    exchange.replyError(buildStatusError(api, 401, { model: 'unknown', quotaExceeded: false, retryAfterS: 0, requestId }), 'auth');
+    return;
+  }
+  const parsed = parseMockRequest(api, text, requestId);
+  if (!parsed.ok) {
+    exchange.replyError({ status: 400, headers: { 'content-type': 'application/json' }, body: parsed.body }, 'bad_request');
+    return;
+  }
+  const request = parsed.request;
+  record.stream = request.stream;
+  record.model = request.model;
+  record.inputTokens = request.inputTokens;
+  if (request.stream) stats.streams += 1;
+
+  const faultsConfigured =
+    behaviour.failStatus !== null || behaviour.midStreamErrorAfterTokens !== null || behaviour.dropAfterTokens !== null || behaviour.hang;
+  let faulty = faultsConfigured;
+  if (behaviour.errorRate !== null) {
+    faulty = isChosenForFault(state.rateCounter, behaviour.errorRate);
+    state.rateCounter += 1;
+  }
+  if (faulty && behaviour.hang) {
+    record.fault = 'hang';
+    return;
+  }
+  const failStatus = faulty ? (behaviour.failStatus ?? (faultsConfigured ? null : 500)) : null;
+  const headersAt = receivedAt + behaviour.slowHeadersMs;
+  if (failStatus !== null) {
+    const reply = buildStatusError(api, failStatus, {
+      model: request.model,
+      quotaExceeded: behaviour.quotaExceeded,
+      retryAfterS: behaviour.retryAfterS,
+      requestId,
+    });
+    exchange.at(headersAt, () => exchange.replyError(reply, 'status'));
+    return;
+  }
+  respondNormally(state, exchange, api, request, behaviour, faulty, headersAt);
+}
+
+function badRequest(api: ApiType, message: string, requestId: string): ErrorReply {
+  const body = api === 'openai-chat' ? openAiErrorBody(message, 'invalid_request_error', null) : anthropicErrorBody('invalid_request_error', message, requestId);
+  return { status: 400, headers: { 'content-type': 'application/json' }, body };
+}
+
+/** `baseMs` varied within ±jitterMs, never below 0. */
+function jittered(state: ServerState, baseMs: number, jitterMs: number): number {
+  if (jitterMs <= 0) return baseMs;
+  return Math.max(0, baseMs + (state.random() * 2 - 1) * jitterMs);
+}
+
+function respondNormally(
+  state: ServerState,
+  exchange: Exchange,
+  api: ApiType,
+  request: MockRequest,
+  behaviour: MockBehaviour,
+  faulty: boolean,
+  headersAt: number,
+): void {
+  const record = exchange.record;
+  const answerTokens = request.maxTokens === null ? behaviour.outputTokens : Math.min(behaviour.outputTokens, request.maxTokens);
+  const plan: ReplyPlan = {
+    api,
+    id: api === 'openai-chat' ? `chatcmpl-${record.id}` : `msg_${record.id}`,
+    model: request.model,
+    created: Math.floor(Date.now() / 1000),
+    inputTokens: request.inputTokens,
+    reasoningTokens: behaviour.reasoningTokens,
+    answerTokens,
+    chunkTokens: behaviour.chunkTokens,
+    finishReason: answerTokens < behaviour.outputTokens ? 'length' : 'stop',
+    roleChunk: behaviour.roleChunk,
+    streamUsage: behaviour.usage && request.includeUsage,
+    jsonUsage: behaviour.usage,
+  };
+  const totalTokens = plan.reasoningTokens + plan.answerTokens;
+  const errorAfter = faulty ? behaviour.midStreamErrorAfterTokens : null;
+  const dropAfter = faulty ? behaviour.dropAfterTokens : null;
+  // The earlier of the two in-stream faults wins; one set beyond the answer comes after all of it.
+  const cutAt = Math.min(errorAfter ?? Number.POSITIVE_INFINITY, dropAfter ?? Number.POSITIVE_INFINITY);
+  const cut: 'error' | 'drop' | null = cutAt === Number.POSITIVE_INFINITY ? null : cutAt === dropAfter ? 'drop' : 'error';
+  const firstAt = Math.max(headersAt, record.receivedAt + jittered(state, behaviour.ttftMs, behaviour.jitterMs));
+
+  if (!request.stream) {
+    const doneAt = firstAt + (totalTokens - 1) * behaviour.itlMs;
+    if (cut === 'drop') {
+      exchange.at(doneAt, () => exchange.drop());
+      return;
+    }
+    if (cut === 'error') {
+      const status = statusForMidStreamError(api);
+      const reply = buildStatusError(api, status, { model: request.model, quotaExceeded: false, retryAfterS: behaviour.retryAfterS, requestId: `req_${record.id}` });
+      exchange.at(doneAt, () => exchange.replyError(reply, 'mid_stream_error'));
+      return;
+    }
+    const body = buildJsonBody(plan);
+    exchange.at(doneAt, () => exchange.replyJson(body, totalTokens, plan.reasoningTokens));
+    return;
+  }
+
+  const parts = buildStreamParts(plan, cut === null ? undefined : cutAt);
+  const writes = parts.events;
+  const tokens = parts.eventTokens;
+  const atMs: number[] = new Array<number>(writes.length);
+  let t = firstAt;
+  for (let i = 0; i < writes.length; i += 1) {
+    if (i > 0) t += jittered(state, (tokens[i] as number) * behaviour.itlMs, behaviour.jitterMs);
+    atMs[i] = t;
+  }
+  // The ending goes out with the last content write (or at TTFT when the cut leaves no content).
+  const endText = cut === null ? parts.tail : cut === 'error' ? buildStreamErrorEvent(api) : '';
+  if (writes.length === 0) {
+    writes.push(endText);
+    tokens.push(0);
+    atMs.push(firstAt);
+  } else {
+    writes[writes.length - 1] += endText;
+  }
+  if (cut === 'error') record.fault = 'mid_stream_error';
+  exchange.at(headersAt, () => exchange.startStream(parts.head, writes, tokens, atMs, cut === 'drop' ? 'drop' : 'tail', plan.reasoningTokens));
+}
