@@ -1,0 +1,106 @@
+/**
+ * Is the number about the server or about us? (metrics.md "Generator health"). A pure judgement of what
+ * the health monitor measured plus what the recorder counted, shared by the engine's monitor and summarize.
+ *
+ * Thresholds, and why:
+ * - Event-loop delay p99 > 10 ms: degraded; > 50 ms: invalid. A timestamp is taken when the loop gets to the
+ *   bytes, so a late loop adds its delay to TTFT/ITL. 10 ms is about 1% of a typical 1 s TTFT and the size of
+ *   one chunk gap of a fast model (100 tok/s); at 50 ms the error exceeds a fast model's whole ITL.
+ * - Process CPU ≥ 90% of a core per thread: degraded. A saturated loop is about to fall behind; delay
+ *   figures lag CPU, so this warns before they show it.
+ * - Generator-side errors (EMFILE, EADDRNOTAVAIL): any is degraded; > 1% of finished requests is invalid,
+ *   because then the error rate and the throughput describe our machine, not the server.
+ * - Open-file limit below peak users + 64 (each user holds a socket; 64 for files, stdio and DNS): degraded.
+ *   Node already raises the soft limit to the hard limit at startup, so what is left is the hard limit,
+ *   which only the shell (`ulimit -n`) or the system (limits.conf) can raise.
+ */
+import type { Summary } from './types.js';
+
+export type GeneratorHealth = Summary['generator'];
+
+export interface GeneratorFacts {
+  /** Event-loop delay beyond the sampling interval, p99 and max, in ms (null: not measured). */
+  eventLoopDelayP99Ms: number | null;
+  maxMs: number | null;
+  /** Process CPU over the measured window, percent of one core (may pass 100 with worker threads). */
+  cpuPct: number | null;
+  openFileLimit: number | null;
+  generatorErrors: number;
+  /** Finished measured requests (ok + failed), to weigh generatorErrors; null: unknown. */
+  finishedRequests: number | null;
+  /** Peak concurrent users, to weigh the open-file limit; null: unknown. */
+  maxUsers: number | null;
+  /** Threads generating load (1 + workers); CPU is judged per thread. */
+  threads?: number;
+  /** Said first, e.g. that health was not measured when re-computed from results.jsonl. */
+  notes?: readonly string[];
+}
+
+export const LOOP_DELAY_DEGRADED_MS = 10;
+export const LOOP_DELAY_INVALID_MS = 50;
+export const CPU_DEGRADED_PCT = 90;
+export const GENERATOR_ERRORS_INVALID_SHARE = 0.01;
+export const OPEN_FILES_HEADROOM = 64;
+
+const RANK = { ok: 0, degraded: 1, invalid: 2 } as const;
+
+export function judgeGenerator(facts: GeneratorFacts): GeneratorHealth {
+  let verdict: GeneratorHealth['verdict'] = 'ok';
+  const reasons: string[] = [...(facts.notes ?? [])];
+  const flag = (level: 'degraded' | 'invalid', reason: string): void => {
+    if (RANK[level] > RANK[verdict]) verdict = level;
+    reasons.push(reason);
+  };
+
+  const delay = facts.eventLoopDelayP99Ms;
+  if (delay !== null && delay > LOOP_DELAY_DEGRADED_MS) {
+    flag(
+      delay > LOOP_DELAY_INVALID_MS ? 'invalid' : 'degraded',
+      `event loop p99 delay ${formatMs(delay)} ms: TTFT figures may be inflated by up to that much; use --workers or fewer users`,
+    );
+  }
+
+  const threads = Math.max(1, facts.threads ?? 1);
+  if (facts.cpuPct !== null && facts.cpuPct >= CPU_DEGRADED_PCT * threads) {
+    flag(
+      'degraded',
+      `process CPU ${Math.round(facts.cpuPct)}% of a core${threads > 1 ? ` (${threads} threads)` : ''}: the generator is near saturation and its timestamps may lag; use --workers or fewer users`,
+    );
+  }
+
+  if (facts.generatorErrors > 0) {
+    const share = facts.finishedRequests === null || facts.finishedRequests === 0 ? null : facts.generatorErrors / facts.finishedRequests;
+    const invalid = share === null || share > GENERATOR_ERRORS_INVALID_SHARE;
+    const shareText = share === null ? '' : ` (${formatPct(share)} of requests)`;
+    flag(
+      invalid ? 'invalid' : 'degraded',
+      `${facts.generatorErrors} generator-side error${facts.generatorErrors === 1 ? '' : 's'}${shareText} (EMFILE/EADDRNOTAVAIL: this machine ran out of files or ports, not the server); raise \`ulimit -n\`, use fewer users, or spread load over --workers/hosts`,
+    );
+  }
+
+  if (facts.openFileLimit !== null && facts.maxUsers !== null && facts.openFileLimit < facts.maxUsers + OPEN_FILES_HEADROOM) {
+    flag(
+      'degraded',
+      `open-file limit ${facts.openFileLimit} is below ${facts.maxUsers} users + ${OPEN_FILES_HEADROOM}: Node cannot raise it past the hard limit; run \`ulimit -n 65536\` (or raise nofile in /etc/security/limits.conf) before the test`,
+    );
+  }
+
+  return {
+    eventLoopDelayP99Ms: facts.eventLoopDelayP99Ms,
+    maxMs: facts.maxMs,
+    cpuPct: facts.cpuPct,
+    openFileLimit: facts.openFileLimit,
+    generatorErrors: facts.generatorErrors,
+    verdict,
+    reasons,
+  };
+}
+
+function formatMs(ms: number): string {
+  return ms >= 10 ? String(Math.round(ms)) : ms.toFixed(1);
+}
+
+function formatPct(share: number): string {
+  const pct = share * 100;
+  return `${pct >= 10 ? Math.round(pct) : pct.toFixed(1)}%`;
+}

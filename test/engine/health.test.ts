@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { parseOpenFileLimit, startHealthMonitor } from '../../src/engine/health.js';
+import { judgeGenerator, type GeneratorFacts } from '../../src/metrics/generator-verdict.js';
+
+const HEALTHY: GeneratorFacts = {
+  eventLoopDelayP99Ms: 1.2,
+  maxMs: 4,
+  cpuPct: 35,
+  openFileLimit: 20000,
+  generatorErrors: 0,
+  finishedRequests: 1000,
+  maxUsers: 50,
+};
+
+describe('judgeGenerator', () => {
+  it.each([
+    { name: 'healthy', facts: {}, verdict: 'ok', reason: null },
+    { name: 'loop delay 10 ms is still ok', facts: { eventLoopDelayP99Ms: 10 }, verdict: 'ok', reason: null },
+    { name: 'loop delay 38 ms', facts: { eventLoopDelayP99Ms: 38 }, verdict: 'degraded', reason: 'event loop p99 delay 38 ms: TTFT figures may be inflated by up to that much; use --workers or fewer users' },
+    { name: 'loop delay 51 ms', facts: { eventLoopDelayP99Ms: 51 }, verdict: 'invalid', reason: 'event loop p99 delay 51 ms' },
+    { name: 'CPU 95%', facts: { cpuPct: 95 }, verdict: 'degraded', reason: 'process CPU 95% of a core' },
+    { name: 'CPU 150% over 2 threads', facts: { cpuPct: 150, threads: 2 }, verdict: 'ok', reason: null },
+    { name: '5 generator errors in 1000', facts: { generatorErrors: 5 }, verdict: 'degraded', reason: '5 generator-side errors (0.5% of requests)' },
+    { name: '20 generator errors in 1000', facts: { generatorErrors: 20 }, verdict: 'invalid', reason: '20 generator-side errors (2.0% of requests)' },
+    { name: 'generator errors, requests unknown', facts: { generatorErrors: 1, finishedRequests: null }, verdict: 'invalid', reason: '1 generator-side error (EMFILE' },
+    { name: 'fd limit below users', facts: { openFileLimit: 256, maxUsers: 300 }, verdict: 'degraded', reason: 'open-file limit 256 is below 300 users + 64' },
+    { name: 'fd limit, users unknown', facts: { openFileLimit: 256, maxUsers: null }, verdict: 'ok', reason: null },
+  ] as const)('$name → $verdict', ({ facts, verdict, reason }) => {
+    const health = judgeGenerator({ ...HEALTHY, ...facts });
+    expect(health.verdict).toBe(verdict);
+    if (reason === null) expect(health.reasons).toEqual([]);
+    else expect(health.reasons.join('\n')).toContain(reason);
+  });
+
+  it('takes the worst verdict and keeps every reason, notes first', () => {
+    const health = judgeGenerator({ ...HEALTHY, cpuPct: 99, eventLoopDelayP99Ms: 80, notes: ['not measured'] });
+    expect(health.verdict).toBe('invalid');
+    expect(health.reasons).toHaveLength(3);
+    expect(health.reasons[0]).toBe('not measured');
+  });
+});
+
+describe('parseOpenFileLimit', () => {
+  it.each([
+    { text: 'Limit  Soft Limit  Hard Limit  Units\nMax open files            1024                 524288               files\n', limit: 1024 },
+    { text: 'Max open files            unlimited            unlimited            files\n', limit: null },
+    { text: null, limit: null },
+  ])('reads the soft limit: $limit', ({ text, limit }) => {
+    expect(parseOpenFileLimit(text)).toBe(limit);
+  });
+});
+
+describe('startHealthMonitor', () => {
+  it('measures CPU over the window, counts generator errors, reads the fd limit', () => {
+    let clockMs = 1000;
+    let cpuUs = 0;
+    const monitor = startHealthMonitor({
+      now: () => clockMs,
+      cpuUsage: () => ({ user: cpuUs * 0.75, system: cpuUs * 0.25 }),
+      readLimits: () => 'Max open files            4096                 4096                 files\n',
+    });
+    clockMs += 2000;
+    cpuUs += 1_900_000; // 1.9 s CPU in 2 s: 95%
+    monitor.recordGeneratorError();
+    const health = monitor.stop();
+    expect(health).toMatchObject({ cpuPct: 95, openFileLimit: 4096, generatorErrors: 1, verdict: 'invalid' });
+    expect(monitor.stop()).toBe(health);
+  });
+
+  it('sees a blocked event loop', async () => {
+    const monitor = startHealthMonitor({ readLimits: () => null });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const until = performance.now() + 150;
+    while (performance.now() < until) {
+      // Block the loop on purpose: this is what a saturated generator looks like.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const health = monitor.stop();
+    expect(health.maxMs).toBeGreaterThan(100);
+    expect(health.eventLoopDelayP99Ms).toBeGreaterThan(50);
+    expect(health.verdict).toBe('invalid');
+    expect(health.openFileLimit).toBeNull();
+  });
+});
