@@ -1,5 +1,9 @@
 import { Command } from 'commander';
 import { TOOL_VERSION } from '../version.js';
+import { createMockCommand } from './commands/mock.js';
+import { createResultsCommand } from './commands/results.js';
+import { createStatusCommand } from './commands/status.js';
+import { createStopCommand } from './commands/stop.js';
 import type { CliContext } from './io.js';
 
 /**
@@ -18,5 +22,9 @@ export function createProgram(ctx: CliContext): Command {
       // Errors are rendered once, by render-error.ts.
       outputError: () => undefined,
     });
+  program.addCommand(createMockCommand(ctx));
+  program.addCommand(createStatusCommand(ctx));
+  program.addCommand(createResultsCommand(ctx));
+  program.addCommand(createStopCommand(ctx));
   return program;
 }

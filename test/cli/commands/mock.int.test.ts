@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/run-cli.js';
+import { createFakeIo, type FakeIo } from '../../helpers/fake-io.js';
+
+async function waitForUrl(io: FakeIo): Promise<string> {
+  for (let i = 0; i < 200; i += 1) {
+    const line = io.out().split('\n')[0] ?? '';
+    if (line.startsWith('http://')) return line;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no URL printed; stderr: ${io.err()}`);
+}
+
+describe('llm-loadtest mock', () => {
+  it('prints the URL on stdout, serves the configured stream, and stops on SIGINT with exit 0', async () => {
+    const io = createFakeIo();
+    const done = runCli(['mock', '--output-tokens', '3', '--ttft', '5', '--model', 'a', 'b'], io);
+    const url = await waitForUrl(io);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(io.out()).toBe(`${url}\n`);
+    expect(io.err()).toContain(`${url}/v1/chat/completions`);
+
+    const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: Array<{ id: string }> };
+    expect(models.data.map((m) => m.id)).toEqual(['a', 'b']);
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'a', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const body = (await response.json()) as { choices: Array<{ message: { content: string } }> };
+    expect(body.choices[0]?.message.content).toBe(' the of and');
+
+    io.emit('SIGINT');
+    expect(await done).toBe(0);
+    expect(io.err()).toContain('stopped after 1 requests');
+  });
+
+  it.each([
+    [['--ttft', 'abc'], '--ttft "abc": is not a number'],
+    [['--ttft', '-5'], '--ttft "-5": must be between 0 and 3600000'],
+    [['--output-tokens', '2.5'], '--output-tokens "2.5": must be a whole number'],
+    [['--error-rate', '1.5'], '--error-rate "1.5": must be between 0 and 1'],
+    [['--fail-status', '200'], '--fail-status "200": must be between 400 and 599'],
+    [['--port', '70000'], '--port "70000": must be between 0 and 65535'],
+  ])('rejects %j with exit 2 naming the flag', async (argv, message) => {
+    const io = createFakeIo();
+    expect(await runCli(['mock', ...argv], io)).toBe(2);
+    expect(io.err()).toContain(message);
+    expect(io.err()).toContain('Hint: give');
+    expect(io.out()).toBe('');
+  });
+});
