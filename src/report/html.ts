@@ -43,7 +43,7 @@ h1{font-size:22px;margin:0}h2{font-size:17px;margin:26px 0 8px;border-bottom:1px
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px}
 .card{border:1px solid var(--line);border-radius:6px;padding:8px 10px}.card b{display:block;font-size:20px}.card span{color:var(--mute);font-size:12px}
 table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.ok{color:var(--ok)}.bad{color:var(--bad)}.warn{color:var(--warn)}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td>code:only-child{word-break:normal}.ok{color:var(--ok)}.bad{color:var(--bad)}.warn{color:var(--warn)}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:14px}
 figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:8px}figcaption{font-weight:600;margin-bottom:2px}
 .legend i{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;border-radius:2px}.legend{font-size:12px;color:var(--mute)}
@@ -163,7 +163,7 @@ function renderTimeCharts(s: Summary, records?: readonly RequestRecord[]): strin
 function computeTtftP95PerSecond(records: readonly RequestRecord[], s: Summary, length: number): Array<number | null> | null {
   const origin = Date.parse(s.startedAt);
   if (!Number.isFinite(origin)) return null;
-  const buckets = bucketBySecond(records, origin);
+  const buckets = bucketBySecond(records, origin, false);
   const out: Array<number | null> = [];
   for (let i = 0; i < length; i++) {
     const values = (buckets[i]?.ttftMs ?? []).slice().sort((a, b) => a - b);
@@ -258,7 +258,7 @@ export function binValues(sorted: ArrayLike<number>): { start: number; width: nu
   const cap = percentileOfSorted(sorted, 99.5) ?? max;
   const top = max > cap * 1.5 ? cap : max;
   const bins = Math.min(40, Math.max(5, Math.ceil(Math.sqrt(n))));
-  const width = niceStep(Math.max(top - min, 1e-9) / bins);
+  const width = niceStep(Math.max(top - min, 1e-9) / bins, 'nearest');
   const start = Math.floor(min / width) * width;
   const count = Math.max(1, Math.floor((top - start) / width) + 1);
   const counts = new Array<number>(count).fill(0);
@@ -360,7 +360,7 @@ function renderDefinitions(s: Summary): string {
 
 function definitionList(items: ReadonlyArray<[string, string]>): string {
   if (items.length === 0) return '<p class="note">–</p>';
-  return `<dl>${items.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v.includes('\n') || v.length > 80 ? `<pre>${esc(v)}</pre>` : esc(v)}</dd>`).join('')}</dl>`;
+  return `<dl>${items.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v.includes('\n') ? `<pre>${esc(v)}</pre>` : esc(v)}</dd>`).join('')}</dl>`;
 }
 
 function dataAttrs(key: string, value: number | null): string {
@@ -390,6 +390,7 @@ function formatValue(v: unknown): string {
   if (v === null || v === undefined) return '–';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)) return v.map(String).join(', ');
   return JSON.stringify(v, null, 1);
 }
 
@@ -423,11 +424,15 @@ function formatTick(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(3)));
 }
 
-/** 1, 2 or 5 times a power of ten: axis steps and bin widths people can read. */
-function niceStep(raw: number): number {
+/** 1, 2 or 5 times a power of ten: axis steps (rounded up) and bin widths (nearest) people can read. */
+function niceStep(raw: number, rounding: 'up' | 'nearest' = 'up'): number {
   const power = 10 ** Math.floor(Math.log10(raw));
   const f = raw / power;
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * power;
+  const nice =
+    rounding === 'up'
+      ? f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10
+      : f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10;
+  return Number((nice * power).toPrecision(12));
 }
 
 function niceTicks(max: number): number[] {

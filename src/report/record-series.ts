@@ -35,13 +35,14 @@ export interface SecondBucket {
 }
 
 /**
- * Measured requests grouped by the second they finished in (start `ts` + e2e; a failure without e2e
- * counts at its start), counted from `originMs`. Incomplete requests are left out, as in the summary.
+ * Requests grouped by the second they finished in (start `ts` + e2e; a failure without e2e counts at its
+ * start), counted from `originMs`. Incomplete requests are left out, as in the summary's timeline; warmup
+ * requests are in it too (the timeline shows the whole run) unless `measuredOnly`.
  */
-export function bucketBySecond(records: readonly RequestRecord[], originMs: number): SecondBucket[] {
+export function bucketBySecond(records: readonly RequestRecord[], originMs: number, measuredOnly: boolean): SecondBucket[] {
   const buckets: SecondBucket[] = [];
   for (const r of records) {
-    if (r.phase !== 'measure' || r.errorCategory === 'incomplete') continue;
+    if ((measuredOnly && r.phase !== 'measure') || r.errorCategory === 'incomplete') continue;
     const startMs = Date.parse(r.ts);
     if (!Number.isFinite(startMs)) continue;
     const second = Math.max(0, Math.floor((startMs + (r.e2eMs ?? 0) - originMs) / 1000));
