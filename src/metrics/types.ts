@@ -63,6 +63,8 @@ export interface ThresholdCheck {
   limit: number;
   op: '>=' | '<=' | '<';
   passed: boolean;
+  /** Why a check could not be judged (no data), in words; absent when it was. */
+  note?: string;
 }
 
 export type GeneratorVerdict = 'ok' | 'degraded' | 'invalid';
@@ -83,6 +85,8 @@ export interface Summary {
   startedAt: string;
   endedAt: string;
   measuredSeconds: number;
+  /** Seconds from the run's start to the start of measurement: timeline points before it are warmup. */
+  measureStartS?: number;
   requests: { total: number; ok: number; failed: number; incomplete: number; successRate: number | null };
   rps: number;
   tokens: {

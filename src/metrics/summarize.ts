@@ -1,0 +1,132 @@
+/**
+ * summary.json from a recorder snapshot: pure (no clock, no I/O), so the engine, worker merges and tests
+ * all get the same figures from the same snapshot. Definitions: metrics.md.
+ */
+import type { SloCheck } from '../input/request-spec.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { judgeGenerator, type GeneratorHealth } from './generator-verdict.js';
+import { Histogram, statsOfEncoded } from './histogram.js';
+import type { RecorderSnapshot, TimelineSecond } from './recorder.js';
+import { evaluateThresholds } from './thresholds.js';
+import type { Summary, TimelinePoint } from './types.js';
+
+export interface SummaryContext {
+  /** Already masked. */
+  target: Summary['target'];
+  config: Record<string, unknown>;
+  startedAt: string;
+  endedAt: string;
+  successThreshold: number;
+  slo: readonly SloCheck[];
+  /** From the health monitor's stop(); judged again here with the recorder's request and user counts. */
+  generator: GeneratorHealth;
+  /** Threads that generated load (1 + workers), for the CPU judgement. */
+  threads?: number;
+  precheck?: Record<string, unknown>;
+}
+
+export const PERCENTILE_METHOD =
+  'HDR histogram (hdr-histogram-js), 3 significant digits on µs values (≤0.1% relative error); mean, min and max exact';
+
+export function summarize(snapshot: RecorderSnapshot, context: SummaryContext): Summary {
+  const { ok, failed, incomplete } = snapshot.requests;
+  const measureStartMs = snapshot.measureStartMs ?? 0;
+  const windowMs = snapshot.lastMeasuredEndMs === null ? 0 : Math.max(0, snapshot.lastMeasuredEndMs - measureStartMs);
+  const windowS = windowMs / 1000;
+  const perSecond = (n: number): number => (windowS > 0 ? round3(n / windowS) : 0);
+
+  const latency: Summary['latency'] = {
+    ttft: statsOfEncoded(snapshot.latency.ttft),
+    ttfo: statsOfEncoded(snapshot.latency.ttfo),
+    itl: statsOfEncoded(snapshot.latency.itl),
+    e2e: statsOfEncoded(snapshot.latency.e2e),
+    chunkGap: statsOfEncoded(snapshot.latency.chunkGap),
+  };
+  const queue = statsOfEncoded(snapshot.latency.queue);
+  if (queue.count > 0) {
+    latency.queue = queue;
+    latency.e2eFromSchedule = statsOfEncoded(snapshot.latency.e2eFromSchedule);
+  }
+
+  const { usageRequests, tokenizerRequests } = snapshot.tokens;
+  const generator = judgeGenerator({
+    eventLoopDelayP99Ms: context.generator.eventLoopDelayP99Ms,
+    maxMs: context.generator.maxMs,
+    cpuPct: context.generator.cpuPct,
+    openFileLimit: context.generator.openFileLimit,
+    generatorErrors: Math.max(context.generator.generatorErrors, snapshot.generatorErrors),
+    finishedRequests: ok + failed,
+    maxUsers: snapshot.maxUsers,
+    ...(context.threads === undefined ? {} : { threads: context.threads }),
+    notes: context.generator.reasons.filter((reason) => !isJudgedReason(reason)),
+  });
+
+  const summary: Summary = {
+    tool: TOOL_NAME,
+    version: TOOL_VERSION,
+    mode: 'local',
+    target: context.target,
+    config: context.config,
+    startedAt: context.startedAt,
+    endedAt: context.endedAt,
+    measuredSeconds: round3(windowS),
+    measureStartS: round3(measureStartMs / 1000),
+    requests: {
+      total: ok + failed + incomplete,
+      ok,
+      failed,
+      incomplete,
+      successRate: ok + failed === 0 ? null : ok / (ok + failed),
+    },
+    rps: perSecond(ok),
+    tokens: {
+      input: snapshot.tokens.input,
+      output: snapshot.tokens.output,
+      outputPerSecond: perSecond(snapshot.tokens.output),
+      totalPerSecond: perSecond(snapshot.tokens.output + snapshot.tokens.input),
+      source: usageRequests > 0 ? (tokenizerRequests > 0 ? 'mixed' : 'usage') : tokenizerRequests > 0 ? 'tokenizer' : 'none',
+    },
+    latency,
+    errors: snapshot.errors,
+    timeline: snapshot.timeline.map(toTimelinePoint),
+    generator,
+    thresholds: evaluateThresholds({ ok, failed, successThreshold: context.successThreshold, slo: context.slo, latency }),
+    goodput: context.slo.length > 0 ? perSecond(snapshot.goodRequests) : null,
+    percentileMethod: PERCENTILE_METHOD,
+  };
+  if (context.precheck !== undefined) summary.precheck = context.precheck;
+  return summary;
+}
+
+/**
+ * Reasons judgeGenerator writes itself are re-derived from the figures; anything else (a note from the
+ * caller) is kept.
+ */
+function isJudgedReason(reason: string): boolean {
+  return /^(event loop p99 delay|process CPU|\d+ generator-side error|open-file limit)/.test(reason);
+}
+
+function toTimelinePoint(second: TimelineSecond): TimelinePoint {
+  return {
+    t: second.t,
+    users: second.users,
+    started: second.started,
+    finished: second.finished,
+    failed: second.failed,
+    outputTokens: second.outputTokens,
+    ttftP50: medianOf(second.ttft),
+    e2eP50: medianOf(second.e2e),
+  };
+}
+
+function medianOf(encoded: string | null): number | null {
+  if (encoded === null) return null;
+  const histogram = Histogram.decode(encoded);
+  const median = histogram.percentileMs(50);
+  histogram.destroy();
+  return median;
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import type { SloCheck } from '../../src/input/request-spec.js';
+import { Recorder } from '../../src/metrics/recorder.js';
+import { summarize } from '../../src/metrics/summarize.js';
+import { evaluateThresholds } from '../../src/metrics/thresholds.js';
+import type { LatencyStats } from '../../src/metrics/types.js';
+import { makeContext } from './context.js';
+import { makeFailure, makeRecord } from './records.js';
+
+function slo(raw: string, metric: SloCheck['metric'], stat: SloCheck['stat'], op: SloCheck['op'], limit: number): SloCheck {
+  return { raw, metric, stat, op, limit };
+}
+
+/** 10 s measured window after 2 s of warmup: 18 ok (TTFT 100..270 ms), 2 failed, 1 incomplete. */
+function recordRun(checks: SloCheck[] = []): Recorder {
+  const recorder = new Recorder({ runStartMs: 0, slo: checks });
+  recorder.setUsers(4, 0);
+  recorder.recordRequest(makeRecord({ phase: 'warmup', outputTokens: 5000 }), 1500);
+  recorder.startMeasuring(2000);
+  for (let i = 0; i < 18; i++) {
+    recorder.recordStart(2000 + i * 500, 'measure');
+    recorder.recordRequest(
+      makeRecord({ ttftMs: 100 + i * 10, e2eMs: 1000 + i * 10, outputTokens: 100, inputTokens: 50, tokenSource: i === 0 ? 'tokenizer' : 'usage' }),
+      3000 + i * 500,
+    );
+  }
+  recorder.recordRequest(makeFailure('server_error', 500, 'Internal error'), 5000);
+  recorder.recordRequest(makeFailure('timeout', null, 'no bytes for 30 s'), 12_000);
+  recorder.recordRequest(makeFailure('incomplete', null, 'stopped'), 13_000);
+  return recorder;
+}
+
+describe('summarize', () => {
+  it('computes run figures over the measured window', () => {
+    const summary = summarize(recordRun().snapshot(), makeContext());
+    expect(summary.measuredSeconds).toBe(10);
+    expect(summary.measureStartS).toBe(2);
+    expect(summary.requests).toEqual({ total: 21, ok: 18, failed: 2, incomplete: 1, successRate: 0.9 });
+    expect(summary.rps).toBe(1.8);
+    expect(summary.tokens).toEqual({ input: 900, output: 1800, outputPerSecond: 180, totalPerSecond: 270, source: 'mixed' });
+    expect(summary.latency.ttft).toMatchObject({ count: 18, min: 100, max: 270, mean: 185 });
+    expect(summary.latency.queue).toBeUndefined();
+    expect(summary.errors.byCategory).toEqual({ server_error: 1, timeout: 1 });
+    expect(summary.goodput).toBeNull();
+    expect(summary.thresholds).toEqual({
+      passed: true,
+      checks: [{ name: 'success_rate', value: 0.9, limit: 0.9, op: '>=', passed: true }],
+    });
+    expect(summary.generator.verdict).toBe('ok');
+    expect(summary.percentileMethod).toContain('HDR histogram');
+    expect(summary.timeline).toHaveLength(13);
+    expect(summary.timeline[3]).toMatchObject({ t: 3, users: 4, finished: 2 });
+    // Per-second medians come from 2-significant-digit histograms: within 1%.
+    expect(summary.timeline[3]?.ttftP50).toBeCloseTo(100, -0.5);
+    expect(summary.tool).toBe('llm-loadtest');
+    expect(summary.mode).toBe('local');
+  });
+
+  it('fails the success threshold below it, and counts goodput against every SLO', () => {
+    const checks = [slo('ttft_p95<=200', 'ttft', 'p95', '<=', 200), slo('e2e_p50<2000', 'e2e', 'p50', '<', 2000)];
+    const summary = summarize(recordRun(checks).snapshot(), makeContext({ successThreshold: 0.95, slo: checks }));
+    // TTFT 100..200 ms: 11 of the 18 successful requests meet ttft<=200 (and all meet e2e<2000): 11 / 10 s.
+    expect(summary.goodput).toBe(1.1);
+    expect(summary.thresholds.passed).toBe(false);
+    expect(summary.thresholds.checks.map((c) => [c.name, c.passed])).toEqual([
+      ['success_rate', false],
+      ['ttft_p95<=200', false],
+      ['e2e_p50<2000', true],
+    ]);
+    expect(summary.thresholds.checks[1]?.value).toBe(270);
+  });
+
+  it('fails a run where no measured request finished, with a clear note', () => {
+    const recorder = new Recorder({ runStartMs: 0 });
+    recorder.startMeasuring(0);
+    recorder.recordRequest(makeFailure('incomplete', null, 'stopped'), 500);
+    const summary = summarize(recorder.snapshot(), makeContext());
+    expect(summary.measuredSeconds).toBe(0);
+    expect(summary.rps).toBe(0);
+    expect(summary.requests.successRate).toBeNull();
+    expect(summary.thresholds.passed).toBe(false);
+    expect(summary.thresholds.checks[0]).toMatchObject({ name: 'success_rate', value: null, passed: false });
+    expect(summary.thresholds.checks[0]?.note).toContain('no measured request finished');
+    expect(summary.tokens.source).toBe('none');
+  });
+
+  it('re-judges generator health with the recorder’s counts', () => {
+    const recorder = new Recorder({ runStartMs: 0 });
+    recorder.setUsers(500, 0);
+    for (let i = 0; i < 10; i++) recorder.recordRequest(makeRecord(), 100);
+    recorder.recordRequest(makeFailure('generator', null, 'EMFILE'), 100);
+    const generator = { ...makeContext().generator, openFileLimit: 256, reasons: ['a note from the caller'] };
+    const summary = summarize(recorder.snapshot(), makeContext({ generator }));
+    expect(summary.generator.verdict).toBe('invalid');
+    expect(summary.generator.generatorErrors).toBe(1);
+    expect(summary.generator.reasons[0]).toBe('a note from the caller');
+    expect(summary.generator.reasons.join('\n')).toContain('open-file limit 256 is below 500 users + 64');
+    expect(summary.generator.reasons.join('\n')).toContain('1 generator-side error (9.1% of requests)');
+  });
+
+  it('reports open-loop queue and E2E from the schedule', () => {
+    const recorder = new Recorder({ runStartMs: 0 });
+    recorder.recordRequest(makeRecord({ queueMs: 30, e2eMs: 1000 }), 1000);
+    const summary = summarize(recorder.snapshot(), makeContext());
+    expect(summary.latency.queue).toMatchObject({ count: 1, max: 30 });
+    expect(summary.latency.e2eFromSchedule).toMatchObject({ count: 1, max: 1030 });
+  });
+});
+
+const EMPTY: LatencyStats = { count: 0, mean: null, min: null, p50: null, p90: null, p95: null, p99: null, p999: null, max: null };
+const TTFT: LatencyStats = { count: 100, mean: 500, min: 100, p50: 450, p90: 900, p95: 1000, p99: 1900, p999: 2000, max: 2000 };
+
+describe('evaluateThresholds', () => {
+  it.each([
+    { name: 'p95 at the limit with <=', check: slo('ttft_p95<=1000', 'ttft', 'p95', '<=', 1000), passed: true },
+    { name: 'p95 at the limit with <', check: slo('ttft_p95<1000', 'ttft', 'p95', '<', 1000), passed: false },
+    { name: 'p99 over', check: slo('ttft_p99<=1500', 'ttft', 'p99', '<=', 1500), passed: false },
+    { name: 'max under', check: slo('ttft_max<=2000', 'ttft', 'max', '<=', 2000), passed: true },
+    { name: 'no chunk gaps', check: slo('chunk_gap_p99<=100', 'chunk_gap', 'p99', '<=', 100), passed: false },
+  ])('$name → $passed', ({ check, passed }) => {
+    const result = evaluateThresholds({
+      ok: 100,
+      failed: 0,
+      successThreshold: 0.9,
+      slo: [check],
+      latency: { ttft: TTFT, ttfo: TTFT, itl: EMPTY, e2e: TTFT, chunkGap: EMPTY },
+    });
+    expect(result.checks[1]?.passed).toBe(passed);
+    expect(result.passed).toBe(passed);
+    if (check.metric === 'chunk_gap') expect(result.checks[1]?.note).toContain('results.jsonl');
+  });
+
+  it.each([
+    { ok: 89, failed: 11, threshold: 0.9, passed: false },
+    { ok: 90, failed: 10, threshold: 0.9, passed: true },
+    { ok: 0, failed: 5, threshold: 0, passed: true },
+  ])('success rate $ok/$failed vs $threshold → $passed', ({ ok, failed, threshold, passed }) => {
+    const result = evaluateThresholds({ ok, failed, successThreshold: threshold, slo: [], latency: { ttft: EMPTY, ttfo: EMPTY, itl: EMPTY, e2e: EMPTY, chunkGap: EMPTY } });
+    expect(result.passed).toBe(passed);
+  });
+});
