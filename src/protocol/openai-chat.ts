@@ -1,0 +1,474 @@
+/**
+ * OpenAI `/v1/chat/completions` and the many servers that copy it (Azure, vLLM, llama.cpp, Ollama,
+ * DeepSeek, OpenRouter, ...): request building and response reading.
+ *
+ * Streams are read on the bytes (hot path). A chunk of the usual shape is walked by a small structural
+ * scanner that recognises only what matters (delta content / reasoning / tool calls, finish_reason,
+ * usage, error) and skips everything else without decoding it. Anything the scanner does not expect,
+ * and every event that carries more than content (usage, finish, error, tool calls, the first content
+ * event) is parsed with JSON.parse instead, so the outcome is always exact.
+ */
+import { categorizeStreamError, readProviderError, readProviderErrorValue } from './provider-error.js';
+import { applyModelAndStream, isRecord, userMessage, type Body } from './request-body.js';
+import { ascii, bytesEqual, isNonEmptyStringAt, isNullAt, skipString, skipValue, skipWs } from './json-bytes.js';
+import {
+  isObject,
+  KIND_REASONING,
+  KIND_TEXT,
+  KIND_TOOL,
+  readCount,
+  readNonStreamBody,
+  ResponseState,
+  shortText,
+} from './response-state.js';
+import { asBuffer, SseFramer, type SseSink } from './sse.js';
+import type {
+  ParsedResponse,
+  ParseOptions,
+  PromptItem,
+  ProtocolAdapter,
+  RequestNormalization,
+  StreamParser,
+} from './types.js';
+
+const DONE = ascii('[DONE]');
+const KEY_CHOICES = ascii('choices');
+const KEY_USAGE = ascii('usage');
+const KEY_ERROR = ascii('error');
+const KEY_TIMINGS = ascii('timings');
+const KEY_DELTA = ascii('delta');
+const KEY_MESSAGE = ascii('message');
+const KEY_FINISH_REASON = ascii('finish_reason');
+const KEY_CONTENT = ascii('content');
+const KEY_REASONING_CONTENT = ascii('reasoning_content');
+const KEY_REASONING = ascii('reasoning');
+const KEY_REFUSAL = ascii('refusal');
+const KEY_TOOL_CALLS = ascii('tool_calls');
+const KEY_FUNCTION_CALL = ascii('function_call');
+const KEY_OBJECT = ascii('object');
+const QUOTED_ERROR = ascii('"error"');
+
+/** The scanner's answer: content kinds, or NEEDS_PARSE. */
+const NEEDS_PARSE = 256;
+/** At most this many content strings per event on the fast path (n > 1 choices are rare). */
+const MAX_LITERALS = 8;
+
+export function minimalBody(model: string): Body {
+  return { model, messages: [userMessage('Write one short sentence about the sea.')] };
+}
+
+/**
+ * Make a body agree with the plan. Streaming asks for usage in the stream (`stream_options.include_usage`)
+ * unless the user said otherwise; a non-streamed body loses `stream_options`, which servers reject then.
+ */
+export function normalizeRequest(
+  body: Readonly<Body>,
+  options: { model: string; stream: boolean; headers: Readonly<Record<string, string>> },
+): RequestNormalization {
+  const notes: string[] = [];
+  const out = applyModelAndStream(body, options.model, options.stream, notes);
+  const streamOptions = out['stream_options'];
+  if (options.stream) {
+    if (isRecord(streamOptions) && 'include_usage' in streamOptions) {
+      if (streamOptions['include_usage'] !== true) {
+        notes.push('stream_options.include_usage kept as given: output tokens will be counted with a tokenizer if the server reports no usage');
+      }
+    } else {
+      out['stream_options'] = { ...(isRecord(streamOptions) ? streamOptions : {}), include_usage: true };
+      notes.push('added stream_options.include_usage: true so the server reports token usage');
+    }
+  } else if (streamOptions !== undefined) {
+    delete out['stream_options'];
+    notes.push('removed stream_options: it is only valid with stream: true');
+  }
+  return { body: out, headers: {}, notes };
+}
+
+/**
+ * The body with a test-data prompt: `{prompt, system?}` replaces the conversation and keeps the body's
+ * leading system/developer messages unless a system prompt is given; `{messages}` replaces all messages.
+ */
+export function applyPrompt(body: Readonly<Body>, prompt: PromptItem): Body {
+  if ('messages' in prompt) return { ...body, messages: prompt.messages };
+  const existing = Array.isArray(body['messages']) ? (body['messages'] as unknown[]) : [];
+  const leadingSystem: unknown[] = [];
+  for (const message of existing) {
+    if (!isRecord(message) || (message['role'] !== 'system' && message['role'] !== 'developer')) break;
+    leadingSystem.push(message);
+  }
+  const system = prompt.system === undefined ? leadingSystem : [{ role: 'system', content: prompt.system }];
+  return { ...body, messages: [...system, userMessage(prompt.prompt)] };
+}
+
+export function createStreamParser(options?: ParseOptions): StreamParser {
+  return new OpenAiStreamParser(options);
+}
+
+/** Read a complete non-streamed chat completion. */
+export function parseJson(text: string, atMs: number, options?: ParseOptions): ParsedResponse {
+  const state = new ResponseState(options);
+  state.terminate(atMs);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const error = readProviderError(text);
+    state.fail('invalid_response', `the body is not JSON${error.message === null ? '' : `: ${error.message}`}`);
+    return state.build(atMs);
+  }
+  if (!isObject(value)) {
+    state.fail('invalid_response', 'the body is not a chat completion object');
+    return state.build(atMs);
+  }
+  if (readErrorInto(state, value)) return state.build(atMs);
+  if (!Array.isArray(value['choices'])) {
+    state.fail('invalid_response', 'the body has no "choices": not a chat completion');
+    return state.build(atMs);
+  }
+  const kinds = readChunkObject(state, value);
+  if (kinds !== 0) state.markContent(kinds, atMs);
+  return state.build(atMs);
+}
+
+export const openAiChatAdapter: ProtocolAdapter = {
+  apiType: 'openai-chat',
+  minimalBody,
+  normalizeRequest,
+  applyPrompt,
+  createStreamParser,
+  parseJson,
+};
+
+class OpenAiStreamParser implements StreamParser, SseSink {
+  private readonly state: ResponseState;
+  private readonly framer: SseFramer;
+  private atMs = 0;
+  private done = false;
+  /** The body's first bytes while no event has come, to say what a non-stream body was. */
+  private prefix: Buffer | null = null;
+  private prefixLength = 0;
+  /** llama.cpp reports tokens in `timings` when it sends no usage. */
+  private timingsInput: number | null = null;
+  private timingsOutput: number | null = null;
+  /** [start, end, kind] of the content strings the scanner found in the current event. */
+  private readonly literals = new Int32Array(MAX_LITERALS * 3);
+  private literalCount = 0;
+
+  constructor(options: ParseOptions | undefined) {
+    this.state = new ResponseState(options);
+    this.framer = new SseFramer(this);
+  }
+
+  get finished(): boolean {
+    return this.done;
+  }
+
+  push(chunk: Uint8Array, atMs: number): void {
+    if (this.done) return;
+    this.atMs = atMs;
+    const buffer = asBuffer(chunk);
+    if (this.framer.events === 0) this.keepPrefix(buffer);
+    this.framer.push(buffer);
+  }
+
+  end(atMs: number): ParsedResponse {
+    const state = this.state;
+    if (this.framer.overflowed) state.fail('invalid_response', 'an SSE event was larger than 64 MiB');
+    if (this.framer.events === 0 && state.category === null) readNonStreamBody(state, this.prefix, this.prefixLength);
+    if (state.outputTokens === null && this.timingsOutput !== null) {
+      state.outputTokens = this.timingsOutput;
+      state.inputTokens ??= this.timingsInput;
+      state.usageReported = true;
+    }
+    return state.build(atMs);
+  }
+
+  onSseEvent(b: Buffer, start: number, end: number): void {
+    if (this.done) return;
+    const state = this.state;
+    if (b[start] === 0x5b && bytesEqual(b, start, end, DONE)) {
+      state.terminate(this.atMs);
+      this.done = true;
+      return;
+    }
+    if (!state.keepText) {
+      this.literalCount = 0;
+      const kinds = this.scanChunk(b, start, end);
+      // The first content event is parsed in full once, so the scanner's reading is checked against it.
+      if (kinds !== NEEDS_PARSE && (kinds === 0 || state.contentChunks > 0)) {
+        if (kinds !== 0) {
+          const literals = this.literals;
+          for (let k = 0; k < this.literalCount * 3; k += 3) {
+            state.keepLiteral(literals[k + 2] as number, b, literals[k] as number, literals[k + 1] as number);
+          }
+          state.markContent(kinds, this.atMs);
+        }
+        return;
+      }
+    }
+    this.parseEvent(b, start, end);
+  }
+
+  private parseEvent(b: Buffer, start: number, end: number): void {
+    const state = this.state;
+    let value: unknown;
+    const text = b.toString('utf8', start, end);
+    try {
+      value = JSON.parse(text);
+    } catch {
+      state.fail('invalid_response', `an SSE event is not JSON: ${shortText(text)}`);
+      this.done = true;
+      return;
+    }
+    if (!isObject(value)) {
+      state.fail('invalid_response', `an SSE event is not a chat completion chunk: ${shortText(text)}`);
+      this.done = true;
+      return;
+    }
+    if (readErrorInto(state, value)) {
+      // The stream is a failure whatever follows (vLLM still sends [DONE]).
+      state.endAt = this.atMs;
+      this.done = true;
+      return;
+    }
+    const timings = value['timings'];
+    if (isObject(timings)) {
+      const predicted = readCount(timings['predicted_n']);
+      if (predicted !== null) this.timingsOutput = predicted;
+      const prompt = readCount(timings['prompt_n']);
+      if (prompt !== null) this.timingsInput = prompt + (readCount(timings['cache_n']) ?? 0);
+    }
+    const kinds = readChunkObject(state, value);
+    if (kinds !== 0) state.markContent(kinds, this.atMs);
+  }
+
+  private keepPrefix(buffer: Buffer): void {
+    const room = 4096 - this.prefixLength;
+    if (room <= 0) return;
+    this.prefix ??= Buffer.allocUnsafe(4096);
+    const length = Math.min(room, buffer.length);
+    buffer.copy(this.prefix, this.prefixLength, 0, length);
+    this.prefixLength += length;
+  }
+
+  private addLiteral(kind: number, start: number, end: number): boolean {
+    if (this.literalCount === MAX_LITERALS) return false;
+    const k = this.literalCount * 3;
+    this.literals[k] = start;
+    this.literals[k + 1] = end;
+    this.literals[k + 2] = kind;
+    this.literalCount += 1;
+    return true;
+  }
+
+  /** Content kinds of a compact, ordinary chunk; NEEDS_PARSE for anything else. */
+  private scanChunk(b: Buffer, start: number, end: number): number {
+    let i = skipWs(b, start, end);
+    if (b[i] !== 0x7b) return NEEDS_PARSE;
+    let kinds = 0;
+    i += 1;
+    for (;;) {
+      i = skipWs(b, i, end);
+      if (b[i] === 0x7d) return kinds;
+      if (b[i] !== 0x22) return NEEDS_PARSE;
+      const keyStart = i + 1;
+      i = skipString(b, i, end);
+      if (i === -1) return NEEDS_PARSE;
+      const keyEnd = i - 1;
+      i = skipWs(b, i, end);
+      if (b[i] !== 0x3a) return NEEDS_PARSE;
+      i = skipWs(b, i + 1, end);
+      if (bytesEqual(b, keyStart, keyEnd, KEY_CHOICES)) {
+        const result = this.scanChoices(b, i, end);
+        if (result < 0) return NEEDS_PARSE;
+        kinds |= this.scanKinds;
+        i = result;
+      } else if (bytesEqual(b, keyStart, keyEnd, KEY_USAGE)) {
+        if (!isNullAt(b, i, end)) return NEEDS_PARSE;
+        i += 4;
+      } else if (bytesEqual(b, keyStart, keyEnd, KEY_ERROR) || bytesEqual(b, keyStart, keyEnd, KEY_TIMINGS)) {
+        return NEEDS_PARSE;
+      } else {
+        const valueStart = i;
+        i = skipValue(b, i, end);
+        if (i === -1) return NEEDS_PARSE;
+        // Older vLLM's flat error: {"object":"error", ...}.
+        if (bytesEqual(b, valueStart, i, QUOTED_ERROR) && bytesEqual(b, keyStart, keyEnd, KEY_OBJECT)) return NEEDS_PARSE;
+      }
+      i = skipWs(b, i, end);
+      if (b[i] === 0x2c) i += 1;
+      else if (b[i] !== 0x7d) return NEEDS_PARSE;
+    }
+  }
+
+  /** Kinds found by the last scanChoices call (kept in a field: no result objects on the hot path). */
+  private scanKinds = 0;
+
+  private scanChoices(b: Buffer, i: number, end: number): number {
+    this.scanKinds = 0;
+    if (b[i] !== 0x5b) return isNullAt(b, i, end) ? i + 4 : -1;
+    i += 1;
+    for (;;) {
+      i = skipWs(b, i, end);
+      if (b[i] === 0x5d) return i + 1;
+      if (b[i] !== 0x7b) return -1;
+      i = this.scanChoice(b, i + 1, end);
+      if (i < 0) return -1;
+      i = skipWs(b, i, end);
+      if (b[i] === 0x2c) i += 1;
+      else if (b[i] !== 0x5d) return -1;
+    }
+  }
+
+  /** Inside one choice object (after its `{`); returns the index after its `}`. */
+  private scanChoice(b: Buffer, i: number, end: number): number {
+    for (;;) {
+      i = skipWs(b, i, end);
+      if (b[i] === 0x7d) return i + 1;
+      if (b[i] !== 0x22) return -1;
+      const keyStart = i + 1;
+      i = skipString(b, i, end);
+      if (i === -1) return -1;
+      const keyEnd = i - 1;
+      i = skipWs(b, i, end);
+      if (b[i] !== 0x3a) return -1;
+      i = skipWs(b, i + 1, end);
+      if (bytesEqual(b, keyStart, keyEnd, KEY_DELTA)) {
+        if (b[i] !== 0x7b) return -1;
+        i = this.scanDelta(b, i + 1, end);
+        if (i < 0) return -1;
+      } else if (bytesEqual(b, keyStart, keyEnd, KEY_FINISH_REASON)) {
+        if (!isNullAt(b, i, end)) return -1;
+        i += 4;
+      } else if (bytesEqual(b, keyStart, keyEnd, KEY_MESSAGE)) {
+        return -1;
+      } else {
+        i = skipValue(b, i, end);
+        if (i === -1) return -1;
+      }
+      i = skipWs(b, i, end);
+      if (b[i] === 0x2c) i += 1;
+      else if (b[i] !== 0x7d) return -1;
+    }
+  }
+
+  /** Inside a delta object (after its `{`); returns the index after its `}`. */
+  private scanDelta(b: Buffer, i: number, end: number): number {
+    for (;;) {
+      i = skipWs(b, i, end);
+      if (b[i] === 0x7d) return i + 1;
+      if (b[i] !== 0x22) return -1;
+      const keyStart = i + 1;
+      i = skipString(b, i, end);
+      if (i === -1) return -1;
+      const keyEnd = i - 1;
+      i = skipWs(b, i, end);
+      if (b[i] !== 0x3a) return -1;
+      i = skipWs(b, i + 1, end);
+      let kind = 0;
+      if (bytesEqual(b, keyStart, keyEnd, KEY_CONTENT) || bytesEqual(b, keyStart, keyEnd, KEY_REFUSAL)) kind = KIND_TEXT;
+      else if (bytesEqual(b, keyStart, keyEnd, KEY_REASONING_CONTENT) || bytesEqual(b, keyStart, keyEnd, KEY_REASONING)) kind = KIND_REASONING;
+      else if (bytesEqual(b, keyStart, keyEnd, KEY_TOOL_CALLS) || bytesEqual(b, keyStart, keyEnd, KEY_FUNCTION_CALL)) {
+        // An empty list or null is common padding; a real fragment is parsed in full.
+        if (isNullAt(b, i, end)) {
+          i += 4;
+        } else if (b[i] === 0x5b && b[skipWs(b, i + 1, end)] === 0x5d) {
+          i = skipWs(b, i + 1, end) + 1;
+        } else {
+          return -1;
+        }
+      } else {
+        i = skipValue(b, i, end);
+        if (i === -1) return -1;
+      }
+      if (kind !== 0) {
+        if (isNonEmptyStringAt(b, i, end)) {
+          const valueEnd = skipString(b, i, end);
+          if (valueEnd === -1 || !this.addLiteral(kind, i, valueEnd)) return -1;
+          this.scanKinds |= kind;
+          i = valueEnd;
+        } else if (isNullAt(b, i, end)) {
+          i += 4;
+        } else if (b[i] === 0x22) {
+          i += 2;
+        } else {
+          return -1;
+        }
+      }
+      i = skipWs(b, i, end);
+      if (b[i] === 0x2c) i += 1;
+      else if (b[i] !== 0x7d) return -1;
+    }
+  }
+}
+
+/** An error object (OpenAI `{"error":...}` or flat vLLM `{"object":"error"}`) fails the response. */
+function readErrorInto(state: ResponseState, value: Record<string, unknown>): boolean {
+  const hasError = (value['error'] !== undefined && value['error'] !== null) || value['object'] === 'error';
+  if (!hasError) return false;
+  const error = readProviderErrorValue(value) ?? { message: null, type: null, code: null };
+  state.fail(categorizeStreamError(error), error.message ?? 'the server sent an error');
+  return true;
+}
+
+/** Content kinds of a parsed chunk or completion; records model, finish reason, usage and text. */
+function readChunkObject(state: ResponseState, value: Record<string, unknown>): number {
+  if (typeof value['model'] === 'string' && value['model'] !== '') state.serverModel = value['model'];
+  let kinds = 0;
+  const choices = value['choices'];
+  if (Array.isArray(choices)) {
+    for (const choice of choices) {
+      if (!isObject(choice)) continue;
+      const delta = isObject(choice['delta']) ? choice['delta'] : isObject(choice['message']) ? choice['message'] : null;
+      if (delta !== null) kinds |= readDelta(state, delta);
+      if (typeof choice['finish_reason'] === 'string') state.finishReason = choice['finish_reason'];
+    }
+  }
+  const usage = value['usage'];
+  if (isObject(usage)) readUsage(state, usage);
+  return kinds;
+}
+
+function readDelta(state: ResponseState, delta: Record<string, unknown>): number {
+  let kinds = 0;
+  for (const key of ['content', 'refusal'] as const) {
+    const text = delta[key];
+    if (typeof text === 'string' && text !== '') {
+      kinds |= KIND_TEXT;
+      state.keepString(KIND_TEXT, text);
+    }
+  }
+  // DeepSeek / llama.cpp / old vLLM say reasoning_content; new vLLM / OpenRouter / Ollama say reasoning.
+  // OpenRouter repeats it in reasoning_details, which is not read, so it counts once.
+  for (const key of ['reasoning_content', 'reasoning'] as const) {
+    const text = delta[key];
+    if (typeof text === 'string' && text !== '') {
+      kinds |= KIND_REASONING;
+      state.keepString(KIND_REASONING, text);
+    }
+  }
+  const calls = Array.isArray(delta['tool_calls']) ? delta['tool_calls'] : [];
+  const legacy = isObject(delta['function_call']) ? [{ function: delta['function_call'] }] : [];
+  for (const call of [...calls, ...legacy]) {
+    if (!isObject(call) || !isObject(call['function'])) continue;
+    const fn = call['function'];
+    for (const part of [fn['name'], fn['arguments']]) {
+      if (typeof part === 'string' && part !== '') {
+        kinds |= KIND_TOOL;
+        state.keepString(KIND_TOOL, part);
+      }
+    }
+  }
+  return kinds;
+}
+
+/** The LAST non-null usage wins (vLLM continuous usage repeats it, cumulative). */
+function readUsage(state: ResponseState, usage: Record<string, unknown>): void {
+  state.usageReported = true;
+  state.inputTokens = readCount(usage['prompt_tokens']);
+  state.outputTokens = readCount(usage['completion_tokens']);
+  const promptDetails = usage['prompt_tokens_details'];
+  state.cachedInputTokens = isObject(promptDetails) ? readCount(promptDetails['cached_tokens']) : null;
+  const completionDetails = usage['completion_tokens_details'];
+  state.reasoningTokens = isObject(completionDetails) ? readCount(completionDetails['reasoning_tokens']) : null;
+}

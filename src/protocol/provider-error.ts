@@ -1,0 +1,279 @@
+/**
+ * Reading what a provider says went wrong (wire-formats.md "Errors"): the error body of a non-2xx answer,
+ * an error event inside a 200 stream, and the retry hints in the headers. The pre-check and the engine
+ * share these, so both count failures with the same categories.
+ */
+import type { FailureCategory } from '../errors.js';
+import { FAILURE_HINTS } from '../precheck/hints.js';
+import type { ProviderError } from './types.js';
+
+const MAX_MESSAGE_CHARS = 200;
+
+/** Read an error body of any known shape; never throws. Unknown text gives its first 200 characters. */
+export function readProviderError(text: string): ProviderError {
+  const trimmed = text.trim();
+  if (trimmed === '') return { message: null, type: null, code: null };
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed !== undefined) return readProviderErrorValue(parsed) ?? plainTextError(trimmed);
+  }
+  if (/^<(!doctype|html|head|body|\?xml)/i.test(trimmed) || /<\/(html|body|title)>/i.test(trimmed)) {
+    return { message: readHtmlMessage(trimmed), type: null, code: null };
+  }
+  return plainTextError(trimmed);
+}
+
+/**
+ * Read an already parsed error value (a JSON body, or the data of an in-stream error event). Null when it
+ * has no known error shape.
+ */
+export function readProviderErrorValue(value: unknown): ProviderError | null {
+  if (!isRecord(value)) return null;
+  const inner = value['error'];
+  if (isRecord(inner)) {
+    // OpenAI {error:{message,type,param,code}}, Azure (string code, no type), new vLLM (int code),
+    // Anthropic {type:"error", error:{type,message}}.
+    return {
+      message: readMessage(inner['message']) ?? readMessage(inner['msg']),
+      type: readScalar(inner['type']),
+      code: readScalar(inner['code']) ?? readScalar(inner['status']),
+    };
+  }
+  if (typeof inner === 'string') {
+    return { message: shorten(inner), type: readScalar(value['type']), code: readScalar(value['code']) };
+  }
+  if (value['object'] === 'error') {
+    // Older vLLM / FastChat: flat {"object":"error","message","type","code"}.
+    return { message: readMessage(value['message']), type: readScalar(value['type']), code: readScalar(value['code']) };
+  }
+  if ('detail' in value) {
+    return { message: readDetail(value['detail']), type: null, code: null };
+  }
+  if (typeof value['message'] === 'string') {
+    return { message: readMessage(value['message']), type: readScalar(value['type']), code: readScalar(value['code']) };
+  }
+  return null;
+}
+
+/**
+ * The failure category of a non-2xx answer. Status and code decide before `type`: OpenAI answers a bad
+ * key with 401 and `type:"invalid_request_error"`.
+ */
+export function categorizeHttpStatus(status: number, error: ProviderError | null = null): FailureCategory {
+  if (isQuotaError(error)) return 'quota_exceeded';
+  switch (status) {
+    case 401:
+      return 'auth';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 405:
+      return 'method_not_allowed';
+    case 429:
+      return 'rate_limited';
+    case 529:
+      return 'overloaded';
+    default:
+      break;
+  }
+  if (isOverloadedError(error)) return 'overloaded';
+  if (status >= 400 && status < 500) return 'client_error';
+  if (status >= 500 && status < 600) return 'server_error';
+  return 'unknown';
+}
+
+/**
+ * The failure category of an error event inside a 2xx stream: classified by its embedded code and type
+ * like a status error (a numeric code is read as a status); otherwise `server_error`.
+ */
+export function categorizeStreamError(error: ProviderError): FailureCategory {
+  if (isQuotaError(error)) return 'quota_exceeded';
+  if (isOverloadedError(error)) return 'overloaded';
+  if (isRateLimitError(error)) return 'rate_limited';
+  const status = error.code !== null && /^\d{3}$/.test(error.code) ? Number(error.code) : null;
+  if (status !== null && status >= 400) return categorizeHttpStatus(status, error);
+  return 'server_error';
+}
+
+/**
+ * The one-line hint for a failure: the category's, except where the provider's code says more. A 429
+ * "request too large" is a rate-limit status that retrying never fixes.
+ */
+export function hintForProviderError(category: FailureCategory, error: ProviderError | null): string {
+  if (category === 'rate_limited' && error?.message !== null && error?.message !== undefined) {
+    if (/request too large|too many tokens|context length/i.test(error.message)) {
+      return 'the request is larger than the tokens-per-minute limit allows: retrying will not help; shorten the prompt or max_tokens, or raise the limit';
+    }
+  }
+  return FAILURE_HINTS[category];
+}
+
+/** Header values as undici (`IncomingHttpHeaders`, lower-case names) or fetch (`Headers`) give them. */
+export type HeaderSource =
+  | { get(name: string): string | null }
+  | Readonly<Record<string, string | string[] | undefined>>;
+
+/**
+ * Seconds to wait before retrying, from the first header that says: `retry-after-ms`, `retry-after`
+ * (seconds or an HTTP date), OpenAI `x-ratelimit-reset-*` durations (`6m0s`), Anthropic
+ * `anthropic-ratelimit-*-reset` RFC 3339 times (the latest of several). Null when none does.
+ */
+export function readRetryAfterS(headers: HeaderSource, nowMs: number = Date.now()): number | null {
+  const retryAfterMs = parseNumber(readHeader(headers, 'retry-after-ms'));
+  if (retryAfterMs !== null) return roundS(retryAfterMs / 1000);
+  const retryAfter = readHeader(headers, 'retry-after');
+  if (retryAfter !== null) {
+    const seconds = parseNumber(retryAfter);
+    if (seconds !== null) return roundS(seconds);
+    const dateMs = Date.parse(retryAfter);
+    if (!Number.isNaN(dateMs)) return roundS(Math.max(0, (dateMs - nowMs) / 1000));
+  }
+  const durations = ['x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens']
+    .map((name) => parseDurationS(readHeader(headers, name)))
+    .filter((s): s is number => s !== null);
+  if (durations.length > 0) return roundS(Math.max(...durations));
+  const resets = [
+    'anthropic-ratelimit-requests-reset',
+    'anthropic-ratelimit-tokens-reset',
+    'anthropic-ratelimit-input-tokens-reset',
+    'anthropic-ratelimit-output-tokens-reset',
+  ]
+    .map((name) => readHeader(headers, name))
+    .filter((v): v is string => v !== null)
+    .map((v) => Date.parse(v))
+    .filter((ms) => !Number.isNaN(ms));
+  if (resets.length > 0) return roundS(Math.max(0, (Math.max(...resets) - nowMs) / 1000));
+  return null;
+}
+
+/** A Go-style duration as OpenAI sends it (`1s`, `6m0s`, `120ms`, `1h2m3.5s`), in seconds. */
+export function parseDurationS(text: string | null): number | null {
+  if (text === null) return null;
+  const value = text.trim();
+  if (!/^(\d+(\.\d+)?(h|ms|m|s))+$/.test(value)) return parseNumber(value);
+  let total = 0;
+  for (const match of value.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g)) {
+    const amount = Number(match[1]);
+    const unit = match[2];
+    total += unit === 'h' ? amount * 3600 : unit === 'm' ? amount * 60 : unit === 'ms' ? amount / 1000 : amount;
+  }
+  return total;
+}
+
+function isQuotaError(error: ProviderError | null): boolean {
+  return error !== null && (error.code === 'insufficient_quota' || error.type === 'insufficient_quota');
+}
+
+function isOverloadedError(error: ProviderError | null): boolean {
+  if (error === null) return false;
+  return (
+    error.type === 'overloaded_error' ||
+    error.code === '529' ||
+    /overloaded/i.test(error.code ?? '') ||
+    /overloaded/i.test(error.type ?? '')
+  );
+}
+
+function isRateLimitError(error: ProviderError): boolean {
+  return (
+    error.code === '429' ||
+    /rate_?limit/i.test(error.code ?? '') ||
+    /rate_?limit/i.test(error.type ?? '') ||
+    /too many requests/i.test(error.type ?? '')
+  );
+}
+
+function readHeader(headers: HeaderSource, name: string): string | null {
+  if (typeof headers.get === 'function') {
+    const value = (headers as { get(name: string): string | null }).get(name);
+    return value === null || value === '' ? null : value;
+  }
+  const record = headers as Readonly<Record<string, string | string[] | undefined>>;
+  const value = record[name] ?? findHeaderIgnoringCase(record, name);
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === '' ? null : first;
+}
+
+function findHeaderIgnoringCase(
+  record: Readonly<Record<string, string | string[] | undefined>>,
+  name: string,
+): string | string[] | undefined {
+  for (const key of Object.keys(record)) if (key.toLowerCase() === name) return record[key];
+  return undefined;
+}
+
+function parseNumber(text: string | null): number | null {
+  if (text === null || !/^\s*\d+(\.\d+)?\s*$/.test(text)) return null;
+  return Number(text);
+}
+
+function roundS(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}
+
+function readDetail(detail: unknown): string | null {
+  if (typeof detail === 'string') return shorten(detail);
+  if (Array.isArray(detail)) {
+    // FastAPI validation errors: [{loc:[...], msg, type}].
+    const parts = detail.map((item) => {
+      if (!isRecord(item)) return String(item);
+      const loc = Array.isArray(item['loc']) ? item['loc'].join('.') : null;
+      const msg = typeof item['msg'] === 'string' ? item['msg'] : JSON.stringify(item);
+      return loc === null ? msg : `${loc}: ${msg}`;
+    });
+    return shorten(parts.join('; '));
+  }
+  if (detail === null || detail === undefined) return null;
+  return shorten(JSON.stringify(detail));
+}
+
+function readHtmlMessage(html: string): string | null {
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
+  const text = collapse(decodeEntities((title ?? html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' '))));
+  return text === '' ? null : shorten(text);
+}
+
+function plainTextError(text: string): ProviderError {
+  const message = collapse(text);
+  return { message: message === '' ? null : shorten(message), type: null, code: null };
+}
+
+function readMessage(value: unknown): string | null {
+  if (typeof value === 'string') return shorten(value);
+  if (value === null || value === undefined) return null;
+  return shorten(JSON.stringify(value));
+}
+
+function readScalar(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return null;
+}
+
+function shorten(text: string): string {
+  return text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
+}
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,205 @@
+/**
+ * What both adapters accumulate while reading one response, and how it becomes a ParsedResponse. The
+ * generated text is kept only as raw JSON string literals (bytes copied, nothing decoded) so that, when
+ * the server reports no usage, `end()` can count tokens from it in one JSON.parse.
+ */
+import type { FailureCategory } from '../errors.js';
+import { categorizeStreamError, readProviderError, readProviderErrorValue } from './provider-error.js';
+import { countTokens } from './tokens.js';
+import type { ChunkListener, ParsedResponse, ParseOptions, TokenSource } from './types.js';
+
+/** Kinds of generated content: text, reasoning/thinking, a tool call (name or arguments). */
+export const KIND_TEXT = 1;
+export const KIND_REASONING = 2;
+export const KIND_TOOL = 4;
+
+const COMMA = 0x2c;
+const NO_LISTENER: ChunkListener = { onContentChunk: () => undefined };
+
+/** Growable byte buffer of comma-separated JSON string literals. */
+class LiteralBuffer {
+  bytes: Buffer = Buffer.allocUnsafe(512);
+  length = 0;
+
+  addRaw(src: Buffer, start: number, end: number): void {
+    const needed = this.length + (end - start) + 1;
+    if (needed > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.bytes.length * 2));
+      this.bytes.copy(grown, 0, 0, this.length);
+      this.bytes = grown;
+    }
+    src.copy(this.bytes, this.length, start, end);
+    this.bytes[needed - 1] = COMMA;
+    this.length = needed;
+  }
+
+  addString(text: string): void {
+    const literal = Buffer.from(JSON.stringify(text), 'utf8');
+    this.addRaw(literal, 0, literal.length);
+  }
+
+  /** The decoded strings, joined. */
+  read(): string {
+    if (this.length === 0) return '';
+    const parts = JSON.parse(`[${this.bytes.toString('utf8', 0, this.length - 1)}]`) as string[];
+    return parts.join('');
+  }
+}
+
+export class ResponseState {
+  readonly listener: ChunkListener;
+  readonly keepText: boolean;
+  readonly model: string | undefined;
+
+  category: FailureCategory | null = null;
+  message: string | null = null;
+  firstContentAt: number | null = null;
+  firstOutputAt: number | null = null;
+  lastContentAt: number | null = null;
+  endAt: number | null = null;
+  terminated = false;
+  contentChunks = 0;
+  inputTokens: number | null = null;
+  outputTokens: number | null = null;
+  reasoningTokens: number | null = null;
+  cachedInputTokens: number | null = null;
+  usageReported = false;
+  serverModel: string | null = null;
+  finishReason: string | null = null;
+  sawReasoning = false;
+  sawToolCall = false;
+
+  private text: LiteralBuffer | null = null;
+  private reasoning: LiteralBuffer | null = null;
+  private tool: LiteralBuffer | null = null;
+
+  constructor(options: ParseOptions | undefined) {
+    this.listener = options?.listener ?? NO_LISTENER;
+    this.keepText = options?.keepText ?? false;
+    this.model = options?.model;
+  }
+
+  /** One event (or a whole JSON body) that carried content of the given kinds, arrived at atMs. */
+  markContent(kinds: number, atMs: number): void {
+    if (this.firstContentAt === null) this.firstContentAt = atMs;
+    if (this.firstOutputAt === null && (kinds & (KIND_TEXT | KIND_TOOL)) !== 0) this.firstOutputAt = atMs;
+    if ((kinds & KIND_REASONING) !== 0) this.sawReasoning = true;
+    if ((kinds & KIND_TOOL) !== 0) this.sawToolCall = true;
+    this.lastContentAt = atMs;
+    this.contentChunks += 1;
+    this.listener.onContentChunk(atMs);
+  }
+
+  /** Keep a JSON string literal (with its quotes) of generated content, for the tokenizer or the text. */
+  keepLiteral(kind: number, src: Buffer, start: number, end: number): void {
+    this.bufferFor(kind).addRaw(src, start, end);
+  }
+
+  keepString(kind: number, text: string): void {
+    if (text !== '') this.bufferFor(kind).addString(text);
+  }
+
+  /** The first failure wins: a later one is a consequence. */
+  fail(category: FailureCategory, message: string): void {
+    if (this.category !== null) return;
+    this.category = category;
+    this.message = message;
+  }
+
+  terminate(atMs: number): void {
+    this.terminated = true;
+    this.endAt = atMs;
+  }
+
+  /** The outcome. `endAtMs` is used when no terminator fixed the end. */
+  build(endAtMs: number): ParsedResponse {
+    if (this.category === null) {
+      if (this.contentChunks === 0) {
+        this.fail('empty_response', 'the response carried no generated content');
+      } else if (!this.terminated) {
+        this.fail('invalid_response', 'the stream ended before its terminator: the response was cut off');
+      }
+    }
+    const ok = this.category === null;
+    let tokenSource: TokenSource | null = null;
+    if (this.outputTokens !== null) {
+      tokenSource = 'usage';
+    } else if (ok) {
+      // Failed requests are left out of token figures, so they never pay for the tokenizer.
+      const reasoningText = this.reasoning?.read() ?? '';
+      const reasoningCount = countTokens(reasoningText, this.model);
+      this.outputTokens = countTokens(this.text?.read() ?? '', this.model) + countTokens(this.tool?.read() ?? '', this.model) + reasoningCount;
+      if (this.reasoningTokens === null && reasoningText !== '') this.reasoningTokens = reasoningCount;
+      tokenSource = 'tokenizer';
+    }
+    const response: ParsedResponse = {
+      ok,
+      category: this.category,
+      message: this.message,
+      firstContentAt: this.firstContentAt,
+      firstOutputAt: this.firstOutputAt,
+      lastContentAt: this.lastContentAt,
+      endAt: this.endAt ?? endAtMs,
+      terminated: this.terminated,
+      contentChunks: this.contentChunks,
+      inputTokens: this.inputTokens,
+      outputTokens: this.outputTokens,
+      reasoningTokens: this.reasoningTokens,
+      cachedInputTokens: this.cachedInputTokens,
+      tokenSource,
+      usageReported: this.usageReported,
+      model: this.serverModel,
+      finishReason: this.finishReason,
+      sawReasoning: this.sawReasoning,
+      sawToolCall: this.sawToolCall,
+    };
+    if (this.keepText) response.text = this.text?.read() ?? '';
+    return response;
+  }
+
+  private bufferFor(kind: number): LiteralBuffer {
+    if (kind === KIND_REASONING) return (this.reasoning ??= new LiteralBuffer());
+    if (kind === KIND_TOOL) return (this.tool ??= new LiteralBuffer());
+    return (this.text ??= new LiteralBuffer());
+  }
+}
+
+/** A number from a usage object, or null. */
+export function readCount(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** No SSE event came: say what the body was (a JSON error sent with 200, a web page, nothing). */
+export function readNonStreamBody(state: ResponseState, prefix: Buffer | null, length: number): void {
+  if (prefix === null || length === 0) {
+    state.fail('empty_response', 'the body was empty');
+    return;
+  }
+  const text = prefix.toString('utf8', 0, length);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const error = isObject(value) ? readProviderErrorValue(value) : null;
+  if (error !== null) {
+    state.fail(categorizeStreamError(error), error.message ?? 'the server sent an error');
+    return;
+  }
+  if (/^(data|event|id|retry)?:/.test(text)) {
+    state.fail('invalid_response', 'the stream ended before its first complete event');
+    return;
+  }
+  const shown = readProviderError(text).message ?? '';
+  state.fail('invalid_response', `the body is not an SSE stream: ${shortText(shown)}`);
+}
+
+export function shortText(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= 120 ? flat : `${flat.slice(0, 119)}…`;
+}
