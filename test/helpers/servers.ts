@@ -186,9 +186,6 @@ async function startWith(server: http.Server, handler: Handler, scheme: 'http' |
       Promise.resolve(handler(seen, res)).catch(() => res.destroy());
     });
   });
-  // A client that gives up (TLS refusal, timeout) is what these tests provoke.
-  server.on('clientError', (_error, socket) => socket.destroy());
-  server.on('tlsClientError', (_error: Error, socket: net.Socket) => socket.destroy());
   await listen(server);
   const { port } = server.address() as AddressInfo;
   return {

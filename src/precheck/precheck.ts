@@ -1,0 +1,285 @@
+/**
+ * The pre-check: one real request to the target, with the user's headers and body, before any load. It
+ * either proves the target answers like the API it claims to be (and says what it can measure exactly),
+ * or names the failure in one stable category with the server's own words and a hint.
+ */
+import type { LookupFunction } from 'node:net';
+import { Agent, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { FailureCategory } from '../errors.js';
+import type { TargetSpec } from '../input/request-spec.js';
+import { maskText, maskUrl, secretValues } from '../input/mask.js';
+import {
+  categorizeHttpStatus,
+  hintForProviderError,
+  readProviderError,
+  readProviderErrorValue,
+  readRetryAfterS,
+} from '../protocol/provider-error.js';
+import { getAdapter } from '../protocol/registry.js';
+import type { ParsedResponse } from '../protocol/types.js';
+import { buildCapabilityReport } from './capability.js';
+import { categorizeTransportError } from './categorize.js';
+import { FAILURE_HINTS } from './hints.js';
+import type { PrecheckFailure, PrecheckResult } from './types.js';
+
+export interface PrecheckOptions {
+  /** DNS resolution (tests inject one; nothing else should need to). */
+  lookup?: LookupFunction;
+  /** Accept a self-signed certificate; defaults to the target's --insecure. */
+  insecure?: boolean;
+  /** Whole request deadline; defaults to the target's --timeout. */
+  timeoutMs?: number;
+  /** Monotonic clock in ms; performance.now by default. */
+  now?: () => number;
+}
+
+/** Kept of an error or JSON body: enough for any real answer, bounded against a server streaming forever. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export async function runPrecheck(target: TargetSpec, options: PrecheckOptions = {}): Promise<PrecheckResult> {
+  const now = options.now ?? (() => performance.now());
+  const timeoutMs = positive(options.timeoutMs ?? target.timeoutMs);
+  const secrets = secretValues(target.headers, target.cookies);
+  const mask = (text: string): string => maskText(text, secrets);
+  const agent = new Agent({
+    connect: {
+      rejectUnauthorized: !(options.insecure ?? target.insecure),
+      timeout: Math.min(positive(target.connectTimeoutMs), timeoutMs),
+      ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+    },
+    headersTimeout: timeoutMs,
+    bodyTimeout: Math.min(positive(target.idleTimeoutMs), timeoutMs),
+    connections: 1,
+  });
+  // The whole exchange has one deadline; undici's own timeouts only bound the connect, the wait for
+  // headers and each gap in the body.
+  const deadline = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    deadline.abort(Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), { name: 'TimeoutError' }));
+  }, timeoutMs);
+
+  const startedAt = now();
+  const fail = (category: FailureCategory, status: number | null, message: string, extra: Partial<PrecheckFailure> = {}): PrecheckResult => ({
+    ok: false,
+    failure: {
+      apiType: target.apiType,
+      category,
+      status,
+      message: mask(message),
+      hint: FAILURE_HINTS[category],
+      latencyMs: round(now() - startedAt),
+      ...extra,
+    },
+  });
+
+  let response: Dispatcher.ResponseData | undefined;
+  try {
+    response = await request(target.url, {
+      dispatcher: agent,
+      method: target.method as Dispatcher.HttpMethod,
+      headers: buildHeaders(target),
+      ...(target.method === 'GET' || target.method === 'HEAD' ? {} : { body: JSON.stringify(target.body) }),
+      signal: deadline.signal,
+    });
+    return await readResponse(target, response, { now, startedAt, fail, mask });
+  } catch (error) {
+    if (timedOut) return fail('timeout', response?.statusCode ?? null, `no complete answer within ${timeoutMs} ms (--timeout)`);
+    const transport = categorizeTransportError(error);
+    // No code at all: not the network's doing but ours (a bug), which must not pass for a target failure.
+    if (transport.category === 'unknown' && transport.code === null) throw error;
+    const result = fail(transport.category, response?.statusCode ?? null, describeTransport(transport.category, transport.message, timeoutMs));
+    if (!result.ok && transport.hint !== undefined) result.failure.hint = transport.hint;
+    return result;
+  } finally {
+    clearTimeout(timer);
+    // Whatever was not read is dropped with the connection: the agent is this pre-check's alone.
+    await agent.destroy().catch(() => undefined);
+  }
+}
+
+interface ReadContext {
+  now: () => number;
+  startedAt: number;
+  fail: (category: FailureCategory, status: number | null, message: string, extra?: Partial<PrecheckFailure>) => PrecheckResult;
+  mask: (text: string) => string;
+}
+
+async function readResponse(
+  target: TargetSpec,
+  response: Dispatcher.ResponseData,
+  context: ReadContext,
+): Promise<PrecheckResult> {
+  const { now, fail } = context;
+  const status = response.statusCode;
+  const contentType = headerValue(response.headers['content-type'])?.toLowerCase() ?? null;
+
+  if (status < 200 || status > 299) {
+    const text = await readBodyText(response.body);
+    const providerError = readProviderError(text);
+    const category = categorizeHttpStatus(status, providerError);
+    const retryAfterS = readRetryAfterS(response.headers);
+    // A numeric code only repeats the status (vLLM); the type says more then.
+    const detail = providerError.code !== null && !/^\d+$/.test(providerError.code) ? providerError.code : providerError.type;
+    const said = providerError.message ?? (text.trim() === '' ? 'empty body' : null) ?? 'no error message';
+    const message = `HTTP ${status}: ${said}${detail !== null && !said.includes(detail) ? ` (${detail})` : ''}`;
+    // Out of quota, waiting never helps: a retry-after would only contradict the hint.
+    const wait = retryAfterS === null || category === 'quota_exceeded' ? {} : { retryAfterS };
+    return fail(category, status, message, { hint: hintForProviderError(category, providerError), ...wait });
+  }
+
+  const isHtml = contentType?.includes('text/html') === true;
+  const isJson = contentType?.includes('json') === true;
+  const isSse = contentType?.includes('text/event-stream') === true;
+  const adapter = getAdapter(target.apiType);
+  const parseOptions = { keepText: true, model: target.model };
+  let parsed: ParsedResponse;
+
+  if (target.stream) {
+    if (isHtml || isJson) {
+      const text = await readBodyText(response.body);
+      const what = isHtml ? 'an HTML page' : 'application/json';
+      const said = isHtml ? readProviderError(text).message : readJsonErrorMessage(text);
+      return fail('invalid_response', status, `asked for a stream, got ${what}${said === null ? '' : `: ${said}`}`);
+    }
+    const parser = adapter.createStreamParser(parseOptions);
+    for await (const chunk of response.body) {
+      parser.push(chunk as Buffer, now());
+      if (parser.finished) break;
+    }
+    parsed = parser.end(now());
+    if (!parsed.ok && !isSse && parsed.contentChunks === 0) {
+      return fail('invalid_response', status, `asked for a stream, got ${contentType ?? 'no content-type'} that is not SSE`);
+    }
+  } else {
+    if (isSse) {
+      await response.body.dump();
+      return fail('invalid_response', status, 'asked for JSON (not streaming), got text/event-stream: use --stream');
+    }
+    const text = await readBodyText(response.body);
+    if (isHtml) {
+      const said = readProviderError(text).message;
+      return fail('invalid_response', status, `got an HTML page, not the API's JSON${said === null ? '' : `: ${said}`}`);
+    }
+    parsed = parseJsonSafely(() => adapter.parseJson(text, now(), parseOptions), text, now());
+  }
+
+  if (!parsed.ok) {
+    return fail(parsed.category ?? 'invalid_response', status, parsed.message ?? 'the answer is not the API\'s shape');
+  }
+  const capability = buildCapabilityReport({
+    apiType: target.apiType,
+    url: maskUrl(target.url),
+    status,
+    stream: target.stream,
+    contentType,
+    modelAsked: target.model,
+    maxTokens: readMaxTokens(target.body),
+    startedAt: context.startedAt,
+    parsed,
+  });
+  capability.textPreview = context.mask(capability.textPreview);
+  return { ok: true, capability };
+}
+
+/** parseJson should say "not the API's shape" itself; a throw (e.g. not JSON at all) means the same. */
+function parseJsonSafely(parse: () => ParsedResponse, text: string, atMs: number): ParsedResponse {
+  try {
+    return parse();
+  } catch {
+    const start = text.trim().slice(0, 80);
+    return {
+      ok: false,
+      category: 'invalid_response',
+      message: `the body is not the API's JSON: ${start === '' ? 'empty body' : start}`,
+      firstContentAt: null,
+      firstOutputAt: null,
+      lastContentAt: null,
+      endAt: atMs,
+      terminated: false,
+      contentChunks: 0,
+      inputTokens: null,
+      outputTokens: null,
+      reasoningTokens: null,
+      cachedInputTokens: null,
+      tokenSource: null,
+      usageReported: false,
+      model: null,
+      finishReason: null,
+      sawReasoning: false,
+      sawToolCall: false,
+    };
+  }
+}
+
+/** The message of a JSON body that has an error's shape; null for any other JSON (a normal answer). */
+function readJsonErrorMessage(text: string): string | null {
+  try {
+    return readProviderErrorValue(JSON.parse(text))?.message ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function buildHeaders(target: TargetSpec): Record<string, string> {
+  const headers: Record<string, string> = { ...target.headers };
+  const names = Object.keys(headers).map((name) => name.toLowerCase());
+  const cookies = Object.entries(target.cookies);
+  if (cookies.length > 0 && !names.includes('cookie')) {
+    headers['cookie'] = cookies.map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+  if (!names.includes('content-type') && target.method !== 'GET' && target.method !== 'HEAD') {
+    headers['content-type'] = 'application/json';
+  }
+  return headers;
+}
+
+/** Read a body as text, keeping at most MAX_BODY_BYTES but always reading it to the end. */
+async function readBodyText(body: Dispatcher.ResponseData['body']): Promise<string> {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    if (kept >= MAX_BODY_BYTES) continue;
+    chunks.push(buffer);
+    kept += buffer.length;
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
+}
+
+function describeTransport(category: FailureCategory, message: string, timeoutMs: number): string {
+  switch (category) {
+    case 'timeout':
+      return `no answer in time (${message}); the limit is ${timeoutMs} ms`;
+    case 'connection_refused':
+      return `connection refused: ${message}`;
+    case 'connection_reset':
+      return `connection cut: ${message}`;
+    case 'dns':
+      return `host name not found: ${message}`;
+    case 'tls':
+      return `TLS failed: ${message}`;
+    default:
+      return message;
+  }
+}
+
+function readMaxTokens(body: Readonly<Record<string, unknown>>): number | null {
+  const value = body['max_tokens'] ?? body['max_completion_tokens'];
+  return typeof value === 'number' ? value : null;
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  if (Array.isArray(value)) return value[0] ?? null;
+  return value ?? null;
+}
+
+function positive(ms: number): number {
+  return Number.isFinite(ms) && ms > 0 ? ms : 1;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
