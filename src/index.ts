@@ -14,5 +14,3 @@ export { runPrecheck, type PrecheckOptions } from './precheck/precheck.js';
 export { categorizeTransportError, type TransportFailure } from './precheck/categorize.js';
 export { PrecheckFailedError, type CapabilityReport, type PrecheckFailure, type PrecheckResult } from './precheck/types.js';
 export { renderCapabilityReport } from './precheck/render.js';
-export { adapters, getAdapter } from './protocol/registry.js';
-export { readProviderError, categorizeHttpStatus, categorizeStreamError, readRetryAfterS } from './protocol/provider-error.js';
