@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { TOOL_VERSION } from '../version.js';
 import { createMockCommand } from './commands/mock.js';
 import { createResultsCommand } from './commands/results.js';
+import { createRunCommand } from './commands/run.js';
 import { createStatusCommand } from './commands/status.js';
 import { createStopCommand } from './commands/stop.js';
 import type { CliContext } from './io.js';
@@ -22,6 +23,7 @@ export function createProgram(ctx: CliContext): Command {
       // Errors are rendered once, by render-error.ts.
       outputError: () => undefined,
     });
+  program.addCommand(createRunCommand(ctx), { isDefault: true });
   program.addCommand(createMockCommand(ctx));
   program.addCommand(createStatusCommand(ctx));
   program.addCommand(createResultsCommand(ctx));

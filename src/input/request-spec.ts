@@ -27,6 +27,8 @@ export interface RequestSpec {
 /** The classified, normalised request that every mode sends. */
 export interface TargetSpec {
   apiType: ApiType;
+  /** What decided apiType, for the plan: "path /v1/chat/completions", "--api", "header anthropic-version". */
+  classifiedBy?: string;
   /** Full URL with its query. */
   url: string;
   /** platform.md's split: `https://h/v1` + `/chat/completions`. */

@@ -1,0 +1,97 @@
+import { maskCookies, maskHeaders, maskText, maskUrl, secretValues } from './mask.js';
+import type { RunPlan } from './request-spec.js';
+
+/**
+ * `--dry-run`: the plan as cli.md's JSON or as text for people. Every field passes through masking:
+ * the plan holds the real keys, what we print never does.
+ */
+
+/** cli.md's dry-run object: `{"mode","apiType","url","targetHost","apiPath","method","headers","cookies","model","stream","body","load","notes","warnings"}`. */
+export function renderDryRunJson(plan: RunPlan): Record<string, unknown> {
+  const { target } = plan;
+  const secrets = secretValues(target.headers, target.cookies);
+  const mask = (text: string): string => maskText(text, secrets);
+  return {
+    mode: plan.mode,
+    modeReason: plan.modeReason,
+    platformBaseUrl: plan.platformBaseUrl,
+    apiType: target.apiType,
+    classifiedBy: target.classifiedBy ?? null,
+    url: mask(maskUrl(target.url)),
+    targetHost: mask(maskUrl(target.targetHost)),
+    apiPath: mask(maskApiPath(target.apiPath)),
+    method: target.method,
+    headers: maskHeaders(target.headers),
+    cookies: maskCookies(target.cookies),
+    model: target.model,
+    stream: target.stream,
+    body: JSON.parse(mask(JSON.stringify(target.body))) as unknown,
+    load: plan.load,
+    timeouts: { requestMs: target.timeoutMs, idleMs: target.idleTimeoutMs, connectMs: target.connectTimeoutMs },
+    insecure: target.insecure,
+    outDir: plan.output.outDir,
+    skipPrecheck: plan.skipPrecheck,
+    notes: target.notes.map(mask),
+    warnings: target.warnings.map(mask),
+  };
+}
+
+/** The plan for people: one aligned line per decision, then notes and warnings. */
+export function renderDryRunText(plan: RunPlan): string {
+  const json = renderDryRunJson(plan);
+  const { target, load } = plan;
+  const lines: string[] = ['Plan (dry run: nothing was sent)'];
+  const row = (label: string, value: string): void => {
+    lines.push(`  ${label.padEnd(11)} ${value}`);
+  };
+  row('mode', plan.mode === 'platform' ? `platform (${plan.platformBaseUrl ?? ''})` : 'local');
+  row('api', `${target.apiType}${target.classifiedBy === undefined ? '' : ` (by ${target.classifiedBy})`}`);
+  row('url', `${target.method} ${String(json['url'])}`);
+  row('split', `${String(json['targetHost'])} + ${String(json['apiPath'])}`);
+  row('model', `${target.model}, ${target.stream ? 'streaming' : 'not streaming'}`);
+  const headers = Object.entries(json['headers'] as Record<string, string>);
+  headers.forEach(([name, value], i) => row(i === 0 ? 'headers' : '', `${name}: ${value}`));
+  if (headers.length === 0) row('headers', '-');
+  const cookies = Object.entries(json['cookies'] as Record<string, string>);
+  row('cookies', cookies.length === 0 ? '-' : cookies.map(([name, value]) => `${name}=${value}`).join('; '));
+  const bodyText = JSON.stringify(json['body']);
+  row('body', bodyText.length > 400 ? `${bodyText.slice(0, 397)}... (${bodyText.length} chars)` : bodyText);
+  row('load', describeLoad(plan));
+  row('timeouts', `request ${target.timeoutMs / 1000} s, idle gap ${target.idleTimeoutMs / 1000} s, connect ${target.connectTimeoutMs / 1000} s${target.insecure ? ', TLS not verified (--insecure)' : ''}`);
+  const slo = load.slo.map((check) => check.raw).join(', ');
+  row('pass if', `success rate ≥ ${load.successThreshold}${slo === '' ? '' : `; SLO ${slo}`}`);
+  if (plan.mode === 'local') row('output', plan.output.outDir ?? `./llm-loadtest-runs/${safeName(load.name)}-<UTC stamp>`);
+  if (plan.skipPrecheck) row('pre-check', 'skipped (--skip-precheck)');
+  const notes = json['notes'] as string[];
+  const warnings = json['warnings'] as string[];
+  if (notes.length > 0) lines.push('Notes:', ...notes.map((note) => `  - ${note}`));
+  if (warnings.length > 0) lines.push('Warnings:', ...warnings.map((warning) => `  - ${warning}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function describeLoad(plan: RunPlan): string {
+  const { load } = plan;
+  const parts: string[] = [`"${load.name}"`];
+  if (load.step !== null) {
+    const s = load.step;
+    parts.push(`stepped ${s.startUsers}→${s.maxUsers} users (+${s.increment} every ${s.durationS} s, then ${s.sustainS} s at max), ${load.durationS} s in all`);
+  } else {
+    parts.push(`${load.concurrentUsers} users, spawn ${load.spawnRate}/s, ${load.durationS} s`);
+  }
+  if (load.rate !== null) parts.push(`open loop ${load.rate} req/s (${load.arrival})`);
+  parts.push(`warmup ${load.warmupS} s`);
+  if (load.maxRequests !== null) parts.push(`at most ${load.maxRequests} requests`);
+  if (load.workers > 1) parts.push(`${load.workers} workers`);
+  parts.push(load.testData === '' ? 'the given body every time' : load.testData === 'default' ? 'built-in prompts' : `prompts from ${load.testData}`);
+  return parts.join(', ');
+}
+
+/** A query in the API path (Azure's api-version, a gateway's ?key=) is masked like a URL's. */
+function maskApiPath(apiPath: string): string {
+  const masked = maskUrl(`http://x${apiPath}`);
+  return masked.startsWith('http://x') ? masked.slice('http://x'.length) : apiPath;
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+}

@@ -1,0 +1,108 @@
+import { inputError } from '../errors.js';
+import { maskSecret } from './mask.js';
+import type { NameValue } from './request-spec.js';
+
+/**
+ * Header and cookie lines as curl and our flags take them: parse, look up case-insensitively, merge.
+ * Names keep the case the user gave; lookups ignore it, as HTTP does.
+ */
+
+/**
+ * Parse one `-H` value. `Name: value` sets a header; `Name;` sends it empty (curl's rule); `Name:`
+ * with nothing after it removes a default in curl, so it returns null (nothing to send).
+ */
+export function parseHeaderLine(line: string, source: string): NameValue | null {
+  const trimmed = line.trim();
+  const colon = trimmed.indexOf(':');
+  if (colon < 0) {
+    if (trimmed.endsWith(';') && trimmed.length > 1 && !trimmed.slice(0, -1).includes(' ')) {
+      return { name: trimmed.slice(0, -1), value: '' };
+    }
+    throw inputError(
+      'HEADER_INVALID',
+      `${source} "${truncate(showSafely(trimmed))}" is not a header: expected "Name: value"`,
+      'write each header as -H "Name: value", e.g. -H "Authorization: Bearer $OPENAI_API_KEY"',
+    );
+  }
+  const name = trimmed.slice(0, colon).trim();
+  const value = trimmed.slice(colon + 1).trim();
+  if (name === '' || /[\s"(),/:;<=>?@[\\\]{}]/.test(name)) {
+    throw inputError(
+      'HEADER_INVALID',
+      `${source} has an invalid header name "${truncate(name)}"`,
+      'write each header as -H "Name: value"; a name has no spaces or separators',
+    );
+  }
+  if (value === '') return null;
+  return { name, value };
+}
+
+/** Parse a cookie string `a=b; c=d` into pairs (values may contain `=`). */
+export function parseCookieString(text: string, source: string): NameValue[] {
+  const out: NameValue[] = [];
+  for (const part of text.split(';')) {
+    const piece = part.trim();
+    if (piece === '') continue;
+    const eq = piece.indexOf('=');
+    if (eq <= 0) {
+      throw inputError(
+        'COOKIE_INVALID',
+        `${source} "${truncate(showSafely(piece))}" is not a cookie: expected "name=value"`,
+        'write cookies as --cookie "name=value" (several: "a=1; b=2")',
+      );
+    }
+    out.push({ name: piece.slice(0, eq).trim(), value: piece.slice(eq + 1).trim() });
+  }
+  return out;
+}
+
+/** The value of the last header with this name (case-insensitive), or undefined. */
+export function findHeader(headers: readonly NameValue[], name: string): string | undefined {
+  const lower = name.toLowerCase();
+  let found: string | undefined;
+  for (const header of headers) if (header.name.toLowerCase() === lower) found = header.value;
+  return found;
+}
+
+/** Lookup in a final header record, ignoring case. */
+export function getHeader(headers: Readonly<Record<string, string>>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === lower) return value;
+  return undefined;
+}
+
+/**
+ * Turn an ordered list into the record we send: a later header replaces an earlier one of the same name
+ * (any case), keeping the later spelling; order of first appearance is kept.
+ */
+export function toHeaderRecord(headers: readonly NameValue[]): Record<string, string> {
+  const byLower = new Map<string, NameValue>();
+  for (const header of headers) {
+    const lower = header.name.toLowerCase();
+    const existing = byLower.get(lower);
+    if (existing === undefined) byLower.set(lower, { ...header });
+    else {
+      existing.name = header.name;
+      existing.value = header.value;
+    }
+  }
+  const out: Record<string, string> = {};
+  for (const { name, value } of byLower.values()) out[name] = value;
+  return out;
+}
+
+/** Cookies into a record; a later cookie of the same name wins. */
+export function toCookieRecord(cookies: readonly NameValue[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { name, value } of cookies) out[name] = value;
+  return out;
+}
+
+/** A malformed line may still hold a key (a forgotten name): mask anything long enough to be one. */
+function showSafely(text: string): string {
+  return text.length >= 12 ? maskSecret(text) : text;
+}
+
+function truncate(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,360 @@
+import { z } from 'zod';
+import { inputError } from '../errors.js';
+import { parseApiType } from '../target/classify.js';
+import type { ApiType } from '../protocol/types.js';
+import type { Arrival, LoadMode, SloCheck, StepOptions } from './request-spec.js';
+
+/**
+ * The `run` command's options, validated with zod: each invalid value is an error naming the flag, the
+ * value and the allowed range (cli.md: nothing is clamped). Ranges depend on the mode: platform mode
+ * enforces the platform's limits (platform.md), local mode takes any positive number.
+ */
+
+export type RunMode = 'local' | 'platform';
+
+/** Platform limits of platform.md "What we send". */
+export const PLATFORM_LIMITS = {
+  nameMaxChars: 100,
+  users: { min: 1, max: 5000 },
+  spawnRate: { min: 1, max: 1000 },
+  durationS: { min: 1, max: 172_800 },
+  warmupS: { min: 10, max: 1800 },
+  stepStartUsers: { min: 1, max: 5000 },
+  stepIncrement: { min: 1, max: 1000 },
+  stepDurationS: { min: 1, max: 86_400 },
+  stepMaxUsers: { min: 1, max: 5000 },
+  stepSustainS: { min: 1, max: 172_800 },
+  stepTotalMaxS: 172_800,
+  headersMax: 20,
+  cookiesMax: 20,
+  payloadMaxChars: 50_000,
+  testDataMaxChars: 1_000_000,
+} as const;
+
+export const DEFAULTS = {
+  concurrentUsers: 50,
+  durationS: 300,
+  spawnRate: 30,
+  warmupS: { platform: 120, local: 0 },
+  successThreshold: 0.9,
+  timeoutS: 600,
+  idleTimeoutS: 60,
+  connectTimeoutS: 10,
+  workers: 1,
+  arrival: 'poisson' as Arrival,
+  nameMaxChars: 80,
+} as const;
+
+/** Options as commander hands them over: strings, booleans and string lists, undefined when not given. */
+export interface RawRunOptions {
+  url?: string;
+  curl?: string;
+  local?: boolean;
+  platform?: string;
+  header?: string[];
+  cookie?: string[];
+  body?: string;
+  model?: string;
+  stream?: boolean;
+  concurrentUsers?: string;
+  duration?: string;
+  spawnRate?: string;
+  name?: string;
+  testData?: string;
+  warmup?: string;
+  loadMode?: string;
+  stepStartUsers?: string;
+  stepIncrement?: string;
+  stepDuration?: string;
+  stepMaxUsers?: string;
+  stepSustain?: string;
+  api?: string;
+  rate?: string;
+  arrival?: string;
+  maxRequests?: string;
+  workers?: string;
+  timeout?: string;
+  idleTimeout?: string;
+  insecure?: boolean;
+  out?: string;
+  json?: boolean;
+  dryRun?: boolean;
+  skipPrecheck?: boolean;
+  successThreshold?: string;
+  slo?: string;
+  progress?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  wait?: boolean;
+}
+
+/** Validated load and run options (the target's own fields come from curl/flags, see plan.ts). */
+export interface RunOptions {
+  api: ApiType | undefined;
+  model: string | undefined;
+  stream: boolean | undefined;
+  /** null: derive from the target (host + path, 80 chars). */
+  name: string | null;
+  concurrentUsers: number;
+  spawnRate: number;
+  durationS: number;
+  warmupS: number;
+  loadMode: LoadMode;
+  step: StepOptions | null;
+  rate: number | null;
+  arrival: Arrival;
+  maxRequests: number | null;
+  workers: number;
+  testData: string;
+  successThreshold: number;
+  slo: SloCheck[];
+  /** undefined: take curl's -m, else the default. */
+  timeoutS: number | undefined;
+  idleTimeoutS: number;
+}
+
+interface Range {
+  min: number;
+  max?: number;
+  integer: boolean;
+}
+
+/** `300`, `90s`, `5m`, `1h`, `1h30m`, `1.5h` → seconds; null when not a duration. */
+export function parseDurationS(text: string): number | null {
+  const trimmed = text.trim().toLowerCase();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  const match = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/.exec(trimmed);
+  if (match === null || trimmed === '') return null;
+  const [, h, m, s, ms] = match;
+  return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0) + Number(ms ?? 0) / 1000;
+}
+
+function describeRange(range: Range, unit: string, exclusiveMin: boolean): string {
+  const kind = range.integer ? 'a whole number' : 'a number';
+  if (range.max !== undefined) return `${kind} from ${range.min} to ${range.max}${unit}`;
+  return `${kind} ${exclusiveMin ? '>' : '≥'} ${range.min}${unit}`;
+}
+
+/** A numeric flag: validates the text and the range; `exclusiveMin` for "any positive number". */
+function numberFlag(flag: string, range: Range, options: { duration?: boolean; exclusiveMin?: boolean; modeNote?: string } = {}) {
+  const unit = options.duration === true ? ' s' : '';
+  const expected = `${describeRange(range, unit, options.exclusiveMin === true)}${options.modeNote === undefined ? '' : ` (${options.modeNote})`}`;
+  return z.string().transform((text, ctx) => {
+    const value = options.duration === true ? parseDurationS(text) : /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/.test(text) ? Number(text) : null;
+    const tooLow = value !== null && (options.exclusiveMin === true ? value <= range.min : value < range.min);
+    const bad =
+      value === null ||
+      !Number.isFinite(value) ||
+      tooLow ||
+      (range.max !== undefined && value > range.max) ||
+      (range.integer && !Number.isInteger(value));
+    if (bad) {
+      const durationHelp = options.duration === true ? '; durations are seconds or 90s, 5m, 1h' : '';
+      ctx.addIssue({ code: 'custom', message: `${flag} "${text}" is invalid: expected ${expected}${durationHelp}` });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+function enumFlag<T extends string>(flag: string, values: readonly T[]) {
+  return z.string().transform((text, ctx) => {
+    const found = values.find((v) => v === text);
+    if (found === undefined) {
+      ctx.addIssue({ code: 'custom', message: `${flag} "${text}" is invalid: expected ${values.join(' or ')}` });
+      return z.NEVER;
+    }
+    return found;
+  });
+}
+
+/** Turn zod issues into the one input error of the CLI: every problem on one line. */
+export function formatZodIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => issue.message).join('; ');
+}
+
+/** The zod schema of run's numeric and choice options for one mode. */
+export function createRunOptionsSchema(mode: RunMode) {
+  const platform = mode === 'platform';
+  const L = PLATFORM_LIMITS;
+  const note = platform ? 'platform mode' : undefined;
+  const withNote = (extra: { duration?: boolean; exclusiveMin?: boolean }) =>
+    note === undefined ? extra : { ...extra, modeNote: note };
+  const positiveInt = { min: 1, integer: true };
+  const positive = { min: 0, integer: false };
+  return z.object({
+    concurrentUsers: numberFlag('--concurrent-users', platform ? { ...L.users, integer: true } : positiveInt, withNote({})).optional(),
+    spawnRate: numberFlag('--spawn-rate', platform ? { ...L.spawnRate, integer: true } : positive, withNote({ exclusiveMin: !platform })).optional(),
+    duration: numberFlag('--duration', platform ? { ...L.durationS, integer: true } : positive, withNote({ duration: true, exclusiveMin: !platform })).optional(),
+    warmup: numberFlag('--warmup', platform ? { min: 0, max: L.warmupS.max, integer: true } : { min: 0, integer: false }, withNote({ duration: true })).optional(),
+    loadMode: enumFlag('--load-mode', ['fixed', 'stepped'] as const).optional(),
+    stepStartUsers: numberFlag('--step-start-users', { ...L.stepStartUsers, integer: true }).optional(),
+    stepIncrement: numberFlag('--step-increment', { ...L.stepIncrement, integer: true }).optional(),
+    stepDuration: numberFlag('--step-duration', { ...L.stepDurationS, integer: true }, { duration: true }).optional(),
+    stepMaxUsers: numberFlag('--step-max-users', { ...L.stepMaxUsers, integer: true }).optional(),
+    stepSustain: numberFlag('--step-sustain', { ...L.stepSustainS, integer: true }, { duration: true }).optional(),
+    rate: numberFlag('--rate', positive, { exclusiveMin: true }).optional(),
+    arrival: enumFlag('--arrival', ['poisson', 'constant'] as const).optional(),
+    maxRequests: numberFlag('--max-requests', positiveInt).optional(),
+    workers: numberFlag('--workers', { min: 1, max: 64, integer: true }).optional(),
+    timeout: numberFlag('--timeout', positive, { duration: true, exclusiveMin: true }).optional(),
+    idleTimeout: numberFlag('--idle-timeout', positive, { duration: true, exclusiveMin: true }).optional(),
+    successThreshold: numberFlag('--success-threshold', { min: 0, max: 1, integer: false }).optional(),
+  });
+}
+
+/** Validate run's options for a mode. Throws one input error listing every invalid value. */
+export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
+  const result = createRunOptionsSchema(mode).safeParse(pickDefined(raw));
+  if (!result.success) {
+    throw inputError('OPTION_INVALID', formatZodIssues(result.error), 'fix the value; `llm-loadtest run --help` lists the options and their defaults');
+  }
+  const v = result.data;
+  const platform = mode === 'platform';
+  if (platform && v.warmup !== undefined && v.warmup !== 0 && v.warmup < PLATFORM_LIMITS.warmupS.min) {
+    throw inputError(
+      'OPTION_INVALID',
+      `--warmup "${raw.warmup ?? ''}" is invalid: expected 0 (no warmup) or a whole number from ${PLATFORM_LIMITS.warmupS.min} to ${PLATFORM_LIMITS.warmupS.max} s (platform mode)`,
+      'the platform warms up for at least 10 s; use --warmup 0 to turn it off',
+    );
+  }
+  if (platform) {
+    const localOnly = (['rate', 'arrival', 'maxRequests', 'workers'] as const).filter((key) => raw[key] !== undefined);
+    if (localOnly.length > 0) {
+      const flags = localOnly.map((key) => `--${kebab(key)}`).join(', ');
+      throw inputError('OPTION_LOCAL_ONLY', `${flags} ${localOnly.length === 1 ? 'works' : 'work'} only in local mode, but this run is in platform mode`, 'add --local to run the bundled engine, or drop the option');
+    }
+  }
+  const loadMode = v.loadMode ?? 'fixed';
+  const step = resolveStep(raw, v, loadMode);
+  let concurrentUsers = v.concurrentUsers ?? DEFAULTS.concurrentUsers;
+  let spawnRate = v.spawnRate ?? DEFAULTS.spawnRate;
+  let durationS = v.duration ?? DEFAULTS.durationS;
+  if (step !== null) {
+    // platform.md: stepped runs send users = max, spawn rate = increment, duration = the computed total.
+    concurrentUsers = step.maxUsers;
+    spawnRate = step.increment;
+    durationS = computeSteppedDurationS(step);
+  }
+  const api = raw.api === undefined ? undefined : parseApiType(raw.api);
+  const model = raw.model?.trim();
+  if (raw.model !== undefined && model === '') {
+    throw inputError('OPTION_INVALID', '--model is empty', 'give the model name, e.g. --model gpt-4o-mini');
+  }
+  const name = raw.name === undefined ? null : raw.name.trim();
+  if (name !== null && (name === '' || (platform && name.length > PLATFORM_LIMITS.nameMaxChars))) {
+    throw inputError(
+      'OPTION_INVALID',
+      `--name is invalid: expected 1 to ${platform ? PLATFORM_LIMITS.nameMaxChars : 'any number of'} characters, got ${name.length}`,
+      'give a short task name, e.g. --name gpt4o-smoke',
+    );
+  }
+  return {
+    api,
+    model,
+    stream: raw.stream,
+    name,
+    concurrentUsers,
+    spawnRate,
+    durationS,
+    warmupS: v.warmup ?? DEFAULTS.warmupS[mode],
+    loadMode,
+    step,
+    rate: v.rate ?? null,
+    arrival: v.arrival ?? DEFAULTS.arrival,
+    maxRequests: v.maxRequests ?? null,
+    workers: v.workers ?? DEFAULTS.workers,
+    testData: raw.testData ?? '',
+    successThreshold: v.successThreshold ?? DEFAULTS.successThreshold,
+    slo: raw.slo === undefined ? [] : parseSlo(raw.slo),
+    timeoutS: v.timeout,
+    idleTimeoutS: v.idleTimeout ?? DEFAULTS.idleTimeoutS,
+  };
+}
+
+const STEP_FLAGS = [
+  ['stepStartUsers', '--step-start-users'],
+  ['stepIncrement', '--step-increment'],
+  ['stepDuration', '--step-duration'],
+  ['stepMaxUsers', '--step-max-users'],
+  ['stepSustain', '--step-sustain'],
+] as const;
+
+type ParsedSchema = z.infer<ReturnType<typeof createRunOptionsSchema>>;
+
+function resolveStep(raw: RawRunOptions, v: ParsedSchema, loadMode: LoadMode): StepOptions | null {
+  const given = STEP_FLAGS.filter(([key]) => raw[key] !== undefined).map(([, flag]) => flag);
+  if (loadMode === 'fixed') {
+    if (given.length > 0) {
+      throw inputError('OPTION_INVALID', `${given.join(', ')} ${given.length === 1 ? 'needs' : 'need'} --load-mode stepped`, 'add --load-mode stepped, or drop the step options');
+    }
+    return null;
+  }
+  const missing = STEP_FLAGS.filter(([key]) => raw[key] === undefined).map(([, flag]) => flag);
+  if (missing.length > 0) {
+    throw inputError('OPTION_INVALID', `--load-mode stepped requires ${missing.join(', ')}`, 'give all five: --step-start-users --step-increment --step-duration --step-max-users --step-sustain');
+  }
+  const step: StepOptions = {
+    startUsers: v.stepStartUsers ?? 0,
+    increment: v.stepIncrement ?? 0,
+    durationS: v.stepDuration ?? 0,
+    maxUsers: v.stepMaxUsers ?? 0,
+    sustainS: v.stepSustain ?? 0,
+  };
+  if (step.startUsers > step.maxUsers) {
+    throw inputError('OPTION_INVALID', `--step-start-users ${step.startUsers} is above --step-max-users ${step.maxUsers}`, 'start at or below the maximum');
+  }
+  const totalS = computeSteppedDurationS(step);
+  if (totalS > PLATFORM_LIMITS.stepTotalMaxS) {
+    throw inputError(
+      'OPTION_INVALID',
+      `the stepped load lasts ${totalS} s (steps × --step-duration + --step-sustain), above the ${PLATFORM_LIMITS.stepTotalMaxS} s limit`,
+      'use fewer or shorter steps (a larger --step-increment or a shorter --step-duration), or a shorter --step-sustain',
+    );
+  }
+  return step;
+}
+
+/** platform.md: ceil((max - start) / increment) steps (at least 1) × step duration + sustain. */
+export function computeSteppedDurationS(step: StepOptions): number {
+  const steps = Math.max(1, Math.ceil((step.maxUsers - step.startUsers) / step.increment));
+  return steps * step.durationS + step.sustainS;
+}
+
+const SLO_METRICS = ['ttft', 'ttfo', 'itl', 'e2e', 'chunk_gap'] as const;
+const SLO_STATS = ['mean', 'min', 'max', 'p50', 'p90', 'p95', 'p99', 'p999'] as const;
+
+/** `--slo "ttft_p95<=2000,e2e_p99<30s"` → checks; limits in ms (a `s` suffix means seconds). */
+export function parseSlo(text: string): SloCheck[] {
+  const checks: SloCheck[] = [];
+  for (const part of text.split(',')) {
+    const raw = part.trim();
+    if (raw === '') continue;
+    const match = /^([a-z_]+?)_(mean|min|max|p50|p90|p95|p99|p999)\s*(<=|<)\s*(\d+(?:\.\d+)?)\s*(ms|s)?$/i.exec(raw);
+    const metric = SLO_METRICS.find((m) => m === match?.[1]?.toLowerCase());
+    const stat = SLO_STATS.find((s) => s === match?.[2]?.toLowerCase());
+    if (match === null || metric === undefined || stat === undefined) {
+      throw inputError(
+        'SLO_INVALID',
+        `--slo "${raw}" is invalid: expected <metric>_<stat><=<ms>, with metric ${SLO_METRICS.join('|')} and stat ${SLO_STATS.join('|')}`,
+        'e.g. --slo "ttft_p95<=2000,e2e_p99<=30000" (milliseconds; 2s also works)',
+      );
+    }
+    const limit = Number(match[4]) * (match[5]?.toLowerCase() === 's' ? 1000 : 1);
+    checks.push({ raw, metric, stat, op: match[3] === '<' ? '<' : '<=', limit });
+  }
+  if (checks.length === 0) {
+    throw inputError('SLO_INVALID', '--slo is empty', 'e.g. --slo "ttft_p95<=2000,e2e_p99<=30000"');
+  }
+  return checks;
+}
+
+function pickDefined(raw: RawRunOptions): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) if (typeof value === 'string') out[key] = value;
+  return out;
+}
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

@@ -1,0 +1,189 @@
+import { readdir, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { inputError } from '../errors.js';
+import { readBodyArgument, readInputFile } from './body.js';
+import { normalizeUrl, parseCurl } from './curl.js';
+import { buildRequestSpecFromFlags, parseHeaderFlags } from './flags.js';
+import { normalizeTarget } from './normalize.js';
+import { DEFAULTS, PLATFORM_LIMITS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
+import type { LoadOptions, RequestSpec, RunPlan, TargetSpec } from './request-spec.js';
+
+/** What building a plan needs from the outside world (the CLI passes its Io's parts). */
+export interface PlanContext {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** For `--curl -`. */
+  readStdin: () => Promise<string>;
+}
+
+export interface ModeDecision {
+  mode: RunMode;
+  reason: string;
+  platformBaseUrl: string | null;
+}
+
+/** Local or platform, and why: `--local` forces local, `--platform` or LMETERX_BASE_URL select the platform. */
+export function resolveMode(options: Pick<RawRunOptions, 'local' | 'platform'>, env: PlanContext['env']): ModeDecision {
+  const envBase = (env['LMETERX_BASE_URL'] ?? '').trim();
+  if (options.local === true && options.platform !== undefined) {
+    throw inputError('USAGE', '--local and --platform cannot be used together', 'choose one: --local runs the bundled engine, --platform <url> uses an LMeterX platform');
+  }
+  if (options.local === true) {
+    return { mode: 'local', reason: envBase === '' ? '--local given: running locally' : '--local given: running locally (LMETERX_BASE_URL is ignored)', platformBaseUrl: null };
+  }
+  if (options.platform !== undefined) {
+    const base = normalizePlatformUrl(options.platform, '--platform');
+    return { mode: 'platform', reason: `--platform given: running on the LMeterX platform at ${base}`, platformBaseUrl: base };
+  }
+  if (envBase !== '') {
+    const base = normalizePlatformUrl(envBase, 'LMETERX_BASE_URL');
+    return { mode: 'platform', reason: `LMETERX_BASE_URL is set: running on the LMeterX platform at ${base}`, platformBaseUrl: base };
+  }
+  return { mode: 'local', reason: 'LMETERX_BASE_URL is not set: running locally', platformBaseUrl: null };
+}
+
+function normalizePlatformUrl(raw: string, what: string): string {
+  return normalizeUrl(raw.trim(), what).replace(/\/+$/, '');
+}
+
+/**
+ * Everything `run` decides before any network: the mode, the classified and normalised target, the
+ * validated load, the output. Pure apart from reading the files the user named (bodies, test data).
+ */
+export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, decided?: ModeDecision): Promise<RunPlan> {
+  const mode = decided ?? resolveMode(raw, context.env);
+  const options = parseRunOptions(raw, mode.mode);
+  const spec = await readRequestSpec(raw, context);
+  const target = normalizeTarget(spec, {
+    api: options.api,
+    model: options.model,
+    stream: options.stream,
+    timeoutS: options.timeoutS,
+    idleTimeoutS: options.idleTimeoutS,
+  });
+  if (raw.wait === true && mode.mode === 'local') target.warnings.push('--wait only applies in platform mode: ignored');
+  const load: LoadOptions = {
+    name: options.name ?? defaultName(target),
+    concurrentUsers: options.concurrentUsers,
+    spawnRate: options.spawnRate,
+    durationS: options.durationS,
+    warmupS: options.warmupS,
+    loadMode: options.loadMode,
+    step: options.step,
+    rate: options.rate,
+    arrival: options.arrival,
+    maxRequests: options.maxRequests,
+    workers: options.workers,
+    testData: options.testData,
+    successThreshold: options.successThreshold,
+    slo: options.slo,
+  };
+  await checkTestData(load.testData, context.cwd, mode.mode);
+  if (mode.mode === 'platform') checkPlatformLimits(target);
+  const outDir = raw.out === undefined ? null : resolve(context.cwd, raw.out);
+  if (outDir !== null && mode.mode === 'local') await checkOutDir(outDir);
+  return {
+    mode: mode.mode,
+    modeReason: mode.reason,
+    platformBaseUrl: mode.platformBaseUrl,
+    target,
+    load,
+    output: {
+      json: raw.json === true,
+      quiet: raw.quiet === true,
+      progress: raw.progress !== false,
+      color: raw.color !== false,
+      outDir,
+    },
+    skipPrecheck: raw.skipPrecheck === true,
+    wait: raw.wait === true,
+  };
+}
+
+async function readRequestSpec(raw: RawRunOptions, context: PlanContext): Promise<RequestSpec> {
+  if (raw.curl !== undefined && raw.url !== undefined) {
+    throw inputError('USAGE', '--curl and --url cannot be used together', "give the target once: --curl '<command>' or --url <url> with -H and --body");
+  }
+  if (raw.curl === undefined && raw.url === undefined) {
+    throw inputError('USAGE', 'no target: give --url <url> or --curl \'<command>\'', "e.g. llm-loadtest --url https://api.openai.com/v1/chat/completions -H \"Authorization: Bearer $OPENAI_API_KEY\" --model gpt-4o-mini");
+  }
+  const headerLines = raw.header ?? [];
+  const cookieLines = raw.cookie ?? [];
+  if (raw.url !== undefined) {
+    return buildRequestSpecFromFlags({ url: raw.url, headers: headerLines, cookies: cookieLines, body: raw.body, insecure: raw.insecure === true }, context.cwd);
+  }
+  const command = raw.curl === '-' ? await readCurlFromStdin(context) : (raw.curl ?? '');
+  const spec = await parseCurl(command, { env: context.env, cwd: context.cwd });
+  // Flags given beside --curl add to (and override) what the command says.
+  const extra = parseHeaderFlags(headerLines, cookieLines);
+  const warnings = [...spec.warnings];
+  let body = spec.body;
+  if (raw.body !== undefined && raw.body !== '') {
+    if (spec.body !== undefined) warnings.push("--body replaces the curl command's body");
+    body = await readBodyArgument(raw.body, context.cwd, '--body');
+  }
+  return {
+    ...spec,
+    headers: [...spec.headers, ...extra.headers],
+    cookies: [...spec.cookies, ...extra.cookies],
+    body,
+    insecure: spec.insecure || raw.insecure === true,
+    warnings,
+  };
+}
+
+async function readCurlFromStdin(context: PlanContext): Promise<string> {
+  try {
+    return await context.readStdin();
+  } catch {
+    throw inputError('CURL_STDIN_MISSING', '--curl - reads the curl command from standard input, but nothing was piped in', "pipe it in (pbpaste | llm-loadtest --curl -) or pass it inline: --curl 'curl ...'");
+  }
+}
+
+/** cli.md: host + path, 80 characters. */
+function defaultName(target: TargetSpec): string {
+  const url = new URL(target.url);
+  return `${url.host}${url.pathname}`.slice(0, DEFAULTS.nameMaxChars);
+}
+
+async function checkTestData(testData: string, cwd: string, mode: RunMode): Promise<void> {
+  if (testData === '' || testData === 'default') return;
+  const text = await readInputFile(testData, cwd, '--test-data');
+  if (mode === 'platform' && text.length > PLATFORM_LIMITS.testDataMaxChars) {
+    throw inputError(
+      'PLATFORM_LIMIT',
+      `--test-data ${testData} has ${text.length} characters; the platform takes at most ${PLATFORM_LIMITS.testDataMaxChars}`,
+      'use a smaller prompt file, or --local to run it with the bundled engine',
+    );
+  }
+}
+
+/** platform.md's limits, checked before anything is sent. */
+function checkPlatformLimits(target: TargetSpec): void {
+  const headerCount = Object.keys(target.headers).filter((name) => name.toLowerCase() !== 'content-type').length;
+  const cookieCount = Object.keys(target.cookies).length;
+  const payloadChars = JSON.stringify(target.body).length;
+  const over: string[] = [];
+  if (headerCount > PLATFORM_LIMITS.headersMax) over.push(`${headerCount} headers (at most ${PLATFORM_LIMITS.headersMax})`);
+  if (cookieCount > PLATFORM_LIMITS.cookiesMax) over.push(`${cookieCount} cookies (at most ${PLATFORM_LIMITS.cookiesMax})`);
+  if (payloadChars > PLATFORM_LIMITS.payloadMaxChars) over.push(`a body of ${payloadChars} characters (at most ${PLATFORM_LIMITS.payloadMaxChars})`);
+  if (over.length > 0) {
+    throw inputError('PLATFORM_LIMIT', `the platform cannot take this request: ${over.join(', ')}`, 'drop headers the API does not need (browser copies carry many), shorten the body, or use --local');
+  }
+}
+
+async function checkOutDir(outDir: string): Promise<void> {
+  let entries: string[];
+  try {
+    if (!(await stat(outDir)).isDirectory()) {
+      throw inputError('OUT_DIR_INVALID', `--out ${outDir} is a file, not a folder`, 'give a new or empty folder for the run files');
+    }
+    entries = await readdir(outDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (entries.includes('results.jsonl') || entries.includes('summary.json')) {
+    throw inputError('OUT_DIR_HAS_RUN', `--out ${outDir} already holds a run`, 'give a new folder, or leave --out out to get ./llm-loadtest-runs/<name>-<UTC stamp>');
+  }
+}
