@@ -1,0 +1,94 @@
+import type { ChalkInstance } from 'chalk';
+import type { LiveStats } from '../engine/load-thread.js';
+import type { OutStream } from './io.js';
+
+/** On a terminal the status line is redrawn this often; elsewhere a plain line every PLAIN_EVERY_MS. */
+const TTY_EVERY_MS = 500;
+const PLAIN_EVERY_MS = 10_000;
+const BAR_WIDTH = 20;
+
+export interface ProgressOptions {
+  stream: OutStream;
+  live: () => LiveStats;
+  style: ChalkInstance;
+  /** Overrides the plain (non-TTY) interval, for tests. */
+  plainEveryMs?: number;
+}
+
+export interface Progress {
+  /** Clear the status line (TTY) so the report starts on a clean line. */
+  stop(): void;
+}
+
+/**
+ * Live progress on stderr: on a TTY one status line redrawn in place (elapsed / total, users, requests
+ * done, RPS, TTFT p50, errors, a bar); off a TTY a plain line every 10 s, so logs stay readable.
+ */
+export function startProgress(options: ProgressOptions): Progress {
+  const tty = options.stream.isTTY === true;
+  let previous = { atMs: performance.now(), finished: 0 };
+  const draw = (): void => {
+    const live = options.live();
+    const now = performance.now();
+    const rps = ((live.finished - previous.finished) * 1000) / Math.max(1, now - previous.atMs);
+    previous = { atMs: now, finished: live.finished };
+    const line = renderProgressLine(live, rps, tty ? options.style : null, tty ? (options.stream.columns ?? 120) : null);
+    options.stream.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+  };
+  const timer = setInterval(draw, tty ? TTY_EVERY_MS : (options.plainEveryMs ?? PLAIN_EVERY_MS));
+  timer.unref();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      if (tty) options.stream.write('\r\x1b[2K');
+    },
+  };
+}
+
+/** One progress line. `style` null: plain text; `columns` null: no width limit and no bar. */
+export function renderProgressLine(
+  live: LiveStats,
+  rps: number,
+  style: ChalkInstance | null,
+  columns: number | null,
+): string {
+  const elapsedS = Math.min(live.elapsedMs, live.totalMs) / 1000;
+  const totalS = live.totalMs / 1000;
+  const ttft = median(live.recentTtftMs);
+  const errors = live.failed === 0 ? '0' : style === null ? String(live.failed) : style.red(String(live.failed));
+  const parts = [
+    `${formatSeconds(elapsedS)}/${formatSeconds(totalS)}`,
+    `users ${live.users}`,
+    `done ${live.finished}`,
+    `rps ${rps.toFixed(1)}`,
+    `ttft p50 ${ttft === null ? '-' : `${Math.round(ttft)} ms`}`,
+    `errors ${errors}`,
+  ];
+  if (live.stopping !== null) parts.push(live.stopping === 'interrupted' ? 'stopping (Ctrl-C again quits)' : 'finishing in-flight requests');
+  const text = parts.join('  ');
+  if (columns === null) return text;
+  const fraction = live.totalMs <= 0 ? 1 : Math.min(1, live.elapsedMs / live.totalMs);
+  const filled = Math.round(fraction * BAR_WIDTH);
+  const bar = `[${'='.repeat(filled)}${' '.repeat(BAR_WIDTH - filled)}]`;
+  const line = `${style === null ? bar : style.cyan(bar)} ${text}`;
+  // Keep it on one line: a wrapped status line cannot be redrawn in place.
+  return columns > 0 && visibleLength(line) > columns - 1 ? text.slice(0, Math.max(0, columns - 1)) : line;
+}
+
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? null;
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${Math.floor(seconds)}s`;
+  const m = Math.floor(seconds / 60);
+  const s = Math.floor(seconds % 60);
+  return `${m}m${String(s).padStart(2, '0')}s`;
+}
+
+function visibleLength(text: string): number {
+  // eslint-disable-next-line no-control-regex -- strips the colour escapes chalk adds
+  return text.replace(/\x1b\[[0-9;]*m/g, '').length;
+}

@@ -1,0 +1,115 @@
+import type { LoadOptions, TargetSpec } from '../input/request-spec.js';
+import { Recorder, type RecorderSnapshot } from '../metrics/recorder.js';
+import type { RequestRecord, Summary } from '../metrics/types.js';
+import { getAdapter } from '../protocol/registry.js';
+import type { PromptItem } from '../protocol/types.js';
+import { startHealthMonitor } from './health.js';
+import { LoadThread, type LiveStats, type LoadOutcome, type RecordMeta, type StopReason } from './load-thread.js';
+import { startWorkerLoad } from './workers.js';
+
+export type GeneratorHealth = Summary['generator'];
+
+/** Where finished records go: results.jsonl (ResultsWriter) or a test's array. */
+export interface RecordSink {
+  writeLine(line: string): void;
+  /** Several lines, each ending with a newline (a worker's batch). */
+  writeBlock(block: string): void;
+  /** One write per line from now on (after the first Ctrl-C). */
+  setImmediate(on: boolean): void;
+}
+
+export interface RunLoadOptions {
+  target: TargetSpec;
+  load: LoadOptions;
+  prompts: readonly PromptItem[] | null;
+  sink?: RecordSink;
+  /** Secret values to mask in error messages. */
+  secrets?: readonly string[];
+  gracefulStopMs?: number;
+  preconnect?: boolean;
+  /** Single thread only (benchmarks): every record with its request id and clock times. */
+  onRecord?: (record: RequestRecord, meta: RecordMeta) => void;
+  requestIdHeader?: string | null;
+}
+
+export interface RunLoadResult {
+  snapshot: RecorderSnapshot;
+  outcome: LoadOutcome;
+  generator: GeneratorHealth;
+  startedAt: Date;
+  endedAt: Date;
+  /** Threads that ran the users (1 without --workers). */
+  threads: number;
+}
+
+/** A running load test: its live figures, a way to stop it, and its end. */
+export interface LoadHandle {
+  /** Resolves once the run has started (connections open): the progress line starts here. */
+  readonly started: Promise<void>;
+  readonly done: Promise<RunLoadResult>;
+  live(): LiveStats;
+  /** Stop starting requests; in-flight ones get the grace period, then are recorded as incomplete. */
+  stop(reason: StopReason): void;
+}
+
+/**
+ * Run a local load test: one thread, or `load.workers` worker threads sharing the users (their records
+ * streamed back, their histograms and counters merged). Records are written as requests finish.
+ */
+export function startLoad(options: RunLoadOptions): LoadHandle {
+  if (options.load.workers > 1) return startWorkerLoad(options);
+  return startThreadLoad(options);
+}
+
+function startThreadLoad(options: RunLoadOptions): LoadHandle {
+  const sink = options.sink;
+  const thread = new LoadThread({
+    target: options.target,
+    load: options.load,
+    adapter: getAdapter(options.target.apiType),
+    prompts: options.prompts,
+    secrets: options.secrets ?? [],
+    requestIdHeader: options.requestIdHeader ?? null,
+    ...(options.gracefulStopMs === undefined ? {} : { gracefulStopMs: options.gracefulStopMs }),
+    ...(options.preconnect === undefined ? {} : { preconnect: options.preconnect }),
+    onRecord: (record, meta) => {
+      sink?.writeLine(JSON.stringify(record));
+      options.onRecord?.(record, meta);
+    },
+    onGeneratorError: () => health?.recordGeneratorError(),
+  });
+  let health: ReturnType<typeof startHealthMonitor> | null = null;
+  let stopRequested: StopReason | null = null;
+  let markStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => {
+    markStarted = resolve;
+  });
+  const done = (async (): Promise<RunLoadResult> => {
+    try {
+      await thread.prepare();
+      const runStartMs = performance.now();
+      const startedAt = new Date();
+      const recorder = new Recorder({ runStartMs, slo: options.load.slo });
+      health = startHealthMonitor();
+      const running = thread.start(runStartMs, recorder);
+      if (stopRequested !== null) thread.stop(stopRequested);
+      markStarted();
+      const outcome = await running;
+      const generator = health.stop();
+      return { snapshot: recorder.snapshot(), outcome, generator, startedAt, endedAt: new Date(), threads: 1 };
+    } finally {
+      markStarted();
+      await thread.close();
+    }
+  })();
+  return {
+    started,
+    done,
+    live: () => thread.live(),
+    stop: (reason) => {
+      if (reason === 'interrupted') sink?.setImmediate(true);
+      stopRequested ??= reason;
+      thread.stop(reason);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import type { LoadOptions, StepOptions } from '../input/request-spec.js';
+
+/**
+ * Load shapes as pure functions of time, so the engine, the worker threads and the tests agree on them.
+ * Times are seconds since the start of the run (warmup included).
+ */
+
+/** Seconds of the measured part of the run: `--duration`, or the stepped ramp plus its sustain. */
+export function measuredDurationS(load: Pick<LoadOptions, 'loadMode' | 'step' | 'durationS'>): number {
+  if (load.loadMode === 'stepped' && load.step !== null) return steppedTotalS(load.step);
+  return load.durationS;
+}
+
+/** The platform's stepped total: ceil((max - start) / inc) steps of step duration, then the sustain. */
+export function steppedTotalS(step: StepOptions): number {
+  const steps = Math.max(0, Math.ceil((step.maxUsers - step.startUsers) / step.increment));
+  return steps * step.durationS + step.sustainS;
+}
+
+/** The most users the shape ever asks for. */
+export function peakUsers(load: Pick<LoadOptions, 'loadMode' | 'step' | 'concurrentUsers'>): number {
+  if (load.loadMode === 'stepped' && load.step !== null) return load.step.maxUsers;
+  return load.concurrentUsers;
+}
+
+/**
+ * Closed-loop users wanted at `tS` seconds after the shape started (`tS` excludes warmup for stepped
+ * load: warmup runs the start users). Fixed: user i starts at i / spawnRate, so the count is
+ * floor(t * rate) + 1 capped at the users (the first one at once). Stepped: the platform's rule,
+ * min(start + floor(t / stepDuration) * inc, max).
+ */
+export function usersAt(
+  tS: number,
+  load: Pick<LoadOptions, 'loadMode' | 'step' | 'concurrentUsers' | 'spawnRate'>,
+): number {
+  if (load.loadMode === 'stepped' && load.step !== null) {
+    const step = load.step;
+    if (tS < 0) return step.startUsers;
+    return Math.min(step.startUsers + Math.floor(tS / step.durationS) * step.increment, step.maxUsers);
+  }
+  if (tS < 0) return 0;
+  return Math.min(Math.floor(tS * load.spawnRate) + 1, load.concurrentUsers);
+}
+
+/**
+ * Seconds from the shape's start until `usersAt` next changes, or null when it never will. Lets the
+ * engine sleep exactly until the next user is due instead of polling.
+ */
+export function nextUserChangeS(
+  tS: number,
+  load: Pick<LoadOptions, 'loadMode' | 'step' | 'concurrentUsers' | 'spawnRate'>,
+): number | null {
+  const now = usersAt(tS, load);
+  if (load.loadMode === 'stepped' && load.step !== null) {
+    if (now >= load.step.maxUsers) return null;
+    return (Math.floor(Math.max(0, tS) / load.step.durationS) + 1) * load.step.durationS;
+  }
+  if (now >= load.concurrentUsers) return null;
+  return now / load.spawnRate;
+}
+
+/** A small seeded PRNG (mulberry32): reproducible Poisson arrivals, one stream per worker. */
+export function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Open-loop arrivals: returns the gap in ms to the next arrival. Constant: 1000 / rate. Poisson:
+ * exponentially distributed gaps with that mean.
+ */
+export function createArrivalGaps(rate: number, arrival: 'poisson' | 'constant', seed: number): () => number {
+  const meanMs = 1000 / rate;
+  if (arrival === 'constant') return () => meanMs;
+  const random = createRandom(seed);
+  // 1 - u is in (0, 1], so the log is finite.
+  return () => -Math.log(1 - random()) * meanMs;
+}

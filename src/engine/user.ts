@@ -1,0 +1,284 @@
+import type { Dispatcher } from 'undici';
+import type { FailureCategory } from '../errors.js';
+import type { RecordCategory, RequestRecord } from '../metrics/types.js';
+import { categorizeTransportError } from '../precheck/categorize.js';
+import { categorizeHttpStatus, readProviderError } from '../protocol/provider-error.js';
+import type { ChunkListener, ParsedResponse, ProtocolAdapter, StreamParser } from '../protocol/types.js';
+import type { PreparedRequest } from './send.js';
+
+/** What a user needs from the run it belongs to. */
+export interface UserHost {
+  readonly request: PreparedRequest;
+  readonly adapter: ProtocolAdapter;
+  readonly dispatcher: Dispatcher;
+  /** performance.timeOrigin: turns a monotonic time into the ISO `ts` of a record. */
+  readonly timeOriginMs: number;
+  /** A response header worth keeping per request (e.g. `x-mock-request-id`), or null. */
+  readonly requestIdHeader: string | null;
+  /** The body of the next request (round robin over the test data). */
+  nextBody(): Buffer;
+  /** Counts the start (timeline, max-requests) and says which phase it belongs to. */
+  beginRequest(atMs: number): 'warmup' | 'measure';
+  /** The request is over; the record is final. The user may be sent again from here. */
+  completeRequest(user: User, record: RequestRecord, endAtMs: number): void;
+  mask(text: string): string;
+}
+
+/** Why we cut a request short ourselves. */
+class AbortedByEngine extends Error {
+  constructor(readonly kind: 'timeout' | 'stop') {
+    super(kind === 'timeout' ? 'request exceeded --timeout' : 'still running when the run stopped');
+  }
+}
+
+/** Bytes of an error body kept to read the provider's message. */
+const MAX_ERROR_BODY_BYTES = 16 * 1024;
+/** Bytes of a non-streamed 2xx body kept (a JSON completion; larger is not an LLM answer we can read). */
+const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * One virtual user: sends one request at a time and is its own undici dispatch handler and chunk
+ * listener, so the per-chunk path allocates nothing of ours (no stream objects, no closures): a read
+ * is stamped with performance.now() and pushed to the protocol parser, whose content events write
+ * chunk gaps into a preallocated array.
+ */
+export class User implements Dispatcher.DispatchHandler, ChunkListener {
+  readonly id: number;
+  seq = 0;
+  busy = false;
+  /** performance.now() at send, and the deadline of the whole request. */
+  t0 = 0;
+  private scheduledAtMs = -1;
+  private phase: 'warmup' | 'measure' = 'measure';
+  private status = 0;
+  private parser: StreamParser | null = null;
+  private collected: Buffer[] = [];
+  private collectedBytes = 0;
+  private collectLimit = 0;
+  private mismatch: string | null = null;
+  private controller: Dispatcher.DispatchController | null = null;
+  private pendingAbort: AbortedByEngine | null = null;
+  private requestId: string | null = null;
+  private done = false;
+  /** Gaps between consecutive content chunks of the current request (ms). */
+  gaps = new Float64Array(512);
+  gapCount = 0;
+  private lastContentAt = -1;
+  private readonly host: UserHost;
+
+  constructor(id: number, host: UserHost) {
+    this.id = id;
+    this.host = host;
+  }
+
+  /** Send the next request. `scheduledAtMs` is the open loop's planned send time (-1 when closed loop). */
+  send(scheduledAtMs = -1): void {
+    const host = this.host;
+    this.busy = true;
+    this.done = false;
+    this.seq += 1;
+    this.scheduledAtMs = scheduledAtMs;
+    this.status = 0;
+    this.parser = null;
+    this.collected = [];
+    this.collectedBytes = 0;
+    this.mismatch = null;
+    this.controller = null;
+    this.pendingAbort = null;
+    this.requestId = null;
+    this.gapCount = 0;
+    this.lastContentAt = -1;
+    const body = host.nextBody();
+    const request = host.request;
+    this.phase = host.beginRequest(performance.now());
+    this.t0 = performance.now();
+    try {
+      host.dispatcher.dispatch(
+        { path: request.path, method: request.method, headers: request.headers, body, blocking: false },
+        this,
+      );
+    } catch (error) {
+      this.finishWithError(error, performance.now());
+    }
+  }
+
+  /** Cut the request short: past its deadline, or still running when the run stopped. */
+  abort(kind: 'timeout' | 'stop'): void {
+    if (!this.busy || this.done) return;
+    const reason = new AbortedByEngine(kind);
+    if (this.controller !== null) this.controller.abort(reason);
+    else this.pendingAbort = reason;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.pendingAbort !== null) controller.abort(this.pendingAbort);
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    this.status = statusCode;
+    if (this.host.requestIdHeader !== null) {
+      const id = headers[this.host.requestIdHeader];
+      this.requestId = typeof id === 'string' ? id : null;
+    }
+    if (statusCode < 200 || statusCode >= 300) {
+      this.collectLimit = MAX_ERROR_BODY_BYTES;
+      return;
+    }
+    if (!this.host.request.stream) {
+      this.collectLimit = MAX_JSON_BODY_BYTES;
+      return;
+    }
+    const contentType = headers['content-type'];
+    const type = typeof contentType === 'string' ? contentType : '';
+    if (type !== '' && !type.includes('event-stream')) {
+      this.mismatch = `asked for a stream, got ${type.split(';')[0] ?? type}`;
+      this.collectLimit = 0;
+      return;
+    }
+    this.parser = this.host.adapter.createStreamParser({ listener: this, model: this.host.request.model });
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    const atMs = performance.now();
+    const parser = this.parser;
+    if (parser !== null) {
+      parser.push(chunk, atMs);
+      return;
+    }
+    // Error and JSON bodies are kept (bounded); anything else is read and dropped.
+    if (this.collectedBytes < this.collectLimit) {
+      this.collected.push(chunk);
+      this.collectedBytes += chunk.length;
+    }
+  }
+
+  onContentChunk(atMs: number): void {
+    if (this.lastContentAt >= 0) {
+      if (this.gapCount === this.gaps.length) {
+        const grown = new Float64Array(this.gaps.length * 2);
+        grown.set(this.gaps);
+        this.gaps = grown;
+      }
+      this.gaps[this.gapCount] = atMs - this.lastContentAt;
+      this.gapCount += 1;
+    }
+    this.lastContentAt = atMs;
+  }
+
+  onResponseEnd(): void {
+    const endAt = performance.now();
+    if (this.done) return;
+    if (this.parser !== null) {
+      this.finishParsed(this.parser.end(endAt), endAt);
+      return;
+    }
+    const text = Buffer.concat(this.collected).toString('utf8');
+    this.collected = [];
+    if (this.status < 200 || this.status >= 300) {
+      const providerError = readProviderError(text);
+      const category = categorizeHttpStatus(this.status, providerError);
+      const message = providerError.message ?? `HTTP ${this.status}`;
+      this.finishFailed(category, `HTTP ${this.status}: ${message}`, endAt);
+      return;
+    }
+    if (this.mismatch !== null) {
+      this.finishFailed('invalid_response', this.mismatch, endAt);
+      return;
+    }
+    this.finishParsed(this.host.adapter.parseJson(text, endAt, { model: this.host.request.model }), endAt);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    if (this.done) return;
+    this.finishWithError(error, performance.now());
+  }
+
+  private finishWithError(error: unknown, endAt: number): void {
+    if (error instanceof AbortedByEngine) {
+      this.finish(this.baseRecord(false, error.kind === 'stop' ? 'incomplete' : 'timeout', error.message), endAt);
+      return;
+    }
+    const failure = categorizeTransportError(error);
+    const category: RecordCategory = failure.generator ? 'generator' : failure.category;
+    this.finish(this.baseRecord(false, category, this.host.mask(failure.message)), endAt);
+  }
+
+  private finishFailed(category: FailureCategory, message: string, endAt: number): void {
+    const record = this.baseRecord(false, category, this.host.mask(message.slice(0, 300)));
+    record.e2eMs = round3(endAt - this.t0);
+    this.finish(record, endAt);
+  }
+
+  private finishParsed(parsed: ParsedResponse, endAt: number): void {
+    const t0 = this.t0;
+    const ok = parsed.ok;
+    const record = this.baseRecord(
+      ok,
+      ok ? null : (parsed.category ?? 'invalid_response'),
+      ok ? null : this.host.mask((parsed.message ?? 'invalid response').slice(0, 300)),
+    );
+    const e2eMs = parsed.endAt - t0;
+    record.e2eMs = round3(e2eMs);
+    record.chunks = parsed.contentChunks;
+    if (ok) {
+      const ttftMs = parsed.firstContentAt === null ? null : parsed.firstContentAt - t0;
+      record.ttftMs = ttftMs === null ? null : round3(ttftMs);
+      record.ttfoMs = parsed.firstOutputAt === null ? null : round3(parsed.firstOutputAt - t0);
+      const output = parsed.outputTokens;
+      record.itlMs = ttftMs !== null && output !== null && output >= 2 ? round3((e2eMs - ttftMs) / (output - 1)) : null;
+      record.inputTokens = parsed.inputTokens;
+      record.outputTokens = output;
+      record.reasoningTokens = parsed.reasoningTokens;
+      record.tokenSource = parsed.tokenSource;
+    }
+    this.finish(record, Math.max(endAt, parsed.endAt));
+  }
+
+  private baseRecord(ok: boolean, category: RecordCategory | null, error: string | null): RequestRecord {
+    return {
+      ts: new Date(this.host.timeOriginMs + this.t0).toISOString(),
+      phase: this.phase,
+      user: this.id,
+      seq: this.seq,
+      ok,
+      status: this.status === 0 ? null : this.status,
+      errorCategory: category,
+      error,
+      ttftMs: null,
+      ttfoMs: null,
+      e2eMs: null,
+      itlMs: null,
+      chunks: 0,
+      inputTokens: null,
+      outputTokens: null,
+      reasoningTokens: null,
+      tokenSource: null,
+      queueMs: this.scheduledAtMs < 0 ? null : round3(Math.max(0, this.t0 - this.scheduledAtMs)),
+      scenario: null,
+      turn: null,
+    };
+  }
+
+  /** The response header named by `requestIdHeader` of the last request. */
+  get lastRequestId(): string | null {
+    return this.requestId;
+  }
+
+  private finish(record: RequestRecord, endAt: number): void {
+    this.done = true;
+    this.busy = false;
+    this.parser = null;
+    this.controller = null;
+    this.host.completeRequest(this, record, endAt);
+  }
+}
+
+/** Milliseconds with microsecond resolution: what a record keeps. */
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,30 @@
+import type { LoadOptions, TargetSpec } from '../input/request-spec.js';
+import type { RecorderSnapshot } from '../metrics/recorder.js';
+import type { Summary } from '../metrics/types.js';
+import type { PromptItem } from '../protocol/types.js';
+import type { LiveStats, LoadOutcome, StopReason } from './load-thread.js';
+
+/** The messages between the main thread and a load worker (structured clone, JSON-able). */
+
+export interface WorkerInput {
+  target: TargetSpec;
+  load: LoadOptions;
+  prompts: readonly PromptItem[] | null;
+  index: number;
+  count: number;
+  secrets: readonly string[];
+  gracefulStopMs: number | null;
+  preconnect: boolean;
+}
+
+export type ToWorker =
+  /** Start at this epoch time (ms, sub-ms precision): the same instant on every thread. */
+  | { type: 'start'; runStartEpochMs: number }
+  | { type: 'stop'; reason: StopReason };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'records'; block: string }
+  | { type: 'live'; live: LiveStats }
+  | { type: 'done'; snapshot: RecorderSnapshot; outcome: LoadOutcome; generator: Summary['generator'] }
+  | { type: 'failed'; message: string };
