@@ -1,0 +1,384 @@
+import type { RequestRecord, Summary } from '../metrics/types.js';
+import { bucketBySecond, collectSortedValues, findMeasureStartMs, type RecordLatencyKey } from './record-series.js';
+
+/** One run as compare sees it: its summary and, when the run folder had them, its records. */
+export interface CompareInput {
+  label: string;
+  summary: Summary;
+  records: readonly RequestRecord[] | null;
+}
+
+export interface CompareOptions {
+  /** A gated metric worse by more than this many percent is a regression (unless within noise). */
+  regressPct: number;
+  /** Bootstrap resamples per metric (fewer are used for very large runs, to stay fast). */
+  resamples?: number;
+  seed?: number;
+}
+
+/**
+ * `ok`: within the threshold; `improved`: better beyond it and beyond the noise; `regression`: worse
+ * beyond it and beyond the noise (fails the gate); `within_noise`: beyond the threshold either way, but
+ * the records' spread cannot tell it from chance (passes; a worse one gets a note); `worse`: worse beyond
+ * the threshold on a metric that does not gate; `n/a`: a value is missing.
+ */
+export type MetricStatus = 'ok' | 'improved' | 'regression' | 'within_noise' | 'worse' | 'n/a';
+
+export interface MetricComparison {
+  key: string;
+  label: string;
+  unit: string;
+  better: 'higher' | 'lower';
+  gated: boolean;
+  baseline: number | null;
+  candidate: number | null;
+  changePct: number | null;
+  /** 95% bootstrap interval of changePct, when both runs had records. */
+  changeInterval: [number, number] | null;
+  status: MetricStatus;
+}
+
+export interface Comparison {
+  baseline: string;
+  candidate: string;
+  regressPct: number;
+  /** Any gated metric is a regression: `compare` exits 5. */
+  regressed: boolean;
+  noiseAssessed: boolean;
+  resamples: number;
+  seed: number;
+  metrics: MetricComparison[];
+  notes: string[];
+}
+
+type Stat = 'p50' | 'p95' | 'p99';
+const STAT_PCT: Record<Stat, number> = { p50: 50, p95: 95, p99: 99 };
+
+interface MetricDef {
+  key: string;
+  label: string;
+  unit: string;
+  better: 'higher' | 'lower';
+  gated: boolean;
+  value: (s: Summary) => number | null;
+  /** How the records give this metric's spread. */
+  noise: { kind: 'latency'; field: RecordLatencyKey; stat: Stat } | { kind: 'per-second'; field: 'ok' | 'outputTokens' } | null;
+}
+
+/** Throughput and tail latency gate; medians, success rate and goodput are shown for context. */
+const METRICS: MetricDef[] = [
+  { key: 'rps', label: 'Requests/s', unit: '', better: 'higher', gated: true, value: (s) => s.rps, noise: { kind: 'per-second', field: 'ok' } },
+  {
+    key: 'tokens.outputPerSecond',
+    label: 'Output tokens/s',
+    unit: '',
+    better: 'higher',
+    gated: true,
+    value: (s) => s.tokens.outputPerSecond,
+    noise: { kind: 'per-second', field: 'outputTokens' },
+  },
+  { key: 'requests.successRate', label: 'Success rate', unit: '%', better: 'higher', gated: false, value: (s) => pct(s.requests.successRate), noise: null },
+  { key: 'goodput', label: 'Goodput req/s', unit: '', better: 'higher', gated: false, value: (s) => s.goodput, noise: null },
+  ...latencyDefs('ttft', 'TTFT', 'ttftMs'),
+  ...latencyDefs('itl', 'ITL', 'itlMs'),
+  ...latencyDefs('e2e', 'E2E', 'e2eMs'),
+];
+
+function latencyDefs(key: 'ttft' | 'itl' | 'e2e', label: string, field: RecordLatencyKey): MetricDef[] {
+  return (['p50', 'p95', 'p99'] as const).map((stat) => ({
+    key: `latency.${key}.${stat}`,
+    label: `${label} ${stat}`,
+    unit: 'ms',
+    better: 'lower' as const,
+    gated: stat !== 'p50',
+    value: (s: Summary) => s.latency[key][stat],
+    noise: { kind: 'latency' as const, field, stat },
+  }));
+}
+
+const DEFAULT_RESAMPLES = 1000;
+const DEFAULT_SEED = 7;
+/** Resamples × values budget per metric: keeps a 100k-request run to about a second. */
+const WORK_BUDGET = 20_000_000;
+const MIN_SECONDS_FOR_NOISE = 3;
+
+export function compareRuns(baseline: CompareInput, candidate: CompareInput, options: CompareOptions): Comparison {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const notes: string[] = [];
+  const noiseAssessed = baseline.records !== null && candidate.records !== null;
+  const bootstrap = noiseAssessed
+    ? createBootstrap(baseline.records ?? [], candidate.records ?? [], options.resamples ?? DEFAULT_RESAMPLES, seed)
+    : null;
+  if (!noiseAssessed) {
+    const missing = [baseline, candidate].filter((r) => r.records === null).map((r) => r.label);
+    notes.push(
+      `noise could not be assessed: no records (results.jsonl) for ${missing.join(' and ')}; compared with the ${options.regressPct}% threshold only (pass run folders to get bootstrap intervals)`,
+    );
+  }
+
+  const metrics = METRICS.map((def): MetricComparison => {
+    const b = def.value(baseline.summary);
+    const c = def.value(candidate.summary);
+    const changePct = b === null || c === null || b === 0 ? null : ((c - b) / b) * 100;
+    const changeInterval = bootstrap === null || def.noise === null || changePct === null ? null : bootstrap.interval(def.noise);
+    const base = { key: def.key, label: def.label, unit: def.unit, better: def.better, gated: def.gated, baseline: b, candidate: c, changePct, changeInterval };
+    return { ...base, status: decideStatus(def, changePct, changeInterval, options.regressPct) };
+  });
+
+  for (const m of metrics) {
+    const worse = m.changePct !== null && (m.better === 'lower' ? m.changePct > 0 : m.changePct < 0);
+    if (m.status === 'within_noise' && worse && m.changePct !== null && m.changeInterval !== null) {
+      notes.push(
+        `${m.label} ${formatSigned(m.changePct)} is beyond the ${options.regressPct}% threshold but within the run-to-run spread (95% interval of the change ${formatSigned(m.changeInterval[0])} … ${formatSigned(m.changeInterval[1])}): not counted as a regression`,
+      );
+    }
+  }
+  if (bootstrap !== null) {
+    notes.push(...bootstrap.notes);
+    notes.push(
+      `noise: 95% bootstrap intervals of each change (${bootstrap.resamples} resamples, seed ${seed}) of the per-request latencies and the per-second throughput`,
+    );
+  }
+  notes.push(...describeMismatches(baseline, candidate));
+
+  return {
+    baseline: baseline.label,
+    candidate: candidate.label,
+    regressPct: options.regressPct,
+    regressed: metrics.some((m) => m.status === 'regression'),
+    noiseAssessed,
+    resamples: bootstrap?.resamples ?? 0,
+    seed,
+    metrics,
+    notes,
+  };
+}
+
+function decideStatus(def: MetricDef, changePct: number | null, interval: [number, number] | null, regressPct: number): MetricStatus {
+  if (changePct === null) return 'n/a';
+  // Positive = worse, whichever way the metric points.
+  const worsePct = def.better === 'lower' ? changePct : -changePct;
+  if (worsePct > regressPct) {
+    if (!def.gated) return 'worse';
+    if (interval === null) return 'regression';
+    const worseLow = def.better === 'lower' ? interval[0] : -interval[1];
+    // The whole interval must lie on the worse side: a change the spread can produce by chance passes.
+    return worseLow > 0 ? 'regression' : 'within_noise';
+  }
+  if (worsePct < -regressPct) {
+    if (interval === null) return 'improved';
+    const betterLow = def.better === 'lower' ? -interval[1] : interval[0];
+    return betterLow > 0 ? 'improved' : 'within_noise';
+  }
+  return 'ok';
+}
+
+interface Bootstrap {
+  resamples: number;
+  notes: string[];
+  interval(noise: NonNullable<MetricDef['noise']>): [number, number] | null;
+}
+
+/**
+ * Bootstrap of the change between two runs: each run's records are resampled with replacement, the
+ * statistic recomputed, and the 2.5 / 97.5 percentiles of (candidate / baseline − 1) kept. Latency
+ * percentiles resample requests; throughput resamples seconds of the measured window (its run-to-run
+ * spread). A seeded PRNG keeps the verdict reproducible.
+ */
+function createBootstrap(baseRecords: readonly RequestRecord[], candRecords: readonly RequestRecord[], resamples: number, seed: number): Bootstrap {
+  const notes: string[] = [];
+  const latencyCache = new Map<string, Record<Stat, Float64Array> | null>();
+  const largest = Math.max(baseRecords.length, candRecords.length, 1);
+  const used = Math.max(200, Math.min(resamples, Math.floor(WORK_BUDGET / (2 * largest))));
+
+  const latencyIntervals = (field: RecordLatencyKey): Record<Stat, Float64Array> | null => {
+    const cached = latencyCache.get(field);
+    if (cached !== undefined) return cached;
+    const b = collectSortedValues(baseRecords, field);
+    const c = collectSortedValues(candRecords, field);
+    let result: Record<Stat, Float64Array> | null = null;
+    if (b.length > 0 && c.length > 0) {
+      const random = createRandom(seed);
+      const rb = resamplePercentiles(b, used, random);
+      const rc = resamplePercentiles(c, used, random);
+      result = { p50: ratios(rb.p50, rc.p50), p95: ratios(rb.p95, rc.p95), p99: ratios(rb.p99, rc.p99) };
+    }
+    latencyCache.set(field, result);
+    return result;
+  };
+
+  const perSecond = (records: readonly RequestRecord[], field: 'ok' | 'outputTokens'): Float64Array => {
+    const origin = findMeasureStartMs(records);
+    if (origin === null) return new Float64Array(0);
+    return Float64Array.from(bucketBySecond(records, origin, true), (s) => s[field]);
+  };
+  let warnedSeconds = false;
+
+  return {
+    resamples: used,
+    notes,
+    interval(noise) {
+      if (noise.kind === 'latency') {
+        const r = latencyIntervals(noise.field)?.[noise.stat];
+        return r === undefined ? null : percentileInterval(r);
+      }
+      const b = perSecond(baseRecords, noise.field);
+      const c = perSecond(candRecords, noise.field);
+      if (b.length < MIN_SECONDS_FOR_NOISE || c.length < MIN_SECONDS_FOR_NOISE) {
+        if (!warnedSeconds) notes.push(`throughput noise not assessed: a run has fewer than ${MIN_SECONDS_FOR_NOISE} measured seconds`);
+        warnedSeconds = true;
+        return null;
+      }
+      const random = createRandom(seed);
+      return percentileInterval(ratios(resampleMeans(b, used, random), resampleMeans(c, used, random)));
+    },
+  };
+}
+
+/**
+ * p50/p95/p99 of `resamples` bootstrap samples of an ascending array. Each resample is drawn as counts
+ * per original index (no sort needed: the array is already in order), then walked once for all three
+ * ranks: O(n) per resample.
+ */
+function resamplePercentiles(sorted: Float64Array, resamples: number, random: () => number): Record<Stat, Float64Array> {
+  const n = sorted.length;
+  const counts = new Uint32Array(n);
+  const out: Record<Stat, Float64Array> = { p50: new Float64Array(resamples), p95: new Float64Array(resamples), p99: new Float64Array(resamples) };
+  const stats = ['p50', 'p95', 'p99'] as const;
+  const ranks = stats.map((s) => Math.max(1, Math.ceil((STAT_PCT[s] / 100) * n)));
+  for (let r = 0; r < resamples; r++) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) {
+      const j = Math.floor(random() * n);
+      counts[j] = (counts[j] as number) + 1;
+    }
+    let seen = 0;
+    let k = 0;
+    for (let i = 0; i < n && k < ranks.length; i++) {
+      seen += counts[i] as number;
+      while (k < ranks.length && seen >= (ranks[k] as number)) {
+        (out[stats[k] as Stat] as Float64Array)[r] = sorted[i] as number;
+        k++;
+      }
+    }
+  }
+  return out;
+}
+
+function resampleMeans(values: Float64Array, resamples: number, random: () => number): Float64Array {
+  const n = values.length;
+  const out = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += values[Math.floor(random() * n)] as number;
+    out[r] = sum / n;
+  }
+  return out;
+}
+
+/** Percent change of each paired resample; resamples with a zero baseline are dropped. */
+function ratios(base: Float64Array, cand: Float64Array): Float64Array {
+  const out: number[] = [];
+  for (let i = 0; i < base.length; i++) {
+    const b = base[i] as number;
+    if (b !== 0) out.push(((cand[i] as number) - b) / b * 100);
+  }
+  return Float64Array.from(out);
+}
+
+function percentileInterval(values: Float64Array): [number, number] | null {
+  if (values.length === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))] as number;
+  return [at(0.025), at(0.975)];
+}
+
+/** mulberry32: tiny, fast, good enough for resampling, and the same sequence for the same seed. */
+function createRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Differences in setup that make a comparison less than like for like. */
+function describeMismatches(baseline: CompareInput, candidate: CompareInput): string[] {
+  const notes: string[] = [];
+  const pairs: Array<[string, unknown, unknown]> = [
+    ['model', baseline.summary.target.model, candidate.summary.target.model],
+    ['API type', baseline.summary.target.apiType, candidate.summary.target.apiType],
+    ['stream', baseline.summary.target.stream, candidate.summary.target.stream],
+    ...['concurrentUsers', 'rate', 'durationS', 'loadMode', 'maxRequests'].map(
+      (k): [string, unknown, unknown] => [k, baseline.summary.config[k], candidate.summary.config[k]],
+    ),
+  ];
+  for (const [name, b, c] of pairs) {
+    if (JSON.stringify(b) !== JSON.stringify(c)) {
+      notes.push(`the runs differ in ${name} (${JSON.stringify(b) ?? 'unset'} vs ${JSON.stringify(c) ?? 'unset'}): not like for like`);
+    }
+  }
+  for (const run of [baseline, candidate]) {
+    if (run.summary.generator.verdict !== 'ok') {
+      notes.push(`${run.label}: generator ${run.summary.generator.verdict} (${run.summary.generator.reasons.join('; ') || 'see its report'}): its figures may be about the load generator, not the server`);
+    }
+  }
+  return notes;
+}
+
+const STATUS_TEXT: Record<MetricStatus, string> = {
+  ok: 'ok',
+  improved: 'improved',
+  regression: 'REGRESSION',
+  within_noise: 'within noise',
+  worse: 'worse (not gated)',
+  'n/a': 'n/a',
+};
+
+/** The side-by-side table people read in a terminal or a CI log. */
+export function renderComparison(c: Comparison): string {
+  const header = ['metric', 'baseline', 'candidate', 'change', '95% interval', 'status'];
+  const rows = c.metrics.map((m) => [
+    m.unit === 'ms' ? `${m.label} (ms)` : m.unit === '%' ? `${m.label} (%)` : m.label,
+    formatValue(m.baseline),
+    formatValue(m.candidate),
+    m.changePct === null ? '–' : formatSigned(m.changePct),
+    m.changeInterval === null ? '–' : `${formatSigned(m.changeInterval[0])} … ${formatSigned(m.changeInterval[1])}`,
+    `${STATUS_TEXT[m.status]}${m.gated ? '' : ' ·'}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells.map((cell, i) => (i === 0 || i === cells.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+  const verdict = c.regressed
+    ? `REGRESSION: ${c.metrics.filter((m) => m.status === 'regression').map((m) => m.label).join(', ')} worse than ${c.regressPct}% beyond the noise`
+    : `no regression beyond ${c.regressPct}%`;
+  return [
+    `baseline:  ${c.baseline}`,
+    `candidate: ${c.candidate}`,
+    '',
+    line(header),
+    ...rows.map(line),
+    '',
+    '· = shown for context, does not gate (throughput and p95/p99 latency gate)',
+    ...c.notes.map((n) => `note: ${n}`),
+    verdict,
+    '',
+  ].join('\n');
+}
+
+function pct(fraction: number | null): number | null {
+  return fraction === null ? null : fraction * 100;
+}
+
+function formatValue(v: number | null): string {
+  if (v === null) return '–';
+  const abs = Math.abs(v);
+  return v.toFixed(abs >= 100 ? 0 : abs >= 10 ? 1 : 2);
+}
+
+function formatSigned(v: number): string {
+  return `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
+}
