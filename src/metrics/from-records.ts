@@ -1,0 +1,141 @@
+/**
+ * Figures re-computed from results.jsonl alone (the `report` command, and any later look at a run): the
+ * records are replayed into a Recorder, so the numbers follow the same definitions as the live summary.
+ * What the records do not hold is said, not invented: chunk gaps (chunkGap count 0), generator health, and
+ * the user count, which is taken as the users with a request in flight in each second.
+ */
+import { z } from 'zod';
+import { FAILURE_CATEGORIES } from '../errors.js';
+import { judgeGenerator, type GeneratorHealth } from './generator-verdict.js';
+import { Recorder } from './recorder.js';
+import { PERCENTILE_METHOD, summarize, type SummaryContext } from './summarize.js';
+import type { RequestRecord, Summary } from './types.js';
+
+const nullableNumber = z.number().nullable().default(null);
+
+// Loose: fields a later version adds are kept (the HTML report may use them); the ones we read are checked.
+const requestRecordSchema = z.looseObject({
+  ts: z.string(),
+  phase: z.enum(['warmup', 'measure']),
+  user: z.number(),
+  seq: z.number(),
+  ok: z.boolean(),
+  status: nullableNumber,
+  errorCategory: z.enum([...FAILURE_CATEGORIES, 'incomplete', 'generator']).nullable().default(null),
+  error: z.string().nullable().default(null),
+  ttftMs: nullableNumber,
+  ttfoMs: nullableNumber,
+  e2eMs: nullableNumber,
+  itlMs: nullableNumber,
+  chunks: z.number().default(0),
+  inputTokens: nullableNumber,
+  outputTokens: nullableNumber,
+  reasoningTokens: nullableNumber,
+  tokenSource: z.enum(['usage', 'tokenizer']).nullable().default(null),
+  queueMs: nullableNumber,
+  scenario: z.string().nullable().default(null),
+  turn: nullableNumber,
+});
+
+export interface ReadRecordsResult {
+  records: RequestRecord[];
+  /** Lines that were not a record: a truncated last line after a crash, or foreign text. */
+  skipped: number;
+}
+
+/** Parse results.jsonl text; blank lines are ignored, lines that are not a record are counted in `skipped`. */
+export function readRecords(text: string): ReadRecordsResult {
+  const records: RequestRecord[] = [];
+  let skipped = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const record = parseRecordLine(line);
+    if (record === null || Number.isNaN(Date.parse(record.ts))) skipped += 1;
+    else records.push(record);
+  }
+  return { records, skipped };
+}
+
+function parseRecordLine(line: string): RequestRecord | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  const parsed = requestRecordSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+/** What summarizeRecords needs beyond the records; times and health default to what the records show. */
+export type RecordsContext = Omit<SummaryContext, 'startedAt' | 'endedAt' | 'generator'> &
+  Partial<Pick<SummaryContext, 'startedAt' | 'endedAt' | 'generator'>>;
+
+export const RECOMPUTED_NOTE = 're-computed from results.jsonl, which keeps no chunk gaps (chunk gap count 0)';
+
+export function summarizeRecords(records: readonly RequestRecord[], context: RecordsContext): Summary {
+  const startsMs = records.map((record) => Date.parse(record.ts));
+  const runStartMs = minOf(startsMs) ?? 0;
+  const endsMs = records.map((record, i) => (startsMs[i] as number) + (record.e2eMs ?? 0));
+  const recorder = new Recorder({ runStartMs, slo: context.slo });
+
+  recorder.startMeasuring(minOf(startsMs.filter((_, i) => records[i]?.phase === 'measure')) ?? runStartMs);
+  for (const [second, users] of usersPerSecond(records, startsMs, endsMs, runStartMs).entries()) {
+    recorder.setUsers(users, runStartMs + second * 1000);
+  }
+  records.forEach((record, i) => {
+    recorder.recordStart(startsMs[i] as number, record.phase);
+    recorder.recordRequest(record, endsMs[i] as number);
+  });
+
+  const summary = summarize(recorder.snapshot(), {
+    ...context,
+    startedAt: context.startedAt ?? new Date(runStartMs).toISOString(),
+    endedAt: context.endedAt ?? new Date(maxOf(endsMs) ?? runStartMs).toISOString(),
+    generator: context.generator ?? unmeasuredHealth(),
+  });
+  summary.percentileMethod = `${PERCENTILE_METHOD}; ${RECOMPUTED_NOTE}`;
+  return summary;
+}
+
+/** Distinct users with a request in flight during each second since the run's start. */
+function usersPerSecond(
+  records: readonly RequestRecord[],
+  startsMs: readonly number[],
+  endsMs: readonly number[],
+  runStartMs: number,
+): number[] {
+  const active: Set<number>[] = [];
+  records.forEach((record, i) => {
+    const first = Math.floor(((startsMs[i] as number) - runStartMs) / 1000);
+    const last = Math.floor(((endsMs[i] as number) - runStartMs) / 1000);
+    for (let second = first; second <= last; second++) (active[second] ??= new Set()).add(record.user);
+  });
+  return Array.from(active, (users) => users?.size ?? 0);
+}
+
+// Loops, not Math.min(...values): a spread of a million records overflows the stack.
+function minOf(values: readonly number[]): number | null {
+  let min: number | null = null;
+  for (const value of values) if (min === null || value < min) min = value;
+  return min;
+}
+
+function maxOf(values: readonly number[]): number | null {
+  let max: number | null = null;
+  for (const value of values) if (max === null || value > max) max = value;
+  return max;
+}
+
+function unmeasuredHealth(): GeneratorHealth {
+  return judgeGenerator({
+    eventLoopDelayP99Ms: null,
+    maxMs: null,
+    cpuPct: null,
+    openFileLimit: null,
+    generatorErrors: 0,
+    finishedRequests: null,
+    maxUsers: null,
+    notes: ['generator health was not measured here: figures re-computed from results.jsonl'],
+  });
+}
