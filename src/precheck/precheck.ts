@@ -19,7 +19,7 @@ import {
 import { getAdapter } from '../protocol/registry.js';
 import type { ParsedResponse } from '../protocol/types.js';
 import { buildCapabilityReport } from './capability.js';
-import { categorizeTransportError } from './categorize.js';
+import { categorizeTransportError, type TransportFailure } from './categorize.js';
 import { FAILURE_HINTS } from './hints.js';
 import type { PrecheckFailure, PrecheckResult } from './types.js';
 
@@ -40,16 +40,21 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export async function runPrecheck(target: TargetSpec, options: PrecheckOptions = {}): Promise<PrecheckResult> {
   const now = options.now ?? (() => performance.now());
   const timeoutMs = positive(options.timeoutMs ?? target.timeoutMs);
+  const limits: Limits = {
+    totalMs: timeoutMs,
+    connectMs: Math.min(positive(target.connectTimeoutMs), timeoutMs),
+    idleMs: Math.min(positive(target.idleTimeoutMs), timeoutMs),
+  };
   const secrets = secretValues(target.headers, target.cookies);
   const mask = (text: string): string => maskText(text, secrets);
   const agent = new Agent({
     connect: {
       rejectUnauthorized: !(options.insecure ?? target.insecure),
-      timeout: Math.min(positive(target.connectTimeoutMs), timeoutMs),
+      timeout: limits.connectMs,
       ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
     },
     headersTimeout: timeoutMs,
-    bodyTimeout: Math.min(positive(target.idleTimeoutMs), timeoutMs),
+    bodyTimeout: limits.idleMs,
     connections: 1,
   });
   // The whole exchange has one deadline; undici's own timeouts only bound the connect, the wait for
@@ -58,11 +63,11 @@ export async function runPrecheck(target: TargetSpec, options: PrecheckOptions =
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    deadline.abort(Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), { name: 'TimeoutError' }));
+    deadline.abort();
   }, timeoutMs);
 
   const startedAt = now();
-  const fail = (category: FailureCategory, status: number | null, message: string, extra: Partial<PrecheckFailure> = {}): PrecheckResult => ({
+  const fail: FailFunction = (category, status, message, extra = {}) => ({
     ok: false,
     failure: {
       apiType: target.apiType,
@@ -90,9 +95,8 @@ export async function runPrecheck(target: TargetSpec, options: PrecheckOptions =
     const transport = categorizeTransportError(error);
     // No code at all: not the network's doing but ours (a bug), which must not pass for a target failure.
     if (transport.category === 'unknown' && transport.code === null) throw error;
-    const result = fail(transport.category, response?.statusCode ?? null, describeTransport(transport.category, transport.message, timeoutMs));
-    if (!result.ok && transport.hint !== undefined) result.failure.hint = transport.hint;
-    return result;
+    const hint = transport.hint === undefined ? {} : { hint: transport.hint };
+    return fail(transport.category, response?.statusCode ?? null, describeTransport(transport, limits), hint);
   } finally {
     clearTimeout(timer);
     // Whatever was not read is dropped with the connection: the agent is this pre-check's alone.
@@ -100,10 +104,18 @@ export async function runPrecheck(target: TargetSpec, options: PrecheckOptions =
   }
 }
 
+/** Build a failure result; the message is masked here, so every path is. */
+type FailFunction = (
+  category: FailureCategory,
+  status: number | null,
+  message: string,
+  extra?: Partial<Pick<PrecheckFailure, 'hint' | 'retryAfterS'>>,
+) => PrecheckResult;
+
 interface ReadContext {
   now: () => number;
   startedAt: number;
-  fail: (category: FailureCategory, status: number | null, message: string, extra?: Partial<PrecheckFailure>) => PrecheckResult;
+  fail: FailFunction;
   mask: (text: string) => string;
 }
 
@@ -116,6 +128,14 @@ async function readResponse(
   const status = response.statusCode;
   const contentType = headerValue(response.headers['content-type'])?.toLowerCase() ?? null;
 
+  if (status >= 300 && status < 400) {
+    await response.body.dump();
+    const location = headerValue(response.headers['location']);
+    const where = location === null ? 'elsewhere' : `to ${context.mask(maskUrl(location))}`;
+    return fail('unknown', status, `HTTP ${status}: the target redirects ${where}`, {
+      hint: 'use the URL the target redirects to (often https:// instead of http://, or a trailing-slash difference)',
+    });
+  }
   if (status < 200 || status > 299) {
     const text = await readBodyText(response.body);
     const providerError = readProviderError(text);
@@ -123,7 +143,7 @@ async function readResponse(
     const retryAfterS = readRetryAfterS(response.headers);
     // A numeric code only repeats the status (vLLM); the type says more then.
     const detail = providerError.code !== null && !/^\d+$/.test(providerError.code) ? providerError.code : providerError.type;
-    const said = providerError.message ?? (text.trim() === '' ? 'empty body' : null) ?? 'no error message';
+    const said = providerError.message ?? 'empty body';
     const message = `HTTP ${status}: ${said}${detail !== null && !said.includes(detail) ? ` (${detail})` : ''}`;
     // Out of quota, waiting never helps: a retry-after would only contradict the hint.
     const wait = retryAfterS === null || category === 'quota_exceeded' ? {} : { retryAfterS };
@@ -150,8 +170,11 @@ async function readResponse(
       if (parser.finished) break;
     }
     parsed = parser.end(now());
-    if (!parsed.ok && !isSse && parsed.contentChunks === 0) {
-      return fail('invalid_response', status, `asked for a stream, got ${contentType ?? 'no content-type'} that is not SSE`);
+    // A body that never claimed to be SSE and did not parse as one is something else, not an empty answer.
+    const notAnswer = parsed.category === 'empty_response' || parsed.category === 'invalid_response';
+    if (!parsed.ok && !isSse && parsed.contentChunks === 0 && notAnswer) {
+      const said = parsed.message === null ? '' : `: ${parsed.message}`;
+      return fail('invalid_response', status, `asked for a stream, got ${contentType ?? 'no content-type'}${said}`);
     }
   } else {
     if (isSse) {
@@ -249,10 +272,20 @@ async function readBodyText(body: Dispatcher.ResponseData['body']): Promise<stri
   return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
 }
 
-function describeTransport(category: FailureCategory, message: string, timeoutMs: number): string {
+interface Limits {
+  totalMs: number;
+  connectMs: number;
+  idleMs: number;
+}
+
+function describeTransport(transport: TransportFailure, limits: Limits): string {
+  const { category, message, code } = transport;
   switch (category) {
     case 'timeout':
-      return `no answer in time (${message}); the limit is ${timeoutMs} ms`;
+      if (code === 'UND_ERR_CONNECT_TIMEOUT') return `could not connect within ${limits.connectMs} ms`;
+      if (code === 'UND_ERR_HEADERS_TIMEOUT') return `no response headers within ${limits.totalMs} ms (--timeout)`;
+      if (code === 'UND_ERR_BODY_TIMEOUT') return `the response stalled: no data for ${limits.idleMs} ms (--idle-timeout)`;
+      return `no answer in time: ${message}`;
     case 'connection_refused':
       return `connection refused: ${message}`;
     case 'connection_reset':

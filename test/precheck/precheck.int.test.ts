@@ -110,7 +110,12 @@ describe('pre-check: transport failures', () => {
   it('a stream that stalls after its first token → timeout (idle gap), status 200', async () => {
     const server = await track(startSseServer({ events: openAiStreamEvents(['Hi']).slice(0, 2), stall: true }));
     const failure = expectFailure(await runPrecheck(target(server.url, { idleTimeoutMs: 200 })));
-    expect(failure).toMatchObject({ category: 'timeout', status: 200, hint: FAILURE_HINTS.timeout });
+    expect(failure).toMatchObject({
+      category: 'timeout',
+      status: 200,
+      hint: FAILURE_HINTS.timeout,
+      message: 'the response stalled: no data for 200 ms (--idle-timeout)',
+    });
   });
 
   it('DNS failure through an injected lookup → dns', async () => {
@@ -439,6 +444,26 @@ describe('pre-check: a 2xx that is not the API\'s answer', () => {
     const server = await track(startSseServer({ events: openAiStreamEvents(['Hello', ' there']).slice(0, 3) }));
     const failure = expectFailure(await runPrecheck(target(server.url)));
     expect(failure).toMatchObject({ category: 'invalid_response', status: 200 });
+  });
+
+  it('a non-SSE text body when streaming → invalid_response naming the content type', async () => {
+    const server = await track(startCannedServer({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' }));
+    const failure = expectFailure(await runPrecheck(target(server.url)));
+    expect(failure).toMatchObject({ category: 'invalid_response', status: 200, hint: FAILURE_HINTS.invalid_response });
+    expect(failure.message.startsWith('asked for a stream, got text/plain')).toBe(true);
+  });
+
+  it('a redirect → the status, where it points, and a hint to use that URL', async () => {
+    const server = await track(
+      startCannedServer({ status: 301, headers: { location: 'https://api.example.com/v1/chat/completions' }, body: '' }),
+    );
+    const failure = expectFailure(await runPrecheck(target(server.url)));
+    expect(failure).toMatchObject({
+      category: 'unknown',
+      status: 301,
+      message: 'HTTP 301: the target redirects to https://api.example.com/v1/chat/completions',
+      hint: 'use the URL the target redirects to (often https:// instead of http://, or a trailing-slash difference)',
+    });
   });
 
   it('SSE when JSON was asked → invalid_response that says to use --stream', async () => {
