@@ -1,0 +1,321 @@
+import type { z } from 'zod';
+import { AppError } from '../errors.js';
+import { maskText } from '../input/mask.js';
+import {
+  createTaskResponseSchema,
+  errorResponseSchema,
+  profileSchema,
+  stopTaskResponseSchema,
+  taskResultsSchema,
+  taskStatusSchema,
+  testTaskResponseSchema,
+  validationErrorSchema,
+  type CreateTaskRequest,
+  type CreateTaskResponse,
+  type Profile,
+  type StopTaskResponse,
+  type TaskResults,
+  type TaskStatus,
+  type TestTaskRequest,
+  type TestTaskResponse,
+} from './schema.js';
+
+/**
+ * The LMeterX client, on the global `fetch` so msw can stand in for the platform in tests. Every
+ * failure becomes an AppError of a platform category (platform.md step 6); reads are retried on
+ * transport errors and 502/503/504, writes never (a second create would be a second task).
+ */
+
+export interface PlatformClientOptions {
+  /** `LMETERX_BASE_URL` or `--platform`; a trailing `/` is dropped. */
+  baseUrl: string;
+  /** `LMETERX_AUTH_TOKEN`, sent raw as `X-Authorization`; undefined when unset (LDAP-off platforms need none). */
+  token: string | undefined;
+  /** Per request; the skill's 60 s. */
+  timeoutMs?: number;
+  /** Extra attempts for reads. */
+  readRetries?: number;
+  /** Pause before retry n is n × this. */
+  retryDelayMs?: number;
+  /** Other secrets (the target's keys) that must not reach a message, should the platform echo them. */
+  secrets?: readonly string[];
+}
+
+export interface HealthCheck {
+  /** The backend's `X-LMeterX-Backend` header came back; without it a web front answered (nginx SPA fallback). */
+  backendConfirmed: boolean;
+}
+
+/** The profile read: a 403 is normal for service tokens and not a failure. */
+export type ProfileCheck = { allowed: true; profile: Profile } | { allowed: false; status: 403 };
+
+export interface PlatformClient {
+  readonly baseUrl: string;
+  checkHealth(): Promise<HealthCheck>;
+  readProfile(): Promise<ProfileCheck>;
+  /** The pre-check through the platform; it may take a whole generation, hence its own timeout. */
+  testTarget(payload: TestTaskRequest, timeoutMs?: number): Promise<TestTaskResponse>;
+  createTask(payload: CreateTaskRequest): Promise<CreateTaskResponse>;
+  readStatus(taskId: string): Promise<TaskStatus>;
+  readResults(taskId: string): Promise<TaskResults>;
+  stopTask(taskId: string): Promise<StopTaskResponse>;
+  /** `{BASE}/results/{task_id}` (the platform redirects it to the LLM results page). */
+  reportUrl(taskId: string): string;
+}
+
+export const DEFAULT_PLATFORM_TIMEOUT_MS = 60_000;
+
+/** A platform 403 on a task path: the token exists but may not read this (service tokens). */
+export const PLATFORM_FORBIDDEN = 'PLATFORM_FORBIDDEN';
+
+interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+interface CallSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  timeoutMs?: number;
+  /** Reads only. */
+  retry: boolean;
+  /** The task a 404 is about, if any. */
+  taskId?: string;
+}
+
+export function createPlatformClient(options: PlatformClientOptions): PlatformClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const token = options.token === undefined || options.token.trim() === '' ? undefined : options.token.trim();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PLATFORM_TIMEOUT_MS;
+  const readRetries = options.readRetries ?? 2;
+  const retryDelayMs = options.retryDelayMs ?? 500;
+  const secrets = [...(token === undefined ? [] : [token]), ...(options.secrets ?? [])];
+  const clean = (text: string): string => maskText(text, secrets);
+
+  async function sendOnce(spec: CallSpec): Promise<RawResponse> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (token !== undefined) headers['x-authorization'] = token;
+    const init: RequestInit = {
+      method: spec.method,
+      headers,
+      signal: AbortSignal.timeout(spec.timeoutMs ?? timeoutMs),
+      redirect: 'follow',
+    };
+    // The backend answers 422 to a POST without a JSON body: send `{}` rather than nothing.
+    if (spec.method === 'POST') init.body = JSON.stringify(spec.body ?? {});
+    try {
+      // Looked up per call: msw replaces globalThis.fetch after this module is loaded.
+      const response = await globalThis.fetch(`${baseUrl}${spec.path}`, init);
+      return { status: response.status, headers: response.headers, text: await response.text() };
+    } catch (error) {
+      throw unreachableError(baseUrl, spec, error, spec.timeoutMs ?? timeoutMs);
+    }
+  }
+
+  async function send(spec: CallSpec): Promise<RawResponse> {
+    const attempts = spec.retry ? readRetries + 1 : 1;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const response = await sendOnce(spec);
+        if (attempt < attempts && [502, 503, 504].includes(response.status)) {
+          await sleep(retryDelayMs * attempt);
+          continue;
+        }
+        return response;
+      } catch (error) {
+        if (attempt >= attempts) throw error;
+        await sleep(retryDelayMs * attempt);
+      }
+    }
+  }
+
+  /** Send, turn any non-2xx into its AppError, and read the body with the schema. */
+  async function call<T>(spec: CallSpec, schema: z.ZodType<T>): Promise<T> {
+    const response = await send(spec);
+    if (response.status < 200 || response.status > 299) throw statusError(response, spec, token !== undefined, clean);
+    return readBody(response, spec, schema, clean);
+  }
+
+  return {
+    baseUrl,
+    async checkHealth() {
+      const response = await send({ method: 'GET', path: '/health', retry: true });
+      if (response.status < 200 || response.status > 299) {
+        throw statusError(response, { method: 'GET', path: '/health', retry: true }, token !== undefined, clean);
+      }
+      return { backendConfirmed: response.headers.get('x-lmeterx-backend') !== null };
+    },
+    async readProfile() {
+      const spec: CallSpec = { method: 'GET', path: '/api/auth/profile', retry: true };
+      const response = await send(spec);
+      if (response.status === 403) return { allowed: false, status: 403 };
+      if (response.status < 200 || response.status > 299) throw statusError(response, spec, token !== undefined, clean);
+      return { allowed: true, profile: readBody(response, spec, profileSchema, clean) };
+    },
+    testTarget(payload, testTimeoutMs) {
+      return call(
+        { method: 'POST', path: '/api/llm-tasks/test', body: payload, retry: false, ...(testTimeoutMs === undefined ? {} : { timeoutMs: testTimeoutMs }) },
+        testTaskResponseSchema,
+      );
+    },
+    createTask(payload) {
+      return call({ method: 'POST', path: '/api/llm-tasks', body: payload, retry: false }, createTaskResponseSchema);
+    },
+    readStatus(taskId) {
+      return call({ method: 'GET', path: `/api/llm-tasks/${encodeURIComponent(taskId)}/status`, retry: true, taskId }, taskStatusSchema);
+    },
+    readResults(taskId) {
+      return call({ method: 'GET', path: `/api/llm-tasks/${encodeURIComponent(taskId)}/results`, retry: true, taskId }, taskResultsSchema);
+    },
+    stopTask(taskId) {
+      return call({ method: 'POST', path: `/api/llm-tasks/stop/${encodeURIComponent(taskId)}`, retry: false, taskId }, stopTaskResponseSchema);
+    },
+    reportUrl(taskId) {
+      return `${baseUrl}/results/${encodeURIComponent(taskId)}`;
+    },
+  };
+}
+
+function readBody<T>(response: RawResponse, spec: CallSpec, schema: z.ZodType<T>, clean: (s: string) => string): T {
+  const json = parseJson(response.text);
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const looksLikeHtml = /^\s*</.test(response.text);
+  const what = looksLikeHtml ? 'a web page' : json === undefined ? 'a body that is not JSON' : 'JSON of an unexpected shape';
+  throw new AppError('PLATFORM_BAD_RESPONSE', `LMeterX answered ${spec.method} ${spec.path} with ${what}`, {
+    category: 'platform_error',
+    hint: 'check that LMETERX_BASE_URL is the LMeterX address (the one the web UI uses), not another service',
+    details: { path: spec.path, status: response.status, body: clean(response.text.slice(0, 200)) },
+  });
+}
+
+/** Platform.md step 6: 401/403 → platform_auth, 422/400 → platform_rejected, 5xx → platform_error. */
+function statusError(response: RawResponse, spec: CallSpec, tokenSet: boolean, clean: (s: string) => string): AppError {
+  const { status } = response;
+  const where = `${spec.method} ${spec.path}`;
+  const said = clean(platformMessage(response.text));
+  const saidPart = said === '' ? '' : `: ${said}`;
+  if (status === 401) {
+    if (!tokenSet) {
+      return new AppError('PLATFORM_TOKEN_MISSING', `LMeterX requires a token (401 on ${where}) and LMETERX_AUTH_TOKEN is not set`, {
+        category: 'platform_auth',
+        hint: 'export LMETERX_AUTH_TOKEN=<your token> (an environment variable, never a flag)',
+      });
+    }
+    return new AppError('PLATFORM_AUTH', `LMeterX token is invalid or expired (401 on ${where}${saidPart})`, {
+      category: 'platform_auth',
+      hint: 'check LMETERX_AUTH_TOKEN: get a fresh token from the platform',
+    });
+  }
+  if (status === 403) {
+    return new AppError(PLATFORM_FORBIDDEN, `LMeterX does not allow this token on ${where} (403${saidPart})`, {
+      category: 'platform_auth',
+      hint: tokenSet
+        ? 'a service token is limited to a few paths: ask the platform admin to allow /api/llm-tasks, or use a user token'
+        : 'export LMETERX_AUTH_TOKEN=<your token> (an environment variable, never a flag)',
+    });
+  }
+  if (status === 422 || status === 400) return rejectedError(response, where, said);
+  if (status === 404 && spec.taskId !== undefined) {
+    return new AppError('PLATFORM_TASK_NOT_FOUND', `LMeterX has no task ${spec.taskId}`, {
+      category: 'platform_rejected',
+      hint: 'check the task ID (it is printed by `llm-loadtest run` and is the last part of the report URL)',
+      details: { taskId: spec.taskId },
+    });
+  }
+  if (status >= 500) {
+    return new AppError('PLATFORM_SERVER_ERROR', `LMeterX platform service error (HTTP ${status} on ${where}${saidPart})`, {
+      category: 'platform_error',
+      hint: 'LMeterX platform service error; try again later',
+      details: { status, path: spec.path },
+    });
+  }
+  return new AppError('PLATFORM_HTTP_ERROR', `LMeterX answered HTTP ${status} on ${where}${saidPart}`, {
+    category: status >= 400 && status < 500 && status !== 404 ? 'platform_rejected' : 'platform_error',
+    hint: 'check that LMETERX_BASE_URL is the LMeterX address and that the platform version supports LLM tasks',
+    details: { status, path: spec.path },
+  });
+}
+
+/** 422 names each field from `detail[].loc`; 400 (header or cookie count) carries the reason in `error`. */
+function rejectedError(response: RawResponse, where: string, said: string): AppError {
+  const validation = validationErrorSchema.safeParse(parseJson(response.text));
+  const fields: Array<{ field: string; message: string }> = [];
+  if (validation.success && Array.isArray(validation.data.detail)) {
+    for (const item of validation.data.detail) {
+      const loc = (item.loc ?? []).filter((part) => part !== 'body').join('.');
+      fields.push({ field: loc === '' ? '(body)' : loc, message: (item.msg ?? 'invalid').replace(/^Value error, /, '') });
+    }
+  }
+  const reason = fields.length > 0 ? fields.map((f) => `${f.field}: ${f.message}`).join('; ') : said || 'no reason given';
+  return new AppError('PLATFORM_REJECTED', `LMeterX rejected ${where} (HTTP ${response.status}): ${reason}`, {
+    category: 'platform_rejected',
+    hint: 'fix the named fields (the flags of the same names: --concurrent-users, --spawn-rate, --duration, -H ...) and run again',
+    details: { status: response.status, fields },
+  });
+}
+
+/** The readable part of an error body: ErrorResponse's `error`/`message`, Starlette's string `detail`. */
+function platformMessage(text: string): string {
+  const json = parseJson(text);
+  const error = errorResponseSchema.safeParse(json);
+  if (error.success) {
+    const message = error.data.error ?? error.data.message;
+    if (typeof message === 'string' && message !== '') return message;
+  }
+  const detail = validationErrorSchema.safeParse(json);
+  if (detail.success && typeof detail.data.detail === 'string') return detail.data.detail;
+  if (json === undefined && !/^\s*</.test(text)) return text.trim().slice(0, 160);
+  return '';
+}
+
+/** Connection refused, DNS, timeout, reset, TLS: all mean "the platform cannot be reached" (step 1). */
+function unreachableError(baseUrl: string, spec: CallSpec, error: unknown, timeoutMs: number): AppError {
+  const reason = describeTransportError(error, timeoutMs);
+  return new AppError('PLATFORM_UNREACHABLE', `Cannot connect to the LMeterX service at ${baseUrl} (${reason.text})`, {
+    category: 'platform_unreachable',
+    hint: 'check LMETERX_BASE_URL (scheme, host and port) and the network; the platform may be down',
+    details: { reason: reason.kind, path: spec.path },
+    cause: error,
+  });
+}
+
+export type TransportFailure = 'timeout' | 'dns' | 'connection_refused' | 'connection_reset' | 'tls' | 'unknown';
+
+/** Classify a fetch failure by its code, unwrapping `cause` (undici puts the socket error there). */
+export function describeTransportError(error: unknown, timeoutMs: number): { kind: TransportFailure; text: string } {
+  const seconds = Math.round(timeoutMs / 100) / 10;
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth += 1) {
+    const name = (current as { name?: unknown }).name;
+    const code = String((current as { code?: unknown }).code ?? '');
+    if (name === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'ETIMEDOUT') {
+      return { kind: 'timeout', text: `no answer within ${seconds} s` };
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'dns', text: 'the host name does not resolve' };
+    if (code === 'ECONNREFUSED') return { kind: 'connection_refused', text: 'connection refused' };
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return { kind: 'connection_reset', text: 'the connection was cut' };
+    if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return { kind: 'tls', text: `TLS handshake failed: ${code}` };
+    // fetch refuses the Fetch standard's "bad ports" (e.g. 6000, 6666) before connecting.
+    if ((current as { message?: unknown }).message === 'bad port') {
+      return { kind: 'unknown', text: 'fetch refuses this port (a "bad port" of the Fetch standard); serve the platform on another port' };
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: 'unknown', text: message };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
+}

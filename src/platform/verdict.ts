@@ -1,0 +1,282 @@
+import type { FailureCategory } from '../errors.js';
+import { maskText } from '../input/mask.js';
+import { FAILURE_HINTS } from '../precheck/hints.js';
+import type { ApiType } from '../protocol/types.js';
+import type { TestTaskResponse } from './schema.js';
+
+/**
+ * The verdict of a pre-check run by the platform (`POST /api/llm-tasks/test`), per platform.md step 3.
+ * The platform answers 200 whatever the target did: the target's status is in `response.status_code`,
+ * or a leading `HTTP NNN.` in `error`, or only in the wording of `error`. It never inspects a 200
+ * stream, so an error event inside one is found here.
+ */
+
+export interface PlatformPrecheck {
+  ok: boolean;
+  /** Null when ok. */
+  category: FailureCategory | null;
+  /** The target's HTTP status, when the platform reported one. */
+  status: number | null;
+  /** Short, human, masked. */
+  message: string;
+  /** Null when ok. */
+  hint: string | null;
+  retryAfterS?: number;
+  /** The platform's own remark on a success (e.g. "Stream ended early"). */
+  warning?: string;
+}
+
+export interface VerdictContext {
+  apiType: ApiType;
+  stream: boolean;
+  /** The target's keys: a target that echoes a header must not leak it. */
+  secrets: readonly string[];
+}
+
+export function readPrecheckVerdict(result: TestTaskResponse, context: VerdictContext): PlatformPrecheck {
+  const clean = (text: string): string => maskText(text, context.secrets);
+  const target = result.response ?? null;
+  const errorText = (result.error ?? '').trim();
+  const status = target?.status_code ?? parseLeadingStatus(errorText);
+
+  if (status !== null && status !== 200) {
+    const provider = readProviderError(target?.data) ?? { message: stripStatusPrefix(errorText), type: null, code: null };
+    const retryAfterS = readRetryAfter(target?.headers);
+    const category = categorizeStatus(status, provider);
+    return fail(category, status, clean(`HTTP ${status}${provider.message === '' ? '' : `: ${shorten(provider.message)}`}`), retryAfterS);
+  }
+
+  if (result.status !== 'success' || target === null) {
+    return fail(categorizeErrorText(errorText), status, clean(shorten(errorText === '' ? `the platform reported "${result.status}"` : errorText)));
+  }
+
+  const data = target.data;
+  const verdict = context.stream ? inspectStream(data, context.apiType) : inspectJson(data, context.apiType);
+  if (verdict !== null) return { ...verdict, message: clean(verdict.message), status: 200 };
+  return {
+    ok: true,
+    category: null,
+    status: 200,
+    message: context.stream ? `HTTP 200, streamed ${Array.isArray(data) ? data.length : 0} lines` : 'HTTP 200',
+    hint: null,
+    ...(target.warning ? { warning: clean(target.warning) } : {}),
+  };
+}
+
+interface ProviderError {
+  message: string;
+  type: string | null;
+  code: string | null;
+}
+
+/** The status categories of cli.md, refined by the provider's error type/code (quota, overload). */
+export function categorizeStatus(status: number, provider: ProviderError | null): FailureCategory {
+  const kind = `${provider?.type ?? ''} ${provider?.code ?? ''}`.toLowerCase();
+  if (kind.includes('insufficient_quota')) return 'quota_exceeded';
+  if (status === 529 || kind.includes('overloaded')) return 'overloaded';
+  if (status === 401) return 'auth';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 405) return 'method_not_allowed';
+  if (status === 429) return 'rate_limited';
+  if (status >= 400 && status < 500) return 'client_error';
+  if (status >= 500) return 'server_error';
+  return 'unknown';
+}
+
+/** The platform's exception strings (research §4), when there was no target status. */
+export function categorizeErrorText(text: string): FailureCategory {
+  if (/^(Request timeout|Operation timeout)/i.test(text) || /Streaming data processing timeout/i.test(text)) return 'timeout';
+  if (/^SSL error/i.test(text)) return 'tls';
+  if (/^Connection error/i.test(text)) {
+    // httpx reports a failed TLS handshake as a connection error.
+    if (/\[SSL|SSL error|CERTIFICATE_VERIFY|certificate verify|WRONG_VERSION_NUMBER/i.test(text)) return 'tls';
+    if (/Name or service not known|Errno -2\b|Errno -3\b|getaddrinfo|nodename nor servname|Temporary failure in name resolution/i.test(text)) {
+      return 'dns';
+    }
+    if (/reset by peer|Errno 104\b|Server disconnected/i.test(text)) return 'connection_reset';
+    return 'connection_refused';
+  }
+  const unexpected = /^Unexpected error:\s*(\d{3})\b/i.exec(text);
+  if (unexpected?.[1] !== undefined) return categorizeStatus(Number(unexpected[1]), null);
+  if (/No streaming data received/i.test(text)) return 'empty_response';
+  return 'unknown';
+}
+
+function fail(category: FailureCategory, status: number | null, message: string, retryAfterS?: number): PlatformPrecheck {
+  return {
+    ok: false,
+    category,
+    status,
+    message,
+    hint: FAILURE_HINTS[category],
+    ...(retryAfterS === undefined ? {} : { retryAfterS }),
+  };
+}
+
+type Failure = Omit<PlatformPrecheck, 'status'>;
+
+/** A 200 stream: its lines as the platform relays them (raw `data: ...` lines). */
+function inspectStream(data: unknown, apiType: ApiType): Failure | null {
+  const lines = Array.isArray(data) ? data.filter((line): line is string => typeof line === 'string') : [];
+  const dataLines = lines.map((line) => line.trim()).filter((line) => line.startsWith('data:'));
+  if (dataLines.length === 0) {
+    const first = typeof data === 'string' ? data : (lines[0] ?? '');
+    const looksLikeJson = first.trim().startsWith('{');
+    if (looksLikeJson) {
+      const embedded = readProviderError(parseJson(lines.join('\n')));
+      if (embedded !== null) return failFrom(categorizeEvent(embedded), `an error inside a 200 answer: ${shorten(embedded.message)}`);
+    }
+    return failFrom(
+      'invalid_response',
+      looksLikeJson
+        ? 'streaming was asked but the target answered plain JSON, not an SSE stream'
+        : 'streaming was asked but the target did not answer with an SSE stream',
+    );
+  }
+  let content = 0;
+  let terminated = false;
+  for (const line of dataLines) {
+    const payload = line.slice(5).trim();
+    if (payload === '[DONE]') {
+      terminated = true;
+      continue;
+    }
+    const event = parseJson(payload);
+    const embedded = readProviderError(event);
+    if (embedded !== null) {
+      return failFrom(categorizeEvent(embedded), `an error event inside the 200 stream: ${shorten(embedded.message)}`);
+    }
+    if (isRecord(event) && event['type'] === 'message_stop') terminated = true;
+    if (hasStreamContent(event, apiType)) content += 1;
+  }
+  if (content === 0 && terminated) return failFrom('empty_response', 'the stream ended without generated content');
+  return null;
+}
+
+/** A 200 non-streamed body. */
+function inspectJson(data: unknown, apiType: ApiType): Failure | null {
+  if (!isRecord(data)) {
+    return failFrom('invalid_response', `the target answered 200 with ${typeof data === 'string' ? 'text (a web page?)' : 'no JSON object'}, not the API's JSON`);
+  }
+  const embedded = readProviderError(data);
+  if (embedded !== null) return failFrom(categorizeEvent(embedded), `an error inside a 200 answer: ${shorten(embedded.message)}`);
+  if (apiType === 'openai-chat') {
+    const choices = data['choices'];
+    if (!Array.isArray(choices)) return failFrom('invalid_response', 'the 200 answer has no "choices": not an OpenAI chat completion');
+    const message = isRecord(choices[0]) ? choices[0]['message'] : undefined;
+    if (!isRecord(message) || !hasOpenAiContent(message)) return failFrom('empty_response', 'the answer has no generated content');
+    return null;
+  }
+  const blocks = data['content'];
+  if (!Array.isArray(blocks)) return failFrom('invalid_response', 'the 200 answer has no "content": not an Anthropic message');
+  if (!blocks.some((block) => isRecord(block) && hasAnthropicBlockContent(block))) {
+    return failFrom('empty_response', 'the answer has no generated content');
+  }
+  return null;
+}
+
+function failFrom(category: FailureCategory, message: string): Failure {
+  return { ok: false, category, message, hint: FAILURE_HINTS[category] };
+}
+
+/** An error event in a 200 stream is classified by its type/code (cli.md): rate limit, overload, else server. */
+function categorizeEvent(error: ProviderError): FailureCategory {
+  const kind = `${error.type ?? ''} ${error.code ?? ''}`.toLowerCase();
+  if (kind.includes('insufficient_quota')) return 'quota_exceeded';
+  if (kind.includes('rate_limit') || kind.includes('rate limit')) return 'rate_limited';
+  if (kind.includes('overloaded')) return 'overloaded';
+  return 'server_error';
+}
+
+function hasStreamContent(event: unknown, apiType: ApiType): boolean {
+  if (!isRecord(event)) return false;
+  if (apiType === 'openai-chat') {
+    const choices = event['choices'];
+    if (!Array.isArray(choices)) return false;
+    return choices.some((choice) => isRecord(choice) && isRecord(choice['delta']) && hasOpenAiContent(choice['delta']));
+  }
+  if (event['type'] === 'content_block_delta') return true;
+  return event['type'] === 'content_block_start' && isRecord(event['content_block']) && event['content_block']['type'] === 'tool_use';
+}
+
+function hasOpenAiContent(message: Record<string, unknown>): boolean {
+  const nonEmpty = (value: unknown): boolean => typeof value === 'string' && value !== '';
+  const toolCalls = message['tool_calls'];
+  return (
+    nonEmpty(message['content']) ||
+    nonEmpty(message['reasoning_content']) ||
+    nonEmpty(message['reasoning']) ||
+    (Array.isArray(toolCalls) && toolCalls.length > 0)
+  );
+}
+
+function hasAnthropicBlockContent(block: Record<string, unknown>): boolean {
+  if (block['type'] === 'tool_use') return true;
+  const text = block['text'] ?? block['thinking'];
+  return typeof text === 'string' && text !== '';
+}
+
+/**
+ * The provider's error, read the way the platform's engine reads it: `error` as an object with a type or
+ * message, `error` as a non-empty string, `type: "error"`, `object: "error"`, `event: "error"`.
+ */
+function readProviderError(body: unknown): ProviderError | null {
+  if (typeof body === 'string') return null;
+  if (!isRecord(body)) return null;
+  const error = body['error'];
+  if (isRecord(error)) {
+    return {
+      message: stringOf(error['message']) ?? stringOf(error['type']) ?? 'error',
+      type: stringOf(error['type']),
+      code: stringOf(error['code']),
+    };
+  }
+  if (typeof error === 'string' && error !== '') return { message: error, type: null, code: stringOf(body['code']) };
+  if (body['type'] === 'error' || body['object'] === 'error' || body['event'] === 'error') {
+    return { message: stringOf(body['message']) ?? 'error event', type: stringOf(body['type']), code: stringOf(body['code']) };
+  }
+  return null;
+}
+
+function parseLeadingStatus(text: string): number | null {
+  const match = /^HTTP (\d{3})\b/.exec(text);
+  return match?.[1] === undefined ? null : Number(match[1]);
+}
+
+function stripStatusPrefix(text: string): string {
+  return text.replace(/^HTTP \d{3}\.?\s*/, '');
+}
+
+function readRetryAfter(headers: Record<string, unknown> | null | undefined): number | undefined {
+  if (!headers) return undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== 'retry-after') continue;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+    const at = Date.parse(String(value));
+    if (Number.isFinite(at)) return Math.max(0, Math.round((at - Date.now()) / 1000));
+  }
+  return undefined;
+}
+
+function shorten(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 200 ? `${oneLine.slice(0, 199)}…` : oneLine;
+}
+
+function stringOf(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
