@@ -54,8 +54,9 @@ export class SseFramer {
     return true;
   }
 
-  hasEventName(): boolean {
-    return this.eventNameLength > 0;
+  /** The current event's `event:` field as text (off the hot path: allocates). */
+  readEventName(): string {
+    return this.eventName.toString('utf8', 0, this.eventNameLength);
   }
 
   push(chunk: Buffer): void {
