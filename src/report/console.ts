@@ -1,0 +1,199 @@
+/**
+ * The human report printed at the end of a local run (stdout, or stderr under --json): compact and aligned
+ * like k6's and vLLM bench's end-of-test summaries, with the verdicts (thresholds, generator) a user has to
+ * believe or doubt the numbers by. Returns a string; colour only when asked (the caller decides from the
+ * terminal), via a chalk instance of the requested level, never the global one.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+import { join } from 'node:path';
+import type { LatencyStats, Summary, ThresholdCheck } from '../metrics/types.js';
+
+export interface ConsoleReportOptions {
+  color: boolean;
+  /** Where the run's files are; the "Files:" block lists them. */
+  outDir?: string;
+}
+
+export const RUN_FILES = ['summary.json', 'results.jsonl', 'report.html', 'report.csv', 'metrics.prom'] as const;
+
+const LABEL_WIDTH = 12;
+const COLUMN_WIDTH = 9;
+const LATENCY_COLUMNS = ['mean', 'p50', 'p90', 'p95', 'p99', 'max'] as const;
+
+export function renderConsoleReport(summary: Summary, options: ConsoleReportOptions): string {
+  const style = new Chalk({ level: options.color ? 1 : 0 });
+  const lines: string[] = [];
+  const row = (label: string, value: string): void => {
+    lines.push(`${style.dim(label.padEnd(LABEL_WIDTH))}${value}`);
+  };
+  const section = (title: string): void => {
+    lines.push('', style.bold(title));
+  };
+
+  lines.push(style.bold(`${summary.tool} ${summary.version} · local run · ${summary.startedAt} → ${summary.endedAt}`));
+  row('Target', summary.target.url);
+  row('Model', `${summary.target.model} · ${summary.target.apiType} · ${summary.target.stream ? 'streaming' : 'not streaming'}`);
+  const load = describeLoad(summary.config);
+  if (load !== null) row('Load', load);
+
+  section('Requests');
+  const { ok, failed, incomplete, successRate } = summary.requests;
+  const failedText = failed > 0 ? style.red(`${formatCount(failed)} failed`) : '0 failed';
+  const incompleteText = incomplete > 0 ? ` · ${formatCount(incomplete)} incomplete (in flight at the stop)` : '';
+  row('Finished', `${formatCount(ok)} ok · ${failedText}${incompleteText}`);
+  row('Success', successRate === null ? 'n/a (no measured request finished)' : formatPct(successRate));
+  row('Window', `${formatNumber(summary.measuredSeconds, 1)} s measured${describeWarmup(summary)}`);
+
+  section('Throughput');
+  row('Requests', `${formatNumber(summary.rps, 2)} req/s`);
+  row('Output', `${formatNumber(summary.tokens.outputPerSecond, 1)} tok/s`);
+  row('Total', `${formatNumber(summary.tokens.totalPerSecond, 1)} tok/s (input + output)`);
+  if (summary.goodput !== null) row('Goodput', `${formatNumber(summary.goodput, 2)} req/s meeting every SLO`);
+  row('Tokens', `${formatCount(summary.tokens.input)} in · ${formatCount(summary.tokens.output)} out · ${describeTokenSource(summary.tokens.source)}`);
+
+  section('Latency (ms)');
+  lines.push(style.dim(`${''.padEnd(LABEL_WIDTH)}${[...LATENCY_COLUMNS, 'count'].map((c) => c.padStart(COLUMN_WIDTH)).join('')}`));
+  const latencyRows: [string, LatencyStats | undefined][] = [
+    ['TTFT', summary.latency.ttft],
+    ['TTFO', summary.latency.ttfo],
+    ['ITL', summary.latency.itl],
+    ['E2E', summary.latency.e2e],
+    ['Chunk gap', summary.latency.chunkGap],
+    ['Queue', summary.latency.queue],
+    ['E2E sched.', summary.latency.e2eFromSchedule],
+  ];
+  for (const [label, stats] of latencyRows) {
+    if (stats === undefined) continue;
+    const cells = LATENCY_COLUMNS.map((column) => formatMsCell(stats[column]).padStart(COLUMN_WIDTH));
+    lines.push(`${label.padEnd(LABEL_WIDTH)}${cells.join('')}${formatCount(stats.count).padStart(COLUMN_WIDTH)}`);
+  }
+  lines.push(style.dim(describeLegend(summary)));
+
+  const categories = Object.entries(summary.errors.byCategory).sort((a, b) => b[1] - a[1]);
+  if (categories.length > 0) {
+    section('Errors');
+    const width = Math.max(...categories.map(([category]) => category.length)) + 2;
+    for (const [category, count] of categories) {
+      const sample = summary.errors.samples[category];
+      const label = category === 'generator' ? `${category} (ours, not the server's)` : category;
+      lines.push(`  ${style.red(label.padEnd(width))}${formatCount(count).padStart(6)}${sample === undefined ? '' : `  ${style.dim(quote(sample))}`}`);
+    }
+    const statuses = Object.entries(summary.errors.byStatus).sort((a, b) => b[1] - a[1]);
+    if (statuses.length > 0) lines.push(`  ${style.dim('by status:')} ${statuses.map(([status, count]) => `${status} ×${formatCount(count)}`).join(', ')}`);
+  }
+
+  section(`Thresholds: ${summary.thresholds.passed ? style.green('passed') : style.red('FAILED')}`);
+  for (const check of summary.thresholds.checks) lines.push(`  ${describeCheck(check, style)}`);
+
+  const generator = summary.generator;
+  const verdictColor = generator.verdict === 'ok' ? style.green : generator.verdict === 'degraded' ? style.yellow : style.red;
+  section(`Generator: ${verdictColor(generator.verdict)}`);
+  lines.push(`  ${style.dim(describeGeneratorFigures(generator))}`);
+  for (const reason of generator.reasons) lines.push(`  - ${reason}`);
+
+  if (options.outDir !== undefined) {
+    section('Files:');
+    for (const file of RUN_FILES) lines.push(`  ${join(options.outDir, file)}`);
+  }
+  return lines.join('\n');
+}
+
+function describeLoad(config: Record<string, unknown>): string | null {
+  const users = numberOf(config['concurrentUsers']);
+  const durationS = numberOf(config['durationS']);
+  const warmupS = numberOf(config['warmupS']);
+  const rate = numberOf(config['rate']);
+  const workers = numberOf(config['workers']);
+  const step = config['step'];
+  const parts: string[] = [];
+  if (rate !== null) {
+    const arrival = typeof config['arrival'] === 'string' ? `${config['arrival']} ` : '';
+    parts.push(`open loop ${formatNumber(rate, 2)} req/s ${arrival}arrivals${users === null ? '' : `, at most ${users} in flight`}`);
+  } else if (config['loadMode'] === 'stepped' && typeof step === 'object' && step !== null) {
+    const s = step as Record<string, unknown>;
+    parts.push(`stepped ${numberOf(s['startUsers']) ?? '?'} → ${numberOf(s['maxUsers']) ?? '?'} users (+${numberOf(s['increment']) ?? '?'} every ${numberOf(s['durationS']) ?? '?'} s)`);
+  } else if (users !== null) {
+    parts.push(`${users} user${users === 1 ? '' : 's'} (closed loop)`);
+  }
+  if (durationS !== null) parts.push(`${formatNumber(durationS, 0)} s${warmupS !== null && warmupS > 0 ? ` + ${formatNumber(warmupS, 0)} s warmup` : ''}`);
+  const maxRequests = numberOf(config['maxRequests']);
+  if (maxRequests !== null) parts.push(`at most ${formatCount(maxRequests)} requests`);
+  if (workers !== null && workers > 1) parts.push(`${workers} threads`);
+  return parts.length === 0 ? null : parts.join(' · ');
+}
+
+function describeWarmup(summary: Summary): string {
+  const warmupS = summary.measureStartS ?? 0;
+  return warmupS > 0 ? ` (after ${formatNumber(warmupS, 1)} s of warmup, not counted)` : '';
+}
+
+function describeTokenSource(source: Summary['tokens']['source']): string {
+  switch (source) {
+    case 'usage':
+      return 'counts from the server’s usage';
+    case 'tokenizer':
+      return 'counted with a tokenizer (the server reported no usage): estimates';
+    case 'mixed':
+      return 'mixed: server usage where reported, a tokenizer elsewhere';
+    case 'none':
+      return 'none counted';
+  }
+}
+
+function describeLegend(summary: Summary): string {
+  const lines = [
+    'TTFT: first generated content (incl. reasoning) · TTFO: first non-reasoning output · E2E: whole response',
+    'ITL: (E2E − TTFT) / (output tokens − 1) per request (vLLM TPOT, AIPerf ITL) · chunk gap: between content chunks (vLLM ITL)',
+  ];
+  if (summary.latency.queue !== undefined) lines.push('Queue: scheduled send → sent · E2E sched.: E2E from the scheduled time (no coordinated omission)');
+  lines.push(`Percentiles: ${summary.percentileMethod}`);
+  return lines.map((line) => `  ${line}`).join('\n');
+}
+
+function describeCheck(check: ThresholdCheck, style: ChalkInstance): string {
+  const mark = check.passed ? style.green('✓') : style.red('✗');
+  const isRate = check.name === 'success_rate';
+  const format = (value: number): string => (isRate ? formatPct(value) : `${formatNumber(value, 1)} ms`);
+  const value = check.value === null ? 'no value' : format(check.value);
+  const note = check.note === undefined ? '' : style.dim(` (${check.note})`);
+  return `${mark} ${check.name.padEnd(22)} ${value} ${check.op} ${format(check.limit)}${note}`;
+}
+
+function describeGeneratorFigures(generator: Summary['generator']): string {
+  const parts = [
+    `event loop p99 ${generator.eventLoopDelayP99Ms === null ? 'n/a' : `${formatNumber(generator.eventLoopDelayP99Ms, 1)} ms`}`,
+    `max ${generator.maxMs === null ? 'n/a' : `${formatNumber(generator.maxMs, 1)} ms`}`,
+    `CPU ${generator.cpuPct === null ? 'n/a' : `${Math.round(generator.cpuPct)}%`}`,
+    `open files ${generator.openFileLimit === null ? 'n/a' : formatCount(generator.openFileLimit)}`,
+    `generator errors ${formatCount(generator.generatorErrors)}`,
+  ];
+  return parts.join(' · ');
+}
+
+function formatMsCell(ms: number | null): string {
+  if (ms === null) return '-';
+  if (ms >= 100_000) return formatCount(Math.round(ms));
+  return formatNumber(ms, ms >= 1000 ? 0 : 1);
+}
+
+function formatNumber(value: number, digits: number): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function formatCount(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 0 });
+}
+
+function formatPct(fraction: number): string {
+  // Floor, not round: 89.96% must not print as a passing-looking 90.0%.
+  return `${(Math.floor(fraction * 1000 + 1e-9) / 10).toFixed(1)}%`;
+}
+
+function quote(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return `"${oneLine.length > 100 ? `${oneLine.slice(0, 99)}…` : oneLine}"`;
+}
+
+function numberOf(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
