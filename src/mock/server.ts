@@ -52,7 +52,7 @@ export interface MockStats {
   /** API requests received (chat completions and messages). */
   requests: number;
   inFlight: number;
-  /** Normal answers written to the end. */
+  /** Normal answers written to the end (not aborted by the client). */
   completed: number;
   /** Requests that got a fault (any kind). */
   faulted: number;
@@ -246,8 +246,9 @@ class Exchange {
     stats.inFlight -= 1;
     stats.outputTokens += record.outputTokens;
     if (record.status !== null) stats.byStatus[record.status] = (stats.byStatus[record.status] ?? 0) + 1;
-    if (record.fault === null) stats.completed += 1;
-    else {
+    if (record.fault === null) {
+      if (!record.aborted) stats.completed += 1;
+    } else {
       stats.faulted += 1;
       stats.byFault[record.fault] = (stats.byFault[record.fault] ?? 0) + 1;
     }

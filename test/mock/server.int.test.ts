@@ -244,6 +244,18 @@ describe('mock server faults', () => {
     expect(server.records[0]).toMatchObject({ fault: 'hang', status: null, aborted: true, firstTokenAt: null });
   });
 
+  it('a client that goes away mid-stream is recorded as aborted, not completed, and its timers stop', async () => {
+    const controller = new AbortController();
+    const response = await post(server, '/v1/chat/completions', { ...CHAT, stream: true }, { 'x-mock-itl-ms': '50' }, controller.signal);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    controller.abort();
+    for (let i = 0; i < 100 && server.stats().inFlight > 0; i += 1) await new Promise((r) => setTimeout(r, 10));
+    expect(server.stats()).toMatchObject({ requests: 1, inFlight: 0, completed: 0, aborted: 1 });
+    expect(server.records[0]?.aborted).toBe(true);
+    expect(server.records[0]?.outputTokens).toBeLessThan(6);
+  });
+
   it('close() ends hanging requests instead of waiting for them', async () => {
     const own = await startMockServer({ hang: true });
     const pending = post(own, '/v1/chat/completions', CHAT).catch((e: unknown) => e);
