@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCapabilityReport, type CapabilityInput } from '../../src/precheck/capability.js';
 import { renderCapabilityReport } from '../../src/precheck/render.js';
+import type { Summary } from '../../src/metrics/types.js';
 import type { ParsedResponse } from '../../src/protocol/types.js';
 
 function parsed(overrides: Partial<ParsedResponse> = {}): ParsedResponse {
@@ -99,6 +100,8 @@ describe('buildCapabilityReport', () => {
 
   it('is JSON-able as it is (it goes into summary.json)', () => {
     const report = buildCapabilityReport(input());
+    const kept: Summary['precheck'] = report;
+    expect(kept).toBe(report);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
 });
