@@ -1,0 +1,98 @@
+import type { ApiType } from '../protocol/types.js';
+import type { PlatformFigures, PlatformLatency, PlatformThresholds } from './figures.js';
+import type { PlatformPrecheck } from './verdict.js';
+
+/**
+ * Text of platform mode, as the agent presents it: API type, pre-check verdict, task ID, report URL,
+ * then the final figures after --wait. Renderers return strings; the caller picks the stream and colour.
+ */
+
+export interface PlatformStyle {
+  bold(text: string): string;
+  green(text: string): string;
+  red(text: string): string;
+  yellow(text: string): string;
+}
+
+const PLAIN: PlatformStyle = { bold: (s) => s, green: (s) => s, red: (s) => s, yellow: (s) => s };
+
+/** The platform's own names for the two APIs, as its web UI shows them. */
+export function describeApiType(apiType: ApiType): string {
+  return apiType === 'anthropic-messages' ? 'Claude Chat' : 'OpenAI Chat';
+}
+
+export function describePrecheck(precheck: PlatformPrecheck | null, style: PlatformStyle = PLAIN): string {
+  if (precheck === null) return style.yellow('skipped (--skip-precheck)');
+  if (precheck.ok) return `${style.green('passed')} (${precheck.message}${precheck.warning === undefined ? '' : `; ${precheck.warning}`})`;
+  return `${style.red('failed')} [${precheck.category ?? 'unknown'}] ${precheck.message}`;
+}
+
+export function renderSubmitted(
+  task: { apiType: ApiType; precheck: PlatformPrecheck | null; taskId: string; reportUrl: string },
+  style: PlatformStyle = PLAIN,
+): string {
+  return [
+    `${style.bold('API type:')}   ${describeApiType(task.apiType)}`,
+    `${style.bold('Pre-check:')}  ${describePrecheck(task.precheck, style)}`,
+    `${style.bold('Task ID:')}    ${task.taskId}`,
+    `${style.bold('Report:')}     ${task.reportUrl}`,
+    '',
+  ].join('\n');
+}
+
+export function renderFigures(
+  status: string,
+  figures: PlatformFigures,
+  thresholds: PlatformThresholds | null,
+  style: PlatformStyle = PLAIN,
+): string {
+  const { requests } = figures;
+  const lines = [
+    `${style.bold('Status:')}     ${status}`,
+    `${style.bold('Requests:')}   ${requests.total} total, ${requests.failed} failed, success rate ${formatPercent(requests.successRate)}`,
+    `${style.bold('TTFT:')}       ${formatLatency(figures.ttftMs)}`,
+    `${style.bold('Total time:')} ${formatLatency(figures.totalTimeMs)}`,
+    `${style.bold('Tokens/s:')}   output ${formatNumber(figures.outputTokensPerSecond)}, total ${formatNumber(figures.totalTokensPerSecond)}`,
+    `${style.bold('RPS:')}        ${formatNumber(figures.rps)}`,
+  ];
+  if (thresholds !== null) {
+    for (const check of thresholds.checks) {
+      const value = check.value === null ? 'n/a' : check.name === 'success_rate' ? formatPercent(check.value) : `${formatNumber(check.value)} ms`;
+      const limit = check.name === 'success_rate' ? formatPercent(check.limit) : `${check.limit} ms`;
+      const verdict = check.passed ? style.green('pass') : style.red('FAIL');
+      lines.push(`${style.bold('Check:')}      ${verdict} ${check.name === 'success_rate' ? 'success rate' : check.name}: ${value} (${check.op} ${limit})`);
+    }
+    for (const note of thresholds.unchecked) lines.push(`${style.bold('Not checked:')} ${note}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function formatLatency(latency: PlatformLatency | null): string {
+  if (latency === null) return 'n/a (not reported: non-streamed requests have no TTFT)';
+  return `mean ${formatMs(latency.mean)}, p50 ${formatMs(latency.p50)}, p95 ${formatMs(latency.p95)}, max ${formatMs(latency.max)}`;
+}
+
+function formatMs(ms: number | null): string {
+  if (ms === null) return 'n/a';
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+function formatPercent(fraction: number | null): string {
+  return fraction === null ? 'n/a' : `${(fraction * 100).toFixed(2)}%`;
+}
+
+function formatNumber(value: number | null): string {
+  if (value === null) return 'n/a';
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+/** "1m 05s" */
+export function formatElapsed(ms: number): string {
+  const totalS = Math.max(0, Math.round(ms / 1000));
+  const hours = Math.floor(totalS / 3600);
+  const minutes = Math.floor((totalS % 3600) / 60);
+  const seconds = totalS % 60;
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  if (hours > 0) return `${hours}h ${pad(minutes)}m ${pad(seconds)}s`;
+  return minutes > 0 ? `${minutes}m ${pad(seconds)}s` : `${seconds}s`;
+}
