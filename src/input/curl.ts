@@ -142,8 +142,20 @@ export function tokenizeCurl(command: string, env: ParseCurlOptions['env']): str
     );
   }
   text = joinContinuations(text);
+  const substitution = findCommandSubstitution(text);
+  if (substitution !== null) {
+    throw inputError(
+      'CURL_SHELL_OPERATOR',
+      `the curl command contains the command substitution "${substitution}", which is not run`,
+      'put the value in an environment variable ($OPENAI_API_KEY) or write it out; the command is parsed, never executed',
+    );
+  }
+  if (hasUnbalancedQuote(text)) {
+    throw inputError('CURL_UNPARSEABLE', 'the curl command has an unclosed quote', 'check the quotes: every \' and " must be closed');
+  }
   const missing: string[] = [];
   const lookup = (name: string): string => {
+    if (name === '') return '$';
     const fallbackAt = name.indexOf(':-');
     const key = fallbackAt >= 0 ? name.slice(0, fallbackAt) : name;
     const value = env[key];
@@ -184,9 +196,6 @@ export function tokenizeCurl(command: string, env: ParseCurlOptions['env']): str
       `export ${missing[0] ?? 'it'}=... before running, or paste the command with the value written out`,
       { variables: missing },
     );
-  }
-  if (hasUnbalancedQuote(text)) {
-    throw inputError('CURL_UNPARSEABLE', 'the curl command has an unclosed quote', 'check the quotes: every \' and " must be closed');
   }
   const first = words[0] ?? '';
   if (/(^|[/\\])curl(\.exe)?$/i.test(first)) return words.slice(1);
@@ -248,6 +257,32 @@ function joinContinuations(text: string): string {
     out += ch;
   }
   return out;
+}
+
+/** `$(...)` or a backtick outside single quotes: bash would run a command there; we never do. */
+function findCommandSubstitution(text: string): string | null {
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text.charAt(i);
+    if (quote === "'" || quote === "$'") {
+      if (ch === '\\' && quote === "$'") i += 1;
+      else if (ch === "'") quote = null;
+      continue;
+    }
+    if (ch === '\\') {
+      i += 1;
+      continue;
+    }
+    if (ch === '$' && text.charAt(i + 1) === '(') return '$(';
+    if (ch === '`') return '`';
+    if (quote === '"') {
+      if (ch === '"') quote = null;
+    } else if (ch === '$' && text.charAt(i + 1) === "'") {
+      quote = "$'";
+      i += 1;
+    } else if (ch === "'" || ch === '"') quote = ch;
+  }
+  return null;
 }
 
 function hasUnbalancedQuote(text: string): boolean {

@@ -48,7 +48,7 @@ export function normalizeTarget(spec: RequestSpec, options: NormalizeOptions): T
   const normalized = adapter.normalizeRequest(body, { model, stream, headers: userHeaders });
   notes.push(...normalized.notes);
 
-  const headers: Record<string, string> = { ...userHeaders };
+  const headers = dropTransportHeaders(userHeaders, notes);
   for (const [name, value] of Object.entries(normalized.headers)) {
     if (getHeader(headers, name) === undefined) headers[name] = value;
   }
@@ -80,6 +80,24 @@ export function normalizeTarget(spec: RequestSpec, options: NormalizeOptions): T
     notes,
     warnings,
   };
+}
+
+/**
+ * Headers about the connection and its encoding belong to the HTTP client, not the request: a copied
+ * Content-Length is wrong once the body is normalised, Accept-Encoding would make the server compress the
+ * stream we time, and undici refuses Transfer-Encoding, Keep-Alive and Upgrade outright.
+ */
+const TRANSPORT_HEADERS = new Set(['content-length', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'accept-encoding', 'expect']);
+
+function dropTransportHeaders(headers: Readonly<Record<string, string>>, notes: string[]): Record<string, string> {
+  const kept: Record<string, string> = {};
+  const dropped: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (TRANSPORT_HEADERS.has(name.toLowerCase())) dropped.push(name);
+    else kept[name] = value;
+  }
+  if (dropped.length > 0) notes.push(`removed ${dropped.join(', ')}: the HTTP client manages connection and encoding headers itself`);
+  return kept;
 }
 
 function resolveModel(

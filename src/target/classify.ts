@@ -73,6 +73,13 @@ export function classifyTarget(input: ClassifyInput): Classification {
       `point it at the server's OpenAI-compatible endpoint, e.g. ${url.origin}/v1/chat/completions, or add --api if this path takes one of those two formats`,
     );
   }
+  if (path === '' || /^\/(v\d+(beta)?|api|openai|api\/v\d+)$/.test(path)) {
+    throw inputError(
+      'TARGET_NOT_LLM',
+      `${maskUrl(input.url)} is a base URL, not an API endpoint`,
+      `add the endpoint path: ${url.origin}${path === '' ? '/v1' : path}/chat/completions (OpenAI-compatible) or ${url.origin}${path === '' ? '/v1' : path}/messages (Anthropic)`,
+    );
+  }
   const byHeaders = classifyByHeaders(input.headers);
   if (byHeaders !== null) {
     return { apiType: byHeaders.apiType, reason: byHeaders.reason, ...splitUrl(url, path, null), azureDeployment, warnings };
@@ -80,13 +87,6 @@ export function classifyTarget(input: ClassifyInput): Classification {
   const byBody = input.body === null ? null : classifyByBody(input.body);
   if (byBody !== null) {
     return { apiType: byBody.apiType, reason: byBody.reason, ...splitUrl(url, path, null), azureDeployment, warnings };
-  }
-  if (path === '' || /^\/(v\d+(beta)?|api|openai|api\/v\d+)$/.test(path)) {
-    throw inputError(
-      'TARGET_NOT_LLM',
-      `${maskUrl(input.url)} is a base URL, not an API endpoint`,
-      `add the endpoint path: ${url.origin}${path === '' ? '/v1' : path}/chat/completions (OpenAI-compatible) or ${url.origin}${path === '' ? '/v1' : path}/messages (Anthropic)`,
-    );
   }
   throw inputError(
     'TARGET_NOT_LLM',
