@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runPlatform } from '../../src/cli/commands/run-platform.js';
 import type { CliContext } from '../../src/cli/io.js';
 import { renderError } from '../../src/cli/render-error.js';
-import type { RunPlan } from '../../src/input/request-spec.js';
+import type { LoadOptions, RunPlan } from '../../src/input/request-spec.js';
 import { createFakeIo } from '../helpers/fake-io.js';
 import {
   PLATFORM,
@@ -174,7 +174,7 @@ describe('run in platform mode: submit (steps 1-4)', () => {
 });
 
 describe('run --wait (steps 5-7)', () => {
-  const waiting = (load: Parameters<typeof buildPlan>[0]['load'] = {}, asJson = false) =>
+  const waiting = (load: Partial<LoadOptions> = {}, asJson = false) =>
     asJson ? json({ load, plan: { wait: true } }) : buildPlan({ load, plan: { wait: true } });
 
   it('completed: polls, retries results through the not_found race, prints the figures (exit 0)', async () => {
