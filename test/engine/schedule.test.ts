@@ -1,0 +1,80 @@
+import { describe, expect, test } from 'vitest';
+import {
+  createArrivalGaps,
+  measuredDurationS,
+  nextUserChangeS,
+  peakUsers,
+  steppedTotalS,
+  usersAt,
+} from '../../src/engine/schedule.js';
+import type { StepOptions } from '../../src/input/request-spec.js';
+
+const fixed = { loadMode: 'fixed' as const, step: null, concurrentUsers: 10, spawnRate: 4, durationS: 60 };
+const step: StepOptions = { startUsers: 2, increment: 3, durationS: 10, maxUsers: 10, sustainS: 30 };
+const stepped = { loadMode: 'stepped' as const, step, concurrentUsers: 10, spawnRate: 4, durationS: 60 };
+
+describe('usersAt', () => {
+  test.each([
+    [0, 1],
+    [0.24, 1],
+    [0.25, 2],
+    [1, 5],
+    [2.2, 9],
+    [2.25, 10],
+    [100, 10],
+  ])('fixed, 4 users/s up to 10: t=%s s → %s users', (t, users) => {
+    expect(usersAt(t, fixed)).toBe(users);
+  });
+
+  test.each([
+    [-5, 2],
+    [0, 2],
+    [9.99, 2],
+    [10, 5],
+    [20, 8],
+    [30, 10],
+    [55, 10],
+  ])('stepped 2 +3 every 10 s up to 10: t=%s s → %s users', (t, users) => {
+    expect(usersAt(t, stepped)).toBe(users);
+  });
+});
+
+describe('nextUserChangeS', () => {
+  test('fixed: the next user is due at users / rate', () => {
+    expect(nextUserChangeS(0, fixed)).toBe(0.25);
+    expect(nextUserChangeS(1, fixed)).toBe(1.25);
+    expect(nextUserChangeS(3, fixed)).toBeNull();
+  });
+  test('stepped: the next step boundary, none once at max', () => {
+    expect(nextUserChangeS(0, stepped)).toBe(10);
+    expect(nextUserChangeS(12, stepped)).toBe(20);
+    expect(nextUserChangeS(30, stepped)).toBeNull();
+  });
+});
+
+describe('durations', () => {
+  test('stepped total is the platform rule: ceil((max-start)/inc) steps plus the sustain', () => {
+    expect(steppedTotalS(step)).toBe(3 * 10 + 30);
+    expect(measuredDurationS(stepped)).toBe(60);
+    expect(measuredDurationS(fixed)).toBe(60);
+    expect(peakUsers(stepped)).toBe(10);
+    expect(peakUsers(fixed)).toBe(10);
+  });
+});
+
+describe('createArrivalGaps', () => {
+  test('constant: exactly 1000 / rate', () => {
+    const gap = createArrivalGaps(50, 'constant', 1);
+    expect([gap(), gap(), gap()]).toEqual([20, 20, 20]);
+  });
+  test('poisson: mean gap within 3% of 1000 / rate over 20k draws, reproducible by seed', () => {
+    const gap = createArrivalGaps(50, 'poisson', 7);
+    let sum = 0;
+    for (let i = 0; i < 20_000; i++) sum += gap();
+    expect(sum / 20_000).toBeGreaterThan(20 * 0.97);
+    expect(sum / 20_000).toBeLessThan(20 * 1.03);
+    const a = createArrivalGaps(50, 'poisson', 3);
+    const b = createArrivalGaps(50, 'poisson', 3);
+    expect([a(), a()]).toEqual([b(), b()]);
+  });
+});
