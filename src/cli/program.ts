@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { TOOL_VERSION } from '../version.js';
+import { createDemoCommand } from './commands/demo.js';
 import { createMockCommand } from './commands/mock.js';
 import { createResultsCommand } from './commands/results.js';
 import { createRunCommand } from './commands/run.js';
@@ -23,6 +24,7 @@ export function createProgram(ctx: CliContext): Command {
       // Errors are rendered once, by render-error.ts.
       outputError: () => undefined,
     });
+  program.addCommand(createDemoCommand(ctx));
   program.addCommand(createRunCommand(ctx), { isDefault: true });
   program.addCommand(createMockCommand(ctx));
   program.addCommand(createStatusCommand(ctx));
