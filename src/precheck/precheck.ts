@@ -186,7 +186,7 @@ async function readResponse(
       const said = readProviderError(text).message;
       return fail('invalid_response', status, `got an HTML page, not the API's JSON${said === null ? '' : `: ${said}`}`);
     }
-    parsed = parseJsonSafely(() => adapter.parseJson(text, now(), parseOptions), text, now());
+    parsed = adapter.parseJson(text, now(), parseOptions);
   }
 
   if (!parsed.ok) {
@@ -205,36 +205,6 @@ async function readResponse(
   });
   capability.textPreview = context.mask(capability.textPreview);
   return { ok: true, capability };
-}
-
-/** parseJson should say "not the API's shape" itself; a throw (e.g. not JSON at all) means the same. */
-function parseJsonSafely(parse: () => ParsedResponse, text: string, atMs: number): ParsedResponse {
-  try {
-    return parse();
-  } catch {
-    const start = text.trim().slice(0, 80);
-    return {
-      ok: false,
-      category: 'invalid_response',
-      message: `the body is not the API's JSON: ${start === '' ? 'empty body' : start}`,
-      firstContentAt: null,
-      firstOutputAt: null,
-      lastContentAt: null,
-      endAt: atMs,
-      terminated: false,
-      contentChunks: 0,
-      inputTokens: null,
-      outputTokens: null,
-      reasoningTokens: null,
-      cachedInputTokens: null,
-      tokenSource: null,
-      usageReported: false,
-      model: null,
-      finishReason: null,
-      sawReasoning: false,
-      sawToolCall: false,
-    };
-  }
 }
 
 /** The message of a JSON body that has an error's shape; null for any other JSON (a normal answer). */
