@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import { ExitCode, inputError } from '../../errors.js';
+import { createStyle, type CliContext } from '../io.js';
+
+/**
+ * `llm-loadtest results <task-id>`: the final figures of a platform task, from its result rows. With
+ * --success-threshold the figures are checked (exit 5 on a failure), as `run --wait` does.
+ */
+export function createResultsCommand(ctx: CliContext): Command {
+  return new Command('results')
+    .description('show the final figures of an LMeterX task (platform mode)')
+    .argument('<task-id>', 'the task ID printed by `run`')
+    .option('--platform <url>', 'LMeterX base URL (default: LMETERX_BASE_URL)')
+    .option('--success-threshold <0..1>', 'exit 5 when the success rate is below this')
+    .option('--json', 'machine-readable result on stdout')
+    .option('--no-color', 'no colours')
+    .action(async (taskId: string, options: { platform?: string; json?: boolean; successThreshold?: string; color: boolean }) => {
+      if (options.json === true) ctx.json = true;
+      const threshold = parseThreshold(options.successThreshold);
+      const { buildResults, createPlatformClientFor } = await import('./run-platform.js');
+      const client = createPlatformClientFor(ctx, options.platform);
+      const reportUrl = client.reportUrl(taskId);
+      const [status, answer] = await Promise.all([client.readStatus(taskId), client.readResults(taskId)]);
+      const rows = answer.status === 'success' && (answer.results ?? []).length > 0 ? (answer.results ?? []) : null;
+      const note = rows === null ? `no result rows (${answer.error ?? answer.status}); they appear when the task completes` : null;
+      const results = buildResults(status.status, rows, note, threshold === null ? null : { successThreshold: threshold, slo: [] });
+      if (threshold !== null && (results.thresholds === null || !results.thresholds.passed)) ctx.exitCode = ExitCode.threshold;
+      if (ctx.json) {
+        ctx.io.stdout.write(`${JSON.stringify({ ok: true, taskId, reportUrl, results: results.json })}\n`);
+        return;
+      }
+      const style = createStyle(ctx.io.stdout, ctx.io.env, !options.color);
+      ctx.io.stdout.write(`Task ID:    ${taskId}\n${results.text(style)}Report:     ${reportUrl}\n`);
+    });
+}
+
+function parseThreshold(raw: string | undefined): number | null {
+  if (raw === undefined) return null;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw inputError('INVALID_SUCCESS_THRESHOLD', `--success-threshold ${raw} is not a fraction in 0..1`, 'give e.g. --success-threshold 0.95');
+  }
+  return value;
+}
