@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { TOOL_VERSION } from '../version.js';
 import { createDemoCommand } from './commands/demo.js';
+import { createCompareCommand } from './commands/compare.js';
 import { createMockCommand } from './commands/mock.js';
+import { createReportCommand } from './commands/report.js';
 import { createResultsCommand } from './commands/results.js';
 import { createRunCommand } from './commands/run.js';
 import { createStatusCommand } from './commands/status.js';
@@ -27,6 +29,8 @@ export function createProgram(ctx: CliContext): Command {
   program.addCommand(createDemoCommand(ctx));
   program.addCommand(createRunCommand(ctx), { isDefault: true });
   program.addCommand(createMockCommand(ctx));
+  program.addCommand(createReportCommand(ctx));
+  program.addCommand(createCompareCommand(ctx));
   program.addCommand(createStatusCommand(ctx));
   program.addCommand(createResultsCommand(ctx));
   program.addCommand(createStopCommand(ctx));

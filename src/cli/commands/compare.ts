@@ -1,0 +1,52 @@
+import { Command } from 'commander';
+import { ExitCode, inputError } from '../../errors.js';
+import type { CompareInput } from '../../report/compare.js';
+import type { CliContext } from '../io.js';
+
+const DEFAULT_REGRESS_PCT = 10;
+
+/**
+ * `llm-loadtest compare <baseline> <candidate>`: the key metrics side by side, and a CI gate: exit 5 when
+ * throughput or tail latency got worse beyond --regress-pct and beyond the run-to-run noise.
+ */
+export function createCompareCommand(ctx: CliContext): Command {
+  return new Command('compare')
+    .description('compare two runs (run folders or summary.json files); exit 5 on a regression')
+    .argument('<baseline>', 'run folder, summary.json or results.jsonl of the reference run')
+    .argument('<candidate>', 'run folder, summary.json or results.jsonl of the run to judge')
+    .option('--regress-pct <n>', 'a throughput drop or p95/p99 latency rise beyond this percentage fails', String(DEFAULT_REGRESS_PCT))
+    .option('--seed <n>', 'seed of the bootstrap resampling (same seed, same verdict)', '7')
+    .option('--json', 'machine-readable comparison on stdout (the table goes to stderr)')
+    .action(async (baselinePath: string, candidatePath: string, options: { regressPct: string; seed: string; json?: boolean }) => {
+      if (options.json === true) ctx.json = true;
+      const regressPct = parseNumberFlag('--regress-pct', options.regressPct, 0, 1000, 'e.g. --regress-pct 10');
+      const seed = parseNumberFlag('--seed', options.seed, 0, 2 ** 32 - 1, 'e.g. --seed 7');
+      const [{ readRunOnDisk, recomputeSummary }, { compareRuns, renderComparison }] = await Promise.all([
+        import('../../report/load-run.js'),
+        import('../../report/compare.js'),
+      ]);
+      const load = async (path: string): Promise<CompareInput> => {
+        const run = await readRunOnDisk(path, ctx.io.cwd, { needRecords: false });
+        const summary = run.summary ?? recomputeSummary(run.records ?? [], null);
+        return { label: path, summary, records: run.records };
+      };
+      const [baseline, candidate] = await Promise.all([load(baselinePath), load(candidatePath)]);
+      const comparison = compareRuns(baseline, candidate, { regressPct, seed });
+      const table = renderComparison(comparison);
+      if (ctx.json) {
+        ctx.io.stdout.write(`${JSON.stringify({ ok: !comparison.regressed, ...comparison })}\n`);
+        ctx.io.stderr.write(table);
+      } else {
+        ctx.io.stdout.write(table);
+      }
+      if (comparison.regressed) ctx.exitCode = ExitCode.threshold;
+    });
+}
+
+function parseNumberFlag(flag: string, raw: string, min: number, max: number, example: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+    throw inputError('INVALID_FLAG_VALUE', `${flag} ${raw} is not a number in ${min}..${max}`, example);
+  }
+  return value;
+}

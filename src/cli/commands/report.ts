@@ -1,0 +1,56 @@
+import { Command } from 'commander';
+import type { CliContext } from '../io.js';
+
+/**
+ * `llm-loadtest report <run dir | results.jsonl>`: re-compute summary.json from the records alone and
+ * re-render report.html, report.csv and metrics.prom into the run's folder. Works on a run killed mid-way
+ * (a last line cut off is skipped, and said).
+ */
+export function createReportCommand(ctx: CliContext): Command {
+  return new Command('report')
+    .description("re-compute the summary and re-render the reports from a run's records (results.jsonl)")
+    .argument('<run>', 'a run folder, or its results.jsonl')
+    .option('--json', 'print the re-computed summary.json on stdout')
+    .action(async (path: string, options: { json?: boolean }) => {
+      if (options.json === true) ctx.json = true;
+      const [{ readRunOnDisk, recomputeSummary }, { writeReports }, { rename, writeFile }, { join }] = await Promise.all([
+        import('../../report/load-run.js'),
+        import('../../report/write-reports.js'),
+        import('node:fs/promises'),
+        import('node:path'),
+      ]);
+      const run = await readRunOnDisk(path, ctx.io.cwd, { needRecords: true });
+      const records = run.records ?? [];
+      const { io } = ctx;
+      io.stderr.write(`Read ${records.length} records from ${run.recordsPath ?? path}\n`);
+      if (run.skipped > 0) {
+        io.stderr.write(
+          `Skipped ${run.skipped} ${run.skipped === 1 ? 'line' : 'lines'} that ${run.skipped === 1 ? 'is' : 'are'} not a complete record (a run cut off mid-write leaves one)\n`,
+        );
+      }
+      if (run.summary === null) io.stderr.write('No summary.json: target, model and settings are unknown to the report\n');
+
+      const summary = { ...recomputeSummary(records, run.summary), outDir: run.dir };
+      const summaryPath = join(run.dir, 'summary.json');
+      // The live summary also held what records cannot (chunk gaps): keep it beside the new one.
+      if (run.summary !== null) await rename(summaryPath, join(run.dir, 'summary.previous.json'));
+      await writeFile(summaryPath, `${JSON.stringify(summary, null, 2)}\n`, 'utf8');
+      const paths = await writeReports(run.dir, summary, records);
+
+      if (ctx.json) {
+        io.stdout.write(`${JSON.stringify(summary)}\n`);
+        return;
+      }
+      const rate = summary.requests.successRate === null ? '–' : `${(summary.requests.successRate * 100).toFixed(1)}%`;
+      io.stdout.write(
+        [
+          `Requests:  ${summary.requests.total} (ok ${summary.requests.ok}, failed ${summary.requests.failed}, incomplete ${summary.requests.incomplete}), success ${rate}`,
+          `Summary:   ${summaryPath}${run.summary === null ? '' : ' (the previous one kept as summary.previous.json)'}`,
+          `Report:    ${paths.html}`,
+          `CSV:       ${paths.csv}`,
+          `Metrics:   ${paths.prom}`,
+          '',
+        ].join('\n'),
+      );
+    });
+}

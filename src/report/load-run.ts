@@ -1,0 +1,148 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { inputError } from '../errors.js';
+import { parseSlo } from '../input/options.js';
+import type { SloCheck } from '../input/request-spec.js';
+import { readRecords, summarizeRecords } from '../metrics/from-records.js';
+import type { RequestRecord, Summary } from '../metrics/types.js';
+
+/** A run found on disk: its records (the source of truth) and the summary.json written with them, if any. */
+export interface RunOnDisk {
+  /** The run's folder. */
+  dir: string;
+  recordsPath: string | null;
+  records: RequestRecord[] | null;
+  /** Lines of results.jsonl that were not a record (a last line cut off by a crash). */
+  skipped: number;
+  summaryPath: string | null;
+  summary: Summary | null;
+}
+
+const SUMMARY_FILE = 'summary.json';
+const RECORDS_FILE = 'results.jsonl';
+const ARG_HINT = 'give a run folder (with results.jsonl or summary.json), a summary.json or a results.jsonl';
+
+// Checked loosely: only what the reports read must be there; a later version's extra fields pass.
+const statsSchema = z.looseObject({ count: z.number(), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() });
+const summarySchema = z.looseObject({
+  target: z.looseObject({ url: z.string(), model: z.string(), apiType: z.string() }),
+  config: z.record(z.string(), z.unknown()),
+  requests: z.looseObject({ total: z.number(), ok: z.number(), failed: z.number(), successRate: z.number().nullable() }),
+  rps: z.number(),
+  tokens: z.looseObject({ outputPerSecond: z.number() }),
+  latency: z.looseObject({ ttft: statsSchema, itl: statsSchema, e2e: statsSchema }),
+  generator: z.looseObject({ verdict: z.string(), reasons: z.array(z.string()) }),
+});
+
+/**
+ * Resolve `path` (a run folder, a summary.json or a results.jsonl) and read what is there. `needRecords`:
+ * the caller cannot work without results.jsonl (the report command).
+ */
+export async function readRunOnDisk(path: string, cwd: string, options: { needRecords: boolean }): Promise<RunOnDisk> {
+  const full = resolve(cwd, path);
+  const kind = await statKind(full);
+  if (kind === null) throw inputError('RUN_NOT_FOUND', `${path}: no such file or folder`, ARG_HINT);
+
+  let dir = full;
+  let recordsPath: string | null = null;
+  let summaryPath: string | null = null;
+  if (kind === 'dir') {
+    recordsPath = (await statKind(join(full, RECORDS_FILE))) === 'file' ? join(full, RECORDS_FILE) : null;
+    summaryPath = (await statKind(join(full, SUMMARY_FILE))) === 'file' ? join(full, SUMMARY_FILE) : null;
+    if (recordsPath === null && summaryPath === null) {
+      throw inputError('NOT_A_RUN_DIR', `${path}: not a run folder (no ${RECORDS_FILE} or ${SUMMARY_FILE} in it)`, ARG_HINT);
+    }
+  } else {
+    dir = dirname(full);
+    if (full.endsWith('.jsonl')) {
+      recordsPath = full;
+      // The summary beside the records gives the target and settings the records do not hold.
+      const beside = join(dir, SUMMARY_FILE);
+      summaryPath = (await statKind(beside)) === 'file' ? beside : null;
+    } else {
+      summaryPath = full;
+    }
+  }
+  if (options.needRecords && recordsPath === null) {
+    throw inputError('NO_RECORDS', `${path}: no ${RECORDS_FILE} to report from`, `give the run folder that holds ${RECORDS_FILE}, or the file itself`);
+  }
+
+  const summary = summaryPath === null ? null : parseSummary(await readText(summaryPath), summaryPath, summaryPath === full);
+  let records: RequestRecord[] | null = null;
+  let skipped = 0;
+  if (recordsPath !== null) {
+    const read = readRecords(await readText(recordsPath));
+    if (read.records.length === 0) {
+      throw inputError(
+        'NO_RECORDS',
+        `${recordsPath}: no request records in it${read.skipped > 0 ? ` (${read.skipped} lines are not records)` : ''}`,
+        `give the results.jsonl of an llm-loadtest run`,
+      );
+    }
+    records = read.records;
+    skipped = read.skipped;
+  }
+  return { dir, recordsPath, records, skipped, summaryPath, summary };
+}
+
+/**
+ * The summary re-computed from the records, with what records do not hold (target, settings, pre-check,
+ * the generator health measured live) taken from the run's summary.json when there is one.
+ */
+export function recomputeSummary(records: readonly RequestRecord[], previous: Summary | null): Summary {
+  const config = previous?.config ?? { name: 'unknown (no summary.json: the run did not finish)' };
+  const successThreshold = typeof config['successThreshold'] === 'number' ? config['successThreshold'] : 0.9;
+  return summarizeRecords(records, {
+    target: previous?.target ?? { url: 'unknown (no summary.json)', apiType: 'openai-chat', model: 'unknown', stream: true, headers: {} },
+    config,
+    successThreshold,
+    slo: readSloFromConfig(config['slo']),
+    ...(previous === null ? {} : { generator: previous.generator }),
+    ...(previous?.precheck === undefined ? {} : { precheck: previous.precheck }),
+  });
+}
+
+/** summary.json keeps the `--slo` checks as written; read them back so goodput and checks are redone. */
+function readSloFromConfig(value: unknown): SloCheck[] {
+  if (!Array.isArray(value) || value.length === 0) return [];
+  const raw = value.filter((v): v is string => typeof v === 'string');
+  return raw.length === 0 ? [] : parseSlo(raw.join(','));
+}
+
+function parseSummary(text: string, path: string, given: boolean): Summary {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw inputError('NOT_A_SUMMARY', `${path}: not valid JSON`, given ? ARG_HINT : `the run's ${SUMMARY_FILE} is damaged: pass its ${RECORDS_FILE} instead`);
+  }
+  const parsed = summarySchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw inputError(
+      'NOT_A_SUMMARY',
+      `${path}: not an llm-loadtest summary (${issue === undefined ? 'unexpected shape' : `${issue.path.join('.') || basename(path)}: ${issue.message}`})`,
+      ARG_HINT,
+    );
+  }
+  // The schema checked what compare and the reports read; the rest is the contract's shape as written.
+  return parsed.data as unknown as Summary;
+}
+
+async function statKind(path: string): Promise<'file' | 'dir' | null> {
+  try {
+    const s = await stat(path);
+    return s.isDirectory() ? 'dir' : 'file';
+  } catch {
+    return null;
+  }
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw inputError('RUN_UNREADABLE', `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'check the path and its permissions');
+  }
+}

@@ -1,0 +1,79 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
+import { createFakeIo } from '../helpers/fake-io.js';
+import { makeSyntheticRun, type SyntheticRunOptions } from './synthetic-run.js';
+
+const root = mkdtempSync(join(tmpdir(), 'llm-loadtest-compare-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const STEADY: SyntheticRunOptions = { requests: 600, seed: 1, rate: 20, ttftMedianMs: 200, e2eMedianMs: 2000, sigma: 0.25 };
+const NOISY: SyntheticRunOptions = { requests: 40, seed: 11, rate: 8, ttftMedianMs: 200, e2eMedianMs: 2000, sigma: 0.7 };
+
+/** A run folder as the engine leaves it: summary.json and results.jsonl. */
+function writeRun(name: string, o: SyntheticRunOptions): string {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  const { summary, records } = makeSyntheticRun(o);
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary));
+  writeFileSync(join(dir, 'results.jsonl'), `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  return dir;
+}
+
+const base = writeRun('base', STEADY);
+const same = writeRun('same', STEADY);
+const slow = writeRun('slow', { ...STEADY, seed: 2, rate: STEADY.rate / 1.3, ttftMedianMs: 260, e2eMedianMs: 2600 });
+const noisyA = writeRun('noisy-a', NOISY);
+const noisyB = writeRun('noisy-b', { ...NOISY, seed: 12 });
+
+describe('llm-loadtest compare', () => {
+  it('passes identical runs (exit 0)', async () => {
+    const io = createFakeIo();
+    expect(await runCli(['compare', base, same], io)).toBe(0);
+    expect(io.out()).toMatch(/Requests\/s\s+(\d+\.\d)\s+\1\s+\+0\.0%/);
+    expect(io.out()).toContain('no regression beyond 10%');
+  });
+
+  it('fails a 30% slower candidate with exit 5', async () => {
+    const io = createFakeIo();
+    expect(await runCli(['compare', base, slow], io)).toBe(5);
+    expect(io.out()).toMatch(/E2E p95 \(ms\)\s+\d+\s+\d+\s+\+2\d\.\d%.*REGRESSION/);
+    expect(io.out()).toContain('REGRESSION: Requests/s');
+  });
+
+  it('passes a within-noise difference with a note (exit 0)', async () => {
+    const io = createFakeIo();
+    expect(await runCli(['compare', noisyA, noisyB], io)).toBe(0);
+    expect(io.out()).toContain('within noise');
+    expect(io.out()).toMatch(/note: TTFT p99 \+\d+\.\d% is beyond the 10% threshold but within the run-to-run spread/);
+  });
+
+  it('gates summary files on the threshold alone and says noise was not assessed', async () => {
+    const io = createFakeIo();
+    expect(await runCli(['compare', join(noisyA, 'summary.json'), join(noisyB, 'summary.json'), '--json'], io)).toBe(5);
+    const result = JSON.parse(io.out()) as { ok: boolean; noiseAssessed: boolean; notes: string[] };
+    expect(result.ok).toBe(false);
+    expect(result.noiseAssessed).toBe(false);
+    expect(result.notes[0]).toContain('noise could not be assessed');
+    expect(io.err()).toContain('REGRESSION');
+  });
+
+  it('honours --regress-pct', async () => {
+    expect(await runCli(['compare', base, slow, '--regress-pct', '50'], createFakeIo())).toBe(0);
+  });
+
+  it.each([
+    [['compare', 'nope', 'nope2'], 'RUN_NOT_FOUND'],
+    [['compare', '__BASE__', '__BASE__', '--regress-pct', '-3'], 'INVALID_FLAG_VALUE'],
+    [['compare', '__BASE__', '__JUNK__'], 'NOT_A_SUMMARY'],
+  ])('refuses bad input %j with exit 2 (%s)', async (argv, code) => {
+    const junk = join(root, 'junk.json');
+    writeFileSync(junk, '{"hello":"world"}');
+    const io = createFakeIo({ cwd: root });
+    const args = argv.map((a) => (a === '__BASE__' ? base : a === '__JUNK__' ? junk : a));
+    expect(await runCli([...args, '--json'], io)).toBe(2);
+    expect(JSON.parse(io.out())).toMatchObject({ ok: false, code, category: 'input' });
+  });
+});

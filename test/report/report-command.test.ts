@@ -1,0 +1,80 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
+import type { Summary } from '../../src/metrics/types.js';
+import { createFakeIo } from '../helpers/fake-io.js';
+import { SMALL_RUN_DIR } from './fixtures.js';
+
+const dirs: string[] = [];
+function copyRun(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'llm-loadtest-report-'));
+  dirs.push(dir);
+  cpSync(SMALL_RUN_DIR, dir, { recursive: true });
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('llm-loadtest report', () => {
+  it('re-computes summary.json from the records and writes every report into the run folder', async () => {
+    const dir = copyRun();
+    const io = createFakeIo({ cwd: dir });
+    expect(await runCli(['report', '.'], io)).toBe(0);
+    expect(io.err()).toContain('Read 48 records');
+    expect(io.err()).not.toContain('Skipped');
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.requests).toMatchObject({ total: 40, ok: 37, failed: 2, incomplete: 1 });
+    expect(summary.errors.byCategory).toMatchObject({ server_error: 1, rate_limited: 1 });
+    // What records do not hold comes from the run's own summary.
+    expect(summary.target.model).toBe('gpt-4o-mini');
+    expect(summary.precheck?.['model']).toBe('gpt-4o-mini-2024-07-18');
+    expect(existsSync(join(dir, 'summary.previous.json'))).toBe(true);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain(`data-key="requests.total" data-value="40"`);
+    expect(html).toContain('data-chart="ttft-hist"');
+    expect(readFileSync(join(dir, 'metrics.prom'), 'utf8')).toContain('llm_loadtest_requests_total{outcome="ok"} 37');
+    expect(readFileSync(join(dir, 'report.csv'), 'utf8').split('\r\n')[0]).toMatch(/^row,t_s,metric,/);
+    expect(io.out()).toContain(`Report:    ${join(dir, 'report.html')}`);
+  });
+
+  it('reports a run killed mid-write: the cut last line is skipped and said, without summary.json', async () => {
+    const dir = copyRun();
+    rmSync(join(dir, 'summary.json'));
+    const path = join(dir, 'results.jsonl');
+    const text = readFileSync(path, 'utf8').trimEnd();
+    writeFileSync(path, text.slice(0, text.length - 40));
+    const io = createFakeIo();
+    expect(await runCli(['report', path, '--json'], io)).toBe(0);
+    expect(io.err()).toContain('Read 47 records');
+    expect(io.err()).toContain('Skipped 1 line that is not a complete record');
+    expect(io.err()).toContain('No summary.json');
+    const summary = JSON.parse(io.out()) as Summary;
+    expect(summary.requests.total + 8).toBeLessThanOrEqual(48);
+    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    expect(existsSync(join(dir, 'summary.previous.json'))).toBe(false);
+  });
+
+  it.each([
+    [['report', 'no/such/run'], 'RUN_NOT_FOUND', 'no/such/run: no such file or folder'],
+    [['report', '.'], 'NOT_A_RUN_DIR', 'not a run folder'],
+  ])('refuses %j with exit 2 and %s', async (argv, code, message) => {
+    const empty = mkdtempSync(join(tmpdir(), 'llm-loadtest-empty-'));
+    dirs.push(empty);
+    const io = createFakeIo({ cwd: empty });
+    expect(await runCli([...argv, '--json'], io)).toBe(2);
+    const error = JSON.parse(io.out()) as { code: string; category: string; message: string };
+    expect(error).toMatchObject({ code, category: 'input' });
+    expect(error.message).toContain(message);
+  });
+
+  it('refuses a results.jsonl with no record in it', async () => {
+    const dir = copyRun();
+    writeFileSync(join(dir, 'results.jsonl'), 'not json\n{"half":');
+    const io = createFakeIo({ cwd: dir });
+    expect(await runCli(['report', 'results.jsonl'], io)).toBe(2);
+    expect(io.err()).toContain('no request records in it (2 lines are not records)');
+  });
+});
