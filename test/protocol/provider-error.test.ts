@@ -1,0 +1,112 @@
+/** Error bodies of every known shape, their categories, and retry hints from headers. */
+import { describe, expect, it } from 'vitest';
+import {
+  categorizeHttpStatus,
+  categorizeStreamError,
+  hintForProviderError,
+  parseDurationS,
+  readProviderError,
+  readRetryAfterS,
+} from '../../src/protocol/provider-error.js';
+
+describe('readProviderError', () => {
+  it.each([
+    [
+      'OpenAI',
+      '{"error":{"message":"Incorrect API key provided: sk-abc***xyz.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}',
+      { message: 'Incorrect API key provided: sk-abc***xyz.', type: 'invalid_request_error', code: 'invalid_api_key' },
+    ],
+    ['Azure (string code, no type)', '{"error":{"code":"429","message":"Requests to the ChatCompletions_Create Operation have exceeded rate limit."}}', { message: 'Requests to the ChatCompletions_Create Operation have exceeded rate limit.', type: null, code: '429' }],
+    ['new vLLM (int code)', '{"error":{"message":"The model `x` does not exist.","type":"NotFoundError","param":null,"code":404}}', { message: 'The model `x` does not exist.', type: 'NotFoundError', code: '404' }],
+    ['old vLLM (flat)', '{"object":"error","message":"max_tokens is too large","type":"BadRequestError","param":null,"code":400}', { message: 'max_tokens is too large', type: 'BadRequestError', code: '400' }],
+    ['Anthropic', '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_011"}', { message: 'Overloaded', type: 'overloaded_error', code: null }],
+    ['FastAPI detail string', '{"detail":"Not Found"}', { message: 'Not Found', type: null, code: null }],
+    ['FastAPI validation list', '{"detail":[{"loc":["body","messages"],"msg":"field required","type":"value_error.missing"}]}', { message: 'body.messages: field required', type: null, code: null }],
+    ['an error string', '{"error":"model not loaded"}', { message: 'model not loaded', type: null, code: null }],
+    ['HTML', '<html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>503</h1></body></html>', { message: '503 Service Temporarily Unavailable', type: null, code: null }],
+    ['HTML without a title', '<html><body><h1>Bad   gateway</h1><script>x()</script></body></html>', { message: 'Bad gateway', type: null, code: null }],
+    ['plain text', 'upstream connect error\n', { message: 'upstream connect error', type: null, code: null }],
+    ['empty', '   ', { message: null, type: null, code: null }],
+  ])('reads %s', (_name, text, expected) => {
+    expect(readProviderError(text)).toEqual(expected);
+  });
+
+  it('keeps the first 200 characters of a long body', () => {
+    const message = readProviderError('x'.repeat(5000)).message as string;
+    expect(message).toHaveLength(200);
+    expect(message.endsWith('…')).toBe(true);
+  });
+});
+
+const none = { message: null, type: null, code: null };
+
+describe('categorizeHttpStatus', () => {
+  it.each([
+    [401, { message: 'bad key', type: 'invalid_request_error', code: 'invalid_api_key' }, 'auth'],
+    [403, none, 'forbidden'],
+    [404, none, 'not_found'],
+    [405, none, 'method_not_allowed'],
+    [429, { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' }, 'rate_limited'],
+    [429, { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' }, 'quota_exceeded'],
+    [400, none, 'client_error'],
+    [422, { message: 'x', type: 'invalid_request_error', code: null }, 'client_error'],
+    [500, none, 'server_error'],
+    [503, { message: 'Overloaded', type: 'overloaded_error', code: null }, 'overloaded'],
+    [529, { message: 'Overloaded', type: 'overloaded_error', code: null }, 'overloaded'],
+    [302, none, 'unknown'],
+  ] as const)('%i %j is %s', (status, error, category) => {
+    expect(categorizeHttpStatus(status, error)).toBe(category);
+  });
+});
+
+describe('categorizeStreamError', () => {
+  it.each([
+    [{ message: 'x', type: 'tokens', code: 'rate_limit_exceeded' }, 'rate_limited'],
+    [{ message: 'x', type: 'overloaded_error', code: null }, 'overloaded'],
+    [{ message: 'x', type: 'insufficient_quota', code: 'insufficient_quota' }, 'quota_exceeded'],
+    [{ message: 'x', type: null, code: '429' }, 'rate_limited'],
+    [{ message: 'x', type: 'InternalServerError', code: '500' }, 'server_error'],
+    [{ message: 'x', type: 'BadRequestError', code: '400' }, 'client_error'],
+    [{ message: 'x', type: 'api_error', code: null }, 'server_error'],
+  ] as const)('%j is %s', (error, category) => {
+    expect(categorizeStreamError(error)).toBe(category);
+  });
+});
+
+describe('hintForProviderError', () => {
+  it('says a 429 "request too large" cannot be retried', () => {
+    expect(hintForProviderError('rate_limited', { message: 'Request too large for gpt-4 on tokens per min', type: 'tokens', code: 'rate_limit_exceeded' })).toMatch(/retrying will not help/);
+    expect(hintForProviderError('rate_limited', none)).toMatch(/retry-after/);
+  });
+});
+
+describe('readRetryAfterS', () => {
+  const now = Date.parse('2025-03-10T12:00:00Z');
+  it.each([
+    ['retry-after-ms first', { 'retry-after-ms': '1500', 'retry-after': '9' }, 1.5],
+    ['retry-after seconds', { 'retry-after': '20' }, 20],
+    ['retry-after HTTP date', { 'retry-after': 'Mon, 10 Mar 2025 12:00:30 GMT' }, 30],
+    ['OpenAI reset durations, the longer', { 'x-ratelimit-reset-requests': '120ms', 'x-ratelimit-reset-tokens': '6m0s' }, 360],
+    ['Anthropic RFC 3339 resets, the latest', { 'anthropic-ratelimit-requests-reset': '2025-03-10T12:00:05Z', 'anthropic-ratelimit-tokens-reset': '2025-03-10T12:00:45Z' }, 45],
+    ['a past date', { 'retry-after': 'Mon, 10 Mar 2025 11:00:00 GMT' }, 0],
+    ['nothing', { 'content-type': 'application/json' }, null],
+    ['header arrays (undici)', { 'retry-after': ['7'] }, 7],
+  ])('%s', (_name, headers, expected) => {
+    expect(readRetryAfterS(headers, now)).toBe(expected);
+  });
+
+  it('reads fetch Headers too', () => {
+    expect(readRetryAfterS(new Headers({ 'Retry-After': '3' }), now)).toBe(3);
+  });
+
+  it.each([
+    ['1s', 1],
+    ['6m0s', 360],
+    ['120ms', 0.12],
+    ['1h2m3.5s', 3723.5],
+    ['2.5', 2.5],
+    ['soon', null],
+  ])('parses duration %s', (text, seconds) => {
+    expect(parseDurationS(text)).toBe(seconds);
+  });
+});
