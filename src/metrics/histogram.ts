@@ -72,6 +72,32 @@ export class Histogram {
     if (us > this.maxUs) this.maxUs = us;
   }
 
+  /**
+   * Record the first `count` values of `values` (ms) and return the largest (0 when none): the per-chunk path,
+   * one call per request, with the running sum, min and max kept in locals.
+   */
+  recordMany(values: Float64Array, count: number): number {
+    const inner = this.inner;
+    let sumUs = 0;
+    let minUs = this.minUs;
+    let maxUs = this.maxUs;
+    let largestMs = 0;
+    for (let i = 0; i < count; i++) {
+      const ms = values[i] as number;
+      if (!Number.isFinite(ms)) continue;
+      const us = ms > 0 ? Math.round(ms * 1000) : 0;
+      inner.recordValue(us);
+      sumUs += us;
+      if (us < minUs) minUs = us;
+      if (us > maxUs) maxUs = us;
+      if (ms > largestMs) largestMs = ms;
+    }
+    this.sumUs += sumUs;
+    this.minUs = minUs;
+    this.maxUs = maxUs;
+    return largestMs;
+  }
+
   get count(): number {
     return this.inner.totalCount;
   }

@@ -158,13 +158,7 @@ export class Recorder {
    * before that request's `recordRequest`: its largest gap is what a `chunk_gap` SLO judges the request by.
    */
   recordChunkGaps(gaps: Float64Array, count: number): void {
-    let max = 0;
-    for (let i = 0; i < count; i++) {
-      const gap = gaps[i] as number;
-      this.chunkGap.record(gap);
-      if (gap > max) max = gap;
-    }
-    this.pendingMaxGapMs = max;
+    this.pendingMaxGapMs = this.chunkGap.recordMany(gaps, count);
   }
 
   /** A request ended (or was cut off by the stop: `errorCategory: "incomplete"`), at `endAtMs`. */

@@ -57,6 +57,17 @@ describe('Histogram', () => {
     expect(histogram.stats()).toMatchObject({ count: 3, min: 0, max: 1.234, p50: 0, p999: 1.234 });
   });
 
+  it('recordMany records the first count values like record() and returns the largest', () => {
+    const values = new Float64Array([3, Number.NaN, 0.5, -1, 9, 100]);
+    const many = new Histogram();
+    const one = new Histogram();
+    expect(many.recordMany(values, 5)).toBe(9);
+    for (const v of values.subarray(0, 5)) one.record(v);
+    expect(many.stats()).toEqual(one.stats());
+    expect(many.stats()).toMatchObject({ count: 4, min: 0, max: 9 });
+    expect(new Histogram().recordMany(values, 0)).toBe(0);
+  });
+
   it('encode → decode → merge equals recording everything in one', () => {
     const all = makeValues(9000, 11);
     const whole = new Histogram();
