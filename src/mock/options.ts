@@ -59,7 +59,7 @@ export interface MockServerOptions extends Partial<MockBehaviour> {
   apiKey?: string;
   /** Records kept (a ring of the most recent). Default 100 000. */
   recordLimit?: number;
-  /** Seed of the jitter generator and of the error-rate counter's phase. Default 1. */
+  /** Seed of the jitter generator. Default 1. */
   seed?: number;
 }
 

@@ -148,11 +148,14 @@ class Exchange {
     res.on('close', () => this.onClose());
   }
 
-  /** Run `fn` at `atMs` (a performance.now() value), or now when that has passed. */
+  /**
+   * Run `fn` at `atMs` (a performance.now() value), or now when that has passed. Timers run on the event
+   * loop's cached millisecond clock and can fire a little early, so an early one waits again.
+   */
   at(atMs: number, fn: () => void): void {
     const delayMs = atMs - performance.now();
     if (delayMs <= 0.5) fn();
-    else this.timer = setTimeout(fn, delayMs);
+    else this.timer = setTimeout(() => this.at(atMs, fn), Math.ceil(delayMs));
   }
 
   replyError(reply: ErrorReply, fault: MockFault | null): void {
@@ -190,20 +193,24 @@ class Exchange {
   startStream(head: string, writes: string[], tokens: number[], atMs: number[], ending: 'tail' | 'drop', reasoningTokens: number): void {
     this.record.status = 200;
     this.plannedReasoningTokens = reasoningTokens;
-    this.res.writeHead(200, { ...SSE_HEADERS, 'x-mock-request-id': this.record.id });
-    if (head === '') this.res.flushHeaders();
-    else this.res.write(head);
     this.writes = writes;
     this.writeTokens = tokens;
     this.writeAt = atMs;
     this.ending = ending;
+    // Corked: with no delays, headers, head and the whole stream leave in one write.
+    this.res.cork();
+    this.res.writeHead(200, { ...SSE_HEADERS, 'x-mock-request-id': this.record.id });
+    if (head === '') this.res.flushHeaders();
+    else this.res.write(head);
     this.step();
+    this.res.uncork();
   }
 
   private step(): void {
     this.timer = null;
     if (this.finished) return;
     const now = performance.now();
+    const firstIndex = this.next;
     let chunk = '';
     let tokens = 0;
     while (this.next < this.writes.length && (this.writeAt[this.next] as number) <= now + 0.5) {
@@ -215,12 +222,13 @@ class Exchange {
       if (this.record.firstTokenAt === null) {
         this.record.firstTokenAt = now;
         this.record.firstTokenAtEpochMs = performance.timeOrigin + now;
+        this.shiftSchedule(now - (this.writeAt[firstIndex] as number));
       }
       this.record.outputTokens += tokens;
     }
     if (this.next < this.writes.length) {
       if (chunk !== '') this.res.write(chunk);
-      this.timer = setTimeout(this.boundStep, (this.writeAt[this.next] as number) - performance.now());
+      this.timer = setTimeout(this.boundStep, Math.ceil((this.writeAt[this.next] as number) - performance.now()));
       return;
     }
     if (this.ending === 'drop') {
@@ -231,6 +239,15 @@ class Exchange {
       this.res.end(chunk);
     }
     this.finish();
+  }
+
+  /**
+   * A first token written late (a busy event loop) moves the rest of the stream with it, so the gaps
+   * after it keep their length instead of being squeezed to catch up.
+   */
+  private shiftSchedule(lateMs: number): void {
+    if (lateMs <= 0) return;
+    for (let i = this.next; i < this.writeAt.length; i += 1) this.writeAt[i] = (this.writeAt[i] as number) + lateMs;
   }
 
   private finish(): void {
