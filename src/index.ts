@@ -15,3 +15,10 @@ export { categorizeTransportError, type TransportFailure } from './precheck/cate
 export { PrecheckFailedError, type CapabilityReport, type PrecheckFailure, type PrecheckResult } from './precheck/types.js';
 export { renderCapabilityReport } from './precheck/render.js';
 export { parseCurl, tokenizeCurl, buildRequestSpecFromFlags, classifyTarget, normalizeTarget, buildRunPlan, resolveMode, parseRunOptions, parseSlo, parseDurationS, PLATFORM_LIMITS, renderDryRunJson, renderDryRunText } from './input/public.js';
+export { Histogram, type EncodedHistogram } from './metrics/histogram.js';
+export { Recorder, mergeSnapshots, type RecorderOptions, type RecorderSnapshot } from './metrics/recorder.js';
+export { summarize, type SummaryContext } from './metrics/summarize.js';
+export { readRecords, summarizeRecords, type RecordsContext } from './metrics/from-records.js';
+export { judgeGenerator, type GeneratorHealth } from './metrics/generator-verdict.js';
+export { startHealthMonitor, type HealthMonitor } from './engine/health.js';
+export { renderConsoleReport } from './report/console.js';
