@@ -20,7 +20,7 @@ export interface SummaryContext {
   slo: readonly SloCheck[];
   /** From the health monitor's stop(); judged again here with the recorder's request and user counts. */
   generator: GeneratorHealth;
-  /** Threads that generated load (1 + workers), for the CPU judgement. */
+  /** Threads that generated load, for the CPU judgement; defaults to `config.workers` when a number, else 1. */
   threads?: number;
   precheck?: Record<string, unknown>;
 }
@@ -57,7 +57,7 @@ export function summarize(snapshot: RecorderSnapshot, context: SummaryContext): 
     generatorErrors: Math.max(context.generator.generatorErrors, snapshot.generatorErrors),
     finishedRequests: ok + failed,
     maxUsers: snapshot.maxUsers,
-    ...(context.threads === undefined ? {} : { threads: context.threads }),
+    threads: context.threads ?? (typeof context.config['workers'] === 'number' ? context.config['workers'] : 1),
     notes: context.generator.reasons.filter((reason) => !isJudgedReason(reason)),
   });
 

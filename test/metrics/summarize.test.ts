@@ -98,6 +98,16 @@ describe('summarize', () => {
     expect(summary.generator.reasons.join('\n')).toContain('1 generator-side error (9.1% of requests)');
   });
 
+  it.each([
+    { name: 'one thread', config: {}, threads: undefined, verdict: 'degraded' },
+    { name: 'workers: 2 in config', config: { workers: 2 }, threads: undefined, verdict: 'ok' },
+    { name: 'threads: 2 in context', config: {}, threads: 2, verdict: 'ok' },
+  ])('judges process CPU 170% per thread: $name → $verdict', ({ config, threads, verdict }) => {
+    const generator = { ...makeContext().generator, cpuPct: 170 };
+    const context = makeContext({ generator, config, ...(threads === undefined ? {} : { threads }) });
+    expect(summarize(new Recorder({ runStartMs: 0 }).snapshot(), context).generator.verdict).toBe(verdict);
+  });
+
   it('reports open-loop queue and E2E from the schedule', () => {
     const recorder = new Recorder({ runStartMs: 0 });
     recorder.recordRequest(makeRecord({ queueMs: 30, e2eMs: 1000 }), 1000);
