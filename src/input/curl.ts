@@ -3,7 +3,7 @@ import parseArgs from 'yargs-parser';
 import { inputError } from '../errors.js';
 import { readBodyArgument } from './body.js';
 import { parseCookieString, parseHeaderLine } from './headers.js';
-import { maskUrl } from './mask.js';
+import { maskSecret, maskUrl } from './mask.js';
 import type { NameValue, RequestSpec } from './request-spec.js';
 
 /**
@@ -186,7 +186,11 @@ export function tokenizeCurl(command: string, env: ParseCurlOptions['env']): str
       words.push(entry.pattern);
       continue;
     }
-    throw inputError('CURL_SHELL_OPERATOR', `the curl command contains the shell operator "${entry.op}": only one plain curl command can be load tested`, SHELL_OPERATOR_HINT);
+    throw inputError(
+      'CURL_SHELL_OPERATOR',
+      `the curl command contains the shell operator "${entry.op}": only one plain curl command can be load tested`,
+      entry.op === '&' ? "an unquoted & ends the command in a shell: put the URL in quotes ('https://...?a=1&b=2')" : SHELL_OPERATOR_HINT,
+    );
   }
   if (missing.length > 0) {
     const list = missing.map((name) => `$${name}`).join(', ');
@@ -494,7 +498,7 @@ async function buildSpec(options: CurlOptions, cwd: string): Promise<RequestSpec
   if (first === undefined || first.trim() === '') {
     throw inputError('CURL_NO_URL', 'the curl command has no URL', "add the endpoint URL, e.g. curl https://api.openai.com/v1/chat/completions ...");
   }
-  for (const extra of urls.slice(1)) warnings.push(`extra curl argument "${extra.length > 40 ? `${extra.slice(0, 37)}...` : extra}" ignored: only the first URL is tested`);
+  for (const extra of urls.slice(1)) warnings.push(`extra curl argument "${showArgument(extra)}" ignored: only the first URL is tested`);
 
   if (jsonDefaults) {
     if (!headers.some((h) => h.name.toLowerCase() === 'content-type')) headers.push({ name: 'Content-Type', value: 'application/json' });
@@ -517,6 +521,13 @@ async function buildSpec(options: CurlOptions, cwd: string): Promise<RequestSpec
     ...(connectTimeoutS === undefined ? {} : { connectTimeoutS }),
     warnings,
   };
+}
+
+/** A stray word may be a key that lost its header to bad quoting (`-H Authorization: Bearer sk-...`): mask it. */
+function showArgument(text: string): string {
+  if (/^https?:\/\//i.test(text)) return maskUrl(text);
+  if (text.length >= 12) return maskSecret(text);
+  return text;
 }
 
 function basicAuth(value: string, warnings: string[]): NameValue {

@@ -330,7 +330,7 @@ export function parseSlo(text: string): SloCheck[] {
   for (const part of text.split(',')) {
     const raw = part.trim();
     if (raw === '') continue;
-    const match = /^([a-z_]+?)_(mean|min|max|p50|p90|p95|p99|p999)\s*(<=|<)\s*(\d+(?:\.\d+)?)\s*(ms|s)?$/i.exec(raw);
+    const match = /^([a-z0-9_]+?)_(mean|min|max|p50|p90|p95|p99|p999)\s*(<=|<)\s*(\d+(?:\.\d+)?)\s*(ms|s)?$/i.exec(raw);
     const metric = SLO_METRICS.find((m) => m === match?.[1]?.toLowerCase());
     const stat = SLO_STATS.find((s) => s === match?.[2]?.toLowerCase());
     if (match === null || metric === undefined || stat === undefined) {

@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors.js';
+import { computeSteppedDurationS, parseDurationS, parseRunOptions, parseSlo, type RawRunOptions, type RunMode } from '../../src/input/options.js';
+
+function errorOf(raw: RawRunOptions, mode: RunMode): AppError {
+  try {
+    parseRunOptions(raw, mode);
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected an input error');
+}
+
+describe('parseDurationS', () => {
+  it.each([
+    ['300', 300],
+    ['90s', 90],
+    ['5m', 300],
+    ['1h', 3600],
+    ['1h30m', 5400],
+    ['2m30s', 150],
+    ['1.5h', 5400],
+    ['500ms', 0.5],
+    [' 45 ', 45],
+  ])('%s → %d s', (text, seconds) => {
+    expect(parseDurationS(text)).toBe(seconds);
+  });
+
+  it.each(['abc', '', '-5', '5 minutes', '1d', 'm', '5x'])('%s is not a duration', (text) => {
+    expect(parseDurationS(text)).toBeNull();
+  });
+});
+
+describe('parseRunOptions: defaults', () => {
+  it('local defaults of cli.md', () => {
+    const options = parseRunOptions({}, 'local');
+    expect(options).toMatchObject({
+      concurrentUsers: 50,
+      spawnRate: 30,
+      durationS: 300,
+      warmupS: 0,
+      loadMode: 'fixed',
+      step: null,
+      rate: null,
+      arrival: 'poisson',
+      maxRequests: null,
+      workers: 1,
+      testData: '',
+      successThreshold: 0.9,
+      slo: [],
+      timeoutS: undefined,
+      idleTimeoutS: 60,
+      name: null,
+    });
+  });
+
+  it('platform warmup defaults to 120 s', () => {
+    expect(parseRunOptions({}, 'platform').warmupS).toBe(120);
+  });
+
+  it('local mode takes any positive number of users and spawn rate', () => {
+    const options = parseRunOptions({ concurrentUsers: '20000', spawnRate: '0.5', duration: '90s', warmup: '5s' }, 'local');
+    expect([options.concurrentUsers, options.spawnRate, options.durationS, options.warmupS]).toEqual([20000, 0.5, 90, 5]);
+  });
+});
+
+describe('parseRunOptions: invalid values name the flag, the value and the range', () => {
+  it.each<[RawRunOptions, RunMode, string]>([
+    [{ concurrentUsers: '0' }, 'local', '--concurrent-users "0" is invalid: expected a whole number ≥ 1'],
+    [{ concurrentUsers: '-3' }, 'local', '--concurrent-users "-3" is invalid: expected a whole number ≥ 1'],
+    [{ concurrentUsers: '2.5' }, 'local', '--concurrent-users "2.5" is invalid: expected a whole number ≥ 1'],
+    [{ concurrentUsers: 'abc' }, 'local', '--concurrent-users "abc" is invalid: expected a whole number ≥ 1'],
+    [{ concurrentUsers: '5001' }, 'platform', '--concurrent-users "5001" is invalid: expected a whole number from 1 to 5000 (platform mode)'],
+    [{ spawnRate: '0' }, 'local', '--spawn-rate "0" is invalid: expected a number > 0'],
+    [{ spawnRate: '1001' }, 'platform', '--spawn-rate "1001" is invalid: expected a whole number from 1 to 1000 (platform mode)'],
+    [{ duration: 'abc' }, 'local', '--duration "abc" is invalid: expected a number > 0 s; durations are seconds or 90s, 5m, 1h'],
+    [{ duration: '0' }, 'local', '--duration "0" is invalid: expected a number > 0 s; durations are seconds or 90s, 5m, 1h'],
+    [{ duration: '49h' }, 'platform', '--duration "49h" is invalid: expected a whole number from 1 to 172800 s (platform mode); durations are seconds or 90s, 5m, 1h'],
+    [{ warmup: '-1' }, 'local', '--warmup "-1" is invalid: expected a number ≥ 0 s; durations are seconds or 90s, 5m, 1h'],
+    [{ warmup: '31m' }, 'platform', '--warmup "31m" is invalid: expected a whole number from 0 to 1800 s (platform mode); durations are seconds or 90s, 5m, 1h'],
+    [{ warmup: '5' }, 'platform', '--warmup "5" is invalid: expected 0 (no warmup) or a whole number from 10 to 1800 s (platform mode)'],
+    [{ successThreshold: '1.5' }, 'local', '--success-threshold "1.5" is invalid: expected a number from 0 to 1'],
+    [{ successThreshold: '90%' }, 'local', '--success-threshold "90%" is invalid: expected a number from 0 to 1'],
+    [{ rate: '0' }, 'local', '--rate "0" is invalid: expected a number > 0'],
+    [{ maxRequests: '0' }, 'local', '--max-requests "0" is invalid: expected a whole number ≥ 1'],
+    [{ workers: '0' }, 'local', '--workers "0" is invalid: expected a whole number from 1 to 64'],
+    [{ timeout: '0' }, 'local', '--timeout "0" is invalid: expected a number > 0 s; durations are seconds or 90s, 5m, 1h'],
+    [{ idleTimeout: 'never' }, 'local', '--idle-timeout "never" is invalid: expected a number > 0 s; durations are seconds or 90s, 5m, 1h'],
+    [{ arrival: 'burst' }, 'local', '--arrival "burst" is invalid: expected poisson or constant'],
+    [{ loadMode: 'ramp' }, 'local', '--load-mode "ramp" is invalid: expected fixed or stepped'],
+    [{ api: 'gemini' }, 'local', '--api "gemini" is not an API type: use openai-chat or anthropic-messages'],
+    [{ rate: '5' }, 'platform', '--rate works only in local mode, but this run is in platform mode'],
+    [{ workers: '2', maxRequests: '10' }, 'platform', '--max-requests, --workers work only in local mode, but this run is in platform mode'],
+    [{ model: '  ' }, 'local', '--model is empty'],
+    [{ name: 'x'.repeat(101) }, 'platform', '--name is invalid: expected 1 to 100 characters, got 101'],
+  ])('%o (%s)', (raw, mode, message) => {
+    const error = errorOf(raw, mode);
+    expect(error.message).toBe(message);
+    expect(error.category).toBe('input');
+    expect(error.exitCode).toBe(2);
+    expect(error.hint).toBeTruthy();
+  });
+
+  it('lists every invalid value on one line', () => {
+    const error = errorOf({ concurrentUsers: '0', duration: 'abc' }, 'local');
+    expect(error.message).toBe(
+      '--concurrent-users "0" is invalid: expected a whole number ≥ 1; --duration "abc" is invalid: expected a number > 0 s; durations are seconds or 90s, 5m, 1h',
+    );
+    expect(error.code).toBe('OPTION_INVALID');
+  });
+});
+
+describe('stepped load', () => {
+  const stepped: RawRunOptions = {
+    loadMode: 'stepped',
+    stepStartUsers: '10',
+    stepIncrement: '10',
+    stepDuration: '60',
+    stepMaxUsers: '50',
+    stepSustain: '5m',
+  };
+
+  it('sends users = max, spawn rate = increment, duration = computed total (platform.md)', () => {
+    const options = parseRunOptions(stepped, 'platform');
+    expect(options.step).toEqual({ startUsers: 10, increment: 10, durationS: 60, maxUsers: 50, sustainS: 300 });
+    expect([options.concurrentUsers, options.spawnRate, options.durationS]).toEqual([50, 10, 4 * 60 + 300]);
+  });
+
+  it('counts at least one step when start equals max', () => {
+    expect(computeSteppedDurationS({ startUsers: 5, increment: 1, durationS: 30, maxUsers: 5, sustainS: 10 })).toBe(40);
+  });
+
+  it.each<[RawRunOptions, string]>([
+    [{ loadMode: 'stepped', stepStartUsers: '1' }, '--load-mode stepped requires --step-increment, --step-duration, --step-max-users, --step-sustain'],
+    [{ ...stepped, stepStartUsers: '60' }, '--step-start-users 60 is above --step-max-users 50'],
+    [{ ...stepped, stepDuration: '86400', stepSustain: '172800' }, 'the stepped load lasts 518400 s (steps × --step-duration + --step-sustain), above the 172800 s limit'],
+    [{ stepMaxUsers: '10' }, '--step-max-users needs --load-mode stepped'],
+    [{ ...stepped, stepIncrement: '1001' }, '--step-increment "1001" is invalid: expected a whole number from 1 to 1000'],
+  ])('%o is refused', (raw, message) => {
+    expect(errorOf(raw, 'local').message).toBe(message);
+  });
+});
+
+describe('parseSlo', () => {
+  it('parses checks into SloCheck values in ms', () => {
+    expect(parseSlo('ttft_p95<=2000, e2e_p99<30s,itl_mean<=50ms')).toEqual([
+      { raw: 'ttft_p95<=2000', metric: 'ttft', stat: 'p95', op: '<=', limit: 2000 },
+      { raw: 'e2e_p99<30s', metric: 'e2e', stat: 'p99', op: '<', limit: 30000 },
+      { raw: 'itl_mean<=50ms', metric: 'itl', stat: 'mean', op: '<=', limit: 50 },
+    ]);
+  });
+
+  it('knows chunk_gap and p999', () => {
+    expect(parseSlo('chunk_gap_p999<=500')).toEqual([{ raw: 'chunk_gap_p999<=500', metric: 'chunk_gap', stat: 'p999', op: '<=', limit: 500 }]);
+  });
+
+  it.each(['ttft<=2000', 'latency_p95<=1', 'ttft_p95>=2000', 'ttft_p95<=fast', 'ttft_p42<=5'])('refuses %s with the expected form', (text) => {
+    let error: unknown;
+    try {
+      parseSlo(text);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('SLO_INVALID');
+    expect((error as AppError).message).toBe(
+      `--slo "${text}" is invalid: expected <metric>_<stat><=<ms>, with metric ttft|ttfo|itl|e2e|chunk_gap and stat mean|min|max|p50|p90|p95|p99|p999`,
+    );
+  });
+});

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors.js';
+import { classifyTarget, parseApiType, type ClassifyInput } from '../../src/target/classify.js';
+
+const chatBody = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+
+function input(url: string, extra: Partial<ClassifyInput> = {}): ClassifyInput {
+  return { url, headers: {}, body: null, ...extra };
+}
+
+describe('classifyTarget: by path, with platform.md URL split', () => {
+  it.each([
+    ['https://api.openai.com/v1/chat/completions', 'openai-chat', 'https://api.openai.com/v1', '/chat/completions'],
+    ['https://api.deepseek.com/chat/completions', 'openai-chat', 'https://api.deepseek.com', '/chat/completions'],
+    ['https://openrouter.ai/api/v1/chat/completions', 'openai-chat', 'https://openrouter.ai/api/v1', '/chat/completions'],
+    ['http://localhost:8000/v1/chat/completions/', 'openai-chat', 'http://localhost:8000/v1', '/chat/completions'],
+    [
+      'https://r.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21',
+      'openai-chat',
+      'https://r.openai.azure.com/openai/deployments/gpt-4o',
+      '/chat/completions?api-version=2024-10-21',
+    ],
+    ['https://api.anthropic.com/v1/messages', 'anthropic-messages', 'https://api.anthropic.com/v1', '/messages'],
+    ['http://0.0.0.0:4000/anthropic/v1/messages?beta=true', 'anthropic-messages', 'http://0.0.0.0:4000/anthropic/v1', '/messages?beta=true'],
+  ])('%s → %s, %s + %s', (url, apiType, targetHost, apiPath) => {
+    const result = classifyTarget(input(url));
+    expect([result.apiType, result.targetHost, result.apiPath]).toEqual([apiType, targetHost, apiPath]);
+    expect(result.reason).toMatch(/^path \//);
+  });
+
+  it('reads the Azure deployment name from the path', () => {
+    const result = classifyTarget(input('https://r.openai.azure.com/openai/deployments/my%20dep/chat/completions?api-version=1'));
+    expect(result.azureDeployment).toBe('my dep');
+  });
+});
+
+describe("classifyTarget: a gateway's own path", () => {
+  it.each<[string, Partial<ClassifyInput>, string, string]>([
+    ['https://gw.example/invoke', { headers: { 'Anthropic-Version': '2023-06-01' } }, 'anthropic-messages', 'header anthropic-version'],
+    ['https://gw.example/invoke', { headers: { 'x-api-key': 'k' } }, 'anthropic-messages', 'header x-api-key'],
+    ['https://gw.example/invoke', { headers: { 'x-api-key': 'k', Authorization: 'Bearer t' }, body: chatBody }, 'openai-chat', 'body shape (messages)'],
+    ['https://gw.example/invoke', { body: { ...chatBody, system: 'be brief', max_tokens: 10 } }, 'anthropic-messages', 'body shape (messages + system)'],
+    ['https://gw.example/invoke', { body: { ...chatBody, stream_options: { include_usage: true } } }, 'openai-chat', 'body shape (messages + stream_options)'],
+    ['https://gw.example/invoke', { body: { ...chatBody, system: 'x', response_format: { type: 'json_object' } } }, 'openai-chat', 'body shape (messages + response_format)'],
+  ])('%s with %o → %s (%s)', (url, extra, apiType, reason) => {
+    const result = classifyTarget(input(url, extra));
+    expect([result.apiType, result.reason]).toEqual([apiType, reason]);
+    expect([result.targetHost, result.apiPath]).toEqual(['https://gw.example', '/invoke']);
+  });
+
+  it('keeps the query with a gateway path', () => {
+    const result = classifyTarget(input('https://gw.example/llm/run?tenant=a', { body: chatBody }));
+    expect([result.targetHost, result.apiPath]).toEqual(['https://gw.example', '/llm/run?tenant=a']);
+  });
+});
+
+describe('classifyTarget: --api overrides', () => {
+  it('takes --api for an unknown path', () => {
+    const result = classifyTarget(input('https://gw.example/api/users', { api: 'openai-chat' }));
+    expect([result.apiType, result.reason, result.targetHost, result.apiPath]).toEqual(['openai-chat', '--api', 'https://gw.example', '/api/users']);
+  });
+
+  it('warns when --api contradicts the path', () => {
+    const result = classifyTarget(input('https://api.openai.com/v1/chat/completions', { api: 'anthropic-messages' }));
+    expect(result.apiType).toBe('anthropic-messages');
+    expect(result.warnings).toEqual(['the path /v1/chat/completions looks like openai-chat, but --api anthropic-messages was given: using anthropic-messages']);
+  });
+});
+
+describe('classifyTarget: refusals', () => {
+  const NOT_LLM_HINT =
+    'llm-loadtest measures LLM APIs (TTFT, tokens/s); for a plain HTTP endpoint a generic load tester (autocannon, k6, wrk) fits better. If this is an LLM gateway, add --api openai-chat or --api anthropic-messages';
+
+  it.each<[ClassifyInput, string, string, string]>([
+    [
+      input('https://api.example.com/api/users', { body: { name: 'bob' } }),
+      'TARGET_NOT_LLM',
+      'https://api.example.com/api/users does not look like an LLM API: the path is not /chat/completions or /v1/messages, and neither the headers nor the body are an LLM request',
+      NOT_LLM_HINT,
+    ],
+    [
+      input('https://api.example.com/graphql', { body: { query: '{ viewer { login } }' } }),
+      'TARGET_NOT_LLM',
+      'https://api.example.com/graphql does not look like an LLM API: the path is not /chat/completions or /v1/messages, and neither the headers nor the body are an LLM request',
+      NOT_LLM_HINT,
+    ],
+    [
+      input('https://www.example.com/'),
+      'TARGET_NOT_LLM',
+      'https://www.example.com/ is a base URL, not an API endpoint',
+      'add the endpoint path: https://www.example.com/v1/chat/completions (OpenAI-compatible) or https://www.example.com/v1/messages (Anthropic)',
+    ],
+    [
+      input('https://api.openai.com/v1', { body: chatBody }),
+      'TARGET_NOT_LLM',
+      'https://api.openai.com/v1 is a base URL, not an API endpoint',
+      'add the endpoint path: https://api.openai.com/v1/chat/completions (OpenAI-compatible) or https://api.openai.com/v1/messages (Anthropic)',
+    ],
+    [
+      input('http://localhost:11434/api/generate', { body: { model: 'llama3', prompt: 'hi' } }),
+      'TARGET_API_UNSUPPORTED',
+      "http://localhost:11434/api/generate is Ollama's native API, which llm-loadtest does not speak (it tests OpenAI /v1/chat/completions and Anthropic /v1/messages)",
+      "point it at the server's OpenAI-compatible endpoint, e.g. http://localhost:11434/v1/chat/completions, or add --api if this path takes one of those two formats",
+    ],
+    [
+      input('https://api.openai.com/v1/embeddings', { body: { model: 'text-embedding-3-small', input: 'x' } }),
+      'TARGET_API_UNSUPPORTED',
+      'https://api.openai.com/v1/embeddings is an embeddings API, which llm-loadtest does not speak (it tests OpenAI /v1/chat/completions and Anthropic /v1/messages)',
+      "point it at the server's OpenAI-compatible endpoint, e.g. https://api.openai.com/v1/chat/completions, or add --api if this path takes one of those two formats",
+    ],
+    [
+      input('https://gw.example/v1/completions?key=sk-secret-0123456789'),
+      'TARGET_API_UNSUPPORTED',
+      'https://gw.example/v1/completions?key=sk-…6789 is the legacy completions API, which llm-loadtest does not speak (it tests OpenAI /v1/chat/completions and Anthropic /v1/messages)',
+      "point it at the server's OpenAI-compatible endpoint, e.g. https://gw.example/v1/chat/completions, or add --api if this path takes one of those two formats",
+    ],
+  ])('%o → %s', (given, code, message, hint) => {
+    let caught: unknown;
+    try {
+      classifyTarget(given);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(AppError);
+    const error = caught as AppError;
+    expect([error.code, error.message, error.hint, error.exitCode, error.stage]).toEqual([code, message, hint, 2, 'input']);
+  });
+});
+
+describe('parseApiType', () => {
+  it('accepts our two names and refuses others', () => {
+    expect(parseApiType('anthropic-messages')).toBe('anthropic-messages');
+    expect(() => parseApiType('claude-chat')).toThrow('--api "claude-chat" is not an API type: use openai-chat or anthropic-messages');
+  });
+});
