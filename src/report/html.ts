@@ -390,7 +390,7 @@ function formatValue(v: unknown): string {
   if (v === null || v === undefined) return '–';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)) return v.map(String).join(', ');
+  if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)) return v.length === 0 ? '–' : v.map(String).join(', ');
   return JSON.stringify(v, null, 1);
 }
 
