@@ -165,12 +165,6 @@ describe('run in platform mode: submit (steps 1-4)', () => {
     expect(err).toContain("Error: --concurrent-users 6000 is out of the platform's range: 1..5000");
     expect(recorder.requests).toHaveLength(0);
   });
-
-  it('local-only options are said, not silently dropped', async () => {
-    const { err } = await run(buildPlan({ load: { rate: 5, workers: 2 } }));
-    expect(err).toContain('--rate is local-only');
-    expect(err).toContain('--workers is local-only');
-  });
 });
 
 describe('run --wait (steps 5-7)', () => {

@@ -35,7 +35,6 @@ export async function runPlatform(ctx: CliContext, plan: RunPlan, options: RunPl
     ...options,
     secrets: secretValues(plan.target.headers, plan.target.cookies),
   });
-  for (const warning of localOnlyWarnings(plan)) say(`${errStyle.yellow('Note:')} ${warning}`);
 
   const testData = await readTestDataFile(plan.load.testData, io.cwd);
   const task = await submitTask({
@@ -200,15 +199,6 @@ function describeEvent(event: SubmitEvent, baseUrl: string, tokenSet: boolean, s
     case 'created':
       return `Task created: ${event.taskId}`;
   }
-}
-
-/** The options that only the local engine has: said, not silently dropped. */
-function localOnlyWarnings(plan: RunPlan): string[] {
-  const warnings: string[] = [];
-  if (plan.load.rate !== null) warnings.push('--rate is local-only: the platform runs closed-loop users; ignored');
-  if (plan.load.maxRequests !== null) warnings.push('--max-requests is local-only; ignored on the platform');
-  if (plan.load.workers > 1) warnings.push('--workers is local-only; ignored on the platform');
-  return warnings;
 }
 
 /** Warmup (+3 s cooldown) and the load: what the platform's engine will take, roughly (plus its drain). */
