@@ -22,3 +22,8 @@ export { readRecords, summarizeRecords, type RecordsContext } from './metrics/fr
 export { judgeGenerator, type GeneratorHealth } from './metrics/generator-verdict.js';
 export { startHealthMonitor, type HealthMonitor } from './engine/health.js';
 export { renderConsoleReport } from './report/console.js';
+export { renderHtml } from './report/html.js';
+export { renderCsv } from './report/csv.js';
+export { renderProm } from './report/prom.js';
+export { writeReports, type ReportPaths } from './report/write-reports.js';
+export { compareRuns, renderComparison, type Comparison, type CompareInput, type CompareOptions, type MetricComparison } from './report/compare.js';

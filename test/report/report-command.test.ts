@@ -38,6 +38,11 @@ describe('llm-loadtest report', () => {
     expect(readFileSync(join(dir, 'metrics.prom'), 'utf8')).toContain('llm_loadtest_requests_total{outcome="ok"} 37');
     expect(readFileSync(join(dir, 'report.csv'), 'utf8').split('\r\n')[0]).toMatch(/^row,t_s,metric,/);
     expect(io.out()).toContain(`Report:    ${join(dir, 'report.html')}`);
+
+    // A second report keeps the run's own summary, not the first re-computation.
+    const live = readFileSync(join(dir, 'summary.previous.json'), 'utf8');
+    expect(await runCli(['report', '.'], createFakeIo({ cwd: dir }))).toBe(0);
+    expect(readFileSync(join(dir, 'summary.previous.json'), 'utf8')).toBe(live);
   });
 
   it('reports a run killed mid-write: the cut last line is skipped and said, without summary.json', async () => {

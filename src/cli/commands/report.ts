@@ -13,7 +13,7 @@ export function createReportCommand(ctx: CliContext): Command {
     .option('--json', 'print the re-computed summary.json on stdout')
     .action(async (path: string, options: { json?: boolean }) => {
       if (options.json === true) ctx.json = true;
-      const [{ readRunOnDisk, recomputeSummary }, { writeReports }, { rename, writeFile }, { join }] = await Promise.all([
+      const [{ readRunOnDisk, recomputeSummary }, { writeReports }, { access, rename, writeFile }, { join }] = await Promise.all([
         import('../../report/load-run.js'),
         import('../../report/write-reports.js'),
         import('node:fs/promises'),
@@ -32,8 +32,10 @@ export function createReportCommand(ctx: CliContext): Command {
 
       const summary = { ...recomputeSummary(records, run.summary), outDir: run.dir };
       const summaryPath = join(run.dir, 'summary.json');
-      // The live summary also held what records cannot (chunk gaps): keep it beside the new one.
-      if (run.summary !== null) await rename(summaryPath, join(run.dir, 'summary.previous.json'));
+      // The live summary also held what records cannot (chunk gaps): keep the first one beside the new one.
+      const previousPath = join(run.dir, 'summary.previous.json');
+      const keptBefore = await access(previousPath).then(() => true, () => false);
+      if (run.summary !== null && !keptBefore) await rename(summaryPath, previousPath);
       await writeFile(summaryPath, `${JSON.stringify(summary, null, 2)}\n`, 'utf8');
       const paths = await writeReports(run.dir, summary, records);
 
@@ -45,7 +47,7 @@ export function createReportCommand(ctx: CliContext): Command {
       io.stdout.write(
         [
           `Requests:  ${summary.requests.total} (ok ${summary.requests.ok}, failed ${summary.requests.failed}, incomplete ${summary.requests.incomplete}), success ${rate}`,
-          `Summary:   ${summaryPath}${run.summary === null ? '' : ' (the previous one kept as summary.previous.json)'}`,
+          `Summary:   ${summaryPath}${run.summary === null ? '' : ' (the run\'s own kept as summary.previous.json)'}`,
           `Report:    ${paths.html}`,
           `CSV:       ${paths.csv}`,
           `Metrics:   ${paths.prom}`,
