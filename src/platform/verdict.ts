@@ -1,7 +1,15 @@
 import type { FailureCategory } from '../errors.js';
 import { maskText } from '../input/mask.js';
 import { FAILURE_HINTS } from '../precheck/hints.js';
-import type { ApiType } from '../protocol/types.js';
+import {
+  categorizeHttpStatus,
+  categorizeStreamError,
+  hintForProviderError,
+  readProviderError,
+  readProviderErrorValue,
+  readRetryAfterS,
+} from '../protocol/provider-error.js';
+import type { ApiType, ProviderError } from '../protocol/types.js';
 import type { TestTaskResponse } from './schema.js';
 
 /**
@@ -40,10 +48,14 @@ export function readPrecheckVerdict(result: TestTaskResponse, context: VerdictCo
   const status = target?.status_code ?? parseLeadingStatus(errorText);
 
   if (status !== null && status !== 200) {
-    const provider = readProviderError(target?.data) ?? { message: stripStatusPrefix(errorText), type: null, code: null };
-    const retryAfterS = readRetryAfter(target?.headers);
-    const category = categorizeStatus(status, provider);
-    return fail(category, status, clean(`HTTP ${status}${provider.message === '' ? '' : `: ${shorten(provider.message)}`}`), retryAfterS);
+    const provider = readTargetError(target?.data, errorText);
+    const retryAfterS = readRetryAfterS(stringHeaders(target?.headers)) ?? undefined;
+    const category = categorizeHttpStatus(status, provider);
+    const said = provider.message ?? '';
+    return {
+      ...fail(category, status, clean(`HTTP ${status}${said === '' ? '' : `: ${shorten(said)}`}`), retryAfterS),
+      hint: hintForProviderError(category, provider),
+    };
   }
 
   if (result.status !== 'success' || target === null) {
@@ -63,27 +75,6 @@ export function readPrecheckVerdict(result: TestTaskResponse, context: VerdictCo
   };
 }
 
-interface ProviderError {
-  message: string;
-  type: string | null;
-  code: string | null;
-}
-
-/** The status categories of cli.md, refined by the provider's error type/code (quota, overload). */
-export function categorizeStatus(status: number, provider: ProviderError | null): FailureCategory {
-  const kind = `${provider?.type ?? ''} ${provider?.code ?? ''}`.toLowerCase();
-  if (kind.includes('insufficient_quota')) return 'quota_exceeded';
-  if (status === 529 || kind.includes('overloaded')) return 'overloaded';
-  if (status === 401) return 'auth';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'not_found';
-  if (status === 405) return 'method_not_allowed';
-  if (status === 429) return 'rate_limited';
-  if (status >= 400 && status < 500) return 'client_error';
-  if (status >= 500) return 'server_error';
-  return 'unknown';
-}
-
 /** The platform's exception strings (research §4), when there was no target status. */
 export function categorizeErrorText(text: string): FailureCategory {
   if (/^(Request timeout|Operation timeout)/i.test(text) || /Streaming data processing timeout/i.test(text)) return 'timeout';
@@ -98,7 +89,7 @@ export function categorizeErrorText(text: string): FailureCategory {
     return 'connection_refused';
   }
   const unexpected = /^Unexpected error:\s*(\d{3})\b/i.exec(text);
-  if (unexpected?.[1] !== undefined) return categorizeStatus(Number(unexpected[1]), null);
+  if (unexpected?.[1] !== undefined) return categorizeHttpStatus(Number(unexpected[1]));
   if (/No streaming data received/i.test(text)) return 'empty_response';
   return 'unknown';
 }
@@ -124,8 +115,8 @@ function inspectStream(data: unknown, apiType: ApiType): Failure | null {
     const first = typeof data === 'string' ? data : (lines[0] ?? '');
     const looksLikeJson = first.trim().startsWith('{');
     if (looksLikeJson) {
-      const embedded = readProviderError(parseJson(lines.join('\n')));
-      if (embedded !== null) return failFrom(categorizeEvent(embedded), `an error inside a 200 answer: ${shorten(embedded.message)}`);
+      const embedded = readEmbeddedError(parseJson(lines.join('\n')));
+      if (embedded !== null) return failFrom(categorizeStreamError(embedded), `an error inside a 200 answer: ${shorten(embedded.message ?? 'error')}`);
     }
     return failFrom(
       'invalid_response',
@@ -143,9 +134,9 @@ function inspectStream(data: unknown, apiType: ApiType): Failure | null {
       continue;
     }
     const event = parseJson(payload);
-    const embedded = readProviderError(event);
+    const embedded = readEmbeddedError(event);
     if (embedded !== null) {
-      return failFrom(categorizeEvent(embedded), `an error event inside the 200 stream: ${shorten(embedded.message)}`);
+      return failFrom(categorizeStreamError(embedded), `an error event inside the 200 stream: ${shorten(embedded.message ?? 'error')}`);
     }
     if (isRecord(event) && event['type'] === 'message_stop') terminated = true;
     if (hasStreamContent(event, apiType)) content += 1;
@@ -159,8 +150,8 @@ function inspectJson(data: unknown, apiType: ApiType): Failure | null {
   if (!isRecord(data)) {
     return failFrom('invalid_response', `the target answered 200 with ${typeof data === 'string' ? 'text (a web page?)' : 'no JSON object'}, not the API's JSON`);
   }
-  const embedded = readProviderError(data);
-  if (embedded !== null) return failFrom(categorizeEvent(embedded), `an error inside a 200 answer: ${shorten(embedded.message)}`);
+  const embedded = readEmbeddedError(data);
+  if (embedded !== null) return failFrom(categorizeStreamError(embedded), `an error inside a 200 answer: ${shorten(embedded.message ?? 'error')}`);
   if (apiType === 'openai-chat') {
     const choices = data['choices'];
     if (!Array.isArray(choices)) return failFrom('invalid_response', 'the 200 answer has no "choices": not an OpenAI chat completion');
@@ -178,15 +169,6 @@ function inspectJson(data: unknown, apiType: ApiType): Failure | null {
 
 function failFrom(category: FailureCategory, message: string): Failure {
   return { ok: false, category, message, hint: FAILURE_HINTS[category] };
-}
-
-/** An error event in a 200 stream is classified by its type/code (cli.md): rate limit, overload, else server. */
-function categorizeEvent(error: ProviderError): FailureCategory {
-  const kind = `${error.type ?? ''} ${error.code ?? ''}`.toLowerCase();
-  if (kind.includes('insufficient_quota')) return 'quota_exceeded';
-  if (kind.includes('rate_limit') || kind.includes('rate limit')) return 'rate_limited';
-  if (kind.includes('overloaded')) return 'overloaded';
-  return 'server_error';
 }
 
 function hasStreamContent(event: unknown, apiType: ApiType): boolean {
@@ -218,25 +200,24 @@ function hasAnthropicBlockContent(block: Record<string, unknown>): boolean {
 }
 
 /**
- * The provider's error, read the way the platform's engine reads it: `error` as an object with a type or
- * message, `error` as a non-empty string, `type: "error"`, `object: "error"`, `event: "error"`.
+ * An error inside a 200 answer, recognised the way the platform's engine recognises one: `error` as an
+ * object or a non-empty string, `type: "error"`, `object: "error"`, `event: "error"`.
  */
-function readProviderError(body: unknown): ProviderError | null {
-  if (typeof body === 'string') return null;
+function readEmbeddedError(body: unknown): ProviderError | null {
   if (!isRecord(body)) return null;
   const error = body['error'];
-  if (isRecord(error)) {
-    return {
-      message: stringOf(error['message']) ?? stringOf(error['type']) ?? 'error',
-      type: stringOf(error['type']),
-      code: stringOf(error['code']),
-    };
-  }
-  if (typeof error === 'string' && error !== '') return { message: error, type: null, code: stringOf(body['code']) };
-  if (body['type'] === 'error' || body['object'] === 'error' || body['event'] === 'error') {
-    return { message: stringOf(body['message']) ?? 'error event', type: stringOf(body['type']), code: stringOf(body['code']) };
-  }
-  return null;
+  const isError =
+    isRecord(error) || (typeof error === 'string' && error !== '') || body['type'] === 'error' || body['object'] === 'error' || body['event'] === 'error';
+  if (!isError) return null;
+  return readProviderErrorValue(body) ?? { message: 'error event', type: null, code: null };
+}
+
+/** The target's error body as the platform relays it (parsed JSON, or text), else the `error` text. */
+function readTargetError(data: unknown, errorText: string): ProviderError {
+  const fromData = typeof data === 'string' ? readProviderError(data) : readProviderErrorValue(data);
+  if (fromData !== null && fromData.message !== null) return fromData;
+  const fromText = readProviderError(stripStatusPrefix(errorText));
+  return fromData === null ? fromText : { ...fromData, message: fromText.message };
 }
 
 function parseLeadingStatus(text: string): number | null {
@@ -248,25 +229,15 @@ function stripStatusPrefix(text: string): string {
   return text.replace(/^HTTP \d{3}\.?\s*/, '');
 }
 
-function readRetryAfter(headers: Record<string, unknown> | null | undefined): number | undefined {
-  if (!headers) return undefined;
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() !== 'retry-after') continue;
-    const seconds = Number(value);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-    const at = Date.parse(String(value));
-    if (Number.isFinite(at)) return Math.max(0, Math.round((at - Date.now()) / 1000));
-  }
-  return undefined;
+function stringHeaders(headers: Record<string, unknown> | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) if (typeof value === 'string') out[name.toLowerCase()] = value;
+  return out;
 }
 
 function shorten(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > 200 ? `${oneLine.slice(0, 199)}…` : oneLine;
-}
-
-function stringOf(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

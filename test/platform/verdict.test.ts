@@ -38,7 +38,7 @@ describe('pre-check verdict from the /test answer (platform.md step 3)', () => {
       answer: testTargetStatus(404, { detail: 'Not Found' }),
       category: 'not_found',
       status: 404,
-      message: 'HTTP 404: {"detail":"Not Found"}',
+      message: 'HTTP 404: Not Found',
     },
     {
       name: 'target 429 (retry-after kept)',
@@ -74,7 +74,7 @@ describe('pre-check verdict from the /test answer (platform.md step 3)', () => {
       answer: testException('HTTP 403. {"error":"forbidden"}'),
       category: 'forbidden',
       status: 403,
-      message: 'HTTP 403: {"error":"forbidden"}',
+      message: 'HTTP 403: forbidden',
     },
     {
       name: 'httpx timeout',
