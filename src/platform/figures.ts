@@ -65,21 +65,23 @@ export interface PlatformThresholds {
   unchecked: string[];
 }
 
-/** `--success-threshold` and each `--slo` check that the platform's figures allow. */
+/** `--success-threshold` (null: not checked) and each `--slo` check that the platform's figures allow. */
 export function checkPlatformThresholds(
   figures: PlatformFigures,
-  options: { successThreshold: number; slo: readonly SloCheck[] },
+  options: { successThreshold: number | null; slo: readonly SloCheck[] },
 ): PlatformThresholds {
   const checks: ThresholdCheck[] = [];
   const unchecked: string[] = [];
   const rate = figures.requests.successRate;
-  checks.push({
-    name: 'success_rate',
-    value: rate,
-    limit: options.successThreshold,
-    op: '>=',
-    passed: rate !== null && rate >= options.successThreshold,
-  });
+  if (options.successThreshold !== null) {
+    checks.push({
+      name: 'success_rate',
+      value: rate,
+      limit: options.successThreshold,
+      op: '>=',
+      passed: rate !== null && rate >= options.successThreshold,
+    });
+  }
   for (const slo of options.slo) {
     const latency = slo.metric === 'ttft' ? figures.ttftMs : slo.metric === 'ttfo' ? figures.ttfoMs : slo.metric === 'e2e' ? figures.totalTimeMs : null;
     if (latency === null) {

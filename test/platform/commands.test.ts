@@ -98,6 +98,13 @@ describe('llm-loadtest results <task-id>', () => {
     });
   });
 
+  it('--slo on the platform figures → exit 5 on a failed check; an unavailable stat is said', async () => {
+    const { code, out } = await cli(['results', TASK_ID, '--slo', 'ttft_p95<=400,e2e_p99<=30000'], { script: { statuses: ['completed'] } });
+    expect(code).toBe(5);
+    expect(out).toContain('Check:      FAIL ttft_p95<=400: 480 ms (<= 400 ms)\n');
+    expect(out).toContain('Not checked: e2e_p99<=30000: the platform keeps only mean, min, max, p50 and p95\n');
+  });
+
   it('no rows yet (not_found) → said, exit 0', async () => {
     const { code, out } = await cli(['results', TASK_ID], { script: { statuses: ['running'], resultsNotFoundTimes: 1 } });
     expect(code).toBe(0);

@@ -4,7 +4,7 @@ import { createStyle, type CliContext } from '../io.js';
 
 /**
  * `llm-loadtest results <task-id>`: the final figures of a platform task, from its result rows. With
- * --success-threshold the figures are checked (exit 5 on a failure), as `run --wait` does.
+ * --success-threshold or --slo the figures are checked (exit 5 on a failure), as `run --wait` does.
  */
 export function createResultsCommand(ctx: CliContext): Command {
   return new Command('results')
@@ -12,19 +12,24 @@ export function createResultsCommand(ctx: CliContext): Command {
     .argument('<task-id>', 'the task ID printed by `run`')
     .option('--platform <url>', 'LMeterX base URL (default: LMETERX_BASE_URL)')
     .option('--success-threshold <0..1>', 'exit 5 when the success rate is below this')
+    .option('--slo <checks>', 'e.g. "ttft_p95<=2000,e2e_p50<=30000" (ms) on the platform figures (mean, min, max, p50, p95); a failed check: exit 5')
     .option('--json', 'machine-readable result on stdout')
     .option('--no-color', 'no colours')
-    .action(async (taskId: string, options: { platform?: string; json?: boolean; successThreshold?: string; color: boolean }) => {
+    .action(async (taskId: string, options: { platform?: string; json?: boolean; successThreshold?: string; slo?: string; color: boolean }) => {
       if (options.json === true) ctx.json = true;
+      const { parseSlo } = await import('../../input/options.js');
+      const slo = options.slo === undefined ? [] : parseSlo(options.slo);
+      // Checked only when asked: a read of results is not a gate unless the user makes it one.
       const threshold = parseThreshold(options.successThreshold);
+      const checks = threshold === null && slo.length === 0 ? null : { successThreshold: threshold, slo };
       const { buildResults, createPlatformClientFor } = await import('./run-platform.js');
       const client = createPlatformClientFor(ctx, options.platform);
       const reportUrl = client.reportUrl(taskId);
       const [status, answer] = await Promise.all([client.readStatus(taskId), client.readResults(taskId)]);
       const rows = answer.status === 'success' && (answer.results ?? []).length > 0 ? (answer.results ?? []) : null;
       const note = rows === null ? `no result rows (${answer.error ?? answer.status}); they appear when the task completes` : null;
-      const results = buildResults(status.status, rows, note, threshold === null ? null : { successThreshold: threshold, slo: [] });
-      if (threshold !== null && (results.thresholds === null || !results.thresholds.passed)) ctx.exitCode = ExitCode.threshold;
+      const results = buildResults(status.status, rows, note, checks);
+      if (checks !== null && (results.thresholds === null || !results.thresholds.passed)) ctx.exitCode = ExitCode.threshold;
       if (ctx.json) {
         ctx.io.stdout.write(`${JSON.stringify({ ok: true, taskId, reportUrl, results: results.json })}\n`);
         return;

@@ -115,7 +115,7 @@ export function buildResults(
   status: string,
   rows: ResultRow[] | null,
   note: string | null,
-  checks: { successThreshold: number; slo: readonly SloCheck[] } | null,
+  checks: { successThreshold: number | null; slo: readonly SloCheck[] } | null,
 ): BuiltResults {
   if (rows === null) {
     const said = note ?? 'the task has no result rows';
