@@ -11,7 +11,7 @@ export interface CompareInput {
 export interface CompareOptions {
   /** A gated metric worse by more than this many percent is a regression (unless within noise). */
   regressPct: number;
-  /** Bootstrap resamples per metric (fewer are used for very large runs, to stay fast). */
+  /** Bootstrap resamples per metric. */
   resamples?: number;
   seed?: number;
 }
@@ -96,10 +96,8 @@ function latencyDefs(key: 'ttft' | 'itl' | 'e2e', label: string, field: RecordLa
   }));
 }
 
-const DEFAULT_RESAMPLES = 1000;
+const DEFAULT_RESAMPLES = 2000;
 const DEFAULT_SEED = 7;
-/** Resamples × values budget per metric: keeps a 100k-request run to about a second. */
-const WORK_BUDGET = 20_000_000;
 const MIN_SECONDS_FOR_NOISE = 3;
 
 export function compareRuns(baseline: CompareInput, candidate: CompareInput, options: CompareOptions): Comparison {
@@ -188,8 +186,7 @@ interface Bootstrap {
 function createBootstrap(baseRecords: readonly RequestRecord[], candRecords: readonly RequestRecord[], resamples: number, seed: number): Bootstrap {
   const notes: string[] = [];
   const latencyCache = new Map<string, Record<Stat, Float64Array> | null>();
-  const largest = Math.max(baseRecords.length, candRecords.length, 1);
-  const used = Math.max(200, Math.min(resamples, Math.floor(WORK_BUDGET / (2 * largest))));
+  const used = resamples;
 
   const latencyIntervals = (field: RecordLatencyKey): Record<Stat, Float64Array> | null => {
     const cached = latencyCache.get(field);
@@ -236,33 +233,44 @@ function createBootstrap(baseRecords: readonly RequestRecord[], candRecords: rea
 }
 
 /**
- * p50/p95/p99 of `resamples` bootstrap samples of an ascending array. Each resample is drawn as counts
- * per original index (no sort needed: the array is already in order), then walked once for all three
- * ranks: O(n) per resample.
+ * p50/p95/p99 of `resamples` bootstrap samples of an ascending array, in O(1) each: the k-th smallest of n
+ * draws `sorted[⌊u·n⌋]` is `sorted[⌊u₍ₖ₎·n⌋]`, and the k-th order statistic of n uniforms is
+ * Beta(k, n − k + 1). Exact, and fast enough for runs of millions of requests.
  */
 function resamplePercentiles(sorted: Float64Array, resamples: number, random: () => number): Record<Stat, Float64Array> {
   const n = sorted.length;
-  const counts = new Uint32Array(n);
   const out: Record<Stat, Float64Array> = { p50: new Float64Array(resamples), p95: new Float64Array(resamples), p99: new Float64Array(resamples) };
-  const stats = ['p50', 'p95', 'p99'] as const;
-  const ranks = stats.map((s) => Math.max(1, Math.ceil((STAT_PCT[s] / 100) * n)));
-  for (let r = 0; r < resamples; r++) {
-    counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      const j = Math.floor(random() * n);
-      counts[j] = (counts[j] as number) + 1;
-    }
-    let seen = 0;
-    let k = 0;
-    for (let i = 0; i < n && k < ranks.length; i++) {
-      seen += counts[i] as number;
-      while (k < ranks.length && seen >= (ranks[k] as number)) {
-        (out[stats[k] as Stat] as Float64Array)[r] = sorted[i] as number;
-        k++;
-      }
+  for (const stat of ['p50', 'p95', 'p99'] as const) {
+    const k = Math.max(1, Math.ceil((STAT_PCT[stat] / 100) * n));
+    const values = out[stat];
+    for (let r = 0; r < resamples; r++) {
+      const u = sampleBeta(k, n - k + 1, random);
+      values[r] = sorted[Math.min(n - 1, Math.floor(u * n))] as number;
     }
   }
   return out;
+}
+
+function sampleBeta(a: number, b: number, random: () => number): number {
+  const x = sampleGamma(a, random);
+  return x / (x + sampleGamma(b, random));
+}
+
+/** Marsaglia and Tsang's method, for shape ≥ 1 (ours always are). */
+function sampleGamma(shape: number, random: () => number): number {
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = random();
+    if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
 }
 
 function resampleMeans(values: Float64Array, resamples: number, random: () => number): Float64Array {

@@ -74,6 +74,14 @@ describe('renderHtml', () => {
     expect(html).toContain('vLLM calls this TPOT');
   });
 
+  it('stays small for an hour-long run: each line is averaged down to at most 600 points', () => {
+    const timeline = Array.from({ length: 3600 }, (_, t) => ({ t, users: 50, started: 20, finished: 20, failed: t % 7 === 0 ? 1 : 0, outputTokens: 2000 + (t % 13), ttftP50: 300 + (t % 17), e2eP50: 4000 }));
+    const page = renderHtml({ ...summary, timeline });
+    const points = [...page.matchAll(/data-chart="(\w+)" data-points="(\d+)"/g)].map((m) => [m[1], Number(m[2])]);
+    expect(points).toEqual([['users', 600], ['rps', 1200], ['tokens', 600], ['ttft', 600], ['errors', 600]]);
+    expect(page.length).toBeLessThan(150_000);
+  });
+
   it('says FAILED when a threshold failed, and degrades gracefully without records', () => {
     const failed = { ...summary, thresholds: { passed: false, checks: summary.thresholds.checks } };
     const page = renderHtml(failed);
