@@ -19,11 +19,6 @@ import type { LatencyStats } from './types.js';
 /** An opaque string from `Histogram.encode()`: `h1;<sumUs>;<minUs>;<maxUs>;<HDR compressed base64>`. */
 export type EncodedHistogram = string;
 
-export interface HistogramOptions {
-  /** 3 (the default) for reported figures; 2 is enough for per-second timeline medians and is smaller. */
-  significantDigits?: 2 | 3;
-}
-
 const ENCODING_PREFIX = 'h1';
 const useWasm = startWebAssembly();
 
@@ -40,12 +35,12 @@ function startWebAssembly(): boolean {
   }
 }
 
-function buildHdr(significantDigits: 2 | 3): hdr.Histogram {
+function buildHdr(): hdr.Histogram {
   return hdr.build({
     bitBucketSize: 64,
     autoResize: true,
     lowestDiscernibleValue: 1,
-    numberOfSignificantValueDigits: significantDigits,
+    numberOfSignificantValueDigits: 3,
     useWebAssembly: useWasm,
   });
 }
@@ -57,8 +52,9 @@ export class Histogram {
   private maxUs = Number.NEGATIVE_INFINITY;
   private destroyed = false;
 
-  constructor(options: HistogramOptions = {}, inner?: hdr.Histogram) {
-    this.inner = inner ?? buildHdr(options.significantDigits ?? 3);
+  /** `inner` is for decode(); callers make an empty histogram with `new Histogram()`. */
+  constructor(inner: hdr.Histogram = buildHdr()) {
+    this.inner = inner;
     if (useWasm) wasmReleaser.register(this, this.inner, this);
   }
 
@@ -157,7 +153,7 @@ export class Histogram {
       throw decodeError(text, cause);
     }
     inner.autoResize = true;
-    const histogram = new Histogram({}, inner);
+    const histogram = new Histogram(inner);
     if (inner.totalCount > 0) {
       histogram.sumUs = Number(sum);
       histogram.minUs = Number(min);
@@ -178,10 +174,8 @@ export class Histogram {
 
 /** Merge encoded histograms into one encoded histogram. */
 export function mergeEncoded(list: readonly EncodedHistogram[]): EncodedHistogram {
-  const [first, ...rest] = list;
-  // Starting from the first keeps its precision (timeline histograms use 2 digits).
-  const merged = first === undefined ? new Histogram() : Histogram.decode(first);
-  for (const text of rest) {
+  const merged = new Histogram();
+  for (const text of list) {
     const part = Histogram.decode(text);
     merged.add(part);
     part.destroy();

@@ -10,6 +10,7 @@
  */
 import type { SloCheck } from '../input/request-spec.js';
 import { Histogram, mergeEncoded, type EncodedHistogram } from './histogram.js';
+import { LogBuckets, mergeEncodedBuckets, type EncodedLogBuckets } from './log-buckets.js';
 import type { RequestRecord } from './types.js';
 
 export interface RecorderOptions {
@@ -33,9 +34,9 @@ export interface TimelineSecond {
   finished: number;
   failed: number;
   outputTokens: number;
-  /** Successful requests finishing this second; 2 significant digits, for per-second medians. */
-  ttft: EncodedHistogram | null;
-  e2e: EncodedHistogram | null;
+  /** TTFT and E2E of the successful requests finishing this second, for per-second medians (1% buckets). */
+  ttft: EncodedLogBuckets | null;
+  e2e: EncodedLogBuckets | null;
 }
 
 export interface LatencyHistograms {
@@ -96,8 +97,8 @@ interface SecondBucket {
   finished: number;
   failed: number;
   outputTokens: number;
-  ttft: Histogram | null;
-  e2e: Histogram | null;
+  ttft: LogBuckets | null;
+  e2e: LogBuckets | null;
 }
 
 export class Recorder {
@@ -260,8 +261,8 @@ export class Recorder {
       return;
     }
     bucket.outputTokens += record.outputTokens ?? 0;
-    if (record.ttftMs !== null) (bucket.ttft ??= new Histogram({ significantDigits: 2 })).record(record.ttftMs);
-    if (record.e2eMs !== null) (bucket.e2e ??= new Histogram({ significantDigits: 2 })).record(record.e2eMs);
+    if (record.ttftMs !== null) (bucket.ttft ??= new LogBuckets()).record(record.ttftMs);
+    if (record.e2eMs !== null) (bucket.e2e ??= new LogBuckets()).record(record.e2eMs);
   }
 
   private bucketAt(atMs: number): SecondBucket {
@@ -369,8 +370,8 @@ function mergeTimelines(timelines: readonly TimelineSecond[][]): TimelineSecond[
   const merged: TimelineSecond[] = [];
   for (let t = 0; t < length; t++) {
     const point: TimelineSecond = { t, users: 0, started: 0, finished: 0, failed: 0, outputTokens: 0, ttft: null, e2e: null };
-    const ttft: EncodedHistogram[] = [];
-    const e2e: EncodedHistogram[] = [];
+    const ttft: EncodedLogBuckets[] = [];
+    const e2e: EncodedLogBuckets[] = [];
     for (const timeline of timelines) {
       // A thread whose timeline ended earlier still holds its last user count.
       const second = timeline[Math.min(t, timeline.length - 1)];
@@ -384,8 +385,8 @@ function mergeTimelines(timelines: readonly TimelineSecond[][]): TimelineSecond[
       if (second.ttft !== null) ttft.push(second.ttft);
       if (second.e2e !== null) e2e.push(second.e2e);
     }
-    if (ttft.length > 0) point.ttft = mergeEncoded(ttft);
-    if (e2e.length > 0) point.e2e = mergeEncoded(e2e);
+    point.ttft = mergeEncodedBuckets(ttft);
+    point.e2e = mergeEncodedBuckets(e2e);
     merged.push(point);
   }
   return merged;

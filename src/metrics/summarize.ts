@@ -5,7 +5,8 @@
 import type { SloCheck } from '../input/request-spec.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { judgeGenerator, type GeneratorHealth } from './generator-verdict.js';
-import { Histogram, statsOfEncoded } from './histogram.js';
+import { statsOfEncoded } from './histogram.js';
+import { medianOfEncoded } from './log-buckets.js';
 import type { RecorderSnapshot, TimelineSecond } from './recorder.js';
 import { evaluateThresholds } from './thresholds.js';
 import type { Summary, TimelinePoint } from './types.js';
@@ -114,17 +115,9 @@ function toTimelinePoint(second: TimelineSecond): TimelinePoint {
     finished: second.finished,
     failed: second.failed,
     outputTokens: second.outputTokens,
-    ttftP50: medianOf(second.ttft),
-    e2eP50: medianOf(second.e2e),
+    ttftP50: medianOfEncoded(second.ttft),
+    e2eP50: medianOfEncoded(second.e2e),
   };
-}
-
-function medianOf(encoded: string | null): number | null {
-  if (encoded === null) return null;
-  const histogram = Histogram.decode(encoded);
-  const median = histogram.percentileMs(50);
-  histogram.destroy();
-  return median;
 }
 
 function round3(value: number): number {
