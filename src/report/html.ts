@@ -50,7 +50,7 @@ figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:8px}figca
 svg{width:100%;height:auto;display:block}svg text{font-size:11px;fill:#57606a}svg .grid-line{stroke:#eaeef2}svg .axis{stroke:#8c959f}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre-wrap;word-break:break-all}
 .note{color:var(--mute);font-size:12px}dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:0}dt{font-weight:600}dd{margin:0}
-@media print{body{max-width:none;padding:0;font-size:11px}section,figure,table{break-inside:avoid}.grid{grid-template-columns:1fr 1fr}}
+@media print{body{max-width:none;padding:0;font-size:11px;-webkit-print-color-adjust:exact;print-color-adjust:exact}section,figure,table{break-inside:avoid}.grid{grid-template-columns:1fr 1fr}}
 `;
 
 const COLORS = ['var(--c1)', 'var(--c2)', 'var(--c3)', 'var(--c4)'] as const;
@@ -305,7 +305,7 @@ const EXTRA_HINTS: Readonly<Record<string, string>> = {
 function renderErrors(s: Summary): string {
   const entries = Object.entries(s.errors.byCategory).sort((a, b) => b[1] - a[1]);
   if (entries.length === 0) return '<section><h2>Errors</h2><p class="ok" data-key="errors.none">No errors.</p></section>';
-  const total = s.requests.failed + s.requests.incomplete;
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
   const rows = entries
     .map(([cat, n]) => {
       const hint = FAILURE_HINTS[cat as FailureCategory] ?? EXTRA_HINTS[cat] ?? '';
