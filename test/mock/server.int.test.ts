@@ -276,6 +276,32 @@ describe('mock server faults', () => {
   });
 });
 
+describe('mock server lifecycle', () => {
+  it('keeps only the most recent records when the ring is full, oldest first', async () => {
+    const own = await startMockServer({ recordLimit: 3, outputTokens: 1 });
+    try {
+      for (let i = 0; i < 5; i += 1) await (await post(own, '/v1/chat/completions', CHAT)).text();
+      expect(own.records.map((r) => r.id)).toEqual(['mock-3', 'mock-4', 'mock-5']);
+      expect(own.stats().requests).toBe(5);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('refuses a taken port with an input error that says so', async () => {
+    const first = await startMockServer();
+    try {
+      await expect(startMockServer({ port: first.port })).rejects.toMatchObject({
+        code: 'MOCK_LISTEN_FAILED',
+        category: 'input',
+        hint: 'the port is taken: pick another, or --port 0 for a free one',
+      });
+    } finally {
+      await first.close();
+    }
+  });
+});
+
 describe('mock server timing', () => {
   let server: MockServer;
   beforeAll(async () => {
