@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,17 @@ describe('llm-loadtest compare', () => {
     expect(result.noiseAssessed).toBe(false);
     expect(result.notes[0]).toContain('noise could not be assessed');
     expect(io.err()).toContain('REGRESSION');
+  });
+
+  it('compares a run that has records but no summary.json (killed mid-way) by re-computing it', async () => {
+    const killed = join(root, 'killed');
+    mkdirSync(killed, { recursive: true });
+    copyFileSync(join(base, 'results.jsonl'), join(killed, 'results.jsonl'));
+    const io = createFakeIo();
+    expect(await runCli(['compare', base, killed, '--json'], io)).toBe(0);
+    const result = JSON.parse(io.out()) as { noiseAssessed: boolean; metrics: Array<{ key: string; candidate: number | null }> };
+    expect(result.noiseAssessed).toBe(true);
+    expect(result.metrics.find((m) => m.key === 'latency.e2e.p50')?.candidate).toBeGreaterThan(1500);
   });
 
   it('honours --regress-pct', async () => {
