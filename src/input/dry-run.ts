@@ -60,7 +60,7 @@ export function renderDryRunText(plan: RunPlan): string {
   row('timeouts', `request ${target.timeoutMs / 1000} s, idle gap ${target.idleTimeoutMs / 1000} s, connect ${target.connectTimeoutMs / 1000} s${target.insecure ? ', TLS not verified (--insecure)' : ''}`);
   const slo = load.slo.map((check) => check.raw).join(', ');
   row('pass if', `success rate ≥ ${load.successThreshold}${slo === '' ? '' : `; SLO ${slo}`}`);
-  if (plan.mode === 'local') row('output', plan.output.outDir ?? `./llm-loadtest-runs/${safeName(load.name)}-<UTC stamp>`);
+  if (plan.mode === 'local') row('output', plan.output.outDir ?? './llm-loadtest-runs/<name>-<UTC stamp>');
   if (plan.skipPrecheck) row('pre-check', 'skipped (--skip-precheck)');
   const notes = json['notes'] as string[];
   const warnings = json['warnings'] as string[];
@@ -90,8 +90,4 @@ function describeLoad(plan: RunPlan): string {
 function maskApiPath(apiPath: string): string {
   const masked = maskUrl(`http://x${apiPath}`);
   return masked.startsWith('http://x') ? masked.slice('http://x'.length) : apiPath;
-}
-
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
 }

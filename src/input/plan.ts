@@ -1,4 +1,3 @@
-import { readdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { inputError } from '../errors.js';
 import { readBodyArgument, readInputFile } from './body.js';
@@ -81,7 +80,6 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
   await checkTestData(load.testData, context.cwd, mode.mode);
   if (mode.mode === 'platform') checkPlatformLimits(target);
   const outDir = raw.out === undefined ? null : resolve(context.cwd, raw.out);
-  if (outDir !== null && mode.mode === 'local') await checkOutDir(outDir);
   return {
     mode: mode.mode,
     modeReason: mode.reason,
@@ -169,21 +167,5 @@ function checkPlatformLimits(target: TargetSpec): void {
   if (payloadChars > PLATFORM_LIMITS.payloadMaxChars) over.push(`a body of ${payloadChars} characters (at most ${PLATFORM_LIMITS.payloadMaxChars})`);
   if (over.length > 0) {
     throw inputError('PLATFORM_LIMIT', `the platform cannot take this request: ${over.join(', ')}`, 'drop headers the API does not need (browser copies carry many), shorten the body, or use --local');
-  }
-}
-
-async function checkOutDir(outDir: string): Promise<void> {
-  let entries: string[];
-  try {
-    if (!(await stat(outDir)).isDirectory()) {
-      throw inputError('OUT_DIR_INVALID', `--out ${outDir} is a file, not a folder`, 'give a new or empty folder for the run files');
-    }
-    entries = await readdir(outDir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
-  }
-  if (entries.includes('results.jsonl') || entries.includes('summary.json')) {
-    throw inputError('OUT_DIR_HAS_RUN', `--out ${outDir} already holds a run`, 'give a new folder, or leave --out out to get ./llm-loadtest-runs/<name>-<UTC stamp>');
   }
 }

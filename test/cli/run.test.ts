@@ -201,7 +201,7 @@ describe('run: bad input is exit 2 with a one-line message and a hint', () => {
     writeFileSync(join(out, 'summary.json'), '{}');
     const { code, err } = await run(['--url', OPENAI_URL, '--model', 'm', '--out', 'previous-run', '--dry-run']);
     expect(code).toBe(2);
-    expect(err).toContain(`Error: --out ${out} already holds a run\n`);
+    expect(err).toContain(`Error: --out ${out}: the folder already holds a run (summary.json)\n`);
   });
 
   it('refuses a --test-data file that does not exist', async () => {

@@ -71,6 +71,11 @@ async function runAction(ctx: CliContext, options: RawRunOptions): Promise<void>
   const mode = resolveMode(options, io.env);
   io.stderr.write(`${mode.reason}\n`);
   const plan = await buildRunPlan(options, { env: io.env, cwd: io.cwd, readStdin: () => io.readStdin() }, mode);
+  if (plan.mode === 'local' && plan.output.outDir !== null) {
+    // A folder that already holds a run is bad input, and a dry run should say so too.
+    const { resolveRunDir } = await import('../../engine/results-writer.js');
+    resolveRunDir({ outDir: plan.output.outDir, name: plan.load.name, cwd: io.cwd });
+  }
   const { renderDryRunJson, renderDryRunText } = await import('../../input/dry-run.js');
   if (options.dryRun === true) {
     io.stdout.write(ctx.json ? `${JSON.stringify(renderDryRunJson(plan))}\n` : renderDryRunText(plan));

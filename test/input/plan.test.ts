@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { renderDryRunJson, renderDryRunText } from '../../src/input/dry-run.js';
+import { buildRunPlan, resolveMode } from '../../src/input/plan.js';
+import type { RawRunOptions } from '../../src/input/options.js';
+
+const context = { env: {}, cwd: process.cwd(), readStdin: async () => '' };
+const URL = 'https://r.openai.azure.com/openai/deployments/prod-4o/chat/completions?api-version=2024-10-21';
+
+describe('resolveMode', () => {
+  it.each<[Pick<RawRunOptions, 'local' | 'platform'>, Record<string, string>, string, string, string | null]>([
+    [{}, {}, 'local', 'LMETERX_BASE_URL is not set: running locally', null],
+    [{}, { LMETERX_BASE_URL: '  ' }, 'local', 'LMETERX_BASE_URL is not set: running locally', null],
+    [{}, { LMETERX_BASE_URL: 'lmeterx.internal:5001/' }, 'platform', 'LMETERX_BASE_URL is set: running on the LMeterX platform at http://lmeterx.internal:5001', 'http://lmeterx.internal:5001'],
+    [{ platform: 'https://lm.example/' }, {}, 'platform', '--platform given: running on the LMeterX platform at https://lm.example', 'https://lm.example'],
+    [{ local: true }, {}, 'local', '--local given: running locally', null],
+    [{ local: true }, { LMETERX_BASE_URL: 'http://x' }, 'local', '--local given: running locally (LMETERX_BASE_URL is ignored)', null],
+  ])('%o with %o → %s', (options, env, mode, reason, base) => {
+    expect(resolveMode(options, env)).toEqual({ mode, reason, platformBaseUrl: base });
+  });
+});
+
+describe('buildRunPlan and the dry-run renderers', () => {
+  it('Azure on the platform, stepped: the deployment stands in for the model, the key and the query are masked', async () => {
+    const plan = await buildRunPlan(
+      {
+        url: URL,
+        header: ['api-key: 0123456789abcdef0123456789abcdef'],
+        body: '{"messages":[{"role":"user","content":"hi"}],"stream":false}',
+        platform: 'http://127.0.0.1:5001',
+        loadMode: 'stepped',
+        stepStartUsers: '10',
+        stepIncrement: '10',
+        stepDuration: '1m',
+        stepMaxUsers: '40',
+        stepSustain: '2m',
+        slo: 'ttft_p95<=1500',
+        name: 'azure-prod',
+      },
+      context,
+    );
+    expect(plan.target.model).toBe('prod-4o');
+    expect(plan.target.stream).toBe(false);
+    expect(plan.load).toMatchObject({ concurrentUsers: 40, spawnRate: 10, durationS: 3 * 60 + 120, warmupS: 120, name: 'azure-prod' });
+    const json = renderDryRunJson(plan);
+    expect(json).toMatchObject({
+      mode: 'platform',
+      apiType: 'openai-chat',
+      url: URL,
+      targetHost: 'https://r.openai.azure.com/openai/deployments/prod-4o',
+      apiPath: '/chat/completions?api-version=2024-10-21',
+      headers: { 'api-key': '012…cdef', 'Content-Type': 'application/json' },
+      model: 'prod-4o',
+      stream: false,
+      body: { messages: [{ role: 'user', content: 'hi' }], stream: false, model: 'prod-4o' },
+    });
+    expect(json['notes']).toContain('model "prod-4o" taken from the Azure deployment name in the path');
+    const text = renderDryRunText(plan);
+    expect(text).toContain('  mode        platform (http://127.0.0.1:5001)\n');
+    expect(text).toContain('  model       prod-4o, not streaming\n');
+    expect(text).toContain('  headers     api-key: 012…cdef\n              Content-Type: application/json\n');
+    expect(text).toContain('  load        "azure-prod", stepped 10→40 users (+10 every 60 s, then 120 s at max), 300 s in all, warmup 120 s, the given body every time\n');
+    expect(text).toContain('  pass if     success rate ≥ 0.9; SLO ttft_p95<=1500\n');
+    expect(text).not.toContain('0123456789abcdef0123456789abcdef');
+  });
+
+  it('masks a key in the URL query everywhere it is printed', async () => {
+    const plan = await buildRunPlan({ url: 'https://gw.example/v1/chat/completions?api_key=sk-gw-0123456789abcdef', model: 'm' }, context);
+    const json = renderDryRunJson(plan);
+    expect([json['url'], json['apiPath']]).toEqual(['https://gw.example/v1/chat/completions?api_key=sk-…cdef', '/chat/completions?api_key=sk-…cdef']);
+    expect(plan.target.url).toBe('https://gw.example/v1/chat/completions?api_key=sk-gw-0123456789abcdef');
+    expect(renderDryRunText(plan)).not.toContain('0123456789abcdef');
+  });
+
+  it('open loop options show in the plan text', async () => {
+    const plan = await buildRunPlan({ url: 'http://127.0.0.1:8000/v1/chat/completions', model: 'm', rate: '20', arrival: 'constant', maxRequests: '500', workers: '2', testData: 'default', insecure: true }, context);
+    const text = renderDryRunText(plan);
+    expect(text).toContain('50 users, spawn 30/s, 300 s, open loop 20 req/s (constant), warmup 0 s, at most 500 requests, 2 workers, built-in prompts\n');
+    expect(text).toContain('  timeouts    request 600 s, idle gap 60 s, connect 10 s, TLS not verified (--insecure)\n');
+    expect(text).toContain('  output      ./llm-loadtest-runs/<name>-<UTC stamp>\n');
+  });
+});
