@@ -1,15 +1,16 @@
 /**
  * Figures re-computed from results.jsonl alone (the `report` command, and any later look at a run): the
  * records are replayed into a Recorder, so the numbers follow the same definitions as the live summary.
- * What the records do not hold is said, not invented: chunk gaps (chunkGap count 0), generator health, and
- * the user count, which is taken as the users with a request in flight in each second.
+ * What the records do not hold is said, not invented: chunk gaps (count 0, or the live figures when given),
+ * generator health, and the user count, taken as the users with a request in flight in each second.
  */
 import { z } from 'zod';
 import { FAILURE_CATEGORIES } from '../errors.js';
 import { judgeGenerator, type GeneratorHealth } from './generator-verdict.js';
 import { Recorder } from './recorder.js';
 import { PERCENTILE_METHOD, summarize, type SummaryContext } from './summarize.js';
-import type { RequestRecord, Summary } from './types.js';
+import { evaluateThresholds } from './thresholds.js';
+import type { LatencyStats, RequestRecord, Summary } from './types.js';
 
 const nullableNumber = z.number().nullable().default(null);
 
@@ -69,9 +70,13 @@ function parseRecordLine(line: string): RequestRecord | null {
 
 /** What summarizeRecords needs beyond the records; times and health default to what the records show. */
 export type RecordsContext = Omit<SummaryContext, 'startedAt' | 'endedAt' | 'generator'> &
-  Partial<Pick<SummaryContext, 'startedAt' | 'endedAt' | 'generator'>>;
+  Partial<Pick<SummaryContext, 'startedAt' | 'endedAt' | 'generator'>> & {
+    /** The chunk-gap figures of the run's live summary.json, kept as they were (records hold no gaps). */
+    liveChunkGap?: LatencyStats;
+  };
 
 export const RECOMPUTED_NOTE = 're-computed from results.jsonl, which keeps no chunk gaps (chunk gap count 0)';
+export const RECOMPUTED_LIVE_GAPS_NOTE = 're-computed from results.jsonl; chunk gaps as measured live (results.jsonl keeps none)';
 
 export function summarizeRecords(records: readonly RequestRecord[], context: RecordsContext): Summary {
   const startsMs = records.map((record) => Date.parse(record.ts));
@@ -94,7 +99,12 @@ export function summarizeRecords(records: readonly RequestRecord[], context: Rec
     endedAt: context.endedAt ?? new Date(maxOf(endsMs) ?? runStartMs).toISOString(),
     generator: context.generator ?? unmeasuredHealth(),
   });
-  summary.percentileMethod = `${PERCENTILE_METHOD}; ${RECOMPUTED_NOTE}`;
+  summary.percentileMethod = `${PERCENTILE_METHOD}; ${context.liveChunkGap === undefined ? RECOMPUTED_NOTE : RECOMPUTED_LIVE_GAPS_NOTE}`;
+  if (context.liveChunkGap !== undefined) {
+    summary.latency.chunkGap = context.liveChunkGap;
+    const { ok, failed } = summary.requests;
+    summary.thresholds = evaluateThresholds({ ok, failed, successThreshold: context.successThreshold, slo: context.slo, latency: summary.latency });
+  }
   return summary;
 }
 

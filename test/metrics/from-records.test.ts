@@ -94,6 +94,17 @@ describe('summarizeRecords', () => {
     expect(fromRecords.goodput).toBe(0.5);
   });
 
+  it('keeps the live chunk-gap figures when given, and judges a chunk_gap SLO by them', () => {
+    const checks: SloCheck[] = [{ raw: 'chunk_gap_p99<=50', metric: 'chunk_gap', stat: 'p99', op: '<=', limit: 50 }];
+    const liveChunkGap = { count: 500, mean: 20, min: 1, p50: 18, p90: 30, p95: 35, p99: 45, p999: 60, max: 70 };
+    const without = summarizeRecords(RECORDS, makeContext({ slo: checks, successThreshold: 0.5 }));
+    expect(without.thresholds.checks[1]).toMatchObject({ passed: false, value: null });
+    const withLive = summarizeRecords(RECORDS, { ...makeContext({ slo: checks, successThreshold: 0.5 }), liveChunkGap });
+    expect(withLive.latency.chunkGap).toEqual(liveChunkGap);
+    expect(withLive.thresholds).toMatchObject({ passed: true, checks: [{ passed: true }, { name: 'chunk_gap_p99<=50', value: 45, passed: true }] });
+    expect(withLive.percentileMethod).toContain('chunk gaps as measured live');
+  });
+
   it('summarizes an empty file as a failed run', () => {
     const summary = summarizeRecords([], makeContext());
     expect(summary.requests.total).toBe(0);
