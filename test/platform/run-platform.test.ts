@@ -75,8 +75,9 @@ describe('run in platform mode: submit (steps 1-4)', () => {
     }
   });
 
-  it('--json prints exactly the platform JSON of cli.md', async () => {
-    const { code, out } = await run(json());
+  it('--json prints exactly the platform JSON of cli.md; the human report moves to stderr', async () => {
+    const { code, out, err } = await run(json());
+    expect(err).toContain(`Task ID:    ${TASK_ID}\n`);
     expect(code).toBe(0);
     expect(JSON.parse(out)).toEqual({
       ok: true,
@@ -179,7 +180,7 @@ describe('run --wait (steps 5-7)', () => {
     expect(recorder.paths().filter((p) => p.endsWith('/status'))).toHaveLength(4);
     expect(recorder.paths().filter((p) => p.endsWith('/results'))).toHaveLength(3);
     expect(err).toMatch(/\[\d+s\] task created/);
-    expect(err).toMatch(/\[\d+s\] task running/);
+    expect(err).toMatch(/\[\d+s\] task running · expected to end in about 7m \d\ds \(\d\d:\d\d UTC\)/);
     expect(out).toContain('Status:     completed\n');
     expect(out).toContain('Requests:   1000 total, 0 failed, success rate 100.00%\n');
     expect(out).toContain('TTFT:       mean 250 ms, p50 230 ms, p95 480 ms, max 900 ms\n');
@@ -262,6 +263,29 @@ describe('run --wait (steps 5-7)', () => {
     const machine = await run(waiting({}, true), { handlers: forbidden });
     expect(machine.code).toBe(0);
     expect(JSON.parse(machine.out)).toMatchObject({ ok: true, taskId: TASK_ID, reportUrl: REPORT, followed: false });
+  });
+
+  it('Ctrl-C while following: exit 130, the task keeps running and the hint says how to follow it', async () => {
+    const recorder = createRecorder();
+    const io = createFakeIo({ env: { LMETERX_AUTH_TOKEN: PLATFORM_TOKEN } });
+    let reads = 0;
+    server.use(
+      http.get(`${PLATFORM}/api/llm-tasks/:id/status`, () => {
+        reads += 1;
+        if (reads === 2) io.emit('SIGINT');
+        return HttpResponse.json({ id: TASK_ID, status: 'running', error_message: null });
+      }),
+      ...platformHandlers(recorder),
+    );
+    const ctx: CliContext = { io, json: false };
+    const code = await runPlatform(ctx, waiting(), { pollIntervalMs: 1 }).then(
+      () => ctx.exitCode ?? 0,
+      (error: unknown) => renderError(error, ctx),
+    );
+    expect(code).toBe(130);
+    expect(reads).toBe(2);
+    expect(io.err()).toContain(`Error: stopped following task ${TASK_ID}; it keeps running on the platform`);
+    expect(io.err()).toContain(`Hint: follow it with \`llm-loadtest status ${TASK_ID}\``);
   });
 
   it('results that never appear: said, exit 0, the report URL stays', async () => {

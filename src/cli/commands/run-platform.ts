@@ -47,7 +47,12 @@ export async function runPlatform(ctx: CliContext, plan: RunPlan, options: RunPl
   });
 
   const outStyle = createStyle(io.stdout, io.env, !plan.output.color);
-  if (!json) io.stdout.write(renderSubmitted(task, outStyle));
+  // With --json the human report still goes to stderr (as in local mode): stdout holds only the JSON.
+  const report = (text: string): void => {
+    if (!json) io.stdout.write(text);
+    else if (!plan.output.quiet) io.stderr.write(text);
+  };
+  report(renderSubmitted(task, json ? errStyle : outStyle));
   if (!plan.wait) {
     if (json) io.stdout.write(`${JSON.stringify(platformJson(task))}\n`);
     return;
@@ -70,7 +75,7 @@ export async function runPlatform(ctx: CliContext, plan: RunPlan, options: RunPl
         if (status.status === lastStatus && elapsedMs - lastReportMs < 30_000) return;
         lastStatus = status.status;
         lastReportMs = elapsedMs;
-        if (plan.output.progress) say(`[${formatElapsed(elapsedMs)}] task ${status.status} · expected about ${formatElapsed(expectedS * 1000)} in all`);
+        if (plan.output.progress) say(`[${formatElapsed(elapsedMs)}] task ${status.status} · ${describeExpectedEnd(expectedS * 1000 - elapsedMs)}`);
       },
     });
   } finally {
@@ -85,11 +90,8 @@ export async function runPlatform(ctx: CliContext, plan: RunPlan, options: RunPl
   throwIfUnsuccessful(outcome, task.taskId, task.reportUrl);
   const results = buildResults(outcome.status, outcome.rows, outcome.resultsNote, plan.load);
   if (results.thresholds !== null && !results.thresholds.passed) ctx.exitCode = ExitCode.threshold;
-  if (json) {
-    io.stdout.write(`${JSON.stringify({ ...platformJson(task), results: results.json })}\n`);
-  } else {
-    io.stdout.write(results.text(outStyle));
-  }
+  report(results.text(json ? errStyle : outStyle));
+  if (json) io.stdout.write(`${JSON.stringify({ ...platformJson(task), results: results.json })}\n`);
 }
 
 /** cli.md's platform JSON: `{"ok":true,"mode":"platform","apiType","taskId","reportUrl","precheck":{...}}`. */
@@ -199,6 +201,12 @@ function describeEvent(event: SubmitEvent, baseUrl: string, tokenSet: boolean, s
     case 'created':
       return `Task created: ${event.taskId}`;
   }
+}
+
+function describeExpectedEnd(remainingMs: number): string {
+  if (remainingMs <= 0) return 'should end soon (the platform drains requests for up to 60 s)';
+  const at = new Date(Date.now() + remainingMs).toISOString().slice(11, 16);
+  return `expected to end in about ${formatElapsed(remainingMs)} (${at} UTC)`;
 }
 
 /** Warmup (+3 s cooldown) and the load: what the platform's engine will take, roughly (plus its drain). */
