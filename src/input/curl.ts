@@ -416,8 +416,9 @@ export function collectCurlOptions(args: readonly string[]): CurlOptions {
 }
 
 function quoteForMessage(long: string, value: string): string {
-  if (long === 'proxy-user' || long === 'key' || long === 'aws-sigv4') return '***';
-  const short = value.length > 40 ? `${value.slice(0, 37)}...` : value;
+  if (/user|key|pass|cert|sigv4|bearer|header/.test(long)) return '***';
+  const shown = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? maskUrl(value) : value;
+  const short = shown.length > 40 ? `${shown.slice(0, 37)}...` : shown;
   return /\s/.test(short) ? `"${short}"` : short;
 }
 

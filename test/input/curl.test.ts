@@ -80,7 +80,7 @@ describe('collectCurlOptions', () => {
     expect(parsed.positionals).toEqual(['http://h/x']);
     expect(parsed.warnings).toEqual([
       'unknown curl option -Z: ignored',
-      'curl option --proxy http://proxy:3128 is not used by llm-loadtest: ignored',
+      'curl option --proxy http://proxy:3128/ is not used by llm-loadtest: ignored',
       'curl option --proxy p:1 is not used by llm-loadtest: ignored',
     ]);
   });
@@ -168,5 +168,16 @@ describe('normalizeUrl', () => {
   it('refuses other schemes and non-URLs', () => {
     expect(() => normalizeUrl('ftp://h/x', '--url')).toThrow('--url "ftp://h/x" uses ftp://; only http:// and https:// are supported');
     expect(() => normalizeUrl('http://exa mple.com/x', '--url')).toThrow('--url "http://exa mple.com/x" is not a valid URL');
+  });
+});
+
+describe('warnings never show secrets', () => {
+  it('masks ignored options that carry credentials', () => {
+    const parsed = collectCurlOptions(['--proxy', 'http://bob:pw-0123456789@proxy:3128', '-U', 'bob:pw', '--key', 'client.pem', 'http://h/x']);
+    expect(parsed.warnings).toEqual([
+      'curl option --proxy http://***@proxy:3128/ is not used by llm-loadtest: ignored',
+      'curl option --proxy-user *** is not used by llm-loadtest: ignored',
+      'curl option --key *** is not used by llm-loadtest: ignored',
+    ]);
   });
 });

@@ -79,3 +79,11 @@ describe('buildRunPlan and the dry-run renderers', () => {
     expect(text).toContain('  output      ./llm-loadtest-runs/<name>-<UTC stamp>\n');
   });
 });
+
+describe('resolveMode masks credentials in the base URL it prints', () => {
+  it('keeps the real base for use', () => {
+    const decision = resolveMode({ platform: 'http://admin:hunter2-secret@lm.example:5001' }, {});
+    expect(decision.reason).toBe('--platform given: running on the LMeterX platform at http://***@lm.example:5001');
+    expect(decision.platformBaseUrl).toBe('http://admin:hunter2-secret@lm.example:5001');
+  });
+});
