@@ -5,7 +5,8 @@
  * Thresholds, and why:
  * - Event-loop delay p99 > 10 ms: degraded; > 50 ms: invalid. A timestamp is taken when the loop gets to the
  *   bytes, so a late loop adds its delay to TTFT/ITL. 10 ms is about 1% of a typical 1 s TTFT and the size of
- *   one chunk gap of a fast model (100 tok/s); at 50 ms the error exceeds a fast model's whole ITL.
+ *   one chunk gap of a fast model (100 tok/s); at 50 ms the error exceeds a fast model's whole ITL. With
+ *   process CPU under 50% the delay is other processes' doing, and the advice says so.
  * - Process CPU ≥ 90% of a core per thread: degraded. A saturated loop is about to fall behind; delay
  *   figures lag CPU, so this warns before they show it.
  * - Generator-side errors (EMFILE, EADDRNOTAVAIL): any is degraded; > 1% of finished requests is invalid,
@@ -39,6 +40,8 @@ export interface GeneratorFacts {
 export const LOOP_DELAY_DEGRADED_MS = 10;
 export const LOOP_DELAY_INVALID_MS = 50;
 export const CPU_DEGRADED_PCT = 90;
+/** Below this CPU a late event loop is not our load's doing. */
+export const STARVED_CPU_PCT = 50;
 export const GENERATOR_ERRORS_INVALID_SHARE = 0.01;
 export const OPEN_FILES_HEADROOM = 64;
 
@@ -54,9 +57,14 @@ export function judgeGenerator(facts: GeneratorFacts): GeneratorHealth {
 
   const delay = facts.eventLoopDelayP99Ms;
   if (delay !== null && delay > LOOP_DELAY_DEGRADED_MS) {
+    // A late loop in a process that barely used the CPU was waiting for the CPU: the machine is busy.
+    const starved = facts.cpuPct !== null && facts.cpuPct < STARVED_CPU_PCT;
+    const remedy = starved
+      ? `the process used only ${Math.round(facts.cpuPct ?? 0)}% CPU, so other processes on this machine held it up; run on a quieter machine`
+      : 'use --workers or fewer users';
     flag(
       delay > LOOP_DELAY_INVALID_MS ? 'invalid' : 'degraded',
-      `event loop p99 delay ${formatMs(delay)} ms: TTFT figures may be inflated by up to that much; use --workers or fewer users`,
+      `event loop p99 delay ${formatMs(delay)} ms: TTFT figures may be inflated by up to that much; ${remedy}`,
     );
   }
 

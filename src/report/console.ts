@@ -153,7 +153,7 @@ function describeLegend(summary: Summary): string {
 function describeCheck(check: ThresholdCheck, style: ChalkInstance): string {
   const mark = check.passed ? style.green('✓') : style.red('✗');
   const isRate = check.name === 'success_rate';
-  const format = (value: number): string => (isRate ? formatPct(value) : `${formatNumber(value, 1)} ms`);
+  const format = (value: number): string => (isRate ? formatPct(value) : `${formatMsCell(value)} ms`);
   const value = check.value === null ? 'no value' : format(check.value);
   const note = check.note === undefined ? '' : style.dim(` (${check.note})`);
   return `${mark} ${check.name.padEnd(22)} ${value} ${check.op} ${format(check.limit)}${note}`;

@@ -5,7 +5,7 @@ import { judgeGenerator, type GeneratorFacts } from '../../src/metrics/generator
 const HEALTHY: GeneratorFacts = {
   eventLoopDelayP99Ms: 1.2,
   maxMs: 4,
-  cpuPct: 35,
+  cpuPct: 60,
   openFileLimit: 20000,
   generatorErrors: 0,
   finishedRequests: 1000,
@@ -18,6 +18,7 @@ describe('judgeGenerator', () => {
     { name: 'loop delay 10 ms is still ok', facts: { eventLoopDelayP99Ms: 10 }, verdict: 'ok', reason: null },
     { name: 'loop delay 38 ms', facts: { eventLoopDelayP99Ms: 38 }, verdict: 'degraded', reason: 'event loop p99 delay 38 ms: TTFT figures may be inflated by up to that much; use --workers or fewer users' },
     { name: 'loop delay 51 ms', facts: { eventLoopDelayP99Ms: 51 }, verdict: 'invalid', reason: 'event loop p99 delay 51 ms' },
+    { name: 'loop delay 42 ms at 6% CPU', facts: { eventLoopDelayP99Ms: 42, cpuPct: 6 }, verdict: 'degraded', reason: 'event loop p99 delay 42 ms: TTFT figures may be inflated by up to that much; the process used only 6% CPU, so other processes on this machine held it up; run on a quieter machine' },
     { name: 'CPU 95%', facts: { cpuPct: 95 }, verdict: 'degraded', reason: 'process CPU 95% of a core' },
     { name: 'CPU 150% over 2 threads', facts: { cpuPct: 150, threads: 2 }, verdict: 'ok', reason: null },
     { name: '5 generator errors in 1000', facts: { generatorErrors: 5 }, verdict: 'degraded', reason: '5 generator-side errors (0.5% of requests)' },

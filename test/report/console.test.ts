@@ -22,7 +22,7 @@ function makeSummary(): Summary {
   return summarize(recorder.snapshot(), makeContext({
     slo: SLO,
     config: { concurrentUsers: 8, durationS: 10, warmupS: 5, loadMode: 'fixed', rate: null, workers: 1 },
-    generator: { eventLoopDelayP99Ms: 38, maxMs: 60, cpuPct: 40, openFileLimit: 20000, generatorErrors: 0, verdict: 'ok', reasons: [] },
+    generator: { eventLoopDelayP99Ms: 38, maxMs: 60, cpuPct: 70, openFileLimit: 20000, generatorErrors: 0, verdict: 'ok', reasons: [] },
   }));
 }
 
@@ -75,7 +75,7 @@ describe('renderConsoleReport', () => {
   it('gives the generator verdict with its reasons, and the files', () => {
     expect(text).toContain('Generator: degraded');
     expect(text).toContain('  - event loop p99 delay 38 ms: TTFT figures may be inflated by up to that much; use --workers or fewer users');
-    expect(text).toContain('event loop p99 38.0 ms · max 60.0 ms · CPU 40% · open files 20,000 · generator errors 0');
+    expect(text).toContain('event loop p99 38.0 ms · max 60.0 ms · CPU 70% · open files 20,000 · generator errors 0');
     const files = lines.slice(lines.indexOf('Files:') + 1);
     expect(files).toEqual(['  /tmp/run-1/summary.json', '  /tmp/run-1/results.jsonl', '  /tmp/run-1/report.html', '  /tmp/run-1/report.csv', '  /tmp/run-1/metrics.prom']);
   });
