@@ -1,4 +1,4 @@
-import { http, HttpResponse, type HttpHandler } from 'msw';
+import { delay, http, HttpResponse, type HttpHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runPlatform } from '../../src/cli/commands/run-platform.js';
@@ -28,7 +28,10 @@ afterAll(() => server.close());
 const REPORT = `${PLATFORM}/results/${TASK_ID}`;
 
 /** Run platform mode like runCli does (errors rendered by render-error), and check no secret leaked. */
-async function run(plan: RunPlan, options: { script?: PlatformScript; env?: Record<string, string>; handlers?: HttpHandler[] } = {}) {
+async function run(
+  plan: RunPlan,
+  options: { script?: PlatformScript; env?: Record<string, string>; handlers?: HttpHandler[]; timeoutMs?: number } = {},
+) {
   const recorder = createRecorder();
   // Overrides first: the first matching handler answers.
   server.use(...(options.handlers ?? []), ...platformHandlers(recorder, options.script));
@@ -36,7 +39,7 @@ async function run(plan: RunPlan, options: { script?: PlatformScript; env?: Reco
   const ctx: CliContext = { io, json: plan.output.json };
   let code: number;
   try {
-    await runPlatform(ctx, plan, { pollIntervalMs: 1, retryDelayMs: 0 });
+    await runPlatform(ctx, plan, { pollIntervalMs: 1, retryDelayMs: 0, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
     code = ctx.exitCode ?? 0;
   } catch (error) {
     code = renderError(error, ctx);
@@ -141,6 +144,27 @@ describe('run in platform mode: submit (steps 1-4)', () => {
     expect(err).toContain('but /health came without the X-LMeterX-Backend header');
     expect(err).toContain('The token may not read the profile (403): a service token; continuing');
     expect(recorder.paths()).toEqual(['POST /api/llm-tasks/test', 'POST /api/llm-tasks']);
+  });
+
+  it('an unreachable platform (timeout) → exit 4, platform_unreachable JSON naming the base URL', async () => {
+    const { code, out, recorder } = await run(json(), {
+      handlers: [
+        http.get(`${PLATFORM}/health`, async () => {
+          await delay(2000);
+          return HttpResponse.json({ status: 'healthy' });
+        }),
+      ],
+      timeoutMs: 20,
+    });
+    expect(code).toBe(4);
+    expect(JSON.parse(out)).toMatchObject({
+      ok: false,
+      stage: 'platform',
+      code: 'PLATFORM_UNREACHABLE',
+      category: 'platform_unreachable',
+      message: `Cannot connect to the LMeterX service at ${PLATFORM} (no answer within 0 s)`,
+    });
+    expect(recorder.requests).toHaveLength(0);
   });
 
   it('token not allowed on the pre-check path (403) → platform_auth, exit 4', async () => {
