@@ -47,7 +47,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:14px}
 figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:8px}figcaption{font-weight:600;margin-bottom:2px}
 .legend i{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;border-radius:2px}.legend{font-size:12px;color:var(--mute)}
-svg{width:100%;height:auto;display:block}svg text{font-size:11px;fill:#57606a}svg .grid-line{stroke:#eaeef2}svg .axis{stroke:#8c959f}
+svg{width:100%;height:auto;display:block}svg text{font-size:11px;fill:#57606a}svg .grid-line{stroke:#eaeef2}svg .axis{stroke:#8c959f}svg .warmup{fill:#f6f8fa}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre-wrap;word-break:break-all}
 .note{color:var(--mute);font-size:12px}dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:0}dt{font-weight:600}dd{margin:0}
 @media print{body{max-width:none;padding:0;font-size:11px;-webkit-print-color-adjust:exact;print-color-adjust:exact}section,figure,table{break-inside:avoid}.grid{grid-template-columns:1fr 1fr}}
@@ -138,6 +138,10 @@ function renderTimeCharts(s: Summary, records?: readonly RequestRecord[]): strin
   const p95 = records === undefined ? null : computeTtftP95PerSecond(records, s, tl.length);
   if (p95 !== null) ttftSeries.push({ name: 'TTFT p95', values: p95 });
   const t = tl.map((p) => p.t);
+  // Warmup seconds are shaded: the timeline shows them, the figures do not count them.
+  const warmupS = s.measureStartS ?? 0;
+  const chartFigure = (id: string, title: string, tt: readonly number[], series: readonly Series[], unit: string, color = 0): string =>
+    renderChartFigure(id, title, tt, series, unit, color, warmupS);
   const charts = [
     chartFigure('users', 'Active users', t, [{ name: 'users', values: pick((p) => p.users) }], ''),
     chartFigure(
@@ -178,21 +182,22 @@ const PAD = { left: 50, right: 10, top: 10, bottom: 26 };
 /** Beyond this many seconds, points are averaged so the page stays small. */
 const MAX_POINTS = 600;
 
-function chartFigure(
+function renderChartFigure(
   id: string,
   title: string,
   t: readonly number[],
   series: readonly Series[],
   unit: string,
-  color = 0,
+  color: number,
+  warmupS: number,
 ): string {
   const legend = series
     .map((se, i) => `<i style="background:${COLORS[(color + i) % COLORS.length]}"></i>${esc(se.name)}`)
     .join('');
-  return `<figure><figcaption>${esc(title)}${unit === '' ? '' : ` <span class="note">(${esc(unit)})</span>`}</figcaption><div class="legend">${legend}</div>${renderLineChart(id, t, series, color)}</figure>`;
+  return `<figure><figcaption>${esc(title)}${unit === '' ? '' : ` <span class="note">(${esc(unit)})</span>`}</figcaption><div class="legend">${legend}</div>${renderLineChart(id, t, series, color, warmupS)}</figure>`;
 }
 
-function renderLineChart(id: string, tIn: readonly number[], seriesIn: readonly Series[], color: number): string {
+function renderLineChart(id: string, tIn: readonly number[], seriesIn: readonly Series[], color: number, warmupS: number): string {
   const step = Math.ceil(tIn.length / MAX_POINTS);
   const t = downsample(tIn, step, 'first').map((v) => v ?? 0);
   const series = seriesIn.map((se) => ({ ...se, values: downsample(se.values, step, 'mean') }));
@@ -230,7 +235,11 @@ function renderLineChart(id: string, tIn: readonly number[], seriesIn: readonly 
       return `<path d="${d}" fill="none" stroke="${COLORS[(color + i) % COLORS.length]}" stroke-width="1.6" stroke-linejoin="round"/>`;
     })
     .join('');
-  return `<svg class="chart" data-chart="${id}" data-points="${points}" viewBox="0 0 ${CHART_W} ${CHART_H}" role="img"><title>${esc(seriesIn.map((s) => s.name).join(', '))}</title>${grid}<line class="axis" x1="${PAD.left}" x2="${CHART_W - PAD.right}" y1="${PAD.top + ih}" y2="${PAD.top + ih}"/>${xLabels}${paths}</svg>`;
+  const warmup =
+    warmupS > 0
+      ? `<rect class="warmup" x="${PAD.left}" y="${PAD.top}" width="${round1((Math.min(warmupS, xMax) / xMax) * iw)}" height="${ih}"><title>warmup: not measured</title></rect><text x="${PAD.left + 4}" y="${PAD.top + 11}">warmup</text>`
+      : '';
+  return `<svg class="chart" data-chart="${id}" data-points="${points}" viewBox="0 0 ${CHART_W} ${CHART_H}" role="img"><title>${esc(seriesIn.map((s) => s.name).join(', '))}</title>${warmup}${grid}<line class="axis" x1="${PAD.left}" x2="${CHART_W - PAD.right}" y1="${PAD.top + ih}" y2="${PAD.top + ih}"/>${xLabels}${paths}</svg>`;
 }
 
 function renderHistograms(records?: readonly RequestRecord[]): string {

@@ -39,6 +39,8 @@ describe('renderHtml', () => {
       expect(Number(m?.[1])).toBeGreaterThanOrEqual(summary.timeline.length);
     }
     expect(html).toContain('</i>TTFT p95');
+    // The fixture measures from second 1: the first second is shaded as warmup on each time chart.
+    expect(html.match(/<rect class="warmup"/g)?.length).toBe(5);
     for (const id of ['ttft-hist', 'e2e-hist']) {
       const m = new RegExp(`data-chart="${id}" data-bars="(\\d+)"`).exec(html);
       expect(Number(m?.[1])).toBeGreaterThanOrEqual(5);
