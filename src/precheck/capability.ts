@@ -23,9 +23,9 @@ const MULTI_TOKEN_CHUNK = 1.5;
 /** Turn a successful pre-check response into what the user should know before the load starts. */
 export function buildCapabilityReport(input: CapabilityInput): CapabilityReport {
   const { parsed, startedAt } = input;
-  const since = (at: number | null): number | null => (at === null ? null : round(at - startedAt));
+  const since = (at: number | null): number | null => (at === null ? null : round2(at - startedAt));
   const tokensPerChunk =
-    parsed.outputTokens !== null && parsed.contentChunks > 0 ? round(parsed.outputTokens / parsed.contentChunks) : null;
+    parsed.outputTokens !== null && parsed.contentChunks > 0 ? round2(parsed.outputTokens / parsed.contentChunks) : null;
   const maxTokensHit = parsed.finishReason === 'length' || parsed.finishReason === 'max_tokens';
 
   const exact = ['e2e'];
@@ -53,10 +53,12 @@ export function buildCapabilityReport(input: CapabilityInput): CapabilityReport 
   else estimated.push('input tokens');
 
   if (parsed.sawReasoning) {
-    if (parsed.reasoningTokens !== null) exact.push('reasoning tokens');
-    else {
-      estimated.push('reasoning tokens');
-      notes.push('reasoning appeared but its tokens are not reported apart: they will be counted with a tokenizer');
+    // Without usage the parser counts reasoning with the tokenizer too: only the server's count is exact.
+    const usage = parsed.tokenSource === 'usage';
+    if (usage && parsed.reasoningTokens !== null) exact.push('reasoning tokens');
+    else estimated.push('reasoning tokens');
+    if (usage && parsed.reasoningTokens === null) {
+      notes.push('reasoning appeared but usage does not count it apart: reasoning tokens will be counted with a tokenizer');
     }
     if (input.stream) notes.push('a reasoning channel appeared: TTFT counts the first reasoning token, TTFO the first answer token');
   }
@@ -77,7 +79,7 @@ export function buildCapabilityReport(input: CapabilityInput): CapabilityReport 
     status: input.status,
     stream: input.stream,
     contentType: input.contentType,
-    latencyMs: round(parsed.endAt - startedAt),
+    latencyMs: round2(parsed.endAt - startedAt),
     ttftMs: since(parsed.firstContentAt),
     ttfoMs: since(parsed.firstOutputAt),
     modelAsked: input.modelAsked,
@@ -107,6 +109,6 @@ function preview(text: string): string {
 }
 
 /** Two decimals: enough for milliseconds and ratios in a report, no float noise in JSON. */
-function round(value: number): number {
+export function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }

@@ -18,7 +18,7 @@ import {
 } from '../protocol/provider-error.js';
 import { getAdapter } from '../protocol/registry.js';
 import type { ParsedResponse } from '../protocol/types.js';
-import { buildCapabilityReport } from './capability.js';
+import { buildCapabilityReport, round2 } from './capability.js';
 import { categorizeTransportError, type TransportFailure } from './categorize.js';
 import { FAILURE_HINTS } from './hints.js';
 import type { PrecheckFailure, PrecheckResult } from './types.js';
@@ -75,7 +75,7 @@ export async function runPrecheck(target: TargetSpec, options: PrecheckOptions =
       status,
       message: mask(message),
       hint: FAILURE_HINTS[category],
-      latencyMs: round(now() - startedAt),
+      latencyMs: round2(now() - startedAt),
       ...extra,
     },
   });
@@ -281,8 +281,4 @@ function headerValue(value: string | string[] | undefined): string | null {
 
 function positive(ms: number): number {
   return Number.isFinite(ms) && ms > 0 ? ms : 1;
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }

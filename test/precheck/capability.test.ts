@@ -98,6 +98,19 @@ describe('buildCapabilityReport', () => {
     expect(buildCapabilityReport(input({ finishReason: 'max_tokens' })).maxTokensHit).toBe(true);
   });
 
+  it('reasoning tokens: exact from usage, estimated when usage does not count them or is missing', () => {
+    const unreported = buildCapabilityReport(input({ sawReasoning: true, reasoningTokens: null }));
+    expect(unreported.estimated).toEqual(['reasoning tokens']);
+    expect(unreported.notes).toContain(
+      'reasoning appeared but usage does not count it apart: reasoning tokens will be counted with a tokenizer',
+    );
+    const counted = buildCapabilityReport(
+      input({ sawReasoning: true, reasoningTokens: 4, usageReported: false, tokenSource: 'tokenizer' }),
+    );
+    expect(counted.estimated).toContain('reasoning tokens');
+    expect(counted.exact).not.toContain('reasoning tokens');
+  });
+
   it('is JSON-able as it is (it goes into summary.json)', () => {
     const report = buildCapabilityReport(input());
     const kept: Summary['precheck'] = report;

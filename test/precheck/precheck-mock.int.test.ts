@@ -4,8 +4,8 @@ import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { FAILURE_HINTS } from '../../src/precheck/hints.js';
 import { runPrecheck } from '../../src/precheck/precheck.js';
 import { renderCapabilityReport } from '../../src/precheck/render.js';
-import { PrecheckFailedError, type PrecheckFailure, type PrecheckResult } from '../../src/precheck/types.js';
 import type { ApiType } from '../../src/protocol/types.js';
+import { buildTestTarget, expectFailure, expectOk } from './helpers.js';
 
 /** The pre-check against the bundled mock: its faults are the providers' real bodies and behaviours. */
 
@@ -18,39 +18,8 @@ afterAll(async () => {
 });
 
 function target(apiType: ApiType, mockHeaders: Record<string, string> = {}, stream = true): TargetSpec {
-  const anthropic = apiType === 'anthropic-messages';
-  const path = anthropic ? '/v1/messages' : '/v1/chat/completions';
-  const model = anthropic ? 'claude-sonnet-4-5' : 'gpt-4o-mini';
-  return {
-    apiType,
-    url: `${mock.url}${path}`,
-    targetHost: mock.url,
-    apiPath: path,
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(anthropic ? { 'x-api-key': 'sk-ant-test-0123456789', 'anthropic-version': '2023-06-01' } : { authorization: 'Bearer sk-test-0123456789' }),
-      ...mockHeaders,
-    },
-    cookies: {},
-    model,
-    stream,
-    body: anthropic
-      ? { model, max_tokens: 64, stream, messages: [{ role: 'user', content: 'Say hello' }] }
-      : { model, stream, ...(stream ? { stream_options: { include_usage: true } } : {}), messages: [{ role: 'user', content: 'Say hello' }] },
-    insecure: false,
-    timeoutMs: 10_000,
-    idleTimeoutMs: 10_000,
-    connectTimeoutMs: 5_000,
-    notes: [],
-    warnings: [],
-  };
-}
-
-function expectFailure(result: PrecheckResult): PrecheckFailure {
-  if (result.ok) throw new Error(`expected a failure, got ${JSON.stringify(result.capability)}`);
-  expect(new PrecheckFailedError(result.failure).exitCode).toBe(3);
-  return result.failure;
+  const base = buildTestTarget(mock.url, { apiType, stream });
+  return { ...base, headers: { ...base.headers, ...mockHeaders } };
 }
 
 const STATUS_FAULTS: Array<{ api: ApiType; headers: Record<string, string>; status: number; category: string; retryAfterS?: number; message: string }> = [
@@ -108,9 +77,7 @@ describe('pre-check against the bundled mock: stream faults', () => {
 describe('pre-check against the bundled mock: capability report', () => {
   it('OpenAI stream: TTFT within tolerance of the configured delay, usage in stream, exact tokens', async () => {
     const ttftMs = 120;
-    const result = await runPrecheck(target('openai-chat', { 'x-mock-ttft-ms': String(ttftMs) }));
-    if (!result.ok) throw new Error(result.failure.message);
-    const report = result.capability;
+    const report = expectOk(await runPrecheck(target('openai-chat', { 'x-mock-ttft-ms': String(ttftMs) })));
     expect(report.ttftMs).toBeGreaterThanOrEqual(ttftMs - 5);
     expect(report.ttftMs).toBeLessThanOrEqual(ttftMs + 60);
     expect(report).toMatchObject({ usageReported: true, tokenSource: 'usage', outputTokens: 12, contentChunks: 12, tokensPerChunk: 1 });
@@ -119,28 +86,26 @@ describe('pre-check against the bundled mock: capability report', () => {
   });
 
   it('OpenAI stream without usage, 4 tokens per chunk, reasoning: says what is estimated', async () => {
-    const result = await runPrecheck(
-      target('openai-chat', { 'x-mock-usage': 'false', 'x-mock-chunk-tokens': '4', 'x-mock-reasoning-tokens': '4' }),
-    );
-    if (!result.ok) throw new Error(result.failure.message);
-    const report = result.capability;
+    const headers = { 'x-mock-usage': 'false', 'x-mock-chunk-tokens': '4', 'x-mock-reasoning-tokens': '4' };
+    const report = expectOk(await runPrecheck(target('openai-chat', headers)));
     expect(report).toMatchObject({ usageReported: false, tokenSource: 'tokenizer', reasoning: true });
     expect(report.estimated).toContain('output tokens');
     expect(report.notes).toContain('no usage in stream: output tokens will be counted with a tokenizer');
     expect(report.ttfoMs).toBeGreaterThanOrEqual(report.ttftMs ?? Infinity);
+    expect(report.tokensPerChunk).toBe(4);
+    expect(report.estimated).toContain('reasoning tokens');
+    expect(report.notes).toContain('about 4 tokens per chunk: chunk gaps span several tokens; ITL is derived from the token count');
   });
 
   it('Anthropic stream hitting max_tokens', async () => {
     const base = target('anthropic-messages');
-    const result = await runPrecheck({ ...base, body: { ...base.body, max_tokens: 5 } });
-    if (!result.ok) throw new Error(result.failure.message);
-    expect(result.capability).toMatchObject({ outputTokens: 5, maxTokensHit: true, finishReason: 'max_tokens', usageReported: true });
+    const report = expectOk(await runPrecheck({ ...base, body: { ...base.body, max_tokens: 5 } }));
+    expect(report).toMatchObject({ outputTokens: 5, maxTokensHit: true, finishReason: 'max_tokens', usageReported: true });
   });
 
   it('non-streamed OpenAI JSON', async () => {
-    const result = await runPrecheck(target('openai-chat', {}, false));
-    if (!result.ok) throw new Error(result.failure.message);
-    expect(result.capability).toMatchObject({ stream: false, outputTokens: 12, usageReported: true });
-    expect(result.capability.unavailable).toEqual(['ttft', 'ttfo', 'itl', 'chunk gaps']);
+    const report = expectOk(await runPrecheck(target('openai-chat', {}, false)));
+    expect(report).toMatchObject({ stream: false, outputTokens: 12, usageReported: true });
+    expect(report.unavailable).toEqual(['ttft', 'ttfo', 'itl', 'chunk gaps']);
   });
 });

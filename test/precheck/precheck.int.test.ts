@@ -1,9 +1,7 @@
 import type { LookupFunction } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TargetSpec } from '../../src/input/request-spec.js';
 import { FAILURE_HINTS } from '../../src/precheck/hints.js';
 import { runPrecheck } from '../../src/precheck/precheck.js';
-import { PrecheckFailedError, type PrecheckFailure, type PrecheckResult } from '../../src/precheck/types.js';
 import type { ApiType } from '../../src/protocol/types.js';
 import {
   findRefusedPort,
@@ -17,11 +15,7 @@ import {
   type CannedResponse,
   type TestServer,
 } from '../helpers/servers.js';
-
-const KEY = 'sk-test-0123456789abcdefWXYZ';
-const MASKED_KEY = 'sk-…WXYZ';
-const OPENAI_PATH = '/v1/chat/completions';
-const ANTHROPIC_PATH = '/v1/messages';
+import { buildTestTarget, expectFailure, expectOk, MASKED_TEST_KEY, TEST_KEY } from './helpers.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -34,74 +28,24 @@ async function track(server: Promise<TestServer>): Promise<TestServer> {
   return started;
 }
 
-function target(baseUrl: string, overrides: Partial<TargetSpec> = {}): TargetSpec {
-  const apiType: ApiType = overrides.apiType ?? 'openai-chat';
-  const anthropic = apiType === 'anthropic-messages';
-  const path = anthropic ? ANTHROPIC_PATH : OPENAI_PATH;
-  const stream = overrides.stream ?? true;
-  const model = anthropic ? 'claude-sonnet-4-5' : 'gpt-4o-mini';
-  return {
-    apiType,
-    url: `${baseUrl}${path}`,
-    targetHost: baseUrl,
-    apiPath: path,
-    method: 'POST',
-    headers: anthropic
-      ? { 'content-type': 'application/json', 'x-api-key': KEY, 'anthropic-version': '2023-06-01' }
-      : { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-    cookies: {},
-    model,
-    stream,
-    body: anthropic
-      ? { model, max_tokens: 64, stream, messages: [{ role: 'user', content: 'Say hello' }] }
-      : {
-          model,
-          stream,
-          ...(stream ? { stream_options: { include_usage: true } } : {}),
-          messages: [{ role: 'user', content: 'Say hello' }],
-        },
-    insecure: false,
-    timeoutMs: 10_000,
-    idleTimeoutMs: 10_000,
-    connectTimeoutMs: 5_000,
-    notes: [],
-    warnings: [],
-    ...overrides,
-  };
-}
-
-function expectFailure(result: PrecheckResult): PrecheckFailure {
-  if (result.ok) throw new Error(`expected a failure, got ${JSON.stringify(result.capability)}`);
-  // Every failure is exit 3 with the cli.md JSON, and never leaks the key.
-  const error = new PrecheckFailedError(result.failure);
-  expect(error.exitCode).toBe(3);
-  expect(JSON.stringify(error.toJSON())).not.toContain(KEY);
-  return result.failure;
-}
-
-function expectOk(result: PrecheckResult): Extract<PrecheckResult, { ok: true }>['capability'] {
-  if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result.failure)}`);
-  return result.capability;
-}
-
 describe('pre-check: transport failures', () => {
   it('refused port → connection_refused, no status', async () => {
     const { url } = await findRefusedPort();
-    const failure = expectFailure(await runPrecheck(target(url)));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(url)));
     expect(failure).toMatchObject({ category: 'connection_refused', status: null, hint: FAILURE_HINTS.connection_refused });
     expect(failure.message).toContain('ECONNREFUSED');
   });
 
   it('a reset connection → connection_reset', async () => {
     const server = await track(startResetServer());
-    const failure = expectFailure(await runPrecheck(target(server.url)));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url)));
     expect(failure).toMatchObject({ category: 'connection_reset', status: null, hint: FAILURE_HINTS.connection_reset });
     expect(server.hits()).toBe(1);
   });
 
   it('a server that never answers → timeout within the short limit', async () => {
     const server = await track(startHangServer());
-    const failure = expectFailure(await runPrecheck(target(server.url), { timeoutMs: 300 }));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url), { timeoutMs: 300 }));
     expect(failure).toMatchObject({ category: 'timeout', status: null, hint: FAILURE_HINTS.timeout });
     expect(failure.hint).toContain('the target may be overloaded');
     expect(failure.message).toContain('300 ms');
@@ -109,7 +53,7 @@ describe('pre-check: transport failures', () => {
 
   it('a stream that stalls after its first token → timeout (idle gap), status 200', async () => {
     const server = await track(startSseServer({ events: openAiStreamEvents(['Hi']).slice(0, 2), stall: true }));
-    const failure = expectFailure(await runPrecheck(target(server.url, { idleTimeoutMs: 200 })));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url, { idleTimeoutMs: 200 })));
     expect(failure).toMatchObject({
       category: 'timeout',
       status: 200,
@@ -124,7 +68,7 @@ describe('pre-check: transport failures', () => {
       asked = hostname;
       callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }));
     }) as unknown as LookupFunction;
-    const failure = expectFailure(await runPrecheck(target('http://llm.example.invalid:8000'), { lookup }));
+    const failure = expectFailure(await runPrecheck(buildTestTarget('http://llm.example.invalid:8000'), { lookup }));
     expect(failure).toMatchObject({ category: 'dns', status: null, hint: FAILURE_HINTS.dns });
     expect(failure.message).toContain('ENOTFOUND llm.example.invalid');
     expect(asked).toBe('llm.example.invalid');
@@ -136,7 +80,7 @@ describe('pre-check: transport failures', () => {
       if (options.all === true) callback(null, [{ address: '127.0.0.1', family: 4 }]);
       else callback(null, '127.0.0.1', 4);
     }) as unknown as LookupFunction;
-    const capability = expectOk(await runPrecheck(target(`http://my-llm.test:${server.port}`), { lookup }));
+    const capability = expectOk(await runPrecheck(buildTestTarget(`http://my-llm.test:${server.port}`), { lookup }));
     expect(capability.outputTokens).toBe(2);
   });
 
@@ -147,18 +91,18 @@ describe('pre-check: transport failures', () => {
         res.end(openAiStreamEvents(['Hello', ' TLS'], { usage: true }).join(''));
       }),
     );
-    const failure = expectFailure(await runPrecheck(target(server.url)));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url)));
     expect(failure).toMatchObject({ category: 'tls', status: null, hint: FAILURE_HINTS.tls });
     expect(failure.hint).toContain('use --insecure for a self-signed certificate');
     expect(failure.message).toContain('DEPTH_ZERO_SELF_SIGNED_CERT');
 
-    expect(expectOk(await runPrecheck(target(server.url), { insecure: true })).textPreview).toBe('Hello TLS');
-    expect(expectOk(await runPrecheck(target(server.url, { insecure: true }))).status).toBe(200);
+    expect(expectOk(await runPrecheck(buildTestTarget(server.url), { insecure: true })).textPreview).toBe('Hello TLS');
+    expect(expectOk(await runPrecheck(buildTestTarget(server.url, { insecure: true }))).status).toBe(200);
   });
 
   it('https:// to a plain-HTTP port → tls, with a hint to use http://', async () => {
     const server = await track(startCannedServer({ status: 200, body: 'plain' }));
-    const failure = expectFailure(await runPrecheck(target(server.url.replace('http://', 'https://'))));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url.replace('http://', 'https://'))));
     expect(failure).toMatchObject({ category: 'tls', status: null });
     expect(failure.hint).toBe('the port speaks plain HTTP, not TLS: use http:// instead of https:// (or the TLS port)');
   });
@@ -190,13 +134,13 @@ const STATUS_CASES: StatusCase[] = [
     response: {
       status: 401,
       body: openAiError(
-        `Incorrect API key provided: ${KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+        `Incorrect API key provided: ${TEST_KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`,
         'invalid_request_error',
         'invalid_api_key',
       ),
     },
     category: 'auth',
-    message: `HTTP 401: Incorrect API key provided: ${MASKED_KEY}. You can find your API key at https://platform.openai.com/account/api-keys. (invalid_api_key)`,
+    message: `HTTP 401: Incorrect API key provided: ${MASKED_TEST_KEY}. You can find your API key at https://platform.openai.com/account/api-keys. (invalid_api_key)`,
   },
   {
     label: 'Anthropic 401',
@@ -332,7 +276,7 @@ const STATUS_CASES: StatusCase[] = [
 describe('pre-check: HTTP error statuses with the providers\' real bodies', () => {
   it.each(STATUS_CASES)('$label → $category', async (testCase) => {
     const server = await track(startCannedServer(testCase.response));
-    const failure = expectFailure(await runPrecheck(target(server.url, { apiType: testCase.api })));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url, { apiType: testCase.api })));
     expect(failure.category).toBe(testCase.category);
     expect(failure.status).toBe(testCase.response.status);
     expect(failure.message).toBe(testCase.message);
@@ -343,7 +287,7 @@ describe('pre-check: HTTP error statuses with the providers\' real bodies', () =
   it('the 401 hint and 404 hint say what to do', async () => {
     expect(FAILURE_HINTS.auth).toBe('the target needs a valid key: check the Authorization / x-api-key header');
     const server = await track(startCannedServer({ status: 404, body: { detail: 'Not Found' } }));
-    const failure = expectFailure(await runPrecheck(target(server.url)));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url)));
     expect(failure.hint).toContain('check the path; many servers need /v1');
   });
 });
@@ -353,7 +297,7 @@ describe('pre-check: a 2xx that is not the API\'s answer', () => {
 
   it('HTML 200 when streaming → invalid_response with the page title', async () => {
     const server = await track(startCannedServer({ status: 200, headers: { 'content-type': 'text/html' }, body: html }));
-    const failure = expectFailure(await runPrecheck(target(server.url)));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url)));
     expect(failure).toMatchObject({
       category: 'invalid_response',
       status: 200,
@@ -364,7 +308,7 @@ describe('pre-check: a 2xx that is not the API\'s answer', () => {
 
   it('HTML 200 without streaming → invalid_response', async () => {
     const server = await track(startCannedServer({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: html }));
-    const failure = expectFailure(await runPrecheck(target(server.url, { stream: false })));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url, { stream: false })));
     expect(failure).toMatchObject({
       category: 'invalid_response',
       status: 200,
@@ -375,7 +319,7 @@ describe('pre-check: a 2xx that is not the API\'s answer', () => {
 
   it('JSON 200 of the wrong shape → invalid_response', async () => {
     const server = await track(startCannedServer({ status: 200, body: { status: 'ok', version: '1.2.3' } }));
-    const failure = expectFailure(await runPrecheck(target(server.url, { stream: false })));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url, { stream: false })));
     expect(failure).toMatchObject({ category: 'invalid_response', status: 200, hint: FAILURE_HINTS.invalid_response });
   });
 
@@ -388,7 +332,7 @@ describe('pre-check: a 2xx that is not the API\'s answer', () => {
       usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
     };
     const server = await track(startCannedServer({ status: 200, body: completion }));
-    const failure = expectFailure(await runPrecheck(target(server.url)));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url)));
     expect(failure).toMatchObject({
       category: 'invalid_response',
       status: 200,
@@ -403,7 +347,7 @@ describe('pre-check: a 2xx that is not the API\'s answer', () => {
       `data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } })}\n\n`,
     ];
     const server = await track(startSseServer({ events }));
-    const failure = expectFailure(await runPrecheck(target(server.url)));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url)));
     expect(failure).toMatchObject({ category: 'server_error', status: 200, hint: FAILURE_HINTS.server_error });
     expect(failure.message).toContain('The server had an error while processing your request.');
   });
@@ -414,7 +358,7 @@ describe('pre-check: a 2xx that is not the API\'s answer', () => {
       'data: [DONE]\n\n',
     ];
     const server = await track(startSseServer({ events }));
-    const failure = expectFailure(await runPrecheck(target(server.url)));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url)));
     expect(failure).toMatchObject({ category: 'rate_limited', status: 200, hint: FAILURE_HINTS.rate_limited });
   });
 
@@ -424,31 +368,31 @@ describe('pre-check: a 2xx that is not the API\'s answer', () => {
       'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n',
     ];
     const server = await track(startSseServer({ events }));
-    const failure = expectFailure(await runPrecheck(target(server.url, { apiType: 'anthropic-messages' })));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url, { apiType: 'anthropic-messages' })));
     expect(failure).toMatchObject({ category: 'overloaded', status: 200, hint: FAILURE_HINTS.overloaded });
   });
 
   it('an empty stream (role chunk, finish, [DONE]) → empty_response', async () => {
     const server = await track(startSseServer({ events: openAiStreamEvents([]) }));
-    const failure = expectFailure(await runPrecheck(target(server.url)));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url)));
     expect(failure).toMatchObject({ category: 'empty_response', status: 200, hint: FAILURE_HINTS.empty_response });
   });
 
   it('a body with nothing at all, as an event stream → empty_response', async () => {
     const server = await track(startSseServer({ events: [] }));
-    const failure = expectFailure(await runPrecheck(target(server.url)));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url)));
     expect(failure).toMatchObject({ category: 'empty_response', status: 200 });
   });
 
   it('a stream cut off before [DONE] after content → invalid_response', async () => {
     const server = await track(startSseServer({ events: openAiStreamEvents(['Hello', ' there']).slice(0, 3) }));
-    const failure = expectFailure(await runPrecheck(target(server.url)));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url)));
     expect(failure).toMatchObject({ category: 'invalid_response', status: 200 });
   });
 
   it('a non-SSE text body when streaming → invalid_response naming the content type', async () => {
     const server = await track(startCannedServer({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' }));
-    const failure = expectFailure(await runPrecheck(target(server.url)));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url)));
     expect(failure).toMatchObject({ category: 'invalid_response', status: 200, hint: FAILURE_HINTS.invalid_response });
     expect(failure.message.startsWith('asked for a stream, got text/plain')).toBe(true);
   });
@@ -457,7 +401,7 @@ describe('pre-check: a 2xx that is not the API\'s answer', () => {
     const server = await track(
       startCannedServer({ status: 301, headers: { location: 'https://api.example.com/v1/chat/completions' }, body: '' }),
     );
-    const failure = expectFailure(await runPrecheck(target(server.url)));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url)));
     expect(failure).toMatchObject({
       category: 'unknown',
       status: 301,
@@ -468,7 +412,7 @@ describe('pre-check: a 2xx that is not the API\'s answer', () => {
 
   it('SSE when JSON was asked → invalid_response that says to use --stream', async () => {
     const server = await track(startSseServer({ events: openAiStreamEvents(['Hi']) }));
-    const failure = expectFailure(await runPrecheck(target(server.url, { stream: false })));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url, { stream: false })));
     expect(failure).toMatchObject({
       category: 'invalid_response',
       status: 200,
@@ -483,7 +427,7 @@ describe('pre-check: the capability report', () => {
     const events = openAiStreamEvents(['Hello', ' there', ' friend'], { usage: true, model: 'gpt-4o-mini-2024-07-18' });
     const server = await track(
       startHttpServer(async (request, res) => {
-        expect(request.headers['authorization']).toBe(`Bearer ${KEY}`);
+        expect(request.headers['authorization']).toBe(`Bearer ${TEST_KEY}`);
         expect(JSON.parse(request.body)).toMatchObject({ stream: true, model: 'gpt-4o-mini' });
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write(events[0]);
@@ -491,7 +435,7 @@ describe('pre-check: the capability report', () => {
         res.end(events.slice(1).join(''));
       }),
     );
-    const capability = expectOk(await runPrecheck(target(server.url)));
+    const capability = expectOk(await runPrecheck(buildTestTarget(server.url)));
     expect(capability.ttftMs).toBeGreaterThanOrEqual(delayMs - 5);
     expect(capability.ttftMs).toBeLessThan(delayMs + 100);
     expect(capability).toMatchObject({
@@ -516,7 +460,7 @@ describe('pre-check: the capability report', () => {
 
   it('no usage in the stream, cut by max_tokens: estimated tokens, max_tokens hit', async () => {
     const server = await track(startSseServer({ events: openAiStreamEvents(['Once', ' upon', ' a'], { finishReason: 'length' }) }));
-    const capability = expectOk(await runPrecheck(target(server.url, { body: { model: 'gpt-4o-mini', stream: true, max_tokens: 3, messages: [] } })));
+    const capability = expectOk(await runPrecheck(buildTestTarget(server.url, { body: { model: 'gpt-4o-mini', stream: true, max_tokens: 3, messages: [] } })));
     expect(capability).toMatchObject({ usageReported: false, tokenSource: 'tokenizer', maxTokensHit: true, finishReason: 'length' });
     expect(capability.estimated).toEqual(['output tokens', 'tokens/s', 'itl', 'input tokens']);
     expect(capability.notes).toContain('no usage in stream: output tokens will be counted with a tokenizer');
@@ -537,7 +481,7 @@ describe('pre-check: the capability report', () => {
       'event: message_stop\ndata: {"type":"message_stop"}\n\n',
     ];
     const server = await track(startSseServer({ events, gapMs: 5 }));
-    const capability = expectOk(await runPrecheck(target(server.url, { apiType: 'anthropic-messages' })));
+    const capability = expectOk(await runPrecheck(buildTestTarget(server.url, { apiType: 'anthropic-messages' })));
     expect(capability).toMatchObject({
       apiType: 'anthropic-messages',
       model: 'claude-sonnet-4-5',
@@ -563,7 +507,7 @@ describe('pre-check: the capability report', () => {
       usage: { prompt_tokens: 8, completion_tokens: 2, total_tokens: 10 },
     };
     const server = await track(startCannedServer({ status: 200, body: completion }));
-    const capability = expectOk(await runPrecheck(target(server.url, { stream: false })));
+    const capability = expectOk(await runPrecheck(buildTestTarget(server.url, { stream: false })));
     expect(capability).toMatchObject({ stream: false, usageReported: true, inputTokens: 8, outputTokens: 2, textPreview: 'Hello!' });
     expect(capability.unavailable).toEqual(['ttft', 'ttfo', 'itl', 'chunk gaps']);
   });
@@ -577,7 +521,7 @@ describe('pre-check: the capability report', () => {
         res.end(openAiStreamEvents(['ok'], { usage: true }).join(''));
       }),
     );
-    const base = target(server.url);
+    const base = buildTestTarget(server.url);
     expectOk(await runPrecheck({ ...base, headers: { ...base.headers, 'x-team': 'perf' }, cookies: { session: 'abc123' } }));
     expect(seen).toEqual({ cookie: 'session=abc123', custom: 'perf' });
   });
