@@ -80,15 +80,6 @@ export interface RecorderSnapshot {
   timeline: TimelineSecond[];
 }
 
-/** Counts for a progress line, cheap to ask for once a second. */
-export interface LiveCounts {
-  started: number;
-  ok: number;
-  failed: number;
-  incomplete: number;
-  outputTokens: number;
-}
-
 const SAMPLE_MAX_CHARS = 300;
 
 interface SecondBucket {
@@ -177,16 +168,6 @@ export class Recorder {
     if (this.lastMeasuredEndMs === null || endMs > this.lastMeasuredEndMs) this.lastMeasuredEndMs = endMs;
     if (record.ok) this.recordSuccess(record, maxGapMs);
     else this.recordFailure(record);
-  }
-
-  liveCounts(): LiveCounts {
-    return {
-      started: this.started,
-      ok: this.ok,
-      failed: this.failed,
-      incomplete: this.incomplete,
-      outputTokens: this.outputTokens,
-    };
   }
 
   snapshot(): RecorderSnapshot {
