@@ -116,6 +116,9 @@ for (const table of [VALUE_OPTIONS, FLAG_OPTIONS, IGNORED_VALUE_OPTIONS]) {
   for (const [long, short] of Object.entries(table)) if (short !== null) SHORT_TO_LONG.set(short, long);
 }
 
+const BODY_OPTIONS = new Set(['data', 'data-raw', 'data-binary', 'data-ascii', 'json']);
+const BODY_PART = 'body-part';
+
 const takesValue = (long: string): boolean => long in VALUE_OPTIONS || long in IGNORED_VALUE_OPTIONS;
 
 const SHELL_OPERATOR_HINT =
@@ -332,7 +335,9 @@ export function collectCurlOptions(args: readonly string[]): CurlOptions {
     if (value === undefined) {
       throw inputError('CURL_OPTION_MISSING_VALUE', `curl option --${long} needs a value`, `give it one, e.g. --${long} <value>, or remove it`);
     }
-    if (long in VALUE_OPTIONS) canonical.push(`--${long}=${value}`);
+    // The body options share one key so yargs-parser keeps their command order (curl joins them in order).
+    if (BODY_OPTIONS.has(long)) canonical.push(`--${BODY_PART}=${long}:${value}`);
+    else if (long in VALUE_OPTIONS) canonical.push(`--${long}=${value}`);
     else ignore(long, value);
   };
   const flag = (long: string): void => {
@@ -385,7 +390,7 @@ export function collectCurlOptions(args: readonly string[]): CurlOptions {
     }
   }
   const parsed = parseArgs(canonical, {
-    string: Object.keys(VALUE_OPTIONS),
+    string: [...Object.keys(VALUE_OPTIONS), BODY_PART],
     boolean: Object.keys(FLAG_OPTIONS),
     configuration: {
       'camel-case-expansion': false,
@@ -402,10 +407,17 @@ export function collectCurlOptions(args: readonly string[]): CurlOptions {
   // yargs-parser groups by option; the command order matters for -d pieces and repeated headers, and
   // it is preserved within each option's array.
   const values: Array<[string, string]> = [];
-  for (const long of Object.keys(VALUE_OPTIONS)) {
+  for (const long of [...Object.keys(VALUE_OPTIONS), BODY_PART]) {
     const raw: unknown = parsed[long];
     if (raw === undefined) continue;
-    for (const value of Array.isArray(raw) ? raw : [raw]) values.push([long, String(value)]);
+    for (const item of Array.isArray(raw) ? raw : [raw]) {
+      const value = String(item);
+      if (long !== BODY_PART) values.push([long, value]);
+      else {
+        const colon = value.indexOf(':');
+        values.push([value.slice(0, colon), value.slice(colon + 1)]);
+      }
+    }
   }
   const flags = new Set(Object.keys(FLAG_OPTIONS).filter((long) => parsed[long] === true));
   const positionals = parsed._.map((item) => {
@@ -428,8 +440,8 @@ async function buildSpec(options: CurlOptions, cwd: string): Promise<RequestSpec
   // -u, -A, -e and --oauth2-bearer yield to an explicit -H of the same name, as in curl: they go first.
   const derivedHeaders: NameValue[] = [];
   const cookies: NameValue[] = [];
-  const dataPieces: string[] = [];
-  const jsonPieces: string[] = [];
+  /** Body pieces in command order; curl joins -d pieces with & and appends --json pieces as they are. */
+  const bodyPieces: Array<{ text: string; json: boolean }> = [];
   let method: string | undefined;
   const urls: string[] = [];
   let timeoutS: number | undefined;
@@ -452,17 +464,17 @@ async function buildSpec(options: CurlOptions, cwd: string): Promise<RequestSpec
       case 'data-ascii': {
         // curl drops carriage returns and newlines from -d @file.
         const text = await readBodyArgument(value, cwd, `curl --${long}`);
-        dataPieces.push(value.startsWith('@') ? text.replace(/[\r\n]/g, '') : text);
+        bodyPieces.push({ text: value.startsWith('@') ? text.replace(/[\r\n]/g, '') : text, json: false });
         break;
       }
       case 'data-binary':
-        dataPieces.push(await readBodyArgument(value, cwd, `curl --${long}`));
+        bodyPieces.push({ text: await readBodyArgument(value, cwd, `curl --${long}`), json: false });
         break;
       case 'data-raw':
-        dataPieces.push(value);
+        bodyPieces.push({ text: value, json: false });
         break;
       case 'json':
-        jsonPieces.push(await readBodyArgument(value, cwd, 'curl --json'));
+        bodyPieces.push({ text: await readBodyArgument(value, cwd, 'curl --json'), json: true });
         jsonDefaults = true;
         break;
       case 'user':
@@ -505,8 +517,8 @@ async function buildSpec(options: CurlOptions, cwd: string): Promise<RequestSpec
     if (!headers.some((h) => h.name.toLowerCase() === 'content-type')) headers.push({ name: 'Content-Type', value: 'application/json' });
     if (!headers.some((h) => h.name.toLowerCase() === 'accept')) headers.push({ name: 'Accept', value: 'application/json' });
   }
-  const hasBody = dataPieces.length > 0 || jsonPieces.length > 0;
-  const body = hasBody ? [dataPieces.join('&'), jsonPieces.join('')].filter((part) => part !== '').join('&') : undefined;
+  const hasBody = bodyPieces.length > 0;
+  const body = hasBody ? bodyPieces.reduce((joined, piece, i) => (i === 0 ? piece.text : `${joined}${piece.json ? '' : '&'}${piece.text}`), '') : undefined;
   if (method === undefined && !hasBody) {
     warnings.push('the curl command has no body and no -X: curl would send GET, but LLM APIs take POST, so POST is sent');
   }

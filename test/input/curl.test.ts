@@ -124,6 +124,11 @@ describe('parseCurl details', () => {
     expect(binary.body).toBe('a\r\nb\n');
   });
 
+  it('keeps the command order across -d, --data-raw and --json pieces', async () => {
+    expect((await parse('curl http://h/x -d a --data-raw b -d c')).body).toBe('a&b&c');
+    expect((await parse(`curl http://h/x --json '{"a":' --json '1}'`)).body).toBe('{"a":1}');
+  });
+
   it('reads -d @file relative to cwd and names a missing one', async () => {
     const error = await refusal('curl http://h/x -d @nope.json');
     expect(error.code).toBe('FILE_NOT_FOUND');
