@@ -1,0 +1,71 @@
+// The report layer at the end of a big run: renderHtml / renderProm / renderCsv with 100k records, and
+// compare's bootstrap on two 100k-request runs (ms per call, page size). Imports dist/.
+import { performance } from 'node:perf_hooks';
+import { compareRuns } from '../dist/report/compare.js';
+import { renderCsv } from '../dist/report/csv.js';
+import { renderHtml } from '../dist/report/html.js';
+import { renderProm } from '../dist/report/prom.js';
+
+const REQUESTS = 100_000;
+const RATE = 200;
+
+/** A run of REQUESTS requests at RATE/s with log-normal latencies, and a summary whose figures the renderers print. */
+function makeRun(seed) {
+  let a = seed;
+  const random = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const start = Date.parse('2026-01-01T00:00:00.000Z');
+  const records = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const ttftMs = 200 * Math.exp(0.3 * gauss());
+    const e2eMs = ttftMs + 1800 * Math.exp(0.3 * gauss());
+    records.push({
+      ts: new Date(start + (i * 1000) / RATE).toISOString(), phase: 'measure', user: i % 400, seq: i, ok: true, status: 200,
+      errorCategory: null, error: null, ttftMs, ttfoMs: ttftMs, e2eMs, itlMs: (e2eMs - ttftMs) / 255, chunks: 256,
+      inputTokens: 200, outputTokens: 256, reasoningTokens: null, tokenSource: 'usage', queueMs: null, scenario: null, turn: null,
+    });
+  }
+  const stats = (key) => {
+    const v = Float64Array.from(records, (r) => r[key]).sort();
+    const p = (q) => v[Math.min(v.length - 1, Math.ceil((q / 100) * v.length) - 1)];
+    return { count: v.length, mean: v.reduce((x, y) => x + y, 0) / v.length, min: v[0], p50: p(50), p90: p(90), p95: p(95), p99: p(99), p999: p(99.9), max: v[v.length - 1] };
+  };
+  const seconds = REQUESTS / RATE;
+  const timeline = Array.from({ length: seconds + 3 }, (_, t) => ({ t, users: 400, started: RATE, finished: RATE, failed: 0, outputTokens: RATE * 256, ttftP50: 200, e2eP50: 2000 }));
+  const summary = {
+    tool: 'llm-loadtest', version: 'bench', mode: 'local',
+    target: { url: 'http://127.0.0.1:1/v1/chat/completions', apiType: 'openai-chat', model: 'm', stream: true, headers: {} },
+    config: { name: 'bench' }, startedAt: new Date(start).toISOString(), endedAt: new Date(start + seconds * 1000).toISOString(),
+    measuredSeconds: seconds, requests: { total: REQUESTS, ok: REQUESTS, failed: 0, incomplete: 0, successRate: 1 }, rps: RATE,
+    tokens: { input: REQUESTS * 200, output: REQUESTS * 256, outputPerSecond: RATE * 256, totalPerSecond: RATE * 456, source: 'usage' },
+    latency: { ttft: stats('ttftMs'), ttfo: stats('ttfoMs'), itl: stats('itlMs'), e2e: stats('e2eMs'), chunkGap: stats('itlMs') },
+    errors: { byCategory: {}, byStatus: {}, samples: {} }, timeline,
+    generator: { eventLoopDelayP99Ms: 1, maxMs: 2, cpuPct: 10, openFileLimit: 1024, generatorErrors: 0, verdict: 'ok', reasons: [] },
+    thresholds: { passed: true, checks: [] }, goodput: null, percentileMethod: 'nearest rank',
+  };
+  return { summary, records };
+}
+
+function time(fn) {
+  const t0 = performance.now();
+  const value = fn();
+  return { ms: performance.now() - t0, value };
+}
+
+const base = makeRun(1);
+const cand = makeRun(2);
+for (let round = 1; round <= 3; round++) {
+  const html = time(() => renderHtml(base.summary, base.records));
+  const prom = time(() => renderProm(base.summary, base.records));
+  const csv = time(() => renderCsv(base.summary));
+  const cmp = time(() => compareRuns({ label: 'a', ...base }, { label: 'b', ...cand }, { regressPct: 10 }));
+  console.log(
+    `round ${round}: ${REQUESTS} records: renderHtml ${html.ms.toFixed(0)} ms (${(html.value.length / 1024).toFixed(1)} KiB), ` +
+      `renderProm ${prom.ms.toFixed(0)} ms, renderCsv ${csv.ms.toFixed(1)} ms, compareRuns 2×${REQUESTS} ${cmp.ms.toFixed(0)} ms (${cmp.value.resamples} resamples)`,
+  );
+}
