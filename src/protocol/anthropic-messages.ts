@@ -8,7 +8,7 @@
  */
 import { categorizeStreamError, readProviderError, readProviderErrorValue } from './provider-error.js';
 import { applyModelAndStream, hasHeader, userMessage, type Body } from './request-body.js';
-import { ascii, bytesEqual, isNonEmptyStringAt, skipString, skipValue, skipWs } from './json-bytes.js';
+import { ascii, bytesEqual, copyBytes, isNonEmptyStringAt, skipString, skipValue, skipWs } from './json-bytes.js';
 import {
   isObject,
   KIND_REASONING,
@@ -179,8 +179,9 @@ class AnthropicStreamParser implements StreamParser, SseSink {
     if (this.done) return;
     this.atMs = atMs;
     const buffer = asBuffer(chunk);
-    if (this.framer.events === 0) this.keepPrefix(buffer);
     this.framer.push(buffer);
+    // Kept only while no event has come, to say at the end what a body that was not a stream held.
+    if (this.framer.events === 0) this.keepPrefix(buffer);
   }
 
   end(atMs: number): ParsedResponse {
@@ -282,7 +283,7 @@ class AnthropicStreamParser implements StreamParser, SseSink {
     if (room <= 0) return;
     this.prefix ??= Buffer.allocUnsafe(4096);
     const length = Math.min(room, buffer.length);
-    buffer.copy(this.prefix, this.prefixLength, 0, length);
+    copyBytes(buffer, 0, length, this.prefix, this.prefixLength);
     this.prefixLength += length;
   }
 

@@ -80,3 +80,13 @@ export function isNullAt(b: Buffer, i: number, end: number): boolean {
 export function isNonEmptyStringAt(b: Buffer, i: number, end: number): boolean {
   return i + 1 < end && b[i] === QUOTE && b[i + 1] !== QUOTE;
 }
+
+/** Copy bytes; a loop for the short copies of the hot path, where Buffer#copy's checks cost more than the copy. */
+export function copyBytes(src: Buffer, start: number, end: number, dst: Buffer, at: number): void {
+  const length = end - start;
+  if (length > 64) {
+    src.copy(dst, at, start, end);
+    return;
+  }
+  for (let k = 0; k < length; k++) dst[at + k] = src[start + k] as number;
+}

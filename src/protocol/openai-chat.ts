@@ -10,7 +10,7 @@
  */
 import { categorizeStreamError, readProviderError, readProviderErrorValue } from './provider-error.js';
 import { applyModelAndStream, isRecord, userMessage, type Body } from './request-body.js';
-import { ascii, bytesEqual, isNonEmptyStringAt, isNullAt, skipString, skipValue, skipWs } from './json-bytes.js';
+import { ascii, bytesEqual, copyBytes, isNonEmptyStringAt, isNullAt, skipString, skipValue, skipWs } from './json-bytes.js';
 import {
   isObject,
   KIND_REASONING,
@@ -52,6 +52,9 @@ const QUOTED_ERROR = ascii('"error"');
 const NEEDS_PARSE = 256;
 /** At most this many content strings per event on the fast path (n > 1 choices are rare). */
 const MAX_LITERALS = 8;
+/** A server whose prefix changes every chunk stops being learned after this many changes. */
+const MAX_PREFIX_LEARNINGS = 4;
+const EMPTY = Buffer.alloc(0);
 
 export function minimalBody(model: string): Body {
   return { model, messages: [userMessage('Write one short sentence about the sea.')] };
@@ -167,8 +170,9 @@ class OpenAiStreamParser implements StreamParser, SseSink {
     if (this.done) return;
     this.atMs = atMs;
     const buffer = asBuffer(chunk);
-    if (this.framer.events === 0) this.keepPrefix(buffer);
     this.framer.push(buffer);
+    // Kept only while no event has come, to say at the end what a body that was not a stream held.
+    if (this.framer.events === 0) this.keepPrefix(buffer);
   }
 
   end(atMs: number): ParsedResponse {
@@ -247,7 +251,7 @@ class OpenAiStreamParser implements StreamParser, SseSink {
     if (room <= 0) return;
     this.prefix ??= Buffer.allocUnsafe(4096);
     const length = Math.min(room, buffer.length);
-    buffer.copy(this.prefix, this.prefixLength, 0, length);
+    copyBytes(buffer, 0, length, this.prefix, this.prefixLength);
     this.prefixLength += length;
   }
 
@@ -261,15 +265,30 @@ class OpenAiStreamParser implements StreamParser, SseSink {
     return true;
   }
 
-  /** Content kinds of a compact, ordinary chunk; NEEDS_PARSE for anything else. */
+  /**
+   * Content kinds of an ordinary chunk; NEEDS_PARSE for anything else. Most servers send the same bytes
+   * before `"choices":` in every chunk of a stream (id, created, model, fingerprint), so once a chunk's
+   * members before `choices` were read and found harmless, a later chunk that starts with exactly those
+   * bytes resumes at its choices: one memcmp instead of a walk over most of the chunk.
+   */
   private scanChunk(b: Buffer, start: number, end: number): number {
-    let i = skipWs(b, start, end);
-    if (b[i] !== 0x7b) return NEEDS_PARSE;
-    let kinds = 0;
-    i += 1;
+    this.scanKinds = 0;
+    let choicesAt = -1;
+    let i: number;
+    const knownLength = this.knownPrefixLength;
+    if (knownLength > 0 && end - start > knownLength && b.compare(this.knownPrefix, 0, knownLength, start, start + knownLength) === 0) {
+      i = this.scanChoices(b, start + knownLength, end);
+      if (i < 0) return NEEDS_PARSE;
+      i = nextMember(b, i, end);
+      if (i === END_OF_OBJECT) return this.scanKinds;
+      if (i < 0) return NEEDS_PARSE;
+    } else {
+      i = skipWs(b, start, end);
+      if (b[i] !== 0x7b) return NEEDS_PARSE;
+      i = skipWs(b, i + 1, end);
+      if (b[i] === 0x7d) return 0;
+    }
     for (;;) {
-      i = skipWs(b, i, end);
-      if (b[i] === 0x7d) return kinds;
       if (b[i] !== 0x22) return NEEDS_PARSE;
       const keyStart = i + 1;
       i = skipString(b, i, end);
@@ -279,10 +298,9 @@ class OpenAiStreamParser implements StreamParser, SseSink {
       if (b[i] !== 0x3a) return NEEDS_PARSE;
       i = skipWs(b, i + 1, end);
       if (bytesEqual(b, keyStart, keyEnd, KEY_CHOICES)) {
-        const result = this.scanChoices(b, i, end);
-        if (result < 0) return NEEDS_PARSE;
-        kinds |= this.scanKinds;
-        i = result;
+        if (choicesAt === -1) choicesAt = i;
+        i = this.scanChoices(b, i, end);
+        if (i < 0) return NEEDS_PARSE;
       } else if (bytesEqual(b, keyStart, keyEnd, KEY_USAGE)) {
         if (!isNullAt(b, i, end)) return NEEDS_PARSE;
         i += 4;
@@ -295,17 +313,31 @@ class OpenAiStreamParser implements StreamParser, SseSink {
         // Older vLLM's flat error: {"object":"error", ...}.
         if (bytesEqual(b, valueStart, i, QUOTED_ERROR) && bytesEqual(b, keyStart, keyEnd, KEY_OBJECT)) return NEEDS_PARSE;
       }
-      i = skipWs(b, i, end);
-      if (b[i] === 0x2c) i += 1;
-      else if (b[i] !== 0x7d) return NEEDS_PARSE;
+      i = nextMember(b, i, end);
+      if (i === END_OF_OBJECT) break;
+      if (i < 0) return NEEDS_PARSE;
     }
+    if (choicesAt !== -1 && this.prefixLearnings < MAX_PREFIX_LEARNINGS) this.learnPrefix(b, start, choicesAt);
+    return this.scanKinds;
   }
 
-  /** Kinds found by the last scanChoices call (kept in a field: no result objects on the hot path). */
+  private learnPrefix(b: Buffer, start: number, choicesAt: number): void {
+    const length = choicesAt - start;
+    if (length === this.knownPrefixLength && b.compare(this.knownPrefix, 0, length, start, choicesAt) === 0) return;
+    this.prefixLearnings += 1;
+    if (length > this.knownPrefix.length) this.knownPrefix = Buffer.allocUnsafe(length);
+    copyBytes(b, start, choicesAt, this.knownPrefix, 0);
+    this.knownPrefixLength = length;
+  }
+
+  /** Kinds found by the scan so far (a field: no result objects on the hot path). */
   private scanKinds = 0;
+  /** Bytes before the choices array in a chunk already read as harmless (see scanChunk). */
+  private knownPrefix: Buffer = EMPTY;
+  private knownPrefixLength = 0;
+  private prefixLearnings = 0;
 
   private scanChoices(b: Buffer, i: number, end: number): number {
-    this.scanKinds = 0;
     if (b[i] !== 0x5b) return isNullAt(b, i, end) ? i + 4 : -1;
     i += 1;
     for (;;) {
@@ -400,6 +432,15 @@ class OpenAiStreamParser implements StreamParser, SseSink {
       else if (b[i] !== 0x7d) return -1;
     }
   }
+}
+
+const END_OF_OBJECT = -2;
+
+/** After a member's value: the index of the next member's key, END_OF_OBJECT at `}`, -1 otherwise. */
+function nextMember(b: Buffer, i: number, end: number): number {
+  i = skipWs(b, i, end);
+  if (b[i] === 0x2c) return skipWs(b, i + 1, end);
+  return b[i] === 0x7d ? END_OF_OBJECT : -1;
 }
 
 /** An error object (OpenAI `{"error":...}` or flat vLLM `{"object":"error"}`) fails the response. */

@@ -5,6 +5,7 @@
  */
 import type { FailureCategory } from '../errors.js';
 import { categorizeStreamError, readProviderError, readProviderErrorValue } from './provider-error.js';
+import { copyBytes } from './json-bytes.js';
 import { countTokens } from './tokens.js';
 import type { ChunkListener, ParsedResponse, ParseOptions, TokenSource } from './types.js';
 
@@ -28,7 +29,7 @@ class LiteralBuffer {
       this.bytes.copy(grown, 0, 0, this.length);
       this.bytes = grown;
     }
-    src.copy(this.bytes, this.length, start, end);
+    copyBytes(src, start, end, this.bytes, this.length);
     this.bytes[needed - 1] = COMMA;
     this.length = needed;
   }

@@ -11,6 +11,8 @@
  * one read (the common case) the range points into that read: no copy at all.
  */
 
+import { copyBytes } from './json-bytes.js';
+
 const LF = 0x0a;
 const CR = 0x0d;
 const COLON = 0x3a;
@@ -120,7 +122,7 @@ export class SseFramer {
       return;
     }
     if (needed > this.line.length) this.line = growBuffer(this.line, this.lineLength, needed);
-    src.copy(this.line, this.lineLength, start, end);
+    copyBytes(src, start, end, this.line, this.lineLength);
     this.lineLength = needed;
   }
 
@@ -153,7 +155,7 @@ export class SseFramer {
       if (valueStart > end) valueStart = end;
       const length = end - valueStart;
       if (length > this.eventName.length) this.eventName = Buffer.allocUnsafe(length);
-      buf.copy(this.eventName, 0, valueStart, end);
+      copyBytes(buf, valueStart, end, this.eventName, 0);
       this.eventNameLength = length;
     }
   }
@@ -178,7 +180,7 @@ export class SseFramer {
       this.data[at] = LF;
       at += 1;
     }
-    buf.copy(this.data, at, start, end);
+    copyBytes(buf, start, end, this.data, at);
     this.dataLength = needed;
     this.dataLines += 1;
   }
@@ -187,7 +189,7 @@ export class SseFramer {
     const ref = this.refBuffer as Buffer;
     const length = this.refEnd - this.refStart;
     if (length > this.data.length) this.data = Buffer.allocUnsafe(Math.max(length, 256));
-    ref.copy(this.data, 0, this.refStart, this.refEnd);
+    copyBytes(ref, this.refStart, this.refEnd, this.data, 0);
     this.dataLength = length;
     this.refBuffer = null;
   }

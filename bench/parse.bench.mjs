@@ -1,0 +1,135 @@
+// Parse throughput of the engine's hot path: the SSE parser of each adapter on 128-token streams, in
+// MB/s and events/s, against eventsource-parser + JSON.parse per event (the usual way). Two read
+// shapes: one event per read (a server flushing every token) and 16 KB reads (a busy connection).
+// `npm run bench -- parse` builds and runs it; it imports the built library from dist/.
+import { createParser } from 'eventsource-parser';
+import { getAdapter } from '../dist/protocol/registry.js';
+
+const TOKENS = 128;
+const ROUNDS = 7;
+const ROUND_MS = 250;
+
+function openAiStream() {
+  const head = '{"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion.chunk","created":1741570283,"model":"gpt-4o-mini-2024-07-18","service_tier":"default","system_fingerprint":"fp_06737a9306","choices":[{"index":0,"delta":';
+  const events = [`data: ${head}{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null}\n\n`];
+  for (let k = 0; k < TOKENS; k++) {
+    events.push(`data: ${head}{"content":" word${k}"},"logprobs":null,"finish_reason":null}],"usage":null,"obfuscation":"a1b2"}\n\n`);
+  }
+  events.push(`data: ${head}{},"logprobs":null,"finish_reason":"stop"}],"usage":null}\n\n`);
+  events.push('data: {"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion.chunk","created":1741570283,"model":"gpt-4o-mini-2024-07-18","choices":[],"usage":{"prompt_tokens":19,"completion_tokens":128,"total_tokens":147}}\n\n');
+  events.push('data: [DONE]\n\n');
+  return events;
+}
+
+function anthropicStream() {
+  const events = [
+    'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_01XFDUDYJgAACzvnptvVoYEL","type":"message","role":"assistant","content":[],"model":"claude-sonnet-4-20250514","stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":25,"output_tokens":1}}}\n\n',
+    'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n',
+    'event: ping\ndata: {"type": "ping"}\n\n',
+  ];
+  for (let k = 0; k < TOKENS; k++) {
+    events.push(`event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" word${k}"}}\n\n`);
+  }
+  events.push('event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n');
+  events.push('event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":128}}\n\n');
+  events.push('event: message_stop\ndata: {"type":"message_stop"}\n\n');
+  return events;
+}
+
+/** Reads as the network would give them: one Buffer per event, or the body in 16 KB pieces. */
+function makeReads(events, shape) {
+  if (shape === 'event-per-read') return events.map((e) => Buffer.from(e));
+  const body = Buffer.from(events.join(''));
+  const reads = [];
+  for (let at = 0; at < body.length; at += 16384) reads.push(body.subarray(at, at + 16384));
+  return reads;
+}
+
+function ourParser(api) {
+  const adapter = getAdapter(api);
+  let chunks = 0;
+  const listener = { onContentChunk: () => (chunks += 1) };
+  return (reads) => {
+    const parser = adapter.createStreamParser({ listener });
+    let now = 0;
+    for (const read of reads) parser.push(read, (now += 1));
+    const response = parser.end(now);
+    if (!response.ok || response.outputTokens !== TOKENS) throw new Error(`bad outcome: ${JSON.stringify(response)}`);
+    return chunks;
+  };
+}
+
+/** The usual way: eventsource-parser on decoded text, JSON.parse on every event. */
+function eventsourceParser(api) {
+  return (reads) => {
+    let chunks = 0;
+    let output = null;
+    const decoder = new TextDecoder();
+    const parser = createParser({
+      onEvent: (event) => {
+        if (event.data === '[DONE]') return;
+        const value = JSON.parse(event.data);
+        if (api === 'openai-chat') {
+          if (value.choices?.[0]?.delta?.content) chunks += 1;
+          if (value.usage) output = value.usage.completion_tokens;
+        } else {
+          if (value.type === 'content_block_delta' && value.delta?.text) chunks += 1;
+          if (value.type === 'message_delta') output = value.usage.output_tokens;
+        }
+      },
+    });
+    for (const read of reads) parser.feed(decoder.decode(read, { stream: true }));
+    if (output !== TOKENS) throw new Error('bad outcome');
+    return chunks;
+  };
+}
+
+/**
+ * Streams per CPU-second, best of several short rounds: the machine is shared, so CPU time (not wall
+ * time) and the best round are the least disturbed by other processes.
+ */
+function measure(run, reads) {
+  for (let k = 0; k < 200; k++) run(reads);
+  globalThis.gc?.();
+  let best = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const before = process.cpuUsage();
+    const start = performance.now();
+    let streams = 0;
+    while (performance.now() - start < ROUND_MS) {
+      for (let k = 0; k < 20; k++) run(reads);
+      streams += 20;
+    }
+    const used = process.cpuUsage(before);
+    best = Math.max(best, streams / ((used.user + used.system) / 1e6));
+  }
+  return best;
+}
+
+const rows = [];
+for (const [api, events] of [
+  ['openai-chat', openAiStream()],
+  ['anthropic-messages', anthropicStream()],
+]) {
+  for (const shape of ['event-per-read', '16KB-reads']) {
+    const reads = makeReads(events, shape);
+    const bytes = reads.reduce((n, r) => n + r.length, 0);
+    for (const [name, make] of [
+      ['llm-loadtest', ourParser],
+      ['eventsource-parser+JSON.parse', eventsourceParser],
+    ]) {
+      const streamsPerS = measure(make(api), reads);
+      rows.push({
+        api,
+        reads: shape,
+        parser: name,
+        'MB/s': ((streamsPerS * bytes) / 1e6).toFixed(1),
+        'events/s': Math.round(streamsPerS * events.length).toLocaleString('en'),
+        'ns/event': Math.round(1e9 / (streamsPerS * events.length)),
+        'streams/s': Math.round(streamsPerS).toLocaleString('en'),
+      });
+    }
+  }
+}
+console.log('per CPU-second of one core, best of %d rounds; %d-token streams', ROUNDS, TOKENS);
+console.table(rows);
