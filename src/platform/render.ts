@@ -24,7 +24,8 @@ export function describeApiType(apiType: ApiType): string {
 export function describePrecheck(precheck: PlatformPrecheck | null, style: PlatformStyle = PLAIN): string {
   if (precheck === null) return style.yellow('skipped (--skip-precheck)');
   if (precheck.ok) return `${style.green('passed')} (${precheck.message}${precheck.warning === undefined ? '' : `; ${precheck.warning}`})`;
-  return `${style.red('failed')} [${precheck.category ?? 'unknown'}] ${precheck.message}`;
+  const status = precheck.status === null ? '' : `, HTTP ${precheck.status}`;
+  return `${style.red('failed')} (${precheck.category ?? 'unknown'}${status}): ${precheck.message}`;
 }
 
 export function renderSubmitted(

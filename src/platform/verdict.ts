@@ -53,7 +53,8 @@ export function readPrecheckVerdict(result: TestTaskResponse, context: VerdictCo
     const category = categorizeHttpStatus(status, provider);
     const said = provider.message ?? '';
     return {
-      ...fail(category, status, clean(`HTTP ${status}${said === '' ? '' : `: ${shorten(said)}`}`), retryAfterS),
+      // The status has its own field: the message is the target's own words.
+      ...fail(category, status, clean(said === '' ? `HTTP ${status}` : shorten(said)), retryAfterS),
       hint: hintForProviderError(category, provider),
     };
   }

@@ -126,7 +126,7 @@ describe('run in platform mode: submit (steps 1-4)', () => {
       apiType: 'openai-chat',
       category: 'auth',
       status: 401,
-      message: 'HTTP 401: Incorrect API key provided: Bearer sk-…2a91',
+      message: 'Incorrect API key provided: Bearer sk-…2a91',
       hint: 'the target needs a valid key: check the Authorization / x-api-key header',
     });
     expect(err).toContain('Error: pre-check failed (auth, HTTP 401)');

@@ -31,42 +31,42 @@ describe('pre-check verdict from the /test answer (platform.md step 3)', () => {
       answer: testTargetStatus(401, openAiError('Incorrect API key provided: sk-targ***', 'invalid_request_error', 'invalid_api_key')),
       category: 'auth',
       status: 401,
-      message: 'HTTP 401: Incorrect API key provided: sk-targ***',
+      message: 'Incorrect API key provided: sk-targ***',
     },
     {
       name: 'target 404',
       answer: testTargetStatus(404, { detail: 'Not Found' }),
       category: 'not_found',
       status: 404,
-      message: 'HTTP 404: Not Found',
+      message: 'Not Found',
     },
     {
       name: 'target 429 (retry-after kept)',
       answer: testTargetStatus(429, openAiError('Rate limit reached', 'requests', 'rate_limit_exceeded'), { 'retry-after': '7' }),
       category: 'rate_limited',
       status: 429,
-      message: 'HTTP 429: Rate limit reached',
+      message: 'Rate limit reached',
     },
     {
       name: 'target 429 out of quota',
       answer: testTargetStatus(429, openAiError('You exceeded your current quota', 'insufficient_quota', 'insufficient_quota')),
       category: 'quota_exceeded',
       status: 429,
-      message: 'HTTP 429: You exceeded your current quota',
+      message: 'You exceeded your current quota',
     },
     {
       name: 'target 500',
       answer: testTargetStatus(500, 'upstream exploded'),
       category: 'server_error',
       status: 500,
-      message: 'HTTP 500: upstream exploded',
+      message: 'upstream exploded',
     },
     {
       name: 'Anthropic 529 overloaded',
       answer: testTargetStatus(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
       category: 'overloaded',
       status: 529,
-      message: 'HTTP 529: Overloaded',
+      message: 'Overloaded',
       apiType: 'anthropic-messages',
     },
     {
@@ -74,7 +74,7 @@ describe('pre-check verdict from the /test answer (platform.md step 3)', () => {
       answer: testException('HTTP 403. {"error":"forbidden"}'),
       category: 'forbidden',
       status: 403,
-      message: 'HTTP 403: forbidden',
+      message: 'forbidden',
     },
     {
       name: 'httpx timeout',
@@ -224,7 +224,7 @@ describe('pre-check verdict from the /test answer (platform.md step 3)', () => {
   it('masks a target key the target echoes back', () => {
     const verdict = verdictOf(testTargetStatus(401, openAiError(`Invalid key Bearer ${TARGET_KEY}`, 'invalid_request_error')));
     expect(verdict.message).not.toContain(TARGET_KEY);
-    expect(verdict.message).toBe('HTTP 401: Invalid key Bearer sk-…2a91');
+    expect(verdict.message).toBe('Invalid key Bearer sk-…2a91');
   });
 
   const passes: Array<{ name: string; answer: Record<string, unknown>; stream: boolean; apiType: ApiType; message: string }> = [
