@@ -6,7 +6,7 @@ import { runCli } from '../../src/cli/run-cli.js';
 import { startMockServer } from '../../src/mock/server.js';
 import { FAILURE_HINTS } from '../../src/precheck/hints.js';
 import { createFakeIo } from '../helpers/fake-io.js';
-import { findRefusedPort, startCannedServer, type TestServer } from '../helpers/servers.js';
+import { findRefusedPort, openAiStreamEvents, startCannedServer, startTlsServer, type TestServer } from '../helpers/servers.js';
 
 let workDir: string;
 beforeAll(() => {
@@ -107,5 +107,26 @@ describe('run --local: a passing pre-check through the CLI', () => {
     } finally {
       await mock.close();
     }
+  });
+});
+
+describe('run --local against self-signed TLS', () => {
+  it('fails the pre-check with tls (exit 3), then passes with --insecure', async () => {
+    const server = await startTlsServer((_request, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(openAiStreamEvents(['Hello', ' TLS'], { usage: true }).join(''));
+    });
+    servers.push(server);
+    const base = ['run', '--url', `${server.url}/v1/chat/completions`, '--model', 'gpt-4o-mini', '--local', '--json'];
+    const refused = createFakeIo({ cwd: workDir });
+    expect(await runCli(base, refused)).toBe(3);
+    expect(JSON.parse(refused.out())).toMatchObject({ category: 'tls', status: null, hint: FAILURE_HINTS.tls });
+    expect(server.hits()).toBe(0);
+
+    const accepted = createFakeIo({ cwd: workDir });
+    const argv = [...base, '--insecure', '--concurrent-users', '1', '--max-requests', '2', '--duration', '10', '--no-progress', '--out', join(workDir, 'tls')];
+    expect(await runCli(argv, accepted)).toBe(0);
+    expect(accepted.err()).toContain('Pre-check ok: HTTP 200');
+    expect(server.hits()).toBe(3);
   });
 });
