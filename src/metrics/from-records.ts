@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { FAILURE_CATEGORIES } from '../errors.js';
 import { judgeGenerator, type GeneratorHealth } from './generator-verdict.js';
+import { maxOf, minOf } from './math.js';
 import { Recorder } from './recorder.js';
 import { PERCENTILE_METHOD, summarize, type SummaryContext } from './summarize.js';
 import { evaluateThresholds } from './thresholds.js';
@@ -122,19 +123,6 @@ function usersPerSecond(
     for (let second = first; second <= last; second++) (active[second] ??= new Set()).add(record.user);
   });
   return Array.from(active, (users) => users?.size ?? 0);
-}
-
-// Loops, not Math.min(...values): a spread of a million records overflows the stack.
-function minOf(values: readonly number[]): number | null {
-  let min: number | null = null;
-  for (const value of values) if (min === null || value < min) min = value;
-  return min;
-}
-
-function maxOf(values: readonly number[]): number | null {
-  let max: number | null = null;
-  for (const value of values) if (max === null || value > max) max = value;
-  return max;
 }
 
 function unmeasuredHealth(): GeneratorHealth {

@@ -5,6 +5,8 @@
  * Values are reported at their bucket's centre (within 0.5%), clamped to the exact min and max.
  */
 
+import { round3 } from './math.js';
+
 /** Buckets per e-fold: ln(1.01)⁻¹, so each bucket is 1% wide. */
 const SCALE = 1 / Math.log1p(0.01);
 /** Values at or below 1 µs share one bucket (a gap of 0 is common: two chunks in one read). */
@@ -97,8 +99,4 @@ function bucketOf(ms: number): number {
 
 function valueOf(key: number): number {
   return Math.exp(key / SCALE);
-}
-
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

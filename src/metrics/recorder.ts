@@ -11,6 +11,7 @@
 import type { SloCheck } from '../input/request-spec.js';
 import { Histogram, mergeEncoded, type EncodedHistogram } from './histogram.js';
 import { LogBuckets, mergeEncodedBuckets, type EncodedLogBuckets } from './log-buckets.js';
+import { isWithin, maxOf, minOf } from './math.js';
 import type { RequestRecord } from './types.js';
 
 export interface RecorderOptions {
@@ -288,7 +289,7 @@ export function meetsSlo(slo: readonly SloCheck[], record: RequestRecord, maxChu
   for (const check of slo) {
     const value = requestValue(check.metric, record, maxChunkGapMs);
     if (value === null) continue;
-    if (check.op === '<' ? !(value < check.limit) : !(value <= check.limit)) return false;
+    if (!isWithin(value, check.op, check.limit)) return false;
   }
   return true;
 }
@@ -321,8 +322,8 @@ export function mergeSnapshots(list: readonly RecorderSnapshot[]): RecorderSnaps
   }
   return {
     version: 1,
-    measureStartMs: minOrNull(list.map((s) => s.measureStartMs)),
-    lastMeasuredEndMs: maxOrNull(list.map((s) => s.lastMeasuredEndMs)),
+    measureStartMs: minOf(list.map((s) => s.measureStartMs)),
+    lastMeasuredEndMs: maxOf(list.map((s) => s.lastMeasuredEndMs)),
     requests: {
       started: sum(list, (s) => s.requests.started),
       ok: sum(list, (s) => s.requests.ok),
@@ -381,14 +382,4 @@ function sum<T>(list: readonly T[], pick: (item: T) => number): number {
   let total = 0;
   for (const item of list) total += pick(item);
   return total;
-}
-
-function minOrNull(values: readonly (number | null)[]): number | null {
-  const present = values.filter((v): v is number => v !== null);
-  return present.length === 0 ? null : Math.min(...present);
-}
-
-function maxOrNull(values: readonly (number | null)[]): number | null {
-  const present = values.filter((v): v is number => v !== null);
-  return present.length === 0 ? null : Math.max(...present);
 }

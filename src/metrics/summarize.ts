@@ -7,6 +7,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { judgeGenerator, type GeneratorHealth } from './generator-verdict.js';
 import { statsOfEncoded } from './histogram.js';
 import { medianOfEncoded } from './log-buckets.js';
+import { round3 } from './math.js';
 import type { RecorderSnapshot, TimelineSecond } from './recorder.js';
 import { evaluateThresholds } from './thresholds.js';
 import type { Summary, TimelinePoint } from './types.js';
@@ -118,8 +119,4 @@ function toTimelinePoint(second: TimelineSecond): TimelinePoint {
     ttftP50: medianOfEncoded(second.ttft),
     e2eP50: medianOfEncoded(second.e2e),
   };
-}
-
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

@@ -4,6 +4,7 @@
  * A check that has nothing to judge fails, and says why: a run that measured nothing has not passed.
  */
 import type { SloCheck } from '../input/request-spec.js';
+import { isWithin } from './math.js';
 import type { LatencyStats, Summary, ThresholdCheck } from './types.js';
 
 export interface ThresholdInput {
@@ -56,7 +57,7 @@ function checkSlo(slo: SloCheck, latency: Summary['latency']): ThresholdCheck {
     value,
     limit: slo.limit,
     op: slo.op,
-    passed: value !== null && (slo.op === '<' ? value < slo.limit : value <= slo.limit),
+    passed: value !== null && isWithin(value, slo.op, slo.limit),
   };
   if (value === null) check.note = `no ${slo.metric} values: ${NO_DATA_WHY[slo.metric]}`;
   return check;
