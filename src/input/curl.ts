@@ -144,6 +144,13 @@ export function tokenizeCurl(command: string, env: ParseCurlOptions['env']): str
       'copy it with "Copy as cURL (bash)" instead of "(cmd)", or write it with single quotes',
     );
   }
+  if (/`\n/.test(text)) {
+    throw inputError(
+      'CURL_UNSUPPORTED_SHELL',
+      'the curl command is in PowerShell syntax (` line continuations), which is not supported',
+      'copy it with "Copy as cURL (bash)", or put it on one line with single quotes',
+    );
+  }
   text = joinContinuations(text);
   const substitution = findCommandSubstitution(text);
   if (substitution !== null) {

@@ -56,14 +56,6 @@ export function parseCookieString(text: string, source: string): NameValue[] {
   return out;
 }
 
-/** The value of the last header with this name (case-insensitive), or undefined. */
-export function findHeader(headers: readonly NameValue[], name: string): string | undefined {
-  const lower = name.toLowerCase();
-  let found: string | undefined;
-  for (const header of headers) if (header.name.toLowerCase() === lower) found = header.value;
-  return found;
-}
-
 /** Lookup in a final header record, ignoring case. */
 export function getHeader(headers: Readonly<Record<string, string>>, name: string): string | undefined {
   const lower = name.toLowerCase();
