@@ -143,9 +143,10 @@ function describeChain(chain: unknown[]): string {
 
 /** OpenSSL messages carry a source path after the reason; the first line is what a user needs. */
 function firstLine(text: string): string {
-  const line = text.split('\n', 1)[0] ?? '';
-  const ssl = /error:[0-9A-F]+:SSL routines:[^:]*:([^:]+)/.exec(line);
-  return ssl?.[1] ?? line;
+  const end = text.indexOf('\n');
+  const line = end === -1 ? text : text.slice(0, end);
+  if (!line.includes('SSL routines')) return line;
+  return /error:[0-9A-F]+:SSL routines:[^:]*:([^:]+)/.exec(line)?.[1] ?? line;
 }
 
 function clip(text: string): string {
