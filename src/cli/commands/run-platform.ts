@@ -5,7 +5,7 @@ import { createPlatformClient, type PlatformClient } from '../../platform/client
 import { checkPlatformThresholds, summarizeResultRows, type PlatformThresholds } from '../../platform/figures.js';
 import { followTask, type FollowOutcome } from '../../platform/follow.js';
 import { readTestDataFile } from '../../platform/payload.js';
-import { computeSteppedTotalS, type ResultRow } from '../../platform/schema.js';
+import { computeSteppedTotalS, isTerminalStatus, type ResultRow } from '../../platform/schema.js';
 import { describePrecheck, formatElapsed, renderFigures, renderSubmitted } from '../../platform/render.js';
 import { submitTask, type SubmitEvent, type SubmittedTask } from '../../platform/submit.js';
 import { createStyle, type CliContext } from '../io.js';
@@ -75,7 +75,8 @@ export async function runPlatform(ctx: CliContext, plan: RunPlan, options: RunPl
         if (status.status === lastStatus && elapsedMs - lastReportMs < 30_000) return;
         lastStatus = status.status;
         lastReportMs = elapsedMs;
-        if (plan.output.progress) say(`[${formatElapsed(elapsedMs)}] task ${status.status} · ${describeExpectedEnd(expectedS * 1000 - elapsedMs)}`);
+        const end = isTerminalStatus(status.status) ? '' : ` · ${describeExpectedEnd(expectedS * 1000 - elapsedMs)}`;
+        if (plan.output.progress) say(`[${formatElapsed(elapsedMs)}] task ${status.status}${end}`);
       },
     });
   } finally {
