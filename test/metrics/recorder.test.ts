@@ -126,6 +126,23 @@ describe('Recorder', () => {
     expect(timeline[1]!.ttft).toBeNull();
   });
 
+  it('merges timelines of different lengths, carrying a shorter one’s last user count', () => {
+    const long = new Recorder({ runStartMs: 0 });
+    long.setUsers(3, 0);
+    long.recordRequest(makeRecord(), 2500);
+    const short = new Recorder({ runStartMs: 0 });
+    short.setUsers(2, 0);
+    short.recordRequest(makeRecord(), 100);
+    const merged = mergeSnapshots([long.snapshot(), short.snapshot()]);
+    expect(merged.timeline.map((p) => [p.t, p.users, p.finished])).toEqual([
+      [0, 5, 1],
+      [1, 5, 0],
+      [2, 5, 1],
+    ]);
+    expect(merged.lastMeasuredEndMs).toBe(2500);
+    expect(mergeSnapshots([]).timeline).toEqual([]);
+  });
+
   it('merging snapshots equals recording everything in one recorder', () => {
     const whole = new Recorder({ runStartMs: 0 });
     const parts = [new Recorder({ runStartMs: 0 }), new Recorder({ runStartMs: 0 })];
