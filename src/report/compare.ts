@@ -1,5 +1,5 @@
 import type { RequestRecord, Summary } from '../metrics/types.js';
-import { bucketBySecond, collectSortedValues, findMeasureStartMs, type RecordLatencyKey } from './record-series.js';
+import { bucketBySecond, collectSortedValues, findMeasureStartMs, type RecordLatencyKey, type SecondBucket } from './record-series.js';
 
 /** One run as compare sees it: its summary and, when the run folder had them, its records. */
 export interface CompareInput {
@@ -186,7 +186,6 @@ interface Bootstrap {
 function createBootstrap(baseRecords: readonly RequestRecord[], candRecords: readonly RequestRecord[], resamples: number, seed: number): Bootstrap {
   const notes: string[] = [];
   const latencyCache = new Map<string, Record<Stat, Float64Array> | null>();
-  const used = resamples;
 
   const latencyIntervals = (field: RecordLatencyKey): Record<Stat, Float64Array> | null => {
     const cached = latencyCache.get(field);
@@ -196,38 +195,37 @@ function createBootstrap(baseRecords: readonly RequestRecord[], candRecords: rea
     let result: Record<Stat, Float64Array> | null = null;
     if (b.length > 0 && c.length > 0) {
       const random = createRandom(seed);
-      const rb = resamplePercentiles(b, used, random);
-      const rc = resamplePercentiles(c, used, random);
+      const rb = resamplePercentiles(b, resamples, random);
+      const rc = resamplePercentiles(c, resamples, random);
       result = { p50: ratios(rb.p50, rc.p50), p95: ratios(rb.p95, rc.p95), p99: ratios(rb.p99, rc.p99) };
     }
     latencyCache.set(field, result);
     return result;
   };
 
-  const perSecond = (records: readonly RequestRecord[], field: 'ok' | 'outputTokens'): Float64Array => {
+  const secondsOf = (records: readonly RequestRecord[]): SecondBucket[] => {
     const origin = findMeasureStartMs(records);
-    if (origin === null) return new Float64Array(0);
-    return Float64Array.from(bucketBySecond(records, origin, true), (s) => s[field]);
+    return origin === null ? [] : bucketBySecond(records, origin, true);
   };
-  let warnedSeconds = false;
+  const baseSeconds = secondsOf(baseRecords);
+  const candSeconds = secondsOf(candRecords);
+  if (baseSeconds.length < MIN_SECONDS_FOR_NOISE || candSeconds.length < MIN_SECONDS_FOR_NOISE) {
+    notes.push(`throughput noise not assessed: a run has fewer than ${MIN_SECONDS_FOR_NOISE} measured seconds`);
+  }
 
   return {
-    resamples: used,
+    resamples,
     notes,
     interval(noise) {
       if (noise.kind === 'latency') {
         const r = latencyIntervals(noise.field)?.[noise.stat];
         return r === undefined ? null : percentileInterval(r);
       }
-      const b = perSecond(baseRecords, noise.field);
-      const c = perSecond(candRecords, noise.field);
-      if (b.length < MIN_SECONDS_FOR_NOISE || c.length < MIN_SECONDS_FOR_NOISE) {
-        if (!warnedSeconds) notes.push(`throughput noise not assessed: a run has fewer than ${MIN_SECONDS_FOR_NOISE} measured seconds`);
-        warnedSeconds = true;
-        return null;
-      }
+      if (baseSeconds.length < MIN_SECONDS_FOR_NOISE || candSeconds.length < MIN_SECONDS_FOR_NOISE) return null;
+      const b = Float64Array.from(baseSeconds, (second) => second[noise.field]);
+      const c = Float64Array.from(candSeconds, (second) => second[noise.field]);
       const random = createRandom(seed);
-      return percentileInterval(ratios(resampleMeans(b, used, random), resampleMeans(c, used, random)));
+      return percentileInterval(ratios(resampleMeans(b, resamples, random), resampleMeans(c, resamples, random)));
     },
   };
 }

@@ -1,7 +1,7 @@
 import { FAILURE_HINTS } from '../precheck/hints.js';
-import { maskHeaders, maskUrl } from '../input/mask.js';
 import type { LatencyStats, RequestRecord, Summary, TimelinePoint } from '../metrics/types.js';
 import type { FailureCategory } from '../errors.js';
+import { maskHeadersOnce, maskUrlOnce } from './mask-once.js';
 import { bucketBySecond, collectSortedValues, percentileOfSorted } from './record-series.js';
 
 /**
@@ -374,17 +374,6 @@ function definitionList(items: ReadonlyArray<[string, string]>): string {
 
 function dataAttrs(key: string, value: number | null): string {
   return `data-key="${esc(key)}" data-value="${value === null ? '' : String(value)}"`;
-}
-
-/** Masking is idempotent here: a value the engine already masked (… or ***) is kept as it is. */
-function maskHeadersOnce(headers: Readonly<Record<string, string>>): Record<string, string> {
-  const masked = maskHeaders(headers);
-  for (const [k, v] of Object.entries(headers)) if (v.includes('…') || v.includes('***')) masked[k] = v;
-  return masked;
-}
-
-function maskUrlOnce(url: string): string {
-  return url.includes('…') || url.includes('***') ? url : maskUrl(url);
 }
 
 function hostOf(url: string): string {

@@ -1,5 +1,5 @@
 import type { LatencyStats, RequestRecord, Summary } from '../metrics/types.js';
-import { maskUrl } from '../input/mask.js';
+import { maskUrlOnce } from './mask-once.js';
 import { collectSortedValues, type RecordLatencyKey } from './record-series.js';
 
 /**
@@ -20,7 +20,7 @@ export function renderProm(summary: Summary, records?: readonly RequestRecord[])
   sample(
     'llm_loadtest_run_info',
     {
-      target: summary.target.url.includes('…') ? summary.target.url : maskUrl(summary.target.url),
+      target: maskUrlOnce(summary.target.url),
       model: summary.target.model,
       api_type: summary.target.apiType,
       stream: String(summary.target.stream),
