@@ -1,17 +1,14 @@
-import type { CapabilityReport, PrecheckFailure } from './types.js';
-import { describePrecheckFailure } from './types.js';
+import type { CapabilityReport } from './types.js';
 
 /** The colours the renderers use; a chalk instance fits, and so does nothing at all (plain text). */
 export interface TextStyle {
-  bold(text: string): string;
   dim(text: string): string;
   green(text: string): string;
   yellow(text: string): string;
-  red(text: string): string;
 }
 
 const identity = (text: string): string => text;
-export const PLAIN_STYLE: TextStyle = { bold: identity, dim: identity, green: identity, yellow: identity, red: identity };
+export const PLAIN_STYLE: TextStyle = { dim: identity, green: identity, yellow: identity };
 
 /** The capability report as printed on stderr before the load starts (one fact per line). */
 export function renderCapabilityReport(report: CapabilityReport, style: TextStyle = PLAIN_STYLE): string {
@@ -35,11 +32,6 @@ export function renderCapabilityReport(report: CapabilityReport, style: TextStyl
   if (report.unavailable.length > 0) row('not measured', report.unavailable.join(', '));
   for (const note of report.notes) lines.push(`  ${style.dim('note:')} ${note}`);
   return `${lines.join('\n')}\n`;
-}
-
-/** The failure as text, for a caller that reports it without throwing (the error path prints the same). */
-export function renderPrecheckFailure(failure: PrecheckFailure, style: TextStyle = PLAIN_STYLE): string {
-  return `${style.red('Error:')} ${describePrecheckFailure(failure)}\n${style.yellow('Hint:')} ${failure.hint}\n`;
 }
 
 function describeUsage(report: CapabilityReport): string {

@@ -83,7 +83,7 @@ export async function startCannedServer(response: CannedResponse): Promise<TestS
   return startHttpServer((_request, res) => writeCanned(res, response));
 }
 
-export function writeCanned(res: http.ServerResponse, response: CannedResponse): void {
+function writeCanned(res: http.ServerResponse, response: CannedResponse): void {
   const headers = { ...response.headers };
   let body = '';
   if (typeof response.body === 'string') body = response.body;

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { renderError } from '../../src/cli/render-error.js';
 import { FAILURE_CATEGORIES } from '../../src/errors.js';
 import { FAILURE_HINTS } from '../../src/precheck/hints.js';
-import { renderPrecheckFailure } from '../../src/precheck/render.js';
 import { PrecheckFailedError, type PrecheckFailure } from '../../src/precheck/types.js';
 import { createFakeIo } from '../helpers/fake-io.js';
 
@@ -64,7 +63,7 @@ describe('PrecheckFailedError', () => {
     const io = createFakeIo();
     expect(renderError(new PrecheckFailedError(rateLimited), { io, json: false })).toBe(3);
     expect(io.out()).toBe('');
-    expect(renderPrecheckFailure(rateLimited)).toBe(io.err());
+    expect(io.err()).toBe(`Error: ${new PrecheckFailedError(rateLimited).message}\nHint: ${FAILURE_HINTS.rate_limited}\n`);
   });
 });
 
