@@ -137,7 +137,7 @@ export function tokenizeCurl(command: string, env: ParseCurlOptions['env']): str
   if (text === '') {
     throw inputError('CURL_EMPTY', 'the curl command is empty', "pass the command as --curl 'curl https://... -H ... -d ...' or pipe it with --curl -");
   }
-  if (/\^"|\^\n/.test(text)) {
+  if (/^\S+\s+\^"/.test(text) || /\s\^\n/.test(text)) {
     throw inputError(
       'CURL_UNSUPPORTED_SHELL',
       'the curl command is in Windows cmd syntax (^" quoting), which is not supported',
@@ -216,7 +216,7 @@ export function tokenizeCurl(command: string, env: ParseCurlOptions['env']): str
   if (first.startsWith('-') || /^https?:\/\//i.test(first)) return words;
   throw inputError(
     'CURL_NOT_CURL',
-    `the --curl value is not a curl command: it starts with "${first.length > 30 ? `${first.slice(0, 27)}...` : first}"`,
+    `the --curl value is not a curl command: it starts with "${/\d/.test(first) ? showArgument(first) : first.slice(0, 40)}"`,
     'paste a command that starts with curl, or use --url, -H and --body instead',
   );
 }

@@ -186,3 +186,13 @@ describe('warnings never show secrets', () => {
     ]);
   });
 });
+
+describe('what is not a bash curl command', () => {
+  it('does not echo a key passed instead of a command', () => {
+    expect(() => tokenizeCurl('sk-proj-0123456789abcdef', {})).toThrow('the --curl value is not a curl command: it starts with "sk-…cdef"');
+  });
+
+  it('takes a ^ inside a single-quoted body as text, not as cmd syntax', () => {
+    expect(tokenizeCurl(`curl http://h/x -d '{"pattern":"^\\"a"}'`, {})).toEqual(['http://h/x', '-d', '{"pattern":"^\\"a"}']);
+  });
+});
