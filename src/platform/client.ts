@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import { maskText } from '../input/mask.js';
@@ -9,6 +10,7 @@ import {
   taskResultsSchema,
   taskStatusSchema,
   testTaskResponseSchema,
+  tryParseJson,
   validationErrorSchema,
   type CreateTaskRequest,
   type CreateTaskResponse,
@@ -120,13 +122,13 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       try {
         const response = await sendOnce(spec);
         if (attempt < attempts && [502, 503, 504].includes(response.status)) {
-          await sleep(retryDelayMs * attempt);
+          await delay(retryDelayMs * attempt);
           continue;
         }
         return response;
       } catch (error) {
         if (attempt >= attempts) throw error;
-        await sleep(retryDelayMs * attempt);
+        await delay(retryDelayMs * attempt);
       }
     }
   }
@@ -179,7 +181,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
 }
 
 function readBody<T>(response: RawResponse, spec: CallSpec, schema: z.ZodType<T>, clean: (s: string) => string): T {
-  const json = parseJson(response.text);
+  const json = tryParseJson(response.text);
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   const looksLikeHtml = /^\s*</.test(response.text);
@@ -241,7 +243,7 @@ function statusError(response: RawResponse, spec: CallSpec, tokenSet: boolean, c
 
 /** 422 names each field from `detail[].loc`; 400 (header or cookie count) carries the reason in `error`. */
 function rejectedError(response: RawResponse, where: string, said: string): AppError {
-  const validation = validationErrorSchema.safeParse(parseJson(response.text));
+  const validation = validationErrorSchema.safeParse(tryParseJson(response.text));
   const fields: Array<{ field: string; message: string }> = [];
   if (validation.success && Array.isArray(validation.data.detail)) {
     for (const item of validation.data.detail) {
@@ -259,7 +261,7 @@ function rejectedError(response: RawResponse, where: string, said: string): AppE
 
 /** The readable part of an error body: ErrorResponse's `error`/`message`, Starlette's string `detail`. */
 function platformMessage(text: string): string {
-  const json = parseJson(text);
+  const json = tryParseJson(text);
   const error = errorResponseSchema.safeParse(json);
   if (error.success) {
     const message = error.data.error ?? error.data.message;
@@ -306,16 +308,4 @@ export function describeTransportError(error: unknown, timeoutMs: number): { kin
   }
   const message = error instanceof Error ? error.message : String(error);
   return { kind: 'unknown', text: message };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { AppError } from '../errors.js';
 import { PLATFORM_FORBIDDEN, type PlatformClient } from './client.js';
 import { isTerminalStatus, type ResultRow, type TaskStatus, type TerminalStatus } from './schema.js';
@@ -83,15 +84,7 @@ function throwIfInterrupted(signal: AbortSignal | undefined, taskId: string): vo
   });
 }
 
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted === true) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+/** Wait, or less when Ctrl-C comes (the loop then sees the abort). */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  await delay(ms, undefined, signal === undefined ? undefined : { signal }).catch(() => undefined);
 }

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { inputError, type AppError } from '../errors.js';
+import { readInputFile } from '../input/body.js';
 import type { RunPlan, TargetSpec } from '../input/request-spec.js';
 import type { ApiType } from '../protocol/types.js';
 import {
@@ -11,6 +10,7 @@ import {
   createTaskRequestSchema,
   formatZodIssues,
   testTaskRequestSchema,
+  tryParseJson,
   type CreateTaskRequest,
   type KeyValue,
   type PlatformApiType,
@@ -162,30 +162,19 @@ export function buildCreatePayload(plan: RunPlan, options: { testData: string; t
  */
 export async function readTestDataFile(testData: string, cwd: string): Promise<string> {
   if (testData === '' || testData === 'default') return testData;
-  const path = resolve(cwd, testData);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    throw inputError(
-      'TEST_DATA_UNREADABLE',
-      `--test-data ${testData}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : 'cannot be read'}`,
-      'give a JSONL or JSON file of prompts, or "default" for the platform\'s built-in set',
-    );
-  }
+  const text = await readInputFile(testData, cwd, '--test-data');
   const trimmed = text.trim();
   if (trimmed.length > L.testDataChars) {
     throw limitError('--test-data', `${testData} (${trimmed.length} characters)`, `at most ${L.testDataChars} characters (the platform's inline limit)`);
   }
   if (trimmed.startsWith('[')) {
-    if (parseJson(trimmed) === undefined) throw testDataError(testData, 'is not valid JSON');
+    if (tryParseJson(trimmed) === undefined) throw testDataError(testData, 'is not valid JSON');
     return trimmed;
   }
   const lines = trimmed.split(/\r?\n/);
   for (const [index, line] of lines.entries()) {
     if (line.trim() === '') continue;
-    const value = parseJson(line);
+    const value = tryParseJson(line);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw testDataError(testData, `line ${index + 1} is not a JSON object`);
     }
@@ -275,12 +264,4 @@ function validate<T>(schema: z.ZodType<T>, value: unknown): T {
     `the platform would refuse this task: ${formatZodIssues(parsed.error)}`,
     'fix the named field (its flag has the same name with dashes) and run again',
   );
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -158,11 +158,16 @@ function checkPayloadAgreement(
 }
 
 function parseObject(text: string): Record<string, unknown> | null {
+  const value = tryParseJson(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+/** JSON.parse that answers undefined instead of throwing: the platform's bodies are not always JSON. */
+export function tryParseJson(text: string): unknown {
   try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return JSON.parse(text) as unknown;
   } catch {
-    return null;
+    return undefined;
   }
 }
 

@@ -10,7 +10,7 @@ import {
   readRetryAfterS,
 } from '../protocol/provider-error.js';
 import type { ApiType, ProviderError } from '../protocol/types.js';
-import type { TestTaskResponse } from './schema.js';
+import { tryParseJson, type TestTaskResponse } from './schema.js';
 
 /**
  * The verdict of a pre-check run by the platform (`POST /api/llm-tasks/test`), per platform.md step 3.
@@ -116,7 +116,7 @@ function inspectStream(data: unknown, apiType: ApiType): Failure | null {
     const first = typeof data === 'string' ? data : (lines[0] ?? '');
     const looksLikeJson = first.trim().startsWith('{');
     if (looksLikeJson) {
-      const embedded = readEmbeddedError(parseJson(lines.join('\n')));
+      const embedded = readEmbeddedError(tryParseJson(lines.join('\n')));
       if (embedded !== null) return failFrom(categorizeStreamError(embedded), `an error inside a 200 answer: ${shorten(embedded.message ?? 'error')}`);
     }
     return failFrom(
@@ -134,7 +134,7 @@ function inspectStream(data: unknown, apiType: ApiType): Failure | null {
       terminated = true;
       continue;
     }
-    const event = parseJson(payload);
+    const event = tryParseJson(payload);
     const embedded = readEmbeddedError(event);
     if (embedded !== null) {
       return failFrom(categorizeStreamError(embedded), `an error event inside the 200 stream: ${shorten(embedded.message ?? 'error')}`);
@@ -243,12 +243,4 @@ function shorten(text: string): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

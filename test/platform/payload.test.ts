@@ -278,7 +278,7 @@ describe('--test-data', () => {
     await writeFile(join(dir, 'bad.jsonl'), '{"prompt":"a"}\nnot json\n');
     await writeFile(join(dir, 'big.jsonl'), `{"prompt":"${'x'.repeat(1_000_000)}"}`);
     const missing = await readTestDataFile('nope.jsonl', dir).catch((e: unknown) => e as AppError);
-    expect((missing as AppError).message).toBe('--test-data nope.jsonl: no such file');
+    expect((missing as AppError).message).toBe(`--test-data: file ${join(dir, 'nope.jsonl')} does not exist`);
     const bad = await readTestDataFile('bad.jsonl', dir).catch((e: unknown) => e as AppError);
     expect((bad as AppError).message).toBe('--test-data bad.jsonl line 2 is not a JSON object');
     expect((bad as AppError).exitCode).toBe(2);
