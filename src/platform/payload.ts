@@ -164,6 +164,7 @@ export async function readTestDataFile(testData: string, cwd: string): Promise<s
   if (testData === '' || testData === 'default') return testData;
   const text = await readInputFile(testData, cwd, '--test-data');
   const trimmed = text.trim();
+  if (trimmed === '') throw testDataError(testData, 'is empty');
   if (trimmed.length > L.testDataChars) {
     throw limitError('--test-data', `${testData} (${trimmed.length} characters)`, `at most ${L.testDataChars} characters (the platform's inline limit)`);
   }
@@ -179,7 +180,6 @@ export async function readTestDataFile(testData: string, cwd: string): Promise<s
       throw testDataError(testData, `line ${index + 1} is not a JSON object`);
     }
   }
-  if (!trimmed.startsWith('{')) throw testDataError(testData, 'is empty');
   return trimmed;
 }
 
