@@ -1,5 +1,5 @@
 /**
- * Generator health over the measured window: event-loop delay, process CPU, the open-file limit and
+ * Generator health over the measured window: event-loop delay and utilization, process CPU, the open-file limit and
  * generator-side errors, judged by metrics/generator-verdict.ts. Start it when measurement starts; `stop()`
  * at the end. Summarize judges again with the recorder's request and user counts.
  */
@@ -41,6 +41,7 @@ export function startHealthMonitor(options: HealthMonitorOptions = {}): HealthMo
   loop.enable();
   const startedAtMs = now();
   const cpuAtStart = cpuUsage();
+  const loopAtStart = performance.eventLoopUtilization();
   let generatorErrors = 0;
   let result: GeneratorHealth | null = null;
 
@@ -55,10 +56,12 @@ export function startHealthMonitor(options: HealthMonitorOptions = {}): HealthMo
       const cpu = cpuUsage();
       const cpuMs = (cpu.user - cpuAtStart.user + cpu.system - cpuAtStart.system) / 1000;
       const sampled = loop.count > 0;
+      const busy = performance.eventLoopUtilization(loopAtStart).utilization;
       result = judgeGenerator({
         eventLoopDelayP99Ms: sampled ? loopDelayMs(loop.percentile(99)) : null,
         maxMs: sampled ? loopDelayMs(loop.max) : null,
         cpuPct: elapsedMs > 0 ? round1((cpuMs / elapsedMs) * 100) : null,
+        eventLoopUtilization: Number.isFinite(busy) ? Math.round(busy * 1000) / 1000 : null,
         openFileLimit: parseOpenFileLimit(readLimits()),
         generatorErrors,
         finishedRequests: null,

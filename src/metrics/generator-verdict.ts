@@ -7,8 +7,9 @@
  *   bytes, so a late loop adds its delay to TTFT/ITL. 10 ms is about 1% of a typical 1 s TTFT and the size of
  *   one chunk gap of a fast model (100 tok/s); at 50 ms the error exceeds a fast model's whole ITL. With
  *   process CPU under 50% the delay is other processes' doing, and the advice says so.
- * - Process CPU ≥ 90% of a core per thread: degraded. A saturated loop is about to fall behind; delay
- *   figures lag CPU, so this warns before they show it.
+ * - Process CPU ≥ 90% of a core per thread, or the event loop busy ≥ 90% of the window: degraded. A
+ *   saturated loop is about to fall behind; delay figures lag saturation, so this warns before they show it.
+ *   Utilization is per thread (process CPU also counts GC and other threads), so it is the sharper of the two.
  * - Generator-side errors (EMFILE, EADDRNOTAVAIL): any is degraded; > 1% of finished requests is invalid,
  *   because then the error rate and the throughput describe our machine, not the server.
  * - Open-file limit below peak users + 64 (each user holds a socket; 64 for files, stdio and DNS): degraded.
@@ -25,6 +26,8 @@ export interface GeneratorFacts {
   maxMs: number | null;
   /** Process CPU over the measured window, percent of one core (may pass 100 with worker threads). */
   cpuPct: number | null;
+  /** Share of the window the event loop was busy, 0–1 (performance.eventLoopUtilization). */
+  eventLoopUtilization?: number | null;
   openFileLimit: number | null;
   generatorErrors: number;
   /** Finished measured requests (ok + failed), to weigh generatorErrors; null: unknown. */
@@ -40,6 +43,7 @@ export interface GeneratorFacts {
 export const LOOP_DELAY_DEGRADED_MS = 10;
 export const LOOP_DELAY_INVALID_MS = 50;
 export const CPU_DEGRADED_PCT = 90;
+export const LOOP_BUSY_DEGRADED = 0.9;
 /** Below this CPU a late event loop is not our load's doing. */
 export const STARVED_CPU_PCT = 50;
 export const GENERATOR_ERRORS_INVALID_SHARE = 0.01;
@@ -76,6 +80,14 @@ export function judgeGenerator(facts: GeneratorFacts): GeneratorHealth {
     );
   }
 
+  const busy = facts.eventLoopUtilization ?? null;
+  if (busy !== null && busy >= LOOP_BUSY_DEGRADED) {
+    flag(
+      'degraded',
+      `event loop busy ${Math.round(busy * 100)}% of the time: responses wait for the loop before they are timed; use --workers or fewer users`,
+    );
+  }
+
   if (facts.generatorErrors > 0) {
     const share = facts.finishedRequests === null || facts.finishedRequests === 0 ? null : facts.generatorErrors / facts.finishedRequests;
     const invalid = share === null || share > GENERATOR_ERRORS_INVALID_SHARE;
@@ -97,6 +109,7 @@ export function judgeGenerator(facts: GeneratorFacts): GeneratorHealth {
     eventLoopDelayP99Ms: facts.eventLoopDelayP99Ms,
     maxMs: facts.maxMs,
     cpuPct: facts.cpuPct,
+    ...(facts.eventLoopUtilization === undefined ? {} : { eventLoopUtilization: facts.eventLoopUtilization }),
     openFileLimit: facts.openFileLimit,
     generatorErrors: facts.generatorErrors,
     verdict,

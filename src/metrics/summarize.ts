@@ -55,6 +55,7 @@ export function summarize(snapshot: RecorderSnapshot, context: SummaryContext): 
     eventLoopDelayP99Ms: context.generator.eventLoopDelayP99Ms,
     maxMs: context.generator.maxMs,
     cpuPct: context.generator.cpuPct,
+    ...(context.generator.eventLoopUtilization === undefined ? {} : { eventLoopUtilization: context.generator.eventLoopUtilization }),
     openFileLimit: context.generator.openFileLimit,
     generatorErrors: Math.max(context.generator.generatorErrors, snapshot.generatorErrors),
     finishedRequests: ok + failed,
@@ -105,7 +106,7 @@ export function summarize(snapshot: RecorderSnapshot, context: SummaryContext): 
  * caller) is kept.
  */
 function isJudgedReason(reason: string): boolean {
-  return /^(event loop p99 delay|process CPU|\d+ generator-side error|open-file limit)/.test(reason);
+  return /^(event loop p99 delay|event loop busy|process CPU|\d+ generator-side error|open-file limit)/.test(reason);
 }
 
 function toTimelinePoint(second: TimelineSecond): TimelinePoint {

@@ -117,6 +117,8 @@ export interface Summary {
     eventLoopDelayP99Ms: number | null;
     maxMs: number | null;
     cpuPct: number | null;
+    /** Share of the measured window the event loop was busy (0–1; the busiest thread with workers). */
+    eventLoopUtilization?: number | null;
     openFileLimit: number | null;
     generatorErrors: number;
     verdict: GeneratorVerdict;

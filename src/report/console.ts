@@ -160,10 +160,12 @@ function describeCheck(check: ThresholdCheck, style: ChalkInstance): string {
 }
 
 function describeGeneratorFigures(generator: Summary['generator']): string {
+  const busy = generator.eventLoopUtilization ?? null;
   const parts = [
     `event loop p99 ${generator.eventLoopDelayP99Ms === null ? 'n/a' : `${formatNumber(generator.eventLoopDelayP99Ms, 1)} ms`}`,
     `max ${generator.maxMs === null ? 'n/a' : `${formatNumber(generator.maxMs, 1)} ms`}`,
     `CPU ${generator.cpuPct === null ? 'n/a' : `${Math.round(generator.cpuPct)}%`}`,
+    ...(busy === null ? [] : [`loop busy ${Math.round(busy * 100)}%`]),
     `open files ${generator.openFileLimit === null ? 'n/a' : formatCount(generator.openFileLimit)}`,
     `generator errors ${formatCount(generator.generatorErrors)}`,
   ];

@@ -20,6 +20,8 @@ describe('judgeGenerator', () => {
     { name: 'loop delay 51 ms', facts: { eventLoopDelayP99Ms: 51 }, verdict: 'invalid', reason: 'event loop p99 delay 51 ms' },
     { name: 'loop delay 42 ms at 6% CPU', facts: { eventLoopDelayP99Ms: 42, cpuPct: 6 }, verdict: 'degraded', reason: 'event loop p99 delay 42 ms: TTFT figures may be inflated by up to that much; the process used only 6% CPU, so other processes on this machine held it up; run on a quieter machine' },
     { name: 'CPU 95%', facts: { cpuPct: 95 }, verdict: 'degraded', reason: 'process CPU 95% of a core' },
+    { name: 'loop busy 93%', facts: { eventLoopUtilization: 0.93 }, verdict: 'degraded', reason: 'event loop busy 93% of the time' },
+    { name: 'loop busy 50%', facts: { eventLoopUtilization: 0.5 }, verdict: 'ok', reason: null },
     { name: 'CPU 150% over 2 threads', facts: { cpuPct: 150, threads: 2 }, verdict: 'ok', reason: null },
     { name: '5 generator errors in 1000', facts: { generatorErrors: 5 }, verdict: 'degraded', reason: '5 generator-side errors (0.5% of requests)' },
     { name: '20 generator errors in 1000', facts: { generatorErrors: 20 }, verdict: 'invalid', reason: '20 generator-side errors (2.0% of requests)' },
@@ -81,5 +83,7 @@ describe('startHealthMonitor', () => {
     expect(health.eventLoopDelayP99Ms).toBeGreaterThan(50);
     expect(health.verdict).toBe('invalid');
     expect(health.openFileLimit).toBeNull();
+    // 150 ms busy in a ~250 ms window.
+    expect(health.eventLoopUtilization).toBeGreaterThan(0.3);
   });
 });

@@ -80,6 +80,11 @@ describe('renderConsoleReport', () => {
     expect(files).toEqual(['  /tmp/run-1/summary.json', '  /tmp/run-1/results.jsonl', '  /tmp/run-1/report.html', '  /tmp/run-1/report.csv', '  /tmp/run-1/metrics.prom']);
   });
 
+  it('shows event-loop utilization when measured', () => {
+    const busy = renderConsoleReport({ ...summary, generator: { ...summary.generator, eventLoopUtilization: 0.42 } }, { color: false });
+    expect(busy).toContain('CPU 70% · loop busy 42% · open files 20,000');
+  });
+
   it('colours only when asked', () => {
     expect(text).not.toContain('\u001b[');
     const coloured = renderConsoleReport(summary, { color: true });
