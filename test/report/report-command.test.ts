@@ -37,7 +37,9 @@ describe('llm-loadtest report', () => {
     expect(html).toContain('data-chart="ttft-hist"');
     expect(readFileSync(join(dir, 'metrics.prom'), 'utf8')).toContain('llm_loadtest_requests_total{outcome="ok"} 37');
     expect(readFileSync(join(dir, 'report.csv'), 'utf8').split('\r\n')[0]).toMatch(/^row,t_s,metric,/);
-    expect(io.out()).toContain(`Report:    ${join(dir, 'report.html')}`);
+    expect(io.out()).toContain('Requests');
+    expect(io.out()).toContain(`  ${join(dir, 'report.html')}\n`);
+    expect(io.out()).toContain(`  ${join(dir, 'summary.previous.json')} (the run's own summary`);
 
     // A second report keeps the run's own summary, not the first re-computation.
     const live = readFileSync(join(dir, 'summary.previous.json'), 'utf8');

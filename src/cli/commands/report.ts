@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { CliContext } from '../io.js';
+import { createStyle, type CliContext } from '../io.js';
 
 /**
  * `llm-loadtest report <run dir | results.jsonl>`: re-compute summary.json from the records alone and
@@ -11,7 +11,8 @@ export function createReportCommand(ctx: CliContext): Command {
     .description("re-compute the summary and re-render the reports from a run's records (results.jsonl)")
     .argument('<run>', 'a run folder, or its results.jsonl')
     .option('--json', 'print the re-computed summary.json on stdout')
-    .action(async (path: string, options: { json?: boolean }) => {
+    .option('--no-color', 'no colours')
+    .action(async (path: string, options: { json?: boolean; color: boolean }) => {
       if (options.json === true) ctx.json = true;
       const [{ readRunOnDisk, recomputeSummary }, { writeReports }, { access, rename, writeFile }, { join }] = await Promise.all([
         import('../../report/load-run.js'),
@@ -37,22 +38,15 @@ export function createReportCommand(ctx: CliContext): Command {
       const keptBefore = await access(previousPath).then(() => true, () => false);
       if (run.summary !== null && !keptBefore) await rename(summaryPath, previousPath);
       await writeFile(summaryPath, `${JSON.stringify(summary, null, 2)}\n`, 'utf8');
-      const paths = await writeReports(run.dir, summary, records);
+      await writeReports(run.dir, summary, records);
 
       if (ctx.json) {
         io.stdout.write(`${JSON.stringify(summary)}\n`);
         return;
       }
-      const rate = summary.requests.successRate === null ? '–' : `${(summary.requests.successRate * 100).toFixed(1)}%`;
-      io.stdout.write(
-        [
-          `Requests:  ${summary.requests.total} (ok ${summary.requests.ok}, failed ${summary.requests.failed}, incomplete ${summary.requests.incomplete}), success ${rate}`,
-          `Summary:   ${summaryPath}${run.summary === null ? '' : ' (the run\'s own kept as summary.previous.json)'}`,
-          `Report:    ${paths.html}`,
-          `CSV:       ${paths.csv}`,
-          `Metrics:   ${paths.prom}`,
-          '',
-        ].join('\n'),
-      );
+      const { renderConsoleReport } = await import('../../report/console.js');
+      const style = createStyle(io.stdout, io.env, !options.color);
+      io.stdout.write(`${renderConsoleReport(summary, { color: style.level > 0, outDir: run.dir })}\n`);
+      if (run.summary !== null) io.stdout.write(`  ${previousPath} (the run's own summary, with its chunk gaps)\n`);
     });
 }
