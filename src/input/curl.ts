@@ -151,16 +151,16 @@ export function tokenizeCurl(command: string, env: ParseCurlOptions['env']): str
       'copy it with "Copy as cURL (bash)", or put it on one line with single quotes',
     );
   }
-  text = joinContinuations(text);
-  const substitution = findCommandSubstitution(text);
-  if (substitution !== null) {
+  const scan = scanShellText(text);
+  text = scan.text;
+  if (scan.substitution !== null) {
     throw inputError(
       'CURL_SHELL_OPERATOR',
-      `the curl command contains the command substitution "${substitution}", which is not run`,
+      `the curl command contains the command substitution "${scan.substitution}", which is not run`,
       'put the value in an environment variable ($OPENAI_API_KEY) or write it out; the command is parsed, never executed',
     );
   }
-  if (hasUnbalancedQuote(text)) {
+  if (scan.unclosedQuote) {
     throw inputError('CURL_UNPARSEABLE', 'the curl command has an unclosed quote', 'check the quotes: every \' and " must be closed');
   }
   const missing: string[] = [];
@@ -221,101 +221,59 @@ export function tokenizeCurl(command: string, env: ParseCurlOptions['env']): str
   );
 }
 
+interface ShellScan {
+  /** The text with backslash-newline continuations removed. */
+  text: string;
+  /** `$(` or a backtick outside single quotes: bash would run a command there. */
+  substitution: string | null;
+  unclosedQuote: boolean;
+}
+
 /**
- * Remove backslash-newline continuations outside single quotes (also `\ ` + newline, a common paste
- * accident), as bash does before it splits words.
+ * One pass over the command with bash's quoting rules: remove backslash-newline continuations outside
+ * single quotes (also `\ ` + newline, a common paste accident), and find what we refuse before
+ * shell-quote sees it (command substitution, an unclosed quote). A `#` starting a word ends the scan.
  */
-function joinContinuations(text: string): string {
-  let out = '';
+function scanShellText(input: string): ShellScan {
+  let text = '';
+  let substitution: string | null = null;
   let quote: "'" | '"' | "$'" | null = null;
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text.charAt(i);
-    if (quote === "'") {
-      out += ch;
-      if (ch === "'") quote = null;
-      continue;
-    }
-    if (quote === "$'") {
-      if (ch === '\\') {
-        out += ch + text.charAt(i + 1);
-        i += 1;
-        continue;
-      }
-      out += ch;
-      if (ch === "'") quote = null;
+  let comment = false;
+  for (let i = 0; i < input.length; i += 1) {
+    const ch = input.charAt(i);
+    if (comment || quote === "'") {
+      text += ch;
+      if (ch === "'" && !comment) quote = null;
       continue;
     }
     if (ch === '\\') {
-      const continuation = (quote === null ? /^\\[ \t]*\n/ : /^\\\n/).exec(text.slice(i, i + 64));
+      const pattern = quote === null ? /^\\[ \t]*\n/ : quote === '"' ? /^\\\n/ : null;
+      const continuation = pattern?.exec(input.slice(i, i + 64)) ?? null;
       if (continuation !== null) {
         i += continuation[0].length - 1;
-        out += quote === null ? ' ' : '';
+        text += quote === null ? ' ' : '';
         continue;
       }
-      out += ch + text.charAt(i + 1);
+      text += ch + input.charAt(i + 1);
       i += 1;
       continue;
     }
-    if (quote === '"') {
-      out += ch;
-      if (ch === '"') quote = null;
+    text += ch;
+    if (quote === "$'") {
+      if (ch === "'") quote = null;
       continue;
     }
-    if (ch === '$' && text.charAt(i + 1) === "'") {
-      quote = "$'";
-      out += "$'";
-      i += 1;
-      continue;
-    }
-    if (ch === "'" || ch === '"') quote = ch;
-    out += ch;
-  }
-  return out;
-}
-
-/** `$(...)` or a backtick outside single quotes: bash would run a command there; we never do. */
-function findCommandSubstitution(text: string): string | null {
-  let quote: string | null = null;
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text.charAt(i);
-    if (quote === "'" || quote === "$'") {
-      if (ch === '\\' && quote === "$'") i += 1;
-      else if (ch === "'") quote = null;
-      continue;
-    }
-    if (ch === '\\') {
-      i += 1;
-      continue;
-    }
-    if (ch === '$' && text.charAt(i + 1) === '(') return '$(';
-    if (ch === '`') return '`';
+    if (substitution === null && (ch === '`' || (ch === '$' && input.charAt(i + 1) === '('))) substitution = ch === '`' ? '`' : '$(';
     if (quote === '"') {
       if (ch === '"') quote = null;
-    } else if (ch === '$' && text.charAt(i + 1) === "'") {
+    } else if (ch === '$' && input.charAt(i + 1) === "'") {
       quote = "$'";
+      text += "'";
       i += 1;
     } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '#' && (i === 0 || /\s/.test(input.charAt(i - 1)))) comment = true;
   }
-  return null;
-}
-
-function hasUnbalancedQuote(text: string): boolean {
-  let quote: string | null = null;
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text.charAt(i);
-    if (quote === null) {
-      if (ch === '\\') i += 1;
-      else if (ch === '$' && text.charAt(i + 1) === "'") {
-        quote = "$'";
-        i += 1;
-      } else if (ch === "'" || ch === '"') quote = ch;
-      else if (ch === '#' && (i === 0 || /\s/.test(text.charAt(i - 1)))) return false;
-    } else if (quote === "'") {
-      if (ch === "'") quote = null;
-    } else if (ch === '\\') i += 1;
-    else if (ch === quote.slice(-1)) quote = null;
-  }
-  return quote !== null;
+  return { text, substitution, unclosedQuote: quote !== null };
 }
 
 interface CurlOptions {
