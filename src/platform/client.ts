@@ -133,27 +133,30 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     }
   }
 
+  function ensureOk(response: RawResponse, spec: CallSpec): void {
+    if (response.status < 200 || response.status > 299) throw statusError(response, spec, token !== undefined, clean);
+  }
+
   /** Send, turn any non-2xx into its AppError, and read the body with the schema. */
   async function call<T>(spec: CallSpec, schema: z.ZodType<T>): Promise<T> {
     const response = await send(spec);
-    if (response.status < 200 || response.status > 299) throw statusError(response, spec, token !== undefined, clean);
+    ensureOk(response, spec);
     return readBody(response, spec, schema, clean);
   }
 
   return {
     baseUrl,
     async checkHealth() {
-      const response = await send({ method: 'GET', path: '/health', retry: true });
-      if (response.status < 200 || response.status > 299) {
-        throw statusError(response, { method: 'GET', path: '/health', retry: true }, token !== undefined, clean);
-      }
+      const spec: CallSpec = { method: 'GET', path: '/health', retry: true };
+      const response = await send(spec);
+      ensureOk(response, spec);
       return { backendConfirmed: response.headers.get('x-lmeterx-backend') !== null };
     },
     async readProfile() {
       const spec: CallSpec = { method: 'GET', path: '/api/auth/profile', retry: true };
       const response = await send(spec);
       if (response.status === 403) return { allowed: false, status: 403 };
-      if (response.status < 200 || response.status > 299) throw statusError(response, spec, token !== undefined, clean);
+      ensureOk(response, spec);
       return { allowed: true, profile: readBody(response, spec, profileSchema, clean) };
     },
     testTarget(payload, testTimeoutMs) {
