@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { inputError } from '../errors.js';
-import { parseApiType } from '../target/classify.js';
-import type { ApiType } from '../protocol/types.js';
+import { API_TYPES, type ApiType } from '../protocol/types.js';
 import type { Arrival, LoadMode, SloCheck, StepOptions } from './request-spec.js';
 
 /**
@@ -200,6 +199,7 @@ export function createRunOptionsSchema(mode: RunMode) {
     timeout: numberFlag('--timeout', positive, { duration: true, exclusiveMin: true }).optional(),
     idleTimeout: numberFlag('--idle-timeout', positive, { duration: true, exclusiveMin: true }).optional(),
     successThreshold: numberFlag('--success-threshold', { min: 0, max: 1, integer: false }).optional(),
+    api: enumFlag('--api', API_TYPES).optional(),
   });
 }
 
@@ -236,7 +236,6 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
     spawnRate = step.increment;
     durationS = computeSteppedDurationS(step);
   }
-  const api = raw.api === undefined ? undefined : parseApiType(raw.api);
   const model = raw.model?.trim();
   if (raw.model !== undefined && model === '') {
     throw inputError('OPTION_INVALID', '--model is empty', 'give the model name, e.g. --model gpt-4o-mini');
@@ -250,7 +249,7 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
     );
   }
   return {
-    api,
+    api: v.api,
     model,
     stream: raw.stream,
     name,

@@ -1,6 +1,6 @@
 import { inputError } from '../errors.js';
 import { maskUrl } from '../input/mask.js';
-import { API_TYPES, type ApiType } from '../protocol/types.js';
+import type { ApiType } from '../protocol/types.js';
 
 /**
  * Which API a target speaks, and platform.md's split of its URL into target host + API path. The path
@@ -93,13 +93,6 @@ export function classifyTarget(input: ClassifyInput): Classification {
     `${maskUrl(input.url)} does not look like an LLM API: the path is not /chat/completions or /v1/messages, and neither the headers nor the body are an LLM request`,
     NOT_LLM_HINT,
   );
-}
-
-/** Parse `--api`: one of our two names. */
-export function parseApiType(value: string): ApiType {
-  const found = API_TYPES.find((name) => name === value);
-  if (found !== undefined) return found;
-  throw inputError('OPTION_INVALID', `--api "${value}" is not an API type: use ${API_TYPES.join(' or ')}`, `e.g. --api ${API_TYPES[0]}`);
 }
 
 function classifyByPath(path: string): ApiType | null {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
-import { classifyTarget, parseApiType, type ClassifyInput } from '../../src/target/classify.js';
+import { classifyTarget, type ClassifyInput } from '../../src/target/classify.js';
 
 const chatBody = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
 
@@ -124,12 +124,5 @@ describe('classifyTarget: refusals', () => {
     expect(caught).toBeInstanceOf(AppError);
     const error = caught as AppError;
     expect([error.code, error.message, error.hint, error.exitCode, error.stage]).toEqual([code, message, hint, 2, 'input']);
-  });
-});
-
-describe('parseApiType', () => {
-  it('accepts our two names and refuses others', () => {
-    expect(parseApiType('anthropic-messages')).toBe('anthropic-messages');
-    expect(() => parseApiType('claude-chat')).toThrow('--api "claude-chat" is not an API type: use openai-chat or anthropic-messages');
   });
 });
