@@ -3,11 +3,6 @@ import type { RequestRecord } from '../metrics/types.js';
 /** The per-request latency fields the reports draw and test from records. */
 export type RecordLatencyKey = 'ttftMs' | 'ttfoMs' | 'itlMs' | 'e2eMs';
 
-/** Measured, successful requests: the population of every latency and token figure (metrics.md). */
-export function selectMeasuredOk(records: readonly RequestRecord[]): RequestRecord[] {
-  return records.filter((r) => r.ok && r.phase === 'measure');
-}
-
 /** One latency field of the measured successful requests, sorted ascending, nulls dropped. */
 export function collectSortedValues(records: readonly RequestRecord[], key: RecordLatencyKey): Float64Array {
   const values: number[] = [];
