@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { LoadOptions, TargetSpec } from '../input/request-spec.js';
 import type { RequestRecord } from '../metrics/types.js';
 import { maskText } from '../input/mask.js';
+import { loadTokenizer } from '../protocol/tokens.js';
 import type { PromptItem, ProtocolAdapter } from '../protocol/types.js';
 import { createArrivalGaps, measuredDurationS, nextUserChangeS, peakUsers, usersAt } from './schedule.js';
 import { createConnectionPool, prepareRequest, type ConnectionPool, type PreparedRequest } from './send.js';
@@ -39,6 +40,11 @@ export interface LoadRunOptions {
   gracefulStopMs?: number;
   /** Open one connection per user before the run starts (default true). */
   preconnect?: boolean;
+  /**
+   * Build the tokenizer before the run starts: the target may report no usage, and building it inside
+   * the run would stall the event loop (and every TTFT) for half a second or more.
+   */
+  preloadTokenizer?: boolean;
   requestIdHeader?: string | null;
   /** Secret values to mask in error messages. */
   secrets?: readonly string[];
@@ -117,6 +123,8 @@ export class LoadThread implements UserHost {
   private readonly timers = new Set<NodeJS.Timeout>();
   private sweepTimer: NodeJS.Timeout | null = null;
   private pendingSends: User[] = [];
+  private parseQueue: User[] = [];
+  private parseScheduled = false;
   private sendScheduled = false;
   private readonly ttftRing = new Float64Array(TTFT_RING);
   private ttftCount = 0;
@@ -156,6 +164,7 @@ export class LoadThread implements UserHost {
 
   /** Open the connections the users will need, before anything is measured. */
   async prepare(): Promise<number> {
+    if (this.options.preloadTokenizer === true) loadTokenizer(this.request.model);
     if (this.options.preconnect === false) return 0;
     this.preconnected = await this.connections.preconnect(this.ownedShare(peakUsers(this.load)));
     return this.preconnected;
@@ -227,6 +236,21 @@ export class LoadThread implements UserHost {
     this.bodyIndex += this.partCount;
     return body;
   }
+
+  queueParse(user: User): void {
+    this.parseQueue.push(user);
+    if (this.parseScheduled) return;
+    this.parseScheduled = true;
+    setImmediate(this.drainParseQueue);
+  }
+
+  /** A bound field, not a closure per call: runs once per event-loop turn with reads. */
+  private readonly drainParseQueue = (): void => {
+    this.parseScheduled = false;
+    const users = this.parseQueue;
+    this.parseQueue = [];
+    for (const user of users) user.parsePending();
+  };
 
   beginRequest(atMs: number): 'warmup' | 'measure' {
     const phase = atMs < this.warmupEndMs ? 'warmup' : 'measure';

@@ -27,6 +27,8 @@ export interface RunLoadOptions {
   secrets?: readonly string[];
   gracefulStopMs?: number;
   preconnect?: boolean;
+  /** Build the tokenizer before the clock starts (the target may not report usage). */
+  preloadTokenizer?: boolean;
   /** Single thread only (benchmarks): every record with its request id and clock times. */
   onRecord?: (record: RequestRecord, meta: RecordMeta) => void;
   requestIdHeader?: string | null;
@@ -72,6 +74,7 @@ function startThreadLoad(options: RunLoadOptions): LoadHandle {
     requestIdHeader: options.requestIdHeader ?? null,
     ...(options.gracefulStopMs === undefined ? {} : { gracefulStopMs: options.gracefulStopMs }),
     ...(options.preconnect === undefined ? {} : { preconnect: options.preconnect }),
+    preloadTokenizer: options.preloadTokenizer ?? false,
     onRecord: (record, meta) => {
       sink?.writeLine(JSON.stringify(record));
       options.onRecord?.(record, meta);

@@ -17,6 +17,8 @@ export interface UserHost {
   readonly requestIdHeader: string | null;
   /** The body of the next request (round robin over the test data). */
   nextBody(): Buffer;
+  /** Parse this user's stamped reads soon (after the current batch of network reads). */
+  queueParse(user: User): void;
   /** Counts the start (timeline, max-requests) and says which phase it belongs to. */
   beginRequest(atMs: number): 'warmup' | 'measure';
   /** The request is over; the record is final. The user may be sent again from here. */
@@ -64,6 +66,10 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
   gaps = new Float64Array(512);
   gapCount = 0;
   private lastContentAt = -1;
+  /** Reads stamped on arrival and not parsed yet (see onResponseData). */
+  private pendingChunks: Buffer[] = [];
+  private pendingTimes = new Float64Array(16);
+  private pendingCount = 0;
   private readonly host: UserHost;
 
   constructor(id: number, host: UserHost) {
@@ -88,6 +94,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     this.requestId = null;
     this.gapCount = 0;
     this.lastContentAt = -1;
+    this.dropPending();
     const body = host.nextBody();
     const request = host.request;
     this.phase = host.beginRequest(performance.now());
@@ -143,11 +150,24 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     this.parser = this.host.adapter.createStreamParser({ listener: this, model: this.host.request.model });
   }
 
+  /**
+   * A read is stamped at once and parsed a little later, after the other reads that arrived in the same
+   * event-loop turn were stamped too: with hundreds of streams, one stream's parsing then never delays
+   * another stream's timestamp.
+   */
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     const atMs = performance.now();
-    const parser = this.parser;
-    if (parser !== null) {
-      parser.push(chunk, atMs);
+    if (this.parser !== null) {
+      const count = this.pendingCount;
+      if (count === this.pendingTimes.length) {
+        const grown = new Float64Array(count * 2);
+        grown.set(this.pendingTimes);
+        this.pendingTimes = grown;
+      }
+      this.pendingChunks.push(chunk);
+      this.pendingTimes[count] = atMs;
+      this.pendingCount = count + 1;
+      if (count === 0) this.host.queueParse(this);
       return;
     }
     // Error and JSON bodies are kept (bounded); anything else is read and dropped.
@@ -155,6 +175,25 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       this.collected.push(chunk);
       this.collectedBytes += chunk.length;
     }
+  }
+
+  /** Feed the stamped reads to the parser, in order. */
+  parsePending(): void {
+    const parser = this.parser;
+    const count = this.pendingCount;
+    if (count === 0) return;
+    const chunks = this.pendingChunks;
+    this.pendingCount = 0;
+    if (parser !== null) {
+      for (let i = 0; i < count; i += 1) parser.push(chunks[i] as Buffer, this.pendingTimes[i] as number);
+    }
+    chunks.length = 0;
+  }
+
+  private dropPending(): void {
+    if (this.pendingCount === 0) return;
+    this.pendingCount = 0;
+    this.pendingChunks.length = 0;
   }
 
   onContentChunk(atMs: number): void {
@@ -174,6 +213,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     const endAt = performance.now();
     if (this.done) return;
     if (this.parser !== null) {
+      this.parsePending();
       this.finishParsed(this.parser.end(endAt), endAt);
       return;
     }
@@ -271,6 +311,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
 
   private finish(record: RequestRecord, endAt: number): void {
     this.done = true;
+    this.dropPending();
     this.busy = false;
     this.parser = null;
     this.controller = null;

@@ -35,6 +35,7 @@ const thread = new LoadThread({
   secrets: input.secrets,
   ...(input.gracefulStopMs === null ? {} : { gracefulStopMs: input.gracefulStopMs }),
   preconnect: input.preconnect,
+  preloadTokenizer: input.preloadTokenizer,
   onRecord: (record) => {
     lines.push(JSON.stringify(record));
     if (immediate || lines.length >= 512) flushRecords();

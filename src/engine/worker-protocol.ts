@@ -15,6 +15,7 @@ export interface WorkerInput {
   secrets: readonly string[];
   gracefulStopMs: number | null;
   preconnect: boolean;
+  preloadTokenizer: boolean;
 }
 
 export type ToWorker =

@@ -59,6 +59,7 @@ export function startWorkerLoad(options: RunLoadOptions): LoadHandle {
         secrets: options.secrets ?? [],
         gracefulStopMs: options.gracefulStopMs ?? null,
         preconnect: options.preconnect ?? true,
+        preloadTokenizer: options.preloadTokenizer ?? false,
       };
       const worker = new Worker(entry, { workerData: input });
       workers.push(worker);

@@ -29,6 +29,8 @@ export async function runLocal(ctx: CliContext, plan: RunPlan): Promise<void> {
   const outDir = writer.resolveRunDir({ outDir: plan.output.outDir, name: plan.load.name, cwd: io.cwd });
 
   let precheck: Record<string, unknown> | undefined;
+  // Without a pre-check we do not know whether the target reports usage: be ready to count tokens.
+  let preloadTokenizer = plan.skipPrecheck;
   if (!plan.skipPrecheck) {
     const { runPrecheck } = await import('../../precheck/precheck.js');
     const { renderCapabilityReport } = await import('../../precheck/render.js');
@@ -36,13 +38,22 @@ export async function runLocal(ctx: CliContext, plan: RunPlan): Promise<void> {
     const result = await runPrecheck(plan.target);
     if (!result.ok) throw new PrecheckFailedError(result.failure);
     precheck = result.capability as unknown as Record<string, unknown>;
+    preloadTokenizer = !result.capability.usageReported;
     if (!quiet) io.stderr.write(`${renderCapabilityReport(result.capability, errStyle)}\n`);
   }
 
   writer.createRunDir(outDir);
   const results = new writer.ResultsWriter(outDir);
   const secrets = secretValues(plan.target.headers, plan.target.cookies);
-  const handle = startLoad({ target: plan.target, load: plan.load, prompts, sink: results, secrets, gracefulStopMs: GRACEFUL_STOP_MS });
+  const handle = startLoad({
+    target: plan.target,
+    load: plan.load,
+    prompts,
+    sink: results,
+    secrets,
+    gracefulStopMs: GRACEFUL_STOP_MS,
+    preloadTokenizer,
+  });
 
   let interrupted = false;
   const unsubscribes: Array<() => void> = [];

@@ -1,0 +1,154 @@
+// One load client of the engine benchmarks, run in its own process (pinned to a core by the caller):
+// `node bench/engine-client.mjs '<json config>'` prints one JSON result line. Kinds:
+//   bare       a bare undici loop that only scans bytes (request + body 'data', indexOf `[DONE]`)
+//   bare-json  the same, splitting SSE events and JSON.parse on every one
+//   engine     our engine (dist/engine/run-load.js), closed loop
+//   autocannon autocannon against the same endpoint (reads bodies, parses nothing)
+// Options: url, users, durationS, warmupS, rampPerS, collectTtft (engine, bare), workers, sampleRss.
+import { Pool } from 'undici';
+
+const config = JSON.parse(process.argv[2]);
+const url = new URL('/v1/chat/completions', config.url);
+const body = JSON.stringify({
+  model: 'mock-model',
+  messages: [{ role: 'user', content: 'Say something.' }],
+  stream: true,
+  stream_options: { include_usage: true },
+  max_tokens: config.outputTokens ?? 128,
+});
+const headers = { 'content-type': 'application/json' };
+const DONE = Buffer.from('[DONE]');
+const CONTENT = Buffer.from('"content":"');
+
+const cpuStart = process.cpuUsage();
+const result = await ({ bare: runBare, 'bare-json': runBare, engine: runEngine, autocannon: runAutocannon })[config.kind]();
+const cpu = process.cpuUsage(cpuStart);
+// CPU per request over the whole run (warmup included): steadier than requests/s on a loaded machine.
+if (result.all) result.cpuMsPerRequest = (cpu.user + cpu.system) / 1000 / result.all;
+process.stdout.write(`${JSON.stringify(result)}\n`);
+process.exit(0);
+
+/** Shared by the bare loops: N users, each sending its next request when the last one ends. */
+async function runBare() {
+  const pool = new Pool(url.origin, { connections: config.users, pipelining: 1 });
+  const json = config.kind === 'bare-json';
+  const warmupMs = (config.warmupS ?? 1) * 1000;
+  const start = performance.now();
+  const measureFrom = start + warmupMs;
+  const endAt = measureFrom + config.durationS * 1000;
+  let completed = 0;
+  let all = 0;
+  const ttft = [];
+  const rampPerS = config.rampPerS ?? 0;
+
+  async function user(index) {
+    if (rampPerS > 0) await sleep((index / rampPerS) * 1000);
+    while (performance.now() < endAt) {
+      const t0 = performance.now();
+      const res = await pool.request({ path: url.pathname, method: 'POST', headers, body });
+      let first = -1;
+      let done = false;
+      let pending = '';
+      await new Promise((resolve, reject) => {
+        res.body.on('data', (chunk) => {
+          const at = performance.now();
+          if (first < 0 && config.collectTtft) {
+            // First read carrying non-empty content (the role chunk's content is "").
+            const i = chunk.indexOf(CONTENT);
+            if (i >= 0 && chunk[i + CONTENT.length] !== 0x22) first = at;
+          }
+          if (json) {
+            pending += chunk.toString('utf8');
+            let cut;
+            while ((cut = pending.indexOf('\n\n')) >= 0) {
+              const event = pending.slice(0, cut);
+              pending = pending.slice(cut + 2);
+              const data = event.startsWith('data: ') ? event.slice(6) : '';
+              if (data === '[DONE]') done = true;
+              else if (data !== '') JSON.parse(data);
+            }
+          } else if (chunk.indexOf(DONE) >= 0) done = true;
+        });
+        res.body.on('end', resolve);
+        res.body.on('error', reject);
+      });
+      if (!done) throw new Error('stream without [DONE]');
+      all += 1;
+      if (t0 >= measureFrom && performance.now() <= endAt) completed += 1;
+      if (config.collectTtft && first >= 0 && t0 >= measureFrom) {
+        ttft.push({ id: res.headers['x-mock-request-id'], firstEpochMs: performance.timeOrigin + first, t0 });
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: config.users }, (_, i) => user(i)));
+  await pool.close();
+  return { kind: config.kind, rps: completed / config.durationS, completed, all, ttft: config.collectTtft ? ttft : undefined };
+}
+
+async function runEngine() {
+  const { startLoad } = await import('../dist/engine/run-load.js');
+  const { getAdapter } = await import('../dist/protocol/registry.js');
+  const adapter = getAdapter('openai-chat');
+  const normalized = adapter.normalizeRequest(JSON.parse(body), { model: 'mock-model', stream: true, headers: {} });
+  const target = {
+    apiType: 'openai-chat', url: url.href, targetHost: `${url.origin}/v1`, apiPath: '/chat/completions', method: 'POST',
+    headers, cookies: {}, model: 'mock-model', stream: true, body: normalized.body, insecure: false,
+    timeoutMs: 120_000, idleTimeoutMs: 60_000, connectTimeoutMs: 10_000, notes: [], warnings: [],
+  };
+  const load = {
+    name: 'bench', concurrentUsers: config.users, spawnRate: config.rampPerS ?? 1e9, durationS: config.durationS,
+    warmupS: config.warmupS ?? 1, loadMode: 'fixed', step: null, rate: null, arrival: 'poisson', maxRequests: null,
+    workers: config.workers ?? 1, testData: '', successThreshold: 0.9, slo: [],
+  };
+  const ttft = [];
+  const rss = [];
+  if (globalThis.gc) globalThis.gc();
+  const rssBeforeMb = process.memoryUsage().rss / 1048576;
+  const handle = startLoad({
+    target, load, prompts: null, gracefulStopMs: 0, preloadTokenizer: config.preloadTokenizer ?? false,
+    ...(config.collectTtft
+      ? {
+          requestIdHeader: 'x-mock-request-id',
+          onRecord: (record, meta) => {
+            if (record.ok && record.phase === 'measure') {
+              ttft.push({ id: meta.requestId, firstEpochMs: performance.timeOrigin + meta.t0Ms + record.ttftMs });
+            }
+          },
+        }
+      : {}),
+  });
+  let sampler = null;
+  if (config.sampleRss) {
+    sampler = setInterval(() => rss.push({ inFlight: handle.live().inFlight, rssMb: process.memoryUsage().rss / 1048576 }), 250);
+  }
+  const result = await handle.done;
+  if (sampler) clearInterval(sampler);
+  const snapshot = result.snapshot;
+  const measuredS = (snapshot.lastMeasuredEndMs - snapshot.measureStartMs) / 1000;
+  return {
+    kind: 'engine',
+    workers: load.workers,
+    rps: snapshot.requests.ok / measuredS,
+    ok: snapshot.requests.ok,
+    all: result.outcome.finished,
+    failed: snapshot.requests.failed,
+    generator: result.generator,
+    preconnected: result.outcome.preconnected,
+    ttft: config.collectTtft ? ttft : undefined,
+    rssBeforeMb,
+    rss: config.sampleRss ? rss : undefined,
+  };
+}
+
+async function runAutocannon() {
+  const { default: autocannon } = await import('autocannon');
+  const out = await autocannon({
+    url: url.href, method: 'POST', headers, body, connections: config.users, pipelining: 1,
+    duration: config.durationS,
+  });
+  return { kind: 'autocannon', rps: out.requests.average, non2xx: out.non2xx, errors: out.errors };
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,83 @@
+// Engine throughput with zero server delay, 64 users, 128-token SSE streams: our engine against a bare
+// undici loop that only scans bytes, the same loop with JSON.parse per event, autocannon, and a Locust
+// LLM user (python3-locust) when installed. Client on core 0, the bundled mock on core 1.
+// Targets (issue 6): engine ≥ 70% of the bare byte-scanning loop, ≥ 10x the Locust LLM user.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hasTaskset, runClient, startMockProcess, verdictLine } from './engine-lib.mjs';
+
+const USERS = 64;
+// Debian's python3-locust lives beside the system python, not a pyenv one.
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 6);
+
+const mock = await startMockProcess(['--output-tokens', '128']);
+console.log(`mock ${mock.url}; ${USERS} users, ${DURATION_S} s each, 128-token streams; pinned: ${hasTaskset}`);
+try {
+  const bare = await runClient({ kind: 'bare', url: mock.url, users: USERS, durationS: DURATION_S });
+  const bareJson = await runClient({ kind: 'bare-json', url: mock.url, users: USERS, durationS: DURATION_S });
+  const engine = await runClient({ kind: 'engine', url: mock.url, users: USERS, durationS: DURATION_S });
+  const cannon = await runClient({ kind: 'autocannon', url: mock.url, users: USERS, durationS: DURATION_S });
+  const locust = runLocust(mock.url);
+  console.log('raw requests/s:');
+  console.log(`  bare undici loop, byte scan     ${bare.rps.toFixed(0)}`);
+  console.log(`  bare undici loop, JSON.parse    ${bareJson.rps.toFixed(0)}`);
+  console.log(`  llm-loadtest engine             ${engine.rps.toFixed(0)}  (ok ${engine.ok}, failed ${engine.failed}, generator ${engine.generator.verdict})`);
+  console.log(`  autocannon (reads, no parsing)  ${cannon.rps.toFixed(0)}  (non-2xx ${cannon.non2xx}, errors ${cannon.errors})`);
+  console.log(`  locust LLM user                 ${locust.rps === null ? `n/a (${locust.why})` : locust.rps.toFixed(0)}`);
+  const ratio = engine.rps / bare.rps;
+  console.log(verdictLine('engine / bare byte-scanning undici loop', ratio.toFixed(2), '>= 0.70', ratio >= 0.7));
+  if (locust.rps !== null) {
+    const x = engine.rps / locust.rps;
+    console.log(verdictLine('engine / Locust LLM user', `${x.toFixed(1)}x`, '>= 10x', x >= 10));
+  } else {
+    console.log(`SKIP  engine / Locust LLM user: ${locust.why}`);
+  }
+} finally {
+  await mock.stop();
+}
+
+/** A Locust user as LLM load tools write it: requests with stream=True, iter_lines, json.loads per event. */
+function runLocust(url) {
+  const probe = spawnSync(PYTHON, ['-c', 'import locust'], { encoding: 'utf8' });
+  if (probe.status !== 0) return { rps: null, why: 'python3-locust is not installed (apt-get install -y python3-locust)' };
+  const dir = mkdtempSync(join(tmpdir(), 'locust-'));
+  const file = join(dir, 'locustfile.py');
+  writeFileSync(
+    file,
+    `import json
+from locust import HttpUser, task
+
+BODY = {"model": "mock-model", "messages": [{"role": "user", "content": "Say something."}],
+        "stream": True, "stream_options": {"include_usage": True}, "max_tokens": 128}
+
+class LlmUser(HttpUser):
+    @task
+    def chat(self):
+        with self.client.post("/v1/chat/completions", json=BODY, stream=True, catch_response=True) as r:
+            tokens = 0
+            for line in r.iter_lines():
+                if not line.startswith(b"data: "):
+                    continue
+                data = line[6:]
+                if data == b"[DONE]":
+                    break
+                event = json.loads(data)
+                for choice in event.get("choices", []):
+                    if choice.get("delta", {}).get("content"):
+                        tokens += 1
+            r.success()
+`,
+  );
+  const argv = ['-f', file, '--headless', '-u', String(USERS), '-r', String(USERS), '-t', `${DURATION_S + 2}s`,
+    '--host', url, '--csv', join(dir, 'out'), '--only-summary'];
+  const [cmd, args] = hasTaskset ? ['taskset', ['-c', '0', 'locust', ...argv]] : ['locust', argv];
+  const run = spawnSync(cmd, args, { encoding: 'utf8', timeout: (DURATION_S + 60) * 1000 });
+  if (run.status !== 0 && run.status !== 1) return { rps: null, why: `locust exited with ${run.status}: ${run.stderr.slice(-200)}` };
+  const csv = readFileSync(join(dir, 'out_stats.csv'), 'utf8').trim().split('\n');
+  const header = csv[0].split(',');
+  const total = csv.find((line) => line.includes('Aggregated')).split(',');
+  return { rps: Number(total[header.indexOf('Requests/s')]), why: null };
+}
