@@ -81,12 +81,11 @@ export function classifyTarget(input: ClassifyInput): Classification {
     );
   }
   const byHeaders = classifyByHeaders(input.headers);
-  if (byHeaders !== null) {
-    return { apiType: byHeaders.apiType, reason: byHeaders.reason, ...splitUrl(url, path, null), azureDeployment, warnings };
-  }
   const byBody = input.body === null ? null : classifyByBody(input.body);
-  if (byBody !== null) {
-    return { apiType: byBody.apiType, reason: byBody.reason, ...splitUrl(url, path, null), azureDeployment, warnings };
+  // x-api-key is also some OpenAI-compatible gateways' key header: a body with OpenAI-only fields outweighs it.
+  const decided = byHeaders !== null && !(byHeaders.weak && byBody?.marker === 'openai') ? byHeaders : byBody;
+  if (decided !== null) {
+    return { apiType: decided.apiType, reason: decided.reason, ...splitUrl(url, path, null), azureDeployment, warnings };
   }
   throw inputError(
     'TARGET_NOT_LLM',
@@ -101,16 +100,17 @@ function classifyByPath(path: string): ApiType | null {
   return null;
 }
 
-function classifyByHeaders(headers: Readonly<Record<string, string>>): { apiType: ApiType; reason: string } | null {
+function classifyByHeaders(headers: Readonly<Record<string, string>>): { apiType: ApiType; reason: string; weak: boolean } | null {
   const names = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
-  if (names.has('anthropic-version')) return { apiType: 'anthropic-messages', reason: 'header anthropic-version' };
+  if (names.has('anthropic-version')) return { apiType: 'anthropic-messages', reason: 'header anthropic-version', weak: false };
   if (names.has('x-api-key') && !names.has('authorization') && !names.has('api-key')) {
-    return { apiType: 'anthropic-messages', reason: 'header x-api-key' };
+    return { apiType: 'anthropic-messages', reason: 'header x-api-key', weak: true };
   }
   return null;
 }
 
-const ANTHROPIC_BODY_KEYS = ['anthropic_version', 'system', 'stop_sequences', 'thinking', 'top_k'];
+// top_k is left out: vLLM and other OpenAI-compatible servers take it too.
+const ANTHROPIC_BODY_KEYS = ['anthropic_version', 'system', 'stop_sequences', 'thinking'];
 const OPENAI_BODY_KEYS = [
   'stream_options',
   'max_completion_tokens',
@@ -122,15 +122,23 @@ const OPENAI_BODY_KEYS = [
   'reasoning_effort',
 ];
 
-function classifyByBody(body: Readonly<Record<string, unknown>>): { apiType: ApiType; reason: string } | null {
+interface BodyClassification {
+  apiType: ApiType;
+  reason: string;
+  /** Which API's own fields the body has, if any. */
+  marker: 'openai' | 'anthropic' | null;
+}
+
+function classifyByBody(body: Readonly<Record<string, unknown>>): BodyClassification | null {
   if (!Array.isArray(body['messages'])) return null;
   const anthropicKey = ANTHROPIC_BODY_KEYS.find((key) => key in body);
   const openaiKey = OPENAI_BODY_KEYS.find((key) => key in body);
   if (anthropicKey !== undefined && openaiKey === undefined) {
-    return { apiType: 'anthropic-messages', reason: `body shape (messages + ${anthropicKey})` };
+    return { apiType: 'anthropic-messages', reason: `body shape (messages + ${anthropicKey})`, marker: 'anthropic' };
   }
   // Most gateways speak the OpenAI format: messages without Anthropic's markers are OpenAI chat.
-  return { apiType: 'openai-chat', reason: openaiKey === undefined ? 'body shape (messages)' : `body shape (messages + ${openaiKey})` };
+  if (openaiKey === undefined) return { apiType: 'openai-chat', reason: 'body shape (messages)', marker: null };
+  return { apiType: 'openai-chat', reason: `body shape (messages + ${openaiKey})`, marker: 'openai' };
 }
 
 /**
