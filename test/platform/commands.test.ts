@@ -111,6 +111,27 @@ describe('llm-loadtest results <task-id>', () => {
     expect(out).toContain('Results:    no result rows (No test results found for this task); they appear when the task completes\n');
   });
 
+  it('--wait follows the task to its end, then prints the figures', async () => {
+    const { code, out, err } = await cli(['results', TASK_ID, '--wait', '--success-threshold', '0.9'], { script: { statuses: ['completed'] } });
+    expect(code).toBe(0);
+    expect(err).toContain('[0s] task completed\n');
+    expect(out).toContain('Check:      pass success rate: 100.00% (>= 90.00%)\n');
+  });
+
+  it('--wait on a task that failed → exit 4 with the platform message', async () => {
+    const { code, err } = await cli(['results', TASK_ID, '--wait'], { script: { statuses: ['failed'], errorMessage: 'engine restarted' } });
+    expect(code).toBe(4);
+    expect(err).toContain('Error: the task failed on the platform: engine restarted');
+  });
+
+  it('--wait with a token that may not read the task → exit 4 (reading is the whole job here)', async () => {
+    const { code, err } = await cli(['results', TASK_ID, '--wait'], {
+      handlers: [http.get(`${PLATFORM}/api/llm-tasks/:id/status`, () => HttpResponse.json(errorBody(403, 'Service Token not allowed'), { status: 403 }))],
+    });
+    expect(code).toBe(4);
+    expect(err).toContain(`Error: LMeterX does not allow this token on GET /api/llm-tasks/${TASK_ID}/status (403: Service Token not allowed)`);
+  });
+
   it('a bad --success-threshold → exit 2', async () => {
     const { code, err } = await cli(['results', TASK_ID, '--success-threshold', '95']);
     expect(code).toBe(2);

@@ -1,10 +1,21 @@
 import { Command } from 'commander';
-import { ExitCode, inputError } from '../../errors.js';
+import { AppError, ExitCode, inputError } from '../../errors.js';
 import { createStyle, type CliContext } from '../io.js';
+import type { BuiltResults } from './run-platform.js';
+
+interface ResultsOptions {
+  platform?: string;
+  json?: boolean;
+  successThreshold?: string;
+  slo?: string;
+  wait?: boolean;
+  color: boolean;
+}
 
 /**
  * `llm-loadtest results <task-id>`: the final figures of a platform task, from its result rows. With
- * --success-threshold or --slo the figures are checked (exit 5 on a failure), as `run --wait` does.
+ * --success-threshold or --slo the figures are checked (exit 5 on a failure), as `run --wait` does;
+ * --wait follows the task to its end first, with the exit codes of `run --wait`.
  */
 export function createResultsCommand(ctx: CliContext): Command {
   return new Command('results')
@@ -13,23 +24,39 @@ export function createResultsCommand(ctx: CliContext): Command {
     .option('--platform <url>', 'LMeterX base URL (default: LMETERX_BASE_URL)')
     .option('--success-threshold <0..1>', 'exit 5 when the success rate is below this')
     .option('--slo <checks>', 'e.g. "ttft_p95<=2000,e2e_p50<=30000" (ms) on the platform figures (mean, min, max, p50, p95); a failed check: exit 5')
+    .option('--wait', 'follow the task to its end first (progress on stderr)')
     .option('--json', 'machine-readable result on stdout')
     .option('--no-color', 'no colours')
-    .action(async (taskId: string, options: { platform?: string; json?: boolean; successThreshold?: string; slo?: string; color: boolean }) => {
+    .action(async (taskId: string, options: ResultsOptions) => {
       if (options.json === true) ctx.json = true;
       const { parseSlo } = await import('../../input/options.js');
       const slo = options.slo === undefined ? [] : parseSlo(options.slo);
       // Checked only when asked: a read of results is not a gate unless the user makes it one.
       const threshold = parseThreshold(options.successThreshold);
       const checks = threshold === null && slo.length === 0 ? null : { successThreshold: threshold, slo };
-      const { buildResults, createPlatformClientFor } = await import('./run-platform.js');
+      const { buildResults, createPlatformClientFor, followToEnd } = await import('./run-platform.js');
       const client = createPlatformClientFor(ctx, options.platform);
       const reportUrl = client.reportUrl(taskId);
-      const [status, answer] = await Promise.all([client.readStatus(taskId), client.readResults(taskId)]);
-      const rows = answer.status === 'success' && (answer.results ?? []).length > 0 ? (answer.results ?? []) : null;
-      const note = rows === null ? `no result rows (${answer.error ?? answer.status}); they appear when the task completes` : null;
-      const results = buildResults(status.status, rows, note, checks);
-      if (checks !== null && (results.thresholds === null || !results.thresholds.passed)) ctx.exitCode = ExitCode.threshold;
+      let results: BuiltResults;
+      if (options.wait === true) {
+        const say = (line: string): void => void ctx.io.stderr.write(`${line}\n`);
+        const followed = await followToEnd(ctx, client, taskId, { checks, expectedS: null, progress: true, say });
+        // Reading the task is this command's whole job: a token that may not is an error here.
+        if (!followed.followed) {
+          const { PLATFORM_FORBIDDEN } = await import('../../platform/client.js');
+          throw new AppError(PLATFORM_FORBIDDEN, followed.reason, {
+            category: 'platform_auth',
+            hint: `this token may not read tasks (a service token): use a user token, or see ${reportUrl}`,
+          });
+        }
+        results = followed.results;
+      } else {
+        const [status, answer] = await Promise.all([client.readStatus(taskId), client.readResults(taskId)]);
+        const rows = answer.status === 'success' && (answer.results ?? []).length > 0 ? (answer.results ?? []) : null;
+        const note = rows === null ? `no result rows (${answer.error ?? answer.status}); they appear when the task completes` : null;
+        results = buildResults(status.status, rows, note, checks);
+        if (checks !== null && (results.thresholds === null || !results.thresholds.passed)) ctx.exitCode = ExitCode.threshold;
+      }
       if (ctx.json) {
         ctx.io.stdout.write(`${JSON.stringify({ ok: true, taskId, reportUrl, results: results.json })}\n`);
         return;

@@ -58,16 +58,51 @@ export async function runPlatform(ctx: CliContext, plan: RunPlan, options: RunPl
     return;
   }
 
+  const followed = await followToEnd(ctx, client, task.taskId, {
+    checks: plan.load,
+    expectedS: expectedRunS(plan),
+    progress: plan.output.progress,
+    say,
+    ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+  });
+  if (!followed.followed) {
+    say(`Note: this token cannot follow the task (${followed.reason}); it keeps running: see ${task.reportUrl}`);
+    if (json) io.stdout.write(`${JSON.stringify({ ...platformJson(task), followed: false })}\n`);
+    return;
+  }
+  report(followed.results.text(json ? errStyle : outStyle));
+  if (json) io.stdout.write(`${JSON.stringify({ ...platformJson(task), results: followed.results.json })}\n`);
+}
+
+export interface FollowToEndOptions {
+  checks: { successThreshold: number | null; slo: readonly SloCheck[] } | null;
+  /** The run's expected length, for the progress line; null when unknown (a task started elsewhere). */
+  expectedS: number | null;
+  progress: boolean;
+  say(line: string): void;
+  pollIntervalMs?: number;
+}
+
+/**
+ * `--wait` (platform.md steps 5 and 7), shared by `run` and `results`: follow the task with progress on
+ * stderr (Ctrl-C stops following: exit 130), then its figures and checks (a failed check sets exit 5).
+ * `failed` / `stopped` throw (exit 4). `followed: false` when the token may not read the task (403).
+ */
+export async function followToEnd(
+  ctx: CliContext,
+  client: PlatformClient,
+  taskId: string,
+  options: FollowToEndOptions,
+): Promise<{ followed: true; results: BuiltResults } | { followed: false; reason: string }> {
   const abort = new AbortController();
-  const unsubscribe = io.onSignal('SIGINT', () => abort.abort());
+  const unsubscribe = ctx.io.onSignal('SIGINT', () => abort.abort());
   let outcome: FollowOutcome;
   try {
-    const expectedS = expectedRunS(plan);
     let lastStatus = '';
     let lastReportMs = 0;
     outcome = await followTask({
       client,
-      taskId: task.taskId,
+      taskId,
       signal: abort.signal,
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
       onStatus: (status, elapsedMs) => {
@@ -75,24 +110,19 @@ export async function runPlatform(ctx: CliContext, plan: RunPlan, options: RunPl
         if (status.status === lastStatus && elapsedMs - lastReportMs < 30_000) return;
         lastStatus = status.status;
         lastReportMs = elapsedMs;
-        const end = isTerminalStatus(status.status) ? '' : ` · ${describeExpectedEnd(expectedS * 1000 - elapsedMs)}`;
-        if (plan.output.progress) say(`[${formatElapsed(elapsedMs)}] task ${status.status}${end}`);
+        const end =
+          isTerminalStatus(status.status) || options.expectedS === null ? '' : ` · ${describeExpectedEnd(options.expectedS * 1000 - elapsedMs)}`;
+        if (options.progress) options.say(`[${formatElapsed(elapsedMs)}] task ${status.status}${end}`);
       },
     });
   } finally {
     unsubscribe();
   }
-
-  if (!outcome.followed) {
-    say(`${errStyle.yellow('Note:')} this token cannot follow the task (${outcome.reason}); it keeps running: see ${task.reportUrl}`);
-    if (json) io.stdout.write(`${JSON.stringify({ ...platformJson(task), followed: false })}\n`);
-    return;
-  }
-  throwIfUnsuccessful(outcome, task.taskId, task.reportUrl);
-  const results = buildResults(outcome.status, outcome.rows, outcome.resultsNote, plan.load);
+  if (!outcome.followed) return { followed: false, reason: outcome.reason };
+  throwIfUnsuccessful(outcome, taskId, client.reportUrl(taskId));
+  const results = buildResults(outcome.status, outcome.rows, outcome.resultsNote, options.checks);
   if (results.thresholds !== null && !results.thresholds.passed) ctx.exitCode = ExitCode.threshold;
-  report(results.text(json ? errStyle : outStyle));
-  if (json) io.stdout.write(`${JSON.stringify({ ...platformJson(task), results: results.json })}\n`);
+  return { followed: true, results };
 }
 
 /** cli.md's platform JSON: `{"ok":true,"mode":"platform","apiType","taskId","reportUrl","precheck":{...}}`. */
