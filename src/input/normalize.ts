@@ -31,10 +31,8 @@ export function normalizeTarget(spec: RequestSpec, options: NormalizeOptions): T
   const adapter = getAdapter(apiType);
   const notes: string[] = [];
 
-  const model = resolveModel(options.model, userBody, classification.azureDeployment, apiType);
-  if (options.model === undefined && (userBody === null || typeof userBody['model'] !== 'string' || userBody['model'].trim() === '')) {
-    notes.push(`model "${model}" taken from the Azure deployment name in the path`);
-  }
+  const { model, fromAzurePath } = resolveModel(options.model, userBody, classification.azureDeployment, apiType);
+  if (fromAzurePath) notes.push(`model "${model}" taken from the Azure deployment name in the path`);
   const bodyStream = userBody?.['stream'];
   const stream = options.stream ?? (typeof bodyStream === 'boolean' ? bodyStream : true);
 
@@ -105,11 +103,11 @@ function resolveModel(
   body: Readonly<Record<string, unknown>> | null,
   azureDeployment: string | null,
   apiType: ApiType,
-): string {
-  if (flag !== undefined) return flag;
+): { model: string; fromAzurePath: boolean } {
+  if (flag !== undefined) return { model: flag, fromAzurePath: false };
   const fromBody = body?.['model'];
-  if (typeof fromBody === 'string' && fromBody.trim() !== '') return fromBody;
-  if (azureDeployment !== null) return azureDeployment;
+  if (typeof fromBody === 'string' && fromBody.trim() !== '') return { model: fromBody, fromAzurePath: false };
+  if (azureDeployment !== null) return { model: azureDeployment, fromAzurePath: true };
   const example = apiType === 'anthropic-messages' ? 'claude-sonnet-4-5' : 'gpt-4o-mini';
   throw inputError(
     'MODEL_MISSING',
