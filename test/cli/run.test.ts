@@ -121,6 +121,28 @@ describe('run --dry-run', () => {
   });
 });
 
+describe("README's quick start, as dry runs", () => {
+  it.each<[string, string[]]>([
+    [
+      'curl',
+      [
+        '--curl',
+        'curl https://api.openai.com/v1/chat/completions \\\n  -H "Authorization: Bearer $OPENAI_API_KEY" -H "Content-Type: application/json" \\\n  -d "{\\"model\\": \\"gpt-4o-mini\\", \\"messages\\": [{\\"role\\": \\"user\\", \\"content\\": \\"Hello\\"}]}"',
+        '--concurrent-users',
+        '20',
+        '--duration',
+        '2m',
+      ],
+    ],
+    ['url', ['--url', 'http://localhost:8000/v1/chat/completions', '--model', 'qwen2.5-7b', '--test-data', 'default', '--rate', '5', '--duration', '5m', '--slo', 'ttft_p95<=2000,e2e_p99<=30000']],
+    ['anthropic', ['--url', 'https://api.anthropic.com/v1/messages', '-H', 'x-api-key: sk-ant-api03-Qwe123Rty456', '--model', 'claude-sonnet-4-5']],
+  ])('%s', async (_name, argv) => {
+    const { code, out } = await run([...argv, '--dry-run', '--json']);
+    expect(code).toBe(0);
+    expect(dryRunJson(out)['warnings']).toEqual([]);
+  });
+});
+
 describe('run: bad input is exit 2 with a one-line message and a hint', () => {
   it.each<[string, string[], Record<string, string>, string, string]>([
     ['no target', ['--dry-run'], {}, "no target: give --url <url> or --curl '<command>'", 'e.g. llm-loadtest --url https://api.openai.com/v1/chat/completions -H "Authorization: Bearer $OPENAI_API_KEY" --model gpt-4o-mini'],
