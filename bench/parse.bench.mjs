@@ -9,11 +9,13 @@ const TOKENS = 128;
 const ROUNDS = 7;
 const ROUND_MS = 250;
 
-function openAiStream() {
+/** OpenAI's own shape pads every chunk with a random `obfuscation` string; vLLM, llama.cpp and our mock do not. */
+function openAiStream(obfuscation) {
+  const pad = (k) => (obfuscation ? `,"obfuscation":"${'xYz3'.repeat(1 + (k % 4)).slice(0, 2 + ((k * 7) % 11))}"` : '');
   const head = '{"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion.chunk","created":1741570283,"model":"gpt-4o-mini-2024-07-18","service_tier":"default","system_fingerprint":"fp_06737a9306","choices":[{"index":0,"delta":';
   const events = [`data: ${head}{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null}\n\n`];
   for (let k = 0; k < TOKENS; k++) {
-    events.push(`data: ${head}{"content":" word${k}"},"logprobs":null,"finish_reason":null}],"usage":null,"obfuscation":"a1b2"}\n\n`);
+    events.push(`data: ${head}{"content":" word${k}"},"logprobs":null,"finish_reason":null}],"usage":null${pad(k)}}\n\n`);
   }
   events.push(`data: ${head}{},"logprobs":null,"finish_reason":"stop"}],"usage":null}\n\n`);
   events.push('data: {"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion.chunk","created":1741570283,"model":"gpt-4o-mini-2024-07-18","choices":[],"usage":{"prompt_tokens":19,"completion_tokens":128,"total_tokens":147}}\n\n');
@@ -107,9 +109,10 @@ function measure(run, reads) {
 }
 
 const rows = [];
-for (const [api, events] of [
-  ['openai-chat', openAiStream()],
-  ['anthropic-messages', anthropicStream()],
+for (const [api, events, stream] of [
+  ['openai-chat', openAiStream(false), 'vLLM / mock shape'],
+  ['openai-chat', openAiStream(true), 'OpenAI (obfuscation)'],
+  ['anthropic-messages', anthropicStream(), 'Anthropic'],
 ]) {
   for (const shape of ['event-per-read', '16KB-reads']) {
     const reads = makeReads(events, shape);
@@ -120,7 +123,7 @@ for (const [api, events] of [
     ]) {
       const streamsPerS = measure(make(api), reads);
       rows.push({
-        api,
+        stream,
         reads: shape,
         parser: name,
         'MB/s': ((streamsPerS * bytes) / 1e6).toFixed(1),

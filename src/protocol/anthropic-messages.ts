@@ -19,6 +19,7 @@ import {
   ResponseState,
   shortText,
 } from './response-state.js';
+import { EventTemplate } from './event-template.js';
 import { asBuffer, SseFramer, type SseSink } from './sse.js';
 import type {
   ParsedResponse,
@@ -165,6 +166,7 @@ class AnthropicStreamParser implements StreamParser, SseSink {
   private literalStart = 0;
   private literalEnd = 0;
   private inputFromStart = false;
+  private readonly template = new EventTemplate();
 
   constructor(options: ParseOptions | undefined) {
     this.state = new ResponseState(options);
@@ -196,9 +198,18 @@ class AnthropicStreamParser implements StreamParser, SseSink {
     const state = this.state;
     if (framer.eventIs(EVENT_PING)) return;
     if (framer.eventIs(EVENT_CONTENT_BLOCK_DELTA) && !state.keepText && state.contentChunks > 0) {
+      const template = this.template;
+      if (template.match(b, start, end)) {
+        if (b[template.slotStart + 1] !== 0x22) {
+          state.keepLiteral(template.kind, b, template.slotStart, template.slotEnd);
+          state.markContent(template.kind, this.atMs);
+        }
+        return;
+      }
       const kind = this.scanDeltaEvent(b, start, end);
       if (kind !== NEEDS_PARSE) {
         if (kind !== 0) {
+          template.learn(b, start, this.literalStart, this.literalEnd, end, kind);
           state.keepLiteral(kind, b, this.literalStart, this.literalEnd);
           state.markContent(kind, this.atMs);
         }

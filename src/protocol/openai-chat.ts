@@ -21,6 +21,7 @@ import {
   ResponseState,
   shortText,
 } from './response-state.js';
+import { EventTemplate } from './event-template.js';
 import { asBuffer, SseFramer, type SseSink } from './sse.js';
 import type {
   ParsedResponse,
@@ -156,6 +157,7 @@ class OpenAiStreamParser implements StreamParser, SseSink {
   /** [start, end, kind] of the content strings the scanner found in the current event. */
   private readonly literals = new Int32Array(MAX_LITERALS * 3);
   private literalCount = 0;
+  private readonly template = new EventTemplate();
 
   constructor(options: ParseOptions | undefined) {
     this.state = new ResponseState(options);
@@ -196,8 +198,20 @@ class OpenAiStreamParser implements StreamParser, SseSink {
       return;
     }
     if (!state.keepText) {
+      const template = this.template;
+      if (state.contentChunks > 0 && template.match(b, start, end)) {
+        // An empty string (`"content":""`) is no content.
+        if (b[template.slotStart + 1] !== 0x22) {
+          state.keepLiteral(template.kind, b, template.slotStart, template.slotEnd);
+          state.markContent(template.kind, this.atMs);
+        }
+        return;
+      }
       this.literalCount = 0;
       const kinds = this.scanChunk(b, start, end);
+      if ((kinds === KIND_TEXT || kinds === KIND_REASONING) && this.literalCount === 1) {
+        template.learn(b, start, this.literals[0] as number, this.literals[1] as number, end, kinds);
+      }
       // The first content event is parsed in full once, so the scanner's reading is checked against it.
       if (kinds !== NEEDS_PARSE && (kinds === 0 || state.contentChunks > 0)) {
         if (kinds !== 0) {

@@ -1,0 +1,74 @@
+/**
+ * The fastest path of the hot path. Within one stream, content events are byte-identical except for
+ * the text: `<constant bytes>"<text>"<constant bytes>`. Once the scanner has read one such event
+ * exactly, later events that match the same constant bytes around a JSON string are the same event
+ * with another text: no walk over their structure at all. The match is exact (a JSON string cannot
+ * hide an unescaped quote, so the bytes after it are the same tokens as before); anything else simply
+ * does not match and goes the slower exact way.
+ */
+import { skipString } from './json-bytes.js';
+
+const QUOTE = 0x22;
+/** Shapes learned per stream before giving up (a server that varies other bytes in every event). */
+const MAX_LEARNINGS = 6;
+
+const EMPTY = Buffer.alloc(0);
+
+export class EventTemplate {
+  private prefix: Buffer = EMPTY;
+  private prefixLength = 0;
+  private suffix: Buffer = EMPTY;
+  private suffixLength = 0;
+  private learnings = 0;
+  private hits = 0;
+  private misses = 0;
+  /** Content kind of the learned event's string. */
+  kind = 0;
+  /** The string (with its quotes) of the last matched event. */
+  slotStart = 0;
+  slotEnd = 0;
+
+  /** True when the event [start, end) is the learned one with another string. */
+  match(b: Buffer, start: number, end: number): boolean {
+    if (this.prefixLength === 0) return false;
+    if (this.tryMatch(b, start, end)) {
+      this.hits += 1;
+      return true;
+    }
+    this.misses += 1;
+    // Events that keep differing (e.g. a random padding field in each) make trying a waste: stop.
+    if (this.learnings >= MAX_LEARNINGS && this.misses > 16 && this.misses > 4 * this.hits) this.prefixLength = 0;
+    return false;
+  }
+
+  private tryMatch(b: Buffer, start: number, end: number): boolean {
+    const p = this.prefixLength;
+    const slot = start + p;
+    if (end - slot < 2 + this.suffixLength || b[slot] !== QUOTE) return false;
+    // Prefixes are long (most of the event), where one native compare beats a loop.
+    if (b.compare(this.prefix, 0, p, start, slot) !== 0) return false;
+    const after = skipString(b, slot, end);
+    const n = this.suffixLength;
+    if (after === -1 || end - after !== n) return false;
+    const suffix = this.suffix;
+    for (let k = 0; k < n; k++) if (b[after + k] !== suffix[k]) return false;
+    this.slotStart = slot;
+    this.slotEnd = after;
+    return true;
+  }
+
+  /** Remember an event the scanner read exactly: one string of `kind` at [slotStart, slotEnd), nothing else. */
+  learn(b: Buffer, start: number, slotStart: number, slotEnd: number, end: number, kind: number): void {
+    if (this.learnings >= MAX_LEARNINGS) return;
+    this.learnings += 1;
+    const p = slotStart - start;
+    const s = end - slotEnd;
+    if (p > this.prefix.length) this.prefix = Buffer.allocUnsafe(p);
+    if (s > this.suffix.length) this.suffix = Buffer.allocUnsafe(s);
+    b.copy(this.prefix, 0, start, slotStart);
+    b.copy(this.suffix, 0, slotEnd, end);
+    this.prefixLength = p;
+    this.suffixLength = s;
+    this.kind = kind;
+  }
+}
