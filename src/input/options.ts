@@ -110,6 +110,8 @@ export interface RunOptions {
   /** undefined: take curl's -m, else the default. */
   timeoutS: number | undefined;
   idleTimeoutS: number;
+  /** Options given but overridden, said to the user. */
+  warnings: string[];
 }
 
 interface Range {
@@ -230,7 +232,12 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
   let concurrentUsers = v.concurrentUsers ?? DEFAULTS.concurrentUsers;
   let spawnRate = v.spawnRate ?? DEFAULTS.spawnRate;
   let durationS = v.duration ?? DEFAULTS.durationS;
+  const warnings: string[] = [];
   if (step !== null) {
+    const overridden = (['concurrentUsers', 'spawnRate', 'duration'] as const).filter((key) => raw[key] !== undefined);
+    if (overridden.length > 0) {
+      warnings.push(`${overridden.map((key) => `--${kebab(key)}`).join(', ')} ignored with --load-mode stepped: the steps set users, spawn rate and duration`);
+    }
     // platform.md: stepped runs send users = max, spawn rate = increment, duration = the computed total.
     concurrentUsers = step.maxUsers;
     spawnRate = step.increment;
@@ -268,6 +275,7 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
     slo: raw.slo === undefined ? [] : parseSlo(raw.slo),
     timeoutS: v.timeout,
     idleTimeoutS: v.idleTimeout ?? DEFAULTS.idleTimeoutS,
+    warnings,
   };
 }
 

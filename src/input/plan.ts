@@ -66,6 +66,7 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
     timeoutS: options.timeoutS,
     idleTimeoutS: options.idleTimeoutS,
   });
+  target.warnings.push(...options.warnings);
   if (raw.wait === true && mode.mode === 'local') target.warnings.push('--wait only applies in platform mode: ignored');
   const load: LoadOptions = {
     name: options.name ?? defaultName(target),

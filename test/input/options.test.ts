@@ -52,6 +52,7 @@ describe('parseRunOptions: defaults', () => {
       timeoutS: undefined,
       idleTimeoutS: 60,
       name: null,
+      warnings: [],
     });
   });
 
@@ -125,6 +126,12 @@ describe('stepped load', () => {
     const options = parseRunOptions(stepped, 'platform');
     expect(options.step).toEqual({ startUsers: 10, increment: 10, durationS: 60, maxUsers: 50, sustainS: 300 });
     expect([options.concurrentUsers, options.spawnRate, options.durationS]).toEqual([50, 10, 4 * 60 + 300]);
+  });
+
+  it('says that --concurrent-users, --spawn-rate and --duration give way to the steps', () => {
+    const options = parseRunOptions({ ...stepped, concurrentUsers: '7', duration: '10' }, 'local');
+    expect(options.concurrentUsers).toBe(50);
+    expect(options.warnings).toEqual(['--concurrent-users, --duration ignored with --load-mode stepped: the steps set users, spawn rate and duration']);
   });
 
   it('counts at least one step when start equals max', () => {
