@@ -14,7 +14,7 @@ export { runPrecheck, type PrecheckOptions } from './precheck/precheck.js';
 export { categorizeTransportError, type TransportFailure } from './precheck/categorize.js';
 export { PrecheckFailedError, type CapabilityReport, type PrecheckFailure, type PrecheckResult } from './precheck/types.js';
 export { renderCapabilityReport } from './precheck/render.js';
-export { parseCurl, tokenizeCurl, buildRequestSpecFromFlags, classifyTarget, normalizeTarget, buildRunPlan, resolveMode, parseRunOptions, parseSlo, parseDurationS, PLATFORM_LIMITS, renderDryRunJson, renderDryRunText } from './input/public.js';
+export { parseCurl, tokenizeCurl, buildRequestSpecFromFlags, classifyTarget, normalizeTarget, buildRunPlan, resolveMode, parseRunOptions, parseSlo, parseDurationS, renderDryRunJson, renderDryRunText } from './input/public.js';
 export { Histogram, type EncodedHistogram } from './metrics/histogram.js';
 export { Recorder, mergeSnapshots, type RecorderOptions, type RecorderSnapshot } from './metrics/recorder.js';
 export { summarize, type SummaryContext } from './metrics/summarize.js';

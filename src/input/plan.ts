@@ -5,7 +5,7 @@ import { normalizeUrl, parseCurl } from './curl.js';
 import { maskUrl } from './mask.js';
 import { buildRequestSpecFromFlags, parseHeaderFlags } from './flags.js';
 import { normalizeTarget } from './normalize.js';
-import { DEFAULTS, PLATFORM_LIMITS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
+import { DEFAULTS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
 import type { LoadOptions, RequestSpec, RunPlan, TargetSpec } from './request-spec.js';
 
 /** What building a plan needs from the outside world (the CLI passes its Io's parts). */
@@ -84,8 +84,7 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
     successThreshold: options.successThreshold,
     slo: options.slo,
   };
-  await checkTestData(load.testData, context.cwd, mode.mode);
-  if (mode.mode === 'platform') checkPlatformLimits(target);
+  await checkTestData(load.testData, context.cwd);
   const outDir = raw.out === undefined ? null : resolve(context.cwd, raw.out);
   return {
     mode: mode.mode,
@@ -151,28 +150,9 @@ function defaultName(target: TargetSpec): string {
   return `${url.host}${url.pathname}`.slice(0, DEFAULTS.nameMaxChars);
 }
 
-async function checkTestData(testData: string, cwd: string, mode: RunMode): Promise<void> {
+/** The file must exist in both modes; its size and format are the consumer's to check (platform, engine). */
+async function checkTestData(testData: string, cwd: string): Promise<void> {
   if (testData === '' || testData === 'default') return;
-  const text = await readInputFile(testData, cwd, '--test-data');
-  if (mode === 'platform' && text.length > PLATFORM_LIMITS.testDataMaxChars) {
-    throw inputError(
-      'PLATFORM_LIMIT',
-      `--test-data ${testData} has ${text.length} characters; the platform takes at most ${PLATFORM_LIMITS.testDataMaxChars}`,
-      'use a smaller prompt file, or --local to run it with the bundled engine',
-    );
-  }
+  await readInputFile(testData, cwd, '--test-data');
 }
 
-/** platform.md's limits, checked before anything is sent. */
-function checkPlatformLimits(target: TargetSpec): void {
-  const headerCount = Object.keys(target.headers).filter((name) => name.toLowerCase() !== 'content-type').length;
-  const cookieCount = Object.keys(target.cookies).length;
-  const payloadChars = JSON.stringify(target.body).length;
-  const over: string[] = [];
-  if (headerCount > PLATFORM_LIMITS.headersMax) over.push(`${headerCount} headers (at most ${PLATFORM_LIMITS.headersMax})`);
-  if (cookieCount > PLATFORM_LIMITS.cookiesMax) over.push(`${cookieCount} cookies (at most ${PLATFORM_LIMITS.cookiesMax})`);
-  if (payloadChars > PLATFORM_LIMITS.payloadMaxChars) over.push(`a body of ${payloadChars} characters (at most ${PLATFORM_LIMITS.payloadMaxChars})`);
-  if (over.length > 0) {
-    throw inputError('PLATFORM_LIMIT', `the platform cannot take this request: ${over.join(', ')}`, 'drop headers the API does not need (browser copies carry many), shorten the body, or use --local');
-  }
-}

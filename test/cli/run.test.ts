@@ -210,11 +210,16 @@ describe('run: bad input is exit 2 with a one-line message and a hint', () => {
     });
   });
 
-  it('refuses more headers than the platform takes', async () => {
-    const headers = Array.from({ length: 21 }, (_, i) => ['-H', `X-H${i}: v`]).flat();
-    const { code, err } = await run(['--url', OPENAI_URL, '--model', 'm', ...headers, '--dry-run'], { env: { LMETERX_BASE_URL: 'http://127.0.0.1:5001' } });
-    expect(code).toBe(2);
-    expect(err).toContain('Error: the platform cannot take this request: 21 headers (at most 20)\n');
+  it.each<[string, string[], string]>([
+    ['headers', Array.from({ length: 21 }, (_, i) => ['-H', `X-H${i}: v`]).flat(), "Error: -H/--header 21 headers is out of the platform's range: at most 20\n"],
+    ['cookies', Array.from({ length: 21 }, (_, i) => ['--cookie', `c${i}=v`]).flat(), "Error: --cookie 21 cookies is out of the platform's range: at most 20\n"],
+    ['payload', ['--body', JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x'.repeat(50_000) }] })], "Error: --body 50109 characters of JSON is out of the platform's range: at most 50000\n"],
+  ])('a dry run in platform mode refuses what the platform would (%s); locally it is fine', async (_name, extra, message) => {
+    const argv = ['--url', OPENAI_URL, '--model', 'm', ...extra, '--dry-run'];
+    const platform = await run(argv, { env: { LMETERX_BASE_URL: 'http://127.0.0.1:5001' } });
+    expect(platform.code).toBe(2);
+    expect(platform.err).toContain(message);
+    expect((await run(argv)).code).toBe(0);
   });
 
   it('refuses an --out folder that already holds a run', async () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
 import { renderDryRunJson, renderDryRunText } from '../../src/input/dry-run.js';
 import { buildRunPlan, resolveMode } from '../../src/input/plan.js';
 import type { RawRunOptions } from '../../src/input/options.js';
@@ -86,23 +85,5 @@ describe('resolveMode masks credentials in the base URL it prints', () => {
     const decision = resolveMode({ platform: 'http://admin:hunter2-secret@lm.example:5001' }, {});
     expect(decision.reason).toBe('--platform given: running on the LMeterX platform at http://***@lm.example:5001');
     expect(decision.platformBaseUrl).toBe('http://admin:hunter2-secret@lm.example:5001');
-  });
-});
-
-describe('platform limits are checked before anything is sent', () => {
-  const platformContext = { ...context, env: { LMETERX_BASE_URL: 'http://127.0.0.1:5001' } };
-
-  it.each<[RawRunOptions, string]>([
-    [{ cookie: Array.from({ length: 21 }, (_, i) => `c${i}=v`) }, 'the platform cannot take this request: 21 cookies (at most 20)'],
-    [{ body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x'.repeat(50_000) }] }) }, 'the platform cannot take this request: a body of 50109 characters (at most 50000)'],
-  ])('%#', async (extra, message) => {
-    const error = await buildRunPlan({ url: 'http://127.0.0.1:8000/v1/chat/completions', model: 'm', ...extra }, platformContext).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(AppError);
-    expect([(error as AppError).code, (error as AppError).message, (error as AppError).exitCode]).toEqual(['PLATFORM_LIMIT', message, 2]);
-  });
-
-  it('the same request is fine locally', async () => {
-    const plan = await buildRunPlan({ url: 'http://127.0.0.1:8000/v1/chat/completions', model: 'm', cookie: Array.from({ length: 21 }, (_, i) => `c${i}=v`) }, context);
-    expect(Object.keys(plan.target.cookies)).toHaveLength(21);
   });
 });

@@ -78,6 +78,12 @@ async function runAction(ctx: CliContext, options: RawRunOptions): Promise<void>
   }
   const { renderDryRunJson, renderDryRunText } = await import('../../input/dry-run.js');
   if (options.dryRun === true) {
+    if (plan.mode === 'platform') {
+      // What submitting would refuse (headers, cookies, payload, test data), a dry run refuses too.
+      const { checkPlatformLimits, readTestDataFile } = await import('../../platform/payload.js');
+      checkPlatformLimits(plan);
+      await readTestDataFile(plan.load.testData, io.cwd);
+    }
     io.stdout.write(ctx.json ? `${JSON.stringify(renderDryRunJson(plan))}\n` : renderDryRunText(plan));
     return;
   }
