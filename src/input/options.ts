@@ -193,7 +193,7 @@ export function createRunOptionsSchema(mode: RunMode) {
     rate: numberFlag('--rate', positive, { exclusiveMin: true }).optional(),
     arrival: enumFlag('--arrival', ['poisson', 'constant'] as const).optional(),
     maxRequests: numberFlag('--max-requests', positiveInt).optional(),
-    workers: numberFlag('--workers', { min: 1, max: 64, integer: true }).optional(),
+    workers: numberFlag('--workers', positiveInt).optional(),
     timeout: numberFlag('--timeout', positive, { duration: true, exclusiveMin: true }).optional(),
     idleTimeout: numberFlag('--idle-timeout', positive, { duration: true, exclusiveMin: true }).optional(),
     successThreshold: numberFlag('--success-threshold', { min: 0, max: 1, integer: false }).optional(),

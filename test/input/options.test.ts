@@ -85,7 +85,7 @@ describe('parseRunOptions: invalid values name the flag, the value and the range
     [{ successThreshold: '90%' }, 'local', '--success-threshold "90%" is invalid: expected a number from 0 to 1'],
     [{ rate: '0' }, 'local', '--rate "0" is invalid: expected a number > 0'],
     [{ maxRequests: '0' }, 'local', '--max-requests "0" is invalid: expected a whole number ≥ 1'],
-    [{ workers: '0' }, 'local', '--workers "0" is invalid: expected a whole number from 1 to 64'],
+    [{ workers: '0' }, 'local', '--workers "0" is invalid: expected a whole number ≥ 1'],
     [{ timeout: '0' }, 'local', '--timeout "0" is invalid: expected a number > 0 s; durations are seconds or 90s, 5m, 1h'],
     [{ idleTimeout: 'never' }, 'local', '--idle-timeout "never" is invalid: expected a number > 0 s; durations are seconds or 90s, 5m, 1h'],
     [{ arrival: 'burst' }, 'local', '--arrival "burst" is invalid: expected poisson or constant'],
