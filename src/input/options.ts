@@ -11,7 +11,7 @@ import type { Arrival, LoadMode, SloCheck, StepOptions } from './request-spec.js
 
 export type RunMode = 'local' | 'platform';
 
-/** Platform limits of platform.md "What we send" that apply to run's options (the request's own are platform/payload.ts's). */
+/** Platform limits of platform.md "What we send". */
 export const PLATFORM_LIMITS = {
   nameMaxChars: 100,
   users: { min: 1, max: 5000 },
@@ -24,6 +24,11 @@ export const PLATFORM_LIMITS = {
   stepMaxUsers: { min: 1, max: 5000 },
   stepSustainS: { min: 1, max: 172_800 },
   stepTotalMaxS: 172_800,
+  // The request's own limits: checked by platform/payload.ts; kept here so both layers show one set of numbers.
+  headersMax: 20,
+  cookiesMax: 20,
+  payloadMaxChars: 50_000,
+  testDataMaxChars: 1_000_000,
 } as const;
 
 export const DEFAULTS = {
