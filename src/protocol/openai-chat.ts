@@ -48,11 +48,14 @@ const KEY_TOOL_CALLS = ascii('tool_calls');
 const KEY_FUNCTION_CALL = ascii('function_call');
 const KEY_OBJECT = ascii('object');
 const QUOTED_ERROR = ascii('"error"');
+/** OpenAI pads every chunk with a random string in this member (see EventTemplate). */
+const PADDING_KEY = ascii('"obfuscation":"');
 
 /** The scanner's answer: content kinds, or NEEDS_PARSE. */
 const NEEDS_PARSE = 256;
 /** At most this many content strings per event on the fast path (n > 1 choices are rare). */
 const MAX_LITERALS = 8;
+const MODEL_SEARCH_EVENTS = 3;
 /** A server whose prefix changes every chunk stops being learned after this many changes. */
 const MAX_PREFIX_LEARNINGS = 4;
 const EMPTY = Buffer.alloc(0);
@@ -157,7 +160,7 @@ class OpenAiStreamParser implements StreamParser, SseSink {
   /** [start, end, kind] of the content strings the scanner found in the current event. */
   private readonly literals = new Int32Array(MAX_LITERALS * 3);
   private literalCount = 0;
-  private readonly template = new EventTemplate();
+  private readonly template = new EventTemplate(PADDING_KEY);
 
   constructor(options: ParseOptions | undefined) {
     this.state = new ResponseState(options);
@@ -197,7 +200,8 @@ class OpenAiStreamParser implements StreamParser, SseSink {
       this.done = true;
       return;
     }
-    if (!state.keepText) {
+    // Until the model is known, the first few events are parsed in full (it is in almost every chunk).
+    if (!state.keepText && (state.serverModel !== null || this.framer.events > MODEL_SEARCH_EVENTS)) {
       const template = this.template;
       if (state.contentChunks > 0 && template.match(b, start, end)) {
         // An empty string (`"content":""`) is no content.
