@@ -33,3 +33,4 @@ export { followTask, type FollowTaskOptions, type FollowOutcome } from './platfo
 export { buildCreatePayload, buildTestPayload, checkPlatformLimits, readTestDataFile } from './platform/payload.js';
 export { readPrecheckVerdict, type PlatformPrecheck } from './platform/verdict.js';
 export { summarizeResultRows, checkPlatformThresholds, type PlatformFigures, type PlatformThresholds } from './platform/figures.js';
+export { loadTokenizer, countTokens, countPromptTokens, encodingForModel } from './protocol/tokens.js';
