@@ -25,11 +25,11 @@ export interface NormalizeOptions {
 export function normalizeTarget(spec: RequestSpec, options: NormalizeOptions): TargetSpec {
   const what = spec.source === 'curl' ? 'the curl body' : '--body';
   const userBody = spec.body === undefined || spec.body.trim() === '' ? null : parseJsonObject(spec.body, what);
-  const userHeaders = toHeaderRecord(spec.headers);
-  const classification = classifyTarget({ url: spec.url, headers: userHeaders, body: userBody, api: options.api });
+  const notes: string[] = [];
+  const { url, headers: userHeaders } = moveUrlCredentials(spec.url, toHeaderRecord(spec.headers), notes);
+  const classification = classifyTarget({ url, headers: userHeaders, body: userBody, api: options.api });
   const apiType = classification.apiType;
   const adapter = getAdapter(apiType);
-  const notes: string[] = [];
 
   const { model, fromAzurePath } = resolveModel(options.model, userBody, classification.azureDeployment, apiType);
   if (fromAzurePath) notes.push(`model "${model}" taken from the Azure deployment name in the path`);
@@ -62,7 +62,7 @@ export function normalizeTarget(spec: RequestSpec, options: NormalizeOptions): T
   return {
     apiType,
     classifiedBy: classification.reason,
-    url: spec.url,
+    url,
     targetHost: classification.targetHost,
     apiPath: classification.apiPath,
     method: spec.method,
@@ -78,6 +78,25 @@ export function normalizeTarget(spec: RequestSpec, options: NormalizeOptions): T
     notes,
     warnings,
   };
+}
+
+/** `https://user:pass@host/...`: curl sends Basic auth from it; HTTP clients refuse or drop it. */
+function moveUrlCredentials(
+  rawUrl: string,
+  headers: Record<string, string>,
+  notes: string[],
+): { url: string; headers: Record<string, string> } {
+  const parsed = new URL(rawUrl);
+  if (parsed.username === '' && parsed.password === '') return { url: rawUrl, headers };
+  const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  if (getHeader(headers, 'authorization') !== undefined) {
+    notes.push('removed the user:password from the URL: the Authorization header is sent instead');
+    return { url: parsed.toString(), headers };
+  }
+  notes.push('the user:password in the URL is sent as Authorization: Basic (as curl does)');
+  return { url: parsed.toString(), headers: { ...headers, Authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` } };
 }
 
 /**

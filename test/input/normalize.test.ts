@@ -68,3 +68,18 @@ describe('normalizeTarget', () => {
     expect(normalizeTarget(spec({ body: '{"model":"a"}' }), none).timeoutMs).toBe(600000);
   });
 });
+
+describe('credentials in the URL', () => {
+  it('become Basic auth, as curl sends them, and leave the URL', () => {
+    const target = normalizeTarget(spec({ url: 'http://bob:s%40cret@127.0.0.1:8000/v1/chat/completions', body: '{"model":"a"}' }), none);
+    expect(target.url).toBe('http://127.0.0.1:8000/v1/chat/completions');
+    expect(target.targetHost).toBe('http://127.0.0.1:8000/v1');
+    expect(target.headers['Authorization']).toBe(`Basic ${Buffer.from('bob:s@cret').toString('base64')}`);
+    expect(target.notes).toContain('the user:password in the URL is sent as Authorization: Basic (as curl does)');
+  });
+
+  it('an explicit Authorization header wins', () => {
+    const target = normalizeTarget(spec({ url: 'http://bob:pw@127.0.0.1:8000/v1/chat/completions', body: '{"model":"a"}', headers: [{ name: 'Authorization', value: 'Bearer t' }] }), none);
+    expect([target.url, target.headers['Authorization']]).toEqual(['http://127.0.0.1:8000/v1/chat/completions', 'Bearer t']);
+  });
+});
