@@ -478,6 +478,13 @@ async function buildSpec(options: CurlOptions, cwd: string): Promise<RequestSpec
   }
   for (const extra of urls.slice(1)) warnings.push(`extra curl argument "${showArgument(extra)}" ignored: only the first URL is tested`);
 
+  // bash leaves $VAR in single quotes alone, and so do we; it is usually a key meant to be expanded.
+  for (const { name, value } of headers) {
+    const variable = /\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/.exec(value)?.[0];
+    if (variable !== undefined) {
+      warnings.push(`header ${name} holds a literal "${variable}" (single quotes keep it from the shell): it is sent as written; use double quotes to take it from the environment`);
+    }
+  }
   if (jsonDefaults) {
     if (!headers.some((h) => h.name.toLowerCase() === 'content-type')) headers.push({ name: 'Content-Type', value: 'application/json' });
     if (!headers.some((h) => h.name.toLowerCase() === 'accept')) headers.push({ name: 'Accept', value: 'application/json' });
