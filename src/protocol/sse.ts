@@ -42,9 +42,9 @@ export class SseFramer {
   private refStart = 0;
   private refEnd = 0;
   private skipLeadingLf = false;
-  /** Bytes seen before the first event, for reporting a body that is not a stream at all. */
-  bytesBeforeFirstEvent = 0;
+  /** Events dispatched so far. */
   events = 0;
+  /** An event exceeded MAX_EVENT_BYTES: framing stopped. */
   overflowed = false;
 
   constructor(private readonly sink: SseSink) {}
@@ -69,7 +69,6 @@ export class SseFramer {
       this.skipLeadingLf = false;
       if (n > 0 && chunk[0] === LF) i = 1;
     }
-    if (this.events === 0) this.bytesBeforeFirstEvent += n;
     // Next LF / CR positions at or after i; -1 = none left in this read, so never searched again.
     let nextLf = -2;
     let nextCr = -2;
@@ -106,12 +105,6 @@ export class SseFramer {
     }
     // An undispatched event's data must not point into a read the caller may reuse.
     if (this.refBuffer !== null) this.copyRefToData();
-  }
-
-  /** The body ended: a last event without its blank line is not dispatched (WHATWG), so nothing to do. */
-  reset(): void {
-    this.lineLength = 0;
-    this.clearEvent();
   }
 
   private appendLine(src: Buffer, start: number, end: number): void {
