@@ -8,7 +8,7 @@
  */
 import { categorizeStreamError, readProviderError, readProviderErrorValue } from './provider-error.js';
 import { applyModelAndStream, hasHeader, userMessage, type Body } from './request-body.js';
-import { ascii, bytesEqual, copyBytes, isNonEmptyStringAt, skipString, skipValue, skipWs } from './json-bytes.js';
+import { ascii, bytesEqual, copyBytes, isDoneAt, isNonEmptyStringAt, skipString, skipValue, skipWs } from './json-bytes.js';
 import {
   isObject,
   KIND_REASONING,
@@ -197,6 +197,12 @@ class AnthropicStreamParser implements StreamParser, SseSink {
     if (this.done) return;
     const state = this.state;
     if (framer.eventIs(EVENT_PING)) return;
+    // Some OpenAI-minded gateways end Anthropic streams with [DONE] too: an end, never an error.
+    if (isDoneAt(b, start, end)) {
+      state.terminate(this.atMs);
+      this.done = true;
+      return;
+    }
     if (framer.eventIs(EVENT_CONTENT_BLOCK_DELTA) && !state.keepText && state.contentChunks > 0) {
       const template = this.template;
       if (template.match(b, start, end)) {

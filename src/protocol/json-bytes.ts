@@ -90,3 +90,14 @@ export function copyBytes(src: Buffer, start: number, end: number, dst: Buffer, 
   }
   for (let k = 0; k < length; k++) dst[at + k] = src[start + k] as number;
 }
+
+const DONE = ascii('[DONE]');
+
+/** The `[DONE]` terminator, allowing whitespace around it. */
+export function isDoneAt(b: Buffer, start: number, end: number): boolean {
+  const first = skipWs(b, start, end);
+  if (b[first] !== 0x5b) return false;
+  let last = end;
+  while (last > first && (b[last - 1] === 0x20 || b[last - 1] === 0x09 || b[last - 1] === 0x0a || b[last - 1] === 0x0d)) last -= 1;
+  return bytesEqual(b, first, last, DONE);
+}

@@ -10,7 +10,7 @@
  */
 import { categorizeStreamError, readProviderError, readProviderErrorValue } from './provider-error.js';
 import { applyModelAndStream, isRecord, userMessage, type Body } from './request-body.js';
-import { ascii, bytesEqual, copyBytes, isNonEmptyStringAt, isNullAt, skipString, skipValue, skipWs } from './json-bytes.js';
+import { ascii, bytesEqual, copyBytes, isDoneAt, isNonEmptyStringAt, isNullAt, skipString, skipValue, skipWs } from './json-bytes.js';
 import {
   isObject,
   KIND_REASONING,
@@ -32,7 +32,6 @@ import type {
   StreamParser,
 } from './types.js';
 
-const DONE = ascii('[DONE]');
 const KEY_CHOICES = ascii('choices');
 const KEY_USAGE = ascii('usage');
 const KEY_ERROR = ascii('error');
@@ -195,7 +194,7 @@ class OpenAiStreamParser implements StreamParser, SseSink {
   onSseEvent(b: Buffer, start: number, end: number): void {
     if (this.done) return;
     const state = this.state;
-    if (b[start] === 0x5b && bytesEqual(b, start, end, DONE)) {
+    if (isDoneAt(b, start, end)) {
       state.terminate(this.atMs);
       this.done = true;
       return;

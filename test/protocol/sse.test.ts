@@ -154,6 +154,16 @@ describe('stream outcome edge cases', () => {
     expect(response.outputTokens).toBe(1);
   });
 
+  it('takes [DONE] with whitespace around it, and [DONE] at the end of an Anthropic stream from a gateway', () => {
+    const parser = openai.createStreamParser();
+    parser.push(Buffer.from('data: {"choices":[{"delta":{"content":"a"}}]}\n\ndata:  [DONE] \t\n\n'), 5);
+    expect([parser.finished, parser.end(6).ok]).toEqual([true, true]);
+    const claude = anthropic.createStreamParser();
+    claude.push(Buffer.from('event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a"}}\n\ndata: [DONE]\n\n'), 7);
+    const response = claude.end(9);
+    expect([claude.finished, response.ok, response.terminated, response.endAt]).toEqual([true, true, true, 7]);
+  });
+
   it('reads Anthropic events without event: lines (a proxy that drops them)', () => {
     const parser = anthropic.createStreamParser();
     parser.push(
