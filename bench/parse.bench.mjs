@@ -90,6 +90,17 @@ function eventsourceParser(api) {
  * Streams per CPU-second, best of several short rounds: the machine is shared, so CPU time (not wall
  * time) and the best round are the least disturbed by other processes.
  */
+/** eventsource-parser's framing alone (no JSON at all): a floor for any parser built on it. */
+function eventsourceFramingOnly() {
+  return (reads) => {
+    let events = 0;
+    const decoder = new TextDecoder();
+    const parser = createParser({ onEvent: () => (events += 1) });
+    for (const read of reads) parser.feed(decoder.decode(read, { stream: true }));
+    return events;
+  };
+}
+
 function measure(run, reads) {
   for (let k = 0; k < 200; k++) run(reads);
   globalThis.gc?.();
@@ -120,6 +131,7 @@ for (const [api, events, stream] of [
     for (const [name, make] of [
       ['llm-loadtest', ourParser],
       ['eventsource-parser+JSON.parse', eventsourceParser],
+      ['eventsource-parser framing only', eventsourceFramingOnly],
     ]) {
       const streamsPerS = measure(make(api), reads);
       rows.push({
