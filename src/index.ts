@@ -34,3 +34,5 @@ export { buildCreatePayload, buildTestPayload, checkPlatformLimits, readTestData
 export { readPrecheckVerdict, type PlatformPrecheck } from './platform/verdict.js';
 export { summarizeResultRows, checkPlatformThresholds, type PlatformFigures, type PlatformThresholds } from './platform/figures.js';
 export { loadTokenizer, countTokens, countPromptTokens, encodingForModel } from './protocol/tokens.js';
+export { startLoad, type LoadHandle, type RunLoadOptions, type RunLoadResult, type RecordSink } from './engine/run-load.js';
+export { loadPrompts, parsePrompts } from './engine/prompts.js';
