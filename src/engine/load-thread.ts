@@ -172,6 +172,9 @@ export class LoadThread implements UserHost {
 
   /** Run from `runStartMs` (performance.now() of this thread) until a stop rule ends it. */
   start(runStartMs: number, recorder: LoadRecorder): Promise<LoadOutcome> {
+    // A stop asked for before the start (Ctrl-C while connecting) ends the run as soon as it begins.
+    const stoppedEarly = this.stopping;
+    this.stopping = null;
     this.recorder = recorder;
     this.runStartMs = runStartMs;
     this.warmupEndMs = runStartMs + this.load.warmupS * 1000;
@@ -183,7 +186,8 @@ export class LoadThread implements UserHost {
     else this.at(this.warmupEndMs, () => this.beginMeasuring(this.warmupEndMs));
     this.at(this.endMs, () => this.stop('duration'));
     this.sweepTimer = setInterval(() => this.sweepTimeouts(), TIMEOUT_SWEEP_MS);
-    if (this.load.rate === null) this.applyShape();
+    if (stoppedEarly !== null) this.stop(stoppedEarly);
+    else if (this.load.rate === null) this.applyShape();
     else this.startArrivals();
     return done;
   }

@@ -277,3 +277,14 @@ describe('shapes and stop rules', () => {
     expect(records.length).toBeLessThanOrEqual(180 * 1.05);
   });
 });
+
+test('a stop before the run started (Ctrl-C while connecting) still ends it, with nothing sent', async () => {
+  mock.reset();
+  const sink = memorySink();
+  const handle = startLoad({ target: mockTarget(mock.url), load: loadOptions({ durationS: 60 }), prompts: null, sink });
+  handle.stop('interrupted');
+  const result = await handle.done;
+  expect(result.outcome.stopReason).toBe('interrupted');
+  expect(result.outcome.started).toBe(0);
+  expect(sink.records).toHaveLength(0);
+});
