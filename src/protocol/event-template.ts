@@ -89,9 +89,10 @@ export class EventTemplate {
     const key = this.paddingKey;
     let paddingEnd = -1;
     let suffixEnd = end;
-    const found = key === null ? -1 : b.indexOf(key, slotEnd);
-    if (key !== null && found !== -1 && found < end) {
-      const valueStart = found + key.length - 1;
+    // Searched within this event only (a read can hold many more events after it).
+    const found = key === null ? -1 : b.subarray(slotEnd, end).indexOf(key);
+    if (key !== null && found !== -1) {
+      const valueStart = slotEnd + found + key.length - 1;
       paddingEnd = skipString(b, valueStart, end);
       if (paddingEnd !== -1) suffixEnd = valueStart;
     }

@@ -46,6 +46,7 @@ const KEY_REFUSAL = ascii('refusal');
 const KEY_TOOL_CALLS = ascii('tool_calls');
 const KEY_FUNCTION_CALL = ascii('function_call');
 const KEY_OBJECT = ascii('object');
+const KEY_MODEL = ascii('model');
 const QUOTED_ERROR = ascii('"error"');
 /** OpenAI pads every chunk with a random string in this member (see EventTemplate). */
 const PADDING_KEY = ascii('"obfuscation":"');
@@ -54,7 +55,6 @@ const PADDING_KEY = ascii('"obfuscation":"');
 const NEEDS_PARSE = 256;
 /** At most this many content strings per event on the fast path (n > 1 choices are rare). */
 const MAX_LITERALS = 8;
-const MODEL_SEARCH_EVENTS = 3;
 /** A server whose prefix changes every chunk stops being learned after this many changes. */
 const MAX_PREFIX_LEARNINGS = 4;
 const EMPTY = Buffer.alloc(0);
@@ -126,6 +126,7 @@ export function parseJson(text: string, atMs: number, options?: ParseOptions): P
     state.fail('invalid_response', 'the body is not a chat completion object');
     return state.build(atMs);
   }
+  readModel(state, value);
   if (readErrorInto(state, value)) return state.build(atMs);
   if (!Array.isArray(value['choices'])) {
     state.fail('invalid_response', 'the body has no "choices": not a chat completion');
@@ -199,8 +200,7 @@ class OpenAiStreamParser implements StreamParser, SseSink {
       this.done = true;
       return;
     }
-    // Until the model is known, the first few events are parsed in full (it is in almost every chunk).
-    if (!state.keepText && (state.serverModel !== null || this.framer.events > MODEL_SEARCH_EVENTS)) {
+    if (!state.keepText) {
       const template = this.template;
       if (state.contentChunks > 0 && template.match(b, start, end)) {
         // An empty string (`"content":""`) is no content.
@@ -246,6 +246,7 @@ class OpenAiStreamParser implements StreamParser, SseSink {
       this.done = true;
       return;
     }
+    readModel(state, value);
     if (readErrorInto(state, value)) {
       // The stream is a failure whatever follows (vLLM still sends [DONE]).
       state.endAt = this.atMs;
@@ -329,6 +330,10 @@ class OpenAiStreamParser implements StreamParser, SseSink {
         if (i === -1) return NEEDS_PARSE;
         // Older vLLM's flat error: {"object":"error", ...}.
         if (bytesEqual(b, valueStart, i, QUOTED_ERROR) && bytesEqual(b, keyStart, keyEnd, KEY_OBJECT)) return NEEDS_PARSE;
+        // The model is decoded once per stream, from the first event that names it.
+        if (this.state.serverModel === null && b[valueStart] === 0x22 && i - valueStart > 2 && bytesEqual(b, keyStart, keyEnd, KEY_MODEL)) {
+          this.state.serverModel = JSON.parse(b.toString('utf8', valueStart, i)) as string;
+        }
       }
       i = nextMember(b, i, end);
       if (i === END_OF_OBJECT) break;
@@ -469,9 +474,13 @@ function readErrorInto(state: ResponseState, value: Record<string, unknown>): bo
   return true;
 }
 
-/** Content kinds of a parsed chunk or completion; records model, finish reason, usage and text. */
+/** The first event that names the model wins, in every read mode (the scanner reads it too). */
+function readModel(state: ResponseState, value: Record<string, unknown>): void {
+  if (state.serverModel === null && typeof value['model'] === 'string' && value['model'] !== '') state.serverModel = value['model'];
+}
+
+/** Content kinds of a parsed chunk or completion; records finish reason, usage and text. */
 function readChunkObject(state: ResponseState, value: Record<string, unknown>): number {
-  if (typeof value['model'] === 'string' && value['model'] !== '') state.serverModel = value['model'];
   let kinds = 0;
   const choices = value['choices'];
   if (Array.isArray(choices)) {
