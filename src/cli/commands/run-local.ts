@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { parseOpenFileLimit } from '../../engine/health.js';
+import { peakUsers } from '../../engine/schedule.js';
 import { AppError, ExitCode } from '../../errors.js';
 import type { RunPlan } from '../../input/request-spec.js';
 import { maskHeaders, maskUrl, secretValues } from '../../input/mask.js';
@@ -42,6 +45,7 @@ export async function runLocal(ctx: CliContext, plan: RunPlan): Promise<void> {
     if (!quiet) io.stderr.write(`${renderCapabilityReport(result.capability, errStyle)}\n`);
   }
 
+  if (!quiet) warnAboutFileLimit(ctx, plan, errStyle);
   writer.createRunDir(outDir);
   const results = new writer.ResultsWriter(outDir);
   const secrets = secretValues(plan.target.headers, plan.target.cookies);
@@ -172,4 +176,26 @@ async function writeReportsIfBuilt(outDir: string, summary: Summary, resultsPath
       hint: 'summary.json and results.jsonl are written; rerun `llm-loadtest report <dir>` to retry the reports',
     });
   }
+}
+
+/**
+ * Each user holds one socket (a file descriptor). Node cannot raise the soft limit itself (that needs
+ * setrlimit), so when the users would not fit, say so before the run instead of failing with EMFILE.
+ */
+function warnAboutFileLimit(ctx: CliContext, plan: RunPlan, style: ReturnType<typeof createStyle>): void {
+  if (process.platform !== 'linux') return;
+  let limits: string | null = null;
+  try {
+    limits = readFileSync('/proc/self/limits', 'utf8');
+  } catch {
+    return;
+  }
+  const limit = parseOpenFileLimit(limits);
+  const users = peakUsers(plan.load);
+  // Sockets, plus the results file, stdio and Node's own descriptors.
+  if (limit === null || users + 64 <= limit) return;
+  ctx.io.stderr.write(
+    `${style.yellow('Warning:')} ${users} users need about ${users + 64} open files but the limit is ${limit}: ` +
+      `requests beyond it fail as generator errors; raise it first (e.g. \`ulimit -n ${Math.max(users * 2, 65536)}\`)\n`,
+  );
 }
