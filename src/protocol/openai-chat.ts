@@ -215,7 +215,8 @@ class OpenAiStreamParser implements StreamParser, SseSink {
       if ((kinds === KIND_TEXT || kinds === KIND_REASONING) && this.literalCount === 1) {
         template.learn(b, start, this.literals[0] as number, this.literals[1] as number, end, kinds);
       }
-      // The first content event is parsed in full once, so the scanner's reading is checked against it.
+      // The first content event is parsed in full (once per stream): TTFT, the figure resting on a single
+      // event, never depends on the byte scanner.
       if (kinds !== NEEDS_PARSE && (kinds === 0 || state.contentChunks > 0)) {
         if (kinds !== 0) {
           const literals = this.literals;
