@@ -506,6 +506,7 @@ function readDelta(state: ResponseState, delta: Record<string, unknown>): number
       state.keepString(KIND_TEXT, text);
     }
   }
+  if (Array.isArray(delta['content'])) kinds |= readContentParts(state, delta['content']);
   // DeepSeek / llama.cpp / old vLLM say reasoning_content; new vLLM / OpenRouter / Ollama say reasoning.
   // OpenRouter repeats it in reasoning_details, which is not read, so it counts once.
   for (const key of ['reasoning_content', 'reasoning'] as const) {
@@ -524,6 +525,31 @@ function readDelta(state: ResponseState, delta: Record<string, unknown>): number
       if (typeof part === 'string' && part !== '') {
         kinds |= KIND_TOOL;
         state.keepString(KIND_TOOL, part);
+      }
+    }
+  }
+  return kinds;
+}
+
+/**
+ * Content given as a list of parts (Mistral's reasoning models): `{type:"text",text}` is output,
+ * `{type:"thinking",thinking:[{type:"text",text}]}` (or a string) is reasoning.
+ */
+function readContentParts(state: ResponseState, parts: unknown[]): number {
+  let kinds = 0;
+  for (const part of parts) {
+    if (!isObject(part)) continue;
+    if (part['type'] === 'text' && typeof part['text'] === 'string' && part['text'] !== '') {
+      kinds |= KIND_TEXT;
+      state.keepString(KIND_TEXT, part['text']);
+    } else if (part['type'] === 'thinking') {
+      const thinking = part['thinking'];
+      const texts = typeof thinking === 'string' ? [thinking] : Array.isArray(thinking) ? thinking.map((t) => (isObject(t) ? t['text'] : undefined)) : [];
+      for (const text of texts) {
+        if (typeof text === 'string' && text !== '') {
+          kinds |= KIND_REASONING;
+          state.keepString(KIND_REASONING, text);
+        }
       }
     }
   }

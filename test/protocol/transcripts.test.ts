@@ -53,6 +53,7 @@ const CASES: Record<string, Expected> = {
   'openai-truncated.sse': { api: 'openai-chat', ok: false, category: 'invalid_response', chunks: 2, text: 'Cut off', terminated: false },
   'openai-empty.sse': { api: 'openai-chat', ok: false, category: 'empty_response', chunks: 0, text: '', output: 0, finish: 'length', terminated: true },
   'openai-after-done.sse': { api: 'openai-chat', ok: true, chunks: 1, text: 'Done', input: 2, output: 1 },
+  'mistral-content-parts.sse': { api: 'openai-chat', ok: true, chunks: 4, text: 'Four.', input: 10, output: 15, sawReasoning: true, outputAfterContent: true, finish: 'stop', model: 'magistral-medium-2506' },
   'anthropic-basic.sse': { api: 'anthropic-messages', ok: true, chunks: 4, text: 'Hello! Claude here.', input: 2125, cached: 2100, output: 6, finish: 'end_turn', model: 'claude-sonnet-4-20250514', source: 'usage' },
   'anthropic-thinking-crlf.sse': { api: 'anthropic-messages', ok: true, chunks: 3, text: '4', input: 40, cached: null, output: 12, sawReasoning: true, outputAfterContent: true },
   'anthropic-tool-use.sse': { api: 'anthropic-messages', ok: true, chunks: 4, text: 'Checking.', input: 472, output: 89, sawToolCall: true, finish: 'tool_use' },
