@@ -287,12 +287,12 @@ export class LoadThread implements UserHost {
       if (this.inFlight === 0) this.finishRun();
       return;
     }
+    // Closed loop: the shapes only ever add users, so a user that finished simply goes again.
     if (this.load.rate === null) {
-      if (user.id < this.wantedUsers(performance.now())) this.queueSend(user);
-      else this.retire();
+      this.queueSend(user);
       return;
     }
-    if (this.queueHead < this.queue.length) this.sendScheduled_(user, this.dequeue());
+    if (this.queueHead < this.queue.length) this.sendAt(user, this.dequeue());
     else this.idle.push(user);
   }
 
@@ -324,11 +324,6 @@ export class LoadThread implements UserHost {
     const shapeStartMs = this.load.loadMode === 'stepped' ? this.warmupEndMs : this.runStartMs;
     const nextS = nextUserChangeS((now - shapeStartMs) / 1000, this.load);
     if (nextS !== null) this.at(shapeStartMs + nextS * 1000, () => this.applyShape());
-  }
-
-  /** A closed-loop user whose id the shape no longer wants (never happens with ramps that only grow). */
-  private retire(): void {
-    this.activeUsers -= 1;
   }
 
   private queueSend(user: User): void {
@@ -389,7 +384,7 @@ export class LoadThread implements UserHost {
       this.nextArrivalMs += gap();
       const user = this.idle.pop();
       if (user === undefined) this.queue.push(scheduled);
-      else this.sendScheduled_(user, scheduled);
+      else this.sendAt(user, scheduled);
     }
     if (this.stopping === null) this.at(this.nextArrivalMs, () => this.tickArrivals());
   }
@@ -404,7 +399,7 @@ export class LoadThread implements UserHost {
     return scheduled;
   }
 
-  private sendScheduled_(user: User, scheduledAtMs: number): void {
+  private sendAt(user: User, scheduledAtMs: number): void {
     if (!this.canSend(performance.now())) {
       this.idle.push(user);
       return;
