@@ -8,19 +8,11 @@
  */
 import { categorizeStreamError, readProviderError, readProviderErrorValue } from './provider-error.js';
 import { applyModelAndStream, hasHeader, userMessage, type Body } from './request-body.js';
-import { ascii, bytesEqual, copyBytes, isDoneAt, isNonEmptyStringAt, skipString, skipValue, skipWs } from './json-bytes.js';
-import {
-  isObject,
-  KIND_REASONING,
-  KIND_TEXT,
-  KIND_TOOL,
-  readCount,
-  readNonStreamBody,
-  ResponseState,
-  shortText,
-} from './response-state.js';
+import { ascii, bytesEqual, isDoneAt, isNonEmptyStringAt, isRecord, skipString, skipValue, skipWs } from './json-bytes.js';
+import { KIND_REASONING, KIND_TEXT, KIND_TOOL, readCount, ResponseState, shortText } from './response-state.js';
 import { EventTemplate } from './event-template.js';
-import { asBuffer, SseFramer, type SseSink } from './sse.js';
+import type { SseFramer } from './sse.js';
+import { SseResponseParser } from './sse-response-parser.js';
 import type {
   ParsedResponse,
   ParseOptions,
@@ -121,11 +113,11 @@ export function parseJson(text: string, atMs: number, options?: ParseOptions): P
     state.fail('invalid_response', `the body is not JSON${error.message === null ? '' : `: ${error.message}`}`);
     return state.build(atMs);
   }
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     state.fail('invalid_response', 'the body is not a message object');
     return state.build(atMs);
   }
-  if (value['type'] === 'error' || isObject(value['error'])) {
+  if (value['type'] === 'error' || isRecord(value['error'])) {
     const error = readProviderErrorValue(value) ?? { message: null, type: null, code: null };
     state.fail(categorizeStreamError(error), error.message ?? 'the server sent an error');
     return state.build(atMs);
@@ -137,8 +129,8 @@ export function parseJson(text: string, atMs: number, options?: ParseOptions): P
   if (typeof value['model'] === 'string') state.serverModel = value['model'];
   if (typeof value['stop_reason'] === 'string') state.finishReason = value['stop_reason'];
   let kinds = 0;
-  for (const block of value['content']) if (isObject(block)) kinds |= readBlock(state, block);
-  if (isObject(value['usage'])) {
+  for (const block of value['content']) if (isRecord(block)) kinds |= readBlock(state, block);
+  if (isRecord(value['usage'])) {
     readInputUsage(state, value['usage']);
     const output = readCount(value['usage']['output_tokens']);
     if (output !== null) state.outputTokens = output;
@@ -156,42 +148,11 @@ export const anthropicMessagesAdapter: ProtocolAdapter = {
   parseJson,
 };
 
-class AnthropicStreamParser implements StreamParser, SseSink {
-  private readonly state: ResponseState;
-  private readonly framer: SseFramer;
-  private atMs = 0;
-  private done = false;
-  private prefix: Buffer | null = null;
-  private prefixLength = 0;
+class AnthropicStreamParser extends SseResponseParser {
   private literalStart = 0;
   private literalEnd = 0;
   private inputFromStart = false;
   private readonly template = new EventTemplate();
-
-  constructor(options: ParseOptions | undefined) {
-    this.state = new ResponseState(options);
-    this.framer = new SseFramer(this);
-  }
-
-  get finished(): boolean {
-    return this.done;
-  }
-
-  push(chunk: Uint8Array, atMs: number): void {
-    if (this.done) return;
-    this.atMs = atMs;
-    const buffer = asBuffer(chunk);
-    this.framer.push(buffer);
-    // Kept only while no event has come, to say at the end what a body that was not a stream held.
-    if (this.framer.events === 0) this.keepPrefix(buffer);
-  }
-
-  end(atMs: number): ParsedResponse {
-    const state = this.state;
-    if (this.framer.overflowed) state.fail('invalid_response', 'an SSE event was larger than 64 MiB');
-    if (this.framer.events === 0 && state.category === null) readNonStreamBody(state, this.prefix, this.prefixLength);
-    return state.build(atMs);
-  }
 
   onSseEvent(b: Buffer, start: number, end: number, framer: SseFramer): void {
     if (this.done) return;
@@ -199,8 +160,7 @@ class AnthropicStreamParser implements StreamParser, SseSink {
     if (framer.eventIs(EVENT_PING)) return;
     // Some OpenAI-minded gateways end Anthropic streams with [DONE] too: an end, never an error.
     if (isDoneAt(b, start, end)) {
-      state.terminate(this.atMs);
-      this.done = true;
+      this.terminate();
       return;
     }
     if (framer.eventIs(EVENT_CONTENT_BLOCK_DELTA) && !state.keepText && state.contentChunks > 0) {
@@ -234,48 +194,47 @@ class AnthropicStreamParser implements StreamParser, SseSink {
     } catch {
       if (namedError) state.fail('server_error', shortText(text));
       else state.fail('invalid_response', `an SSE event is not JSON: ${shortText(text)}`);
-      this.done = true;
+      this.stopOnFailure();
       return;
     }
-    if (!isObject(value)) {
+    if (!isRecord(value)) {
       state.fail('invalid_response', `an SSE event is not a Messages API event: ${shortText(text)}`);
-      this.done = true;
+      this.stopOnFailure();
       return;
     }
     const type = value['type'];
     if (namedError || type === 'error' || (type === undefined && value['error'] !== undefined)) {
       const error = readProviderErrorValue(value) ?? { message: null, type: null, code: null };
       state.fail(categorizeStreamError(error), error.message ?? 'the server sent an error event');
-      state.endAt = this.atMs;
-      this.done = true;
+      this.stopOnFailure();
       return;
     }
     switch (type) {
       case 'message_start': {
         const message = value['message'];
-        if (!isObject(message)) break;
+        if (!isRecord(message)) break;
         if (typeof message['model'] === 'string') state.serverModel = message['model'];
         // Its output_tokens is provisional: only message_delta's count is kept.
-        if (isObject(message['usage'])) this.inputFromStart = readInputUsage(state, message['usage']);
+        if (isRecord(message['usage'])) this.inputFromStart = readInputUsage(state, message['usage']);
         break;
       }
       case 'content_block_start': {
         const block = value['content_block'];
-        const kinds = isObject(block) ? readBlock(state, block) : 0;
+        const kinds = isRecord(block) ? readBlock(state, block) : 0;
         if (kinds !== 0) state.markContent(kinds, this.atMs);
         break;
       }
       case 'content_block_delta': {
         const delta = value['delta'];
-        const kinds = isObject(delta) ? readDelta(state, delta) : 0;
+        const kinds = isRecord(delta) ? readDelta(state, delta) : 0;
         if (kinds !== 0) state.markContent(kinds, this.atMs);
         break;
       }
       case 'message_delta': {
         const delta = value['delta'];
-        if (isObject(delta) && typeof delta['stop_reason'] === 'string') state.finishReason = delta['stop_reason'];
+        if (isRecord(delta) && typeof delta['stop_reason'] === 'string') state.finishReason = delta['stop_reason'];
         const usage = value['usage'];
-        if (isObject(usage)) {
+        if (isRecord(usage)) {
           // Cumulative: the last message_delta's count is the answer, never a sum.
           const output = readCount(usage['output_tokens']);
           if (output !== null) {
@@ -287,21 +246,11 @@ class AnthropicStreamParser implements StreamParser, SseSink {
         break;
       }
       case 'message_stop':
-        state.terminate(this.atMs);
-        this.done = true;
+        this.terminate();
         break;
       default:
         break;
     }
-  }
-
-  private keepPrefix(buffer: Buffer): void {
-    const room = 4096 - this.prefixLength;
-    if (room <= 0) return;
-    this.prefix ??= Buffer.allocUnsafe(4096);
-    const length = Math.min(room, buffer.length);
-    copyBytes(buffer, 0, length, this.prefix, this.prefixLength);
-    this.prefixLength += length;
   }
 
   /**
@@ -443,7 +392,7 @@ function readBlock(state: ResponseState, block: Record<string, unknown>): number
     if (typeof block['name'] === 'string') state.keepString(KIND_TOOL, block['name']);
     const input = block['input'];
     // A streamed tool_use starts with input {} and fills it by input_json_delta; a complete one has it all.
-    if (isObject(input) && Object.keys(input).length > 0) state.keepString(KIND_TOOL, JSON.stringify(input));
+    if (isRecord(input) && Object.keys(input).length > 0) state.keepString(KIND_TOOL, JSON.stringify(input));
     return KIND_TOOL;
   }
   return 0;

@@ -101,3 +101,8 @@ export function isDoneAt(b: Buffer, start: number, end: number): boolean {
   while (last > first && (b[last - 1] === 0x20 || b[last - 1] === 0x09 || b[last - 1] === 0x0a || b[last - 1] === 0x0d)) last -= 1;
   return bytesEqual(b, first, last, DONE);
 }
+
+/** A parsed JSON value that is an object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -9,20 +9,11 @@
  * event) is parsed with JSON.parse instead, so the outcome is always exact.
  */
 import { categorizeStreamError, readProviderError, readProviderErrorValue } from './provider-error.js';
-import { applyModelAndStream, isRecord, userMessage, type Body } from './request-body.js';
-import { ascii, bytesEqual, copyBytes, isDoneAt, isNonEmptyStringAt, isNullAt, skipString, skipValue, skipWs } from './json-bytes.js';
-import {
-  isObject,
-  KIND_REASONING,
-  KIND_TEXT,
-  KIND_TOOL,
-  readCount,
-  readNonStreamBody,
-  ResponseState,
-  shortText,
-} from './response-state.js';
+import { applyModelAndStream, userMessage, type Body } from './request-body.js';
+import { ascii, bytesEqual, copyBytes, isDoneAt, isRecord, isNonEmptyStringAt, isNullAt, skipString, skipValue, skipWs } from './json-bytes.js';
+import { KIND_REASONING, KIND_TEXT, KIND_TOOL, readCount, ResponseState, shortText } from './response-state.js';
 import { EventTemplate } from './event-template.js';
-import { asBuffer, SseFramer, type SseSink } from './sse.js';
+import { SseResponseParser } from './sse-response-parser.js';
 import type {
   ParsedResponse,
   ParseOptions,
@@ -122,7 +113,7 @@ export function parseJson(text: string, atMs: number, options?: ParseOptions): P
     state.fail('invalid_response', `the body is not JSON${error.message === null ? '' : `: ${error.message}`}`);
     return state.build(atMs);
   }
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     state.fail('invalid_response', 'the body is not a chat completion object');
     return state.build(atMs);
   }
@@ -146,14 +137,7 @@ export const openAiChatAdapter: ProtocolAdapter = {
   parseJson,
 };
 
-class OpenAiStreamParser implements StreamParser, SseSink {
-  private readonly state: ResponseState;
-  private readonly framer: SseFramer;
-  private atMs = 0;
-  private done = false;
-  /** The body's first bytes while no event has come, to say what a non-stream body was. */
-  private prefix: Buffer | null = null;
-  private prefixLength = 0;
+class OpenAiStreamParser extends SseResponseParser {
   /** llama.cpp reports tokens in `timings` when it sends no usage. */
   private timingsInput: number | null = null;
   private timingsOutput: number | null = null;
@@ -162,42 +146,20 @@ class OpenAiStreamParser implements StreamParser, SseSink {
   private literalCount = 0;
   private readonly template = new EventTemplate(PADDING_KEY);
 
-  constructor(options: ParseOptions | undefined) {
-    this.state = new ResponseState(options);
-    this.framer = new SseFramer(this);
-  }
-
-  get finished(): boolean {
-    return this.done;
-  }
-
-  push(chunk: Uint8Array, atMs: number): void {
-    if (this.done) return;
-    this.atMs = atMs;
-    const buffer = asBuffer(chunk);
-    this.framer.push(buffer);
-    // Kept only while no event has come, to say at the end what a body that was not a stream held.
-    if (this.framer.events === 0) this.keepPrefix(buffer);
-  }
-
-  end(atMs: number): ParsedResponse {
+  protected override completeUsage(): void {
     const state = this.state;
-    if (this.framer.overflowed) state.fail('invalid_response', 'an SSE event was larger than 64 MiB');
-    if (this.framer.events === 0 && state.category === null) readNonStreamBody(state, this.prefix, this.prefixLength);
     if (state.outputTokens === null && this.timingsOutput !== null) {
       state.outputTokens = this.timingsOutput;
       state.inputTokens ??= this.timingsInput;
       state.usageReported = true;
     }
-    return state.build(atMs);
   }
 
   onSseEvent(b: Buffer, start: number, end: number): void {
     if (this.done) return;
     const state = this.state;
     if (isDoneAt(b, start, end)) {
-      state.terminate(this.atMs);
-      this.done = true;
+      this.terminate();
       return;
     }
     if (!state.keepText) {
@@ -239,23 +201,21 @@ class OpenAiStreamParser implements StreamParser, SseSink {
       value = JSON.parse(text);
     } catch {
       state.fail('invalid_response', `an SSE event is not JSON: ${shortText(text)}`);
-      this.done = true;
+      this.stopOnFailure();
       return;
     }
-    if (!isObject(value)) {
+    if (!isRecord(value)) {
       state.fail('invalid_response', `an SSE event is not a chat completion chunk: ${shortText(text)}`);
-      this.done = true;
+      this.stopOnFailure();
       return;
     }
     readModel(state, value);
     if (readErrorInto(state, value)) {
-      // The stream is a failure whatever follows (vLLM still sends [DONE]).
-      state.endAt = this.atMs;
-      this.done = true;
+      this.stopOnFailure();
       return;
     }
     const timings = value['timings'];
-    if (isObject(timings)) {
+    if (isRecord(timings)) {
       const predicted = readCount(timings['predicted_n']);
       if (predicted !== null) this.timingsOutput = predicted;
       const prompt = readCount(timings['prompt_n']);
@@ -263,15 +223,6 @@ class OpenAiStreamParser implements StreamParser, SseSink {
     }
     const kinds = readChunkObject(state, value);
     if (kinds !== 0) state.markContent(kinds, this.atMs);
-  }
-
-  private keepPrefix(buffer: Buffer): void {
-    const room = 4096 - this.prefixLength;
-    if (room <= 0) return;
-    this.prefix ??= Buffer.allocUnsafe(4096);
-    const length = Math.min(room, buffer.length);
-    copyBytes(buffer, 0, length, this.prefix, this.prefixLength);
-    this.prefixLength += length;
   }
 
   private addLiteral(kind: number, start: number, end: number): boolean {
@@ -486,14 +437,14 @@ function readChunkObject(state: ResponseState, value: Record<string, unknown>): 
   const choices = value['choices'];
   if (Array.isArray(choices)) {
     for (const choice of choices) {
-      if (!isObject(choice)) continue;
-      const delta = isObject(choice['delta']) ? choice['delta'] : isObject(choice['message']) ? choice['message'] : null;
+      if (!isRecord(choice)) continue;
+      const delta = isRecord(choice['delta']) ? choice['delta'] : isRecord(choice['message']) ? choice['message'] : null;
       if (delta !== null) kinds |= readDelta(state, delta);
       if (typeof choice['finish_reason'] === 'string') state.finishReason = choice['finish_reason'];
     }
   }
   const usage = value['usage'];
-  if (isObject(usage)) readUsage(state, usage);
+  if (isRecord(usage)) readUsage(state, usage);
   return kinds;
 }
 
@@ -517,9 +468,9 @@ function readDelta(state: ResponseState, delta: Record<string, unknown>): number
     }
   }
   const calls = Array.isArray(delta['tool_calls']) ? delta['tool_calls'] : [];
-  const legacy = isObject(delta['function_call']) ? [{ function: delta['function_call'] }] : [];
+  const legacy = isRecord(delta['function_call']) ? [{ function: delta['function_call'] }] : [];
   for (const call of [...calls, ...legacy]) {
-    if (!isObject(call) || !isObject(call['function'])) continue;
+    if (!isRecord(call) || !isRecord(call['function'])) continue;
     const fn = call['function'];
     for (const part of [fn['name'], fn['arguments']]) {
       if (typeof part === 'string' && part !== '') {
@@ -538,13 +489,13 @@ function readDelta(state: ResponseState, delta: Record<string, unknown>): number
 function readContentParts(state: ResponseState, parts: unknown[]): number {
   let kinds = 0;
   for (const part of parts) {
-    if (!isObject(part)) continue;
+    if (!isRecord(part)) continue;
     if (part['type'] === 'text' && typeof part['text'] === 'string' && part['text'] !== '') {
       kinds |= KIND_TEXT;
       state.keepString(KIND_TEXT, part['text']);
     } else if (part['type'] === 'thinking') {
       const thinking = part['thinking'];
-      const texts = typeof thinking === 'string' ? [thinking] : Array.isArray(thinking) ? thinking.map((t) => (isObject(t) ? t['text'] : undefined)) : [];
+      const texts = typeof thinking === 'string' ? [thinking] : Array.isArray(thinking) ? thinking.map((t) => (isRecord(t) ? t['text'] : undefined)) : [];
       for (const text of texts) {
         if (typeof text === 'string' && text !== '') {
           kinds |= KIND_REASONING;
@@ -562,7 +513,7 @@ function readUsage(state: ResponseState, usage: Record<string, unknown>): void {
   state.inputTokens = readCount(usage['prompt_tokens']);
   state.outputTokens = readCount(usage['completion_tokens']);
   const promptDetails = usage['prompt_tokens_details'];
-  state.cachedInputTokens = isObject(promptDetails) ? readCount(promptDetails['cached_tokens']) : null;
+  state.cachedInputTokens = isRecord(promptDetails) ? readCount(promptDetails['cached_tokens']) : null;
   const completionDetails = usage['completion_tokens_details'];
-  state.reasoningTokens = isObject(completionDetails) ? readCount(completionDetails['reasoning_tokens']) : null;
+  state.reasoningTokens = isRecord(completionDetails) ? readCount(completionDetails['reasoning_tokens']) : null;
 }

@@ -5,6 +5,7 @@
  */
 import type { FailureCategory } from '../errors.js';
 import { FAILURE_HINTS } from '../precheck/hints.js';
+import { isRecord } from './json-bytes.js';
 import type { ProviderError } from './types.js';
 
 const MAX_MESSAGE_CHARS = 200;
@@ -272,8 +273,4 @@ function decodeEntities(text: string): string {
     .replace(/&#39;/g, "'")
     .replace(/&nbsp;/g, ' ')
     .replace(/&amp;/g, '&');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -27,10 +27,6 @@ export function hasHeader(headers: Readonly<Record<string, string>>, name: strin
   return Object.keys(headers).some((key) => key.toLowerCase() === lower);
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A user message of a plain prompt. */
 export function userMessage(prompt: string): { role: string; content: string } {
   return { role: 'user', content: prompt };

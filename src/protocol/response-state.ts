@@ -4,7 +4,6 @@
  * the server reports no usage, `end()` can count tokens from it in one JSON.parse.
  */
 import type { FailureCategory } from '../errors.js';
-import { categorizeStreamError, readProviderError, readProviderErrorValue } from './provider-error.js';
 import { copyBytes } from './json-bytes.js';
 import { countTokens } from './tokens.js';
 import type { ChunkListener, ParsedResponse, ParseOptions, TokenSource } from './types.js';
@@ -168,36 +167,6 @@ export class ResponseState {
 /** A number from a usage object, or null. */
 export function readCount(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** No SSE event came: say what the body was (a JSON error sent with 200, a web page, nothing). */
-export function readNonStreamBody(state: ResponseState, prefix: Buffer | null, length: number): void {
-  if (prefix === null || length === 0) {
-    state.fail('empty_response', 'the body was empty');
-    return;
-  }
-  const text = prefix.toString('utf8', 0, length);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const error = isObject(value) ? readProviderErrorValue(value) : null;
-  if (error !== null) {
-    state.fail(categorizeStreamError(error), error.message ?? 'the server sent an error');
-    return;
-  }
-  if (/^(data|event|id|retry)?:/.test(text)) {
-    state.fail('invalid_response', 'the stream ended before its first complete event');
-    return;
-  }
-  const shown = readProviderError(text).message ?? '';
-  state.fail('invalid_response', `the body is not an SSE stream: ${shortText(shown)}`);
 }
 
 export function shortText(text: string): string {

@@ -1,0 +1,100 @@
+/**
+ * What both adapters' stream parsers share: each read stamped and framed, the end (terminator or
+ * failure), the body's first bytes kept while no event has come, and the outcome. Each adapter reads
+ * its own events in onSseEvent.
+ */
+import { categorizeStreamError, readProviderError, readProviderErrorValue } from './provider-error.js';
+import { copyBytes, isRecord } from './json-bytes.js';
+import { ResponseState, shortText } from './response-state.js';
+import { asBuffer, MAX_EVENT_BYTES, SseFramer, type SseSink } from './sse.js';
+import type { ParsedResponse, ParseOptions, StreamParser } from './types.js';
+
+/** Enough of a body that is not a stream to say what it was. */
+const PREFIX_BYTES = 4096;
+
+export abstract class SseResponseParser implements StreamParser, SseSink {
+  protected readonly state: ResponseState;
+  protected readonly framer: SseFramer;
+  /** Arrival time of the read being framed: the stamp of every event it completes. */
+  protected atMs = 0;
+  protected done = false;
+  private prefix: Buffer | null = null;
+  private prefixLength = 0;
+
+  constructor(options: ParseOptions | undefined) {
+    this.state = new ResponseState(options);
+    this.framer = new SseFramer(this);
+  }
+
+  get finished(): boolean {
+    return this.done;
+  }
+
+  push(chunk: Uint8Array, atMs: number): void {
+    if (this.done) return;
+    this.atMs = atMs;
+    const buffer = asBuffer(chunk);
+    this.framer.push(buffer);
+    if (this.framer.events === 0) this.keepPrefix(buffer);
+  }
+
+  end(atMs: number): ParsedResponse {
+    const state = this.state;
+    if (this.framer.overflowed) state.fail('invalid_response', `an SSE event was larger than ${MAX_EVENT_BYTES / 1048576} MiB`);
+    if (this.framer.events === 0 && state.category === null) readNonStreamBody(state, this.prefix, this.prefixLength);
+    this.completeUsage();
+    return state.build(atMs);
+  }
+
+  abstract onSseEvent(data: Buffer, start: number, end: number, framer: SseFramer): void;
+
+  /** Last chance to fill token counts from what only this API sends, before the outcome is built. */
+  protected completeUsage(): void {}
+
+  /** The API's terminator: the end of the response; anything after it is ignored. */
+  protected terminate(): void {
+    this.state.terminate(this.atMs);
+    this.done = true;
+  }
+
+  /** A failure ends the response here, whatever follows (vLLM still sends [DONE] after an error). */
+  protected stopOnFailure(): void {
+    this.state.endAt = this.atMs;
+    this.done = true;
+  }
+
+  private keepPrefix(buffer: Buffer): void {
+    const room = PREFIX_BYTES - this.prefixLength;
+    if (room <= 0) return;
+    this.prefix ??= Buffer.allocUnsafe(PREFIX_BYTES);
+    const length = Math.min(room, buffer.length);
+    copyBytes(buffer, 0, length, this.prefix, this.prefixLength);
+    this.prefixLength += length;
+  }
+}
+
+/** No SSE event came: say what the body was (a JSON error sent with 200, a web page, nothing). */
+function readNonStreamBody(state: ResponseState, prefix: Buffer | null, length: number): void {
+  if (prefix === null || length === 0) {
+    state.fail('empty_response', 'the body was empty');
+    return;
+  }
+  const text = prefix.toString('utf8', 0, length);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const error = isRecord(value) ? readProviderErrorValue(value) : null;
+  if (error !== null) {
+    state.fail(categorizeStreamError(error), error.message ?? 'the server sent an error');
+    return;
+  }
+  if (/^(data|event|id|retry)?:/.test(text)) {
+    state.fail('invalid_response', 'the stream ended before its first complete event');
+    return;
+  }
+  const shown = readProviderError(text).message ?? '';
+  state.fail('invalid_response', `the body is not an SSE stream: ${shortText(shown)}`);
+}
