@@ -6,10 +6,10 @@
  * message_delta, message_stop, error) and anything unexpected are parsed with JSON.parse; `ping` is
  * skipped unread.
  */
-import { categorizeStreamError, readProviderError, readProviderErrorValue } from './provider-error.js';
+import { readProviderErrorValue } from './provider-error.js';
 import { applyModelAndStream, hasHeader, userMessage, type Body } from './request-body.js';
 import { ascii, bytesEqual, isDoneAt, isNonEmptyStringAt, isRecord, skipString, skipValue, skipWs } from './json-bytes.js';
-import { KIND_REASONING, KIND_TEXT, KIND_TOOL, readCount, ResponseState, shortText } from './response-state.js';
+import { KIND_REASONING, KIND_TEXT, KIND_TOOL, readCount, readJsonBody, ResponseState, shortText } from './response-state.js';
 import { EventTemplate } from './event-template.js';
 import type { SseFramer } from './sse.js';
 import { SseResponseParser } from './sse-response-parser.js';
@@ -105,21 +105,10 @@ export function createStreamParser(options?: ParseOptions): StreamParser {
 export function parseJson(text: string, atMs: number, options?: ParseOptions): ParsedResponse {
   const state = new ResponseState(options);
   state.terminate(atMs);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    const error = readProviderError(text);
-    state.fail('invalid_response', `the body is not JSON${error.message === null ? '' : `: ${error.message}`}`);
-    return state.build(atMs);
-  }
-  if (!isRecord(value)) {
-    state.fail('invalid_response', 'the body is not a message object');
-    return state.build(atMs);
-  }
+  const value = readJsonBody(state, text, 'a message object');
+  if (value === null) return state.build(atMs);
   if (value['type'] === 'error' || isRecord(value['error'])) {
-    const error = readProviderErrorValue(value) ?? { message: null, type: null, code: null };
-    state.fail(categorizeStreamError(error), error.message ?? 'the server sent an error');
+    state.failWithProviderError(readProviderErrorValue(value));
     return state.build(atMs);
   }
   if (!Array.isArray(value['content'])) {
@@ -204,8 +193,7 @@ class AnthropicStreamParser extends SseResponseParser {
     }
     const type = value['type'];
     if (namedError || type === 'error' || (type === undefined && value['error'] !== undefined)) {
-      const error = readProviderErrorValue(value) ?? { message: null, type: null, code: null };
-      state.fail(categorizeStreamError(error), error.message ?? 'the server sent an error event');
+      state.failWithProviderError(readProviderErrorValue(value));
       this.stopOnFailure();
       return;
     }

@@ -8,10 +8,10 @@
  * and every event that carries more than content (usage, finish, error, tool calls, the first content
  * event) is parsed with JSON.parse instead, so the outcome is always exact.
  */
-import { categorizeStreamError, readProviderError, readProviderErrorValue } from './provider-error.js';
+import { readProviderErrorValue } from './provider-error.js';
 import { applyModelAndStream, userMessage, type Body } from './request-body.js';
 import { ascii, bytesEqual, copyBytes, isDoneAt, isRecord, isNonEmptyStringAt, isNullAt, skipString, skipValue, skipWs } from './json-bytes.js';
-import { KIND_REASONING, KIND_TEXT, KIND_TOOL, readCount, ResponseState, shortText } from './response-state.js';
+import { KIND_REASONING, KIND_TEXT, KIND_TOOL, readCount, readJsonBody, ResponseState, shortText } from './response-state.js';
 import { EventTemplate } from './event-template.js';
 import { SseResponseParser } from './sse-response-parser.js';
 import type {
@@ -105,18 +105,8 @@ export function createStreamParser(options?: ParseOptions): StreamParser {
 export function parseJson(text: string, atMs: number, options?: ParseOptions): ParsedResponse {
   const state = new ResponseState(options);
   state.terminate(atMs);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    const error = readProviderError(text);
-    state.fail('invalid_response', `the body is not JSON${error.message === null ? '' : `: ${error.message}`}`);
-    return state.build(atMs);
-  }
-  if (!isRecord(value)) {
-    state.fail('invalid_response', 'the body is not a chat completion object');
-    return state.build(atMs);
-  }
+  const value = readJsonBody(state, text, 'a chat completion object');
+  if (value === null) return state.build(atMs);
   readModel(state, value);
   if (readErrorInto(state, value)) return state.build(atMs);
   if (!Array.isArray(value['choices'])) {
@@ -421,8 +411,7 @@ function nextMember(b: Buffer, i: number, end: number): number {
 function readErrorInto(state: ResponseState, value: Record<string, unknown>): boolean {
   const hasError = (value['error'] !== undefined && value['error'] !== null) || value['object'] === 'error';
   if (!hasError) return false;
-  const error = readProviderErrorValue(value) ?? { message: null, type: null, code: null };
-  state.fail(categorizeStreamError(error), error.message ?? 'the server sent an error');
+  state.failWithProviderError(readProviderErrorValue(value));
   return true;
 }
 

@@ -4,9 +4,10 @@
  * the server reports no usage, `end()` can count tokens from it in one JSON.parse.
  */
 import type { FailureCategory } from '../errors.js';
-import { copyBytes } from './json-bytes.js';
+import { copyBytes, isRecord } from './json-bytes.js';
+import { categorizeStreamError, readProviderError } from './provider-error.js';
 import { countTokens } from './tokens.js';
-import type { ChunkListener, ParsedResponse, ParseOptions, TokenSource } from './types.js';
+import type { ChunkListener, ParsedResponse, ParseOptions, ProviderError, TokenSource } from './types.js';
 
 /** Kinds of generated content: text, reasoning/thinking, a tool call (name or arguments). */
 export const KIND_TEXT = 1;
@@ -106,6 +107,12 @@ export class ResponseState {
     this.message = message;
   }
 
+  /** An error the server sent inside a 2xx answer: a failure of the category its code and type say. */
+  failWithProviderError(error: ProviderError | null): void {
+    const known = error ?? { message: null, type: null, code: null };
+    this.fail(categorizeStreamError(known), known.message ?? 'the server sent an error');
+  }
+
   terminate(atMs: number): void {
     this.terminated = true;
     this.endAt = atMs;
@@ -167,6 +174,21 @@ export class ResponseState {
 /** A number from a usage object, or null. */
 export function readCount(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** A complete JSON body as an object; null after failing the state when it is not JSON or not an object. */
+export function readJsonBody(state: ResponseState, text: string, what: string): Record<string, unknown> | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const error = readProviderError(text);
+    state.fail('invalid_response', `the body is not JSON${error.message === null ? '' : `: ${error.message}`}`);
+    return null;
+  }
+  if (isRecord(value)) return value;
+  state.fail('invalid_response', `the body is not ${what}`);
+  return null;
 }
 
 export function shortText(text: string): string {

@@ -3,7 +3,7 @@
  * failure), the body's first bytes kept while no event has come, and the outcome. Each adapter reads
  * its own events in onSseEvent.
  */
-import { categorizeStreamError, readProviderError, readProviderErrorValue } from './provider-error.js';
+import { readProviderError, readProviderErrorValue } from './provider-error.js';
 import { copyBytes, isRecord } from './json-bytes.js';
 import { ResponseState, shortText } from './response-state.js';
 import { asBuffer, MAX_EVENT_BYTES, SseFramer, type SseSink } from './sse.js';
@@ -88,7 +88,7 @@ function readNonStreamBody(state: ResponseState, prefix: Buffer | null, length: 
   }
   const error = isRecord(value) ? readProviderErrorValue(value) : null;
   if (error !== null) {
-    state.fail(categorizeStreamError(error), error.message ?? 'the server sent an error');
+    state.failWithProviderError(error);
     return;
   }
   if (/^(data|event|id|retry)?:/.test(text)) {
