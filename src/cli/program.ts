@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { TOOL_VERSION } from '../version.js';
-import { createDemoCommand } from './commands/demo.js';
 import { createCompareCommand } from './commands/compare.js';
+import { createDemoCommand } from './commands/demo.js';
 import { createMockCommand } from './commands/mock.js';
 import { createReportCommand } from './commands/report.js';
 import { createResultsCommand } from './commands/results.js';
@@ -29,10 +29,10 @@ export function createProgram(ctx: CliContext): Command {
   program.addCommand(createDemoCommand(ctx));
   program.addCommand(createRunCommand(ctx), { isDefault: true });
   program.addCommand(createMockCommand(ctx));
-  program.addCommand(createReportCommand(ctx));
-  program.addCommand(createCompareCommand(ctx));
   program.addCommand(createStatusCommand(ctx));
   program.addCommand(createResultsCommand(ctx));
   program.addCommand(createStopCommand(ctx));
+  program.addCommand(createReportCommand(ctx));
+  program.addCommand(createCompareCommand(ctx));
   return program;
 }
