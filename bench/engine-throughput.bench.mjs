@@ -2,7 +2,7 @@
 // undici loop that only scans bytes, the same loop with JSON.parse per event, autocannon, and a Locust
 // LLM user (python3-locust) when installed. Client on core 0, the bundled mock on core 1.
 // Targets (issue 6): engine ≥ 70% of the bare byte-scanning loop, ≥ 10x the Locust LLM user.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ try {
   }
   const bareJson = await runClient({ kind: 'bare-json', url: mock.url, users: USERS, durationS: DURATION_S });
   const cannon = await runClient({ kind: 'autocannon', url: mock.url, users: USERS, durationS: DURATION_S });
-  const locust = runLocust(mock.url);
+  const locust = await runLocust(mock.url);
   const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
   const { bare, engine } = median;
   console.log('raw requests/s (CPU ms per request):');
@@ -45,6 +45,9 @@ try {
   if (locust.rps !== null) {
     const x = engine.rps / locust.rps;
     console.log(verdictLine('engine / Locust LLM user', `${x.toFixed(1)}x`, '>= 10x', x >= 10));
+    if (locust.cpuMsPerRequest !== null) {
+      console.log(`info  same, by CPU per request (locust ${locust.cpuMsPerRequest.toFixed(3)} / engine ${engine.cpuMsPerRequest.toFixed(3)} ms)  ${(locust.cpuMsPerRequest / engine.cpuMsPerRequest).toFixed(1)}x`);
+    }
   } else {
     console.log(`SKIP  engine / Locust LLM user: ${locust.why}`);
   }
@@ -53,7 +56,7 @@ try {
 }
 
 /** A Locust user as LLM load tools write it: requests with stream=True, iter_lines, json.loads per event. */
-function runLocust(url) {
+async function runLocust(url) {
   const probe = spawnSync(PYTHON, ['-c', 'import locust'], { encoding: 'utf8' });
   if (probe.status !== 0) return { rps: null, why: 'python3-locust is not installed (apt-get install -y python3-locust)' };
   const dir = mkdtempSync(join(tmpdir(), 'locust-'));
@@ -84,13 +87,23 @@ class LlmUser(HttpUser):
             r.success()
 `,
   );
-  const argv = ['-f', file, '--headless', '-u', String(USERS), '-r', String(USERS), '-t', `${DURATION_S + 2}s`,
-    '--host', url, '--csv', join(dir, 'out'), '--only-summary'];
+  // Locust's --run-time does not always stop a CPU-bound run: it runs until stopped here, and its CSV
+  // (rewritten every second) and its CPU time (/proc, before the stop) give the figures.
+  const argv = ['-f', file, '--headless', '-u', String(USERS), '-r', String(USERS), '--host', url, '--csv', join(dir, 'out')];
   const [cmd, args] = hasTaskset ? ['taskset', ['-c', '0', 'locust', ...argv]] : ['locust', argv];
-  const run = spawnSync(cmd, args, { encoding: 'utf8', timeout: (DURATION_S + 60) * 1000 });
-  if (run.status !== 0 && run.status !== 1) return { rps: null, why: `locust exited with ${run.status}: ${run.stderr.slice(-200)}` };
-  const csv = readFileSync(join(dir, 'out_stats.csv'), 'utf8').trim().split('\n');
+  const child = spawn(cmd, args, { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, (DURATION_S + 3) * 1000));
+  const stat = existsSync(`/proc/${child.pid}/stat`) ? readFileSync(`/proc/${child.pid}/stat`, 'utf8') : null;
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+  const csvPath = join(dir, 'out_stats.csv');
+  if (!existsSync(csvPath)) return { rps: null, why: 'locust wrote no statistics' };
+  const csv = readFileSync(csvPath, 'utf8').trim().split('\n');
   const header = csv[0].split(',');
   const total = csv.find((line) => line.includes('Aggregated')).split(',');
-  return { rps: Number(total[header.indexOf('Requests/s')]), why: null };
+  const count = Number(total[header.indexOf('Request Count')]);
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
+  const fields = stat === null ? null : stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuMsPerRequest = fields === null || count === 0 ? null : ((Number(fields[11]) + Number(fields[12])) * 10) / count;
+  return { rps: Number(total[header.indexOf('Requests/s')]), cpuMsPerRequest, why: null };
 }
