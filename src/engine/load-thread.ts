@@ -184,7 +184,11 @@ export class LoadThread implements UserHost {
     });
     if (this.load.warmupS <= 0) this.beginMeasuring(runStartMs);
     else this.at(this.warmupEndMs, () => this.beginMeasuring(this.warmupEndMs));
-    this.at(this.endMs, () => this.stop('duration'));
+    this.at(this.endMs, () => {
+      // Open loop: arrivals planned before the end are sent first, even if their timer has not run yet.
+      if (this.load.rate !== null && this.stopping === null) this.tickArrivals();
+      this.stop('duration');
+    });
     this.sweepTimer = setInterval(() => this.sweepTimeouts(), TIMEOUT_SWEEP_MS);
     if (stoppedEarly !== null) this.stop(stoppedEarly);
     else if (this.load.rate === null) this.applyShape();
@@ -379,7 +383,8 @@ export class LoadThread implements UserHost {
     const now = performance.now();
     const gap = this.arrivalGap as () => number;
     while (this.nextArrivalMs <= now) {
-      if (!this.canSend(now)) return;
+      // Judged at the planned time: an arrival due before the end is sent even when the timer ran late.
+      if (!this.canSend(this.nextArrivalMs)) return;
       const scheduled = this.nextArrivalMs;
       this.nextArrivalMs += gap();
       const user = this.idle.pop();
@@ -400,7 +405,7 @@ export class LoadThread implements UserHost {
   }
 
   private sendAt(user: User, scheduledAtMs: number): void {
-    if (!this.canSend(performance.now())) {
+    if (!this.canSend(scheduledAtMs)) {
       this.idle.push(user);
       return;
     }
