@@ -1,35 +1,17 @@
 import { z } from 'zod';
 import { inputError } from '../errors.js';
+import { PLATFORM_LIMITS, computeSteppedTotalS } from '../platform/schema.js';
 import { API_TYPES, type ApiType } from '../protocol/types.js';
 import type { Arrival, LoadMode, SloCheck, StepOptions } from './request-spec.js';
 
 /**
  * The `run` command's options, validated with zod: each invalid value is an error naming the flag, the
  * value and the allowed range (cli.md: nothing is clamped). Ranges depend on the mode: platform mode
- * enforces the platform's limits (platform.md), local mode takes any positive number.
+ * enforces the platform's limits (platform/schema.ts, the one table of them), local mode takes any
+ * positive number.
  */
 
 export type RunMode = 'local' | 'platform';
-
-/** Platform limits of platform.md "What we send". */
-export const PLATFORM_LIMITS = {
-  nameMaxChars: 100,
-  users: { min: 1, max: 5000 },
-  spawnRate: { min: 1, max: 1000 },
-  durationS: { min: 1, max: 172_800 },
-  warmupS: { min: 10, max: 1800 },
-  stepStartUsers: { min: 1, max: 5000 },
-  stepIncrement: { min: 1, max: 1000 },
-  stepDurationS: { min: 1, max: 86_400 },
-  stepMaxUsers: { min: 1, max: 5000 },
-  stepSustainS: { min: 1, max: 172_800 },
-  stepTotalMaxS: 172_800,
-  // The request's own limits: checked by platform/payload.ts; kept here so both layers show one set of numbers.
-  headersMax: 20,
-  cookiesMax: 20,
-  payloadMaxChars: 50_000,
-  testDataMaxChars: 1_000_000,
-} as const;
 
 export const DEFAULTS = {
   concurrentUsers: 50,
@@ -170,11 +152,6 @@ function enumFlag<T extends string>(flag: string, values: readonly T[]) {
   });
 }
 
-/** Turn zod issues into the one input error of the CLI: every problem on one line. */
-export function formatZodIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => issue.message).join('; ');
-}
-
 /** The zod schema of run's numeric and choice options for one mode. */
 export function createRunOptionsSchema(mode: RunMode) {
   const platform = mode === 'platform';
@@ -183,18 +160,19 @@ export function createRunOptionsSchema(mode: RunMode) {
   const withNote = (extra: { duration?: boolean; exclusiveMin?: boolean }) =>
     note === undefined ? extra : { ...extra, modeNote: note };
   const positiveInt = { min: 1, integer: true };
+  const upTo = (max: number) => ({ min: 1, max, integer: true });
   const positive = { min: 0, integer: false };
   return z.object({
-    concurrentUsers: numberFlag('--concurrent-users', platform ? { ...L.users, integer: true } : positiveInt, withNote({})).optional(),
-    spawnRate: numberFlag('--spawn-rate', platform ? { ...L.spawnRate, integer: true } : positive, withNote({ exclusiveMin: !platform })).optional(),
-    duration: numberFlag('--duration', platform ? { ...L.durationS, integer: true } : positive, withNote({ duration: true, exclusiveMin: !platform })).optional(),
-    warmup: numberFlag('--warmup', platform ? { min: 0, max: L.warmupS.max, integer: true } : { min: 0, integer: false }, withNote({ duration: true })).optional(),
+    concurrentUsers: numberFlag('--concurrent-users', platform ? upTo(L.concurrentUsers) : positiveInt, withNote({})).optional(),
+    spawnRate: numberFlag('--spawn-rate', platform ? upTo(L.spawnRate) : positive, withNote({ exclusiveMin: !platform })).optional(),
+    duration: numberFlag('--duration', platform ? upTo(L.durationS) : positive, withNote({ duration: true, exclusiveMin: !platform })).optional(),
+    warmup: numberFlag('--warmup', platform ? { min: 0, max: L.warmupMaxS, integer: true } : { min: 0, integer: false }, withNote({ duration: true })).optional(),
     loadMode: enumFlag('--load-mode', ['fixed', 'stepped'] as const).optional(),
-    stepStartUsers: numberFlag('--step-start-users', { ...L.stepStartUsers, integer: true }).optional(),
-    stepIncrement: numberFlag('--step-increment', { ...L.stepIncrement, integer: true }).optional(),
-    stepDuration: numberFlag('--step-duration', { ...L.stepDurationS, integer: true }, { duration: true }).optional(),
-    stepMaxUsers: numberFlag('--step-max-users', { ...L.stepMaxUsers, integer: true }).optional(),
-    stepSustain: numberFlag('--step-sustain', { ...L.stepSustainS, integer: true }, { duration: true }).optional(),
+    stepStartUsers: numberFlag('--step-start-users', upTo(L.stepStartUsers)).optional(),
+    stepIncrement: numberFlag('--step-increment', upTo(L.stepIncrement)).optional(),
+    stepDuration: numberFlag('--step-duration', upTo(L.stepDurationS), { duration: true }).optional(),
+    stepMaxUsers: numberFlag('--step-max-users', upTo(L.stepMaxUsers)).optional(),
+    stepSustain: numberFlag('--step-sustain', upTo(L.stepSustainS), { duration: true }).optional(),
     rate: numberFlag('--rate', positive, { exclusiveMin: true }).optional(),
     arrival: enumFlag('--arrival', ['poisson', 'constant'] as const).optional(),
     maxRequests: numberFlag('--max-requests', positiveInt).optional(),
@@ -210,14 +188,16 @@ export function createRunOptionsSchema(mode: RunMode) {
 export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
   const result = createRunOptionsSchema(mode).safeParse(pickDefined(raw));
   if (!result.success) {
-    throw inputError('OPTION_INVALID', formatZodIssues(result.error), 'fix the value; `llm-loadtest run --help` lists the options and their defaults');
+    // Each issue already names its flag: every problem on one line.
+    const message = result.error.issues.map((issue) => issue.message).join('; ');
+    throw inputError('OPTION_INVALID', message, 'fix the value; `llm-loadtest run --help` lists the options and their defaults');
   }
   const v = result.data;
   const platform = mode === 'platform';
-  if (platform && v.warmup !== undefined && v.warmup !== 0 && v.warmup < PLATFORM_LIMITS.warmupS.min) {
+  if (platform && v.warmup !== undefined && v.warmup !== 0 && v.warmup < PLATFORM_LIMITS.warmupMinS) {
     throw inputError(
       'OPTION_INVALID',
-      `--warmup "${raw.warmup ?? ''}" is invalid: expected 0 (no warmup) or a whole number from ${PLATFORM_LIMITS.warmupS.min} to ${PLATFORM_LIMITS.warmupS.max} s (platform mode)`,
+      `--warmup "${raw.warmup ?? ''}" is invalid: expected 0 (no warmup) or a whole number from ${PLATFORM_LIMITS.warmupMinS} to ${PLATFORM_LIMITS.warmupMaxS} s (platform mode)`,
       'the platform warms up for at least 10 s; use --warmup 0 to turn it off',
     );
   }
@@ -242,17 +222,17 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
     // platform.md: stepped runs send users = max, spawn rate = increment, duration = the computed total.
     concurrentUsers = step.maxUsers;
     spawnRate = step.increment;
-    durationS = computeSteppedDurationS(step);
+    durationS = computeSteppedTotalS(step);
   }
   const model = raw.model?.trim();
   if (raw.model !== undefined && model === '') {
     throw inputError('OPTION_INVALID', '--model is empty', 'give the model name, e.g. --model gpt-4o-mini');
   }
   const name = raw.name === undefined ? null : raw.name.trim();
-  if (name !== null && (name === '' || (platform && name.length > PLATFORM_LIMITS.nameMaxChars))) {
+  if (name !== null && (name === '' || (platform && name.length > PLATFORM_LIMITS.nameChars))) {
     throw inputError(
       'OPTION_INVALID',
-      `--name is invalid: expected 1 to ${platform ? PLATFORM_LIMITS.nameMaxChars : 'any number of'} characters, got ${name.length}`,
+      `--name is invalid: expected 1 to ${platform ? PLATFORM_LIMITS.nameChars : 'any number of'} characters, got ${name.length}`,
       'give a short task name, e.g. --name gpt4o-smoke',
     );
   }
@@ -312,21 +292,15 @@ function resolveStep(raw: RawRunOptions, v: ParsedSchema, loadMode: LoadMode): S
   if (step.startUsers > step.maxUsers) {
     throw inputError('OPTION_INVALID', `--step-start-users ${step.startUsers} is above --step-max-users ${step.maxUsers}`, 'start at or below the maximum');
   }
-  const totalS = computeSteppedDurationS(step);
-  if (totalS > PLATFORM_LIMITS.stepTotalMaxS) {
+  const totalS = computeSteppedTotalS(step);
+  if (totalS > PLATFORM_LIMITS.durationS) {
     throw inputError(
       'OPTION_INVALID',
-      `the stepped load lasts ${totalS} s (steps × --step-duration + --step-sustain), above the ${PLATFORM_LIMITS.stepTotalMaxS} s limit`,
+      `the stepped load lasts ${totalS} s (steps × --step-duration + --step-sustain), above the ${PLATFORM_LIMITS.durationS} s limit`,
       'use fewer or shorter steps (a larger --step-increment or a shorter --step-duration), or a shorter --step-sustain',
     );
   }
   return step;
-}
-
-/** platform.md: ceil((max - start) / increment) steps (at least 1) × step duration + sustain. */
-export function computeSteppedDurationS(step: StepOptions): number {
-  const steps = Math.max(1, Math.ceil((step.maxUsers - step.startUsers) / step.increment));
-  return steps * step.durationS + step.sustainS;
 }
 
 const SLO_METRICS = ['ttft', 'ttfo', 'itl', 'e2e', 'chunk_gap'] as const;

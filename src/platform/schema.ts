@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { StepOptions } from '../input/request-spec.js';
 
 /**
  * The LMeterX wire contract (research/lmeterx-platform.md). What we send is strict and carries the
@@ -6,7 +7,11 @@ import { z } from 'zod';
  * the platform adds fields between versions.
  */
 
-/** Limits of the platform's TaskCreateReq and of its service layer (headers/cookies ≤ 20, not 50). */
+/**
+ * Limits of the platform's TaskCreateReq and of its service layer (headers/cookies ≤ 20, not 50): the
+ * one table of them, read by the flag checks of input/options.ts and by this schema. Minimums are 1
+ * unless named.
+ */
 export const PLATFORM_LIMITS = {
   nameChars: 100,
   hostChars: 255,
@@ -126,14 +131,11 @@ export const createTaskRequestSchema = z
   });
 export type CreateTaskRequest = z.infer<typeof createTaskRequestSchema>;
 
-/** The platform's stepped length: ceil((max − start) / increment) steps (at least 1), then the sustain. */
-export function computeSteppedTotalS(step: {
-  startUsers: number;
-  increment: number;
-  durationS: number;
-  maxUsers: number;
-  sustainS: number;
-}): number {
+/**
+ * The platform's stepped length: ceil((max − start) / increment) steps (at least 1), then the sustain.
+ * The input layer uses it too, so a stepped run lasts the same in both modes.
+ */
+export function computeSteppedTotalS(step: StepOptions): number {
   const steps = Math.max(1, Math.ceil((step.maxUsers - step.startUsers) / step.increment));
   return steps * step.durationS + step.sustainS;
 }

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
-import { PLATFORM_LIMITS as INPUT_LIMITS } from '../../src/input/options.js';
 import { buildCreatePayload, buildTestPayload, checkPlatformLimits, createTempTaskId, readTestDataFile } from '../../src/platform/payload.js';
 import { PLATFORM_LIMITS, createTaskRequestSchema, testTaskRequestSchema } from '../../src/platform/schema.js';
 import { ANTHROPIC_TARGET, TARGET_KEY, buildPlan } from '../helpers/platform-handlers.js';
@@ -218,27 +217,6 @@ describe('platform limits, before any request: errors name flag, value and range
     const withOptions = { ...payload, request_payload: JSON.stringify({ model: 'c', stream: true, stream_options: { include_usage: true } }) };
     expect(createTaskRequestSchema.safeParse(withOptions).error?.issues[0]?.message).toBe('stream_options is OpenAI-only');
     expect(createTaskRequestSchema.safeParse({ ...payload, extra: 1 }).success).toBe(false);
-  });
-
-  it('the flag-time limits of the input layer agree with the payload limits (two lines of defence, one set of numbers)', () => {
-    const L = PLATFORM_LIMITS;
-    expect(INPUT_LIMITS).toEqual({
-      nameMaxChars: L.nameChars,
-      users: { min: 1, max: L.concurrentUsers },
-      spawnRate: { min: 1, max: L.spawnRate },
-      durationS: { min: 1, max: L.durationS },
-      warmupS: { min: L.warmupMinS, max: L.warmupMaxS },
-      stepStartUsers: { min: 1, max: L.stepStartUsers },
-      stepIncrement: { min: 1, max: L.stepIncrement },
-      stepDurationS: { min: 1, max: L.stepDurationS },
-      stepMaxUsers: { min: 1, max: L.stepMaxUsers },
-      stepSustainS: { min: 1, max: L.stepSustainS },
-      stepTotalMaxS: L.durationS,
-      headersMax: L.headers,
-      cookiesMax: L.cookies,
-      payloadMaxChars: L.payloadChars,
-      testDataMaxChars: L.testDataChars,
-    });
   });
 
   it('the platform limits are the ones of the research page', () => {
