@@ -5,7 +5,7 @@ import { inputError } from '../errors.js';
 import { parseSlo } from '../input/options.js';
 import type { SloCheck } from '../input/request-spec.js';
 import { readRecords, summarizeRecords } from '../metrics/from-records.js';
-import type { RequestRecord, Summary } from '../metrics/types.js';
+import type { LatencyStats, RequestRecord, Summary } from '../metrics/types.js';
 
 /** A run found on disk: its records (the source of truth) and the summary.json written with them, if any. */
 export interface RunOnDisk {
@@ -31,7 +31,7 @@ const summarySchema = z.looseObject({
   requests: z.looseObject({ total: z.number(), ok: z.number(), failed: z.number(), successRate: z.number().nullable() }),
   rps: z.number(),
   tokens: z.looseObject({ outputPerSecond: z.number() }),
-  latency: z.looseObject({ ttft: statsSchema, itl: statsSchema, e2e: statsSchema }),
+  latency: z.looseObject({ ttft: statsSchema, itl: statsSchema, e2e: statsSchema, chunkGap: statsSchema.optional() }),
   generator: z.looseObject({ verdict: z.string(), reasons: z.array(z.string()) }),
 });
 
@@ -88,11 +88,14 @@ export async function readRunOnDisk(path: string, cwd: string, options: { needRe
 
 /**
  * The summary re-computed from the records, with what records do not hold (target, settings, pre-check,
- * the generator health measured live) taken from the run's summary.json when there is one.
+ * the generator health and chunk gaps measured live) taken from the run's summary.json when there is one,
+ * so a `chunk_gap` SLO is judged again on its live figures instead of failing for want of data.
  */
 export function recomputeSummary(records: readonly RequestRecord[], previous: Summary | null): Summary {
   const config = previous?.config ?? { name: 'unknown (no summary.json: the run did not finish)' };
   const successThreshold = typeof config['successThreshold'] === 'number' ? config['successThreshold'] : 0.9;
+  // Optional on disk: a summary written by hand or by an older version may lack it (the schema allows that).
+  const liveChunkGap = previous?.latency.chunkGap as LatencyStats | undefined;
   return summarizeRecords(records, {
     target: previous?.target ?? { url: 'unknown (no summary.json)', apiType: 'openai-chat', model: 'unknown', stream: true, headers: {} },
     config,
@@ -100,6 +103,7 @@ export function recomputeSummary(records: readonly RequestRecord[], previous: Su
     slo: readSloFromConfig(config['slo']),
     ...(previous === null ? {} : { generator: previous.generator }),
     ...(previous?.precheck === undefined ? {} : { precheck: previous.precheck }),
+    ...(liveChunkGap === undefined || liveChunkGap.count === 0 ? {} : { liveChunkGap }),
   });
 }
 

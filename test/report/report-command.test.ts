@@ -47,6 +47,24 @@ describe('llm-loadtest report', () => {
     expect(readFileSync(join(dir, 'summary.previous.json'), 'utf8')).toBe(live);
   });
 
+  it('keeps the live chunk gaps, so a chunk_gap SLO is judged again on them instead of failing for want of data', async () => {
+    const dir = copyRun();
+    const path = join(dir, 'summary.json');
+    const live = JSON.parse(readFileSync(path, 'utf8')) as Summary;
+    const chunkGap = { count: 900, mean: 21, min: 2, p50: 19, p90: 30, p95: 34, p99: 48, p999: 70, max: 75 };
+    live.latency.chunkGap = chunkGap;
+    live.config['slo'] = ['ttft_p95<=2000', 'chunk_gap_p99<=100'];
+    writeFileSync(path, JSON.stringify(live));
+
+    const io = createFakeIo({ cwd: dir });
+    expect(await runCli(['report', '.'], io)).toBe(0);
+    const summary = JSON.parse(readFileSync(path, 'utf8')) as Summary;
+    expect(summary.latency.chunkGap).toEqual(chunkGap);
+    expect(summary.thresholds.checks.find((check) => check.name === 'chunk_gap_p99<=100')).toMatchObject({ value: 48, passed: true });
+    expect(summary.thresholds.passed).toBe(true);
+    expect(summary.percentileMethod).toContain('chunk gaps as measured live');
+  });
+
   it('reports a run killed mid-write: the cut last line is skipped and said, without summary.json', async () => {
     const dir = copyRun();
     rmSync(join(dir, 'summary.json'));

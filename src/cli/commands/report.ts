@@ -33,7 +33,8 @@ export function createReportCommand(ctx: CliContext): Command {
 
       const summary = { ...recomputeSummary(records, run.summary), outDir: run.dir };
       const summaryPath = join(run.dir, 'summary.json');
-      // The live summary also held what records cannot (chunk gaps): keep the first one beside the new one.
+      // summary.json is replaced by figures from the records; the run's own (live users per second, goodput
+      // judged on each request's chunk gaps) is kept once beside it, never overwritten by a later report.
       const previousPath = join(run.dir, 'summary.previous.json');
       const keptBefore = await access(previousPath).then(() => true, () => false);
       if (run.summary !== null && !keptBefore) await rename(summaryPath, previousPath);
@@ -47,6 +48,6 @@ export function createReportCommand(ctx: CliContext): Command {
       const { renderConsoleReport } = await import('../../report/console.js');
       const style = createStyle(io.stdout, io.env, !options.color);
       io.stdout.write(`${renderConsoleReport(summary, { color: style.level > 0, outDir: run.dir })}\n`);
-      if (run.summary !== null) io.stdout.write(`  ${previousPath} (the run's own summary, with its chunk gaps)\n`);
+      if (run.summary !== null) io.stdout.write(`  ${previousPath} (the run's own summary, as measured live)\n`);
     });
 }
