@@ -1,4 +1,5 @@
 import type { SloCheck } from '../input/request-spec.js';
+import { isWithin } from '../metrics/math.js';
 import type { ThresholdCheck } from '../metrics/types.js';
 import type { ResultRow } from './schema.js';
 
@@ -98,7 +99,7 @@ export function checkPlatformThresholds(
       unchecked.push(`${slo.raw}: the platform reported no ${slo.stat}`);
       continue;
     }
-    checks.push({ name: slo.raw, value, limit: slo.limit, op: slo.op, passed: slo.op === '<' ? value < slo.limit : value <= slo.limit });
+    checks.push({ name: slo.raw, value, limit: slo.limit, op: slo.op, passed: isWithin(value, slo.op, slo.limit) });
   }
   return { passed: checks.every((check) => check.passed), checks, unchecked };
 }

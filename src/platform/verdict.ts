@@ -9,6 +9,7 @@ import {
   readProviderErrorValue,
   readRetryAfterS,
 } from '../protocol/provider-error.js';
+import { isRecord } from '../protocol/json-bytes.js';
 import type { ApiType, ProviderError } from '../protocol/types.js';
 import { tryParseJson, type TestTaskResponse } from './schema.js';
 
@@ -239,8 +240,4 @@ function stringHeaders(headers: Record<string, unknown> | null | undefined): Rec
 function shorten(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > 200 ? `${oneLine.slice(0, 199)}…` : oneLine;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
