@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { inputError } from '../errors.js';
 import { PLATFORM_LIMITS, computeSteppedTotalS } from '../platform/schema.js';
+import { parseDurationS } from '../protocol/duration.js';
 import { API_TYPES, type ApiType } from '../protocol/types.js';
 import type { Arrival, LoadMode, SloCheck, StepOptions } from './request-spec.js';
 
@@ -101,16 +102,6 @@ interface Range {
   min: number;
   max?: number;
   integer: boolean;
-}
-
-/** `300`, `90s`, `5m`, `1h`, `1h30m`, `1.5h` → seconds; null when not a duration. */
-export function parseDurationS(text: string): number | null {
-  const trimmed = text.trim().toLowerCase();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
-  const match = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/.exec(trimmed);
-  if (match === null || trimmed === '') return null;
-  const [, h, m, s, ms] = match;
-  return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0) + Number(ms ?? 0) / 1000;
 }
 
 function describeRange(range: Range, unit: string, exclusiveMin: boolean): string {

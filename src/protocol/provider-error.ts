@@ -5,6 +5,7 @@
  */
 import type { FailureCategory } from '../errors.js';
 import { FAILURE_HINTS } from '../precheck/hints.js';
+import { parseDurationS } from './duration.js';
 import { isRecord } from './json-bytes.js';
 import type { ProviderError } from './types.js';
 
@@ -136,7 +137,9 @@ export function readRetryAfterS(headers: HeaderSource, nowMs: number = Date.now(
     if (!Number.isNaN(dateMs)) return roundS(Math.max(0, (dateMs - nowMs) / 1000));
   }
   const durations = ['x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens']
-    .map((name) => parseDurationS(readHeader(headers, name)))
+    .map((name) => readHeader(headers, name))
+    .filter((v): v is string => v !== null)
+    .map((v) => parseDurationS(v))
     .filter((s): s is number => s !== null);
   if (durations.length > 0) return roundS(Math.max(...durations));
   const resets = [
@@ -151,20 +154,6 @@ export function readRetryAfterS(headers: HeaderSource, nowMs: number = Date.now(
     .filter((ms) => !Number.isNaN(ms));
   if (resets.length > 0) return roundS(Math.max(0, (Math.max(...resets) - nowMs) / 1000));
   return null;
-}
-
-/** A Go-style duration as OpenAI sends it (`1s`, `6m0s`, `120ms`, `1h2m3.5s`), in seconds. */
-export function parseDurationS(text: string | null): number | null {
-  if (text === null) return null;
-  const value = text.trim();
-  if (!/^(\d+(\.\d+)?(h|ms|m|s))+$/.test(value)) return parseNumber(value);
-  let total = 0;
-  for (const match of value.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g)) {
-    const amount = Number(match[1]);
-    const unit = match[2];
-    total += unit === 'h' ? amount * 3600 : unit === 'm' ? amount * 60 : unit === 'ms' ? amount / 1000 : amount;
-  }
-  return total;
 }
 
 function isQuotaError(error: ProviderError | null): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
-import { parseDurationS, parseRunOptions, parseSlo, type RawRunOptions, type RunMode } from '../../src/input/options.js';
+import { parseRunOptions, parseSlo, type RawRunOptions, type RunMode } from '../../src/input/options.js';
 import { computeSteppedTotalS } from '../../src/platform/schema.js';
 
 function errorOf(raw: RawRunOptions, mode: RunMode): AppError {
@@ -12,26 +12,6 @@ function errorOf(raw: RawRunOptions, mode: RunMode): AppError {
   }
   throw new Error('expected an input error');
 }
-
-describe('parseDurationS', () => {
-  it.each([
-    ['300', 300],
-    ['90s', 90],
-    ['5m', 300],
-    ['1h', 3600],
-    ['1h30m', 5400],
-    ['2m30s', 150],
-    ['1.5h', 5400],
-    ['500ms', 0.5],
-    [' 45 ', 45],
-  ])('%s → %d s', (text, seconds) => {
-    expect(parseDurationS(text)).toBe(seconds);
-  });
-
-  it.each(['abc', '', '-5', '5 minutes', '1d', 'm', '5x'])('%s is not a duration', (text) => {
-    expect(parseDurationS(text)).toBeNull();
-  });
-});
 
 describe('parseRunOptions: defaults', () => {
   it('local defaults of cli.md', () => {

@@ -4,7 +4,6 @@ import {
   categorizeHttpStatus,
   categorizeStreamError,
   hintForProviderError,
-  parseDurationS,
   readProviderError,
   readRetryAfterS,
 } from '../../src/protocol/provider-error.js';
@@ -97,16 +96,5 @@ describe('readRetryAfterS', () => {
 
   it('reads fetch Headers too', () => {
     expect(readRetryAfterS(new Headers({ 'Retry-After': '3' }), now)).toBe(3);
-  });
-
-  it.each([
-    ['1s', 1],
-    ['6m0s', 360],
-    ['120ms', 0.12],
-    ['1h2m3.5s', 3723.5],
-    ['2.5', 2.5],
-    ['soon', null],
-  ])('parses duration %s', (text, seconds) => {
-    expect(parseDurationS(text)).toBe(seconds);
   });
 });
