@@ -156,8 +156,13 @@ export function readRetryAfterS(headers: HeaderSource, nowMs: number = Date.now(
   return null;
 }
 
+/**
+ * Out of quota or credit: retrying never helps. Anthropic has no quota type: a low credit balance is a 400
+ * `invalid_request_error` known only by its message.
+ */
 function isQuotaError(error: ProviderError | null): boolean {
-  return error !== null && (error.code === 'insufficient_quota' || error.type === 'insufficient_quota');
+  if (error === null) return false;
+  return error.code === 'insufficient_quota' || error.type === 'insufficient_quota' || /credit balance is too low/i.test(error.message ?? '');
 }
 
 function isOverloadedError(error: ProviderError | null): boolean {

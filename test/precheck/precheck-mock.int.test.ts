@@ -31,6 +31,7 @@ const STATUS_FAULTS: Array<{ api: ApiType; headers: Record<string, string>; stat
   { api: 'openai-chat', headers: { 'x-mock-fail-status': '429', 'x-mock-retry-after-s': '7' }, status: 429, category: 'rate_limited', retryAfterS: 7, message: 'HTTP 429: Rate limit reached for gpt-4o-mini' },
   { api: 'anthropic-messages', headers: { 'x-mock-fail-status': '429', 'x-mock-retry-after-s': '3' }, status: 429, category: 'rate_limited', retryAfterS: 3, message: 'HTTP 429: Number of request tokens' },
   { api: 'openai-chat', headers: { 'x-mock-fail-status': '429', 'x-mock-quota-exceeded': 'true' }, status: 429, category: 'quota_exceeded', message: 'HTTP 429: You exceeded your current quota' },
+  { api: 'anthropic-messages', headers: { 'x-mock-fail-status': '429', 'x-mock-quota-exceeded': 'true' }, status: 400, category: 'quota_exceeded', message: 'HTTP 400: Your credit balance is too low' },
   { api: 'openai-chat', headers: { 'x-mock-fail-status': '500' }, status: 500, category: 'server_error', message: 'HTTP 500: The server had an error' },
   { api: 'openai-chat', headers: { 'x-mock-fail-status': '503', 'x-mock-retry-after-s': '2' }, status: 503, category: 'server_error', retryAfterS: 2, message: 'HTTP 503:' },
   { api: 'anthropic-messages', headers: { 'x-mock-fail-status': '529', 'x-mock-retry-after-s': '5' }, status: 529, category: 'overloaded', retryAfterS: 5, message: 'HTTP 529: Overloaded (overloaded_error)' },

@@ -48,6 +48,7 @@ describe('categorizeHttpStatus', () => {
     [429, { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' }, 'rate_limited'],
     [429, { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' }, 'quota_exceeded'],
     [400, none, 'client_error'],
+    [400, { message: 'Your credit balance is too low to access the Anthropic API.', type: 'invalid_request_error', code: null }, 'quota_exceeded'],
     [422, { message: 'x', type: 'invalid_request_error', code: null }, 'client_error'],
     [500, none, 'server_error'],
     [503, { message: 'Overloaded', type: 'overloaded_error', code: null }, 'overloaded'],
