@@ -137,7 +137,7 @@ async function readResponse(
     });
   }
   if (status < 200 || status > 299) {
-    const text = await readBodyText(response.body);
+    const text = await readErrorText(response.body, context.mask);
     const providerError = readProviderError(text);
     const category = categorizeHttpStatus(status, providerError);
     const retryAfterS = readRetryAfterS(response.headers);
@@ -159,7 +159,7 @@ async function readResponse(
 
   if (target.stream) {
     if (isHtml || isJson) {
-      const text = await readBodyText(response.body);
+      const text = await readErrorText(response.body, context.mask);
       const what = isHtml ? 'an HTML page' : 'application/json';
       const said = isHtml ? readProviderError(text).message : readJsonErrorMessage(text);
       return fail('invalid_response', status, `asked for a stream, got ${what}${said === null ? '' : `: ${said}`}`);
@@ -181,12 +181,11 @@ async function readResponse(
       await response.body.dump();
       return fail('invalid_response', status, 'asked for JSON (not streaming), got text/event-stream: use --stream');
     }
-    const text = await readBodyText(response.body);
     if (isHtml) {
-      const said = readProviderError(text).message;
+      const said = readProviderError(await readErrorText(response.body, context.mask)).message;
       return fail('invalid_response', status, `got an HTML page, not the API's JSON${said === null ? '' : `: ${said}`}`);
     }
-    parsed = adapter.parseJson(text, now(), parseOptions);
+    parsed = adapter.parseJson(await readBodyText(response.body), now(), parseOptions);
   }
 
   if (!parsed.ok) {
@@ -227,6 +226,14 @@ function buildHeaders(target: TargetSpec): Record<string, string> {
     headers['content-type'] = 'application/json';
   }
   return headers;
+}
+
+/**
+ * An error body, masked whole before anything reads it: the server's message is cut to 200 characters
+ * after, and a key echoed across that cut would leave a piece that masking the message could not find.
+ */
+async function readErrorText(body: Dispatcher.ResponseData['body'], mask: (text: string) => string): Promise<string> {
+  return mask(await readBodyText(body));
 }
 
 /** Read a body as text, keeping at most MAX_BODY_BYTES but always reading it to the end. */

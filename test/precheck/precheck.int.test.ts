@@ -284,6 +284,15 @@ describe('pre-check: HTTP error statuses with the providers\' real bodies', () =
     expect(failure.retryAfterS).toBe(testCase.retryAfterS);
   });
 
+  it('a key echoed across the 200-character cut of the message is masked, not left in pieces', async () => {
+    const said = `${'x'.repeat(185)} key ${TEST_KEY} rejected`;
+    const server = await track(startCannedServer({ status: 401, body: openAiError(said, 'invalid_request_error', 'invalid_api_key') }));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url)));
+    expect(failure.category).toBe('auth');
+    expect(failure.message).toContain(`key ${MASKED_TEST_KEY}`);
+    expect(failure.message).not.toContain(TEST_KEY.slice(0, 8));
+  });
+
   it('the 401 hint and 404 hint say what to do', async () => {
     expect(FAILURE_HINTS.auth).toBe('the target needs a valid key: check the Authorization / x-api-key header');
     const server = await track(startCannedServer({ status: 404, body: { detail: 'Not Found' } }));
