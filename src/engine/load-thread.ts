@@ -125,6 +125,7 @@ export class LoadThread implements UserHost {
   private pendingSends: User[] = [];
   private parseQueue: User[] = [];
   private parseScheduled = false;
+  private draining = false;
   private sendScheduled = false;
   private readonly ttftRing = new Float64Array(TTFT_RING);
   private ttftCount = 0;
@@ -257,7 +258,11 @@ export class LoadThread implements UserHost {
     this.parseScheduled = false;
     const users = this.parseQueue;
     this.parseQueue = [];
+    this.draining = true;
     for (const user of users) user.parsePending();
+    this.draining = false;
+    // Users whose streams were settled here go again now: their connections are back in the pool.
+    if (this.pendingSends.length > 0) this.flushSends();
   };
 
   beginRequest(atMs: number): 'warmup' | 'measure' {
@@ -332,21 +337,22 @@ export class LoadThread implements UserHost {
 
   private queueSend(user: User): void {
     this.pendingSends.push(user);
-    if (this.sendScheduled) return;
+    if (this.sendScheduled || this.draining) return;
     this.sendScheduled = true;
     // Batched and after the response's callbacks: the connection is back in the pool by then.
-    setImmediate(() => {
-      this.sendScheduled = false;
-      const users = this.pendingSends;
-      this.pendingSends = [];
-      const now = performance.now();
-      for (const next of users) {
-        if (this.stopping !== null) return;
-        if (!this.canSend(now)) return;
-        next.send();
-      }
-    });
+    setImmediate(this.flushSends);
   }
+
+  private readonly flushSends = (): void => {
+    this.sendScheduled = false;
+    const users = this.pendingSends;
+    this.pendingSends = [];
+    const now = performance.now();
+    for (const next of users) {
+      if (!this.canSend(now)) return;
+      next.send();
+    }
+  };
 
   /** Max-requests and the end time, checked before every send. */
   private canSend(nowMs: number): boolean {

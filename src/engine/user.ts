@@ -70,6 +70,8 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
   private pendingChunks: Buffer[] = [];
   private pendingTimes = new Float64Array(16);
   private pendingCount = 0;
+  /** When a stream's body ended (its outcome is settled with the parse queue), -1 otherwise. */
+  private streamEndAt = -1;
   private readonly host: UserHost;
 
   constructor(id: number, host: UserHost) {
@@ -95,6 +97,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     this.gapCount = 0;
     this.lastContentAt = -1;
     this.dropPending();
+    this.streamEndAt = -1;
     const body = host.nextBody();
     const request = host.request;
     this.phase = host.beginRequest(performance.now());
@@ -111,7 +114,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
 
   /** Cut the request short: past its deadline, or still running when the run stopped. */
   abort(kind: 'timeout' | 'stop'): void {
-    if (!this.busy || this.done) return;
+    if (!this.busy || this.done || this.streamEndAt >= 0) return;
     const reason = new AbortedByEngine(kind);
     if (this.controller !== null) this.controller.abort(reason);
     else this.pendingAbort = reason;
@@ -177,17 +180,23 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     }
   }
 
-  /** Feed the stamped reads to the parser, in order. */
+  /** Feed the stamped reads to the parser, in order; settle the stream when its body has ended. */
   parsePending(): void {
     const parser = this.parser;
     const count = this.pendingCount;
-    if (count === 0) return;
-    const chunks = this.pendingChunks;
-    this.pendingCount = 0;
-    if (parser !== null) {
-      for (let i = 0; i < count; i += 1) parser.push(chunks[i] as Buffer, this.pendingTimes[i] as number);
+    if (count > 0) {
+      const chunks = this.pendingChunks;
+      this.pendingCount = 0;
+      if (parser !== null) {
+        for (let i = 0; i < count; i += 1) parser.push(chunks[i] as Buffer, this.pendingTimes[i] as number);
+      }
+      chunks.length = 0;
     }
-    chunks.length = 0;
+    const endAt = this.streamEndAt;
+    if (endAt >= 0 && parser !== null && !this.done) {
+      this.streamEndAt = -1;
+      this.finishParsed(parser.end(endAt), endAt);
+    }
   }
 
   private dropPending(): void {
@@ -213,8 +222,10 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     const endAt = performance.now();
     if (this.done) return;
     if (this.parser !== null) {
-      this.parsePending();
-      this.finishParsed(this.parser.end(endAt), endAt);
+      // Settled with the parse queue too: the outcome, records and metrics of one stream never delay
+      // the arrival stamps of the others.
+      this.streamEndAt = endAt;
+      if (this.pendingCount === 0) this.host.queueParse(this);
       return;
     }
     const text = Buffer.concat(this.collected).toString('utf8');
@@ -311,6 +322,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
 
   private finish(record: RequestRecord, endAt: number): void {
     this.done = true;
+    this.streamEndAt = -1;
     this.dropPending();
     this.busy = false;
     this.parser = null;
