@@ -1,6 +1,9 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
-import { findJsonErrorOffset, parseJsonObject } from '../../src/input/body.js';
+import { findJsonErrorOffset, parseJsonObject, readInputFile } from '../../src/input/body.js';
 
 function refusal(text: string): AppError {
   try {
@@ -50,5 +53,19 @@ describe('findJsonErrorOffset', () => {
     ['', 0],
   ])('%j → %d', (text, offset) => {
     expect(findJsonErrorOffset(text)).toBe(offset);
+  });
+});
+
+describe('readInputFile', () => {
+  it('names a folder given as a file: exit 2 with the path and a hint', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'llt-body-'));
+    const error = await readInputFile('.', dir, '--body').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({
+      code: 'FILE_NOT_FOUND',
+      message: `--body: file ${dir} is a folder`,
+      hint: 'check the path (relative paths start from the current folder)',
+      exitCode: 2,
+    });
   });
 });

@@ -143,6 +143,17 @@ describe('parseSlo', () => {
     expect(parseSlo('chunk_gap_p999<=500')).toEqual([{ raw: 'chunk_gap_p999<=500', metric: 'chunk_gap', stat: 'p999', op: '<=', limit: 500 }]);
   });
 
+  it.each([',', ' , '])('refuses an empty list (%j)', (text) => {
+    let error: unknown;
+    try {
+      parseSlo(text);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'SLO_INVALID', message: '--slo is empty', hint: 'e.g. --slo "ttft_p95<=2000,e2e_p99<=30000"', exitCode: 2 });
+  });
+
   it.each(['ttft<=2000', 'latency_p95<=1', 'ttft_p95>=2000', 'ttft_p95<=fast', 'ttft_p42<=5'])('refuses %s with the expected form', (text) => {
     let error: unknown;
     try {
