@@ -15,7 +15,10 @@ export interface ParsedResponse {
   ok: boolean;
   /** Why not ok (null when ok). */
   category: FailureCategory | null;
-  /** Short, human, already free of secrets (null when ok). */
+  /**
+   * Short and human (null when ok). Server-written text is NOT masked here (the parser knows no secrets):
+   * callers pass it through maskText before printing or writing it.
+   */
   message: string | null;
   /** First generated content of any kind: text, reasoning/thinking, or a tool call. TTFT ends here. */
   firstContentAt: number | null;
