@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { inputError } from '../errors.js';
+import { AppError, inputError } from '../errors.js';
 import { parseSlo } from '../input/options.js';
 import type { SloCheck } from '../input/request-spec.js';
 import { readRecords, summarizeRecords } from '../metrics/from-records.js';
@@ -17,6 +17,8 @@ export interface RunOnDisk {
   skipped: number;
   summaryPath: string | null;
   summary: Summary | null;
+  /** Why the summary.json found beside the records was not used (damaged, unreadable); null when it was or there is none. */
+  summaryIgnored: string | null;
 }
 
 const SUMMARY_FILE = 'summary.json';
@@ -68,7 +70,19 @@ export async function readRunOnDisk(path: string, cwd: string, options: { needRe
     throw inputError('NO_RECORDS', `${path}: no ${RECORDS_FILE} to report from`, `give the run folder that holds ${RECORDS_FILE}, or the file itself`);
   }
 
-  const summary = summaryPath === null ? null : parseSummary(await readText(summaryPath), summaryPath, summaryPath === full);
+  let summary: Summary | null = null;
+  let summaryIgnored: string | null = null;
+  if (summaryPath !== null) {
+    try {
+      summary = parseSummary(await readText(summaryPath), summaryPath);
+    } catch (error) {
+      // Found beside the records, the summary only adds settings: a damaged one (a crash while it was being
+      // written) must not stop a report from the records, which are the source of truth.
+      if (summaryPath === full || recordsPath === null || !(error instanceof AppError)) throw error;
+      summaryIgnored = error.message;
+      summaryPath = null;
+    }
+  }
   let records: RequestRecord[] | null = null;
   let skipped = 0;
   if (recordsPath !== null) {
@@ -83,7 +97,7 @@ export async function readRunOnDisk(path: string, cwd: string, options: { needRe
     records = read.records;
     skipped = read.skipped;
   }
-  return { dir, recordsPath, records, skipped, summaryPath, summary };
+  return { dir, recordsPath, records, skipped, summaryPath, summary, summaryIgnored };
 }
 
 /**
@@ -114,12 +128,12 @@ function readSloFromConfig(value: unknown): SloCheck[] {
   return raw.length === 0 ? [] : parseSlo(raw.join(','));
 }
 
-function parseSummary(text: string, path: string, given: boolean): Summary {
+function parseSummary(text: string, path: string): Summary {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw inputError('NOT_A_SUMMARY', `${path}: not valid JSON`, given ? ARG_HINT : `the run's ${SUMMARY_FILE} is damaged: pass its ${RECORDS_FILE} instead`);
+    throw inputError('NOT_A_SUMMARY', `${path}: not valid JSON`, ARG_HINT);
   }
   const parsed = summarySchema.safeParse(value);
   if (!parsed.success) {

@@ -75,6 +75,16 @@ describe('llm-loadtest status <task-id>', () => {
     expect(code).toBe(2);
     expect(err).toContain('Error: no platform: LMETERX_BASE_URL is not set and no --platform <url> was given');
   });
+
+  it.each([
+    ['lmeterx.example.com', 'the platform URL "lmeterx.example.com" is not a URL'],
+    ['ftp://lmeterx.example.com', 'the platform URL "ftp://lmeterx.example.com" is not http(s)'],
+  ])('a --platform of %j → exit 2, PLATFORM_URL_INVALID, nothing sent', async (url, message) => {
+    const { code, out, recorder } = await cli(['status', TASK_ID, '--platform', url, '--json']);
+    expect(code).toBe(2);
+    expect(JSON.parse(out)).toMatchObject({ ok: false, code: 'PLATFORM_URL_INVALID', category: 'input', message });
+    expect(recorder.requests).toHaveLength(0);
+  });
 });
 
 describe('llm-loadtest results <task-id>', () => {
@@ -136,6 +146,14 @@ describe('llm-loadtest results <task-id>', () => {
     const { code, err } = await cli(['results', TASK_ID, '--success-threshold', '95']);
     expect(code).toBe(2);
     expect(err).toContain('Error: --success-threshold 95 is not a fraction in 0..1');
+  });
+
+  it('a bad --slo → exit 2 naming it, before any request', async () => {
+    const { code, out, recorder } = await cli(['results', TASK_ID, '--slo', 'ttft_p97<=2000', '--json']);
+    expect(code).toBe(2);
+    expect(JSON.parse(out)).toMatchObject({ ok: false, code: 'SLO_INVALID', category: 'input' });
+    expect((JSON.parse(out) as { message: string }).message).toContain('--slo "ttft_p97<=2000" is invalid');
+    expect(recorder.requests).toHaveLength(0);
   });
 });
 

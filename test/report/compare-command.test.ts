@@ -79,11 +79,16 @@ describe('llm-loadtest compare', () => {
     [['compare', 'nope', 'nope2'], 'RUN_NOT_FOUND'],
     [['compare', '__BASE__', '__BASE__', '--regress-pct', '-3'], 'INVALID_FLAG_VALUE'],
     [['compare', '__BASE__', '__JUNK__'], 'NOT_A_SUMMARY'],
+    [['compare', '__BROKEN__', '__BASE__'], 'NOT_A_SUMMARY'],
+    [['compare', '__BASE__', '__BASE__', '--seed', 'x'], 'INVALID_FLAG_VALUE'],
   ])('refuses bad input %j with exit 2 (%s)', async (argv, code) => {
     const junk = join(root, 'junk.json');
     writeFileSync(junk, '{"hello":"world"}');
+    const broken = join(root, 'broken.json');
+    writeFileSync(broken, '{"tool":');
     const io = createFakeIo({ cwd: root });
-    const args = argv.map((a) => (a === '__BASE__' ? base : a === '__JUNK__' ? junk : a));
+    const paths: Record<string, string> = { __BASE__: base, __JUNK__: junk, __BROKEN__: broken };
+    const args = argv.map((a) => paths[a] ?? a);
     expect(await runCli([...args, '--json'], io)).toBe(2);
     expect(JSON.parse(io.out())).toMatchObject({ ok: false, code, category: 'input' });
   });

@@ -95,6 +95,24 @@ describe('llm-loadtest report', () => {
     expect(error.message).toContain(message);
   });
 
+  it('refuses a run folder that holds only summary.json: nothing to re-compute from (exit 2, NO_RECORDS)', async () => {
+    const dir = copyRun();
+    rmSync(join(dir, 'results.jsonl'));
+    const io = createFakeIo({ cwd: dir });
+    expect(await runCli(['report', '.', '--json'], io)).toBe(2);
+    expect(JSON.parse(io.out())).toMatchObject({ ok: false, code: 'NO_RECORDS', category: 'input', message: '.: no results.jsonl to report from' });
+  });
+
+  it.each([['.'], ['results.jsonl']])('reports %j from the records when the summary.json beside them is damaged, and says so', async (arg) => {
+    const dir = copyRun();
+    writeFileSync(join(dir, 'summary.json'), '{"tool":');
+    const io = createFakeIo({ cwd: dir });
+    expect(await runCli(['report', arg, '--json'], io)).toBe(0);
+    expect(io.err()).toContain(`Ignored summary.json: ${join(dir, 'summary.json')}: not valid JSON`);
+    expect(io.err()).toContain('No summary.json: target, model and settings are unknown');
+    expect((JSON.parse(io.out()) as Summary).requests).toMatchObject({ total: 40, ok: 37, failed: 2, incomplete: 1 });
+  });
+
   it('refuses a results.jsonl with no record in it', async () => {
     const dir = copyRun();
     writeFileSync(join(dir, 'results.jsonl'), 'not json\n{"half":');

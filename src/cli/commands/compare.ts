@@ -27,6 +27,7 @@ export function createCompareCommand(ctx: CliContext): Command {
       ]);
       const load = async (path: string): Promise<CompareInput> => {
         const run = await readRunOnDisk(path, ctx.io.cwd, { needRecords: false });
+        if (run.summaryIgnored !== null) ctx.io.stderr.write(`Ignored summary.json, figures re-computed from the records: ${run.summaryIgnored}\n`);
         const summary = run.summary ?? recomputeSummary(run.records ?? [], null);
         return { label: path, summary, records: run.records };
       };

@@ -29,6 +29,7 @@ export function createReportCommand(ctx: CliContext): Command {
           `Skipped ${run.skipped} ${run.skipped === 1 ? 'line' : 'lines'} that ${run.skipped === 1 ? 'is' : 'are'} not a complete record (a run cut off mid-write leaves one)\n`,
         );
       }
+      if (run.summaryIgnored !== null) io.stderr.write(`Ignored summary.json: ${run.summaryIgnored}\n`);
       if (run.summary === null) io.stderr.write('No summary.json: target, model and settings are unknown to the report\n');
 
       const summary = { ...recomputeSummary(records, run.summary), outDir: run.dir };
