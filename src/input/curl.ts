@@ -2,7 +2,7 @@ import { parse as parseShell, type ParseEntry } from 'shell-quote';
 import parseArgs from 'yargs-parser';
 import { inputError } from '../errors.js';
 import { readBodyArgument } from './body.js';
-import { parseCookieString, parseHeaderLine } from './headers.js';
+import { addHeaderLine, parseCookieString, toBasicAuthorization } from './headers.js';
 import { maskSecret, maskUrl } from './mask.js';
 import type { NameValue, RequestSpec } from './request-spec.js';
 
@@ -418,13 +418,9 @@ async function buildSpec(options: CurlOptions, cwd: string): Promise<RequestSpec
       case 'request':
         method = value.toUpperCase();
         break;
-      case 'header': {
-        const header = parseHeaderLine(value, 'curl header');
-        if (header === null) break;
-        if (header.name.toLowerCase() === 'cookie') cookies.push(...parseCookieString(header.value, 'curl Cookie header'));
-        else headers.push(header);
+      case 'header':
+        addHeaderLine(value, 'curl header', { headers, cookies });
         break;
-      }
       case 'data':
       case 'data-ascii': {
         // curl drops carriage returns and newlines from -d @file.
@@ -519,7 +515,7 @@ function basicAuth(value: string, warnings: string[]): NameValue {
   const colon = value.indexOf(':');
   if (colon < 0) warnings.push('curl -u has no password (curl would prompt for one): an empty password is sent');
   const credentials = colon < 0 ? `${value}:` : value;
-  return { name: 'Authorization', value: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` };
+  return { name: 'Authorization', value: toBasicAuthorization(credentials) };
 }
 
 function parseSeconds(value: string, flag: string): number {

@@ -1,6 +1,6 @@
 import { readBodyArgument } from './body.js';
 import { normalizeUrl } from './curl.js';
-import { parseCookieString, parseHeaderLine } from './headers.js';
+import { addHeaderLine, parseCookieString } from './headers.js';
 import type { NameValue, RequestSpec } from './request-spec.js';
 
 /** `--url` + `-H` + `--cookie` + `--body`: the flag form of a request, as a RequestSpec. */
@@ -30,14 +30,8 @@ export async function buildRequestSpecFromFlags(flags: RequestFlags, cwd: string
 
 /** `-H` and `--cookie` values; a `Cookie:` header joins the cookies (the platform keeps them apart). */
 export function parseHeaderFlags(headerLines: readonly string[], cookieLines: readonly string[]): { headers: NameValue[]; cookies: NameValue[] } {
-  const headers: NameValue[] = [];
-  const cookies: NameValue[] = [];
-  for (const line of headerLines) {
-    const header = parseHeaderLine(line, '-H/--header');
-    if (header === null) continue;
-    if (header.name.toLowerCase() === 'cookie') cookies.push(...parseCookieString(header.value, 'Cookie header'));
-    else headers.push(header);
-  }
-  for (const line of cookieLines) cookies.push(...parseCookieString(line, '--cookie'));
-  return { headers, cookies };
+  const request: { headers: NameValue[]; cookies: NameValue[] } = { headers: [], cookies: [] };
+  for (const line of headerLines) addHeaderLine(line, '-H/--header', request);
+  for (const line of cookieLines) request.cookies.push(...parseCookieString(line, '--cookie'));
+  return request;
 }

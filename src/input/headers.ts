@@ -37,6 +37,22 @@ export function parseHeaderLine(line: string, source: string): NameValue | null 
   return { name, value };
 }
 
+/**
+ * One `-H` value into the request's headers, or into its cookies when it is a Cookie header: the
+ * platform keeps cookies apart from headers, for curl's -H and our -H alike.
+ */
+export function addHeaderLine(line: string, source: string, request: { headers: NameValue[]; cookies: NameValue[] }): void {
+  const header = parseHeaderLine(line, source);
+  if (header === null) return;
+  if (header.name.toLowerCase() === 'cookie') request.cookies.push(...parseCookieString(header.value, `${source} Cookie`));
+  else request.headers.push(header);
+}
+
+/** The Authorization value of `user:password`, as curl's -u and a URL's credentials send it. */
+export function toBasicAuthorization(credentials: string): string {
+  return `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+}
+
 /** Parse a cookie string `a=b; c=d` into pairs (values may contain `=`). */
 export function parseCookieString(text: string, source: string): NameValue[] {
   const out: NameValue[] = [];

@@ -3,7 +3,7 @@ import { getAdapter } from '../protocol/registry.js';
 import type { ApiType } from '../protocol/types.js';
 import { classifyTarget } from '../target/classify.js';
 import { parseJsonObject } from './body.js';
-import { getHeader, toCookieRecord, toHeaderRecord } from './headers.js';
+import { getHeader, toBasicAuthorization, toCookieRecord, toHeaderRecord } from './headers.js';
 import { DEFAULTS } from './options.js';
 import type { RequestSpec, TargetSpec } from './request-spec.js';
 
@@ -96,7 +96,7 @@ function moveUrlCredentials(
     return { url: parsed.toString(), headers };
   }
   notes.push('the user:password in the URL is sent as Authorization: Basic (as curl does)');
-  return { url: parsed.toString(), headers: { ...headers, Authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` } };
+  return { url: parsed.toString(), headers: { ...headers, Authorization: toBasicAuthorization(credentials) } };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseHeaderFlags } from '../../src/input/flags.js';
 import { getHeader, parseCookieString, parseHeaderLine, toHeaderRecord } from '../../src/input/headers.js';
 
 describe('parseHeaderLine', () => {
@@ -50,5 +51,22 @@ describe('toHeaderRecord / getHeader', () => {
     ]);
     expect(getHeader(record, 'CONTENT-TYPE')).toBe('application/json');
     expect(getHeader(record, 'missing')).toBeUndefined();
+  });
+});
+
+describe('parseHeaderFlags', () => {
+  it('a Cookie header joins the cookies, in order with --cookie', () => {
+    expect(parseHeaderFlags(['X-A: 1', 'Cookie: a=1; b=2'], ['c=3'])).toEqual({
+      headers: [{ name: 'X-A', value: '1' }],
+      cookies: [
+        { name: 'a', value: '1' },
+        { name: 'b', value: '2' },
+        { name: 'c', value: '3' },
+      ],
+    });
+  });
+
+  it('a bad Cookie header names the flag it came from', () => {
+    expect(() => parseHeaderFlags(['Cookie: session'], [])).toThrow('-H/--header Cookie "session" is not a cookie: expected "name=value"');
   });
 });
