@@ -9,7 +9,7 @@
 import { readProviderErrorValue } from './provider-error.js';
 import { applyModelAndStream, hasHeader, userMessage, type Body } from './request-body.js';
 import { ascii, bytesEqual, isDoneAt, isNonEmptyStringAt, isRecord, skipString, skipValue, skipWs } from './json-bytes.js';
-import { KIND_REASONING, KIND_TEXT, KIND_TOOL, readCount, readJsonBody, ResponseState, shortText } from './response-state.js';
+import { KIND_REASONING, KIND_TEXT, KIND_TOOL, readCount, readJsonBody, ResponseState } from './response-state.js';
 import { EventTemplate } from './event-template.js';
 import type { SseFramer } from './sse.js';
 import { SseResponseParser } from './sse-response-parser.js';
@@ -176,21 +176,8 @@ class AnthropicStreamParser extends SseResponseParser {
 
   private parseEvent(b: Buffer, start: number, end: number, namedError: boolean): void {
     const state = this.state;
-    const text = b.toString('utf8', start, end);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      if (namedError) state.fail('server_error', shortText(text));
-      else state.fail('invalid_response', `an SSE event is not JSON: ${shortText(text)}`);
-      this.stopOnFailure();
-      return;
-    }
-    if (!isRecord(value)) {
-      state.fail('invalid_response', `an SSE event is not a Messages API event: ${shortText(text)}`);
-      this.stopOnFailure();
-      return;
-    }
+    const value = this.readEventObject(b, start, end, 'a Messages API event', namedError);
+    if (value === null) return;
     const type = value['type'];
     if (namedError || type === 'error' || (type === undefined && value['error'] !== undefined)) {
       state.failWithProviderError(readProviderErrorValue(value));

@@ -11,7 +11,7 @@
 import { readProviderErrorValue } from './provider-error.js';
 import { applyModelAndStream, userMessage, type Body } from './request-body.js';
 import { ascii, bytesEqual, copyBytes, isDoneAt, isRecord, isNonEmptyStringAt, isNullAt, skipString, skipValue, skipWs } from './json-bytes.js';
-import { KIND_REASONING, KIND_TEXT, KIND_TOOL, readCount, readJsonBody, ResponseState, shortText } from './response-state.js';
+import { KIND_REASONING, KIND_TEXT, KIND_TOOL, readCount, readJsonBody, ResponseState } from './response-state.js';
 import { EventTemplate } from './event-template.js';
 import { SseResponseParser } from './sse-response-parser.js';
 import type {
@@ -185,20 +185,8 @@ class OpenAiStreamParser extends SseResponseParser {
 
   private parseEvent(b: Buffer, start: number, end: number): void {
     const state = this.state;
-    let value: unknown;
-    const text = b.toString('utf8', start, end);
-    try {
-      value = JSON.parse(text);
-    } catch {
-      state.fail('invalid_response', `an SSE event is not JSON: ${shortText(text)}`);
-      this.stopOnFailure();
-      return;
-    }
-    if (!isRecord(value)) {
-      state.fail('invalid_response', `an SSE event is not a chat completion chunk: ${shortText(text)}`);
-      this.stopOnFailure();
-      return;
-    }
+    const value = this.readEventObject(b, start, end, 'a chat completion chunk');
+    if (value === null) return;
     readModel(state, value);
     if (readErrorInto(state, value)) {
       this.stopOnFailure();

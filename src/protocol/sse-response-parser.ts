@@ -63,6 +63,28 @@ export abstract class SseResponseParser implements StreamParser, SseSink {
     this.done = true;
   }
 
+  /**
+   * The event's data as a JSON object; null after failing the response when it is not one. `what` names
+   * the API's event object; the data of an `event: error` that is not JSON is the server's own words.
+   */
+  protected readEventObject(b: Buffer, start: number, end: number, what: string, namedError = false): Record<string, unknown> | null {
+    const state = this.state;
+    const text = b.toString('utf8', start, end);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      if (namedError) state.fail('server_error', shortText(text));
+      else state.fail('invalid_response', `an SSE event is not JSON: ${shortText(text)}`);
+      this.stopOnFailure();
+      return null;
+    }
+    if (isRecord(value)) return value;
+    state.fail('invalid_response', `an SSE event is not ${what}: ${shortText(text)}`);
+    this.stopOnFailure();
+    return null;
+  }
+
   private keepPrefix(buffer: Buffer): void {
     const room = PREFIX_BYTES - this.prefixLength;
     if (room <= 0) return;
