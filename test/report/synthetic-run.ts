@@ -1,4 +1,5 @@
-import type { LatencyStats, RequestRecord, Summary } from '../../src/metrics/types.js';
+import { summarizeRecords } from '../../src/metrics/from-records.js';
+import type { RequestRecord, Summary } from '../../src/metrics/types.js';
 import { loadSmallRun } from './fixtures.js';
 
 export interface SyntheticRunOptions {
@@ -45,39 +46,19 @@ export function makeSyntheticRun(o: SyntheticRunOptions): { summary: Summary; re
       turn: null,
     });
   }
-  return { records, summary: summarizeForTest(records, startMs) };
+  return { records, summary: summarizeForTest(records) };
 }
 
-/** A plain nearest-rank summary, enough for compare's inputs (the real one is the metrics layer's). */
-function summarizeForTest(records: RequestRecord[], startMs: number): Summary {
+/** The summary the metrics layer makes of these records, with the small run's target and settings. */
+function summarizeForTest(records: RequestRecord[]): Summary {
   const base = loadSmallRun().summary;
-  const endMs = Math.max(...records.map((r) => Date.parse(r.ts) + (r.e2eMs ?? 0)));
-  const windowS = (endMs - startMs) / 1000;
-  const output = records.reduce((a, r) => a + (r.outputTokens ?? 0), 0);
-  return {
-    ...base,
+  return summarizeRecords(records, {
+    target: base.target,
     config: { ...base.config, name: 'synthetic' },
-    startedAt: new Date(startMs).toISOString(),
-    measuredSeconds: windowS,
-    requests: { total: records.length, ok: records.length, failed: 0, incomplete: 0, successRate: 1 },
-    rps: records.length / windowS,
-    tokens: { input: records.length * 10, output, outputPerSecond: output / windowS, totalPerSecond: (output + records.length * 10) / windowS, source: 'usage' },
-    latency: {
-      ttft: stats(records.map((r) => r.ttftMs ?? 0)),
-      ttfo: stats(records.map((r) => r.ttfoMs ?? 0)),
-      itl: stats(records.map((r) => r.itlMs ?? 0)),
-      e2e: stats(records.map((r) => r.e2eMs ?? 0)),
-      chunkGap: base.latency.chunkGap,
-    },
-    errors: { byCategory: {}, byStatus: {}, samples: {} },
-    goodput: null,
-  };
-}
-
-function stats(values: number[]): LatencyStats {
-  const v = [...values].sort((a, b) => a - b);
-  const p = (q: number): number => v[Math.min(v.length - 1, Math.ceil((q / 100) * v.length) - 1)] as number;
-  return { count: v.length, mean: v.reduce((a, b) => a + b, 0) / v.length, min: v[0] ?? null, p50: p(50), p90: p(90), p95: p(95), p99: p(99), p999: p(99.9), max: v[v.length - 1] ?? null };
+    successThreshold: 0.9,
+    slo: [],
+    generator: base.generator,
+  });
 }
 
 function seeded(seed: number): () => number {
