@@ -4,9 +4,8 @@
  * believe or doubt the numbers by. Returns a string; colour only when asked (the caller decides from the
  * terminal), via a chalk instance of the requested level, never the global one.
  *
- * chalk below cli/ on purpose, for now: the house rule is there so that nothing here detects a terminal or
- * reads the environment, and a Chalk built at an explicit level does neither. The cleaner shape, a style
- * passed in like precheck/render.ts's TextStyle, waits for run-local.ts (the engine's file) to pass one.
+ * chalk below cli/ on purpose: the house rule is there so that nothing here detects a terminal or reads the
+ * environment, and a Chalk built at an explicit level does neither; callers pass only a yes or no.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { join } from 'node:path';
