@@ -3,7 +3,7 @@ import parseArgs from 'yargs-parser';
 import { inputError } from '../errors.js';
 import { readBodyArgument } from './body.js';
 import { addHeaderLine, parseCookieString, toBasicAuthorization } from './headers.js';
-import { maskSecret, maskUrl } from './mask.js';
+import { isSecretName, maskSecret, maskUrl } from './mask.js';
 import type { NameValue, RequestSpec } from './request-spec.js';
 
 /**
@@ -332,7 +332,8 @@ export function collectCurlOptions(args: readonly string[]): CurlOptions {
         }
       } else if (long in FLAG_OPTIONS) flag(long);
       else if (long.startsWith('no-') && long.slice(3) in FLAG_OPTIONS) continue;
-      else warnings.push(`unknown curl option ${arg}: ignored`);
+      // The value of an unknown `--name=value` may be a key: shown masked, like a stray argument.
+      else warnings.push(`unknown curl option ${named ? `--${long}=${isSecretName(long) ? '***' : showArgument(arg.slice(eq + 1))}` : arg}: ignored`);
       continue;
     }
     for (let j = 1; j < arg.length; j += 1) {
@@ -393,7 +394,7 @@ export function collectCurlOptions(args: readonly string[]): CurlOptions {
 }
 
 function quoteForMessage(long: string, value: string): string {
-  if (/user|key|pass|cert|sigv4|bearer|header/.test(long)) return '***';
+  if (isSecretName(long) || /user|pass|cert|sigv4|bearer|header/.test(long)) return '***';
   const shown = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? maskUrl(value) : value;
   const short = shown.length > 40 ? `${shown.slice(0, 37)}...` : shown;
   return /\s/.test(short) ? `"${short}"` : short;

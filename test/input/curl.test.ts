@@ -185,6 +185,15 @@ describe('warnings never show secrets', () => {
       'curl option --key *** is not used by llm-loadtest: ignored',
     ]);
   });
+
+  it('masks the value of an unknown --name=value option', () => {
+    const parsed = collectCurlOptions(['--api-token=sk-proj-0123456789abcdef', '--trace-config=sk-proj-0123456789abcdef', '--retry-all-errors=yes', 'http://h/x']);
+    expect(parsed.warnings).toEqual([
+      'unknown curl option --api-token=***: ignored',
+      'unknown curl option --trace-config=sk-…cdef: ignored',
+      'unknown curl option --retry-all-errors=yes: ignored',
+    ]);
+  });
 });
 
 describe('what is not a bash curl command', () => {
