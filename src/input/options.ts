@@ -220,10 +220,11 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
     throw inputError('OPTION_INVALID', '--model is empty', 'give the model name, e.g. --model gpt-4o-mini');
   }
   const name = raw.name === undefined ? null : raw.name.trim();
-  if (name !== null && (name === '' || (platform && name.length > PLATFORM_LIMITS.nameChars))) {
+  if (name === '') throw inputError('OPTION_INVALID', '--name is empty', 'give a short task name, e.g. --name gpt4o-smoke');
+  if (name !== null && platform && name.length > PLATFORM_LIMITS.nameChars) {
     throw inputError(
       'OPTION_INVALID',
-      `--name is invalid: expected 1 to ${platform ? PLATFORM_LIMITS.nameChars : 'any number of'} characters, got ${name.length}`,
+      `--name is invalid: expected 1 to ${PLATFORM_LIMITS.nameChars} characters, got ${name.length}`,
       'give a short task name, e.g. --name gpt4o-smoke',
     );
   }

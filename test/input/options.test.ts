@@ -76,6 +76,7 @@ describe('parseRunOptions: invalid values name the flag, the value and the range
     [{ workers: '2', maxRequests: '10' }, 'platform', '--max-requests, --workers work only in local mode, but this run is in platform mode'],
     [{ model: '  ' }, 'local', '--model is empty'],
     [{ name: 'x'.repeat(101) }, 'platform', '--name is invalid: expected 1 to 100 characters, got 101'],
+    [{ name: '  ' }, 'local', '--name is empty'],
   ])('%o (%s)', (raw, mode, message) => {
     const error = errorOf(raw, mode);
     expect(error.message).toBe(message);
