@@ -1,12 +1,11 @@
-import { AppError, ExitCode, type ExitCode as ExitCodeValue } from '../errors.js';
-import type { CliContext } from './io.js';
-import { createStyle } from './io.js';
+import { AppError, type ExitCode } from '../errors.js';
+import { createStyle, type CliContext } from './io.js';
 
 /**
  * The one place an error becomes text and an exit code. Bad input is one line plus a hint, never a
  * stack; an unexpected error is a bug (exit 1) and shows its stack only with LLM_LOADTEST_DEBUG=1.
  */
-export function renderError(error: unknown, ctx: CliContext): ExitCodeValue {
+export function renderError(error: unknown, ctx: CliContext): ExitCode {
   const appError =
     error instanceof AppError
       ? error
@@ -22,5 +21,5 @@ export function renderError(error: unknown, ctx: CliContext): ExitCodeValue {
   if (appError.category === 'internal' && ctx.io.env['LLM_LOADTEST_DEBUG'] === '1' && error instanceof Error) {
     ctx.io.stderr.write(`${error.stack ?? ''}\n`);
   }
-  return appError.exitCode ?? ExitCode.internal;
+  return appError.exitCode;
 }
