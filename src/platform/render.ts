@@ -1,3 +1,4 @@
+import { floorTo } from '../metrics/math.js';
 import type { ApiType } from '../protocol/types.js';
 import type { PlatformFigures, PlatformLatency, PlatformThresholds } from './figures.js';
 import type { PlatformPrecheck } from './verdict.js';
@@ -78,8 +79,9 @@ function formatMs(ms: number | null): string {
   return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }
 
+/** Rounded down: 89.996% must not show as a passing-looking 90.00%. */
 function formatPercent(fraction: number | null): string {
-  return fraction === null ? 'n/a' : `${(fraction * 100).toFixed(2)}%`;
+  return fraction === null ? 'n/a' : `${floorTo(fraction * 100, 2).toFixed(2)}%`;
 }
 
 function formatNumber(value: number | null): string {

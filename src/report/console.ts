@@ -9,6 +9,7 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { join } from 'node:path';
+import { floorTo } from '../metrics/math.js';
 import type { LatencyStats, Summary, ThresholdCheck } from '../metrics/types.js';
 
 export interface ConsoleReportOptions {
@@ -190,8 +191,7 @@ function formatCount(value: number): string {
 }
 
 function formatPct(fraction: number): string {
-  // Floor, not round: 89.96% must not print as a passing-looking 90.0%.
-  return `${(Math.floor(fraction * 1000 + 1e-9) / 10).toFixed(1)}%`;
+  return `${floorTo(fraction * 100, 1).toFixed(1)}%`;
 }
 
 function quote(text: string): string {

@@ -1,4 +1,5 @@
 import { FAILURE_HINTS } from '../precheck/hints.js';
+import { floorTo } from '../metrics/math.js';
 import type { LatencyStats, RequestRecord, Summary, TimelinePoint } from '../metrics/types.js';
 import type { FailureCategory } from '../errors.js';
 import { maskHeadersOnce, maskUrlOnce } from './mask-once.js';
@@ -413,8 +414,9 @@ export function formatMs(v: number | null): string {
   return formatNumber(v, abs < 10 ? 2 : abs < 100 ? 1 : 0);
 }
 
+/** Rounded down, as in the console: 89.96% must not show as a passing-looking 90.0 %. */
 export function formatPct(fraction: number | null): string {
-  return fraction === null || !Number.isFinite(fraction) ? '–' : `${formatNumber(fraction * 100, 1)} %`;
+  return fraction === null || !Number.isFinite(fraction) ? '–' : `${formatNumber(floorTo(fraction * 100, 1), 1)} %`;
 }
 
 function formatTick(v: number): string {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SloCheck } from '../../src/input/request-spec.js';
 import { checkPlatformThresholds, summarizeResultRows } from '../../src/platform/figures.js';
+import { renderFigures } from '../../src/platform/render.js';
 import { resultRowSchema } from '../../src/platform/schema.js';
 import { resultRows } from '../helpers/platform-handlers.js';
 
@@ -69,5 +70,11 @@ describe('figures from the platform result rows', () => {
   it('passes when every check the platform allows passes', () => {
     const result = checkPlatformThresholds(summarizeResultRows(rows({ failed: 10 })), { successThreshold: 0.9, slo: [slo('ttft_p95<=2000', 'ttft', 'p95', 2000)] });
     expect(result.passed).toBe(true);
+  });
+});
+
+describe('renderFigures', () => {
+  it('rounds the success rate down: 89.996% does not show as a passing-looking 90.00%', () => {
+    expect(renderFigures('completed', summarizeResultRows(rows({ total: 25_000, failed: 2501 })), null)).toContain('25000 total, 2501 failed, success rate 89.99%\n');
   });
 });

@@ -108,3 +108,14 @@ describe('binValues', () => {
     expect(b.counts.reduce((a, c) => a + c, 0)).toBe(expected.total);
   });
 });
+
+describe('formatPct', () => {
+  it.each([
+    [0.8996, '89.9 %'],
+    [0.9, '90.0 %'],
+    [1, '100.0 %'],
+    [null, '–'],
+  ])('%s → %s (rounded down: just under a limit never shows as reaching it)', (fraction, text) => {
+    expect(formatPct(fraction)).toBe(text);
+  });
+});
