@@ -1,4 +1,5 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
+import { expect } from 'vitest';
 import type { RunPlan, TargetSpec, LoadOptions } from '../../src/input/request-spec.js';
 
 /**
@@ -12,6 +13,14 @@ export const PLATFORM = 'http://platform.test';
 export const PLATFORM_TOKEN = 'lmx-service-token-7f3a9c21e5';
 export const TARGET_KEY = 'sk-target-secret-4b8d0e6f2a91';
 export const TASK_ID = '6f1e2d3c-4b5a-4978-8a1b-2c3d4e5f6a7b';
+
+/** The platform token and the target's key appear in none of the captured outputs. */
+export function expectNoSecrets(...outputs: string[]): void {
+  for (const text of outputs) {
+    expect(text).not.toContain(PLATFORM_TOKEN);
+    expect(text).not.toContain(TARGET_KEY);
+  }
+}
 
 export interface CapturedRequest {
   method: string;

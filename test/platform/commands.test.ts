@@ -3,7 +3,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { createFakeIo } from '../helpers/fake-io.js';
-import { PLATFORM, PLATFORM_TOKEN, TASK_ID, createRecorder, errorBody, platformHandlers, resultRows, type PlatformScript } from '../helpers/platform-handlers.js';
+import { PLATFORM, PLATFORM_TOKEN, TASK_ID, createRecorder, errorBody, expectNoSecrets, platformHandlers, resultRows, type PlatformScript } from '../helpers/platform-handlers.js';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -17,8 +17,7 @@ async function cli(argv: string[], options: { script?: PlatformScript; handlers?
   server.use(...(options.handlers ?? []), ...platformHandlers(recorder, options.script));
   const io = createFakeIo({ env: options.env ?? { LMETERX_BASE_URL: PLATFORM, LMETERX_AUTH_TOKEN: PLATFORM_TOKEN } });
   const code = await runCli(argv, io);
-  expect(io.out()).not.toContain(PLATFORM_TOKEN);
-  expect(io.err()).not.toContain(PLATFORM_TOKEN);
+  expectNoSecrets(io.out(), io.err());
   return { code, out: io.out(), err: io.err(), recorder };
 }
 

@@ -13,6 +13,7 @@ import {
   TARGET_KEY,
   TASK_ID,
   createRecorder,
+  expectNoSecrets,
   platformHandlers,
   testJsonSuccess,
   testStreamSuccess,
@@ -38,11 +39,7 @@ async function run(argv: string[], options: { env?: Record<string, string>; scri
   server.use(...platformHandlers(recorder, options.script));
   const io = createFakeIo({ env: options.env ?? ENV, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
   const code = await runCli(argv, io);
-  // The token and the target's key appear in no output.
-  for (const text of [io.out(), io.err()]) {
-    expect(text).not.toContain(PLATFORM_TOKEN);
-    expect(text).not.toContain(TARGET_KEY);
-  }
+  expectNoSecrets(io.out(), io.err());
   const create = recorder.requests.find((r) => r.method === 'POST' && r.path === '/api/llm-tasks')?.body as CreateTaskRequest | undefined;
   const test = recorder.requests.find((r) => r.path === '/api/llm-tasks/test')?.body;
   return { code, out: io.out(), err: io.err(), create, test, recorder };

@@ -13,6 +13,7 @@ import {
   TASK_ID,
   buildPlan,
   createRecorder,
+  expectNoSecrets,
   errorBody,
   platformHandlers,
   resultRows,
@@ -44,10 +45,7 @@ async function run(
   } catch (error) {
     code = renderError(error, ctx);
   }
-  for (const text of [io.out(), io.err()]) {
-    expect(text).not.toContain(PLATFORM_TOKEN);
-    expect(text).not.toContain(TARGET_KEY);
-  }
+  expectNoSecrets(io.out(), io.err());
   return { code, out: io.out(), err: io.err(), recorder };
 }
 
