@@ -66,7 +66,7 @@ export function readPrecheckVerdict(result: TestTaskResponse, context: VerdictCo
 
   const data = target.data;
   const verdict = context.stream ? inspectStream(data, context.apiType) : inspectJson(data, context.apiType);
-  if (verdict !== null) return { ...verdict, message: clean(verdict.message), status: 200 };
+  if (verdict !== null) return { ...verdict, message: clean(verdict.message) };
   return {
     ok: true,
     category: null,
@@ -107,10 +107,8 @@ function fail(category: FailureCategory, status: number | null, message: string,
   };
 }
 
-type Failure = Omit<PlatformPrecheck, 'status'>;
-
 /** A 200 stream: its lines as the platform relays them (raw `data: ...` lines). */
-function inspectStream(data: unknown, apiType: ApiType): Failure | null {
+function inspectStream(data: unknown, apiType: ApiType): PlatformPrecheck | null {
   const lines = Array.isArray(data) ? data.filter((line): line is string => typeof line === 'string') : [];
   const dataLines = lines.map((line) => line.trim()).filter((line) => line.startsWith('data:'));
   if (dataLines.length === 0) {
@@ -118,9 +116,9 @@ function inspectStream(data: unknown, apiType: ApiType): Failure | null {
     const looksLikeJson = first.trim().startsWith('{');
     if (looksLikeJson) {
       const embedded = readEmbeddedError(tryParseJson(lines.join('\n')));
-      if (embedded !== null) return failFrom(categorizeStreamError(embedded), `an error inside a 200 answer: ${shorten(embedded.message ?? 'error')}`);
+      if (embedded !== null) return fail200(categorizeStreamError(embedded), `an error inside a 200 answer: ${shorten(embedded.message ?? 'error')}`);
     }
-    return failFrom(
+    return fail200(
       'invalid_response',
       looksLikeJson
         ? 'streaming was asked but the target answered plain JSON, not an SSE stream'
@@ -138,39 +136,40 @@ function inspectStream(data: unknown, apiType: ApiType): Failure | null {
     const event = tryParseJson(payload);
     const embedded = readEmbeddedError(event);
     if (embedded !== null) {
-      return failFrom(categorizeStreamError(embedded), `an error event inside the 200 stream: ${shorten(embedded.message ?? 'error')}`);
+      return fail200(categorizeStreamError(embedded), `an error event inside the 200 stream: ${shorten(embedded.message ?? 'error')}`);
     }
     if (isRecord(event) && event['type'] === 'message_stop') terminated = true;
     if (hasStreamContent(event, apiType)) content += 1;
   }
-  if (content === 0 && terminated) return failFrom('empty_response', 'the stream ended without generated content');
+  if (content === 0 && terminated) return fail200('empty_response', 'the stream ended without generated content');
   return null;
 }
 
 /** A 200 non-streamed body. */
-function inspectJson(data: unknown, apiType: ApiType): Failure | null {
+function inspectJson(data: unknown, apiType: ApiType): PlatformPrecheck | null {
   if (!isRecord(data)) {
-    return failFrom('invalid_response', `the target answered 200 with ${typeof data === 'string' ? 'text (a web page?)' : 'no JSON object'}, not the API's JSON`);
+    return fail200('invalid_response', `the target answered 200 with ${typeof data === 'string' ? 'text (a web page?)' : 'no JSON object'}, not the API's JSON`);
   }
   const embedded = readEmbeddedError(data);
-  if (embedded !== null) return failFrom(categorizeStreamError(embedded), `an error inside a 200 answer: ${shorten(embedded.message ?? 'error')}`);
+  if (embedded !== null) return fail200(categorizeStreamError(embedded), `an error inside a 200 answer: ${shorten(embedded.message ?? 'error')}`);
   if (apiType === 'openai-chat') {
     const choices = data['choices'];
-    if (!Array.isArray(choices)) return failFrom('invalid_response', 'the 200 answer has no "choices": not an OpenAI chat completion');
+    if (!Array.isArray(choices)) return fail200('invalid_response', 'the 200 answer has no "choices": not an OpenAI chat completion');
     const message = isRecord(choices[0]) ? choices[0]['message'] : undefined;
-    if (!isRecord(message) || !hasOpenAiContent(message)) return failFrom('empty_response', 'the answer has no generated content');
+    if (!isRecord(message) || !hasOpenAiContent(message)) return fail200('empty_response', 'the answer has no generated content');
     return null;
   }
   const blocks = data['content'];
-  if (!Array.isArray(blocks)) return failFrom('invalid_response', 'the 200 answer has no "content": not an Anthropic message');
+  if (!Array.isArray(blocks)) return fail200('invalid_response', 'the 200 answer has no "content": not an Anthropic message');
   if (!blocks.some((block) => isRecord(block) && hasAnthropicBlockContent(block))) {
-    return failFrom('empty_response', 'the answer has no generated content');
+    return fail200('empty_response', 'the answer has no generated content');
   }
   return null;
 }
 
-function failFrom(category: FailureCategory, message: string): Failure {
-  return { ok: false, category, message, hint: FAILURE_HINTS[category] };
+/** A failure the target's 200 answer shows (an error inside it, no content, not the API's shape). */
+function fail200(category: FailureCategory, message: string): PlatformPrecheck {
+  return fail(category, 200, message);
 }
 
 function hasStreamContent(event: unknown, apiType: ApiType): boolean {
