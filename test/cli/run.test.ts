@@ -196,6 +196,16 @@ describe('run: bad input is exit 2 with a one-line message and a hint', () => {
     expect(lines).toEqual([`Error: ${message}`, `Hint: ${hint}`]);
   });
 
+  it.each([
+    [['--frobnicate'], "unknown option '--frobnicate'"],
+    [['run', '--url', OPENAI_URL, '--arrival', 'burst'], "option '--arrival <kind>' argument 'burst' is invalid. Allowed choices are poisson, constant."],
+  ])('a usage error %j is exactly the error line and the hint on stderr', async (argv, message) => {
+    const { code, out, err } = await run(argv);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toBe(`Error: ${message}\nHint: run \`llm-loadtest --help\` (or \`llm-loadtest <command> --help\`) for the options\n`);
+  });
+
   it('--json prints the error object of cli.md on stdout', async () => {
     const { code, out } = await run(['--url', 'https://example.com/graphql', '--json']);
     expect(code).toBe(2);

@@ -13,7 +13,6 @@ export function createRunCommand(ctx: CliContext): Command {
   return new Command('run')
     .description('load test an LLM API given as --url or --curl (the default command)')
     .exitOverride()
-    .showHelpAfterError('(add --help for usage)')
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
