@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { AppError } from '../errors.js';
 import { PLATFORM_FORBIDDEN, type PlatformClient } from './client.js';
-import { isTerminalStatus, type ResultRow, type TaskStatus, type TerminalStatus } from './schema.js';
+import { isTerminalStatus, type ResultRow, type TaskResults, type TaskStatus, type TerminalStatus } from './schema.js';
 
 /**
  * Step 5 of platform.md: poll a task's status until it ends, then read its result rows, retrying while
@@ -57,10 +57,8 @@ export async function followTask(options: FollowTaskOptions): Promise<FollowOutc
     for (let attempt = 1; ; attempt += 1) {
       throwIfInterrupted(signal, taskId);
       const results = await client.readResults(taskId);
-      const rows = results.results ?? [];
-      if (results.status === 'success' && rows.length > 0) {
-        return { followed: true, status, errorMessage, rows, resultsNote: null };
-      }
+      const rows = readResultRows(results);
+      if (rows !== null) return { followed: true, status, errorMessage, rows, resultsNote: null };
       if (attempt >= attempts) {
         const said = results.error ?? `status "${results.status}"`;
         return { followed: true, status, errorMessage, rows: null, resultsNote: `no result rows yet (${said}); see the report page` };
@@ -73,6 +71,12 @@ export async function followTask(options: FollowTaskOptions): Promise<FollowOutc
     }
     throw error;
   }
+}
+
+/** The rows of a results answer, or null while there are none (`not_found` until the platform stores them). */
+export function readResultRows(answer: TaskResults): ResultRow[] | null {
+  const rows = answer.results ?? [];
+  return answer.status === 'success' && rows.length > 0 ? rows : null;
 }
 
 function throwIfInterrupted(signal: AbortSignal | undefined, taskId: string): void {

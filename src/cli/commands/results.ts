@@ -52,7 +52,8 @@ export function createResultsCommand(ctx: CliContext): Command {
         results = followed.results;
       } else {
         const [status, answer] = await Promise.all([client.readStatus(taskId), client.readResults(taskId)]);
-        const rows = answer.status === 'success' && (answer.results ?? []).length > 0 ? (answer.results ?? []) : null;
+        const { readResultRows } = await import('../../platform/follow.js');
+        const rows = readResultRows(answer);
         const note = rows === null ? `no result rows (${answer.error ?? answer.status}); they appear when the task completes` : null;
         results = buildResults(status.status, rows, note, checks);
         if (checks !== null && (results.thresholds === null || !results.thresholds.passed)) ctx.exitCode = ExitCode.threshold;
