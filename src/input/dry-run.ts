@@ -1,4 +1,4 @@
-import { maskCookies, maskHeaders, maskText, maskUrl, secretValues } from './mask.js';
+import { maskBaseUrl, maskCookies, maskHeaders, maskText, maskUrl, secretValues } from './mask.js';
 import type { RunPlan } from './request-spec.js';
 
 /**
@@ -14,7 +14,7 @@ export function renderDryRunJson(plan: RunPlan): Record<string, unknown> {
   return {
     mode: plan.mode,
     modeReason: plan.modeReason,
-    platformBaseUrl: plan.platformBaseUrl,
+    platformBaseUrl: plan.platformBaseUrl === null ? null : maskBaseUrl(plan.platformBaseUrl),
     apiType: target.apiType,
     classifiedBy: target.classifiedBy ?? null,
     url: mask(maskUrl(target.url)),
@@ -44,7 +44,7 @@ export function renderDryRunText(plan: RunPlan): string {
   const row = (label: string, value: string): void => {
     lines.push(`  ${label.padEnd(11)} ${value}`);
   };
-  row('mode', plan.mode === 'platform' ? `platform (${plan.platformBaseUrl ?? ''})` : 'local');
+  row('mode', plan.mode === 'platform' ? `platform (${String(json['platformBaseUrl'])})` : 'local');
   row('api', `${target.apiType}${target.classifiedBy === undefined ? '' : ` (by ${target.classifiedBy})`}`);
   row('url', `${target.method} ${String(json['url'])}`);
   row('split', `${String(json['targetHost'])} + ${String(json['apiPath'])}`);

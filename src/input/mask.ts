@@ -64,6 +64,11 @@ export function maskUrl(url: string): string {
   return parsed.toString().replaceAll('%E2%80%A6', '…').replaceAll('***%40', '***@');
 }
 
+/** A base URL for printing: masked, without the `/` that URL serialisation adds to a bare origin. */
+export function maskBaseUrl(base: string): string {
+  return maskUrl(base).replace(/\/$/, '');
+}
+
 /**
  * Replace every occurrence of the given secret values in free text (error messages, echoed bodies).
  * Values shorter than 6 characters are left alone: masking them would mangle ordinary words.

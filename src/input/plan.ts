@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { inputError } from '../errors.js';
 import { readBodyArgument, readInputFile } from './body.js';
 import { normalizeUrl, parseCurl } from './curl.js';
-import { maskUrl } from './mask.js';
+import { maskBaseUrl } from './mask.js';
 import { buildRequestSpecFromFlags, parseHeaderFlags } from './flags.js';
 import { normalizeTarget } from './normalize.js';
 import { DEFAULTS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
@@ -33,18 +33,13 @@ export function resolveMode(options: Pick<RawRunOptions, 'local' | 'platform'>, 
   }
   if (options.platform !== undefined) {
     const base = normalizePlatformUrl(options.platform, '--platform');
-    return { mode: 'platform', reason: `--platform given: running on the LMeterX platform at ${showBase(base)}`, platformBaseUrl: base };
+    return { mode: 'platform', reason: `--platform given: running on the LMeterX platform at ${maskBaseUrl(base)}`, platformBaseUrl: base };
   }
   if (envBase !== '') {
     const base = normalizePlatformUrl(envBase, 'LMETERX_BASE_URL');
-    return { mode: 'platform', reason: `LMETERX_BASE_URL is set: running on the LMeterX platform at ${showBase(base)}`, platformBaseUrl: base };
+    return { mode: 'platform', reason: `LMETERX_BASE_URL is set: running on the LMeterX platform at ${maskBaseUrl(base)}`, platformBaseUrl: base };
   }
   return { mode: 'local', reason: 'LMETERX_BASE_URL is not set: running locally', platformBaseUrl: null };
-}
-
-/** The base URL as printed: credentials masked, no trailing slash added by URL's serialisation. */
-function showBase(base: string): string {
-  return maskUrl(base).replace(/\/$/, '');
 }
 
 function normalizePlatformUrl(raw: string, what: string): string {

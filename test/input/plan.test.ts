@@ -86,4 +86,13 @@ describe('resolveMode masks credentials in the base URL it prints', () => {
     expect(decision.reason).toBe('--platform given: running on the LMeterX platform at http://***@lm.example:5001');
     expect(decision.platformBaseUrl).toBe('http://admin:hunter2-secret@lm.example:5001');
   });
+
+  it('and so does the dry run, in JSON and text', async () => {
+    const plan = await buildRunPlan({ url: 'http://127.0.0.1:8000/v1/chat/completions', model: 'm', platform: 'http://admin:hunter2-secret@lm.example:5001/?token=tok-0123456789abcdef' }, context);
+    expect(renderDryRunJson(plan)['platformBaseUrl']).toBe('http://***@lm.example:5001/?token=tok…cdef');
+    const text = renderDryRunText(plan);
+    expect(text).toContain('  mode        platform (http://***@lm.example:5001/?token=tok…cdef)\n');
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('0123456789');
+  });
 });
