@@ -11,6 +11,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { join } from 'node:path';
 import { floorTo } from '../metrics/math.js';
 import type { LatencyStats, Summary, ThresholdCheck } from '../metrics/types.js';
+import { maskUrlOnce } from './mask-once.js';
 
 export interface ConsoleReportOptions {
   color: boolean;
@@ -35,7 +36,8 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
   };
 
   lines.push(style.bold(`${summary.tool} ${summary.version} · local run · ${summary.startedAt} → ${summary.endedAt}`));
-  row('Target', summary.target.url);
+  // Masked again if need be: `report` may read a summary.json that another tool wrote, as html and prom do.
+  row('Target', maskUrlOnce(summary.target.url));
   row('Model', `${summary.target.model} · ${summary.target.apiType} · ${summary.target.stream ? 'streaming' : 'not streaming'}`);
   const load = describeLoad(summary.config);
   if (load !== null) row('Load', load);

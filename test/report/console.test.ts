@@ -39,6 +39,13 @@ describe('renderConsoleReport', () => {
     expect(line('Load')).toBe('Load        8 users (closed loop) · 10 s + 5 s warmup');
   });
 
+  it('masks a target key that reached the summary unmasked, and keeps a masked one as it is', () => {
+    const bare = { ...summary, target: { ...summary.target, url: 'https://api.example.test/v1/chat/completions?api_key=sk-live-1234567890abcd' } };
+    expect(renderConsoleReport(bare, { color: false })).not.toContain('sk-live-1234567890abcd');
+    const masked = { ...summary, target: { ...summary.target, url: 'https://api.example.test/v1/chat/completions?api_key=sk-…abcd' } };
+    expect(renderConsoleReport(masked, { color: false })).toContain('api_key=sk-…abcd');
+  });
+
   it('counts requests and throughput', () => {
     expect(line('Finished')).toBe('Finished    95 ok · 5 failed · 1 incomplete (in flight at the stop)');
     expect(line('Success')).toBe('Success     95.0%');
