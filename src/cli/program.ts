@@ -17,15 +17,7 @@ import type { CliContext } from './io.js';
 export function createProgram(ctx: CliContext): Command {
   const program = new Command('llm-loadtest')
     .description('Load test LLM APIs (OpenAI chat completions, Anthropic messages): locally or on an LMeterX platform')
-    .version(TOOL_VERSION, '-V, --version')
-    .showHelpAfterError('(add --help for usage)')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => ctx.io.stdout.write(s),
-      writeErr: (s) => ctx.io.stderr.write(s),
-      // Errors are rendered once, by render-error.ts.
-      outputError: () => undefined,
-    });
+    .version(TOOL_VERSION, '-V, --version');
   program.addCommand(createDemoCommand(ctx));
   program.addCommand(createRunCommand(ctx), { isDefault: true });
   program.addCommand(createMockCommand(ctx));

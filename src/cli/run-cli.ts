@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { AppError, ExitCode } from '../errors.js';
 import type { CliContext, Io } from './io.js';
 import { createProgram } from './program.js';
@@ -8,6 +8,7 @@ import { renderError } from './render-error.js';
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const ctx: CliContext = { io, json: argv.includes('--json') };
   const program = createProgram(ctx);
+  routeThroughIo(program, ctx);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return ctx.exitCode ?? ExitCode.ok;
@@ -27,4 +28,18 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     }
     return renderError(error, ctx);
   }
+}
+
+/**
+ * Every command, not only the root: commander throws instead of exiting (main.ts is the only exit, and a
+ * usage error is exit 2), writes help to the injected Io, and leaves error text to render-error.ts.
+ * addCommand does not pass these settings down to subcommands, so each one gets them here.
+ */
+function routeThroughIo(command: Command, ctx: CliContext): void {
+  command.exitOverride().configureOutput({
+    writeOut: (s) => ctx.io.stdout.write(s),
+    writeErr: (s) => ctx.io.stderr.write(s),
+    outputError: () => undefined,
+  });
+  for (const sub of command.commands) routeThroughIo(sub, ctx);
 }

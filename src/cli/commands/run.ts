@@ -12,12 +12,6 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function createRunCommand(ctx: CliContext): Command {
   return new Command('run')
     .description('load test an LLM API given as --url or --curl (the default command)')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => ctx.io.stdout.write(s),
-      writeErr: (s) => ctx.io.stderr.write(s),
-      outputError: () => undefined,
-    })
     .option('--url <url>', 'target endpoint, e.g. https://api.openai.com/v1/chat/completions (no scheme: http://)')
     .option('--curl <command>', "a curl command to import ('-' reads it from stdin)")
     .option('--local', 'force the bundled local engine')
