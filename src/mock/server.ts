@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+// The engine's seeded generator (mulberry32), so the mock's jitter is repeatable run to run.
+import { createRandom } from '../engine/schedule.js';
 import { AppError, inputError } from '../errors.js';
 import type { ApiType } from '../protocol/types.js';
 import {
@@ -94,18 +96,6 @@ function createStats(): MockStats {
     byStatus: {},
     byFault: {},
     outputTokens: 0,
-  };
-}
-
-/** mulberry32: a tiny seeded generator, so jitter is repeatable run to run. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
