@@ -86,10 +86,6 @@ function eventsourceParser(api) {
   };
 }
 
-/**
- * Streams per CPU-second, best of several short rounds: the machine is shared, so CPU time (not wall
- * time) and the best round are the least disturbed by other processes.
- */
 /** eventsource-parser's framing alone (no JSON at all): a floor for any parser built on it. */
 function eventsourceFramingOnly() {
   return (reads) => {
@@ -101,6 +97,10 @@ function eventsourceFramingOnly() {
   };
 }
 
+/**
+ * Streams per CPU-second, best of several short rounds: the machine is shared, so CPU time (not wall
+ * time) and the best round are the least disturbed by other processes.
+ */
 function measure(run, reads) {
   for (let k = 0; k < 200; k++) run(reads);
   globalThis.gc?.();
