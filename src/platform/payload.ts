@@ -101,7 +101,12 @@ export function checkPlatformLimits(plan: RunPlan): void {
 
 /** The /test payload: the same target, headers and body the task will send. */
 export function buildTestPayload(target: TargetSpec): TestTaskRequest {
-  const payload = {
+  return validate(testTaskRequestSchema, buildTargetFields(target));
+}
+
+/** The target part of both payloads, so the pre-check tests exactly what the task will send. */
+function buildTargetFields(target: TargetSpec): TestTaskRequest {
+  return {
     target_host: targetHostOf(target),
     api_path: apiPathOf(target),
     model: resolveModel(target),
@@ -111,7 +116,6 @@ export function buildTestPayload(target: TargetSpec): TestTaskRequest {
     request_payload: JSON.stringify(buildRequestBody(target)),
     api_type: toPlatformApiType(target.apiType),
   };
-  return validate(testTaskRequestSchema, payload);
 }
 
 /**
@@ -126,9 +130,7 @@ export function buildCreatePayload(plan: RunPlan, options: { testData: string; t
   const payload = {
     temp_task_id: options.tempTaskId,
     name: load.name.trim(),
-    target_host: targetHostOf(target),
-    api_path: apiPathOf(target),
-    model: resolveModel(target),
+    ...buildTargetFields(target),
     duration: step === null ? load.durationS : computeSteppedTotalS(step),
     concurrent_users: step === null ? load.concurrentUsers : step.maxUsers,
     spawn_rate: step === null ? load.spawnRate : step.increment,
@@ -136,11 +138,6 @@ export function buildCreatePayload(plan: RunPlan, options: { testData: string; t
     chat_type: 0,
     warmup_enabled: load.warmupS > 0,
     ...(load.warmupS > 0 ? { warmup_duration: load.warmupS } : {}),
-    stream_mode: target.stream,
-    headers: platformHeaders(target),
-    cookies: platformCookies(target),
-    request_payload: JSON.stringify(buildRequestBody(target)),
-    api_type: toPlatformApiType(target.apiType),
     test_data: options.testData,
     load_mode: load.loadMode,
     ...(step === null
