@@ -63,6 +63,7 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
   });
   target.warnings.push(...options.warnings);
   if (raw.wait === true && mode.mode === 'local') target.warnings.push('--wait only applies in platform mode: ignored');
+  if (raw.out !== undefined && mode.mode === 'platform') target.warnings.push('--out only applies in local mode (the platform keeps the results): ignored');
   const load: LoadOptions = {
     name: options.name ?? defaultName(target),
     concurrentUsers: options.concurrentUsers,

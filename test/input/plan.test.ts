@@ -80,6 +80,13 @@ describe('buildRunPlan and the dry-run renderers', () => {
   });
 });
 
+describe('options of the other mode are said, not dropped', () => {
+  it('--out in platform mode is a warning', async () => {
+    const plan = await buildRunPlan({ url: 'http://127.0.0.1:8000/v1/chat/completions', model: 'm', out: 'runs/x', platform: 'http://127.0.0.1:5001' }, context);
+    expect(plan.target.warnings).toEqual(['--out only applies in local mode (the platform keeps the results): ignored']);
+  });
+});
+
 describe('resolveMode masks credentials in the base URL it prints', () => {
   it('keeps the real base for use', () => {
     const decision = resolveMode({ platform: 'http://admin:hunter2-secret@lm.example:5001' }, {});
