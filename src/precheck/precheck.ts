@@ -200,9 +200,9 @@ async function readResponse(
     modelAsked: target.model,
     maxTokens: readMaxTokens(target.body),
     startedAt: context.startedAt,
-    parsed,
+    // Masked before the preview cuts it: a key echoed across the cut would leave a piece nothing finds.
+    parsed: { ...parsed, text: context.mask(parsed.text ?? '') },
   });
-  capability.textPreview = context.mask(capability.textPreview);
   return { ok: true, capability };
 }
 

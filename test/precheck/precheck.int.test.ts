@@ -467,6 +467,12 @@ describe('pre-check: the capability report', () => {
     expect(capability.latencyMs).toBeGreaterThanOrEqual(capability.ttftMs ?? Infinity);
   });
 
+  it('a key echoed in the answer across the preview\'s cut is masked whole', async () => {
+    const server = await track(startSseServer({ events: openAiStreamEvents(['y'.repeat(110), ` ${TEST_KEY} done`], { usage: true }) }));
+    const capability = expectOk(await runPrecheck(buildTestTarget(server.url)));
+    expect(capability.textPreview).toBe(`${'y'.repeat(110)} ${MASKED_TEST_KEY}…`);
+  });
+
   it('no usage in the stream, cut by max_tokens: estimated tokens, max_tokens hit', async () => {
     const server = await track(startSseServer({ events: openAiStreamEvents(['Once', ' upon', ' a'], { finishReason: 'length' }) }));
     const capability = expectOk(await runPrecheck(buildTestTarget(server.url, { body: { model: 'gpt-4o-mini', stream: true, max_tokens: 3, messages: [] } })));
