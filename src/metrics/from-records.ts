@@ -10,8 +10,7 @@ import { judgeGenerator, type GeneratorHealth } from './generator-verdict.js';
 import { maxOf, minOf } from './math.js';
 import { Recorder } from './recorder.js';
 import { PERCENTILE_METHOD, summarize, type SummaryContext } from './summarize.js';
-import { evaluateThresholds } from './thresholds.js';
-import type { LatencyStats, RequestRecord, Summary } from './types.js';
+import type { RequestRecord, Summary } from './types.js';
 
 const nullableNumber = z.number().nullable().default(null);
 
@@ -71,10 +70,7 @@ function parseRecordLine(line: string): RequestRecord | null {
 
 /** What summarizeRecords needs beyond the records; times and health default to what the records show. */
 export type RecordsContext = Omit<SummaryContext, 'startedAt' | 'endedAt' | 'generator'> &
-  Partial<Pick<SummaryContext, 'startedAt' | 'endedAt' | 'generator'>> & {
-    /** The chunk-gap figures of the run's live summary.json, kept as they were (records hold no gaps). */
-    liveChunkGap?: LatencyStats;
-  };
+  Partial<Pick<SummaryContext, 'startedAt' | 'endedAt' | 'generator'>>;
 
 export const RECOMPUTED_NOTE = 're-computed from results.jsonl, which keeps no chunk gaps (chunk gap count 0)';
 export const RECOMPUTED_LIVE_GAPS_NOTE = 're-computed from results.jsonl; chunk gaps as measured live (results.jsonl keeps none)';
@@ -101,11 +97,6 @@ export function summarizeRecords(records: readonly RequestRecord[], context: Rec
     generator: context.generator ?? unmeasuredHealth(),
   });
   summary.percentileMethod = `${PERCENTILE_METHOD}; ${context.liveChunkGap === undefined ? RECOMPUTED_NOTE : RECOMPUTED_LIVE_GAPS_NOTE}`;
-  if (context.liveChunkGap !== undefined) {
-    summary.latency.chunkGap = context.liveChunkGap;
-    const { ok, failed } = summary.requests;
-    summary.thresholds = evaluateThresholds({ ok, failed, successThreshold: context.successThreshold, slo: context.slo, latency: summary.latency });
-  }
   return summary;
 }
 

@@ -10,7 +10,7 @@ import { medianOfEncoded } from './log-buckets.js';
 import { round3 } from './math.js';
 import type { RecorderSnapshot, TimelineSecond } from './recorder.js';
 import { evaluateThresholds } from './thresholds.js';
-import type { Summary, TimelinePoint } from './types.js';
+import type { LatencyStats, Summary, TimelinePoint } from './types.js';
 
 export interface SummaryContext {
   /** Already masked. */
@@ -25,6 +25,8 @@ export interface SummaryContext {
   /** Threads that generated load, for the CPU judgement; defaults to `config.workers` when a number, else 1. */
   threads?: number;
   precheck?: Record<string, unknown>;
+  /** Chunk-gap figures of the run's live summary, used instead of the snapshot's (results.jsonl keeps no gaps). */
+  liveChunkGap?: LatencyStats;
 }
 
 export const PERCENTILE_METHOD =
@@ -42,7 +44,7 @@ export function summarize(snapshot: RecorderSnapshot, context: SummaryContext): 
     ttfo: statsOfEncoded(snapshot.latency.ttfo),
     itl: statsOfEncoded(snapshot.latency.itl),
     e2e: statsOfEncoded(snapshot.latency.e2e),
-    chunkGap: statsOfEncoded(snapshot.latency.chunkGap),
+    chunkGap: context.liveChunkGap ?? statsOfEncoded(snapshot.latency.chunkGap),
   };
   const queue = statsOfEncoded(snapshot.latency.queue);
   if (queue.count > 0) {
