@@ -142,6 +142,8 @@ class AnthropicStreamParser extends SseResponseParser {
   private literalEnd = 0;
   private inputFromStart = false;
   private readonly template = new EventTemplate();
+  /** The kind scanDelta found (a field: no result objects on the hot path). */
+  private deltaKind = NEEDS_PARSE;
 
   onSseEvent(b: Buffer, start: number, end: number, framer: SseFramer): void {
     if (this.done) return;
@@ -268,8 +270,6 @@ class AnthropicStreamParser extends SseResponseParser {
       else if (b[i] !== 0x7d) return NEEDS_PARSE;
     }
   }
-
-  private deltaKind = NEEDS_PARSE;
 
   /** Inside the delta object (after `{`): sets deltaKind and the literal range; returns the index after `}`. */
   private scanDelta(b: Buffer, i: number, end: number): number {

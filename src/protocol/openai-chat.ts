@@ -135,6 +135,12 @@ class OpenAiStreamParser extends SseResponseParser {
   private readonly literals = new Int32Array(MAX_LITERALS * 3);
   private literalCount = 0;
   private readonly template = new EventTemplate(PADDING_KEY);
+  /** Kinds found by the scan so far (a field: no result objects on the hot path). */
+  private scanKinds = 0;
+  /** Bytes before the choices array in a chunk already read as harmless (see scanChunk). */
+  private knownPrefix: Buffer = EMPTY;
+  private knownPrefixLength = 0;
+  private prefixLearnings = 0;
 
   protected override completeUsage(): void {
     const state = this.state;
@@ -281,13 +287,6 @@ class OpenAiStreamParser extends SseResponseParser {
     copyBytes(b, start, choicesAt, this.knownPrefix, 0);
     this.knownPrefixLength = length;
   }
-
-  /** Kinds found by the scan so far (a field: no result objects on the hot path). */
-  private scanKinds = 0;
-  /** Bytes before the choices array in a chunk already read as harmless (see scanChunk). */
-  private knownPrefix: Buffer = EMPTY;
-  private knownPrefixLength = 0;
-  private prefixLearnings = 0;
 
   private scanChoices(b: Buffer, i: number, end: number): number {
     if (b[i] !== 0x5b) return isNullAt(b, i, end) ? i + 4 : -1;
