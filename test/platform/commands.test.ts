@@ -69,6 +69,13 @@ describe('llm-loadtest status <task-id>', () => {
     });
   });
 
+  it.each([['status'], ['results'], ['stop']])('%s with an empty task ID → exit 2, TASK_ID_INVALID, nothing sent', async (command) => {
+    const { code, out, recorder } = await cli([command, ' ', '--json']);
+    expect(code).toBe(2);
+    expect(JSON.parse(out)).toMatchObject({ ok: false, code: 'TASK_ID_INVALID', category: 'input', message: 'the task ID is empty' });
+    expect(recorder.requests).toHaveLength(0);
+  });
+
   it('no platform configured → exit 2 naming LMETERX_BASE_URL', async () => {
     const { code, err } = await cli(['status', TASK_ID], { env: {} });
     expect(code).toBe(2);

@@ -27,14 +27,15 @@ export function createResultsCommand(ctx: CliContext): Command {
     .option('--wait', 'follow the task to its end first (progress on stderr)')
     .option('--json', 'machine-readable result on stdout')
     .option('--no-color', 'no colours')
-    .action(async (taskId: string, options: ResultsOptions) => {
+    .action(async (rawTaskId: string, options: ResultsOptions) => {
       if (options.json === true) ctx.json = true;
       const { parseSlo } = await import('../../input/options.js');
       const slo = options.slo === undefined ? [] : parseSlo(options.slo);
       // Checked only when asked: a read of results is not a gate unless the user makes it one.
       const threshold = parseThreshold(options.successThreshold);
       const checks = threshold === null && slo.length === 0 ? null : { successThreshold: threshold, slo };
-      const { buildResults, createPlatformClientFor, followToEnd } = await import('./run-platform.js');
+      const { buildResults, checkTaskId, createPlatformClientFor, followToEnd } = await import('./run-platform.js');
+      const taskId = checkTaskId(rawTaskId);
       const client = createPlatformClientFor(ctx, options.platform);
       const reportUrl = client.reportUrl(taskId);
       let results: BuiltResults;

@@ -212,6 +212,13 @@ export function createPlatformClientFor(
   });
 }
 
+/** The `<task-id>` of status, results and stop: an empty one would read `/api/llm-tasks//status`. */
+export function checkTaskId(taskId: string): string {
+  const trimmed = taskId.trim();
+  if (trimmed === '') throw inputError('TASK_ID_INVALID', 'the task ID is empty', 'give the task ID printed by `llm-loadtest run` (the last part of the report URL)');
+  return trimmed;
+}
+
 function hasToken(ctx: CliContext): boolean {
   return (ctx.io.env['LMETERX_AUTH_TOKEN'] ?? '').trim() !== '';
 }

@@ -13,9 +13,10 @@ export function createStopCommand(ctx: CliContext): Command {
     .argument('<task-id>', 'the task ID printed by `run`')
     .option('--platform <url>', 'LMeterX base URL (default: LMETERX_BASE_URL)')
     .option('--json', 'machine-readable result on stdout')
-    .action(async (taskId: string, options: { platform?: string; json?: boolean }) => {
+    .action(async (rawTaskId: string, options: { platform?: string; json?: boolean }) => {
       if (options.json === true) ctx.json = true;
-      const { createPlatformClientFor } = await import('./run-platform.js');
+      const { checkTaskId, createPlatformClientFor } = await import('./run-platform.js');
+      const taskId = checkTaskId(rawTaskId);
       const client = createPlatformClientFor(ctx, options.platform);
       const answer = await client.stopTask(taskId);
       const reportUrl = client.reportUrl(taskId);
