@@ -53,6 +53,8 @@ export type ProfileCheck = { allowed: true; profile: Profile } | { allowed: fals
 
 export interface PlatformClient {
   readonly baseUrl: string;
+  /** A token is sent (LMETERX_AUTH_TOKEN set and not blank). */
+  readonly hasToken: boolean;
   checkHealth(): Promise<HealthCheck>;
   readProfile(): Promise<ProfileCheck>;
   /** The pre-check through the platform; it may take a whole generation, hence its own timeout. */
@@ -146,6 +148,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
 
   return {
     baseUrl,
+    hasToken: token !== undefined,
     async checkHealth() {
       const spec: CallSpec = { method: 'GET', path: '/health', retry: true };
       const response = await send(spec);

@@ -76,6 +76,13 @@ describe('run in platform mode: submit (steps 1-4)', () => {
     }
   });
 
+  it('a blank LMETERX_AUTH_TOKEN is no token: none is sent, and a platform that needs none is said to', async () => {
+    const { code, err, recorder } = await run(buildPlan(), { env: { LMETERX_AUTH_TOKEN: '  ' } });
+    expect(code).toBe(0);
+    expect(err).toContain('No LMETERX_AUTH_TOKEN: the platform needs none\n');
+    expect(recorder.requests.every((request) => request.headers['x-authorization'] === undefined)).toBe(true);
+  });
+
   it('--json prints exactly the platform JSON of cli.md; the human report moves to stderr', async () => {
     const { code, out, err } = await run(json());
     expect(err).toContain(`Task ID:    ${TASK_ID}\n`);

@@ -43,7 +43,7 @@ export async function runPlatform(ctx: CliContext, plan: RunPlan, options: RunPl
     testData,
     // The platform reads a streamed answer for up to 120 s; a non-streamed one as long as the target takes.
     precheckTimeoutMs: Math.max(plan.target.timeoutMs, 130_000),
-    onEvent: (event) => say(describeEvent(event, client.baseUrl, hasToken(ctx), errStyle)),
+    onEvent: (event) => say(describeEvent(event, client, errStyle)),
   });
 
   const outStyle = createStyle(io.stdout, io.env, !plan.output.color);
@@ -219,18 +219,15 @@ export function checkTaskId(taskId: string): string {
   return trimmed;
 }
 
-function hasToken(ctx: CliContext): boolean {
-  return (ctx.io.env['LMETERX_AUTH_TOKEN'] ?? '').trim() !== '';
-}
-
-function describeEvent(event: SubmitEvent, baseUrl: string, tokenSet: boolean, style: ReturnType<typeof createStyle>): string {
+function describeEvent(event: SubmitEvent, client: PlatformClient, style: ReturnType<typeof createStyle>): string {
+  const { baseUrl } = client;
   switch (event.step) {
     case 'health':
       return event.backendConfirmed
         ? `LMeterX at ${baseUrl}: reachable`
         : `LMeterX at ${baseUrl}: reachable, ${style.yellow('but /health came without the X-LMeterX-Backend header')} (a web front answered; continuing)`;
     case 'profile':
-      if (event.allowed) return tokenSet ? `Token accepted${event.username ? ` (user ${event.username})` : ''}` : 'No LMETERX_AUTH_TOKEN: the platform needs none';
+      if (event.allowed) return client.hasToken ? `Token accepted${event.username ? ` (user ${event.username})` : ''}` : 'No LMETERX_AUTH_TOKEN: the platform needs none';
       return 'The token may not read the profile (403): a service token; continuing';
     case 'precheck':
       return `Pre-check via the platform: ${describePrecheck(event.precheck, style)}`;
