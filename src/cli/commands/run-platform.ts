@@ -204,7 +204,8 @@ export function createPlatformClientFor(
     throw inputError('PLATFORM_URL_INVALID', `the platform URL "${raw}" is not http(s)`, 'give the LMeterX address with its scheme, e.g. https://lmeterx.example.com');
   }
   return createPlatformClient({
-    baseUrl: `${url.origin}${url.pathname}`.replace(/\/+$/, ''),
+    // The client drops a trailing `/` itself; query, fragment and credentials are dropped here.
+    baseUrl: `${url.origin}${url.pathname}`,
     token: ctx.io.env['LMETERX_AUTH_TOKEN'],
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
