@@ -15,6 +15,7 @@ import {
   readProviderError,
   readProviderErrorValue,
   readRetryAfterS,
+  type MaskFunction,
 } from '../protocol/provider-error.js';
 import { getAdapter } from '../protocol/registry.js';
 import type { ParsedResponse } from '../protocol/types.js';
@@ -137,8 +138,7 @@ async function readResponse(
     });
   }
   if (status < 200 || status > 299) {
-    const text = await readErrorText(response.body, context.mask);
-    const providerError = readProviderError(text);
+    const providerError = readProviderError(await readBodyText(response.body), context.mask);
     const category = categorizeHttpStatus(status, providerError);
     const retryAfterS = readRetryAfterS(response.headers);
     // A numeric code only repeats the status (vLLM); the type says more then.
@@ -154,14 +154,14 @@ async function readResponse(
   const isJson = contentType?.includes('json') === true;
   const isSse = contentType?.includes('text/event-stream') === true;
   const adapter = getAdapter(target.apiType);
-  const parseOptions = { keepText: true, model: target.model };
+  const parseOptions = { keepText: true, model: target.model, mask: context.mask };
   let parsed: ParsedResponse;
 
   if (target.stream) {
     if (isHtml || isJson) {
-      const text = await readErrorText(response.body, context.mask);
+      const text = await readBodyText(response.body);
       const what = isHtml ? 'an HTML page' : 'application/json';
-      const said = isHtml ? readProviderError(text).message : readJsonErrorMessage(text);
+      const said = isHtml ? readProviderError(text, context.mask).message : readJsonErrorMessage(text, context.mask);
       return fail('invalid_response', status, `asked for a stream, got ${what}${said === null ? '' : `: ${said}`}`);
     }
     const parser = adapter.createStreamParser(parseOptions);
@@ -182,7 +182,7 @@ async function readResponse(
       return fail('invalid_response', status, 'asked for JSON (not streaming), got text/event-stream: use --stream');
     }
     if (isHtml) {
-      const said = readProviderError(await readErrorText(response.body, context.mask)).message;
+      const said = readProviderError(await readBodyText(response.body), context.mask).message;
       return fail('invalid_response', status, `got an HTML page, not the API's JSON${said === null ? '' : `: ${said}`}`);
     }
     parsed = adapter.parseJson(await readBodyText(response.body), now(), parseOptions);
@@ -207,9 +207,9 @@ async function readResponse(
 }
 
 /** The message of a JSON body that has an error's shape; null for any other JSON (a normal answer). */
-function readJsonErrorMessage(text: string): string | null {
+function readJsonErrorMessage(text: string, mask: MaskFunction): string | null {
   try {
-    return readProviderErrorValue(JSON.parse(text))?.message ?? null;
+    return readProviderErrorValue(JSON.parse(text), mask)?.message ?? null;
   } catch {
     return null;
   }
@@ -226,14 +226,6 @@ function buildHeaders(target: TargetSpec): Record<string, string> {
     headers['content-type'] = 'application/json';
   }
   return headers;
-}
-
-/**
- * An error body, masked whole before anything reads it: the server's message is cut to 200 characters
- * after, and a key echoed across that cut would leave a piece that masking the message could not find.
- */
-async function readErrorText(body: Dispatcher.ResponseData['body'], mask: (text: string) => string): Promise<string> {
-  return mask(await readBodyText(body));
 }
 
 /** Read a body as text, keeping at most MAX_BODY_BYTES but always reading it to the end. */

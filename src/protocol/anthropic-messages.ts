@@ -108,7 +108,7 @@ export function parseJson(text: string, atMs: number, options?: ParseOptions): P
   const value = readJsonBody(state, text, 'a message object');
   if (value === null) return state.build(atMs);
   if (value['type'] === 'error' || isRecord(value['error'])) {
-    state.failWithProviderError(readProviderErrorValue(value));
+    state.failWithProviderError(readProviderErrorValue(value, state.mask));
     return state.build(atMs);
   }
   if (!Array.isArray(value['content'])) {
@@ -182,7 +182,7 @@ class AnthropicStreamParser extends SseResponseParser {
     if (value === null) return;
     const type = value['type'];
     if (namedError || type === 'error' || (type === undefined && value['error'] !== undefined)) {
-      state.failWithProviderError(readProviderErrorValue(value));
+      state.failWithProviderError(readProviderErrorValue(value, state.mask));
       this.stopOnFailure();
       return;
     }

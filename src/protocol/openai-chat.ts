@@ -398,7 +398,7 @@ function nextMember(b: Buffer, i: number, end: number): number {
 function readErrorInto(state: ResponseState, value: Record<string, unknown>): boolean {
   const hasError = (value['error'] !== undefined && value['error'] !== null) || value['object'] === 'error';
   if (!hasError) return false;
-  state.failWithProviderError(readProviderErrorValue(value));
+  state.failWithProviderError(readProviderErrorValue(value, state.mask));
   return true;
 }
 

@@ -11,9 +11,16 @@ import type { ProviderError } from './types.js';
 
 const MAX_MESSAGE_CHARS = 200;
 
+/**
+ * Masks the secrets in server text (maskText with the run's secrets). Applied before a message is cut to
+ * 200 characters: a key echoed across the cut would leave a piece that masking the message could not find.
+ */
+export type MaskFunction = (text: string) => string;
+const KEEP: MaskFunction = (text) => text;
+
 /** Read an error body of any known shape; never throws. Unknown text gives its first 200 characters. */
-export function readProviderError(text: string): ProviderError {
-  const trimmed = text.trim();
+export function readProviderError(text: string, mask: MaskFunction = KEEP): ProviderError {
+  const trimmed = mask(text).trim();
   if (trimmed === '') return { message: null, type: null, code: null };
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     let parsed: unknown;
@@ -34,30 +41,31 @@ export function readProviderError(text: string): ProviderError {
  * Read an already parsed error value (a JSON body, or the data of an in-stream error event). Null when it
  * has no known error shape.
  */
-export function readProviderErrorValue(value: unknown): ProviderError | null {
+export function readProviderErrorValue(value: unknown, mask: MaskFunction = KEEP): ProviderError | null {
   if (!isRecord(value)) return null;
+  const cut = (text: string): string => shorten(mask(text));
   const inner = value['error'];
   if (isRecord(inner)) {
     // OpenAI {error:{message,type,param,code}}, Azure (string code, no type), new vLLM (int code),
     // Anthropic {type:"error", error:{type,message}}.
     return {
-      message: readMessage(inner['message']) ?? readMessage(inner['msg']),
+      message: readMessage(inner['message'], cut) ?? readMessage(inner['msg'], cut),
       type: readScalar(inner['type']),
       code: readScalar(inner['code']) ?? readScalar(inner['status']),
     };
   }
   if (typeof inner === 'string') {
-    return { message: shorten(inner), type: readScalar(value['type']), code: readScalar(value['code']) };
+    return { message: cut(inner), type: readScalar(value['type']), code: readScalar(value['code']) };
   }
   if (value['object'] === 'error') {
     // Older vLLM / FastChat: flat {"object":"error","message","type","code"}.
-    return { message: readMessage(value['message']), type: readScalar(value['type']), code: readScalar(value['code']) };
+    return { message: readMessage(value['message'], cut), type: readScalar(value['type']), code: readScalar(value['code']) };
   }
   if ('detail' in value) {
-    return { message: readDetail(value['detail']), type: null, code: null };
+    return { message: readDetail(value['detail'], cut), type: null, code: null };
   }
   if (typeof value['message'] === 'string') {
-    return { message: readMessage(value['message']), type: readScalar(value['type']), code: readScalar(value['code']) };
+    return { message: readMessage(value['message'], cut), type: readScalar(value['type']), code: readScalar(value['code']) };
   }
   return null;
 }
@@ -212,8 +220,8 @@ function roundS(seconds: number): number {
   return Math.round(seconds * 1000) / 1000;
 }
 
-function readDetail(detail: unknown): string | null {
-  if (typeof detail === 'string') return shorten(detail);
+function readDetail(detail: unknown, cut: (text: string) => string): string | null {
+  if (typeof detail === 'string') return cut(detail);
   if (Array.isArray(detail)) {
     // FastAPI validation errors: [{loc:[...], msg, type}].
     const parts = detail.map((item) => {
@@ -222,10 +230,10 @@ function readDetail(detail: unknown): string | null {
       const msg = typeof item['msg'] === 'string' ? item['msg'] : JSON.stringify(item);
       return loc === null ? msg : `${loc}: ${msg}`;
     });
-    return shorten(parts.join('; '));
+    return cut(parts.join('; '));
   }
   if (detail === null || detail === undefined) return null;
-  return shorten(JSON.stringify(detail));
+  return cut(JSON.stringify(detail));
 }
 
 function readHtmlMessage(html: string): string | null {
@@ -239,10 +247,10 @@ function plainTextError(text: string): ProviderError {
   return { message: message === '' ? null : shorten(message), type: null, code: null };
 }
 
-function readMessage(value: unknown): string | null {
-  if (typeof value === 'string') return shorten(value);
+function readMessage(value: unknown, cut: (text: string) => string): string | null {
+  if (typeof value === 'string') return cut(value);
   if (value === null || value === undefined) return null;
-  return shorten(JSON.stringify(value));
+  return cut(JSON.stringify(value));
 }
 
 function readScalar(value: unknown): string | null {

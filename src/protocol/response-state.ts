@@ -51,6 +51,8 @@ export class ResponseState {
   readonly listener: ChunkListener;
   readonly keepText: boolean;
   readonly model: string | undefined;
+  /** Masks secrets in server text before a failure message cuts it (ParseOptions.mask). */
+  readonly mask: (text: string) => string;
 
   category: FailureCategory | null = null;
   message: string | null = null;
@@ -78,6 +80,7 @@ export class ResponseState {
     this.listener = options?.listener ?? NO_LISTENER;
     this.keepText = options?.keepText ?? false;
     this.model = options?.model;
+    this.mask = options?.mask ?? ((text) => text);
   }
 
   /** One event (or a whole JSON body) that carried content of the given kinds, arrived at atMs. */
@@ -182,7 +185,7 @@ export function readJsonBody(state: ResponseState, text: string, what: string): 
   try {
     value = JSON.parse(text);
   } catch {
-    const error = readProviderError(text);
+    const error = readProviderError(text, state.mask);
     state.fail('invalid_response', `the body is not JSON${error.message === null ? '' : `: ${error.message}`}`);
     return null;
   }

@@ -74,13 +74,13 @@ export abstract class SseResponseParser implements StreamParser, SseSink {
     try {
       value = JSON.parse(text);
     } catch {
-      if (namedError) state.fail('server_error', shortText(text));
-      else state.fail('invalid_response', `an SSE event is not JSON: ${shortText(text)}`);
+      if (namedError) state.fail('server_error', shortText(state.mask(text)));
+      else state.fail('invalid_response', `an SSE event is not JSON: ${shortText(state.mask(text))}`);
       this.stopOnFailure();
       return null;
     }
     if (isRecord(value)) return value;
-    state.fail('invalid_response', `an SSE event is not ${what}: ${shortText(text)}`);
+    state.fail('invalid_response', `an SSE event is not ${what}: ${shortText(state.mask(text))}`);
     this.stopOnFailure();
     return null;
   }
@@ -108,7 +108,7 @@ function readNonStreamBody(state: ResponseState, prefix: Buffer | null, length: 
   } catch {
     value = undefined;
   }
-  const error = isRecord(value) ? readProviderErrorValue(value) : null;
+  const error = isRecord(value) ? readProviderErrorValue(value, state.mask) : null;
   if (error !== null) {
     state.failWithProviderError(error);
     return;
@@ -117,6 +117,6 @@ function readNonStreamBody(state: ResponseState, prefix: Buffer | null, length: 
     state.fail('invalid_response', 'the stream ended before its first complete event');
     return;
   }
-  const shown = readProviderError(text).message ?? '';
+  const shown = readProviderError(text, state.mask).message ?? '';
   state.fail('invalid_response', `the body is not an SSE stream: ${shortText(shown)}`);
 }

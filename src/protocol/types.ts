@@ -16,8 +16,8 @@ export interface ParsedResponse {
   /** Why not ok (null when ok). */
   category: FailureCategory | null;
   /**
-   * Short and human (null when ok). Server-written text is NOT masked here (the parser knows no secrets):
-   * callers pass it through maskText before printing or writing it.
+   * Short and human (null when ok). Server text in it is masked with ParseOptions.mask, before it is cut
+   * short; without one it is not masked at all.
    */
   message: string | null;
   /** First generated content of any kind: text, reasoning/thinking, or a tool call. TTFT ends here. */
@@ -70,6 +70,11 @@ export interface ParseOptions {
   keepText?: boolean;
   /** The model asked for; picks the tokenizer encoding when usage is missing. */
   model?: string;
+  /**
+   * Masks secrets in the server's text of a failure message before the parser cuts it short (maskText
+   * with the run's secrets); masking the cut message afterwards misses a key split by the cut.
+   */
+  mask?: (text: string) => string;
 }
 
 /** Provider error details read from an error body or an in-stream error event. */

@@ -140,6 +140,36 @@ describe('stream outcome edge cases', () => {
     }
   });
 
+  describe('masks a key echoed by the server before cutting the message short', () => {
+    const key = 'sk-live-0123456789abcdefWXYZ';
+    const mask = (text: string): string => text.split(key).join('sk-…WXYZ');
+    // Server text is cut at 200 characters (a provider's message) or 120 (anything else): each key straddles its cut.
+    const said200 = `${'x'.repeat(185)} key ${key} rejected`;
+    const said120 = `${'x'.repeat(105)} key ${key} rejected`;
+    const errorBody = JSON.stringify({ error: { message: said200, type: 'server_error', code: null } });
+    it.each([
+      ['openai', 'an error event in a 200 stream', `data: ${errorBody}\n\n`],
+      ['openai', 'a JSON error sent with 200', errorBody],
+      ['openai', 'an event that is not JSON', `data: ${said120}\n\n`],
+      ['openai', 'a body that is not a stream', said120],
+      ['anthropic', 'an event: error that is not JSON', `event: error\ndata: ${said120}\n\n`],
+      ['anthropic', 'an event: error', `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message: said200 } })}\n\n`],
+    ])('%s: %s', (api, _name, body) => {
+      const parser = (api === 'openai' ? openai : anthropic).createStreamParser({ mask });
+      parser.push(Buffer.from(body), 1);
+      const message = parser.end(2).message ?? '';
+      expect(message).toContain('key sk-…WXYZ');
+      expect(message).not.toContain(key.slice(0, 6));
+    });
+
+    it('in a JSON body (non-streamed), both APIs', () => {
+      for (const adapter of [openai, anthropic]) {
+        const response = adapter.parseJson(errorBody, 1, { mask });
+        expect(response.message).toContain('key sk-…WXYZ');
+      }
+    });
+  });
+
   it('stops reading at [DONE] and at message_stop', () => {
     const parser = openai.createStreamParser();
     parser.push(Buffer.from('data: {"choices":[{"delta":{"content":"a"}}]}\n\ndata: [DONE]\n\n'), 5);
