@@ -361,6 +361,16 @@ describe('pre-check: a 2xx that is not the API\'s answer', () => {
     expect(failure.message).toContain('The server had an error while processing your request.');
   });
 
+  it('a key echoed in a 200 stream\'s error event across the 200-character cut is masked whole', async () => {
+    const said = `${'x'.repeat(185)} key ${TEST_KEY} rejected`;
+    const events = [`data: ${JSON.stringify({ error: { message: said, type: 'server_error', param: null, code: null } })}\n\n`];
+    const server = await track(startSseServer({ events }));
+    const failure = expectFailure(await runPrecheck(buildTestTarget(server.url)));
+    expect(failure).toMatchObject({ category: 'server_error', status: 200 });
+    expect(failure.message).toContain(`key ${MASKED_TEST_KEY}`);
+    expect(failure.message).not.toContain(TEST_KEY.slice(0, 8));
+  });
+
   it('a 200 stream with a rate-limit error event, then [DONE] (vLLM) → rate_limited', async () => {
     const events = [
       `data: ${JSON.stringify({ error: { message: 'Too many requests', type: 'rate_limit_error', param: null, code: 429 } })}\n\n`,
