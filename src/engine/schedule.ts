@@ -1,4 +1,5 @@
-import type { LoadOptions, StepOptions } from '../input/request-spec.js';
+import type { LoadOptions } from '../input/request-spec.js';
+import { steppedTotalS } from '../input/stepped.js';
 
 /**
  * Load shapes as pure functions of time, so the engine, the worker threads and the tests agree on them.
@@ -9,12 +10,6 @@ import type { LoadOptions, StepOptions } from '../input/request-spec.js';
 export function measuredDurationS(load: Pick<LoadOptions, 'loadMode' | 'step' | 'durationS'>): number {
   if (load.loadMode === 'stepped' && load.step !== null) return steppedTotalS(load.step);
   return load.durationS;
-}
-
-/** The platform's stepped total: ceil((max - start) / inc) steps of step duration, then the sustain. */
-export function steppedTotalS(step: StepOptions): number {
-  const steps = Math.max(0, Math.ceil((step.maxUsers - step.startUsers) / step.increment));
-  return steps * step.durationS + step.sustainS;
 }
 
 /** The most users the shape ever asks for. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { inputError } from '../errors.js';
-import { PLATFORM_LIMITS, computeSteppedTotalS } from '../platform/schema.js';
+import { PLATFORM_LIMITS } from '../platform/schema.js';
+import { steppedTotalS } from './stepped.js';
 import { parseDurationS } from '../protocol/duration.js';
 import { API_TYPES, type ApiType } from '../protocol/types.js';
 import type { Arrival, LoadMode, SloCheck, StepOptions } from './request-spec.js';
@@ -213,7 +214,7 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
     // platform.md: stepped runs send users = max, spawn rate = increment, duration = the computed total.
     concurrentUsers = step.maxUsers;
     spawnRate = step.increment;
-    durationS = computeSteppedTotalS(step);
+    durationS = steppedTotalS(step);
   }
   const model = raw.model?.trim();
   if (raw.model !== undefined && model === '') {
@@ -284,7 +285,7 @@ function resolveStep(raw: RawRunOptions, v: ParsedSchema, loadMode: LoadMode): S
   if (step.startUsers > step.maxUsers) {
     throw inputError('OPTION_INVALID', `--step-start-users ${step.startUsers} is above --step-max-users ${step.maxUsers}`, 'start at or below the maximum');
   }
-  const totalS = computeSteppedTotalS(step);
+  const totalS = steppedTotalS(step);
   if (totalS > PLATFORM_LIMITS.durationS) {
     throw inputError(
       'OPTION_INVALID',

@@ -3,10 +3,10 @@ import type { z } from 'zod';
 import { inputError, type AppError } from '../errors.js';
 import { readInputFile } from '../input/body.js';
 import type { RunPlan, TargetSpec } from '../input/request-spec.js';
+import { steppedTotalS } from '../input/stepped.js';
 import type { ApiType } from '../protocol/types.js';
 import {
   PLATFORM_LIMITS as L,
-  computeSteppedTotalS,
   createTaskRequestSchema,
   formatZodIssues,
   testTaskRequestSchema,
@@ -60,7 +60,7 @@ export function checkPlatformLimits(plan: RunPlan): void {
         'the ramp starts at or below its maximum: lower --step-start-users or raise --step-max-users',
       );
     }
-    const totalS = computeSteppedTotalS(step);
+    const totalS = steppedTotalS(step);
     if (totalS > L.durationS) {
       throw inputError(
         'PLATFORM_LIMIT',
@@ -131,7 +131,7 @@ export function buildCreatePayload(plan: RunPlan, options: { testData: string; t
     temp_task_id: options.tempTaskId,
     name: load.name.trim(),
     ...buildTargetFields(target),
-    duration: step === null ? load.durationS : computeSteppedTotalS(step),
+    duration: step === null ? load.durationS : steppedTotalS(step),
     concurrent_users: step === null ? load.concurrentUsers : step.maxUsers,
     spawn_rate: step === null ? load.spawnRate : step.increment,
     // Selects the built-in set for test_data "default": 0 is the plain-text one.

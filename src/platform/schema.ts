@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StepOptions } from '../input/request-spec.js';
+import { steppedTotalS } from '../input/stepped.js';
 
 /**
  * The LMeterX wire contract (research/lmeterx-platform.md). What we send is strict and carries the
@@ -117,7 +117,7 @@ export const createTaskRequestSchema = z
       return;
     }
     if (start > max) ctx.addIssue({ code: 'custom', path: ['step_start_users'], message: 'must be ≤ step_max_users' });
-    const totalS = computeSteppedTotalS({ startUsers: start, increment: inc, durationS: stepS, maxUsers: max, sustainS: sustain });
+    const totalS = steppedTotalS({ startUsers: start, increment: inc, durationS: stepS, maxUsers: max, sustainS: sustain });
     if (totalS > L.durationS) {
       ctx.addIssue({ code: 'custom', path: ['step_sustain_duration'], message: `stepped total ${totalS} s exceeds ${L.durationS} s` });
     }
@@ -135,10 +135,6 @@ export type CreateTaskRequest = z.infer<typeof createTaskRequestSchema>;
  * The platform's stepped length: ceil((max − start) / increment) steps (at least 1), then the sustain.
  * The input layer uses it too, so a stepped run lasts the same in both modes.
  */
-export function computeSteppedTotalS(step: StepOptions): number {
-  const steps = Math.max(1, Math.ceil((step.maxUsers - step.startUsers) / step.increment));
-  return steps * step.durationS + step.sustainS;
-}
 
 /** The pitfalls of platform.md "What we send" that break every request of a task, checked on the string. */
 function checkPayloadAgreement(

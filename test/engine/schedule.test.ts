@@ -4,9 +4,9 @@ import {
   measuredDurationS,
   nextUserChangeS,
   peakUsers,
-  steppedTotalS,
   usersAt,
 } from '../../src/engine/schedule.js';
+import { steppedTotalS } from '../../src/input/stepped.js';
 import type { StepOptions } from '../../src/input/request-spec.js';
 
 const fixed = { loadMode: 'fixed' as const, step: null, concurrentUsers: 10, spawnRate: 4, durationS: 60 };
@@ -55,6 +55,8 @@ describe('nextUserChangeS', () => {
 describe('durations', () => {
   test('stepped total is the platform rule: ceil((max-start)/inc) steps plus the sustain', () => {
     expect(steppedTotalS(step)).toBe(3 * 10 + 30);
+    // start = max is still one step, as on the platform, so both modes plan the same length.
+    expect(measuredDurationS({ ...stepped, step: { ...step, startUsers: 10 } })).toBe(10 + 30);
     expect(measuredDurationS(stepped)).toBe(60);
     expect(measuredDurationS(fixed)).toBe(60);
     expect(peakUsers(stepped)).toBe(10);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import { parseRunOptions, parseSlo, type RawRunOptions, type RunMode } from '../../src/input/options.js';
-import { computeSteppedTotalS } from '../../src/platform/schema.js';
+import { steppedTotalS } from '../../src/input/stepped.js';
 
 function errorOf(raw: RawRunOptions, mode: RunMode): AppError {
   try {
@@ -117,7 +117,7 @@ describe('stepped load', () => {
   });
 
   it('counts at least one step when start equals max', () => {
-    expect(computeSteppedTotalS({ startUsers: 5, increment: 1, durationS: 30, maxUsers: 5, sustainS: 10 })).toBe(40);
+    expect(steppedTotalS({ startUsers: 5, increment: 1, durationS: 30, maxUsers: 5, sustainS: 10 })).toBe(40);
   });
 
   it.each<[RawRunOptions, string]>([

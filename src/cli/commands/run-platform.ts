@@ -5,7 +5,8 @@ import { createPlatformClient, type PlatformClient } from '../../platform/client
 import { checkPlatformThresholds, summarizeResultRows, type PlatformThresholds } from '../../platform/figures.js';
 import { followTask, type FollowOutcome } from '../../platform/follow.js';
 import { readTestDataFile } from '../../platform/payload.js';
-import { computeSteppedTotalS, isTerminalStatus, type ResultRow } from '../../platform/schema.js';
+import { steppedTotalS } from '../../input/stepped.js';
+import { isTerminalStatus, type ResultRow } from '../../platform/schema.js';
 import { describePrecheck, formatElapsed, renderFigures, renderSubmitted } from '../../platform/render.js';
 import { submitTask, type SubmitEvent, type SubmittedTask } from '../../platform/submit.js';
 import { createStyle, type CliContext } from '../io.js';
@@ -247,6 +248,6 @@ function describeExpectedEnd(remainingMs: number): string {
 
 /** Warmup (+3 s cooldown) and the load: what the platform's engine will take, roughly (plus its drain). */
 function expectedRunS(plan: RunPlan): number {
-  const loadS = plan.load.loadMode === 'stepped' && plan.load.step !== null ? computeSteppedTotalS(plan.load.step) : plan.load.durationS;
+  const loadS = plan.load.loadMode === 'stepped' && plan.load.step !== null ? steppedTotalS(plan.load.step) : plan.load.durationS;
   return (plan.load.warmupS > 0 ? plan.load.warmupS + 3 : 0) + loadS;
 }
