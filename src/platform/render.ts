@@ -2,27 +2,20 @@ import { floorTo } from '../metrics/math.js';
 import type { ApiType } from '../protocol/types.js';
 import type { PlatformFigures, PlatformLatency, PlatformThresholds } from './figures.js';
 import type { PlatformPrecheck } from './verdict.js';
+import { PLAIN_STYLE, type TextStyle } from '../text-style.js';
 
 /**
  * Text of platform mode, as the agent presents it: API type, pre-check verdict, task ID, report URL,
  * then the final figures after --wait. Renderers return strings; the caller picks the stream and colour.
  */
 
-export interface PlatformStyle {
-  bold(text: string): string;
-  green(text: string): string;
-  red(text: string): string;
-  yellow(text: string): string;
-}
-
-const PLAIN: PlatformStyle = { bold: (s) => s, green: (s) => s, red: (s) => s, yellow: (s) => s };
 
 /** The platform's own names for the two APIs, as its web UI shows them. */
 export function describeApiType(apiType: ApiType): string {
   return apiType === 'anthropic-messages' ? 'Claude Chat' : 'OpenAI Chat';
 }
 
-export function describePrecheck(precheck: PlatformPrecheck | null, style: PlatformStyle = PLAIN): string {
+export function describePrecheck(precheck: PlatformPrecheck | null, style: TextStyle = PLAIN_STYLE): string {
   if (precheck === null) return style.yellow('skipped (--skip-precheck)');
   if (precheck.ok) return `${style.green('passed')} (${precheck.message}${precheck.warning === undefined ? '' : `; ${precheck.warning}`})`;
   const status = precheck.status === null ? '' : `, HTTP ${precheck.status}`;
@@ -31,7 +24,7 @@ export function describePrecheck(precheck: PlatformPrecheck | null, style: Platf
 
 export function renderSubmitted(
   task: { apiType: ApiType; precheck: PlatformPrecheck | null; taskId: string; reportUrl: string },
-  style: PlatformStyle = PLAIN,
+  style: TextStyle = PLAIN_STYLE,
 ): string {
   return [
     `${style.bold('API type:')}   ${describeApiType(task.apiType)}`,
@@ -46,7 +39,7 @@ export function renderFigures(
   status: string,
   figures: PlatformFigures,
   thresholds: PlatformThresholds | null,
-  style: PlatformStyle = PLAIN,
+  style: TextStyle = PLAIN_STYLE,
 ): string {
   const { requests } = figures;
   const lines = [

@@ -1,14 +1,6 @@
+import { PLAIN_STYLE, type TextStyle } from '../text-style.js';
 import type { CapabilityReport } from './types.js';
 
-/** The colours the renderers use; a chalk instance fits, and so does nothing at all (plain text). */
-export interface TextStyle {
-  dim(text: string): string;
-  green(text: string): string;
-  yellow(text: string): string;
-}
-
-const identity = (text: string): string => text;
-export const PLAIN_STYLE: TextStyle = { dim: identity, green: identity, yellow: identity };
 
 /** The capability report as printed on stderr before the load starts (one fact per line). */
 export function renderCapabilityReport(report: CapabilityReport, style: TextStyle = PLAIN_STYLE): string {

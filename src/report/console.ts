@@ -1,20 +1,17 @@
 /**
  * The human report printed at the end of a local run (stdout, or stderr under --json): compact and aligned
  * like k6's and vLLM bench's end-of-test summaries, with the verdicts (thresholds, generator) a user has to
- * believe or doubt the numbers by. Returns a string; colour only when asked (the caller decides from the
- * terminal), via a chalk instance of the requested level, never the global one.
- *
- * chalk below cli/ on purpose: the house rule is there so that nothing here detects a terminal or reads the
- * environment, and a Chalk built at an explicit level does neither; callers pass only a yes or no.
+ * believe or doubt the numbers by. Returns a string, coloured by the style the caller passes (cli/ picks it
+ * for the stream it writes to; plain by default).
  */
-import { Chalk, type ChalkInstance } from 'chalk';
 import { join } from 'node:path';
 import { floorTo } from '../metrics/math.js';
+import { PLAIN_STYLE, type TextStyle } from '../text-style.js';
 import type { LatencyStats, Summary, ThresholdCheck } from '../metrics/types.js';
 import { maskUrlOnce } from './mask-once.js';
 
 export interface ConsoleReportOptions {
-  color: boolean;
+  style?: TextStyle;
   /** Where the run's files are; the "Files:" block lists them. */
   outDir?: string;
 }
@@ -26,7 +23,7 @@ const COLUMN_WIDTH = 9;
 const LATENCY_COLUMNS = ['mean', 'p50', 'p90', 'p95', 'p99', 'max'] as const;
 
 export function renderConsoleReport(summary: Summary, options: ConsoleReportOptions): string {
-  const style = new Chalk({ level: options.color ? 1 : 0 });
+  const style = options.style ?? PLAIN_STYLE;
   const lines: string[] = [];
   const row = (label: string, value: string): void => {
     lines.push(`${style.dim(label.padEnd(LABEL_WIDTH))}${value}`);
@@ -156,7 +153,7 @@ function describeLegend(summary: Summary): string {
   return lines.map((line) => `  ${line}`).join('\n');
 }
 
-function describeCheck(check: ThresholdCheck, style: ChalkInstance): string {
+function describeCheck(check: ThresholdCheck, style: TextStyle): string {
   const mark = check.passed ? style.green('✓') : style.red('✗');
   const isRate = check.name === 'success_rate';
   const format = (value: number): string => (isRate ? formatPct(value) : `${formatMsCell(value)} ms`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Chalk } from 'chalk';
 import { Recorder } from '../../src/metrics/recorder.js';
 import { summarize } from '../../src/metrics/summarize.js';
 import type { SloCheck } from '../../src/input/request-spec.js';
@@ -28,7 +29,7 @@ function makeSummary(): Summary {
 
 describe('renderConsoleReport', () => {
   const summary = makeSummary();
-  const text = renderConsoleReport(summary, { color: false, outDir: '/tmp/run-1' });
+  const text = renderConsoleReport(summary, { outDir: '/tmp/run-1' });
   const lines = text.split('\n');
   const line = (start: string): string => lines.find((l) => l.startsWith(start)) ?? `(no line starting "${start}")`;
 
@@ -41,9 +42,9 @@ describe('renderConsoleReport', () => {
 
   it('masks a target key that reached the summary unmasked, and keeps a masked one as it is', () => {
     const bare = { ...summary, target: { ...summary.target, url: 'https://api.example.test/v1/chat/completions?api_key=sk-live-1234567890abcd' } };
-    expect(renderConsoleReport(bare, { color: false })).not.toContain('sk-live-1234567890abcd');
+    expect(renderConsoleReport(bare, {})).not.toContain('sk-live-1234567890abcd');
     const masked = { ...summary, target: { ...summary.target, url: 'https://api.example.test/v1/chat/completions?api_key=sk-…abcd' } };
-    expect(renderConsoleReport(masked, { color: false })).toContain('api_key=sk-…abcd');
+    expect(renderConsoleReport(masked, {})).toContain('api_key=sk-…abcd');
   });
 
   it('counts requests and throughput', () => {
@@ -88,13 +89,13 @@ describe('renderConsoleReport', () => {
   });
 
   it('shows event-loop utilization when measured', () => {
-    const busy = renderConsoleReport({ ...summary, generator: { ...summary.generator, eventLoopUtilization: 0.42 } }, { color: false });
+    const busy = renderConsoleReport({ ...summary, generator: { ...summary.generator, eventLoopUtilization: 0.42 } }, {});
     expect(busy).toContain('CPU 70% · loop busy 42% · open files 20,000');
   });
 
   it('colours only when asked', () => {
     expect(text).not.toContain('\u001b[');
-    const coloured = renderConsoleReport(summary, { color: true });
+    const coloured = renderConsoleReport(summary, { style: new Chalk({ level: 1 }) });
     expect(coloured).toContain('\u001b[31mFAILED');
     expect(coloured).not.toContain('Files:');
   });
@@ -102,12 +103,12 @@ describe('renderConsoleReport', () => {
   it('says plainly when nothing was measured, and shows open-loop rows', () => {
     const recorder = new Recorder({ runStartMs: 0 });
     recorder.recordRequest(makeRecord({ queueMs: 12, e2eMs: 500 }), 500);
-    const openLoop = renderConsoleReport(summarize(recorder.snapshot(), makeContext({ config: { rate: 5, arrival: 'poisson', concurrentUsers: 50, durationS: 60 } })), { color: false });
+    const openLoop = renderConsoleReport(summarize(recorder.snapshot(), makeContext({ config: { rate: 5, arrival: 'poisson', concurrentUsers: 50, durationS: 60 } })), {});
     expect(openLoop).toContain('Load        open loop 5.00 req/s poisson arrivals, at most 50 in flight · 60 s');
     expect(openLoop).toMatch(/\nQueue\s+12\.0/);
     expect(openLoop).toMatch(/\nE2E sched\.\s+512\.0/);
 
-    const empty = renderConsoleReport(summarize(new Recorder({ runStartMs: 0 }).snapshot(), makeContext()), { color: false });
+    const empty = renderConsoleReport(summarize(new Recorder({ runStartMs: 0 }).snapshot(), makeContext()), {});
     expect(empty).toContain('Success     n/a (no measured request finished)');
     expect(empty).toContain('✗ success_rate           no value >= 90.0% (no measured request finished: nothing to judge, so the run fails)');
   });

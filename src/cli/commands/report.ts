@@ -48,7 +48,7 @@ export function createReportCommand(ctx: CliContext): Command {
       }
       const { renderConsoleReport } = await import('../../report/console.js');
       const style = createStyle(io.stdout, io.env, !options.color);
-      io.stdout.write(`${renderConsoleReport(summary, { color: style.level > 0, outDir: run.dir })}\n`);
+      io.stdout.write(`${renderConsoleReport(summary, { style, outDir: run.dir })}\n`);
       if (run.summary !== null) io.stdout.write(`  ${previousPath} (the run's own summary, as measured live)\n`);
     });
 }

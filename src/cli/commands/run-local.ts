@@ -115,10 +115,10 @@ export async function runLocal(ctx: CliContext, plan: RunPlan): Promise<void> {
     const { renderConsoleReport } = await import('../../report/console.js');
     if (ctx.json) {
       io.stdout.write(`${JSON.stringify(summary)}\n`);
-      if (!quiet) io.stderr.write(`${renderConsoleReport(summary, { color: errStyle.level > 0, outDir })}\n`);
+      if (!quiet) io.stderr.write(`${renderConsoleReport(summary, { style: errStyle, outDir })}\n`);
     } else {
       const outStyle = createStyle(io.stdout, io.env, !plan.output.color);
-      io.stdout.write(`${renderConsoleReport(summary, { color: outStyle.level > 0, outDir })}\n`);
+      io.stdout.write(`${renderConsoleReport(summary, { style: outStyle, outDir })}\n`);
     }
     if (result.outcome.droppedArrivals > 0 && !quiet) {
       io.stderr.write(
