@@ -62,6 +62,8 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
   private pendingAbort: AbortedByEngine | null = null;
   private requestId: string | null = null;
   private done = false;
+  /** Masks server text before the parser cuts it short (a key split by the cut would escape masking). */
+  private readonly mask = (text: string): string => this.host.mask(text);
   /** Gaps between consecutive content chunks of the current request (ms). */
   gaps = new Float64Array(512);
   gapCount = 0;
@@ -150,7 +152,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       this.collectLimit = 0;
       return;
     }
-    this.parser = this.host.adapter.createStreamParser({ listener: this, model: this.host.request.model });
+    this.parser = this.host.adapter.createStreamParser({ listener: this, model: this.host.request.model, mask: this.mask });
   }
 
   /**
@@ -231,7 +233,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     const text = Buffer.concat(this.collected).toString('utf8');
     this.collected = [];
     if (this.status < 200 || this.status >= 300) {
-      const providerError = readProviderError(text);
+      const providerError = readProviderError(text, this.mask);
       const category = categorizeHttpStatus(this.status, providerError);
       const message = providerError.message ?? `HTTP ${this.status}`;
       this.finishFailed(category, `HTTP ${this.status}: ${message}`, endAt);
@@ -241,7 +243,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       this.finishFailed('invalid_response', this.mismatch, endAt);
       return;
     }
-    this.finishParsed(this.host.adapter.parseJson(text, endAt, { model: this.host.request.model }), endAt);
+    this.finishParsed(this.host.adapter.parseJson(text, endAt, { model: this.host.request.model, mask: this.mask }), endAt);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
@@ -260,7 +262,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
   }
 
   private finishFailed(category: FailureCategory, message: string, endAt: number): void {
-    const record = this.baseRecord(false, category, this.host.mask(message.slice(0, 300)));
+    const record = this.baseRecord(false, category, this.host.mask(message).slice(0, 300));
     record.e2eMs = round3(endAt - this.t0);
     this.finish(record, endAt);
   }
@@ -271,7 +273,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     const record = this.baseRecord(
       ok,
       ok ? null : (parsed.category ?? 'invalid_response'),
-      ok ? null : this.host.mask((parsed.message ?? 'invalid response').slice(0, 300)),
+      ok ? null : this.host.mask(parsed.message ?? 'invalid response').slice(0, 300),
     );
     const e2eMs = parsed.endAt - t0;
     record.e2eMs = round3(e2eMs);
