@@ -4,7 +4,7 @@ import { PLATFORM_LIMITS } from '../platform/schema.js';
 import { steppedTotalS } from './stepped.js';
 import { parseDurationS } from '../protocol/duration.js';
 import { API_TYPES, type ApiType } from '../protocol/types.js';
-import type { Arrival, LoadMode, SloCheck, StepOptions } from './request-spec.js';
+import type { Arrival, LoadMode, LoadOptions, SloCheck, StepOptions } from './request-spec.js';
 
 /**
  * The `run` command's options, validated with zod: each invalid value is an error naming the flag, the
@@ -72,26 +72,16 @@ export interface RawRunOptions {
   wait?: boolean;
 }
 
-/** Validated load and run options (the target's own fields come from curl/flags, see plan.ts). */
-export interface RunOptions {
+/**
+ * Validated load and run options (the target's own fields come from curl/flags, see plan.ts): the plan's
+ * LoadOptions, except that the name may still be derived, plus what shapes the target.
+ */
+export interface RunOptions extends Omit<LoadOptions, 'name'> {
   api: ApiType | undefined;
   model: string | undefined;
   stream: boolean | undefined;
   /** null: derive from the target (host + path, 80 chars). */
   name: string | null;
-  concurrentUsers: number;
-  spawnRate: number;
-  durationS: number;
-  warmupS: number;
-  loadMode: LoadMode;
-  step: StepOptions | null;
-  rate: number | null;
-  arrival: Arrival;
-  maxRequests: number | null;
-  workers: number;
-  testData: string;
-  successThreshold: number;
-  slo: SloCheck[];
   /** undefined: take curl's -m, else the default. */
   timeoutS: number | undefined;
   idleTimeoutS: number;
