@@ -73,12 +73,18 @@ export class SseFramer {
     let nextLf = -2;
     let nextCr = -2;
     while (i < n) {
-      if (nextLf !== -1 && nextLf < i) nextLf = chunk.indexOf(LF, i);
-      if (nextCr !== -1 && nextCr < i) nextCr = chunk.indexOf(CR, i);
       let lineEnd: number;
-      if (nextLf === -1) lineEnd = nextCr;
-      else if (nextCr === -1) lineEnd = nextLf;
-      else lineEnd = nextLf < nextCr ? nextLf : nextCr;
+      const first = chunk[i];
+      if (first === LF || first === CR) {
+        // The blank line that ends every event: no search needed.
+        lineEnd = i;
+      } else {
+        if (nextLf !== -1 && nextLf < i) nextLf = chunk.indexOf(LF, i);
+        if (nextCr !== -1 && nextCr < i) nextCr = chunk.indexOf(CR, i);
+        if (nextLf === -1) lineEnd = nextCr;
+        else if (nextCr === -1) lineEnd = nextLf;
+        else lineEnd = nextLf < nextCr ? nextLf : nextCr;
+      }
       if (lineEnd === -1) {
         this.appendLine(chunk, i, n);
         break;
