@@ -146,7 +146,7 @@ class ByteRun {
   set(src: Buffer, start: number, end: number): void {
     const length = end - start;
     if (length > this.bytes.length) {
-      this.bytes = Buffer.alloc(length);
+      this.bytes = Buffer.allocUnsafe(length);
       this.words = new Float64Array(length >> 3);
     }
     src.copy(this.bytes, 0, start, end);

@@ -49,6 +49,11 @@ const MAX_LITERALS = 8;
 /** A server whose prefix changes every chunk stops being learned after this many changes. */
 const MAX_PREFIX_LEARNINGS = 4;
 const EMPTY = Buffer.alloc(0);
+/**
+ * Shared by every parser: filled by scanChunk and read back within the same onSseEvent call, which
+ * never runs inside another parser's, so one array serves all (no typed array made per request).
+ */
+const LITERALS = new Int32Array(MAX_LITERALS * 3);
 
 export function minimalBody(model: string): Body {
   return { model, messages: [userMessage('Write one short sentence about the sea.')] };
@@ -131,8 +136,8 @@ class OpenAiStreamParser extends SseResponseParser {
   /** llama.cpp reports tokens in `timings` when it sends no usage. */
   private timingsInput: number | null = null;
   private timingsOutput: number | null = null;
-  /** [start, end, kind] of the content strings the scanner found in the current event. */
-  private readonly literals = new Int32Array(MAX_LITERALS * 3);
+  /** [start, end, kind] of the content strings the scanner found in the current event (see LITERALS). */
+  private readonly literals = LITERALS;
   private literalCount = 0;
   private readonly template = new EventTemplate(PADDING_KEY);
   /** Kinds found by the scan so far (a field: no result objects on the hot path). */

@@ -21,6 +21,9 @@ const SPACE = 0x20;
 /** An event larger than this ends the stream as invalid: a defence against a runaway server. */
 export const MAX_EVENT_BYTES = 64 * 1024 * 1024;
 
+/** Every framer's buffers start here (a framer is made per request) and grow when first needed. */
+const EMPTY = Buffer.alloc(0);
+
 /** Receives dispatched events. `data` is only valid during the call. */
 export interface SseSink {
   onSseEvent(data: Buffer, start: number, end: number, framer: SseFramer): void;
@@ -28,13 +31,13 @@ export interface SseSink {
 
 export class SseFramer {
   /** Bytes of the current event's `event:` field; compare with `eventIs`. */
-  private eventName: Buffer = Buffer.allocUnsafe(32);
+  private eventName: Buffer = EMPTY;
   private eventNameLength = 0;
   /** A line split across reads, kept until its end arrives. */
-  private line: Buffer = Buffer.allocUnsafe(0);
+  private line: Buffer = EMPTY;
   private lineLength = 0;
   /** The current event's data once it had to be copied (several lines, or across reads). */
-  private data: Buffer = Buffer.allocUnsafe(0);
+  private data: Buffer = EMPTY;
   private dataLength = 0;
   private dataLines = 0;
   /** The single data line of the current event, still inside the current read. */
