@@ -142,6 +142,9 @@ class OpenAiStreamParser extends SseResponseParser {
   private readonly template = new EventTemplate(PADDING_KEY);
   /** Kinds found by the scan so far (a field: no result objects on the hot path). */
   private scanKinds = 0;
+  /** The last `finish_reason` string the scan found ([start, end) with quotes); start -1 when none. */
+  private finishStart = -1;
+  private finishEnd = 0;
   /** Bytes before the choices array in a chunk already read as harmless (see scanChunk). */
   private knownPrefix: Buffer = EMPTY;
   private knownPrefixLength = 0;
@@ -175,12 +178,22 @@ class OpenAiStreamParser extends SseResponseParser {
       }
       this.literalCount = 0;
       const kinds = this.scanChunk(b, start, end);
-      if ((kinds === KIND_TEXT || kinds === KIND_REASONING) && this.literalCount === 1) {
+      // An event that also finishes is never a template: matches of it would not record the finish.
+      if ((kinds === KIND_TEXT || kinds === KIND_REASONING) && this.literalCount === 1 && this.finishStart === -1) {
         template.learn(b, start, this.literals[0] as number, this.literals[1] as number, end, kinds);
       }
       // The first content event is parsed in full (once per stream): TTFT, the figure resting on a single
       // event, never depends on the byte scanner.
       if (kinds !== NEEDS_PARSE && (kinds === 0 || state.contentChunks > 0)) {
+        if (this.finishStart !== -1) {
+          const reason = readJsonString(b, this.finishStart, this.finishEnd);
+          // A bad escape: the full parse says what is wrong with the event.
+          if (reason === null) {
+            this.parseEvent(b, start, end);
+            return;
+          }
+          state.finishReason = reason;
+        }
         if (kinds !== 0) {
           const literals = this.literals;
           for (let k = 0; k < this.literalCount * 3; k += 3) {
@@ -232,6 +245,7 @@ class OpenAiStreamParser extends SseResponseParser {
    */
   private scanChunk(b: Buffer, start: number, end: number): number {
     this.scanKinds = 0;
+    this.finishStart = -1;
     let choicesAt = -1;
     let i: number;
     const knownLength = this.knownPrefixLength;
@@ -326,8 +340,17 @@ class OpenAiStreamParser extends SseResponseParser {
         i = this.scanDelta(b, i + 1, end);
         if (i < 0) return -1;
       } else if (bytesEqual(b, keyStart, keyEnd, KEY_FINISH_REASON)) {
-        if (!isNullAt(b, i, end)) return -1;
-        i += 4;
+        if (isNullAt(b, i, end)) {
+          i += 4;
+        } else {
+          // A reason string is read by the scanner too (the last one wins, as in a full parse).
+          if (b[i] !== 0x22) return -1;
+          const valueEnd = skipString(b, i, end);
+          if (valueEnd === -1) return -1;
+          this.finishStart = i;
+          this.finishEnd = valueEnd;
+          i = valueEnd;
+        }
       } else if (bytesEqual(b, keyStart, keyEnd, KEY_MESSAGE)) {
         return -1;
       } else {
@@ -391,6 +414,15 @@ class OpenAiStreamParser extends SseResponseParser {
 }
 
 const END_OF_OBJECT = -2;
+
+/** A JSON string literal [start, end) (quotes included) decoded; null when it is not valid JSON. */
+function readJsonString(b: Buffer, start: number, end: number): string | null {
+  try {
+    return JSON.parse(b.toString('utf8', start, end)) as string;
+  } catch {
+    return null;
+  }
+}
 
 /** After a member's value: the index of the next member's key, END_OF_OBJECT at `}`, -1 otherwise. */
 function nextMember(b: Buffer, i: number, end: number): number {
