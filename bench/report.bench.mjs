@@ -5,19 +5,14 @@ import { compareRuns } from '../dist/report/compare.js';
 import { renderCsv } from '../dist/report/csv.js';
 import { renderHtml } from '../dist/report/html.js';
 import { renderProm } from '../dist/report/prom.js';
+import { createRandom } from '../dist/random.js';
 
 const REQUESTS = 100_000;
 const RATE = 200;
 
 /** A run of REQUESTS requests at RATE/s with log-normal latencies, and a summary whose figures the renderers print. */
 function makeRun(seed) {
-  let a = seed;
-  const random = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = createRandom(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const start = Date.parse('2026-01-01T00:00:00.000Z');
   const records = [];

@@ -1,5 +1,6 @@
 import type { LoadOptions } from '../input/request-spec.js';
 import { steppedTotalS } from '../input/stepped.js';
+import { createRandom } from '../random.js';
 
 /**
  * Load shapes as pure functions of time, so the engine, the worker threads and the tests agree on them.
@@ -52,18 +53,6 @@ export function nextUserChangeS(
   }
   if (now >= load.concurrentUsers) return null;
   return now / load.spawnRate;
-}
-
-/** A small seeded PRNG (mulberry32): reproducible Poisson arrivals, one stream per worker. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

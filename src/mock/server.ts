@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-// The engine's seeded generator (mulberry32), so the mock's jitter is repeatable run to run.
-import { createRandom } from '../engine/schedule.js';
+// Seeded, so the mock's jitter is repeatable run to run.
+import { createRandom } from '../random.js';
 import { AppError, inputError } from '../errors.js';
 import type { ApiType } from '../protocol/types.js';
 import {

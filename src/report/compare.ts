@@ -1,5 +1,6 @@
 import type { RequestRecord, Summary } from '../metrics/types.js';
 import { bucketBySecond, collectSortedValues, findMeasureStartMs, type RecordLatencyKey, type SecondBucket } from './record-series.js';
+import { createRandom } from '../random.js';
 
 /** One run as compare sees it: its summary and, when the run folder had them, its records. */
 export interface CompareInput {
@@ -297,18 +298,6 @@ function percentileInterval(values: Float64Array): [number, number] | null {
   const sorted = Float64Array.from(values).sort();
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))] as number;
   return [at(0.025), at(0.975)];
-}
-
-/** mulberry32: tiny, fast, good enough for resampling, and the same sequence for the same seed. */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Differences in setup that make a comparison less than like for like. */

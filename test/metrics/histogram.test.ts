@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Histogram, mergeEncoded, statsOfEncoded } from '../../src/metrics/histogram.js';
+import { createRandom } from '../../src/random.js';
 
 /** Nearest-rank percentile of sorted data: the value HDR approximates. */
 function exactPercentile(sorted: number[], percentile: number): number {
@@ -7,15 +8,12 @@ function exactPercentile(sorted: number[], percentile: number): number {
   return sorted[rank - 1] as number;
 }
 
-/** Deterministic pseudo-random values (mulberry32), so failures reproduce. */
+/** Deterministic pseudo-random values, so failures reproduce. */
 function makeValues(n: number, seed: number): number[] {
-  let a = seed;
+  const random = createRandom(seed);
   const values: number[] = [];
   for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const u = random();
     // Long-tailed like latencies: 1 ms .. ~30 s, in whole microseconds.
     values.push(Math.round((1 + 30_000 * u ** 4) * 1000) / 1000);
   }

@@ -1,6 +1,7 @@
 import { summarizeRecords } from '../../src/metrics/from-records.js';
 import type { RequestRecord, Summary } from '../../src/metrics/types.js';
 import { loadSmallRun } from './fixtures.js';
+import { createRandom } from '../../src/random.js';
 
 export interface SyntheticRunOptions {
   requests: number;
@@ -15,7 +16,7 @@ export interface SyntheticRunOptions {
 
 /** A deterministic run: records with log-normal latencies, and the summary those records give. */
 export function makeSyntheticRun(o: SyntheticRunOptions): { summary: Summary; records: RequestRecord[] } {
-  const random = seeded(o.seed);
+  const random = createRandom(o.seed);
   const gauss = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const startMs = Date.parse('2026-11-22T12:00:00.000Z');
   const records: RequestRecord[] = [];
@@ -59,15 +60,4 @@ function summarizeForTest(records: RequestRecord[]): Summary {
     slo: [],
     generator: base.generator,
   });
-}
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,0 +1,14 @@
+/**
+ * A small seeded PRNG (mulberry32): the same sequence for the same seed, fast, and good enough for
+ * Poisson arrivals, the mock's jitter and bootstrap resampling. One copy for all of them.
+ */
+export function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
