@@ -29,6 +29,26 @@ export const DEFAULTS = {
   nameMaxChars: 80,
 } as const;
 
+/** The load options `run` takes when no flag is given (cli.md's defaults), for callers that build a plan themselves. */
+export function defaultLoadOptions(mode: RunMode, name: string): LoadOptions {
+  return {
+    name,
+    concurrentUsers: DEFAULTS.concurrentUsers,
+    spawnRate: DEFAULTS.spawnRate,
+    durationS: DEFAULTS.durationS,
+    warmupS: DEFAULTS.warmupS[mode],
+    loadMode: 'fixed',
+    step: null,
+    rate: null,
+    arrival: DEFAULTS.arrival,
+    maxRequests: null,
+    workers: DEFAULTS.workers,
+    testData: '',
+    successThreshold: DEFAULTS.successThreshold,
+    slo: [],
+  };
+}
+
 /** Options as commander hands them over: strings, booleans and string lists, undefined when not given. */
 export interface RawRunOptions {
   url?: string;

@@ -1,5 +1,6 @@
 import type { LoadOptions, TargetSpec } from '../../src/input/request-spec.js';
 import type { RecordSink } from '../../src/engine/run-load.js';
+import { defaultLoadOptions } from '../../src/input/options.js';
 import type { RequestRecord } from '../../src/metrics/types.js';
 import { getAdapter } from '../../src/protocol/registry.js';
 import type { ApiType } from '../../src/protocol/types.js';
@@ -39,23 +40,7 @@ export function mockTarget(
 }
 
 export function loadOptions(overrides: Partial<LoadOptions> = {}): LoadOptions {
-  return {
-    name: 'test',
-    concurrentUsers: 4,
-    spawnRate: 1000,
-    durationS: 1,
-    warmupS: 0,
-    loadMode: 'fixed',
-    step: null,
-    rate: null,
-    arrival: 'poisson',
-    maxRequests: null,
-    workers: 1,
-    testData: '',
-    successThreshold: 0.9,
-    slo: [],
-    ...overrides,
-  };
+  return { ...defaultLoadOptions('local', 'test'), concurrentUsers: 4, spawnRate: 1000, durationS: 1, ...overrides };
 }
 
 /** A sink that keeps the records in memory. */

@@ -1,5 +1,6 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { expect } from 'vitest';
+import { defaultLoadOptions } from '../../src/input/options.js';
 import type { RunPlan, TargetSpec, LoadOptions } from '../../src/input/request-spec.js';
 
 /**
@@ -268,23 +269,7 @@ export function buildPlan(
     modeReason: 'LMETERX_BASE_URL is set: running on the platform',
     platformBaseUrl: PLATFORM,
     target: buildTarget(overrides.target),
-    load: {
-      name: 'api.example.test/v1/chat/completions',
-      concurrentUsers: 50,
-      spawnRate: 30,
-      durationS: 300,
-      warmupS: 120,
-      loadMode: 'fixed',
-      step: null,
-      rate: null,
-      arrival: 'poisson',
-      maxRequests: null,
-      workers: 1,
-      testData: '',
-      successThreshold: 0.9,
-      slo: [],
-      ...overrides.load,
-    },
+    load: { ...defaultLoadOptions('platform', 'api.example.test/v1/chat/completions'), ...overrides.load },
     output: { json: false, quiet: false, progress: true, color: false, outDir: null },
     skipPrecheck: false,
     wait: false,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
-import { parseRunOptions, parseSlo, type RawRunOptions, type RunMode } from '../../src/input/options.js';
+import { defaultLoadOptions, parseRunOptions, parseSlo, type RawRunOptions, type RunMode } from '../../src/input/options.js';
 import { steppedTotalS } from '../../src/input/stepped.js';
 
 function errorOf(raw: RawRunOptions, mode: RunMode): AppError {
@@ -14,6 +14,12 @@ function errorOf(raw: RawRunOptions, mode: RunMode): AppError {
 }
 
 describe('parseRunOptions: defaults', () => {
+  it.each(['local', 'platform'] as const)('defaultLoadOptions(%s) is what run parses with no flags', (mode) => {
+    const { api: _api, model: _model, stream: _stream, name: _name, timeoutS: _t, idleTimeoutS: _i, warnings: _w, ...load } =
+      parseRunOptions({}, mode);
+    expect(defaultLoadOptions(mode, 'n')).toEqual({ ...load, name: 'n' });
+  });
+
   it('local defaults of cli.md', () => {
     const options = parseRunOptions({}, 'local');
     expect(options).toMatchObject({

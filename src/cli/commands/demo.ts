@@ -41,12 +41,14 @@ export function createDemoCommand(ctx: CliContext): Command {
       ctx.json = flags.json === true;
       const durationS = parsePositive(flags.duration, '--duration', 3600);
       const users = parsePositive(flags.users, '--users', 1000);
-      const [{ startMockServer }, { getAdapter }, { runLocal }, { DEFAULT_PROMPTS_PATH }] = await Promise.all([
-        import('../../mock/server.js'),
-        import('../../protocol/registry.js'),
-        import('./run-local.js'),
-        import('../../engine/prompts.js'),
-      ]);
+      const [{ startMockServer }, { getAdapter }, { runLocal }, { DEFAULT_PROMPTS_PATH }, { defaultLoadOptions, parseSlo }] =
+        await Promise.all([
+          import('../../mock/server.js'),
+          import('../../protocol/registry.js'),
+          import('./run-local.js'),
+          import('../../engine/prompts.js'),
+          import('../../input/options.js'),
+        ]);
       // The built-in prompt set when the package has it, else the minimal body every time.
       const hasPrompts = existsSync(DEFAULT_PROMPTS_PATH);
       const mock = await startMockServer({
@@ -88,23 +90,12 @@ export function createDemoCommand(ctx: CliContext): Command {
           platformBaseUrl: null,
           target,
           load: {
-            name: 'demo',
+            ...defaultLoadOptions('local', 'demo'),
             concurrentUsers: users,
             spawnRate: Math.max(users, 1),
             durationS,
-            warmupS: 0,
-            loadMode: 'fixed',
-            step: null,
-            rate: null,
-            arrival: 'poisson',
-            maxRequests: null,
-            workers: 1,
             testData: hasPrompts ? 'default' : '',
-            successThreshold: 0.9,
-            slo: [
-              { raw: 'ttft_p95<=1000', metric: 'ttft', stat: 'p95', op: '<=', limit: 1000 },
-              { raw: 'e2e_p99<=10000', metric: 'e2e', stat: 'p99', op: '<=', limit: 10_000 },
-            ],
+            slo: parseSlo('ttft_p95<=1000,e2e_p99<=10000'),
           },
           output: {
             json: ctx.json,
