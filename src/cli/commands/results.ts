@@ -1,11 +1,11 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { AppError, ExitCode, inputError } from '../../errors.js';
 import { createStyle, type CliContext } from '../io.js';
 import type { BuiltResults } from './run-platform.js';
+import { createTaskCommand, openTask } from './task-command.js';
 
 interface ResultsOptions {
   platform?: string;
-  json?: boolean;
   successThreshold?: string;
   slo?: string;
   wait?: boolean;
@@ -18,26 +18,19 @@ interface ResultsOptions {
  * --wait follows the task to its end first, with the exit codes of `run --wait`.
  */
 export function createResultsCommand(ctx: CliContext): Command {
-  return new Command('results')
-    .description('show the final figures of an LMeterX task (platform mode)')
-    .argument('<task-id>', 'the task ID printed by `run`')
-    .option('--platform <url>', 'LMeterX base URL (default: LMETERX_BASE_URL)')
+  return createTaskCommand(ctx, 'results', 'show the final figures of an LMeterX task (platform mode)')
     .option('--success-threshold <0..1>', 'exit 5 when the success rate is below this')
     .option('--slo <checks>', 'e.g. "ttft_p95<=2000,e2e_p50<=30000" (ms) on the platform figures (mean, min, max, p50, p95); a failed check: exit 5')
     .option('--wait', 'follow the task to its end first (progress on stderr)')
-    .option('--json', 'machine-readable result on stdout')
     .option('--no-color', 'no colours')
     .action(async (rawTaskId: string, options: ResultsOptions) => {
-      if (options.json === true) ctx.json = true;
       const { parseSlo } = await import('../../input/options.js');
       const slo = options.slo === undefined ? [] : parseSlo(options.slo);
       // Checked only when asked: a read of results is not a gate unless the user makes it one.
       const threshold = parseThreshold(options.successThreshold);
       const checks = threshold === null && slo.length === 0 ? null : { successThreshold: threshold, slo };
-      const { buildResults, checkTaskId, createPlatformClientFor, followToEnd } = await import('./run-platform.js');
-      const taskId = checkTaskId(rawTaskId);
-      const client = createPlatformClientFor(ctx, options.platform);
-      const reportUrl = client.reportUrl(taskId);
+      const { buildResults, followToEnd } = await import('./run-platform.js');
+      const { taskId, client, reportUrl } = await openTask(ctx, rawTaskId, options.platform);
       let results: BuiltResults;
       if (options.wait === true) {
         const say = (line: string): void => void ctx.io.stderr.write(`${line}\n`);

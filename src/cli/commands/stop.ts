@@ -1,6 +1,7 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { AppError } from '../../errors.js';
 import type { CliContext } from '../io.js';
+import { createTaskCommand, openTask } from './task-command.js';
 
 /**
  * `llm-loadtest stop <task-id>`. The platform answers 200 whatever happened: `stopping` when the task
@@ -8,18 +9,10 @@ import type { CliContext } from '../io.js';
  * no such task, `error` when it refused (an ownership refusal is swallowed into that).
  */
 export function createStopCommand(ctx: CliContext): Command {
-  return new Command('stop')
-    .description('stop a running LMeterX task (platform mode)')
-    .argument('<task-id>', 'the task ID printed by `run`')
-    .option('--platform <url>', 'LMeterX base URL (default: LMETERX_BASE_URL)')
-    .option('--json', 'machine-readable result on stdout')
-    .action(async (rawTaskId: string, options: { platform?: string; json?: boolean }) => {
-      if (options.json === true) ctx.json = true;
-      const { checkTaskId, createPlatformClientFor } = await import('./run-platform.js');
-      const taskId = checkTaskId(rawTaskId);
-      const client = createPlatformClientFor(ctx, options.platform);
+  return createTaskCommand(ctx, 'stop', 'stop a running LMeterX task (platform mode)')
+    .action(async (rawTaskId: string, options: { platform?: string }) => {
+      const { taskId, client, reportUrl } = await openTask(ctx, rawTaskId, options.platform);
       const answer = await client.stopTask(taskId);
-      const reportUrl = client.reportUrl(taskId);
       if (answer.status === 'unknown') {
         throw new AppError('PLATFORM_TASK_NOT_FOUND', `LMeterX has no task ${taskId}`, {
           category: 'platform_rejected',

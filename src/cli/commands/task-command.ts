@@ -1,0 +1,32 @@
+import { Command } from 'commander';
+import type { CliContext } from '../io.js';
+import type { createPlatformClientFor } from './run-platform.js';
+
+/**
+ * What `status`, `results` and `stop` share: a `<task-id>` argument, `--platform` and `--json` (which
+ * switches error output to JSON before the action runs, so even a bad flag value is reported as JSON).
+ */
+export function createTaskCommand(ctx: CliContext, name: string, description: string): Command {
+  return new Command(name)
+    .description(description)
+    .argument('<task-id>', 'the task ID printed by `run`')
+    .option('--platform <url>', 'LMeterX base URL (default: LMETERX_BASE_URL)')
+    .option('--json', 'machine-readable result on stdout')
+    .hook('preAction', (command) => {
+      if (command.opts<{ json?: boolean }>().json === true) ctx.json = true;
+    });
+}
+
+export interface OpenedTask {
+  taskId: string;
+  client: ReturnType<typeof createPlatformClientFor>;
+  reportUrl: string;
+}
+
+/** The checked task ID and a client of the platform named by --platform or LMETERX_BASE_URL. */
+export async function openTask(ctx: CliContext, rawTaskId: string, platformFlag: string | undefined): Promise<OpenedTask> {
+  const { checkTaskId, createPlatformClientFor } = await import('./run-platform.js');
+  const taskId = checkTaskId(rawTaskId);
+  const client = createPlatformClientFor(ctx, platformFlag);
+  return { taskId, client, reportUrl: client.reportUrl(taskId) };
+}
