@@ -145,6 +145,15 @@ class AnthropicStreamParser extends SseResponseParser {
   /** The kind scanDelta found (a field: no result objects on the hot path). */
   private deltaKind = NEEDS_PARSE;
 
+  override reset(): void {
+    super.reset();
+    this.literalStart = 0;
+    this.literalEnd = 0;
+    this.inputFromStart = false;
+    this.template.reset();
+    this.deltaKind = NEEDS_PARSE;
+  }
+
   onSseEvent(b: Buffer, start: number, end: number, framer: SseFramer): void {
     if (this.done) return;
     const state = this.state;

@@ -14,7 +14,7 @@ import { skipString } from './json-bytes.js';
 const QUOTE = 0x22;
 /** Shapes learned per stream before giving up (a server that varies other bytes in every event). */
 const MAX_LEARNINGS = 6;
-/** Shared initial values: a template is made per request, so its fields start without allocating. */
+/** Shared initial values: a template is made per parser, so its fields start without allocating. */
 const EMPTY = Buffer.alloc(0);
 const EMPTY_WORDS = new Float64Array(0);
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
@@ -39,6 +39,22 @@ export class EventTemplate {
 
   /** `paddingKey`: the bytes `"key":"` of a string member whose value varies in every event. */
   constructor(private readonly paddingKey: Buffer | null = null) {}
+
+  /** Nothing learned (a new stream has other ids); the byte runs keep their capacity. */
+  reset(): void {
+    this.prefix.length = 0;
+    this.suffix.length = 0;
+    this.tail.length = 0;
+    this.hasTail = false;
+    this.learnings = 0;
+    this.hits = 0;
+    this.misses = 0;
+    this.view = EMPTY_VIEW;
+    this.viewOf = null;
+    this.kind = 0;
+    this.slotStart = 0;
+    this.slotEnd = 0;
+  }
 
   /** True when the event [start, end) is the learned one with another string. */
   match(b: Buffer, start: number, end: number): boolean {

@@ -150,6 +150,19 @@ class OpenAiStreamParser extends SseResponseParser {
   private knownPrefixLength = 0;
   private prefixLearnings = 0;
 
+  override reset(): void {
+    super.reset();
+    this.timingsInput = null;
+    this.timingsOutput = null;
+    this.literalCount = 0;
+    this.template.reset();
+    this.scanKinds = 0;
+    this.finishStart = -1;
+    this.finishEnd = 0;
+    this.knownPrefixLength = 0;
+    this.prefixLearnings = 0;
+  }
+
   protected override completeUsage(): void {
     const state = this.state;
     if (state.outputTokens === null && this.timingsOutput !== null) {

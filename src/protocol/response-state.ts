@@ -39,6 +39,11 @@ class LiteralBuffer {
     this.addRaw(literal, 0, literal.length);
   }
 
+  /** Empty again; the bytes are kept for the next response. */
+  clear(): void {
+    this.length = 0;
+  }
+
   /** The decoded strings, joined. */
   read(): string {
     if (this.length === 0) return '';
@@ -81,6 +86,33 @@ export class ResponseState {
     this.keepText = options?.keepText ?? false;
     this.model = options?.model;
     this.mask = options?.mask ?? ((text) => text);
+  }
+
+  /**
+   * Back to the state of a new response, keeping the options and the text buffers: a parser reused for
+   * request after request allocates nothing per request (see StreamParser.reset).
+   */
+  reset(): void {
+    this.category = null;
+    this.message = null;
+    this.firstContentAt = null;
+    this.firstOutputAt = null;
+    this.lastContentAt = null;
+    this.endAt = null;
+    this.terminated = false;
+    this.contentChunks = 0;
+    this.inputTokens = null;
+    this.outputTokens = null;
+    this.reasoningTokens = null;
+    this.cachedInputTokens = null;
+    this.usageReported = false;
+    this.serverModel = null;
+    this.finishReason = null;
+    this.sawReasoning = false;
+    this.sawToolCall = false;
+    this.text?.clear();
+    this.reasoning?.clear();
+    this.tool?.clear();
   }
 
   /** One event (or a whole JSON body) that carried content of the given kinds, arrived at atMs. */

@@ -26,6 +26,19 @@ export abstract class SseResponseParser implements StreamParser, SseSink {
     this.framer = new SseFramer(this);
   }
 
+  /**
+   * Ready for another response, as a new parser would be, keeping every buffer grown so far: the engine
+   * keeps one parser per user, and a parser per request was most of what each stream left for the
+   * garbage collector (its objects live as long as the stream, so they reach the old generation).
+   */
+  reset(): void {
+    this.state.reset();
+    this.framer.reset();
+    this.atMs = 0;
+    this.done = false;
+    this.prefixLength = 0;
+  }
+
   get finished(): boolean {
     return this.done;
   }

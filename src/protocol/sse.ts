@@ -21,7 +21,7 @@ const SPACE = 0x20;
 /** An event larger than this ends the stream as invalid: a defence against a runaway server. */
 export const MAX_EVENT_BYTES = 64 * 1024 * 1024;
 
-/** Every framer's buffers start here (a framer is made per request) and grow when first needed. */
+/** Every framer's buffers start here and grow when first needed; reset() keeps what they grew to. */
 const EMPTY = Buffer.alloc(0);
 
 /** Receives dispatched events. `data` is only valid during the call. */
@@ -51,6 +51,20 @@ export class SseFramer {
   overflowed = false;
 
   constructor(private readonly sink: SseSink) {}
+
+  /** Ready for another stream: nothing of the last one is left but the buffers' capacity. */
+  reset(): void {
+    this.eventNameLength = 0;
+    this.lineLength = 0;
+    this.dataLength = 0;
+    this.dataLines = 0;
+    this.refBuffer = null;
+    this.refStart = 0;
+    this.refEnd = 0;
+    this.skipLeadingLf = false;
+    this.events = 0;
+    this.overflowed = false;
+  }
 
   /** True when the current event's `event:` field equals `name` (ASCII bytes). */
   eventIs(name: Uint8Array): boolean {

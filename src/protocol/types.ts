@@ -54,7 +54,10 @@ export interface ChunkListener {
   onContentChunk(atMs: number): void;
 }
 
-/** Incremental parser of one streamed response body. One per request; reads are pushed as they arrive. */
+/**
+ * Incremental parser of a streamed response body; reads are pushed as they arrive. One response at a
+ * time: `reset()` makes it ready for the next one, exactly as a new parser (the engine keeps one per user).
+ */
 export interface StreamParser {
   /** Feed one network read, stamped with its arrival time. */
   push(chunk: Uint8Array, atMs: number): void;
@@ -62,6 +65,8 @@ export interface StreamParser {
   readonly finished: boolean;
   /** The body ended (or the caller stopped at `finished`): the outcome. */
   end(atMs: number): ParsedResponse;
+  /** Forget the last response (buffers are kept): the same as a new parser with the same options. */
+  reset(): void;
 }
 
 export interface ParseOptions {
