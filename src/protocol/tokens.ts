@@ -34,10 +34,14 @@ export function isTokenizerLoaded(model?: string): boolean {
   return encoders.has(encodingForModel(model));
 }
 
-/** Tokens of a text, with the model's encoding. */
+/**
+ * Tokens of a text, with the model's encoding. Special-token text (`<|endoftext|>` in an answer or a
+ * prompt) is counted as the plain text it is: js-tiktoken's default throws on it, which would fail a
+ * request over a count.
+ */
 export function countTokens(text: string, model?: string): number {
   if (text === '') return 0;
-  return getEncoder(encodingForModel(model)).encode(text).length;
+  return getEncoder(encodingForModel(model)).encode(text, [], []).length;
 }
 
 /**
