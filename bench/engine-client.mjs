@@ -105,7 +105,8 @@ async function runEngine() {
   if (globalThis.gc) globalThis.gc();
   const rssBeforeMb = process.memoryUsage().rss / 1048576;
   const handle = startLoad({
-    target, load, prompts: null, gracefulStopMs: 0, preloadTokenizer: config.preloadTokenizer ?? false,
+    // TTFT runs follow in-flight streams to their end, as the bare loop does, so both measure the same requests.
+    target, load, prompts: null, gracefulStopMs: config.collectTtft ? 10_000 : 0, preloadTokenizer: config.preloadTokenizer ?? false,
     ...(config.collectTtft
       ? {
           requestIdHeader: 'x-mock-request-id',
