@@ -33,6 +33,13 @@ class AbortedByEngine extends Error {
   }
 }
 
+/** Our own code failed to read a response: the request fails as a generator error. */
+class OwnReadFailure extends Error {
+  constructor(cause: unknown) {
+    super(`llm-loadtest failed to read the response: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
 /** Bytes of an error body kept to read the provider's message. */
 const MAX_ERROR_BODY_BYTES = 16 * 1024;
 /** Bytes of a non-streamed 2xx body kept (a JSON completion; larger is not an LLM answer we can read). */
@@ -95,6 +102,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     this.parser = null;
     if (this.collected.length > 0) this.collected = [];
     this.collectedBytes = 0;
+    this.collectLimit = 0;
     this.mismatch = null;
     this.controller = null;
     this.pendingAbort = null;
@@ -197,8 +205,25 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     }
   }
 
-  /** Feed the stamped reads to the parser, in order; settle the stream when its body has ended. */
+  /**
+   * Feed the stamped reads to the parser, in order; settle the stream when its body has ended. Should
+   * our own reading fail, this request fails as a generator error (not the server's) and the run goes on.
+   */
   parsePending(): void {
+    const bodyEnded = this.streamEndAt >= 0;
+    try {
+      this.parseReads();
+    } catch (error) {
+      if (this.done) return;
+      const failure = new OwnReadFailure(error);
+      // While the body still flows, undici ends the request and reports it through onResponseError
+      // (finishing here would let its late callbacks land on this user's next request).
+      if (bodyEnded || this.controller === null) this.finishWithError(failure, performance.now());
+      else this.controller.abort(failure);
+    }
+  }
+
+  private parseReads(): void {
     const parser = this.parser;
     const count = this.pendingCount;
     if (count > 0) {
@@ -271,6 +296,10 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
   private finishWithError(error: unknown, endAt: number): void {
     if (error instanceof AbortedByEngine) {
       this.finish(this.baseRecord(false, error.kind === 'stop' ? 'incomplete' : 'timeout', error.message), endAt);
+      return;
+    }
+    if (error instanceof OwnReadFailure) {
+      this.finish(this.baseRecord(false, 'generator', this.host.mask(error.message).slice(0, 300)), endAt);
       return;
     }
     const failure = categorizeTransportError(error);
