@@ -214,6 +214,8 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     try {
       this.parseReads();
     } catch (error) {
+      // The loop may have stopped halfway: no read of this response is kept.
+      this.pendingChunks.fill(undefined);
       if (this.done) return;
       const failure = new OwnReadFailure(error);
       // While the body still flows, undici ends the request and reports it through onResponseError
