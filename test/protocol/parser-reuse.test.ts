@@ -17,9 +17,9 @@ const APIS = ['openai-chat', 'anthropic-messages'] as const;
 
 /** Responses of every shape for one API, in a fixed shuffled order. */
 function responses(api: ApiType): Buffer[] {
-  const prefix = api === 'openai-chat' ? /^(openai|azure|deepseek|openrouter|vllm|llamacpp|ollama|mistral)-/ : /^anthropic-/;
+  // Anthropic transcripts are named anthropic-*; every other transcript is an OpenAI-compatible server's.
   const out: Buffer[] = readdirSync(FIXTURES)
-    .filter((name) => prefix.test(name))
+    .filter((name) => name.startsWith('anthropic-') === (api === 'anthropic-messages'))
     .map((name) => readFileSync(join(FIXTURES, name)));
   const random = createRandom(api.length);
   for (let seed = 1; seed <= 150; seed++) {
