@@ -3,6 +3,14 @@
  * unless the model names an older OpenAI family. The tokenizer is big (building o200k's ranks takes
  * about half a second of CPU), so it is loaded on first use only and cached; a load test that knows it
  * will need it calls `loadTokenizer` before its clock starts, so no request pays for the load.
+ *
+ * A load test counts the same words over and over, so counts are kept per pre-tokenizer piece: the text
+ * is split with the encoding's own pattern (the split js-tiktoken makes before its byte-pair merges) and
+ * each piece's count is looked up, or computed once by js-tiktoken. A piece is the pattern's whole first
+ * match when encoded alone (the only context-dependent part of the patterns, `\s+(?!\S)`, can only match
+ * more at the end of the text, and a piece ends there), so the sum is exactly `encode(text).length`;
+ * test/protocol/tokens.test.ts checks that over our prompts, fixtures and random text. It spares the
+ * per-piece byte arrays and joined strings of `encode`, which were most of a worker's garbage.
  */
 import { createRequire } from 'node:module';
 import type { Tiktoken, TiktokenBPE } from 'js-tiktoken/lite';
@@ -13,9 +21,22 @@ interface TiktokenModule {
   Tiktoken: new (ranks: TiktokenBPE) => Tiktoken;
 }
 
+/** An encoding ready to count: js-tiktoken's encoder, its pre-tokenizer pattern and known piece counts. */
+interface Counter {
+  encoder: Tiktoken;
+  pieces: RegExp;
+  counts: Map<string, number>;
+}
+
+/**
+ * Pieces remembered per encoding before the table is started afresh: a few MB at most, and far more
+ * distinct words than a prompt set or a model's answers use.
+ */
+const MAX_CACHED_PIECES = 50_000;
+
 // A synchronous require keeps `end()` of a stream parser synchronous even when nobody preloaded.
 const require = createRequire(import.meta.url);
-const encoders = new Map<EncodingName, Tiktoken>();
+const counters = new Map<EncodingName, Counter>();
 
 /** The encoding for a model: cl100k_base for gpt-4 / gpt-3.5 / older embeddings, otherwise o200k_base. */
 export function encodingForModel(model: string | undefined): EncodingName {
@@ -27,11 +48,11 @@ export function encodingForModel(model: string | undefined): EncodingName {
 
 /** Build (once) the encoder the model needs. Idempotent and cheap after the first call. */
 export function loadTokenizer(model?: string): void {
-  getEncoder(encodingForModel(model));
+  getCounter(encodingForModel(model));
 }
 
 export function isTokenizerLoaded(model?: string): boolean {
-  return encoders.has(encodingForModel(model));
+  return counters.has(encodingForModel(model));
 }
 
 /**
@@ -41,7 +62,20 @@ export function isTokenizerLoaded(model?: string): boolean {
  */
 export function countTokens(text: string, model?: string): number {
   if (text === '') return 0;
-  return getEncoder(encodingForModel(model)).encode(text, [], []).length;
+  const { encoder, pieces, counts } = getCounter(encodingForModel(model));
+  pieces.lastIndex = 0;
+  let total = 0;
+  for (let match = pieces.exec(text); match !== null; match = pieces.exec(text)) {
+    const piece = match[0];
+    let count = counts.get(piece);
+    if (count === undefined) {
+      count = encoder.encode(piece, [], []).length;
+      if (counts.size >= MAX_CACHED_PIECES) counts.clear();
+      counts.set(ownCopy(piece), count);
+    }
+    total += count;
+  }
+  return total;
 }
 
 /**
@@ -75,12 +109,23 @@ function collectText(value: unknown, parts: string[]): void {
   }
 }
 
-function getEncoder(name: EncodingName): Tiktoken {
-  const cached = encoders.get(name);
+/**
+ * A key that does not keep the text it came from alive: V8 makes a match of 13 characters or more a
+ * view into its parent string (here a whole answer); slicing a fresh concatenation leaves a view into a
+ * string of the piece's own size.
+ */
+function ownCopy(piece: string): string {
+  return piece.length < 13 ? piece : ` ${piece}`.slice(1);
+}
+
+function getCounter(name: EncodingName): Counter {
+  const cached = counters.get(name);
   if (cached !== undefined) return cached;
   const lite = require('js-tiktoken/lite') as TiktokenModule;
   const ranksModule = require(`js-tiktoken/ranks/${name}`) as { default?: TiktokenBPE } & TiktokenBPE;
-  const encoder = new lite.Tiktoken(ranksModule.default ?? ranksModule);
-  encoders.set(name, encoder);
-  return encoder;
+  const ranks = ranksModule.default ?? ranksModule;
+  // The flags js-tiktoken's encode uses with the same pattern.
+  const counter: Counter = { encoder: new lite.Tiktoken(ranks), pieces: new RegExp(ranks.pat_str, 'ug'), counts: new Map() };
+  counters.set(name, counter);
+  return counter;
 }

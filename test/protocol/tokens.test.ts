@@ -1,10 +1,38 @@
 /**
- * Client-side token counts (used when the server reports no usage): the encoding picked per model, and
- * text that looks like a special token counted as text instead of throwing.
+ * Client-side token counts (used when the server reports no usage): the encoding picked per model,
+ * text that looks like a special token counted as text instead of throwing, and the per-piece count
+ * cache giving exactly js-tiktoken's own count.
  */
+import { readFileSync, readdirSync } from 'node:fs';
+import { getEncoding } from 'js-tiktoken';
 import { describe, expect, it } from 'vitest';
+import { mockText } from '../../src/mock/words.js';
 import { getAdapter } from '../../src/protocol/registry.js';
 import { countPromptTokens, countTokens, encodingForModel } from '../../src/protocol/tokens.js';
+import { createRandom } from '../../src/random.js';
+
+const PROMPTS = new URL('../../data/prompts/default.jsonl', import.meta.url);
+const SSE_FIXTURES = new URL('../fixtures/sse/', import.meta.url);
+
+/** Characters that exercise every branch of the split patterns: cases, marks, digits, whitespace runs, CJK, emoji. */
+const ALPHABET = [
+  'a', 'z', 'Q', 'É', 'ß', 'ǅ', 'ʰ', 'e\u0301', '\u0301', '世', '界', 'の', 'ク', '한', 'ж', 'Ж', 'ا', 'ह', '\u093f',
+  '0', '7', '٣', '½', ' ', ' ', ' ', '  ', '\t', '\n', '\r\n', '\r', '\u00a0', '\u3000', "'", "'s", "'LL", "'ve",
+  '.', ',', '!', '?', '/', '-', '"', '{', '}', '<|endoftext|>', '🚀', '👩\u200d💻', '\ud800', '\\',
+];
+
+function randomText(random: () => number, length: number): string {
+  let text = '';
+  for (let i = 0; i < length; i += 1) text += ALPHABET[Math.floor(random() * ALPHABET.length)] as string;
+  return text;
+}
+
+function randomWord(random: () => number): string {
+  let word = random() < 0.7 ? ' ' : '';
+  const letters = 2 + Math.floor(random() * 10);
+  for (let i = 0; i < letters; i += 1) word += String.fromCharCode(97 + Math.floor(random() * 26));
+  return word;
+}
 
 describe('countTokens', () => {
   it('picks cl100k_base for gpt-4 / gpt-3.5 and o200k_base for the rest', () => {
@@ -32,5 +60,47 @@ describe('countTokens', () => {
     expect(response.ok).toBe(true);
     expect(response.tokenSource).toBe('tokenizer');
     expect(response.outputTokens).toBe(countTokens('the end: <|endoftext|>'));
+  });
+});
+
+describe('countTokens against js-tiktoken', () => {
+  const encodings = { o200k_base: getEncoding('o200k_base'), cl100k_base: getEncoding('cl100k_base') };
+  const models = { o200k_base: 'gpt-4o', cl100k_base: 'gpt-4' } as const;
+  const names = ['o200k_base', 'cl100k_base'] as const;
+
+  function expectSameCounts(texts: readonly string[]): void {
+    for (const name of names) {
+      const expected = texts.map((text) => encodings[name].encode(text, [], []).length);
+      // Twice: the first pass fills the piece table, the second reads only from it.
+      expect(texts.map((text) => countTokens(text, models[name]))).toEqual(expected);
+      expect(texts.map((text) => countTokens(text, models[name]))).toEqual(expected);
+    }
+  }
+
+  it('counts every prompt of the built-in set exactly', () => {
+    const lines = readFileSync(PROMPTS, 'utf8').split('\n').filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThan(100);
+    expectSameCounts(lines.map((line) => JSON.stringify(JSON.parse(line))));
+  });
+
+  it('counts every SSE fixture and mock answer exactly', () => {
+    const fixtures = readdirSync(SSE_FIXTURES).map((file) => readFileSync(new URL(file, SSE_FIXTURES), 'utf8'));
+    expect(fixtures.length).toBeGreaterThan(10);
+    expectSameCounts([...fixtures, mockText(512), mockText(512, { reasoning: true, start: 9 })]);
+  });
+
+  it('counts random text exactly: whitespace runs before words, contractions, marks, digits, CJK, emoji, lone surrogates', () => {
+    const random = createRandom(20261122);
+    const texts = Array.from({ length: 400 }, () => randomText(random, 1 + Math.floor(random() * 120)));
+    expectSameCounts(texts);
+  });
+
+  it('stays exact when the piece table fills and starts afresh', () => {
+    const random = createRandom(7);
+    // About 60,000 distinct pieces, more than the table keeps.
+    const texts = Array.from({ length: 1_500 }, () => Array.from({ length: 40 }, () => randomWord(random)).join(''));
+    const expected = texts.map((text) => encodings.o200k_base.encode(text, [], []).length);
+    expect(texts.map((text) => countTokens(text))).toEqual(expected);
+    expect(texts.map((text) => countTokens(text))).toEqual(expected);
   });
 });
