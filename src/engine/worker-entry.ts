@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Recorder } from '../metrics/recorder.js';
+import type { RequestRecord } from '../metrics/types.js';
 import { getAdapter } from '../protocol/registry.js';
 import { startHealthMonitor } from './health.js';
 import { LoadThread } from './load-thread.js';
@@ -36,10 +37,14 @@ const thread = new LoadThread({
   ...(input.gracefulStopMs === null ? {} : { gracefulStopMs: input.gracefulStopMs }),
   preconnect: input.preconnect,
   preloadTokenizer: input.preloadTokenizer,
-  onRecord: (record) => {
-    lines.push(JSON.stringify(record));
-    if (immediate || lines.length >= 512) flushRecords();
-  },
+  ...(input.streamRecords
+    ? {
+        onRecord: (record: RequestRecord): void => {
+          lines.push(JSON.stringify(record));
+          if (immediate || lines.length >= 512) flushRecords();
+        },
+      }
+    : {}),
   onGeneratorError: () => health?.recordGeneratorError(),
 });
 

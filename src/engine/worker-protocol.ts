@@ -16,6 +16,8 @@ export interface WorkerInput {
   gracefulStopMs: number | null;
   preconnect: boolean;
   preloadTokenizer: boolean;
+  /** Whether the main thread writes records (a results file): without one, records are not serialized. */
+  streamRecords: boolean;
 }
 
 export type ToWorker =

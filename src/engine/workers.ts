@@ -60,6 +60,7 @@ export function startWorkerLoad(options: RunLoadOptions): LoadHandle {
         gracefulStopMs: options.gracefulStopMs ?? null,
         preconnect: options.preconnect ?? true,
         preloadTokenizer: options.preloadTokenizer ?? false,
+        streamRecords: sink !== undefined,
       };
       const worker = new Worker(entry, { workerData: input });
       workers.push(worker);

@@ -2,9 +2,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { RequestRecord, Summary } from '../../src/metrics/types.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
+import type * as RunLoadModule from '../../src/engine/run-load.js';
+import { loadOptions, mockTarget } from './helpers.js';
 
 /** Worker threads run compiled JavaScript: through the built CLI (`npm test` builds before vitest). */
 const CLI = resolve(import.meta.dirname, '../../dist/cli/main.js');
@@ -48,4 +51,22 @@ test('--workers 2: users split over two threads, records streamed back, counts a
   expect(summary.latency.ttft.count).toBe(60);
   expect(summary.latency.ttft.p50).toBeGreaterThanOrEqual(19);
   expect(summary.latency.ttft.p50).toBeLessThan(20 + 40);
+}, 40_000);
+
+test('--workers 2 from the library without a results sink: nothing serialized, counts and client-side tokens still exact', async () => {
+  // The compiled engine, so its worker threads find worker-entry.js beside it.
+  const { startLoad } = (await import(pathToFileURL(resolve(import.meta.dirname, '../../dist/engine/run-load.js')).href)) as typeof RunLoadModule;
+  const handle = startLoad({
+    // The mock reports no usage here, so every worker counts tokens with its own tokenizer.
+    target: mockTarget(mock.url, { headers: { 'x-mock-usage': 'false', 'x-mock-output-tokens': '37' } }),
+    load: loadOptions({ concurrentUsers: 4, maxRequests: 40, durationS: 30, workers: 2 }),
+    prompts: null,
+    gracefulStopMs: 2000,
+  });
+  const result = await handle.done;
+  expect(result.threads).toBe(2);
+  expect(result.outcome.stopReason).toBe('max-requests');
+  expect(result.snapshot.requests).toEqual({ started: 40, ok: 40, failed: 0, incomplete: 0 });
+  expect(result.snapshot.tokens.output).toBe(40 * 37);
+  expect(result.snapshot.tokens.tokenizerRequests).toBe(40);
 }, 40_000);
