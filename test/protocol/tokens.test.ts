@@ -95,6 +95,19 @@ describe('countTokens against js-tiktoken', () => {
     expectSameCounts(texts);
   });
 
+  it("gives every code point a piece with both encodings' patterns, so counting never falls back mid-text", async () => {
+    for (const name of names) {
+      const ranks = ((await import(`js-tiktoken/ranks/${name}`)) as { default: { pat_str: string } }).default;
+      const piece = new RegExp(ranks.pat_str, 'uy');
+      const uncovered: number[] = [];
+      for (let code = 0; code <= 0x10ffff; code += 1) {
+        piece.lastIndex = 0;
+        if (!piece.test(String.fromCodePoint(code))) uncovered.push(code);
+      }
+      expect(uncovered).toEqual([]);
+    }
+  });
+
   it('stays exact when the piece table fills and starts afresh', () => {
     const random = createRandom(7);
     // About 60,000 distinct pieces, more than the table keeps.
