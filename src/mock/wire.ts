@@ -1,5 +1,5 @@
 import type { ApiType } from '../protocol/types.js';
-import { mockToken } from './words.js';
+import { mockText } from './words.js';
 
 /** Everything the mock needs to write one successful answer, in the API's exact wire format. */
 export interface ReplyPlan {
@@ -55,9 +55,7 @@ function chunkTexts(plan: ReplyPlan, limit: number): { texts: string[]; tokens: 
   ] as const) {
     for (let start = 0; start < count && left > 0; start += plan.chunkTokens) {
       const n = Math.min(plan.chunkTokens, count - start, left);
-      let text = '';
-      for (let i = start; i < start + n; i += 1) text += mockToken(i, reasoning);
-      texts.push(text);
+      texts.push(mockText(n, { start, reasoning }));
       tokens.push(n);
       left -= n;
       if (reasoning) reasoningEvents += 1;
@@ -136,18 +134,13 @@ function buildAnthropicStream(plan: ReplyPlan, limitTokens = Number.POSITIVE_INF
   return { head, events, eventTokens: tokens, tail };
 }
 
-function fullText(count: number, reasoning: boolean): string {
-  let text = '';
-  for (let i = 0; i < count; i += 1) text += mockToken(i, reasoning);
-  return text;
-}
 
 /** The complete non-streamed JSON body. */
 export function buildJsonBody(plan: ReplyPlan): string {
-  const answer = fullText(plan.answerTokens, false);
+  const answer = mockText(plan.answerTokens);
   if (plan.api === 'openai-chat') {
     const message: Record<string, unknown> = { role: 'assistant', content: answer, refusal: null, annotations: [] };
-    if (plan.reasoningTokens > 0) message['reasoning_content'] = fullText(plan.reasoningTokens, true);
+    if (plan.reasoningTokens > 0) message['reasoning_content'] = mockText(plan.reasoningTokens, { reasoning: true });
     const usage = plan.jsonUsage ? `,"usage":${openAiUsage(plan)}` : '';
     return (
       `{"id":"${plan.id}","object":"chat.completion","created":${plan.created},"model":${JSON.stringify(plan.model)},` +
@@ -157,7 +150,7 @@ export function buildJsonBody(plan: ReplyPlan): string {
   }
   const content: unknown[] = [];
   if (plan.reasoningTokens > 0) {
-    content.push({ type: 'thinking', thinking: fullText(plan.reasoningTokens, true), signature: THINKING_SIGNATURE });
+    content.push({ type: 'thinking', thinking: mockText(plan.reasoningTokens, { reasoning: true }), signature: THINKING_SIGNATURE });
   }
   content.push({ type: 'text', text: answer });
   return JSON.stringify({

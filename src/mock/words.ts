@@ -29,10 +29,24 @@ export function mockToken(index: number, reasoning = false): string {
   return MOCK_TOKENS[(index + (reasoning ? REASONING_OFFSET : 0)) % n] as string;
 }
 
+/**
+ * The token list written out again and again, with where each token starts: a run of tokens is one
+ * slice of it, so a long answer costs the mock no per-token concatenation. Grown on demand.
+ */
+let cycleText = '';
+const cycleStarts: number[] = [0];
+
+function ensureCycle(tokens: number): void {
+  while (cycleStarts.length <= tokens) {
+    cycleText += MOCK_TOKENS.join('');
+    for (const token of MOCK_TOKENS) cycleStarts.push((cycleStarts.at(-1) as number) + token.length);
+  }
+}
+
 /** The text of tokens [start, start + count): what the mock writes, so tests can expect it exactly. */
 export function mockText(count: number, options: { reasoning?: boolean; start?: number } = {}): string {
-  const start = options.start ?? 0;
-  let text = '';
-  for (let i = start; i < start + count; i += 1) text += mockToken(i, options.reasoning ?? false);
-  return text;
+  if (count <= 0) return '';
+  const first = ((options.start ?? 0) + (options.reasoning === true ? REASONING_OFFSET : 0)) % MOCK_TOKENS.length;
+  ensureCycle(first + count);
+  return cycleText.slice(cycleStarts[first] as number, cycleStarts[first + count] as number);
 }

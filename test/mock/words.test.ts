@@ -1,6 +1,6 @@
 import { getEncoding } from 'js-tiktoken';
 import { describe, expect, it } from 'vitest';
-import { MOCK_TOKENS, mockText } from '../../src/mock/words.js';
+import { MOCK_TOKENS, mockText, mockToken } from '../../src/mock/words.js';
 
 describe('mock tokens', () => {
   const encoding = getEncoding('o200k_base');
@@ -19,5 +19,13 @@ describe('mock tokens', () => {
     expect(mockText(3)).toBe(' the of and');
     expect(mockText(2, { reasoning: true })).toBe(' like our');
     expect(mockText(2, { start: 1 })).toBe(' of and');
+  });
+
+  it('are the same text token by token for any start, length and side, however far past the word list', () => {
+    for (const [count, start, reasoning] of [[0, 0, false], [1, 142, false], [143, 0, true], [300, 5, false], [1000, 1234, true], [4096, 77, false]] as const) {
+      let expected = '';
+      for (let i = start; i < start + count; i += 1) expected += mockToken(i, reasoning);
+      expect(mockText(count, { start, reasoning })).toBe(expected);
+    }
   });
 });
