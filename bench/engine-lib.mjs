@@ -28,6 +28,7 @@ export async function startMockProcess(args, core = 1) {
   });
   return {
     url,
+    pid: child.pid,
     stats: async (limit = 0) => (await fetch(`${url}/mock/stats?limit=${limit}`)).json(),
     reset: async () => fetch(`${url}/mock/reset`, { method: 'POST' }),
     stop: () =>
