@@ -53,7 +53,7 @@ test('--workers 2: users split over two threads, records streamed back, counts a
   expect(summary.latency.ttft.p50).toBeLessThan(20 + 40);
 }, 40_000);
 
-test('--workers 2 from the library without a results sink: nothing serialized, counts and client-side tokens still exact', async () => {
+test('--workers 2 from the library without a results sink (workers then skip serializing records): counts and client-side tokens exact', async () => {
   // The compiled engine, so its worker threads find worker-entry.js beside it.
   const { startLoad } = (await import(pathToFileURL(resolve(import.meta.dirname, '../../dist/engine/run-load.js')).href)) as typeof RunLoadModule;
   const handle = startLoad({
