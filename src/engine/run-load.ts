@@ -1,13 +1,12 @@
 import type { LoadOptions, TargetSpec } from '../input/request-spec.js';
 import { Recorder, type RecorderSnapshot } from '../metrics/recorder.js';
-import type { RequestRecord, Summary } from '../metrics/types.js';
+import type { GeneratorHealth } from '../metrics/generator-verdict.js';
+import type { RequestRecord } from '../metrics/types.js';
 import { getAdapter } from '../protocol/registry.js';
 import type { PromptItem } from '../protocol/types.js';
 import { startHealthMonitor } from './health.js';
 import { LoadThread, type LiveStats, type LoadOutcome, type RecordMeta, type StopReason } from './load-thread.js';
 import { startWorkerLoad } from './workers.js';
-
-export type GeneratorHealth = Summary['generator'];
 
 /** Where finished records go: results.jsonl (ResultsWriter) or a test's array. */
 export interface RecordSink {

@@ -16,20 +16,12 @@
  *   Node already raises the soft limit to the hard limit at startup, so what is left is the hard limit,
  *   which only the shell (`ulimit -n`) or the system (limits.conf) can raise.
  */
-import type { Summary } from './types.js';
+import type { GeneratorFigures, Summary } from './types.js';
 
 export type GeneratorHealth = Summary['generator'];
 
-export interface GeneratorFacts {
-  /** Event-loop delay beyond the sampling interval, p99 and max, in ms (null: not measured). */
-  eventLoopDelayP99Ms: number | null;
-  maxMs: number | null;
-  /** Process CPU over the measured window, percent of one core (may pass 100 with worker threads). */
-  cpuPct: number | null;
-  /** Share of the window the event loop was busy, 0–1 (performance.eventLoopUtilization). */
-  eventLoopUtilization?: number | null;
-  openFileLimit: number | null;
-  generatorErrors: number;
+/** The generator's own figures, and what judging them needs besides. */
+export interface GeneratorFacts extends GeneratorFigures {
   /** Finished measured requests (ok + failed), to weigh generatorErrors; null: unknown. */
   finishedRequests: number | null;
   /** Peak concurrent users, to weigh the open-file limit; null: unknown. */

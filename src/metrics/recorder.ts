@@ -12,7 +12,7 @@ import type { SloCheck } from '../input/request-spec.js';
 import { Histogram, mergeEncoded, type EncodedHistogram } from './histogram.js';
 import { LogBuckets, mergeEncodedBuckets, type EncodedLogBuckets } from './log-buckets.js';
 import { isWithin, maxOf, minOf } from './math.js';
-import type { RequestRecord } from './types.js';
+import type { RequestRecord, TimelineCounts } from './types.js';
 
 export interface RecorderOptions {
   /**
@@ -26,15 +26,7 @@ export interface RecorderOptions {
 }
 
 /** One second of the run, as kept in a snapshot (mergeable: counts add, histograms merge). */
-export interface TimelineSecond {
-  /** Seconds since the run started. */
-  t: number;
-  /** Users (virtual users / concurrency) at the end of this second. */
-  users: number;
-  started: number;
-  finished: number;
-  failed: number;
-  outputTokens: number;
+export interface TimelineSecond extends TimelineCounts {
   /** TTFT and E2E of the successful requests finishing this second, for per-second medians (1% buckets). */
   ttft: EncodedLogBuckets | null;
   e2e: EncodedLogBuckets | null;

@@ -45,14 +45,19 @@ export interface LatencyStats {
   max: number | null;
 }
 
-export interface TimelinePoint {
+/** The counts of one second of the run, as kept in a snapshot and as written in the summary. */
+export interface TimelineCounts {
   /** Seconds since the run started (0-based). */
   t: number;
+  /** Users (virtual users / concurrency) at the end of this second. */
   users: number;
   started: number;
   finished: number;
   failed: number;
   outputTokens: number;
+}
+
+export interface TimelinePoint extends TimelineCounts {
   ttftP50: number | null;
   e2eP50: number | null;
 }
@@ -68,6 +73,19 @@ export interface ThresholdCheck {
 }
 
 export type GeneratorVerdict = 'ok' | 'degraded' | 'invalid';
+
+/** What the load generator measured of itself over the measured window (metrics.md "Generator health"). */
+export interface GeneratorFigures {
+  /** Event-loop delay beyond the sampling interval, p99 and max, in ms (null: not measured). */
+  eventLoopDelayP99Ms: number | null;
+  maxMs: number | null;
+  /** Process CPU, percent of one core (may pass 100 with worker threads). */
+  cpuPct: number | null;
+  /** Share of the measured window the event loop was busy (0–1; the busiest thread with workers). */
+  eventLoopUtilization?: number | null;
+  openFileLimit: number | null;
+  generatorErrors: number;
+}
 
 /** summary.json (cli.md). Local `--json` prints this with `mode` and `outDir`. */
 export interface Summary {
@@ -113,14 +131,7 @@ export interface Summary {
     samples: Record<string, string>;
   };
   timeline: TimelinePoint[];
-  generator: {
-    eventLoopDelayP99Ms: number | null;
-    maxMs: number | null;
-    cpuPct: number | null;
-    /** Share of the measured window the event loop was busy (0–1; the busiest thread with workers). */
-    eventLoopUtilization?: number | null;
-    openFileLimit: number | null;
-    generatorErrors: number;
+  generator: GeneratorFigures & {
     verdict: GeneratorVerdict;
     reasons: string[];
   };

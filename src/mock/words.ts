@@ -23,12 +23,6 @@ export const MOCK_TOKENS: readonly string[] = WORDS.map((word) => ` ${word}`);
 /** Where the reasoning text starts in the word list, so reasoning and answer text differ. */
 const REASONING_OFFSET = 71;
 
-/** Token `index` of the answer (or of the reasoning) text. */
-export function mockToken(index: number, reasoning = false): string {
-  const n = MOCK_TOKENS.length;
-  return MOCK_TOKENS[(index + (reasoning ? REASONING_OFFSET : 0)) % n] as string;
-}
-
 /**
  * The token list written out again and again, with where each token starts: a run of tokens is one
  * slice of it, so a long answer costs the mock no per-token concatenation. Grown on demand.
@@ -43,7 +37,10 @@ function ensureCycle(tokens: number): void {
   }
 }
 
-/** The text of tokens [start, start + count): what the mock writes, so tests can expect it exactly. */
+/**
+ * The text of tokens [start, start + count): token i is MOCK_TOKENS[i mod length], from REASONING_OFFSET
+ * on for reasoning. What the mock writes, so tests can expect it exactly.
+ */
 export function mockText(count: number, options: { reasoning?: boolean; start?: number } = {}): string {
   if (count <= 0) return '';
   const first = ((options.start ?? 0) + (options.reasoning === true ? REASONING_OFFSET : 0)) % MOCK_TOKENS.length;
