@@ -1,4 +1,4 @@
-import { AppError, type ExitCode } from '../errors.js';
+import { AppError, type ExitCode } from '../failures/errors.js';
 import { createStyle, type CliContext } from './io.js';
 
 /**

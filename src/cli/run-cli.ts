@@ -1,5 +1,5 @@
 import { CommanderError, type Command } from 'commander';
-import { AppError, ExitCode } from '../errors.js';
+import { AppError, ExitCode } from '../failures/errors.js';
 import type { CliContext, Io } from './io.js';
 import { createProgram } from './program.js';
 import { renderError } from './render-error.js';

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
-import type { LoadOptions, TargetSpec } from '../input/request-spec.js';
-import type { RequestRecord } from '../metrics/types.js';
-import { maskText } from '../input/mask.js';
+import type { LoadOptions, TargetSpec } from '../model/plan.js';
+import type { RequestRecord } from '../model/summary.js';
+import { maskText } from '../text/mask.js';
 import { loadTokenizer } from '../protocol/tokens.js';
 import type { PromptItem, ProtocolAdapter } from '../protocol/types.js';
 import { createArrivalGaps, measuredDurationS, nextUserChangeS, peakUsers, usersAt } from './schedule.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { inputError } from '../errors.js';
+import { inputError } from '../failures/errors.js';
 import type { PromptItem } from '../protocol/types.js';
 
 /** The built-in set, shipped in the package: data/prompts/default.jsonl (src/engine and dist/engine are 2 deep). */

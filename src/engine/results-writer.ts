@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { inputError } from '../errors.js';
+import { inputError } from '../failures/errors.js';
 
 /** Files a folder holds once a run has used it: their presence means "refuse, do not overwrite". */
 const RUN_FILES = ['results.jsonl', 'summary.json'];

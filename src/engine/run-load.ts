@@ -1,7 +1,7 @@
-import type { LoadOptions, TargetSpec } from '../input/request-spec.js';
+import type { LoadOptions, TargetSpec } from '../model/plan.js';
 import { Recorder, type RecorderSnapshot } from '../metrics/recorder.js';
 import type { GeneratorHealth } from '../metrics/generator-verdict.js';
-import type { RequestRecord } from '../metrics/types.js';
+import type { RequestRecord } from '../model/summary.js';
 import { getAdapter } from '../protocol/registry.js';
 import type { PromptItem } from '../protocol/types.js';
 import { startHealthMonitor } from './health.js';

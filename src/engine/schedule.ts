@@ -1,4 +1,4 @@
-import type { LoadOptions } from '../input/request-spec.js';
+import type { LoadOptions } from '../model/plan.js';
 import { steppedTotalS } from '../input/stepped.js';
 import { createRandom } from '../random.js';
 

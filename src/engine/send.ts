@@ -1,6 +1,6 @@
 import { isIP, type Socket } from 'node:net';
 import { Pool, buildConnector } from 'undici';
-import type { TargetSpec } from '../input/request-spec.js';
+import type { TargetSpec } from '../model/plan.js';
 import type { PromptItem, ProtocolAdapter } from '../protocol/types.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
-import type { FailureCategory } from '../errors.js';
-import type { RecordCategory, RequestRecord } from '../metrics/types.js';
-import { categorizeTransportError } from '../precheck/categorize.js';
+import type { FailureCategory } from '../failures/errors.js';
+import type { RecordCategory, RequestRecord } from '../model/summary.js';
+import { categorizeTransportError } from '../failures/categorize.js';
 import { categorizeHttpStatus, readProviderError } from '../protocol/provider-error.js';
 import type { ChunkListener, ParsedResponse, ProtocolAdapter, StreamParser } from '../protocol/types.js';
 import type { PreparedRequest } from './send.js';

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Recorder } from '../metrics/recorder.js';
-import type { RequestRecord } from '../metrics/types.js';
+import type { RequestRecord } from '../model/summary.js';
 import { getAdapter } from '../protocol/registry.js';
 import { startHealthMonitor } from './health.js';
 import { LoadThread } from './load-thread.js';

@@ -1,6 +1,6 @@
-import type { LoadOptions, TargetSpec } from '../input/request-spec.js';
+import type { LoadOptions, TargetSpec } from '../model/plan.js';
 import type { RecorderSnapshot } from '../metrics/recorder.js';
-import type { Summary } from '../metrics/types.js';
+import type { Summary } from '../model/summary.js';
 import type { PromptItem } from '../protocol/types.js';
 import type { LiveStats, LoadOutcome, StopReason } from './load-thread.js';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { AppError } from '../errors.js';
+import { AppError } from '../failures/errors.js';
 import type { GeneratorHealth } from '../metrics/generator-verdict.js';
 import { mergeSnapshots, type RecorderSnapshot } from '../metrics/recorder.js';
 import type { LiveStats, LoadOutcome, StopReason } from './load-thread.js';

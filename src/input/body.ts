@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { inputError } from '../errors.js';
+import { inputError } from '../failures/errors.js';
 
 /**
  * Request bodies: `@file` reading and JSON parsing with an error that says where the JSON breaks.

@@ -1,10 +1,10 @@
 import { parse as parseShell, type ParseEntry } from 'shell-quote';
 import parseArgs from 'yargs-parser';
-import { inputError } from '../errors.js';
+import { inputError } from '../failures/errors.js';
 import { readBodyArgument } from './body.js';
 import { addHeaderLine, parseCookieString, toBasicAuthorization } from './headers.js';
-import { isSecretName, maskSecret, maskUrl } from './mask.js';
-import type { NameValue, RequestSpec } from './request-spec.js';
+import { isSecretName, maskSecret, maskUrl } from '../text/mask.js';
+import type { NameValue, RequestSpec } from '../model/plan.js';
 
 /**
  * `--curl '<command>'`: the curl commands people paste (provider docs, browsers' "Copy as cURL (bash)")

@@ -1,5 +1,5 @@
-import { maskBaseUrl, maskCookies, maskHeaders, maskText, maskUrl, secretValues } from './mask.js';
-import type { RunPlan } from './request-spec.js';
+import { maskBaseUrl, maskCookies, maskHeaders, maskText, maskUrl, secretValues } from '../text/mask.js';
+import type { RunPlan } from '../model/plan.js';
 
 /**
  * `--dry-run`: the plan as cli.md's JSON or as text for people. Every field passes through masking:

@@ -1,7 +1,7 @@
 import { readBodyArgument } from './body.js';
 import { normalizeUrl } from './curl.js';
 import { addHeaderLine, parseCookieString } from './headers.js';
-import type { NameValue, RequestSpec } from './request-spec.js';
+import type { NameValue, RequestSpec } from '../model/plan.js';
 
 /** `--url` + `-H` + `--cookie` + `--body`: the flag form of a request, as a RequestSpec. */
 export interface RequestFlags {

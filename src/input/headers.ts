@@ -1,6 +1,6 @@
-import { inputError } from '../errors.js';
-import { maskSecret } from './mask.js';
-import type { NameValue } from './request-spec.js';
+import { inputError } from '../failures/errors.js';
+import { maskSecret } from '../text/mask.js';
+import type { NameValue } from '../model/plan.js';
 
 /**
  * Header and cookie lines as curl and our flags take them: parse, look up case-insensitively, merge.

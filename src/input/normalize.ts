@@ -1,11 +1,11 @@
-import { inputError } from '../errors.js';
+import { inputError } from '../failures/errors.js';
 import { getAdapter } from '../protocol/registry.js';
 import type { ApiType } from '../protocol/types.js';
-import { classifyTarget } from '../target/classify.js';
+import { classifyTarget } from '../protocol/classify.js';
 import { parseJsonObject } from './body.js';
 import { getHeader, toBasicAuthorization, toCookieRecord, toHeaderRecord } from './headers.js';
 import { DEFAULTS } from './options.js';
-import type { RequestSpec, TargetSpec } from './request-spec.js';
+import type { RequestSpec, TargetSpec } from '../model/plan.js';
 
 /** What the flags say about the target beyond the request itself. */
 export interface NormalizeOptions {

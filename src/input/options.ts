@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { inputError } from '../errors.js';
+import { inputError } from '../failures/errors.js';
 import { PLATFORM_LIMITS } from '../platform/schema.js';
 import { steppedTotalS } from './stepped.js';
 import { parseDurationS } from '../protocol/duration.js';
 import { API_TYPES, type ApiType } from '../protocol/types.js';
-import type { Arrival, LoadMode, LoadOptions, SloCheck, StepOptions } from './request-spec.js';
+import type { Arrival, LoadMode, LoadOptions, SloCheck, StepOptions } from '../model/plan.js';
 
 /**
  * The `run` command's options, validated with zod: each invalid value is an error naming the flag, the

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
-import { inputError } from '../errors.js';
+import { inputError } from '../failures/errors.js';
 import { readBodyArgument, readInputFile } from './body.js';
 import { normalizeUrl, parseCurl } from './curl.js';
-import { maskBaseUrl } from './mask.js';
+import { maskBaseUrl } from '../text/mask.js';
 import { buildRequestSpecFromFlags, parseHeaderFlags } from './flags.js';
 import { normalizeTarget } from './normalize.js';
 import { DEFAULTS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
-import type { LoadOptions, RequestSpec, RunPlan, TargetSpec } from './request-spec.js';
+import type { LoadOptions, RequestSpec, RunPlan, TargetSpec } from '../model/plan.js';
 
 /** What building a plan needs from the outside world (the CLI passes its Io's parts). */
 export interface PlanContext {

@@ -1,4 +1,4 @@
-import type { StepOptions } from './request-spec.js';
+import type { StepOptions } from '../model/plan.js';
 
 /**
  * Seconds of a stepped load, the platform's rule (research/lmeterx-platform.md §1.7): at least one step of

@@ -5,12 +5,12 @@
  * generator health, and the user count, taken as the users with a request in flight in each second.
  */
 import { z } from 'zod';
-import { FAILURE_CATEGORIES } from '../errors.js';
+import { FAILURE_CATEGORIES } from '../failures/errors.js';
 import { judgeGenerator, type GeneratorHealth } from './generator-verdict.js';
 import { maxOf, minOf } from './math.js';
 import { Recorder } from './recorder.js';
 import { PERCENTILE_METHOD, summarize, type SummaryContext } from './summarize.js';
-import type { RequestRecord, Summary } from './types.js';
+import type { RequestRecord, Summary } from '../model/summary.js';
 
 const nullableNumber = z.number().nullable().default(null);
 

@@ -16,7 +16,7 @@
  *   Node already raises the soft limit to the hard limit at startup, so what is left is the hard limit,
  *   which only the shell (`ulimit -n`) or the system (limits.conf) can raise.
  */
-import type { GeneratorFigures, Summary } from './types.js';
+import type { GeneratorFigures, Summary } from '../model/summary.js';
 
 export type GeneratorHealth = Summary['generator'];
 

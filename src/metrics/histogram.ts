@@ -13,8 +13,8 @@
  * percentile is ever reported above the max (HDR reports a bucket's upper edge).
  */
 import * as hdr from 'hdr-histogram-js';
-import { AppError } from '../errors.js';
-import type { LatencyStats } from './types.js';
+import { AppError } from '../failures/errors.js';
+import type { LatencyStats } from '../model/summary.js';
 
 /** An opaque string from `Histogram.encode()`: `h1;<sumUs>;<minUs>;<maxUs>;<HDR compressed base64>`. */
 export type EncodedHistogram = string;

@@ -8,11 +8,11 @@
  * and status with one sample message each; requests still in flight at the stop are `incomplete`, counted
  * apart; `generator` errors (our sockets or files ran out) are failures kept apart from the server's.
  */
-import type { SloCheck } from '../input/request-spec.js';
+import type { SloCheck } from '../model/plan.js';
 import { Histogram, mergeEncoded, type EncodedHistogram } from './histogram.js';
 import { LogBuckets, mergeEncodedBuckets, type EncodedLogBuckets } from './log-buckets.js';
 import { isWithin, maxOf, minOf } from './math.js';
-import type { RequestRecord, TimelineCounts } from './types.js';
+import type { RequestRecord, TimelineCounts } from '../model/summary.js';
 
 export interface RecorderOptions {
   /**

@@ -2,7 +2,7 @@
  * summary.json from a recorder snapshot: pure (no clock, no I/O), so the engine, worker merges and tests
  * all get the same figures from the same snapshot. Definitions: metrics.md.
  */
-import type { SloCheck } from '../input/request-spec.js';
+import type { SloCheck } from '../model/plan.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { judgeGenerator, type GeneratorHealth } from './generator-verdict.js';
 import { statsOfEncoded } from './histogram.js';
@@ -10,7 +10,7 @@ import { medianOfEncoded } from './log-buckets.js';
 import { round3 } from './math.js';
 import type { RecorderSnapshot, TimelineSecond } from './recorder.js';
 import { evaluateThresholds } from './thresholds.js';
-import type { LatencyStats, Summary, TimelinePoint } from './types.js';
+import type { LatencyStats, Summary, TimelinePoint } from '../model/summary.js';
 
 export interface SummaryContext {
   /** Already masked. */

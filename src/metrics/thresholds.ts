@@ -3,9 +3,9 @@
  * (the LAMB script's rule: below 90% success is a failed test) and each `--slo` against the run's figure.
  * A check that has nothing to judge fails, and says why: a run that measured nothing has not passed.
  */
-import type { SloCheck } from '../input/request-spec.js';
+import type { SloCheck } from '../model/plan.js';
 import { isWithin } from './math.js';
-import type { LatencyStats, Summary, ThresholdCheck } from './types.js';
+import type { LatencyStats, Summary, ThresholdCheck } from '../model/summary.js';
 
 export interface ThresholdInput {
   ok: number;

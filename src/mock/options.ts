@@ -1,4 +1,4 @@
-import { inputError } from '../errors.js';
+import { inputError } from '../failures/errors.js';
 
 /**
  * What the mock server does. Every option can also be set per request with a header

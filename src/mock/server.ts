@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 // Seeded, so the mock's jitter is repeatable run to run.
 import { createRandom } from '../random.js';
-import { AppError, inputError } from '../errors.js';
+import { AppError, inputError } from '../failures/errors.js';
 import type { ApiType } from '../protocol/types.js';
 import {
   buildStatusError,

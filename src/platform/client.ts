@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
-import { AppError } from '../errors.js';
-import { maskText } from '../input/mask.js';
+import { AppError } from '../failures/errors.js';
+import { maskText } from '../text/mask.js';
 import {
   createTaskResponseSchema,
   errorResponseSchema,

@@ -1,6 +1,6 @@
-import type { SloCheck } from '../input/request-spec.js';
+import type { SloCheck } from '../model/plan.js';
 import { isWithin } from '../metrics/math.js';
-import type { ThresholdCheck } from '../metrics/types.js';
+import type { ThresholdCheck } from '../model/summary.js';
 import type { ResultRow } from './schema.js';
 
 /**

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { AppError } from '../errors.js';
+import { AppError } from '../failures/errors.js';
 import { PLATFORM_FORBIDDEN, type PlatformClient } from './client.js';
 import { isTerminalStatus, type ResultRow, type TaskResults, type TaskStatus, type TerminalStatus } from './schema.js';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { inputError, type AppError } from '../errors.js';
+import { inputError, type AppError } from '../failures/errors.js';
 import { readInputFile } from '../input/body.js';
-import type { RunPlan, TargetSpec } from '../input/request-spec.js';
+import type { RunPlan, TargetSpec } from '../model/plan.js';
 import { steppedTotalS } from '../input/stepped.js';
 import type { ApiType } from '../protocol/types.js';
 import {

@@ -2,7 +2,7 @@ import { floorTo } from '../metrics/math.js';
 import type { ApiType } from '../protocol/types.js';
 import type { PlatformFigures, PlatformLatency, PlatformThresholds } from './figures.js';
 import type { PlatformPrecheck } from './verdict.js';
-import { PLAIN_STYLE, type TextStyle } from '../text-style.js';
+import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
 
 /**
  * Text of platform mode, as the agent presents it: API type, pre-check verdict, task ID, report URL,

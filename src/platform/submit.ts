@@ -1,5 +1,5 @@
-import type { RunPlan } from '../input/request-spec.js';
-import { secretValues } from '../input/mask.js';
+import type { RunPlan } from '../model/plan.js';
+import { secretValues } from '../text/mask.js';
 import { PrecheckFailedError } from '../precheck/types.js';
 import type { ApiType } from '../protocol/types.js';
 import type { PlatformClient } from './client.js';

@@ -1,6 +1,6 @@
-import type { FailureCategory } from '../errors.js';
-import { maskText } from '../input/mask.js';
-import { FAILURE_HINTS } from '../precheck/hints.js';
+import type { FailureCategory } from '../failures/errors.js';
+import { maskText } from '../text/mask.js';
+import { FAILURE_HINTS } from '../failures/hints.js';
 import {
   categorizeHttpStatus,
   categorizeStreamError,

@@ -6,9 +6,9 @@
 import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
-import type { FailureCategory } from '../errors.js';
-import type { TargetSpec } from '../input/request-spec.js';
-import { maskText, maskUrl, secretValues } from '../input/mask.js';
+import type { FailureCategory } from '../failures/errors.js';
+import type { TargetSpec } from '../model/plan.js';
+import { maskText, maskUrl, secretValues } from '../text/mask.js';
 import {
   categorizeHttpStatus,
   hintForProviderError,
@@ -20,8 +20,8 @@ import {
 import { getAdapter } from '../protocol/registry.js';
 import type { ParsedResponse } from '../protocol/types.js';
 import { buildCapabilityReport, round2 } from './capability.js';
-import { categorizeTransportError, type TransportFailure } from './categorize.js';
-import { FAILURE_HINTS } from './hints.js';
+import { categorizeTransportError, type TransportFailure } from '../failures/categorize.js';
+import { FAILURE_HINTS } from '../failures/hints.js';
 import type { PrecheckFailure, PrecheckResult } from './types.js';
 
 export interface PrecheckOptions {

@@ -1,4 +1,4 @@
-import { PLAIN_STYLE, type TextStyle } from '../text-style.js';
+import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
 import type { CapabilityReport } from './types.js';
 
 

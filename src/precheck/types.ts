@@ -1,4 +1,4 @@
-import { AppError, ExitCode, type FailureCategory } from '../errors.js';
+import { AppError, ExitCode, type FailureCategory } from '../failures/errors.js';
 import type { ApiType, TokenSource } from '../protocol/types.js';
 
 /**

@@ -3,8 +3,8 @@
  * an error event inside a 200 stream, and the retry hints in the headers. The pre-check and the engine
  * share these, so both count failures with the same categories.
  */
-import type { FailureCategory } from '../errors.js';
-import { FAILURE_HINTS } from '../precheck/hints.js';
+import type { FailureCategory } from '../failures/errors.js';
+import { FAILURE_HINTS } from '../failures/hints.js';
 import { parseDurationS } from './duration.js';
 import { isRecord } from './json-bytes.js';
 import type { ProviderError } from './types.js';

@@ -1,5 +1,5 @@
 /** The adapters of the APIs we speak, looked up by ApiType. */
-import { AppError } from '../errors.js';
+import { AppError } from '../failures/errors.js';
 import { anthropicMessagesAdapter } from './anthropic-messages.js';
 import { openAiChatAdapter } from './openai-chat.js';
 import type { ApiType, ProtocolAdapter } from './types.js';

@@ -3,7 +3,7 @@
  * generated text is kept only as raw JSON string literals (bytes copied, nothing decoded) so that, when
  * the server reports no usage, `end()` can count tokens from it in one JSON.parse.
  */
-import type { FailureCategory } from '../errors.js';
+import type { FailureCategory } from '../failures/errors.js';
 import { copyBytes, isRecord } from './json-bytes.js';
 import { categorizeStreamError, readProviderError } from './provider-error.js';
 import { countTokens } from './tokens.js';

@@ -1,4 +1,4 @@
-import type { FailureCategory } from '../errors.js';
+import type { FailureCategory } from '../failures/errors.js';
 
 /** The two APIs we speak; our own names (the platform calls the second one `claude-chat`). */
 export const API_TYPES = ['openai-chat', 'anthropic-messages'] as const;

@@ -1,4 +1,4 @@
-import type { RequestRecord, Summary } from '../metrics/types.js';
+import type { RequestRecord, Summary } from '../model/summary.js';
 import { bucketBySecond, collectSortedValues, findMeasureStartMs, type RecordLatencyKey, type SecondBucket } from './record-series.js';
 import { createRandom } from '../random.js';
 

@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { floorTo } from '../metrics/math.js';
-import { PLAIN_STYLE, type TextStyle } from '../text-style.js';
-import type { LatencyStats, Summary, ThresholdCheck } from '../metrics/types.js';
+import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
+import type { LatencyStats, Summary, ThresholdCheck } from '../model/summary.js';
 import { maskUrlOnce } from './mask-once.js';
 
 export interface ConsoleReportOptions {

@@ -1,4 +1,4 @@
-import type { LatencyStats, Summary } from '../metrics/types.js';
+import type { LatencyStats, Summary } from '../model/summary.js';
 
 /**
  * report.csv: one header, one `timeline` row per second of the run, then one `summary` row per metric

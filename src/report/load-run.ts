@@ -1,11 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { AppError, inputError } from '../errors.js';
+import { AppError, inputError } from '../failures/errors.js';
 import { parseSlo } from '../input/options.js';
-import type { SloCheck } from '../input/request-spec.js';
+import type { SloCheck } from '../model/plan.js';
 import { readRecords, summarizeRecords } from '../metrics/from-records.js';
-import type { LatencyStats, RequestRecord, Summary } from '../metrics/types.js';
+import type { LatencyStats, RequestRecord, Summary } from '../model/summary.js';
 
 /** A run found on disk: its records (the source of truth) and the summary.json written with them, if any. */
 export interface RunOnDisk {

@@ -1,4 +1,4 @@
-import { isSecretName, maskHeaders, maskUrl } from '../input/mask.js';
+import { isSecretName, maskHeaders, maskUrl } from '../text/mask.js';
 
 /**
  * Masking for files written from a summary: the engine masked the target already, and masking a masked

@@ -1,4 +1,4 @@
-import type { LatencyStats, RequestRecord, Summary } from '../metrics/types.js';
+import type { LatencyStats, RequestRecord, Summary } from '../model/summary.js';
 import { maskUrlOnce } from './mask-once.js';
 import { collectSortedValues, type RecordLatencyKey } from './record-series.js';
 

@@ -1,4 +1,4 @@
-import type { RequestRecord } from '../metrics/types.js';
+import type { RequestRecord } from '../model/summary.js';
 
 /** The per-request latency fields the reports draw and test from records. */
 export type RecordLatencyKey = 'ttftMs' | 'ttfoMs' | 'itlMs' | 'e2eMs';

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RequestRecord, Summary } from '../metrics/types.js';
+import type { RequestRecord, Summary } from '../model/summary.js';
 import { renderCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderProm } from './prom.js';

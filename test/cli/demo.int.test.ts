@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import type { Summary } from '../../src/metrics/types.js';
+import type { Summary } from '../../src/model/summary.js';
 import { createFakeIo } from '../helpers/fake-io.js';
 
 test('demo: bundled mock, short run, summary on stdout with --json, every file written, TTFT near 150 ms', async () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RequestRecord, Summary } from '../../src/metrics/types.js';
+import type { RequestRecord, Summary } from '../../src/model/summary.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 
 /** Signals need a real process: the built CLI (`npm test` builds before vitest). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CliContext } from '../../src/cli/io.js';
 import { renderError } from '../../src/cli/render-error.js';
-import { inputError } from '../../src/errors.js';
+import { inputError } from '../../src/failures/errors.js';
 import { createFakeIo } from '../helpers/fake-io.js';
 
 const BUG_HINT = 'this is a bug in llm-loadtest; rerun with LLM_LOADTEST_DEBUG=1 and report the output';

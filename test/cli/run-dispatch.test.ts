@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CliContext } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run-cli.js';
-import type { RunPlan } from '../../src/input/request-spec.js';
+import type { RunPlan } from '../../src/model/plan.js';
 import { createFakeIo } from '../helpers/fake-io.js';
 
 const calls: Array<{ mode: string; plan: RunPlan; json: boolean }> = [];

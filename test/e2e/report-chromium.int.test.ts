@@ -6,7 +6,7 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import type { RequestRecord, Summary } from '../../src/metrics/types.js';
+import type { RequestRecord, Summary } from '../../src/model/summary.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { formatMs, formatNumber, formatPct } from '../../src/report/html.js';
 import { createFakeIo } from '../helpers/fake-io.js';

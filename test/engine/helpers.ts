@@ -1,7 +1,7 @@
-import type { LoadOptions, TargetSpec } from '../../src/input/request-spec.js';
+import type { LoadOptions, TargetSpec } from '../../src/model/plan.js';
 import type { RecordSink } from '../../src/engine/run-load.js';
 import { defaultLoadOptions } from '../../src/input/options.js';
-import type { RequestRecord } from '../../src/metrics/types.js';
+import type { RequestRecord } from '../../src/model/summary.js';
 import { getAdapter } from '../../src/protocol/registry.js';
 import type { ApiType } from '../../src/protocol/types.js';
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { LoadThread } from '../../src/engine/load-thread.js';
 import { Recorder } from '../../src/metrics/recorder.js';
-import type { RequestRecord } from '../../src/metrics/types.js';
+import type { RequestRecord } from '../../src/model/summary.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { getAdapter } from '../../src/protocol/registry.js';
 import type { ProtocolAdapter, StreamParser } from '../../src/protocol/types.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadPrompts, parsePrompts } from '../../src/engine/prompts.js';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/failures/errors.js';
 
 describe('parsePrompts', () => {
   test('JSONL: strings, prompt objects (with system) and message lists; blank lines skipped', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLoad, type RunLoadResult } from '../../src/engine/run-load.js';
-import type { LoadOptions } from '../../src/input/request-spec.js';
-import type { RequestRecord } from '../../src/metrics/types.js';
+import type { LoadOptions } from '../../src/model/plan.js';
+import type { RequestRecord } from '../../src/model/summary.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import type { PromptItem } from '../../src/protocol/types.js';
 import { loadOptions, memorySink, mockTarget } from './helpers.js';

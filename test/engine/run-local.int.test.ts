@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import type { Summary } from '../../src/metrics/types.js';
+import type { Summary } from '../../src/model/summary.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { createFakeIo } from '../helpers/fake-io.js';
 

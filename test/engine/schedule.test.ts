@@ -7,7 +7,7 @@ import {
   usersAt,
 } from '../../src/engine/schedule.js';
 import { steppedTotalS } from '../../src/input/stepped.js';
-import type { StepOptions } from '../../src/input/request-spec.js';
+import type { StepOptions } from '../../src/model/plan.js';
 
 const fixed = { loadMode: 'fixed' as const, step: null, concurrentUsers: 10, spawnRate: 4, durationS: 60 };
 const step: StepOptions = { startUsers: 2, increment: 3, durationS: 10, maxUsers: 10, sustainS: 30 };

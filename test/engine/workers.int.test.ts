@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { RequestRecord, Summary } from '../../src/metrics/types.js';
+import type { RequestRecord, Summary } from '../../src/model/summary.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import type * as RunLoadModule from '../../src/engine/run-load.js';
 import { loadOptions, mockTarget } from './helpers.js';

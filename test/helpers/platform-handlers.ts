@@ -1,7 +1,7 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { expect } from 'vitest';
 import { defaultLoadOptions } from '../../src/input/options.js';
-import type { RunPlan, TargetSpec, LoadOptions } from '../../src/input/request-spec.js';
+import type { RunPlan, TargetSpec, LoadOptions } from '../../src/model/plan.js';
 
 /**
  * An LMeterX platform for msw, answering with the real shapes of research/lmeterx-platform.md, and a

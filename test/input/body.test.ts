@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/failures/errors.js';
 import { findJsonErrorOffset, parseJsonObject, readInputFile } from '../../src/input/body.js';
 
 function refusal(text: string): AppError {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { isAppError } from '../../src/errors.js';
+import { isAppError } from '../../src/failures/errors.js';
 import { parseCurl } from '../../src/input/curl.js';
 import { normalizeTarget } from '../../src/input/normalize.js';
 import { CORPUS_ENV } from './corpus-env.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/failures/errors.js';
 import { collectCurlOptions, normalizeUrl, parseCurl, tokenizeCurl } from '../../src/input/curl.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'llm-loadtest-curl-'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/failures/errors.js';
 import { normalizeTarget, type NormalizeOptions } from '../../src/input/normalize.js';
-import type { RequestSpec } from '../../src/input/request-spec.js';
+import type { RequestSpec } from '../../src/model/plan.js';
 
 const OPENAI_URL = 'http://127.0.0.1:8000/v1/chat/completions';
 const none: NormalizeOptions = { api: undefined, model: undefined, stream: undefined, timeoutS: undefined, idleTimeoutS: 60 };

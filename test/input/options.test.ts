@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/failures/errors.js';
 import { defaultLoadOptions, parseRunOptions, parseSlo, type RawRunOptions, type RunMode } from '../../src/input/options.js';
 import { steppedTotalS } from '../../src/input/stepped.js';
 

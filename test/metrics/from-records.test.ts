@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { SloCheck } from '../../src/input/request-spec.js';
+import type { SloCheck } from '../../src/model/plan.js';
 import { readRecords, summarizeRecords } from '../../src/metrics/from-records.js';
 import { Recorder } from '../../src/metrics/recorder.js';
 import { summarize } from '../../src/metrics/summarize.js';
-import type { RequestRecord } from '../../src/metrics/types.js';
+import type { RequestRecord } from '../../src/model/summary.js';
 import { makeContext } from './context.js';
 import { makeFailure, makeRecord } from './records.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { statsOfEncoded } from '../../src/metrics/histogram.js';
 import { medianOfEncoded } from '../../src/metrics/log-buckets.js';
 import { Recorder, meetsSlo, mergeSnapshots } from '../../src/metrics/recorder.js';
-import type { SloCheck } from '../../src/input/request-spec.js';
+import type { SloCheck } from '../../src/model/plan.js';
 import { makeFailure, makeRecord } from './records.js';
 
 const RUN_START = 10_000;

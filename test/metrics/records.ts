@@ -1,4 +1,4 @@
-import type { RequestRecord } from '../../src/metrics/types.js';
+import type { RequestRecord } from '../../src/model/summary.js';
 
 /** A successful measured record; override what the case is about. */
 export function makeRecord(overrides: Partial<RequestRecord> = {}): RequestRecord {

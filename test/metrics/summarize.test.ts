@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { SloCheck } from '../../src/input/request-spec.js';
+import type { SloCheck } from '../../src/model/plan.js';
 import { Recorder } from '../../src/metrics/recorder.js';
 import { summarize } from '../../src/metrics/summarize.js';
 import { evaluateThresholds } from '../../src/metrics/thresholds.js';
-import type { LatencyStats } from '../../src/metrics/types.js';
+import type { LatencyStats } from '../../src/model/summary.js';
 import { makeContext } from './context.js';
 import { makeFailure, makeRecord } from './records.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/failures/errors.js';
 import { isChosenForFault } from '../../src/mock/faults.js';
 import { applyHeaderOverrides, DEFAULT_BEHAVIOUR, headerNameFor, MockHeaderError, resolveBehaviour } from '../../src/mock/options.js';
 

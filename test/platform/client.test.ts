@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { delay, http, HttpResponse, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/failures/errors.js';
 import { createPlatformClient, type PlatformClient } from '../../src/platform/client.js';
 import { buildCreatePayload, createTempTaskId } from '../../src/platform/payload.js';
 import { PLATFORM, PLATFORM_TOKEN, TASK_ID, buildPlan, errorBody, validationBody } from '../helpers/platform-handlers.js';

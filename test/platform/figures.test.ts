@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SloCheck } from '../../src/input/request-spec.js';
+import type { SloCheck } from '../../src/model/plan.js';
 import { checkPlatformThresholds, summarizeResultRows } from '../../src/platform/figures.js';
 import { renderFigures } from '../../src/platform/render.js';
 import { resultRowSchema } from '../../src/platform/schema.js';

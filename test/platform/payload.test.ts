@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/failures/errors.js';
 import { buildCreatePayload, buildTestPayload, checkPlatformLimits, createTempTaskId, readTestDataFile } from '../../src/platform/payload.js';
 import { PLATFORM_LIMITS, createTaskRequestSchema, testTaskRequestSchema } from '../../src/platform/schema.js';
 import { ANTHROPIC_TARGET, TARGET_KEY, buildPlan } from '../helpers/platform-handlers.js';

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runPlatform } from '../../src/cli/commands/run-platform.js';
 import type { CliContext } from '../../src/cli/io.js';
 import { renderError } from '../../src/cli/render-error.js';
-import type { LoadOptions, RunPlan } from '../../src/input/request-spec.js';
+import type { LoadOptions, RunPlan } from '../../src/model/plan.js';
 import { createFakeIo } from '../helpers/fake-io.js';
 import {
   PLATFORM,

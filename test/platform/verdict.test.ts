@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FailureCategory } from '../../src/errors.js';
-import { FAILURE_HINTS } from '../../src/precheck/hints.js';
+import type { FailureCategory } from '../../src/failures/errors.js';
+import { FAILURE_HINTS } from '../../src/failures/hints.js';
 import { testTaskResponseSchema } from '../../src/platform/schema.js';
 import { readPrecheckVerdict } from '../../src/platform/verdict.js';
 import type { ApiType } from '../../src/protocol/types.js';

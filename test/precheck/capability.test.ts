@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCapabilityReport, type CapabilityInput } from '../../src/precheck/capability.js';
 import { renderCapabilityReport } from '../../src/precheck/render.js';
-import type { Summary } from '../../src/metrics/types.js';
+import type { Summary } from '../../src/model/summary.js';
 import type { ParsedResponse } from '../../src/protocol/types.js';
 
 function parsed(overrides: Partial<ParsedResponse> = {}): ParsedResponse {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { startMockServer } from '../../src/mock/server.js';
-import { FAILURE_HINTS } from '../../src/precheck/hints.js';
+import { FAILURE_HINTS } from '../../src/failures/hints.js';
 import { createFakeIo } from '../helpers/fake-io.js';
 import { findRefusedPort, openAiStreamEvents, startCannedServer, startTlsServer, type TestServer } from '../helpers/servers.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { TargetSpec } from '../../src/input/request-spec.js';
+import type { TargetSpec } from '../../src/model/plan.js';
 import type { CapabilityReport, PrecheckFailure, PrecheckResult } from '../../src/precheck/types.js';
 import { PrecheckFailedError } from '../../src/precheck/types.js';
 import type { ApiType } from '../../src/protocol/types.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TargetSpec } from '../../src/input/request-spec.js';
+import type { TargetSpec } from '../../src/model/plan.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
-import { FAILURE_HINTS } from '../../src/precheck/hints.js';
+import { FAILURE_HINTS } from '../../src/failures/hints.js';
 import { runPrecheck } from '../../src/precheck/precheck.js';
 import { renderCapabilityReport } from '../../src/precheck/render.js';
 import type { ApiType } from '../../src/protocol/types.js';

@@ -1,6 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAILURE_HINTS } from '../../src/precheck/hints.js';
+import { FAILURE_HINTS } from '../../src/failures/hints.js';
 import { runPrecheck } from '../../src/precheck/precheck.js';
 import type { ApiType } from '../../src/protocol/types.js';
 import {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { RequestRecord, Summary } from '../../src/metrics/types.js';
+import type { RequestRecord, Summary } from '../../src/model/summary.js';
 
 /** The hand-made small run: 48 records (8 warmup), 37 ok, 2 failed, 1 incomplete, and its summary. */
 export const SMALL_RUN_DIR = fileURLToPath(new URL('../fixtures/runs/small', import.meta.url));

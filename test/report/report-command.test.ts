@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import type { Summary } from '../../src/metrics/types.js';
+import type { Summary } from '../../src/model/summary.js';
 import { createFakeIo } from '../helpers/fake-io.js';
 import { SMALL_RUN_DIR } from './fixtures.js';
 

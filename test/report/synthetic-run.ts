@@ -1,5 +1,5 @@
 import { summarizeRecords } from '../../src/metrics/from-records.js';
-import type { RequestRecord, Summary } from '../../src/metrics/types.js';
+import type { RequestRecord, Summary } from '../../src/model/summary.js';
 import { loadSmallRun } from './fixtures.js';
 import { createRandom } from '../../src/random.js';
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ExitCode, inputError } from '../../errors.js';
+import { ExitCode, inputError } from '../../failures/errors.js';
 import type { CompareInput } from '../../report/compare.js';
 import type { CliContext } from '../io.js';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { inputError } from '../../errors.js';
-import type { RunPlan, TargetSpec } from '../../input/request-spec.js';
+import { inputError } from '../../failures/errors.js';
+import type { RunPlan, TargetSpec } from '../../model/plan.js';
 import type { CliContext } from '../io.js';
 import { createStyle } from '../io.js';
 

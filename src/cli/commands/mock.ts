@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { inputError } from '../../errors.js';
+import { inputError } from '../../failures/errors.js';
 // options.ts is light (no zod, no server): the flags are checked against the server's own ranges.
 import {
   describeRangeViolation,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AppError, ExitCode, inputError } from '../../errors.js';
+import { AppError, ExitCode, inputError } from '../../failures/errors.js';
 import { createStyle, type CliContext } from '../io.js';
 import type { BuiltResults } from './run-platform.js';
 import { createTaskCommand, openTask } from './task-command.js';

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseOpenFileLimit } from '../../engine/health.js';
 import { peakUsers } from '../../engine/schedule.js';
-import { AppError, ExitCode } from '../../errors.js';
-import type { RunPlan } from '../../input/request-spec.js';
-import { maskHeaders, maskUrl, secretValues } from '../../input/mask.js';
-import type { Summary } from '../../metrics/types.js';
+import { AppError, ExitCode } from '../../failures/errors.js';
+import type { RunPlan } from '../../model/plan.js';
+import { maskHeaders, maskUrl, secretValues } from '../../text/mask.js';
+import type { Summary } from '../../model/summary.js';
 import type { CliContext } from '../io.js';
 import { createStyle } from '../io.js';
 

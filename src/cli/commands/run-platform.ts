@@ -1,6 +1,6 @@
-import { AppError, ExitCode, inputError } from '../../errors.js';
-import type { RunPlan, SloCheck } from '../../input/request-spec.js';
-import { secretValues } from '../../input/mask.js';
+import { AppError, ExitCode, inputError } from '../../failures/errors.js';
+import type { RunPlan, SloCheck } from '../../model/plan.js';
+import { secretValues } from '../../text/mask.js';
 import { createPlatformClient, type PlatformClient } from '../../platform/client.js';
 import { checkPlatformThresholds, summarizeResultRows, type PlatformThresholds } from '../../platform/figures.js';
 import { followTask, type FollowOutcome } from '../../platform/follow.js';

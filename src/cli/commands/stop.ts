@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AppError } from '../../errors.js';
+import { AppError } from '../../failures/errors.js';
 import type { CliContext } from '../io.js';
 import { createTaskCommand, openTask } from './task-command.js';
 

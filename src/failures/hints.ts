@@ -1,4 +1,4 @@
-import type { FailureCategory } from '../errors.js';
+import type { FailureCategory } from './errors.js';
 
 /** One actionable line per failure category: what the user should do next. */
 export const FAILURE_HINTS: Readonly<Record<FailureCategory, string>> = {

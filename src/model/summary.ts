@@ -1,4 +1,4 @@
-import type { FailureCategory } from '../errors.js';
+import type { FailureCategory } from '../failures/errors.js';
 import type { ApiType, TokenSource } from '../protocol/types.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
-import { classifyTarget, type ClassifyInput } from '../../src/target/classify.js';
+import { AppError } from '../../src/failures/errors.js';
+import { classifyTarget, type ClassifyInput } from '../../src/protocol/classify.js';
 
 const chatBody = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
 

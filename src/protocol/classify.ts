@@ -1,6 +1,6 @@
-import { inputError } from '../errors.js';
-import { maskUrl } from '../input/mask.js';
-import type { ApiType } from '../protocol/types.js';
+import { inputError } from '../failures/errors.js';
+import { maskUrl } from '../text/mask.js';
+import type { ApiType } from './types.js';
 
 /**
  * Which API a target speaks, and platform.md's split of its URL into target host + API path. The path
