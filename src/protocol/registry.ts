@@ -6,6 +6,9 @@ import type { ApiType, ProtocolAdapter } from './types.js';
 
 export const adapters: readonly ProtocolAdapter[] = [openAiChatAdapter, anthropicMessagesAdapter];
 
+/** The API assumed where nothing says otherwise (the demo, a run folder without its summary). */
+export const DEFAULT_API_TYPE: ApiType = 'openai-chat';
+
 export function getAdapter(apiType: ApiType): ProtocolAdapter {
   const adapter = adapters.find((a) => a.apiType === apiType);
   // ApiType is a closed union and every member has an adapter above; reaching this is a bug.

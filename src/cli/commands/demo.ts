@@ -41,7 +41,7 @@ export function createDemoCommand(ctx: CliContext): Command {
       ctx.json = flags.json === true;
       const durationS = parsePositive(flags.duration, '--duration', 3600);
       const users = parsePositive(flags.users, '--users', 1000);
-      const [{ startMockServer }, { getAdapter }, { runLocal }, { DEFAULT_PROMPTS_PATH }, { defaultLoadOptions, parseSlo }] =
+      const [{ startMockServer }, { getAdapter, DEFAULT_API_TYPE }, { runLocal }, { DEFAULT_PROMPTS_PATH }, { defaultLoadOptions, parseSlo }] =
         await Promise.all([
           import('../../mock/server.js'),
           import('../../protocol/registry.js'),
@@ -60,14 +60,14 @@ export function createDemoCommand(ctx: CliContext): Command {
         models: [DEMO_MODEL],
       });
       try {
-        const adapter = getAdapter('openai-chat');
+        const adapter = getAdapter(DEFAULT_API_TYPE);
         const normalized = adapter.normalizeRequest(adapter.minimalBody(DEMO_MODEL), {
           model: DEMO_MODEL,
           stream: true,
           headers: {},
         });
         const target: TargetSpec = {
-          apiType: 'openai-chat',
+          apiType: DEFAULT_API_TYPE,
           url: `${mock.url}/v1/chat/completions`,
           targetHost: `${mock.url}/v1`,
           apiPath: '/chat/completions',
