@@ -35,7 +35,7 @@ export interface SeenRequest {
 
 export type Handler = (request: SeenRequest, response: http.ServerResponse) => void | Promise<void>;
 
-const TLS_DIR = new URL('../fixtures/tls', import.meta.url);
+const TLS_DIR = new URL('../fixtures/tls/', import.meta.url);
 
 /** The test-only self-signed localhost certificate (test/fixtures/tls/README.md). */
 export function readTestTls(): { key: Buffer; cert: Buffer } {

@@ -12,7 +12,7 @@ import { countPromptTokens, countTokens, encodingForModel } from '../../src/prot
 import { createRandom } from '../../src/random.js';
 
 const PROMPTS = new URL('../../data/prompts/default.jsonl', import.meta.url);
-const SSE_FIXTURES = new URL('../fixtures/sse', import.meta.url);
+const SSE_FIXTURES = new URL('../fixtures/sse/', import.meta.url);
 
 /** Characters that exercise every branch of the split patterns: cases, marks, digits, whitespace runs, CJK, emoji. */
 const ALPHABET = [
