@@ -4,17 +4,9 @@ import { performance } from 'node:perf_hooks';
 // Seeded, so the mock's jitter is repeatable run to run.
 import { createRandom } from '../random.js';
 import { AppError, inputError } from '../failures/errors.js';
+import { adapters, DEFAULT_API_TYPE, getAdapter } from '../protocol/registry.js';
 import type { ApiType } from '../protocol/types.js';
-import {
-  buildStatusError,
-  buildStreamErrorEvent,
-  isChosenForFault,
-  openAiErrorBody,
-  anthropicErrorBody,
-  statusForMidStreamError,
-  type ErrorReply,
-  type MockFault,
-} from './faults.js';
+import { buildStatusError, isChosenForFault, type ErrorReply, type MockFault } from './faults.js';
 import { applyHeaderOverrides, MockHeaderError, resolveBehaviour, type MockBehaviour, type MockServerOptions } from './options.js';
 import { parseMockRequest, type MockRequest } from './request.js';
 import { buildJsonBody, buildModelsBody, buildStreamParts, type ReplyPlan } from './wire.js';
@@ -92,7 +84,7 @@ function createStats(): MockStats {
     faulted: 0,
     aborted: 0,
     streams: 0,
-    byApi: { 'openai-chat': 0, 'anthropic-messages': 0 },
+    byApi: Object.fromEntries(adapters.map((adapter) => [adapter.apiType, 0])),
     byStatus: {},
     byFault: {},
     outputTokens: 0,
@@ -361,9 +353,7 @@ function pathOf(url: string | undefined): string {
 }
 
 function apiOfPath(path: string): ApiType | null {
-  if (path.endsWith('/chat/completions')) return 'openai-chat';
-  if (path.endsWith('/v1/messages') || path === '/messages') return 'anthropic-messages';
-  return null;
+  return adapters.find((adapter) => adapter.mock.matchesPath(path))?.apiType ?? null;
 }
 
 function sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
@@ -381,7 +371,7 @@ function handleRequest(state: ServerState, req: IncomingMessage, res: ServerResp
       return;
     }
     const message = `Invalid method for URL (${method} ${path})`;
-    const body = api === 'openai-chat' ? openAiErrorBody(message, 'invalid_request_error', null) : anthropicErrorBody('invalid_request_error', message, 'req_mock');
+    const body = getAdapter(api).mock.invalidRequestBody(message, 'req_mock');
     sendJson(res, 405, body, { allow: 'POST' });
     return;
   }
@@ -404,7 +394,7 @@ function handleRequest(state: ServerState, req: IncomingMessage, res: ServerResp
     sendJson(res, 200, '{"ok":true}');
     return;
   }
-  sendJson(res, 404, openAiErrorBody(`Invalid URL (${method} ${path})`, 'invalid_request_error', null));
+  sendJson(res, 404, getAdapter(DEFAULT_API_TYPE).mock.invalidRequestBody(`Invalid URL (${method} ${path})`, 'req_mock'));
 }
 
 function receiveApiRequest(state: ServerState, api: ApiType, req: IncomingMessage, res: ServerResponse): void {
@@ -417,11 +407,10 @@ function receiveApiRequest(state: ServerState, api: ApiType, req: IncomingMessag
   });
 }
 
+/** The key in any API's key header (Authorization: Bearer, x-api-key, api-key). */
 function isAuthorized(apiKey: string, req: IncomingMessage): boolean {
   const headers = req.headers;
-  return (
-    headers.authorization === `Bearer ${apiKey}` || headers['x-api-key'] === apiKey || headers['api-key'] === apiKey
-  );
+  return adapters.some((adapter) => adapter.keyHeaders.some((key) => headers[key.name.toLowerCase()] === `${key.prefix}${apiKey}`));
 }
 
 function answerApiRequest(state: ServerState, api: ApiType, req: IncomingMessage, res: ServerResponse, text: string, receivedAt: number): void {
@@ -450,7 +439,7 @@ function answerApiRequest(state: ServerState, api: ApiType, req: IncomingMessage
   const stats = state.stats;
   stats.requests += 1;
   stats.inFlight += 1;
-  stats.byApi[api] += 1;
+  stats.byApi[api] = (stats.byApi[api] ?? 0) + 1;
   const exchange = new Exchange(state, res, record);
   const requestId = `req_${id}`;
 
@@ -504,7 +493,7 @@ function answerApiRequest(state: ServerState, api: ApiType, req: IncomingMessage
 }
 
 function badRequest(api: ApiType, message: string, requestId: string): ErrorReply {
-  const body = api === 'openai-chat' ? openAiErrorBody(message, 'invalid_request_error', null) : anthropicErrorBody('invalid_request_error', message, requestId);
+  const body = getAdapter(api).mock.invalidRequestBody(message, requestId);
   return { status: 400, headers: { 'content-type': 'application/json' }, body };
 }
 
@@ -527,7 +516,7 @@ function respondNormally(
   const answerTokens = request.maxTokens === null ? behaviour.outputTokens : Math.min(behaviour.outputTokens, request.maxTokens);
   const plan: ReplyPlan = {
     api,
-    id: api === 'openai-chat' ? `chatcmpl-${record.id}` : `msg_${record.id}`,
+    id: getAdapter(api).mock.replyId(record.id),
     model: request.model,
     created: Math.floor(Date.now() / 1000),
     inputTokens: request.inputTokens,
@@ -554,7 +543,7 @@ function respondNormally(
       return;
     }
     if (cut === 'error') {
-      const status = statusForMidStreamError(api);
+      const status = getAdapter(api).mock.midStreamErrorStatus;
       const reply = buildStatusError(api, status, { model: request.model, quotaExceeded: false, retryAfterS: behaviour.retryAfterS, requestId: `req_${record.id}` });
       exchange.at(doneAt, () => exchange.replyError(reply, 'mid_stream_error'));
       return;
@@ -574,7 +563,7 @@ function respondNormally(
     atMs[i] = t;
   }
   // The ending goes out with the last content write (or at TTFT when the cut leaves no content).
-  const endText = cut === null ? parts.tail : cut === 'error' ? buildStreamErrorEvent(api) : '';
+  const endText = cut === null ? parts.tail : cut === 'error' ? getAdapter(api).mock.streamErrorEvent() : '';
   if (writes.length === 0) {
     writes.push(endText);
     tokens.push(0);
