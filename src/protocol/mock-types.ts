@@ -80,14 +80,19 @@ export interface StatusErrorOptions {
   requestId: string;
 }
 
+export type MockRequestReader = (text: string, requestId: string) => ParsedMockRequest;
+
 /** How the mock speaks one API. */
 export interface MockSpeaker {
   /** The mock serves this API at a request path (no query). */
   matchesPath(path: string): boolean;
   /** The answer's id from the mock's record id (`chatcmpl-mock-1`, `msg_mock-1`). */
   replyId(recordId: string): string;
-  /** Read and check a request body; a bad one gets the provider's 400 body (its wording, its shape). */
-  readRequest(text: string, requestId: string): ParsedMockRequest;
+  /**
+   * The reader of request bodies: checks one as the API does; a bad one gets the provider's 400 body
+   * (its wording, its shape). Loaded when a mock starts, so the CLI's start-up does not load zod.
+   */
+  loadRequestReader(): Promise<MockRequestReader>;
   writeStream(plan: ReplyPlan, chunks: ReplyChunks): StreamParts;
   writeJson(plan: ReplyPlan, texts: ReplyTexts): string;
   /** The provider's invalid_request_error body with this message. */

@@ -1,7 +1,6 @@
 /** Anthropic `/v1/messages`: everything the tool knows about the API, one file per job beside this one. */
 import type { ProtocolAdapter } from '../types.js';
 import { anthropicErrorBody, anthropicStatusError, anthropicStreamErrorEvent } from './mock-errors.js';
-import { readAnthropicRequest } from './mock-request.js';
 import { writeAnthropicJson, writeAnthropicStream } from './mock-wire.js';
 import { createStreamParser, parseJson } from './parse.js';
 import { anthropicMessagesPlatform } from './platform.js';
@@ -28,7 +27,7 @@ export const anthropicMessagesAdapter: ProtocolAdapter = {
   mock: {
     matchesPath: (path) => path.endsWith('/v1/messages') || path === '/messages',
     replyId: (recordId) => `msg_${recordId}`,
-    readRequest: readAnthropicRequest,
+    loadRequestReader: async () => (await import('./mock-request.js')).readAnthropicRequest,
     writeStream: writeAnthropicStream,
     writeJson: writeAnthropicJson,
     invalidRequestBody: (message, requestId) => anthropicErrorBody('invalid_request_error', message, requestId),

@@ -4,7 +4,6 @@
  */
 import type { ProtocolAdapter } from '../types.js';
 import { openAiErrorBody, openAiStatusError, openAiStreamErrorEvent } from './mock-errors.js';
-import { readOpenAiRequest } from './mock-request.js';
 import { writeOpenAiJson, writeOpenAiStream } from './mock-wire.js';
 import { createStreamParser, parseJson } from './parse.js';
 import { openAiChatPlatform } from './platform.js';
@@ -42,7 +41,7 @@ export const openAiChatAdapter: ProtocolAdapter = {
   mock: {
     matchesPath: (path) => path.endsWith(CHAT_SUFFIX),
     replyId: (recordId) => `chatcmpl-${recordId}`,
-    readRequest: (text) => readOpenAiRequest(text),
+    loadRequestReader: async () => (await import('./mock-request.js')).readOpenAiRequest,
     writeStream: writeOpenAiStream,
     writeJson: writeOpenAiJson,
     invalidRequestBody: (message) => openAiErrorBody(message, 'invalid_request_error', null),
