@@ -2,6 +2,7 @@ import { isIP, type Socket } from 'node:net';
 import { Pool, buildConnector } from 'undici';
 import type { TargetSpec } from '../model/plan.js';
 import type { PromptItem, ProtocolAdapter } from '../protocol/types.js';
+import { buildWireHeaders } from '../protocol/wire-headers.js';
 
 /**
  * The request side of the engine: what every request sends (built once, bytes ready), and the one
@@ -29,20 +30,7 @@ export function prepareRequest(
   prompts: readonly PromptItem[] | null,
 ): PreparedRequest {
   const url = new URL(target.url);
-  const headers: string[] = [];
-  let hasContentType = false;
-  for (const [name, value] of Object.entries(target.headers)) {
-    const lower = name.toLowerCase();
-    // undici sets these itself from the body; a stale copy from a curl command would be wrong.
-    if (lower === 'content-length' || lower === 'host' || lower === 'transfer-encoding') continue;
-    if (lower === 'content-type') hasContentType = true;
-    headers.push(name, value);
-  }
-  if (!hasContentType) headers.push('content-type', 'application/json');
-  const cookie = Object.entries(target.cookies)
-    .map(([name, value]) => `${name}=${value}`)
-    .join('; ');
-  if (cookie !== '') headers.push('cookie', cookie);
+  const headers = Object.entries(buildWireHeaders({ headers: target.headers, cookies: target.cookies }).headers).flat();
   const bodies =
     prompts === null
       ? [Buffer.from(JSON.stringify(target.body))]

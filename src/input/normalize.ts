@@ -2,6 +2,7 @@ import { inputError } from '../failures/errors.js';
 import { getAdapter } from '../protocol/registry.js';
 import type { ApiType } from '../protocol/types.js';
 import { classifyTarget } from '../protocol/classify.js';
+import { buildWireHeaders } from '../protocol/wire-headers.js';
 import { parseJsonObject } from './body.js';
 import { getHeader, toBasicAuthorization, toCookieRecord, toHeaderRecord } from './headers.js';
 import { DEFAULTS } from './options.js';
@@ -46,14 +47,14 @@ export function normalizeTarget(spec: RequestSpec, options: NormalizeOptions): T
   const normalized = adapter.normalizeRequest(body, { model, stream, headers: userHeaders });
   notes.push(...normalized.notes);
 
-  const headers = dropTransportHeaders(userHeaders, notes);
-  for (const [name, value] of Object.entries(normalized.headers)) {
-    if (getHeader(headers, name) === undefined) headers[name] = value;
+  // Cookies stay apart in the plan (shown and sent to the platform as such); they join at send time.
+  const wire = buildWireHeaders({ headers: userHeaders, cookies: {}, defaults: normalized.headers });
+  const headers = wire.headers;
+  if (wire.droppedTransport.length > 0) {
+    notes.push(`removed ${wire.droppedTransport.join(', ')}: the HTTP client manages connection and encoding headers itself`);
   }
-  if (getHeader(headers, 'content-type') === undefined) {
-    headers['Content-Type'] = 'application/json';
-    notes.push('added header Content-Type: application/json');
-  }
+  if (wire.droppedHost !== null) notes.push(`removed ${wire.droppedHost}: the HTTP client sets it from the URL`);
+  if (wire.addedContentType) notes.push('added header Content-Type: application/json');
   const warnings = [...spec.warnings, ...classification.warnings];
   if (spec.method !== 'POST') warnings.push(`method ${spec.method} is sent as given; LLM APIs take POST`);
   const contentType = getHeader(headers, 'content-type') ?? '';
@@ -99,24 +100,6 @@ function moveUrlCredentials(
   return { url: parsed.toString(), headers: { ...headers, Authorization: toBasicAuthorization(credentials) } };
 }
 
-/**
- * Headers about the connection and its encoding belong to the HTTP client, not the request: a copied
- * Content-Length is wrong once the body is normalised, Accept-Encoding would make the server compress the
- * stream we time, and undici refuses Transfer-Encoding, Keep-Alive and Upgrade outright.
- */
-const TRANSPORT_HEADERS = new Set(['content-length', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'accept-encoding', 'expect']);
-
-function dropTransportHeaders(headers: Readonly<Record<string, string>>, notes: string[]): Record<string, string> {
-  const kept: Record<string, string> = {};
-  const dropped: string[] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (TRANSPORT_HEADERS.has(name.toLowerCase())) dropped.push(name);
-    else kept[name] = value;
-  }
-  if (dropped.length > 0) notes.push(`removed ${dropped.join(', ')}: the HTTP client manages connection and encoding headers itself`);
-  return kept;
-}
-
 function resolveModel(
   flag: string | undefined,
   body: Readonly<Record<string, unknown>> | null,
@@ -127,10 +110,9 @@ function resolveModel(
   const fromBody = body?.['model'];
   if (typeof fromBody === 'string' && fromBody.trim() !== '') return { model: fromBody, fromAzurePath: false };
   if (azureDeployment !== null) return { model: azureDeployment, fromAzurePath: true };
-  const example = apiType === 'anthropic-messages' ? 'claude-sonnet-4-5' : 'gpt-4o-mini';
   throw inputError(
     'MODEL_MISSING',
     fromBody === undefined ? 'no model: --model was not given and the body has no "model"' : `no model: the body's "model" is ${JSON.stringify(fromBody)} and --model was not given`,
-    `add --model <name> (e.g. --model ${example}) or put "model" in the body`,
+    `add --model <name> (e.g. --model ${getAdapter(apiType).exampleModel}) or put "model" in the body`,
   );
 }

@@ -3,7 +3,8 @@ import { inputError } from '../failures/errors.js';
 import { PLATFORM_LIMITS } from '../platform/schema.js';
 import { steppedTotalS } from './stepped.js';
 import { parseDurationS } from '../protocol/duration.js';
-import { API_TYPES, type ApiType } from '../protocol/types.js';
+import { apiTypeIds } from '../protocol/registry.js';
+import type { ApiType } from '../protocol/types.js';
 import type { Arrival, LoadMode, LoadOptions, SloCheck, StepOptions } from '../model/plan.js';
 
 /**
@@ -182,7 +183,7 @@ export function createRunOptionsSchema(mode: RunMode) {
     timeout: numberFlag('--timeout', positive, { duration: true, exclusiveMin: true }).optional(),
     idleTimeout: numberFlag('--idle-timeout', positive, { duration: true, exclusiveMin: true }).optional(),
     successThreshold: numberFlag('--success-threshold', { min: 0, max: 1, integer: false }).optional(),
-    api: enumFlag('--api', API_TYPES).optional(),
+    api: enumFlag('--api', apiTypeIds()).optional(),
   });
 }
 

@@ -4,19 +4,11 @@ import { performance } from 'node:perf_hooks';
 // Seeded, so the mock's jitter is repeatable run to run.
 import { createRandom } from '../random.js';
 import { AppError, inputError } from '../failures/errors.js';
-import type { ApiType } from '../protocol/types.js';
-import {
-  buildStatusError,
-  buildStreamErrorEvent,
-  isChosenForFault,
-  openAiErrorBody,
-  anthropicErrorBody,
-  statusForMidStreamError,
-  type ErrorReply,
-  type MockFault,
-} from './faults.js';
+import { adapters, DEFAULT_API_TYPE, getAdapter } from '../protocol/registry.js';
+import type { MockRequest, MockRequestReader } from '../protocol/mock-types.js';
+import type { ApiType, ProtocolAdapter } from '../protocol/types.js';
+import { buildStatusError, isChosenForFault, type ErrorReply, type MockFault } from './faults.js';
 import { applyHeaderOverrides, MockHeaderError, resolveBehaviour, type MockBehaviour, type MockServerOptions } from './options.js';
-import { parseMockRequest, type MockRequest } from './request.js';
 import { buildJsonBody, buildModelsBody, buildStreamParts, type ReplyPlan } from './wire.js';
 
 /**
@@ -84,7 +76,13 @@ export interface MockServer {
 const DEFAULT_RECORD_LIMIT = 100_000;
 const STATS_RECORDS_DEFAULT = 1000;
 
-function createStats(): MockStats {
+/** An API the mock speaks: its adapter and the reader of its request bodies. */
+interface SpokenApi {
+  adapter: ProtocolAdapter;
+  readRequest: MockRequestReader;
+}
+
+function createStats(apis: readonly SpokenApi[]): MockStats {
   return {
     requests: 0,
     inFlight: 0,
@@ -92,7 +90,7 @@ function createStats(): MockStats {
     faulted: 0,
     aborted: 0,
     streams: 0,
-    byApi: { 'openai-chat': 0, 'anthropic-messages': 0 },
+    byApi: Object.fromEntries(apis.map((api) => [api.adapter.apiType, 0])),
     byStatus: {},
     byFault: {},
     outputTokens: 0,
@@ -103,6 +101,8 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache
 
 /** Mutable state shared by the server's exchanges. */
 interface ServerState {
+  /** The APIs registered when the mock started. */
+  apis: readonly SpokenApi[];
   base: MockBehaviour;
   models: readonly string[];
   apiKey: string | null;
@@ -284,12 +284,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   }
   const models = options.models ?? ['mock-model'];
   if (models.length === 0) throw inputError('MOCK_OPTION_INVALID', 'mock option models: the list is empty', 'name at least one model');
+  const apis = await Promise.all(adapters.map(async (adapter) => ({ adapter, readRequest: await adapter.mock.loadRequestReader() })));
   const state: ServerState = {
+    apis,
     base: resolveBehaviour(options),
     models,
     apiKey: options.apiKey ?? null,
     random: createRandom(options.seed ?? 1),
-    stats: createStats(),
+    stats: createStats(apis),
     ring: [],
     ringLimit: recordLimit,
     ringNext: 0,
@@ -327,7 +329,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       }),
     stats: () => snapshotStats(state.stats),
     reset: () => {
-      state.stats = createStats();
+      state.stats = createStats(state.apis);
       state.ring = [];
       state.ringNext = 0;
       state.rateCounter = 0;
@@ -360,10 +362,8 @@ function pathOf(url: string | undefined): string {
   return q === -1 ? raw : raw.slice(0, q);
 }
 
-function apiOfPath(path: string): ApiType | null {
-  if (path.endsWith('/chat/completions')) return 'openai-chat';
-  if (path.endsWith('/v1/messages') || path === '/messages') return 'anthropic-messages';
-  return null;
+function apiOfPath(state: ServerState, path: string): SpokenApi | null {
+  return state.apis.find((api) => api.adapter.mock.matchesPath(path)) ?? null;
 }
 
 function sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
@@ -374,14 +374,14 @@ function sendJson(res: ServerResponse, status: number, body: string, headers: Re
 function handleRequest(state: ServerState, req: IncomingMessage, res: ServerResponse): void {
   const path = pathOf(req.url);
   const method = req.method ?? 'GET';
-  const api = apiOfPath(path);
-  if (api !== null) {
+  const spoken = apiOfPath(state, path);
+  if (spoken !== null) {
     if (method === 'POST') {
-      receiveApiRequest(state, api, req, res);
+      receiveApiRequest(state, spoken, req, res);
       return;
     }
     const message = `Invalid method for URL (${method} ${path})`;
-    const body = api === 'openai-chat' ? openAiErrorBody(message, 'invalid_request_error', null) : anthropicErrorBody('invalid_request_error', message, 'req_mock');
+    const body = spoken.adapter.mock.invalidRequestBody(message, 'req_mock');
     sendJson(res, 405, body, { allow: 'POST' });
     return;
   }
@@ -397,17 +397,17 @@ function handleRequest(state: ServerState, req: IncomingMessage, res: ServerResp
     return;
   }
   if (path === '/mock/reset' && method === 'POST') {
-    state.stats = createStats();
+    state.stats = createStats(state.apis);
     state.ring = [];
     state.ringNext = 0;
     state.rateCounter = 0;
     sendJson(res, 200, '{"ok":true}');
     return;
   }
-  sendJson(res, 404, openAiErrorBody(`Invalid URL (${method} ${path})`, 'invalid_request_error', null));
+  sendJson(res, 404, getAdapter(DEFAULT_API_TYPE).mock.invalidRequestBody(`Invalid URL (${method} ${path})`, 'req_mock'));
 }
 
-function receiveApiRequest(state: ServerState, api: ApiType, req: IncomingMessage, res: ServerResponse): void {
+function receiveApiRequest(state: ServerState, api: SpokenApi, req: IncomingMessage, res: ServerResponse): void {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
@@ -417,14 +417,14 @@ function receiveApiRequest(state: ServerState, api: ApiType, req: IncomingMessag
   });
 }
 
+/** The key in any API's key header (Authorization: Bearer, x-api-key, api-key). */
 function isAuthorized(apiKey: string, req: IncomingMessage): boolean {
   const headers = req.headers;
-  return (
-    headers.authorization === `Bearer ${apiKey}` || headers['x-api-key'] === apiKey || headers['api-key'] === apiKey
-  );
+  return adapters.some((adapter) => adapter.keyHeaders.some((key) => headers[key.name.toLowerCase()] === `${key.prefix}${apiKey}`));
 }
 
-function answerApiRequest(state: ServerState, api: ApiType, req: IncomingMessage, res: ServerResponse, text: string, receivedAt: number): void {
+function answerApiRequest(state: ServerState, spoken: SpokenApi, req: IncomingMessage, res: ServerResponse, text: string, receivedAt: number): void {
+  const api = spoken.adapter.apiType;
   const seq = state.nextId;
   state.nextId += 1;
   const id = `mock-${seq}`;
@@ -450,7 +450,7 @@ function answerApiRequest(state: ServerState, api: ApiType, req: IncomingMessage
   const stats = state.stats;
   stats.requests += 1;
   stats.inFlight += 1;
-  stats.byApi[api] += 1;
+  stats.byApi[api] = (stats.byApi[api] ?? 0) + 1;
   const exchange = new Exchange(state, res, record);
   const requestId = `req_${id}`;
 
@@ -466,7 +466,7 @@ function answerApiRequest(state: ServerState, api: ApiType, req: IncomingMessage
     exchange.replyError(buildStatusError(api, 401, { model: 'unknown', quotaExceeded: false, retryAfterS: 0, requestId }), 'auth');
     return;
   }
-  const parsed = parseMockRequest(api, text, requestId);
+  const parsed = spoken.readRequest(text, requestId);
   if (!parsed.ok) {
     exchange.replyError({ status: 400, headers: { 'content-type': 'application/json' }, body: parsed.body }, 'bad_request');
     return;
@@ -504,7 +504,7 @@ function answerApiRequest(state: ServerState, api: ApiType, req: IncomingMessage
 }
 
 function badRequest(api: ApiType, message: string, requestId: string): ErrorReply {
-  const body = api === 'openai-chat' ? openAiErrorBody(message, 'invalid_request_error', null) : anthropicErrorBody('invalid_request_error', message, requestId);
+  const body = getAdapter(api).mock.invalidRequestBody(message, requestId);
   return { status: 400, headers: { 'content-type': 'application/json' }, body };
 }
 
@@ -527,7 +527,7 @@ function respondNormally(
   const answerTokens = request.maxTokens === null ? behaviour.outputTokens : Math.min(behaviour.outputTokens, request.maxTokens);
   const plan: ReplyPlan = {
     api,
-    id: api === 'openai-chat' ? `chatcmpl-${record.id}` : `msg_${record.id}`,
+    id: getAdapter(api).mock.replyId(record.id),
     model: request.model,
     created: Math.floor(Date.now() / 1000),
     inputTokens: request.inputTokens,
@@ -554,7 +554,7 @@ function respondNormally(
       return;
     }
     if (cut === 'error') {
-      const status = statusForMidStreamError(api);
+      const status = getAdapter(api).mock.midStreamErrorStatus;
       const reply = buildStatusError(api, status, { model: request.model, quotaExceeded: false, retryAfterS: behaviour.retryAfterS, requestId: `req_${record.id}` });
       exchange.at(doneAt, () => exchange.replyError(reply, 'mid_stream_error'));
       return;
@@ -574,7 +574,7 @@ function respondNormally(
     atMs[i] = t;
   }
   // The ending goes out with the last content write (or at TTFT when the cut leaves no content).
-  const endText = cut === null ? parts.tail : cut === 'error' ? buildStreamErrorEvent(api) : '';
+  const endText = cut === null ? parts.tail : cut === 'error' ? getAdapter(api).mock.streamErrorEvent() : '';
   if (writes.length === 0) {
     writes.push(endText);
     tokens.push(0);

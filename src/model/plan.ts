@@ -1,4 +1,4 @@
-import type { ApiType } from '../protocol/types.js';
+import type { ApiType } from './api.js';
 
 export interface NameValue {
   name: string;

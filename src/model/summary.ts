@@ -1,5 +1,5 @@
 import type { FailureCategory } from '../failures/errors.js';
-import type { ApiType, TokenSource } from '../protocol/types.js';
+import type { ApiType, TokenSource } from './api.js';
 
 /**
  * Why a request did not succeed, as recorded: the pre-check ids, plus `incomplete` (still in flight

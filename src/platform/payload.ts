@@ -4,6 +4,7 @@ import { inputError, type AppError } from '../failures/errors.js';
 import { readInputFile } from '../input/body.js';
 import type { RunPlan, TargetSpec } from '../model/plan.js';
 import { steppedTotalS } from '../input/stepped.js';
+import { getAdapter } from '../protocol/registry.js';
 import type { ApiType } from '../protocol/types.js';
 import {
   PLATFORM_LIMITS as L,
@@ -24,7 +25,7 @@ import {
  */
 
 export function toPlatformApiType(apiType: ApiType): PlatformApiType {
-  return apiType === 'anthropic-messages' ? 'claude-chat' : 'openai-chat';
+  return getAdapter(apiType).platform.name;
 }
 
 /** `llm_` + 8 hex characters, as the platform's own skill sends. */
@@ -197,9 +198,7 @@ function platformCookies(target: TargetSpec): KeyValue[] {
  */
 export function buildRequestBody(target: TargetSpec): Record<string, unknown> {
   const body: Record<string, unknown> = { ...target.body, stream: target.stream };
-  if (target.apiType === 'openai-chat' && target.stream && body['stream_options'] === undefined) {
-    body['stream_options'] = { include_usage: true };
-  }
+  getAdapter(target.apiType).platform.prepareBody(body, target.stream);
   return body;
 }
 

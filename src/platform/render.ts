@@ -1,4 +1,5 @@
 import { floorTo } from '../metrics/math.js';
+import { getAdapter } from '../protocol/registry.js';
 import type { ApiType } from '../protocol/types.js';
 import type { PlatformFigures, PlatformLatency, PlatformThresholds } from './figures.js';
 import type { PlatformPrecheck } from './verdict.js';
@@ -12,7 +13,7 @@ import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
 
 /** The platform's own names for the two APIs, as its web UI shows them. */
 export function describeApiType(apiType: ApiType): string {
-  return apiType === 'anthropic-messages' ? 'Claude Chat' : 'OpenAI Chat';
+  return getAdapter(apiType).platform.label;
 }
 
 export function describePrecheck(precheck: PlatformPrecheck | null, style: TextStyle = PLAIN_STYLE): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { steppedTotalS } from '../input/stepped.js';
+import { adapters, findAdapterByPlatformName } from '../protocol/registry.js';
 
 /**
  * The LMeterX wire contract (research/lmeterx-platform.md). What we send is strict and carries the
@@ -44,7 +45,7 @@ export const keyValueSchema = z.strictObject({
 export type KeyValue = z.infer<typeof keyValueSchema>;
 
 /** The platform's names for our API types: its engine picks the stream parser from `api_type`. */
-export const platformApiTypeSchema = z.enum(['openai-chat', 'claude-chat']);
+export const platformApiTypeSchema = z.enum(adapters.map((adapter) => adapter.platform.name));
 export type PlatformApiType = z.infer<typeof platformApiTypeSchema>;
 
 const targetHostSchema = z
@@ -146,13 +147,8 @@ function checkPayloadAgreement(
   if (body['stream'] !== req.stream_mode) {
     ctx.addIssue({ code: 'custom', path: ['request_payload'], message: `"stream" must equal stream_mode (${req.stream_mode})` });
   }
-  const hasStreamOptions = body['stream_options'] !== undefined;
-  if (req.api_type === 'claude-chat' && hasStreamOptions) {
-    ctx.addIssue({ code: 'custom', path: ['request_payload'], message: 'stream_options is OpenAI-only' });
-  }
-  if (req.api_type === 'openai-chat' && req.stream_mode && !hasStreamOptions) {
-    ctx.addIssue({ code: 'custom', path: ['request_payload'], message: 'OpenAI streaming needs stream_options.include_usage' });
-  }
+  const problem = findAdapterByPlatformName(req.api_type)?.platform.checkBody(body, req.stream_mode) ?? null;
+  if (problem !== null) ctx.addIssue({ code: 'custom', path: ['request_payload'], message: problem });
 }
 
 function parseObject(text: string): Record<string, unknown> | null {

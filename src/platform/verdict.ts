@@ -10,6 +10,7 @@ import {
   readRetryAfterS,
 } from '../protocol/provider-error.js';
 import { isRecord } from '../protocol/json-bytes.js';
+import { getAdapter } from '../protocol/registry.js';
 import type { ApiType, ProviderError } from '../protocol/types.js';
 import { tryParseJson, type TestTaskResponse } from './schema.js';
 
@@ -125,6 +126,7 @@ function inspectStream(data: unknown, apiType: ApiType): PlatformPrecheck | null
         : 'streaming was asked but the target did not answer with an SSE stream',
     );
   }
+  const adapter = getAdapter(apiType);
   let content = 0;
   let terminated = false;
   for (const line of dataLines) {
@@ -139,7 +141,7 @@ function inspectStream(data: unknown, apiType: ApiType): PlatformPrecheck | null
       return fail200(categorizeStreamError(embedded), `an error event inside the 200 stream: ${shorten(embedded.message ?? 'error')}`);
     }
     if (isRecord(event) && event['type'] === 'message_stop') terminated = true;
-    if (hasStreamContent(event, apiType)) content += 1;
+    if (isRecord(event) && adapter.platform.eventHasContent(event)) content += 1;
   }
   if (content === 0 && terminated) return fail200('empty_response', 'the stream ended without generated content');
   return null;
@@ -152,52 +154,13 @@ function inspectJson(data: unknown, apiType: ApiType): PlatformPrecheck | null {
   }
   const embedded = readEmbeddedError(data);
   if (embedded !== null) return fail200(categorizeStreamError(embedded), `an error inside a 200 answer: ${shorten(embedded.message ?? 'error')}`);
-  if (apiType === 'openai-chat') {
-    const choices = data['choices'];
-    if (!Array.isArray(choices)) return fail200('invalid_response', 'the 200 answer has no "choices": not an OpenAI chat completion');
-    const message = isRecord(choices[0]) ? choices[0]['message'] : undefined;
-    if (!isRecord(message) || !hasOpenAiContent(message)) return fail200('empty_response', 'the answer has no generated content');
-    return null;
-  }
-  const blocks = data['content'];
-  if (!Array.isArray(blocks)) return fail200('invalid_response', 'the 200 answer has no "content": not an Anthropic message');
-  if (!blocks.some((block) => isRecord(block) && hasAnthropicBlockContent(block))) {
-    return fail200('empty_response', 'the answer has no generated content');
-  }
-  return null;
+  const problem = getAdapter(apiType).platform.inspectJson(data);
+  return problem === null ? null : fail200(problem.category, problem.message);
 }
 
 /** A failure the target's 200 answer shows (an error inside it, no content, not the API's shape). */
 function fail200(category: FailureCategory, message: string): PlatformPrecheck {
   return fail(category, 200, message);
-}
-
-function hasStreamContent(event: unknown, apiType: ApiType): boolean {
-  if (!isRecord(event)) return false;
-  if (apiType === 'openai-chat') {
-    const choices = event['choices'];
-    if (!Array.isArray(choices)) return false;
-    return choices.some((choice) => isRecord(choice) && isRecord(choice['delta']) && hasOpenAiContent(choice['delta']));
-  }
-  if (event['type'] === 'content_block_delta') return true;
-  return event['type'] === 'content_block_start' && isRecord(event['content_block']) && event['content_block']['type'] === 'tool_use';
-}
-
-function hasOpenAiContent(message: Record<string, unknown>): boolean {
-  const nonEmpty = (value: unknown): boolean => typeof value === 'string' && value !== '';
-  const toolCalls = message['tool_calls'];
-  return (
-    nonEmpty(message['content']) ||
-    nonEmpty(message['reasoning_content']) ||
-    nonEmpty(message['reasoning']) ||
-    (Array.isArray(toolCalls) && toolCalls.length > 0)
-  );
-}
-
-function hasAnthropicBlockContent(block: Record<string, unknown>): boolean {
-  if (block['type'] === 'tool_use') return true;
-  const text = block['text'] ?? block['thinking'];
-  return typeof text === 'string' && text !== '';
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   type MaskFunction,
 } from '../protocol/provider-error.js';
 import { getAdapter } from '../protocol/registry.js';
+import { buildWireHeaders } from '../protocol/wire-headers.js';
 import type { ParsedResponse } from '../protocol/types.js';
 import { buildCapabilityReport, round2 } from './capability.js';
 import { categorizeTransportError, type TransportFailure } from '../failures/categorize.js';
@@ -86,7 +87,7 @@ export async function runPrecheck(target: TargetSpec, options: PrecheckOptions =
     response = await request(target.url, {
       dispatcher: agent,
       method: target.method as Dispatcher.HttpMethod,
-      headers: buildHeaders(target),
+      headers: buildWireHeaders({ headers: target.headers, cookies: target.cookies }).headers,
       ...(target.method === 'GET' || target.method === 'HEAD' ? {} : { body: JSON.stringify(target.body) }),
       signal: deadline.signal,
     });
@@ -213,19 +214,6 @@ function readJsonErrorMessage(text: string, mask: MaskFunction): string | null {
   } catch {
     return null;
   }
-}
-
-function buildHeaders(target: TargetSpec): Record<string, string> {
-  const headers: Record<string, string> = { ...target.headers };
-  const names = Object.keys(headers).map((name) => name.toLowerCase());
-  const cookies = Object.entries(target.cookies);
-  if (cookies.length > 0 && !names.includes('cookie')) {
-    headers['cookie'] = cookies.map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-  if (!names.includes('content-type') && target.method !== 'GET' && target.method !== 'HEAD') {
-    headers['content-type'] = 'application/json';
-  }
-  return headers;
 }
 
 /** Read a body as text, keeping at most MAX_BODY_BYTES but always reading it to the end. */

@@ -1,6 +1,7 @@
 import { inputError } from '../failures/errors.js';
 import { maskUrl } from '../text/mask.js';
-import type { ApiType } from './types.js';
+import { adapters, apiTypeIds, DEFAULT_API_TYPE } from './registry.js';
+import type { ApiType, ProtocolAdapter } from './types.js';
 
 /**
  * Which API a target speaks, and platform.md's split of its URL into target host + API path. The path
@@ -32,10 +33,6 @@ export interface Classification {
   warnings: string[];
 }
 
-const AZURE_PATH = /\/openai\/deployments\/([^/]+)\/chat\/completions$/;
-const OPENAI_SUFFIX = '/chat/completions';
-const ANTHROPIC_SUFFIX = '/v1/messages';
-
 /** Paths of LLM APIs we do not speak: named in the refusal so the user knows what to change. */
 const OTHER_LLM_PATHS: ReadonlyArray<[RegExp, string]> = [
   [/\/api\/(chat|generate)$/, "Ollama's native API"],
@@ -45,16 +42,19 @@ const OTHER_LLM_PATHS: ReadonlyArray<[RegExp, string]> = [
   [/:(stream)?generatecontent$/i, "Gemini's native API"],
 ];
 
-const NOT_LLM_HINT =
-  'llm-loadtest measures LLM APIs (TTFT, tokens/s); for a plain HTTP endpoint a generic load tester (autocannon, k6, wrk) fits better. ' +
-  'If this is an LLM gateway, add --api openai-chat or --api anthropic-messages';
+function notLlmHint(): string {
+  return (
+    'llm-loadtest measures LLM APIs (TTFT, tokens/s); for a plain HTTP endpoint a generic load tester (autocannon, k6, wrk) fits better. ' +
+    `If this is an LLM gateway, add ${apiTypeIds().map((id) => `--api ${id}`).join(' or ')}`
+  );
+}
 
 export function classifyTarget(input: ClassifyInput): Classification {
   const url = new URL(input.url);
   const path = url.pathname.replace(/\/+$/, '');
   const byPath = classifyByPath(path);
   const warnings: string[] = [];
-  const azureDeployment = decodeDeployment(AZURE_PATH.exec(path)?.[1]);
+  const azureDeployment = deploymentInPath(path);
 
   if (input.api !== undefined) {
     if (byPath !== null && byPath !== input.api) {
@@ -82,63 +82,64 @@ export function classifyTarget(input: ClassifyInput): Classification {
   }
   const byHeaders = classifyByHeaders(input.headers);
   const byBody = input.body === null ? null : classifyByBody(input.body);
-  // x-api-key is also some OpenAI-compatible gateways' key header: a body with OpenAI-only fields outweighs it.
-  const decided = byHeaders !== null && !(byHeaders.weak && byBody?.marker === 'openai') ? byHeaders : byBody;
+  // A weak header signal (x-api-key) gives way to a body with another API's own fields.
+  const outweighed = byHeaders !== null && byHeaders.weak && byBody !== null && byBody.marked && byBody.apiType !== byHeaders.apiType;
+  const decided = byHeaders !== null && !outweighed ? byHeaders : byBody;
   if (decided !== null) {
     return { apiType: decided.apiType, reason: decided.reason, ...splitUrl(url, path, null), azureDeployment, warnings };
   }
   throw inputError(
     'TARGET_NOT_LLM',
     `${maskUrl(input.url)} does not look like an LLM API: the path is not /chat/completions or /v1/messages, and neither the headers nor the body are an LLM request`,
-    NOT_LLM_HINT,
+    notLlmHint(),
   );
 }
 
 function classifyByPath(path: string): ApiType | null {
-  if (path.endsWith(OPENAI_SUFFIX)) return 'openai-chat';
-  if (path.endsWith(ANTHROPIC_SUFFIX)) return 'anthropic-messages';
+  return adapters.find((adapter) => pathRuleOf(adapter, path) !== undefined)?.apiType ?? null;
+}
+
+function pathRuleOf(adapter: ProtocolAdapter, path: string): { suffix: string; apiPath: string } | undefined {
+  return adapter.match.paths.find((rule) => path.endsWith(rule.suffix));
+}
+
+function deploymentInPath(path: string): string | null {
+  for (const adapter of adapters) {
+    const deployment = adapter.match.deploymentInPath?.(path) ?? null;
+    if (deployment !== null) return deployment;
+  }
   return null;
 }
 
 function classifyByHeaders(headers: Readonly<Record<string, string>>): { apiType: ApiType; reason: string; weak: boolean } | null {
   const names = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
-  if (names.has('anthropic-version')) return { apiType: 'anthropic-messages', reason: 'header anthropic-version', weak: false };
-  if (names.has('x-api-key') && !names.has('authorization') && !names.has('api-key')) {
-    return { apiType: 'anthropic-messages', reason: 'header x-api-key', weak: true };
+  for (const adapter of adapters) {
+    const signal = adapter.match.byHeaders(names);
+    if (signal !== null) return { apiType: adapter.apiType, ...signal };
   }
   return null;
 }
 
-// top_k is left out: vLLM and other OpenAI-compatible servers take it too.
-const ANTHROPIC_BODY_KEYS = ['anthropic_version', 'system', 'stop_sequences', 'thinking'];
-const OPENAI_BODY_KEYS = [
-  'stream_options',
-  'max_completion_tokens',
-  'response_format',
-  'frequency_penalty',
-  'presence_penalty',
-  'logprobs',
-  'n',
-  'reasoning_effort',
-];
-
 interface BodyClassification {
   apiType: ApiType;
   reason: string;
-  /** Which API's own fields the body has, if any. */
-  marker: 'openai' | 'anthropic' | null;
+  /** The body has this API's own fields (not just messages). */
+  marked: boolean;
 }
 
+/**
+ * A body with `messages` and the own fields of exactly one API is that API's; most gateways speak the
+ * OpenAI format, so plain messages (or fields of several APIs) are the default API's.
+ */
 function classifyByBody(body: Readonly<Record<string, unknown>>): BodyClassification | null {
   if (!Array.isArray(body['messages'])) return null;
-  const anthropicKey = ANTHROPIC_BODY_KEYS.find((key) => key in body);
-  const openaiKey = OPENAI_BODY_KEYS.find((key) => key in body);
-  if (anthropicKey !== undefined && openaiKey === undefined) {
-    return { apiType: 'anthropic-messages', reason: `body shape (messages + ${anthropicKey})`, marker: 'anthropic' };
-  }
-  // Most gateways speak the OpenAI format: messages without Anthropic's markers are OpenAI chat.
-  if (openaiKey === undefined) return { apiType: 'openai-chat', reason: 'body shape (messages)', marker: null };
-  return { apiType: 'openai-chat', reason: `body shape (messages + ${openaiKey})`, marker: 'openai' };
+  const marked = adapters.flatMap((adapter) => {
+    const key = adapter.match.bodyKeys.find((k) => k in body);
+    return key === undefined ? [] : [{ apiType: adapter.apiType, key }];
+  });
+  const only = marked.length === 1 ? marked[0] : marked.find((m) => m.apiType === DEFAULT_API_TYPE);
+  if (only === undefined) return { apiType: DEFAULT_API_TYPE, reason: 'body shape (messages)', marked: false };
+  return { apiType: only.apiType, reason: `body shape (messages + ${only.key})`, marked: true };
 }
 
 /**
@@ -147,22 +148,9 @@ function classifyByBody(body: Readonly<Record<string, unknown>>): BodyClassifica
  * (Azure's api-version must reach the server).
  */
 function splitUrl(url: URL, path: string, apiType: ApiType | null): { targetHost: string; apiPath: string } {
-  const suffix =
-    apiType === 'openai-chat' && path.endsWith(OPENAI_SUFFIX)
-      ? OPENAI_SUFFIX
-      : apiType === 'anthropic-messages' && path.endsWith(ANTHROPIC_SUFFIX)
-        ? '/messages'
-        : null;
+  const adapter = apiType === null ? undefined : adapters.find((a) => a.apiType === apiType);
+  const suffix = adapter === undefined ? undefined : pathRuleOf(adapter, path)?.apiPath;
   const origin = `${url.protocol}//${url.host}`;
-  if (suffix === null) return { targetHost: origin, apiPath: `${path === '' ? '/' : path}${url.search}` };
+  if (suffix === undefined) return { targetHost: origin, apiPath: `${path === '' ? '/' : path}${url.search}` };
   return { targetHost: `${origin}${path.slice(0, -suffix.length)}`, apiPath: `${suffix}${url.search}` };
-}
-
-function decodeDeployment(raw: string | undefined): string | null {
-  if (raw === undefined) return null;
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
 }

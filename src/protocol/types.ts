@@ -1,11 +1,11 @@
 import type { FailureCategory } from '../failures/errors.js';
+import type { ApiType, TokenSource } from '../model/api.js';
+import type { MockSpeaker } from './mock-types.js';
 
-/** The two APIs we speak; our own names (the platform calls the second one `claude-chat`). */
+export type { ApiType, TokenSource };
+
+/** The APIs built in, in registry order; our own names (the platform calls the second one `claude-chat`). */
 export const API_TYPES = ['openai-chat', 'anthropic-messages'] as const;
-export type ApiType = (typeof API_TYPES)[number];
-
-/** Where a request's token counts came from (metrics.md). */
-export type TokenSource = 'usage' | 'tokenizer';
 
 /**
  * What one response turned out to be. Times are `performance.now()` values of the network read that
@@ -102,9 +102,77 @@ export interface RequestNormalization {
   notes: string[];
 }
 
-/** One API's wire knowledge: how to build its request and how to read its responses. */
+/** A path this API is served at: `suffix` ends the URL path; `apiPath` is its tail kept as the platform's API path. */
+export interface PathRule {
+  suffix: string;
+  apiPath: string;
+}
+
+/** How a target is recognised as this API when its path does not say (a gateway's own path). */
+export interface TargetMatch {
+  /** Tried first, in order: the URL path (no trailing slash) ends with one of these. */
+  paths: readonly PathRule[];
+  /**
+   * A header signal (names lower-cased). Weak: some other API's gateways send it too, so a body with
+   * another API's own fields outweighs it.
+   */
+  byHeaders(names: ReadonlySet<string>): { reason: string; weak: boolean } | null;
+  /** Body fields only this API has, beside `messages`. */
+  bodyKeys: readonly string[];
+  /** A model name deployed in the path (Azure), standing in for the model. */
+  deploymentInPath?(path: string): string | null;
+}
+
+/** The header that carries the API key, as the API documents it; `prefix` goes before the key. */
+export interface KeyHeader {
+  name: string;
+  prefix: string;
+}
+
+/** What a pre-check answer through the platform shows about the content (null: it has some). */
+export interface PlatformContentProblem {
+  category: 'invalid_response' | 'empty_response';
+  message: string;
+}
+
+/** The API on the load-test platform: its name there, and what the platform's engine needs from us. */
+export interface PlatformSide {
+  /** `api_type` on the platform (its engine picks the stream parser from it). */
+  name: string;
+  /** As the platform's web UI shows it. */
+  label: string;
+  /** Platform-only changes to the body as sent (e.g. asking for usage, which its engine reads). */
+  prepareBody(body: Record<string, unknown>, stream: boolean): void;
+  /** What the platform's payload check says about a body it would reject, null when fine. */
+  checkBody(body: Readonly<Record<string, unknown>>, stream: boolean): string | null;
+  /** One parsed SSE event of the relayed pre-check answer carries generated content. */
+  eventHasContent(event: Record<string, unknown>): boolean;
+  /** A relayed 200 JSON answer: not the API's shape, or no generated content. */
+  inspectJson(data: Record<string, unknown>): PlatformContentProblem | null;
+}
+
+/** What this API lets us measure exactly (the pre-check reports what a server actually sent). */
+export interface Capabilities {
+  /** Usage can arrive in the stream (OpenAI: only when asked, with stream_options). */
+  streamUsage: 'always' | 'when-asked' | 'never';
+  /** A reasoning channel apart from the answer (TTFO differs from TTFT). */
+  reasoning: boolean;
+}
+
+/** One API's wire knowledge: how to recognise it, build its request, read its responses, and speak it. */
 export interface ProtocolAdapter {
   readonly apiType: ApiType;
+  /** Human name ("OpenAI chat completions"). */
+  readonly label: string;
+  readonly match: TargetMatch;
+  /** The headers that may carry the key, the documented one first. */
+  readonly keyHeaders: readonly KeyHeader[];
+  /** A model name for examples in hints. */
+  readonly exampleModel: string;
+  readonly capabilities: Capabilities;
+  readonly platform: PlatformSide;
+  /** How the bundled mock server speaks this API. */
+  readonly mock: MockSpeaker;
   /** A minimal valid body, for an empty --body. */
   minimalBody(model: string): Record<string, unknown>;
   /** Make the body agree with model and stream, add what the API needs (include_usage, max_tokens). */

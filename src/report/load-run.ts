@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError, inputError } from '../failures/errors.js';
 import { parseSlo } from '../input/options.js';
+import { DEFAULT_API_TYPE } from '../protocol/registry.js';
 import type { SloCheck } from '../model/plan.js';
 import { readRecords, summarizeRecords } from '../metrics/from-records.js';
 import type { LatencyStats, RequestRecord, Summary } from '../model/summary.js';
@@ -111,7 +112,7 @@ export function recomputeSummary(records: readonly RequestRecord[], previous: Su
   // Optional on disk: a summary written by hand or by an older version may lack it (the schema allows that).
   const liveChunkGap = previous?.latency.chunkGap as LatencyStats | undefined;
   return summarizeRecords(records, {
-    target: previous?.target ?? { url: 'unknown (no summary.json)', apiType: 'openai-chat', model: 'unknown', stream: true, headers: {} },
+    target: previous?.target ?? { url: 'unknown (no summary.json)', apiType: DEFAULT_API_TYPE, model: 'unknown', stream: true, headers: {} },
     config,
     successThreshold,
     slo: readSloFromConfig(config['slo']),

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { RawRunOptions } from '../../input/options.js';
+import { apiTypeIds } from '../../protocol/registry.js';
 import { createStyle, type CliContext } from '../io.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -34,7 +35,7 @@ export function createRunCommand(ctx: CliContext): Command {
     .option('--step-duration <t>', 'stepped: seconds per step')
     .option('--step-max-users <n>', 'stepped: maximum users')
     .option('--step-sustain <t>', 'stepped: seconds at the maximum')
-    .addOption(new Option('--api <type>', 'API type (default: classified from path, headers, body)').choices(['openai-chat', 'anthropic-messages']))
+    .addOption(new Option('--api <type>', 'API type (default: classified from path, headers, body)').choices(apiTypeIds()))
     .option('--rate <rps>', 'local open loop: requests per second (users then cap concurrency)')
     .addOption(new Option('--arrival <kind>', 'open-loop arrivals (default poisson)').choices(['poisson', 'constant']))
     .option('--max-requests <n>', 'stop starting requests after n measured requests')

@@ -1,29 +1,18 @@
 /**
- * Anthropic `/v1/messages`: request building and response reading.
+ * Anthropic `/v1/messages`: response reading.
  *
  * In a stream, almost every event is a `content_block_delta`; those are read on the bytes by a small
  * structural scanner. The handful of other events per response (message_start, content_block_start,
  * message_delta, message_stop, error) and anything unexpected are parsed with JSON.parse; `ping` is
  * skipped unread.
  */
-import { readProviderErrorValue } from './provider-error.js';
-import { applyModelAndStream, hasHeader, userMessage, type Body } from './request-body.js';
-import { ascii, bytesEqual, isDoneAt, isNonEmptyStringAt, isRecord, skipString, skipValue, skipWs } from './json-bytes.js';
-import { KIND_REASONING, KIND_TEXT, KIND_TOOL, readCount, readJsonBody, ResponseState } from './response-state.js';
-import { EventTemplate } from './event-template.js';
-import type { SseFramer } from './sse.js';
-import { SseResponseParser } from './sse-response-parser.js';
-import type {
-  ParsedResponse,
-  ParseOptions,
-  PromptItem,
-  ProtocolAdapter,
-  RequestNormalization,
-  StreamParser,
-} from './types.js';
-
-export const ANTHROPIC_VERSION = '2023-06-01';
-export const DEFAULT_MAX_TOKENS = 1024;
+import { readProviderErrorValue } from '../provider-error.js';
+import { ascii, bytesEqual, isDoneAt, isNonEmptyStringAt, isRecord, skipString, skipValue, skipWs } from '../json-bytes.js';
+import { KIND_REASONING, KIND_TEXT, KIND_TOOL, readCount, readJsonBody, ResponseState } from '../response-state.js';
+import { EventTemplate } from '../event-template.js';
+import type { SseFramer } from '../sse.js';
+import { SseResponseParser } from '../sse-response-parser.js';
+import type { ParsedResponse, ParseOptions, StreamParser } from '../types.js';
 
 const EVENT_CONTENT_BLOCK_DELTA = ascii('content_block_delta');
 const EVENT_PING = ascii('ping');
@@ -41,61 +30,6 @@ const VALUE_SIGNATURE_DELTA = ascii('"signature_delta"');
 const VALUE_CITATIONS_DELTA = ascii('"citations_delta"');
 
 const NEEDS_PARSE = 256;
-
-export function minimalBody(model: string): Body {
-  return { model, max_tokens: DEFAULT_MAX_TOKENS, messages: [userMessage('Write one short sentence about the sea.')] };
-}
-
-/**
- * Make a body agree with the plan: `max_tokens` (required by the API) and the `anthropic-version`
- * header added when missing. Usage always comes in the stream, so `stream_options` (an OpenAI field the
- * API rejects) is removed.
- */
-export function normalizeRequest(
-  body: Readonly<Body>,
-  options: { model: string; stream: boolean; headers: Readonly<Record<string, string>> },
-): RequestNormalization {
-  const notes: string[] = [];
-  const out = applyModelAndStream(body, options.model, options.stream, notes);
-  if (out['max_tokens'] === undefined) {
-    out['max_tokens'] = DEFAULT_MAX_TOKENS;
-    notes.push(`added max_tokens: ${DEFAULT_MAX_TOKENS} (the Messages API requires it)`);
-  }
-  if (out['stream_options'] !== undefined) {
-    delete out['stream_options'];
-    notes.push('removed stream_options: the Messages API does not accept it and always reports usage');
-  }
-  const headers: Record<string, string> = {};
-  if (!hasHeader(options.headers, 'anthropic-version')) {
-    headers['anthropic-version'] = ANTHROPIC_VERSION;
-    notes.push(`added header anthropic-version: ${ANTHROPIC_VERSION}`);
-  }
-  return { body: out, headers, notes };
-}
-
-/**
- * The body with a test-data prompt. `{prompt, system?}` replaces the messages; its system prompt goes
- * to the top-level `system` (the body's own is kept when none is given). `{messages}` replaces the
- * conversation: its system messages become the top-level `system`, contents kept as given.
- */
-export function applyPrompt(body: Readonly<Body>, prompt: PromptItem): Body {
-  const out: Body = { ...body };
-  if (!('messages' in prompt)) {
-    if (prompt.system !== undefined) out['system'] = prompt.system;
-    out['messages'] = [userMessage(prompt.prompt)];
-    return out;
-  }
-  const system = prompt.messages.filter((m) => m.role === 'system');
-  out['messages'] = prompt.messages.filter((m) => m.role !== 'system');
-  if (system.length === 0) delete out['system'];
-  else if (system.length === 1) out['system'] = (system[0] as { content: unknown }).content;
-  else {
-    out['system'] = system.flatMap((m) =>
-      typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : Array.isArray(m.content) ? m.content : [m.content],
-    );
-  }
-  return out;
-}
 
 export function createStreamParser(options?: ParseOptions): StreamParser {
   return new AnthropicStreamParser(options);
@@ -127,15 +61,6 @@ export function parseJson(text: string, atMs: number, options?: ParseOptions): P
   if (kinds !== 0) state.markContent(kinds, atMs);
   return state.build(atMs);
 }
-
-export const anthropicMessagesAdapter: ProtocolAdapter = {
-  apiType: 'anthropic-messages',
-  minimalBody,
-  normalizeRequest,
-  applyPrompt,
-  createStreamParser,
-  parseJson,
-};
 
 class AnthropicStreamParser extends SseResponseParser {
   private literalStart = 0;

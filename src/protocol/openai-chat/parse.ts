@@ -1,6 +1,6 @@
 /**
  * OpenAI `/v1/chat/completions` and the many servers that copy it (Azure, vLLM, llama.cpp, Ollama,
- * DeepSeek, OpenRouter, ...): request building and response reading.
+ * DeepSeek, OpenRouter, ...): response reading.
  *
  * Streams are read on the bytes (hot path). A chunk of the usual shape is walked by a small structural
  * scanner that recognises only what matters (delta content / reasoning / tool calls, finish_reason,
@@ -8,20 +8,12 @@
  * and every event that carries more than content (usage, finish, error, tool calls, the first content
  * event) is parsed with JSON.parse instead, so the outcome is always exact.
  */
-import { readProviderErrorValue } from './provider-error.js';
-import { applyModelAndStream, userMessage, type Body } from './request-body.js';
-import { ascii, bytesEqual, copyBytes, isDoneAt, isRecord, isNonEmptyStringAt, isNullAt, skipString, skipValue, skipWs } from './json-bytes.js';
-import { KIND_REASONING, KIND_TEXT, KIND_TOOL, readCount, readJsonBody, ResponseState } from './response-state.js';
-import { EventTemplate } from './event-template.js';
-import { SseResponseParser } from './sse-response-parser.js';
-import type {
-  ParsedResponse,
-  ParseOptions,
-  PromptItem,
-  ProtocolAdapter,
-  RequestNormalization,
-  StreamParser,
-} from './types.js';
+import { readProviderErrorValue } from '../provider-error.js';
+import { ascii, bytesEqual, copyBytes, isDoneAt, isRecord, isNonEmptyStringAt, isNullAt, skipString, skipValue, skipWs } from '../json-bytes.js';
+import { KIND_REASONING, KIND_TEXT, KIND_TOOL, readCount, readJsonBody, ResponseState } from '../response-state.js';
+import { EventTemplate } from '../event-template.js';
+import { SseResponseParser } from '../sse-response-parser.js';
+import type { ParsedResponse, ParseOptions, StreamParser } from '../types.js';
 
 const KEY_CHOICES = ascii('choices');
 const KEY_USAGE = ascii('usage');
@@ -55,53 +47,6 @@ const EMPTY = Buffer.alloc(0);
  */
 const LITERALS = new Int32Array(MAX_LITERALS * 3);
 
-export function minimalBody(model: string): Body {
-  return { model, messages: [userMessage('Write one short sentence about the sea.')] };
-}
-
-/**
- * Make a body agree with the plan. Streaming asks for usage in the stream (`stream_options.include_usage`)
- * unless the user said otherwise; a non-streamed body loses `stream_options`, which servers reject then.
- */
-export function normalizeRequest(
-  body: Readonly<Body>,
-  options: { model: string; stream: boolean; headers: Readonly<Record<string, string>> },
-): RequestNormalization {
-  const notes: string[] = [];
-  const out = applyModelAndStream(body, options.model, options.stream, notes);
-  const streamOptions = out['stream_options'];
-  if (options.stream) {
-    if (isRecord(streamOptions) && 'include_usage' in streamOptions) {
-      if (streamOptions['include_usage'] !== true) {
-        notes.push('stream_options.include_usage kept as given: output tokens will be counted with a tokenizer if the server reports no usage');
-      }
-    } else {
-      out['stream_options'] = { ...(isRecord(streamOptions) ? streamOptions : {}), include_usage: true };
-      notes.push('added stream_options.include_usage: true so the server reports token usage');
-    }
-  } else if (streamOptions !== undefined) {
-    delete out['stream_options'];
-    notes.push('removed stream_options: it is only valid with stream: true');
-  }
-  return { body: out, headers: {}, notes };
-}
-
-/**
- * The body with a test-data prompt: `{prompt, system?}` replaces the conversation and keeps the body's
- * leading system/developer messages unless a system prompt is given; `{messages}` replaces all messages.
- */
-export function applyPrompt(body: Readonly<Body>, prompt: PromptItem): Body {
-  if ('messages' in prompt) return { ...body, messages: prompt.messages };
-  const existing = Array.isArray(body['messages']) ? (body['messages'] as unknown[]) : [];
-  const leadingSystem: unknown[] = [];
-  for (const message of existing) {
-    if (!isRecord(message) || (message['role'] !== 'system' && message['role'] !== 'developer')) break;
-    leadingSystem.push(message);
-  }
-  const system = prompt.system === undefined ? leadingSystem : [{ role: 'system', content: prompt.system }];
-  return { ...body, messages: [...system, userMessage(prompt.prompt)] };
-}
-
 export function createStreamParser(options?: ParseOptions): StreamParser {
   return new OpenAiStreamParser(options);
 }
@@ -122,15 +67,6 @@ export function parseJson(text: string, atMs: number, options?: ParseOptions): P
   if (kinds !== 0) state.markContent(kinds, atMs);
   return state.build(atMs);
 }
-
-export const openAiChatAdapter: ProtocolAdapter = {
-  apiType: 'openai-chat',
-  minimalBody,
-  normalizeRequest,
-  applyPrompt,
-  createStreamParser,
-  parseJson,
-};
 
 class OpenAiStreamParser extends SseResponseParser {
   /** llama.cpp reports tokens in `timings` when it sends no usage. */

@@ -1,0 +1,106 @@
+import type { ApiType } from '../model/api.js';
+
+/**
+ * What an adapter's mock part works with: the bundled mock server decides timing, faults and texts;
+ * the adapter writes them in its API's exact wire format.
+ */
+
+/** What the mock takes from a request body. */
+export interface MockRequest {
+  model: string;
+  stream: boolean;
+  /** max_tokens / max_completion_tokens, null when not given. */
+  maxTokens: number | null;
+  /** OpenAI stream_options.include_usage. */
+  includeUsage: boolean;
+  inputTokens: number;
+}
+
+export type ParsedMockRequest = { ok: true; request: MockRequest } | { ok: false; body: string };
+
+/** Everything the mock needs to write one successful answer, in the API's exact wire format. */
+export interface ReplyPlan {
+  api: ApiType;
+  /** The API's id: `chatcmpl-…` / `msg_…`. */
+  id: string;
+  model: string;
+  /** Epoch seconds (OpenAI `created`). */
+  created: number;
+  inputTokens: number;
+  reasoningTokens: number;
+  answerTokens: number;
+  chunkTokens: number;
+  /** "stop" / "length" (OpenAI); written as end_turn / max_tokens for Anthropic. */
+  finishReason: 'stop' | 'length';
+  /** OpenAI: the role-only first chunk. */
+  roleChunk: boolean;
+  /** OpenAI stream: the request asked stream_options.include_usage and usage is on. */
+  streamUsage: boolean;
+  /** OpenAI JSON body: include `usage`. */
+  jsonUsage: boolean;
+}
+
+/** The content of a stream, cut into events: reasoning events first, then answer events. */
+export interface ReplyChunks {
+  texts: string[];
+  tokens: number[];
+  reasoningEvents: number;
+}
+
+/** The texts of a complete (non-streamed) answer; reasoning null when there is none. */
+export interface ReplyTexts {
+  answer: string;
+  reasoning: string | null;
+}
+
+/**
+ * A stream cut into writes: `head` goes out with the headers, `events[i]` is one content event (or, for
+ * Anthropic, the block change that precedes the first answer event plus that event) carrying
+ * `eventTokens[i]` tokens, `tail` ends the stream. Strings are concatenations of prebuilt parts: no
+ * JSON.stringify per token.
+ */
+export interface StreamParts {
+  head: string;
+  events: string[];
+  eventTokens: number[];
+  tail: string;
+}
+
+/** A complete error answer: status, headers and the provider's real error body. */
+export interface ErrorReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface StatusErrorOptions {
+  model: string;
+  quotaExceeded: boolean;
+  retryAfterS: number;
+  requestId: string;
+}
+
+export type MockRequestReader = (text: string, requestId: string) => ParsedMockRequest;
+
+/** How the mock speaks one API. */
+export interface MockSpeaker {
+  /** The mock serves this API at a request path (no query). */
+  matchesPath(path: string): boolean;
+  /** The answer's id from the mock's record id (`chatcmpl-mock-1`, `msg_mock-1`). */
+  replyId(recordId: string): string;
+  /**
+   * The reader of request bodies: checks one as the API does; a bad one gets the provider's 400 body
+   * (its wording, its shape). Loaded when a mock starts, so the CLI's start-up does not load zod.
+   */
+  loadRequestReader(): Promise<MockRequestReader>;
+  writeStream(plan: ReplyPlan, chunks: ReplyChunks): StreamParts;
+  writeJson(plan: ReplyPlan, texts: ReplyTexts): string;
+  /** The provider's invalid_request_error body with this message. */
+  invalidRequestBody(message: string, requestId: string): string;
+  /** The answer to a request that must fail with `requested` (an API may answer another status for it). */
+  statusError(requested: number, options: StatusErrorOptions): ErrorReply;
+  /** The error event inside a 200 stream. */
+  streamErrorEvent(): string;
+  /** The status a non-streamed request gets for a "mid-stream" error. */
+  readonly midStreamErrorStatus: number;
+}
