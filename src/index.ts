@@ -3,7 +3,26 @@ export { AppError, ExitCode, FAILURE_CATEGORIES, PLATFORM_CATEGORIES } from './f
 export type { ErrorCategory, FailureCategory, PlatformCategory, Stage } from './failures/errors.js';
 export type { ApiType, ParsedResponse, StreamParser, TokenSource } from './protocol/types.js';
 export type { RequestSpec, TargetSpec, RunPlan, LoadOptions, OutputOptions, SloCheck } from './model/plan.js';
-export type { RequestRecord, Summary, LatencyStats, TimelinePoint } from './model/summary.js';
+export type { RequestRecord, RecordCategory } from './model/record.js';
+export type { Summary, SummaryConfig, RunConfig, LatencyStats, TimelinePoint, TimelineCounts, ThresholdCheck, GeneratorFigures, GeneratorVerdict } from './model/summary.js';
+export type { CapabilityReport } from './model/capability.js';
+export { planTargets, type NameValue, type LoadMode, type Arrival, type StepOptions } from './model/plan.js';
+export { runLocal, type RunLocalOptions, type LocalRun, type LocalRunEvent, type LocalRunResult } from './run/local.js';
+export { runDemo, type RunDemoOptions, type DemoRunEvent, type DemoStartedEvent } from './run/demo.js';
+export {
+  runPlatform,
+  followPlatformTask,
+  buildPlatformResults,
+  type RunPlatformOptions,
+  type PlatformRun,
+  type PlatformRunEvent,
+  type PlatformRunResult,
+  type PlatformResults,
+  type PlatformChecks,
+  type FollowResult,
+  type FollowPlatformTaskOptions,
+} from './run/platform.js';
+export type { LiveStats, StopReason } from './engine/load-thread.js';
 export { runCli } from './cli/run-cli.js';
 export { startMockServer } from './mock/server.js';
 export type { MockServer, MockStats, MockRequestRecord } from './mock/server.js';
@@ -12,7 +31,7 @@ export { adapters, getAdapter } from './protocol/registry.js';
 export { readProviderError, categorizeHttpStatus, categorizeStreamError, readRetryAfterS } from './protocol/provider-error.js';
 export { runPrecheck, type PrecheckOptions } from './precheck/precheck.js';
 export { categorizeTransportError, type TransportFailure } from './failures/categorize.js';
-export { PrecheckFailedError, type CapabilityReport, type PrecheckFailure, type PrecheckResult } from './precheck/types.js';
+export { PrecheckFailedError, type PrecheckFailure, type PrecheckResult } from './precheck/types.js';
 export { renderCapabilityReport } from './precheck/render.js';
 export { parseCurl, tokenizeCurl, buildRequestSpecFromFlags, classifyTarget, normalizeTarget, buildRunPlan, resolveMode, parseRunOptions, parseSlo, parseDurationS, renderDryRunJson, renderDryRunText } from './input/public.js';
 export { Histogram, type EncodedHistogram } from './metrics/histogram.js';

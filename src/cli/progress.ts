@@ -25,22 +25,36 @@ export interface Progress {
  * done, RPS, TTFT p50, errors, a bar); off a TTY a plain line every 10 s, so logs stay readable.
  */
 export function startProgress(options: ProgressOptions): Progress {
-  const tty = options.stream.isTTY === true;
-  let previous = { atMs: performance.now(), finished: 0 };
-  const draw = (): void => {
-    const live = options.live();
-    const now = performance.now();
-    const rps = ((live.finished - previous.finished) * 1000) / Math.max(1, now - previous.atMs);
-    previous = { atMs: now, finished: live.finished };
-    const line = renderProgressLine(live, rps, tty ? options.style : null, tty ? (options.stream.columns ?? 120) : null);
-    options.stream.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
-  };
-  const timer = setInterval(draw, tty ? TTY_EVERY_MS : (options.plainEveryMs ?? PLAIN_EVERY_MS));
+  const line = createProgressLine(options.stream, options.style);
+  const timer = setInterval(() => line.draw(options.live()), progressEveryMs(options.stream, options.plainEveryMs));
   timer.unref();
   return {
     stop: () => {
       clearInterval(timer);
-      if (tty) options.stream.write('\r\x1b[2K');
+      line.stop();
+    },
+  };
+}
+
+/** How often the progress line is drawn on this stream. */
+export function progressEveryMs(stream: OutStream, plainEveryMs = PLAIN_EVERY_MS): number {
+  return stream.isTTY === true ? TTY_EVERY_MS : plainEveryMs;
+}
+
+/** The progress line drawn on demand (a run's tick events): RPS is counted since the previous draw. */
+export function createProgressLine(stream: OutStream, style: ChalkInstance): Progress & { draw(live: LiveStats): void } {
+  const tty = stream.isTTY === true;
+  let previous = { atMs: performance.now(), finished: 0 };
+  return {
+    draw: (live) => {
+      const now = performance.now();
+      const rps = ((live.finished - previous.finished) * 1000) / Math.max(1, now - previous.atMs);
+      previous = { atMs: now, finished: live.finished };
+      const line = renderProgressLine(live, rps, tty ? style : null, tty ? (stream.columns ?? 120) : null);
+      stream.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+    },
+    stop: () => {
+      if (tty) stream.write('\r\x1b[2K');
     },
   };
 }

@@ -10,12 +10,13 @@ import { medianOfEncoded } from './log-buckets.js';
 import { round3 } from './math.js';
 import type { RecorderSnapshot, TimelineSecond } from './recorder.js';
 import { evaluateThresholds } from './thresholds.js';
-import type { LatencyStats, Summary, TimelinePoint } from '../model/summary.js';
+import type { CapabilityReport } from '../model/capability.js';
+import type { LatencyStats, Summary, SummaryConfig, TimelinePoint } from '../model/summary.js';
 
 export interface SummaryContext {
   /** Already masked. */
   target: Summary['target'];
-  config: Record<string, unknown>;
+  config: SummaryConfig;
   startedAt: string;
   endedAt: string;
   successThreshold: number;
@@ -24,7 +25,7 @@ export interface SummaryContext {
   generator: GeneratorHealth;
   /** Threads that generated load, for the CPU judgement; defaults to `config.workers` when a number, else 1. */
   threads?: number;
-  precheck?: Record<string, unknown>;
+  precheck?: CapabilityReport;
   /** Chunk-gap figures of the run's live summary, used instead of the snapshot's (results.jsonl keeps no gaps). */
   liveChunkGap?: LatencyStats;
 }
@@ -62,7 +63,7 @@ export function summarize(snapshot: RecorderSnapshot, context: SummaryContext): 
     generatorErrors: Math.max(context.generator.generatorErrors, snapshot.generatorErrors),
     finishedRequests: ok + failed,
     maxUsers: snapshot.maxUsers,
-    threads: context.threads ?? (typeof context.config['workers'] === 'number' ? context.config['workers'] : 1),
+    threads: context.threads ?? context.config.workers ?? 1,
     notes: context.generator.reasons.filter((reason) => !isJudgedReason(reason)),
   });
 

@@ -114,3 +114,11 @@ export interface RunPlan {
   /** Platform mode: follow the task to its end. */
   wait: boolean;
 }
+
+/**
+ * The targets a plan runs against, in order: the run layer walks them here, so a plan with a list of
+ * targets needs no change below it. One today.
+ */
+export function planTargets(plan: RunPlan): readonly TargetSpec[] {
+  return [plan.target];
+}

@@ -1,36 +1,38 @@
-import type { FailureCategory } from '../failures/errors.js';
 import type { ApiType, TokenSource } from './api.js';
+import type { CapabilityReport } from './capability.js';
+import type { Arrival, LoadMode, StepOptions } from './plan.js';
+
+export type { RecordCategory, RequestRecord } from './record.js';
+
+/** The load settings as `run` writes them into summary.json: the load flags, nothing secret. */
+export interface RunConfig {
+  name: string;
+  concurrentUsers: number;
+  spawnRate: number;
+  durationS: number;
+  warmupS: number;
+  loadMode: LoadMode;
+  step: StepOptions | null;
+  /** Open loop: requests per second; null for a closed loop. */
+  rate: number | null;
+  /** Null for a closed loop. */
+  arrival: Arrival | null;
+  maxRequests: number | null;
+  /** Threads that ran the users. */
+  workers: number;
+  testData: string;
+  successThreshold: number;
+  /** The `--slo` checks as written. */
+  slo: string[];
+  timeoutMs: number;
+  idleTimeoutMs: number;
+}
 
 /**
- * Why a request did not succeed, as recorded: the pre-check ids, plus `incomplete` (still in flight
- * when the run stopped: counted apart, not a failure) and `generator` (our side ran out of sockets or
- * files: EMFILE, EADDRNOTAVAIL; kept apart from the server's errors).
+ * summary.json's `config` as read: a run of this version writes a whole RunConfig, but a summary from an
+ * older version or written by hand may lack any field (and `report` of bare records knows only a name).
  */
-export type RecordCategory = FailureCategory | 'incomplete' | 'generator';
-
-/** One line of results.jsonl (cli.md "Local run files"). */
-export interface RequestRecord {
-  ts: string;
-  phase: 'warmup' | 'measure';
-  user: number;
-  seq: number;
-  ok: boolean;
-  status: number | null;
-  errorCategory: RecordCategory | null;
-  error: string | null;
-  ttftMs: number | null;
-  ttfoMs: number | null;
-  e2eMs: number | null;
-  itlMs: number | null;
-  chunks: number;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  reasoningTokens: number | null;
-  tokenSource: TokenSource | null;
-  queueMs: number | null;
-  scenario: string | null;
-  turn: number | null;
-}
+export type SummaryConfig = Partial<RunConfig>;
 
 /** Percentile summary of one latency metric, in milliseconds. */
 export interface LatencyStats {
@@ -99,7 +101,7 @@ export interface Summary {
     stream: boolean;
     headers: Record<string, string>;
   };
-  config: Record<string, unknown>;
+  config: SummaryConfig;
   startedAt: string;
   endedAt: string;
   measuredSeconds: number;
@@ -139,7 +141,7 @@ export interface Summary {
   /** Requests per second meeting every --slo (null without --slo). */
   goodput: number | null;
   /** The pre-check's capability report, when one ran. */
-  precheck?: Record<string, unknown>;
+  precheck?: CapabilityReport;
   /** How percentiles were computed, for the report's legend. */
   percentileMethod: string;
   outDir?: string;

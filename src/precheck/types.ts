@@ -1,51 +1,8 @@
 import { AppError, ExitCode, type FailureCategory } from '../failures/errors.js';
-import type { ApiType, TokenSource } from '../protocol/types.js';
+import type { CapabilityReport } from '../model/capability.js';
+import type { ApiType } from '../protocol/types.js';
 
-/**
- * What the one pre-check request showed about the target, printed before the load starts and kept in
- * summary.precheck. JSON-able; the URL is masked. Times are milliseconds from just before the request.
- */
-export type CapabilityReport = {
-  apiType: ApiType;
-  /** Masked. */
-  url: string;
-  status: number;
-  stream: boolean;
-  contentType: string | null;
-  /** Request → end of the response (E2E of the pre-check). */
-  latencyMs: number;
-  /** Request → first generated content (text, reasoning or tool call); null when none was timed. */
-  ttftMs: number | null;
-  /** Request → first non-reasoning output. */
-  ttfoMs: number | null;
-  modelAsked: string;
-  /** The model the server says it ran. */
-  model: string | null;
-  /** The server reported token usage (for a stream: inside the stream). */
-  usageReported: boolean;
-  reasoning: boolean;
-  toolCall: boolean;
-  contentChunks: number;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  reasoningTokens: number | null;
-  tokenSource: TokenSource | null;
-  /** Output tokens / content chunks; null when either is unknown. */
-  tokensPerChunk: number | null;
-  finishReason: string | null;
-  /** The answer stopped at max_tokens (finish_reason "length", stop_reason "max_tokens"). */
-  maxTokensHit: boolean;
-  /** Metrics the load test will measure exactly, e.g. "ttft", "output tokens". */
-  exact: string[];
-  /** Metrics it will estimate (see notes for why). */
-  estimated: string[];
-  /** Metrics it cannot measure against this target (e.g. TTFT without streaming). */
-  unavailable: string[];
-  /** Why, in words: "no usage in stream: output tokens will be counted with a tokenizer". */
-  notes: string[];
-  /** The first characters of the generated text, so a user sees the target really answered. */
-  textPreview: string;
-};
+export type { CapabilityReport } from '../model/capability.js';
 
 /** Why the pre-check failed; the fields of cli.md's pre-check failure JSON, secrets masked. */
 export type PrecheckFailure = {

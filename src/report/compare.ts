@@ -307,7 +307,7 @@ function describeMismatches(baseline: CompareInput, candidate: CompareInput): st
     ['model', baseline.summary.target.model, candidate.summary.target.model],
     ['API type', baseline.summary.target.apiType, candidate.summary.target.apiType],
     ['stream', baseline.summary.target.stream, candidate.summary.target.stream],
-    ...['concurrentUsers', 'rate', 'durationS', 'loadMode', 'maxRequests'].map(
+    ...(['concurrentUsers', 'rate', 'durationS', 'loadMode', 'maxRequests'] as const).map(
       (k): [string, unknown, unknown] => [k, baseline.summary.config[k], candidate.summary.config[k]],
     ),
   ];

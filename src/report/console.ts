@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { floorTo } from '../metrics/math.js';
 import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
-import type { LatencyStats, Summary, ThresholdCheck } from '../model/summary.js';
+import type { LatencyStats, Summary, SummaryConfig, ThresholdCheck } from '../model/summary.js';
 import { maskUrlOnce } from './mask-once.js';
 
 export interface ConsoleReportOptions {
@@ -101,27 +101,21 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
   return lines.join('\n');
 }
 
-function describeLoad(config: Record<string, unknown>): string | null {
-  const users = numberOf(config['concurrentUsers']);
-  const durationS = numberOf(config['durationS']);
-  const warmupS = numberOf(config['warmupS']);
-  const rate = numberOf(config['rate']);
-  const workers = numberOf(config['workers']);
-  const step = config['step'];
+function describeLoad(config: SummaryConfig): string | null {
+  const users = config.concurrentUsers ?? null;
+  const { durationS, warmupS, rate, step, workers, maxRequests } = config;
   const parts: string[] = [];
-  if (rate !== null) {
-    const arrival = typeof config['arrival'] === 'string' ? `${config['arrival']} ` : '';
+  if (rate !== undefined && rate !== null) {
+    const arrival = config.arrival === undefined || config.arrival === null ? '' : `${config.arrival} `;
     parts.push(`open loop ${formatNumber(rate, 2)} req/s ${arrival}arrivals${users === null ? '' : `, at most ${users} in flight`}`);
-  } else if (config['loadMode'] === 'stepped' && typeof step === 'object' && step !== null) {
-    const s = step as Record<string, unknown>;
-    parts.push(`stepped ${numberOf(s['startUsers']) ?? '?'} → ${numberOf(s['maxUsers']) ?? '?'} users (+${numberOf(s['increment']) ?? '?'} every ${numberOf(s['durationS']) ?? '?'} s)`);
+  } else if (config.loadMode === 'stepped' && step !== undefined && step !== null) {
+    parts.push(`stepped ${step.startUsers} → ${step.maxUsers} users (+${step.increment} every ${step.durationS} s)`);
   } else if (users !== null) {
     parts.push(`${users} user${users === 1 ? '' : 's'} (closed loop)`);
   }
-  if (durationS !== null) parts.push(`${formatNumber(durationS, 0)} s${warmupS !== null && warmupS > 0 ? ` + ${formatNumber(warmupS, 0)} s warmup` : ''}`);
-  const maxRequests = numberOf(config['maxRequests']);
-  if (maxRequests !== null) parts.push(`at most ${formatCount(maxRequests)} requests`);
-  if (workers !== null && workers > 1) parts.push(`${workers} threads`);
+  if (durationS !== undefined) parts.push(`${formatNumber(durationS, 0)} s${warmupS !== undefined && warmupS > 0 ? ` + ${formatNumber(warmupS, 0)} s warmup` : ''}`);
+  if (maxRequests !== undefined && maxRequests !== null) parts.push(`at most ${formatCount(maxRequests)} requests`);
+  if (workers !== undefined && workers > 1) parts.push(`${workers} threads`);
   return parts.length === 0 ? null : parts.join(' · ');
 }
 
@@ -196,8 +190,4 @@ function formatPct(fraction: number): string {
 function quote(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return `"${oneLine.length > 100 ? `${oneLine.slice(0, 99)}…` : oneLine}"`;
-}
-
-function numberOf(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }

@@ -11,7 +11,7 @@ import { bucketBySecond, collectSortedValues, percentileOfSorted } from './recor
  * chart library, nothing to execute, and they print sharp.
  */
 export function renderHtml(summary: Summary, records?: readonly RequestRecord[]): string {
-  const name = typeof summary.config['name'] === 'string' ? summary.config['name'] : hostOf(summary.target.url);
+  const name = summary.config.name ?? hostOf(summary.target.url);
   const sections = [
     renderVerdict(summary),
     renderLatencyTable(summary),

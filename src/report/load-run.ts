@@ -28,9 +28,24 @@ const ARG_HINT = 'give a run folder (with results.jsonl or summary.json), a summ
 
 // Checked loosely: only what the reports read must be there; a later version's extra fields pass.
 const statsSchema = z.looseObject({ count: z.number(), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() });
+// The settings the readers use, typed; a field of another type would be misread, so the file is refused.
+const configSchema = z.looseObject({
+  name: z.string().optional(),
+  concurrentUsers: z.number().optional(),
+  durationS: z.number().optional(),
+  warmupS: z.number().optional(),
+  rate: z.number().nullable().optional(),
+  maxRequests: z.number().nullable().optional(),
+  workers: z.number().optional(),
+  successThreshold: z.number().optional(),
+  loadMode: z.string().optional(),
+  arrival: z.string().nullable().optional(),
+  step: z.looseObject({ startUsers: z.number(), maxUsers: z.number(), increment: z.number(), durationS: z.number() }).nullable().optional(),
+  slo: z.array(z.string()).optional(),
+});
 const summarySchema = z.looseObject({
   target: z.looseObject({ url: z.string(), model: z.string(), apiType: z.string() }),
-  config: z.record(z.string(), z.unknown()),
+  config: configSchema,
   requests: z.looseObject({ total: z.number(), ok: z.number(), failed: z.number(), successRate: z.number().nullable() }),
   rps: z.number(),
   tokens: z.looseObject({ outputPerSecond: z.number() }),
@@ -108,14 +123,14 @@ export async function readRunOnDisk(path: string, cwd: string, options: { needRe
  */
 export function recomputeSummary(records: readonly RequestRecord[], previous: Summary | null): Summary {
   const config = previous?.config ?? { name: 'unknown (no summary.json: the run did not finish)' };
-  const successThreshold = typeof config['successThreshold'] === 'number' ? config['successThreshold'] : 0.9;
+  const successThreshold = config.successThreshold ?? 0.9;
   // Optional on disk: a summary written by hand or by an older version may lack it (the schema allows that).
   const liveChunkGap = previous?.latency.chunkGap as LatencyStats | undefined;
   return summarizeRecords(records, {
     target: previous?.target ?? { url: 'unknown (no summary.json)', apiType: DEFAULT_API_TYPE, model: 'unknown', stream: true, headers: {} },
     config,
     successThreshold,
-    slo: readSloFromConfig(config['slo']),
+    slo: readSloFromConfig(config.slo),
     ...(previous === null ? {} : { generator: previous.generator }),
     ...(previous?.precheck === undefined ? {} : { precheck: previous.precheck }),
     ...(liveChunkGap === undefined || liveChunkGap.count === 0 ? {} : { liveChunkGap }),
@@ -123,10 +138,8 @@ export function recomputeSummary(records: readonly RequestRecord[], previous: Su
 }
 
 /** summary.json keeps the `--slo` checks as written; read them back so goodput and checks are redone. */
-function readSloFromConfig(value: unknown): SloCheck[] {
-  if (!Array.isArray(value) || value.length === 0) return [];
-  const raw = value.filter((v): v is string => typeof v === 'string');
-  return raw.length === 0 ? [] : parseSlo(raw.join(','));
+function readSloFromConfig(raw: readonly string[] | undefined): SloCheck[] {
+  return raw === undefined || raw.length === 0 ? [] : parseSlo(raw.join(','));
 }
 
 function parseSummary(text: string, path: string): Summary {

@@ -1,16 +1,7 @@
-import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { inputError } from '../../failures/errors.js';
-import type { RunPlan, TargetSpec } from '../../model/plan.js';
 import type { CliContext } from '../io.js';
 import { createStyle } from '../io.js';
-
-/** Realistic timing for the demo's mock: a hosted model's first token and decode speed. */
-const DEMO_TTFT_MS = 150;
-const DEMO_ITL_MS = 20;
-const DEMO_JITTER_MS = 5;
-const DEMO_OUTPUT_TOKENS = 128;
-const DEMO_MODEL = 'mock-model';
 
 interface DemoFlags {
   duration: string;
@@ -23,9 +14,8 @@ interface DemoFlags {
 }
 
 /**
- * `llm-loadtest demo` (what `npm start` runs): the bundled mock LLM server on a free loopback port with
- * realistic timing, a short local load test against it through the real flow (pre-check, engine,
- * files, report), then the report and where the files are.
+ * `llm-loadtest demo` (what `npm start` runs): the run layer's runDemo (the bundled mock with realistic
+ * timing, a short local run against it), followed on the terminal like `run --local`.
  */
 export function createDemoCommand(ctx: CliContext): Command {
   return new Command('demo')
@@ -41,81 +31,25 @@ export function createDemoCommand(ctx: CliContext): Command {
       ctx.json = flags.json === true;
       const durationS = parsePositive(flags.duration, '--duration', 3600);
       const users = parsePositive(flags.users, '--users', 1000);
-      const [{ startMockServer }, { getAdapter, DEFAULT_API_TYPE }, { runLocal }, { DEFAULT_PROMPTS_PATH }, { defaultLoadOptions, parseSlo }] =
-        await Promise.all([
-          import('../../mock/server.js'),
-          import('../../protocol/registry.js'),
-          import('./run-local.js'),
-          import('../../engine/prompts.js'),
-          import('../../input/options.js'),
-        ]);
-      // The built-in prompt set when the package has it, else the minimal body every time.
-      const hasPrompts = existsSync(DEFAULT_PROMPTS_PATH);
-      const mock = await startMockServer({
-        port: 0,
-        ttftMs: DEMO_TTFT_MS,
-        itlMs: DEMO_ITL_MS,
-        jitterMs: DEMO_JITTER_MS,
-        outputTokens: DEMO_OUTPUT_TOKENS,
-        models: [DEMO_MODEL],
-      });
-      try {
-        const adapter = getAdapter(DEFAULT_API_TYPE);
-        const normalized = adapter.normalizeRequest(adapter.minimalBody(DEMO_MODEL), {
-          model: DEMO_MODEL,
-          stream: true,
-          headers: {},
-        });
-        const target: TargetSpec = {
-          apiType: DEFAULT_API_TYPE,
-          url: `${mock.url}/v1/chat/completions`,
-          targetHost: `${mock.url}/v1`,
-          apiPath: '/chat/completions',
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...normalized.headers },
-          cookies: {},
-          model: DEMO_MODEL,
-          stream: true,
-          body: normalized.body,
-          insecure: false,
-          timeoutMs: 60_000,
-          idleTimeoutMs: 30_000,
-          connectTimeoutMs: 10_000,
-          notes: normalized.notes,
-          warnings: [],
-        };
-        const plan: RunPlan = {
-          mode: 'local',
-          modeReason: 'demo: the bundled mock LLM server',
-          platformBaseUrl: null,
-          target,
-          load: {
-            ...defaultLoadOptions('local', 'demo'),
-            concurrentUsers: users,
-            spawnRate: Math.max(users, 1),
-            durationS,
-            testData: hasPrompts ? 'default' : '',
-            slo: parseSlo('ttft_p95<=1000,e2e_p99<=10000'),
+      const output = { json: ctx.json, quiet: flags.quiet === true, progress: flags.progress, color: flags.color, outDir: flags.out ?? null };
+      const [{ runDemo }, { followLocalRun }] = await Promise.all([import('../../run/demo.js'), import('../local-run-view.js')]);
+      const style = createStyle(ctx.io.stderr, ctx.io.env, !flags.color);
+      await followLocalRun(ctx, output, (hooks) =>
+        runDemo({
+          durationS,
+          users,
+          output,
+          cwd: ctx.io.cwd,
+          ...hooks,
+          onEvent: (event) => {
+            if (event.type !== 'demo') return hooks.onEvent(event);
+            ctx.io.stderr.write(
+              `${style.bold('Demo:')} bundled mock LLM server at ${event.mockUrl} (TTFT ${event.ttftMs} ms, ${event.itlMs} ms per token, ` +
+                `${event.outputTokens} tokens per answer); ${event.users} users for ${event.durationS} s, ${event.prompts === 'built-in' ? 'prompts from the built-in set' : 'one fixed prompt'}\n`,
+            );
           },
-          output: {
-            json: ctx.json,
-            quiet: flags.quiet === true,
-            progress: flags.progress,
-            color: flags.color,
-            outDir: flags.out ?? null,
-          },
-          skipPrecheck: false,
-          wait: false,
-        };
-        const style = createStyle(ctx.io.stderr, ctx.io.env, !flags.color);
-        ctx.io.stderr.write(
-          `${style.bold('Demo:')} bundled mock LLM server at ${mock.url} (TTFT ${DEMO_TTFT_MS} ms, ${DEMO_ITL_MS} ms per token, ` +
-            `${DEMO_OUTPUT_TOKENS} tokens per answer); ${users} users for ${durationS} s, ${hasPrompts ? 'prompts from the built-in set' : 'one fixed prompt'}\n`,
-        );
-        await runLocal(ctx, plan);
-      } finally {
-        await mock.close();
-      }
+        }),
+      );
     });
 }
 

@@ -1,55 +1,6 @@
 import { Command } from 'commander';
-import { inputError } from '../../failures/errors.js';
-// options.ts is light (no zod, no server): the flags are checked against the server's own ranges.
-import {
-  describeRangeViolation,
-  MOCK_NUMBER_RANGES,
-  type MockBehaviour,
-  type MockServerOptions,
-  type NumberRange,
-} from '../../mock/options.js';
 import type { CliContext } from '../io.js';
-
-/** The flags as commander hands them over: numbers still text, so errors can name the flag and value. */
-interface MockFlags {
-  port: string;
-  host: string;
-  ttft?: string;
-  itl?: string;
-  jitter?: string;
-  outputTokens?: string;
-  chunkTokens?: string;
-  reasoningTokens?: string;
-  usage: boolean;
-  roleChunk: boolean;
-  errorRate?: string;
-  failStatus?: string;
-  quotaExceeded?: boolean;
-  retryAfter?: string;
-  midStreamErrorAfter?: string;
-  dropAfter?: string;
-  hang?: boolean;
-  slowHeaders?: string;
-  model?: string[];
-  apiKey?: string;
-  seed?: string;
-}
-
-/** Flag → option, for the numeric flags (validated with the server's own ranges). */
-const NUMBER_FLAGS: ReadonlyArray<[keyof MockFlags, string, keyof MockBehaviour]> = [
-  ['ttft', '--ttft', 'ttftMs'],
-  ['itl', '--itl', 'itlMs'],
-  ['jitter', '--jitter', 'jitterMs'],
-  ['outputTokens', '--output-tokens', 'outputTokens'],
-  ['chunkTokens', '--chunk-tokens', 'chunkTokens'],
-  ['reasoningTokens', '--reasoning-tokens', 'reasoningTokens'],
-  ['errorRate', '--error-rate', 'errorRate'],
-  ['failStatus', '--fail-status', 'failStatus'],
-  ['retryAfter', '--retry-after', 'retryAfterS'],
-  ['midStreamErrorAfter', '--mid-stream-error-after', 'midStreamErrorAfterTokens'],
-  ['dropAfter', '--drop-after', 'dropAfterTokens'],
-  ['slowHeaders', '--slow-headers', 'slowHeadersMs'],
-];
+import { readMockFlags, type MockFlags } from '../mock-flags.js';
 
 /** `llm-loadtest mock`: the bundled mock LLM server, until SIGINT/SIGTERM. */
 export function createMockCommand(ctx: CliContext): Command {
@@ -104,40 +55,3 @@ export function createMockCommand(ctx: CliContext): Command {
     });
 }
 
-function readMockFlags(flags: MockFlags): MockServerOptions {
-  const options: MockServerOptions = {
-    host: flags.host,
-    port: parseFlagNumber('--port', flags.port, { min: 0, max: 65_535, integer: true, nullable: false }) as number,
-    usage: flags.usage,
-    roleChunk: flags.roleChunk,
-    quotaExceeded: flags.quotaExceeded === true,
-    hang: flags.hang === true,
-  };
-  const target = options as Record<string, unknown>;
-  for (const [flagKey, flag, optionKey] of NUMBER_FLAGS) {
-    const raw = flags[flagKey];
-    if (typeof raw !== 'string') continue;
-    const range = (MOCK_NUMBER_RANGES as Readonly<Record<string, NumberRange>>)[optionKey] as NumberRange;
-    target[optionKey] = parseFlagNumber(flag, raw, range);
-  }
-  if (flags.model !== undefined) options.models = flags.model;
-  if (flags.apiKey !== undefined) options.apiKey = flags.apiKey;
-  if (flags.seed !== undefined) {
-    options.seed = parseFlagNumber('--seed', flags.seed, { min: 0, max: 2 ** 32 - 1, integer: true, nullable: false }) as number;
-  }
-  return options;
-}
-
-function parseFlagNumber(flag: string, raw: string, range: NumberRange): number | null {
-  const text = raw.trim();
-  const value = range.nullable && text.toLowerCase() === 'off' ? null : text === '' ? Number.NaN : Number(text);
-  const problem = describeRangeViolation(value, range);
-  if (problem === null) return value;
-  const kind = range.integer ? 'a whole number' : 'a number';
-  throw inputError(
-    'MOCK_FLAG_INVALID',
-    `${flag} ${JSON.stringify(raw)}: ${Number.isNaN(value) ? `is not ${kind}` : problem}`,
-    `give ${flag} ${kind} between ${range.min} and ${range.max}`,
-    { flag, value: raw },
-  );
-}

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { AppError, ExitCode, inputError } from '../../failures/errors.js';
 import { createStyle, type CliContext } from '../io.js';
-import type { BuiltResults } from './run-platform.js';
+import type { PlatformResults } from '../../run/platform.js';
 import { createTaskCommand, openTask } from './task-command.js';
 
 interface ResultsOptions {
@@ -29,12 +29,12 @@ export function createResultsCommand(ctx: CliContext): Command {
       // Checked only when asked: a read of results is not a gate unless the user makes it one.
       const threshold = parseThreshold(options.successThreshold);
       const checks = threshold === null && slo.length === 0 ? null : { successThreshold: threshold, slo };
-      const { buildResults, followToEnd } = await import('./run-platform.js');
+      const [{ buildPlatformResults }, view] = await Promise.all([import('../../run/platform.js'), import('../platform-view.js')]);
       const { taskId, client, reportUrl } = await openTask(ctx, rawTaskId, options.platform);
-      let results: BuiltResults;
+      let results: PlatformResults;
       if (options.wait === true) {
         const say = (line: string): void => void ctx.io.stderr.write(`${line}\n`);
-        const followed = await followToEnd(ctx, client, taskId, { checks, expectedS: null, progress: true, say });
+        const followed = await view.followToEnd(ctx, client, taskId, { checks, say });
         // Reading the task is this command's whole job: a token that may not is an error here.
         if (!followed.followed) {
           const { PLATFORM_FORBIDDEN } = await import('../../platform/client.js');
@@ -49,15 +49,15 @@ export function createResultsCommand(ctx: CliContext): Command {
         const { readResultRows } = await import('../../platform/follow.js');
         const rows = readResultRows(answer);
         const note = rows === null ? `no result rows (${answer.error ?? answer.status}); they appear when the task completes` : null;
-        results = buildResults(status.status, rows, note, checks);
+        results = buildPlatformResults(status.status, rows, note, checks);
         if (checks !== null && (results.thresholds === null || !results.thresholds.passed)) ctx.exitCode = ExitCode.threshold;
       }
       if (ctx.json) {
-        ctx.io.stdout.write(`${JSON.stringify({ ok: true, taskId, reportUrl, results: results.json })}\n`);
+        ctx.io.stdout.write(`${JSON.stringify({ ok: true, taskId, reportUrl, results: view.resultsJson(results) })}\n`);
         return;
       }
       const style = createStyle(ctx.io.stdout, ctx.io.env, !options.color);
-      ctx.io.stdout.write(`Task ID:    ${taskId}\n${results.text(style)}Report:     ${reportUrl}\n`);
+      ctx.io.stdout.write(`Task ID:    ${taskId}\n${view.renderResults(results, style)}Report:     ${reportUrl}\n`);
     });
 }
 

@@ -1,58 +1,15 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { RawRunOptions } from '../../input/options.js';
-import { apiTypeIds } from '../../protocol/registry.js';
 import { createStyle, type CliContext } from '../io.js';
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+import { addRunOptions } from '../run-options.js';
 
 /**
- * `llm-loadtest [run]`: the main flow. Wiring only: options are validated and the plan is built by
- * src/input/plan.ts; the modes live in run-local.ts and run-platform.ts. Everything heavy is imported
+ * `llm-loadtest [run]`: the main flow, parse → run → render: the flags (run-options.ts) become a plan in
+ * src/input/plan.ts; the modes are run-local.ts and run-platform.ts. Everything heavy is imported
  * inside the action so `--help` and `--version` stay fast.
  */
 export function createRunCommand(ctx: CliContext): Command {
-  return new Command('run')
-    .description('load test an LLM API given as --url or --curl (the default command)')
-    .option('--url <url>', 'target endpoint, e.g. https://api.openai.com/v1/chat/completions (no scheme: http://)')
-    .option('--curl <command>', "a curl command to import ('-' reads it from stdin)")
-    .option('--local', 'force the bundled local engine')
-    .option('--platform <url>', 'LMeterX platform base URL (default: LMETERX_BASE_URL)')
-    .option('-H, --header <header>', 'request header "Name: value" (repeatable)', collect)
-    .option('--cookie <cookie>', 'cookie "name=value" (repeatable)', collect)
-    .option('--body <json>', 'request body: JSON text or @file (empty: a minimal body for the API)')
-    .option('--model <name>', 'model name (default: from the body; Azure: the deployment)')
-    .option('--stream', 'stream the response (default: from the body, else on)')
-    .option('--no-stream', 'do not stream the response')
-    .option('--concurrent-users <n>', 'concurrent users (default 50; platform: 1..5000)')
-    .option('--duration <t>', 'load duration: seconds or 90s, 5m, 1h (default 300)')
-    .option('--spawn-rate <n>', 'users started per second (default 30; platform: 1..1000)')
-    .option('--name <name>', 'task name (default: host + path, 80 chars)')
-    .option('--test-data <v>', '"" = the given body every time, "default" = built-in prompts, or a JSONL/JSON file')
-    .option('--warmup <s>', 'warmup seconds, sent but not measured (default: platform 120, local 0)')
-    .addOption(new Option('--load-mode <mode>', 'fixed or stepped (default fixed)').choices(['fixed', 'stepped']))
-    .option('--step-start-users <n>', 'stepped: users at the start')
-    .option('--step-increment <n>', 'stepped: users added per step')
-    .option('--step-duration <t>', 'stepped: seconds per step')
-    .option('--step-max-users <n>', 'stepped: maximum users')
-    .option('--step-sustain <t>', 'stepped: seconds at the maximum')
-    .addOption(new Option('--api <type>', 'API type (default: classified from path, headers, body)').choices(apiTypeIds()))
-    .option('--rate <rps>', 'local open loop: requests per second (users then cap concurrency)')
-    .addOption(new Option('--arrival <kind>', 'open-loop arrivals (default poisson)').choices(['poisson', 'constant']))
-    .option('--max-requests <n>', 'stop starting requests after n measured requests')
-    .option('--workers <n>', 'local worker threads (default 1)')
-    .option('--timeout <s>', 'per-request timeout in seconds (default 600; the pre-check too)')
-    .option('--idle-timeout <s>', 'fail a request when its stream stalls this long (default 60)')
-    .option('--insecure', 'accept self-signed TLS certificates')
-    .option('--out <dir>', 'local run files folder (default ./llm-loadtest-runs/<name>-<UTC stamp>)')
-    .option('--json', 'machine-readable result on stdout; progress stays on stderr')
-    .option('--dry-run', 'parse, classify and print the plan; no network at all')
-    .option('--skip-precheck', 'skip the one-request pre-check')
-    .option('--success-threshold <0..1>', 'minimum success rate, else exit 5 (default 0.9)')
-    .option('--slo <checks>', 'e.g. "ttft_p95<=2000,e2e_p99<=30000" (ms); each failed check: exit 5')
-    .option('--wait', 'platform mode: follow the task to its end and print its results')
-    .option('--no-progress', 'no live progress lines')
-    .option('--quiet', 'only the result and errors')
-    .option('--no-color', 'no colours (also NO_COLOR)')
+  return addRunOptions(new Command('run').description('load test an LLM API given as --url or --curl (the default command)'))
     .action(async (_options: unknown, command: Command) => {
       await runAction(ctx, command.opts<RawRunOptions>());
     });

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { CliContext } from '../io.js';
-import type { createPlatformClientFor } from './run-platform.js';
+import type { PlatformClient } from '../../platform/client.js';
 
 /**
  * What `status`, `results` and `stop` share: a `<task-id>` argument, `--platform` and `--json` (which
@@ -19,13 +19,13 @@ export function createTaskCommand(ctx: CliContext, name: string, description: st
 
 export interface OpenedTask {
   taskId: string;
-  client: ReturnType<typeof createPlatformClientFor>;
+  client: PlatformClient;
   reportUrl: string;
 }
 
 /** The checked task ID and a client of the platform named by --platform or LMETERX_BASE_URL. */
 export async function openTask(ctx: CliContext, rawTaskId: string, platformFlag: string | undefined): Promise<OpenedTask> {
-  const { checkTaskId, createPlatformClientFor } = await import('./run-platform.js');
+  const { checkTaskId, createPlatformClientFor } = await import('../platform-client.js');
   const taskId = checkTaskId(rawTaskId);
   const client = createPlatformClientFor(ctx, platformFlag);
   return { taskId, client, reportUrl: client.reportUrl(taskId) };

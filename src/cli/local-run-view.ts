@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { parseOpenFileLimit } from '../engine/health.js';
+import { ExitCode } from '../failures/errors.js';
+import type { OutputOptions } from '../model/plan.js';
+import type { Summary } from '../model/summary.js';
+import { renderCapabilityReport } from '../precheck/render.js';
+import { renderConsoleReport } from '../report/console.js';
+import type { LocalRun, LocalRunEvent, RunLocalOptions } from '../run/local.js';
+import { createStyle, type CliContext } from './io.js';
+import { createProgressLine, progressEveryMs } from './progress.js';
+
+/** What the terminal adds to a local run: the tick interval, the open-file limit and the events. */
+export type LocalRunHooks = Required<Pick<RunLocalOptions, 'tickMs' | 'openFileLimit'>> & { onEvent(event: LocalRunEvent): void };
+
+/**
+ * A local run (run --local, demo) on the terminal: the run's events rendered on stderr (capability
+ * report, warnings, progress) and the console report on stdout (stderr under --json, stdout then holds
+ * summary.json); Ctrl-C stops the load and the run still writes what it measured. Exit 5 when a
+ * threshold or SLO failed, 130 when interrupted.
+ */
+export async function followLocalRun(ctx: CliContext, output: OutputOptions, start: (hooks: LocalRunHooks) => LocalRun): Promise<void> {
+  const { io } = ctx;
+  const errStyle = createStyle(io.stderr, io.env, !output.color);
+  const say = (text: string): void => void (output.quiet ? undefined : io.stderr.write(text));
+  const showProgress = !output.quiet && output.progress;
+  let progress = showProgress ? createProgressLine(io.stderr, errStyle) : null;
+  const stopProgress = (): void => {
+    progress?.stop();
+    progress = null;
+  };
+  let interrupted = false;
+  const unsubscribes: Array<() => void> = [];
+  const onEvent = (event: LocalRunEvent): void => {
+    switch (event.type) {
+      case 'precheck':
+        return say(`${renderCapabilityReport(event.capability, errStyle)}\n`);
+      case 'file-limit':
+        return say(
+          `${errStyle.yellow('Warning:')} ${event.users} users need about ${event.neededFiles} open files but the limit is ${event.limit}: ` +
+            `requests beyond it fail as generator errors; raise it first (e.g. \`ulimit -n ${Math.max(event.users * 2, 65536)}\`)\n`,
+        );
+      case 'started': {
+        const onInterrupt = (): void => {
+          // After the first one, the default handling is back: a second Ctrl-C ends the process at once.
+          for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
+          interrupted = true;
+          say(`\n${errStyle.yellow('Interrupted:')} stopping; in-flight requests get ${event.gracefulStopMs / 1000} s, then the summary is written (Ctrl-C again quits at once)\n`);
+          run.stop('interrupted');
+        };
+        unsubscribes.push(io.onSignal('SIGINT', onInterrupt), io.onSignal('SIGTERM', onInterrupt));
+        return;
+      }
+      case 'tick':
+        return progress?.draw(event.live);
+      case 'done':
+        stopProgress();
+        return renderReport(ctx, output, event.summary, event.outDir);
+      case 'dropped-arrivals':
+        return say(
+          `${errStyle.yellow('Note:')} ${event.count} scheduled arrivals were still queued at the stop (every user was busy): raise --concurrent-users or lower --rate\n`,
+        );
+    }
+  };
+  const run = start({ onEvent, tickMs: showProgress ? progressEveryMs(io.stderr) : null, openFileLimit: output.quiet ? null : readOpenFileLimit() });
+  try {
+    const result = await run.done;
+    if (interrupted) ctx.exitCode = ExitCode.interrupted;
+    else if (!result.summary.thresholds.passed) ctx.exitCode = ExitCode.threshold;
+  } finally {
+    stopProgress();
+    for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
+  }
+}
+
+function renderReport(ctx: CliContext, output: OutputOptions, summary: Summary, outDir: string): void {
+  const { io } = ctx;
+  if (ctx.json) {
+    io.stdout.write(`${JSON.stringify(summary)}\n`);
+    if (!output.quiet) io.stderr.write(`${renderConsoleReport(summary, { style: createStyle(io.stderr, io.env, !output.color), outDir })}\n`);
+  } else {
+    io.stdout.write(`${renderConsoleReport(summary, { style: createStyle(io.stdout, io.env, !output.color), outDir })}\n`);
+  }
+}
+
+/**
+ * The soft open-file limit (Linux): each user holds one socket, and Node cannot raise the limit itself
+ * (that needs setrlimit), so the run warns before it starts instead of failing with EMFILE.
+ */
+function readOpenFileLimit(): number | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    return parseOpenFileLimit(readFileSync('/proc/self/limits', 'utf8'));
+  } catch {
+    return null;
+  }
+}

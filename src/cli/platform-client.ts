@@ -1,0 +1,50 @@
+import { inputError } from '../failures/errors.js';
+import { createPlatformClient, type PlatformClient } from '../platform/client.js';
+import type { CliContext } from './io.js';
+
+/** Knobs tests turn down; the defaults are the real ones. */
+export interface PlatformClientKnobs {
+  /** Pause before a read is retried (500 ms × attempt). */
+  retryDelayMs?: number;
+  /** Per platform request (60 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * The client for a platform command: base URL from the flag, else LMETERX_BASE_URL; the token from
+ * LMETERX_AUTH_TOKEN only (never a flag: argv is visible to other users).
+ */
+export function createPlatformClientFor(
+  ctx: CliContext,
+  platformFlag: string | null | undefined,
+  options: PlatformClientKnobs & { secrets?: readonly string[] } = {},
+): PlatformClient {
+  const raw = (platformFlag ?? '').trim() || (ctx.io.env['LMETERX_BASE_URL'] ?? '').trim();
+  if (raw === '') {
+    throw inputError('PLATFORM_URL_MISSING', 'no platform: LMETERX_BASE_URL is not set and no --platform <url> was given', 'export LMETERX_BASE_URL=https://your-lmeterx (or pass --platform <url>)');
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw inputError('PLATFORM_URL_INVALID', `the platform URL "${raw}" is not a URL`, 'give the LMeterX address with its scheme, e.g. https://lmeterx.example.com');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw inputError('PLATFORM_URL_INVALID', `the platform URL "${raw}" is not http(s)`, 'give the LMeterX address with its scheme, e.g. https://lmeterx.example.com');
+  }
+  return createPlatformClient({
+    // The client drops a trailing `/` itself; query, fragment and credentials are dropped here.
+    baseUrl: `${url.origin}${url.pathname}`,
+    token: ctx.io.env['LMETERX_AUTH_TOKEN'],
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+    ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
+  });
+}
+
+/** The `<task-id>` of status, results and stop: an empty one would read `/api/llm-tasks//status`. */
+export function checkTaskId(taskId: string): string {
+  const trimmed = taskId.trim();
+  if (trimmed === '') throw inputError('TASK_ID_INVALID', 'the task ID is empty', 'give the task ID printed by `llm-loadtest run` (the last part of the report URL)');
+  return trimmed;
+}

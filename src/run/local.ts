@@ -1,0 +1,201 @@
+import type { LiveStats, StopReason } from '../engine/load-thread.js';
+import type { RunLoadResult } from '../engine/run-load.js';
+import { peakUsers } from '../engine/schedule.js';
+import type { CapabilityReport } from '../model/capability.js';
+import { planTargets, type RunPlan, type TargetSpec } from '../model/plan.js';
+import type { RunConfig, Summary } from '../model/summary.js';
+import { maskHeaders, maskUrl, secretValues } from '../text/mask.js';
+import { writeRunReports } from './reports.js';
+
+/** How long in-flight requests may finish after a stop or the end of the duration. */
+const GRACEFUL_STOP_MS = 5000;
+/** Sockets aside, the results file, stdio and Node's own descriptors. */
+const SPARE_FILES = 64;
+
+/** What a local run reports as it goes, in this order (warnings and notes where they arise). */
+export type LocalRunEvent =
+  | { type: 'precheck'; capability: CapabilityReport }
+  /** Each user holds a socket: the users need more open files than the soft limit allows. */
+  | { type: 'file-limit'; users: number; neededFiles: number; limit: number }
+  /** The load has started (the run folder exists): a caller may stop it from here on. */
+  | { type: 'started'; outDir: string; gracefulStopMs: number }
+  | { type: 'tick'; live: LiveStats }
+  /** Every file is written. */
+  | { type: 'done'; summary: Summary; outDir: string }
+  /** Open loop: arrivals still queued at the stop (every user was busy), never sent. */
+  | { type: 'dropped-arrivals'; count: number };
+
+export interface RunLocalOptions {
+  plan: RunPlan;
+  /** Folder that relative paths (test data, --out) are resolved against. */
+  cwd: string;
+  onEvent?: (event: LocalRunEvent) => void;
+  /** Interval of `tick` events once the load has started; null: none (default 1000 ms). */
+  tickMs?: number | null;
+  /** The soft open-file limit, when the caller knows it (e.g. from /proc/self/limits): checked against the users. */
+  openFileLimit?: number | null;
+  gracefulStopMs?: number;
+}
+
+export interface LocalRunResult {
+  summary: Summary;
+  outDir: string;
+  /** Why the load stopped; `interrupted` after a stop('interrupted'). */
+  stopReason: StopReason;
+  droppedArrivals: number;
+}
+
+/** A local run under way: stop it (in-flight requests get the grace period, then everything is written). */
+export interface LocalRun {
+  readonly done: Promise<LocalRunResult>;
+  stop(reason?: StopReason): void;
+}
+
+/**
+ * A local run, without a terminal: pre-check, load, results.jsonl as requests finish, summary.json and the
+ * reports at the end. Bad input (test data, the output folder) is refused before any network. Throws
+ * AppError (PrecheckFailedError when the pre-check fails).
+ */
+export function runLocal(options: RunLocalOptions): LocalRun {
+  let stopLoad: ((reason: StopReason) => void) | null = null;
+  let stopRequested: StopReason | null = null;
+  const done = runEachTarget(options, (stop) => {
+    stopLoad = stop;
+    if (stopRequested !== null) stop(stopRequested);
+  });
+  return {
+    done,
+    stop: (reason = 'interrupted') => {
+      stopRequested ??= reason;
+      stopLoad?.(reason);
+    },
+  };
+}
+
+/**
+ * The one place that walks the plan's targets. A plan holds one today; a list would run here one after
+ * the other, each through the same pre-check and load, without the engine knowing.
+ */
+async function runEachTarget(options: RunLocalOptions, onStoppable: (stop: (reason: StopReason) => void) => void): Promise<LocalRunResult> {
+  const [target] = planTargets(options.plan);
+  if (target === undefined) throw new Error('a run plan without a target');
+  return runTarget(options, target, onStoppable);
+}
+
+async function runTarget(
+  options: RunLocalOptions,
+  target: TargetSpec,
+  onStoppable: (stop: (reason: StopReason) => void) => void,
+): Promise<LocalRunResult> {
+  const { plan, cwd } = options;
+  const emit = options.onEvent ?? (() => undefined);
+  const [{ loadPrompts }, writer, { startLoad }] = await Promise.all([
+    import('../engine/prompts.js'),
+    import('../engine/results-writer.js'),
+    import('../engine/run-load.js'),
+  ]);
+  const prompts = await loadPrompts(plan.load.testData, cwd);
+  const outDir = writer.resolveRunDir({ outDir: plan.output.outDir, name: plan.load.name, cwd });
+
+  let precheck: CapabilityReport | undefined;
+  // Without a pre-check we do not know whether the target reports usage: be ready to count tokens.
+  let preloadTokenizer = plan.skipPrecheck;
+  if (!plan.skipPrecheck) {
+    const [{ runPrecheck }, { PrecheckFailedError }] = await Promise.all([import('../precheck/precheck.js'), import('../precheck/types.js')]);
+    const result = await runPrecheck(target);
+    if (!result.ok) throw new PrecheckFailedError(result.failure);
+    precheck = result.capability;
+    preloadTokenizer = !result.capability.usageReported;
+    emit({ type: 'precheck', capability: precheck });
+  }
+
+  const users = peakUsers(plan.load);
+  const limit = options.openFileLimit ?? null;
+  if (limit !== null && users + SPARE_FILES > limit) emit({ type: 'file-limit', users, neededFiles: users + SPARE_FILES, limit });
+
+  writer.createRunDir(outDir);
+  const results = new writer.ResultsWriter(outDir);
+  const gracefulStopMs = options.gracefulStopMs ?? GRACEFUL_STOP_MS;
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  try {
+    const handle = startLoad({
+      target,
+      load: plan.load,
+      prompts,
+      sink: results,
+      secrets: secretValues(target.headers, target.cookies),
+      gracefulStopMs,
+      preloadTokenizer,
+    });
+    emit({ type: 'started', outDir, gracefulStopMs });
+    onStoppable((reason) => handle.stop(reason));
+    await handle.started;
+    const tickMs = options.tickMs === undefined ? 1000 : options.tickMs;
+    if (tickMs !== null) {
+      ticker = setInterval(() => emit({ type: 'tick', live: handle.live() }), tickMs);
+      ticker.unref();
+    }
+    const result = await handle.done;
+    clearInterval(ticker);
+    results.close();
+
+    const summary = await summarizeRun(plan, target, result, outDir, precheck);
+    writer.writeRunFile(outDir, 'summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+    await writeRunReports(outDir, summary, results.path);
+    emit({ type: 'done', summary, outDir });
+    const { stopReason, droppedArrivals } = result.outcome;
+    if (droppedArrivals > 0) emit({ type: 'dropped-arrivals', count: droppedArrivals });
+    return { summary, outDir, stopReason, droppedArrivals };
+  } finally {
+    clearInterval(ticker);
+    results.close();
+  }
+}
+
+async function summarizeRun(
+  plan: RunPlan,
+  target: TargetSpec,
+  result: RunLoadResult,
+  outDir: string,
+  precheck: CapabilityReport | undefined,
+): Promise<Summary> {
+  const { summarize } = await import('../metrics/summarize.js');
+  return {
+    ...summarize(result.snapshot, {
+      target: { url: maskUrl(target.url), apiType: target.apiType, model: target.model, stream: target.stream, headers: maskHeaders(target.headers) },
+      config: describeConfig(plan, target, result.threads),
+      startedAt: result.startedAt.toISOString(),
+      endedAt: result.endedAt.toISOString(),
+      successThreshold: plan.load.successThreshold,
+      slo: plan.load.slo,
+      generator: result.generator,
+      threads: result.threads,
+      ...(precheck === undefined ? {} : { precheck }),
+    }),
+    mode: 'local',
+    outDir,
+  };
+}
+
+/** The run's settings as summary.json keeps them (the load flags, nothing secret). */
+export function describeConfig(plan: RunPlan, target: TargetSpec, threads: number): RunConfig {
+  const load = plan.load;
+  return {
+    name: load.name,
+    concurrentUsers: load.concurrentUsers,
+    spawnRate: load.spawnRate,
+    durationS: load.durationS,
+    warmupS: load.warmupS,
+    loadMode: load.loadMode,
+    step: load.step,
+    rate: load.rate,
+    arrival: load.rate === null ? null : load.arrival,
+    maxRequests: load.maxRequests,
+    workers: threads,
+    testData: load.testData,
+    successThreshold: load.successThreshold,
+    slo: load.slo.map((check) => check.raw),
+    timeoutMs: target.timeoutMs,
+    idleTimeoutMs: target.idleTimeoutMs,
+  };
+}

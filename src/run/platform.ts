@@ -1,0 +1,143 @@
+import { AppError } from '../failures/errors.js';
+import { steppedTotalS } from '../input/stepped.js';
+import type { RunPlan, SloCheck } from '../model/plan.js';
+import type { PlatformClient } from '../platform/client.js';
+import { checkPlatformThresholds, summarizeResultRows, type PlatformFigures, type PlatformThresholds } from '../platform/figures.js';
+import { followTask, type FollowOutcome } from '../platform/follow.js';
+import { readTestDataFile } from '../platform/payload.js';
+import type { ResultRow, TaskStatus } from '../platform/schema.js';
+import { submitTask, type SubmitEvent, type SubmittedTask } from '../platform/submit.js';
+
+/** What a platform run reports as it goes: the submit steps, the task, then its statuses while followed. */
+export type PlatformRunEvent =
+  | { type: 'submit'; step: SubmitEvent }
+  | { type: 'submitted'; task: SubmittedTask }
+  | { type: 'status'; status: TaskStatus; elapsedMs: number };
+
+export interface RunPlatformOptions {
+  plan: RunPlan;
+  client: PlatformClient;
+  /** Folder that a relative --test-data path is resolved against. */
+  cwd: string;
+  onEvent?: (event: PlatformRunEvent) => void;
+  /** Status poll interval while following (3 s). */
+  pollIntervalMs?: number;
+}
+
+/** The checks a task's figures are held to: the run's, or the `results` command's flags. */
+export interface PlatformChecks {
+  successThreshold: number | null;
+  slo: readonly SloCheck[];
+}
+
+/** A finished task's figures from its result rows, or why there are none. */
+export interface PlatformResults {
+  status: string;
+  figures: PlatformFigures | null;
+  /** Why figures is null. */
+  note: string | null;
+  /** Null when nothing was checked (no checks, or no figures). */
+  thresholds: PlatformThresholds | null;
+}
+
+/** How following went: the results, or `followed: false` when the token may not read the task (403). */
+export type FollowResult = { followed: true; results: PlatformResults } | { followed: false; reason: string };
+
+export interface PlatformRunResult {
+  task: SubmittedTask;
+  /** Null when the plan does not wait for the task (no --wait). */
+  follow: FollowResult | null;
+}
+
+/** A platform run under way: stop() stops following (the task keeps running on the platform). */
+export interface PlatformRun {
+  readonly done: Promise<PlatformRunResult>;
+  stop(): void;
+}
+
+/**
+ * Platform mode, without a terminal: submit the task (health, profile, pre-check through the platform,
+ * create) and, when the plan waits, follow it to its end and read its figures. Throws AppError (a failed
+ * pre-check: PrecheckFailedError; a failed or stopped task; a stop while following: INTERRUPTED).
+ */
+export function runPlatform(options: RunPlatformOptions): PlatformRun {
+  const abort = new AbortController();
+  const done = (async (): Promise<PlatformRunResult> => {
+    const { plan, client } = options;
+    const emit = options.onEvent ?? (() => undefined);
+    const testData = await readTestDataFile(plan.load.testData, options.cwd);
+    const task = await submitTask({
+      client,
+      plan,
+      testData,
+      // The platform reads a streamed answer for up to 120 s; a non-streamed one as long as the target takes.
+      precheckTimeoutMs: Math.max(plan.target.timeoutMs, 130_000),
+      onEvent: (step) => emit({ type: 'submit', step }),
+    });
+    emit({ type: 'submitted', task });
+    if (!plan.wait) return { task, follow: null };
+    const follow = await followPlatformTask(client, task.taskId, {
+      checks: plan.load,
+      signal: abort.signal,
+      onStatus: (status, elapsedMs) => emit({ type: 'status', status, elapsedMs }),
+      ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+    });
+    return { task, follow };
+  })();
+  return { done, stop: () => abort.abort() };
+}
+
+export interface FollowPlatformTaskOptions {
+  checks: PlatformChecks | null;
+  signal?: AbortSignal;
+  pollIntervalMs?: number;
+  onStatus?: (status: TaskStatus, elapsedMs: number) => void;
+}
+
+/**
+ * Follow a task to its end (shared by `run --wait` and `results --wait`), then its figures and checks.
+ * `failed` / `stopped` throw (exit 4).
+ */
+export async function followPlatformTask(client: PlatformClient, taskId: string, options: FollowPlatformTaskOptions): Promise<FollowResult> {
+  const outcome = await followTask({
+    client,
+    taskId,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+    ...(options.onStatus === undefined ? {} : { onStatus: options.onStatus }),
+  });
+  if (!outcome.followed) return { followed: false, reason: outcome.reason };
+  throwIfUnsuccessful(outcome, taskId, client.reportUrl(taskId));
+  return { followed: true, results: buildPlatformResults(outcome.status, outcome.rows, outcome.resultsNote, options.checks) };
+}
+
+/** Final figures and checks from the result rows (shared with `llm-loadtest results`). */
+export function buildPlatformResults(status: string, rows: ResultRow[] | null, note: string | null, checks: PlatformChecks | null): PlatformResults {
+  if (rows === null) return { status, figures: null, note: note ?? 'the task has no result rows', thresholds: null };
+  const figures = summarizeResultRows(rows);
+  return { status, figures, note: null, thresholds: checks === null ? null : checkPlatformThresholds(figures, checks) };
+}
+
+/** Warmup (+3 s cooldown) and the load: what the platform's engine will take, roughly (plus its drain). */
+export function expectedRunS(plan: RunPlan): number {
+  const loadS = plan.load.loadMode === 'stepped' && plan.load.step !== null ? steppedTotalS(plan.load.step) : plan.load.durationS;
+  return (plan.load.warmupS > 0 ? plan.load.warmupS + 3 : 0) + loadS;
+}
+
+/** platform.md step 7: `failed` → 4 with the platform's message; `stopped` → 4. */
+function throwIfUnsuccessful(outcome: Extract<FollowOutcome, { followed: true }>, taskId: string, reportUrl: string): void {
+  if (outcome.status === 'failed') {
+    throw new AppError('PLATFORM_TASK_FAILED', `the task failed on the platform: ${outcome.errorMessage ?? 'no reason given'}`, {
+      category: 'platform_error',
+      hint: `see ${reportUrl}; a task that fails at once often has a model name or payload the engine refuses`,
+      details: { taskId, reportUrl, status: outcome.status },
+    });
+  }
+  if (outcome.status === 'stopped') {
+    throw new AppError('PLATFORM_TASK_STOPPED', 'the task was stopped before it finished', {
+      category: 'platform_error',
+      hint: `someone (or \`llm-loadtest stop ${taskId}\`) stopped it; stopped tasks keep no result rows: see ${reportUrl}`,
+      details: { taskId, reportUrl, status: outcome.status },
+    });
+  }
+}
