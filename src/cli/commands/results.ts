@@ -65,7 +65,7 @@ function parseThreshold(raw: string | undefined): number | null {
   if (raw === undefined) return null;
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw inputError('INVALID_SUCCESS_THRESHOLD', `--success-threshold ${raw} is not a fraction in 0..1`, 'give e.g. --success-threshold 0.95');
+    throw inputError('OPTION_INVALID', `--success-threshold ${raw} is not a fraction in 0..1`, 'give e.g. --success-threshold 0.95');
   }
   return value;
 }
