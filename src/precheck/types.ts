@@ -1,4 +1,6 @@
-import { AppError, ExitCode, type FailureCategory } from '../failures/errors.js';
+import type { FailureCategory } from '../failures/categories.js';
+import { AppError } from '../failures/errors.js';
+import { ExitCode } from '../failures/exit-codes.js';
 import type { ApiType, TokenSource } from '../protocol/types.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { AppError, ExitCode, inputError } from '../../failures/errors.js';
+import { AppError, inputError } from '../../failures/errors.js';
+import { ExitCode } from '../../failures/exit-codes.js';
 import { createStyle, type CliContext } from '../io.js';
 import type { BuiltResults } from './run-platform.js';
 import { createTaskCommand, openTask } from './task-command.js';

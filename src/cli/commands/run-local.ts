@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseOpenFileLimit } from '../../engine/health.js';
 import { peakUsers } from '../../engine/schedule.js';
-import { AppError, ExitCode } from '../../failures/errors.js';
+import { AppError } from '../../failures/errors.js';
+import { ExitCode } from '../../failures/exit-codes.js';
 import type { RunPlan } from '../../model/plan.js';
 import { maskHeaders, maskUrl, secretValues } from '../../text/mask.js';
 import type { Summary } from '../../model/summary.js';

@@ -1,4 +1,5 @@
-import { AppError, ExitCode, inputError } from '../../failures/errors.js';
+import { AppError, inputError } from '../../failures/errors.js';
+import { ExitCode } from '../../failures/exit-codes.js';
 import type { RunPlan, SloCheck } from '../../model/plan.js';
 import { secretValues } from '../../text/mask.js';
 import { createPlatformClient, type PlatformClient } from '../../platform/client.js';
