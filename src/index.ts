@@ -1,5 +1,6 @@
 /** The library API: named exports only. */
 export { AppError, isAppError, type AppErrorOptions } from './failures/errors.js';
+export { ERROR_CODES, type ErrorCode } from './failures/error-codes.js';
 export { ExitCode, type Stage } from './failures/exit-codes.js';
 export { FAILURE_CATEGORIES, PLATFORM_CATEGORIES, RECORD_CATEGORIES } from './failures/categories.js';
 export type { ErrorCategory, FailureCategory, PlatformCategory, RecordCategory } from './failures/categories.js';

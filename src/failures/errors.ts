@@ -1,13 +1,14 @@
 /**
  * The one error type of the project. Every failure whose meaning is known becomes an AppError with a
- * stable code, a category from cli.md and one actionable hint; only cli/main.ts turns it into text and
- * an exit code.
+ * stable code (error-codes.ts), a category from cli.md and one actionable hint; only cli/main.ts turns it
+ * into text and an exit code.
  */
 import type { ErrorCategory } from './categories.js';
+import type { CategoryOf, ErrorCode, InputErrorCode } from './error-codes.js';
 import { defaultStage, exitCodeFor, type ExitCode, type Stage } from './exit-codes.js';
 
-export interface AppErrorOptions {
-  category: ErrorCategory;
+export interface AppErrorOptions<Category extends ErrorCategory = ErrorCategory> {
+  category: Category;
   stage?: Stage;
   hint?: string;
   /** Already masked: nothing secret goes in here. */
@@ -17,16 +18,17 @@ export interface AppErrorOptions {
   exitCode?: ExitCode;
 }
 
-export class AppError extends Error {
+/** `Code` ties the category to the code's row of ERROR_CODES: a code thrown with another category fails typecheck. */
+export class AppError<Code extends ErrorCode = ErrorCode> extends Error {
   override readonly name = 'AppError';
-  readonly code: string;
+  readonly code: Code;
   readonly category: ErrorCategory;
   readonly stage: Stage;
   readonly hint: string | undefined;
   readonly details: Record<string, unknown> | undefined;
   readonly exitCode: ExitCode;
 
-  constructor(code: string, message: string, options: AppErrorOptions) {
+  constructor(code: Code, message: string, options: AppErrorOptions<CategoryOf<Code>>) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.category = options.category;
@@ -52,12 +54,12 @@ export class AppError extends Error {
 
 /** Shorthand for the most common error: the user's input is wrong (exit 2). */
 export function inputError(
-  code: string,
+  code: InputErrorCode,
   message: string,
   hint: string,
   details?: Record<string, unknown>,
 ): AppError {
-  return new AppError(code, message, {
+  return new AppError<InputErrorCode>(code, message, {
     category: 'input',
     stage: 'input',
     hint,

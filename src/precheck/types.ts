@@ -70,7 +70,7 @@ export type PrecheckResult = { ok: true; capability: CapabilityReport } | { ok: 
  * The pre-check failed: exit 3. Thrown by the run flow so cli/render-error.ts prints it ("Error:"/"Hint:" on
  * stderr, and with --json this object's toJSON on stdout).
  */
-export class PrecheckFailedError extends AppError {
+export class PrecheckFailedError extends AppError<'PRECHECK_FAILED'> {
   readonly failure: PrecheckFailure;
 
   constructor(failure: PrecheckFailure) {
