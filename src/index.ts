@@ -1,11 +1,10 @@
 /** The library API: named exports only. */
-export { AppError, isAppError, type AppErrorOptions } from './failures/errors.js';
+export { AppError } from './failures/errors.js';
 export { ERROR_CODES, type ErrorCode } from './failures/error-codes.js';
 export { ExitCode, type Stage } from './failures/exit-codes.js';
-export { FAILURE_CATEGORIES, PLATFORM_CATEGORIES, RECORD_CATEGORIES } from './failures/categories.js';
-export type { ErrorCategory, FailureCategory, PlatformCategory, RecordCategory } from './failures/categories.js';
-export { FAILURE_HINTS, hintForProviderError } from './failures/hints.js';
-export { categorizeHttpStatus, categorizeStreamError, type ProviderError } from './failures/classify-http.js';
+export { FAILURE_CATEGORIES, PLATFORM_CATEGORIES } from './failures/categories.js';
+export type { ErrorCategory, FailureCategory, PlatformCategory } from './failures/categories.js';
+export { categorizeHttpStatus, categorizeStreamError } from './failures/classify-http.js';
 export { categorizeTransportError, type TransportFailure } from './failures/classify-transport.js';
 export type { ApiType, ParsedResponse, StreamParser, TokenSource } from './protocol/types.js';
 export type { RequestSpec, TargetSpec, RunPlan, LoadOptions, OutputOptions, SloCheck } from './model/plan.js';
