@@ -1,6 +1,11 @@
 /** The library API: named exports only. */
-export { AppError, ExitCode, FAILURE_CATEGORIES, PLATFORM_CATEGORIES } from './failures/errors.js';
-export type { ErrorCategory, FailureCategory, PlatformCategory, Stage } from './failures/errors.js';
+export { AppError } from './failures/errors.js';
+export { ERROR_CODES, type ErrorCode } from './failures/error-codes.js';
+export { ExitCode, type Stage } from './failures/exit-codes.js';
+export { FAILURE_CATEGORIES, PLATFORM_CATEGORIES } from './failures/categories.js';
+export type { ErrorCategory, FailureCategory, PlatformCategory } from './failures/categories.js';
+export { categorizeHttpStatus, categorizeStreamError } from './failures/classify-http.js';
+export { categorizeTransportError, type TransportFailure } from './failures/classify-transport.js';
 export type { ApiType, ParsedResponse, StreamParser, TokenSource } from './protocol/types.js';
 export type { RequestSpec, TargetSpec, RunPlan, LoadOptions, OutputOptions, SloCheck } from './model/plan.js';
 export type { RequestRecord, RecordCategory } from './model/record.js';
@@ -28,9 +33,8 @@ export { startMockServer } from './mock/server.js';
 export type { MockServer, MockStats, MockRequestRecord } from './mock/server.js';
 export type { MockServerOptions, MockBehaviour } from './mock/options.js';
 export { adapters, getAdapter } from './protocol/registry.js';
-export { readProviderError, categorizeHttpStatus, categorizeStreamError, readRetryAfterS } from './protocol/provider-error.js';
+export { readProviderError, readRetryAfterS } from './protocol/provider-error.js';
 export { runPrecheck, type PrecheckOptions } from './precheck/precheck.js';
-export { categorizeTransportError, type TransportFailure } from './failures/categorize.js';
 export { PrecheckFailedError, type PrecheckFailure, type PrecheckResult } from './precheck/types.js';
 export { renderCapabilityReport } from './precheck/render.js';
 export { parseCurl, tokenizeCurl, buildRequestSpecFromFlags, classifyTarget, normalizeTarget, buildRunPlan, resolveMode, parseRunOptions, parseSlo, parseDurationS, renderDryRunJson, renderDryRunText } from './input/public.js';

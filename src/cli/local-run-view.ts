@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseOpenFileLimit } from '../engine/health.js';
-import { ExitCode } from '../failures/errors.js';
+import { ExitCode } from '../failures/exit-codes.js';
 import type { OutputOptions } from '../model/plan.js';
 import type { Summary } from '../model/summary.js';
 import { renderCapabilityReport } from '../precheck/render.js';

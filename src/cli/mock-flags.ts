@@ -81,7 +81,7 @@ function parseFlagNumber(flag: string, raw: string, range: NumberRange): number 
   if (problem === null) return value;
   const kind = range.integer ? 'a whole number' : 'a number';
   throw inputError(
-    'MOCK_FLAG_INVALID',
+    'OPTION_INVALID',
     `${flag} ${JSON.stringify(raw)}: ${Number.isNaN(value) ? `is not ${kind}` : problem}`,
     `give ${flag} ${kind} between ${range.min} and ${range.max}`,
     { flag, value: raw },

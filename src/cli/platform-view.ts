@@ -1,4 +1,4 @@
-import { ExitCode } from '../failures/errors.js';
+import { ExitCode } from '../failures/exit-codes.js';
 import type { PlatformClient } from '../platform/client.js';
 import { describePrecheck, formatElapsed, renderFigures } from '../platform/render.js';
 import { isTerminalStatus, type TaskStatus } from '../platform/schema.js';

@@ -1,4 +1,5 @@
-import { AppError, type ExitCode } from '../failures/errors.js';
+import { AppError } from '../failures/errors.js';
+import type { ExitCode } from '../failures/exit-codes.js';
 import { createStyle, type CliContext } from './io.js';
 
 /**

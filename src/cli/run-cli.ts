@@ -1,5 +1,6 @@
 import { CommanderError, type Command } from 'commander';
-import { AppError, ExitCode } from '../failures/errors.js';
+import { AppError } from '../failures/errors.js';
+import { ExitCode } from '../failures/exit-codes.js';
 import type { CliContext, Io } from './io.js';
 import { createProgram } from './program.js';
 import { renderError } from './render-error.js';

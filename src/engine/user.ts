@@ -1,8 +1,9 @@
 import type { Dispatcher } from 'undici';
-import type { FailureCategory } from '../failures/errors.js';
+import type { FailureCategory } from '../failures/categories.js';
 import type { RecordCategory, RequestRecord } from '../model/summary.js';
-import { categorizeTransportError } from '../failures/categorize.js';
-import { categorizeHttpStatus, readProviderError } from '../protocol/provider-error.js';
+import { categorizeHttpStatus } from '../failures/classify-http.js';
+import { categorizeTransportError } from '../failures/classify-transport.js';
+import { readProviderError } from '../protocol/provider-error.js';
 import type { ChunkListener, ParsedResponse, ProtocolAdapter, StreamParser } from '../protocol/types.js';
 import type { PreparedRequest } from './send.js';
 

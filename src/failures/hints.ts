@@ -1,4 +1,5 @@
-import type { FailureCategory } from './errors.js';
+import type { FailureCategory } from './categories.js';
+import type { ProviderError } from './classify-http.js';
 
 /** One actionable line per failure category: what the user should do next. */
 export const FAILURE_HINTS: Readonly<Record<FailureCategory, string>> = {
@@ -20,3 +21,16 @@ export const FAILURE_HINTS: Readonly<Record<FailureCategory, string>> = {
   empty_response: 'the target answered without generated content: check the model, max_tokens and the prompt',
   unknown: 'an unexpected failure: rerun with LLM_LOADTEST_DEBUG=1 for details',
 };
+
+/**
+ * The one-line hint for a failure: the category's, except where the provider's code says more. A 429
+ * "request too large" is a rate-limit status that retrying never fixes.
+ */
+export function hintForProviderError(category: FailureCategory, error: ProviderError | null): string {
+  if (category === 'rate_limited' && error?.message !== null && error?.message !== undefined) {
+    if (/request too large|too many tokens|context length/i.test(error.message)) {
+      return 'the request is larger than the tokens-per-minute limit allows: retrying will not help; shorten the prompt or max_tokens, or raise the limit';
+    }
+  }
+  return FAILURE_HINTS[category];
+}

@@ -5,7 +5,7 @@
  * generator health, and the user count, taken as the users with a request in flight in each second.
  */
 import { z } from 'zod';
-import { FAILURE_CATEGORIES } from '../failures/errors.js';
+import { RECORD_CATEGORIES } from '../failures/categories.js';
 import { judgeGenerator, type GeneratorHealth } from './generator-verdict.js';
 import { maxOf, minOf } from './math.js';
 import { Recorder } from './recorder.js';
@@ -22,7 +22,7 @@ const requestRecordSchema = z.looseObject({
   seq: z.number(),
   ok: z.boolean(),
   status: nullableNumber,
-  errorCategory: z.enum([...FAILURE_CATEGORIES, 'incomplete', 'generator']).nullable().default(null),
+  errorCategory: z.enum(RECORD_CATEGORIES).nullable().default(null),
   error: z.string().nullable().default(null),
   ttftMs: nullableNumber,
   ttfoMs: nullableNumber,

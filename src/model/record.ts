@@ -1,12 +1,7 @@
-import type { FailureCategory } from '../failures/errors.js';
+import type { RecordCategory } from '../failures/categories.js';
 import type { TokenSource } from './api.js';
 
-/**
- * Why a request did not succeed, as recorded: the pre-check ids, plus `incomplete` (still in flight
- * when the run stopped: counted apart, not a failure) and `generator` (our side ran out of sockets or
- * files: EMFILE, EADDRNOTAVAIL; kept apart from the server's errors).
- */
-export type RecordCategory = FailureCategory | 'incomplete' | 'generator';
+export type { RecordCategory };
 
 /** One line of results.jsonl (cli.md "Local run files"). */
 export interface RequestRecord {

@@ -227,7 +227,7 @@ function resolveModel(target: TargetSpec): string {
   const deployment = /\/deployments\/([^/?]+)/.exec(target.apiPath) ?? /\/deployments\/([^/?]+)/.exec(target.url);
   if (deployment?.[1] !== undefined) return decodeURIComponent(deployment[1]);
   throw inputError(
-    'MODEL_REQUIRED',
+    'MODEL_MISSING',
     'no model: neither --model nor the body names one, and the platform needs it',
     'add --model <name> (or "model" in the body)',
   );

@@ -1,14 +1,8 @@
-import type { FailureCategory } from '../failures/errors.js';
+import type { FailureCategory } from '../failures/categories.js';
 import { maskText } from '../text/mask.js';
-import { FAILURE_HINTS } from '../failures/hints.js';
-import {
-  categorizeHttpStatus,
-  categorizeStreamError,
-  hintForProviderError,
-  readProviderError,
-  readProviderErrorValue,
-  readRetryAfterS,
-} from '../protocol/provider-error.js';
+import { categorizeHttpStatus, categorizeStreamError } from '../failures/classify-http.js';
+import { FAILURE_HINTS, hintForProviderError } from '../failures/hints.js';
+import { readProviderError, readProviderErrorValue, readRetryAfterS } from '../protocol/provider-error.js';
 import { isRecord } from '../protocol/json-bytes.js';
 import { getAdapter } from '../protocol/registry.js';
 import type { ApiType, ProviderError } from '../protocol/types.js';

@@ -6,23 +6,17 @@
 import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
-import type { FailureCategory } from '../failures/errors.js';
+import type { FailureCategory } from '../failures/categories.js';
 import type { TargetSpec } from '../model/plan.js';
 import { maskText, maskUrl, secretValues } from '../text/mask.js';
-import {
-  categorizeHttpStatus,
-  hintForProviderError,
-  readProviderError,
-  readProviderErrorValue,
-  readRetryAfterS,
-  type MaskFunction,
-} from '../protocol/provider-error.js';
+import { categorizeHttpStatus } from '../failures/classify-http.js';
+import { FAILURE_HINTS, hintForProviderError } from '../failures/hints.js';
+import { readProviderError, readProviderErrorValue, readRetryAfterS, type MaskFunction } from '../protocol/provider-error.js';
 import { getAdapter } from '../protocol/registry.js';
 import { buildWireHeaders } from '../protocol/wire-headers.js';
 import type { ParsedResponse } from '../protocol/types.js';
 import { buildCapabilityReport, round2 } from './capability.js';
-import { categorizeTransportError, type TransportFailure } from '../failures/categorize.js';
-import { FAILURE_HINTS } from '../failures/hints.js';
+import { categorizeTransportError, type TransportFailure } from '../failures/classify-transport.js';
 import type { PrecheckFailure, PrecheckResult } from './types.js';
 
 export interface PrecheckOptions {

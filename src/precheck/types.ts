@@ -1,4 +1,6 @@
-import { AppError, ExitCode, type FailureCategory } from '../failures/errors.js';
+import type { FailureCategory } from '../failures/categories.js';
+import { AppError } from '../failures/errors.js';
+import { ExitCode } from '../failures/exit-codes.js';
 import type { CapabilityReport } from '../model/capability.js';
 import type { ApiType } from '../protocol/types.js';
 
@@ -25,7 +27,7 @@ export type PrecheckResult = { ok: true; capability: CapabilityReport } | { ok: 
  * The pre-check failed: exit 3. Thrown by the run flow so cli/render-error.ts prints it ("Error:"/"Hint:" on
  * stderr, and with --json this object's toJSON on stdout).
  */
-export class PrecheckFailedError extends AppError {
+export class PrecheckFailedError extends AppError<'PRECHECK_FAILED'> {
   readonly failure: PrecheckFailure;
 
   constructor(failure: PrecheckFailure) {

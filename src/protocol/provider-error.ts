@@ -1,10 +1,8 @@
 /**
  * Reading what a provider says went wrong (wire-formats.md "Errors"): the error body of a non-2xx answer,
- * an error event inside a 200 stream, and the retry hints in the headers. The pre-check and the engine
- * share these, so both count failures with the same categories.
+ * an error event inside a 200 stream, and the retry hints in the headers. What those mean in our categories
+ * is failures/classify-http.ts's.
  */
-import type { FailureCategory } from '../failures/errors.js';
-import { FAILURE_HINTS } from '../failures/hints.js';
 import { parseDurationS } from './duration.js';
 import { isRecord } from './json-bytes.js';
 import type { ProviderError } from './types.js';
@@ -70,60 +68,6 @@ export function readProviderErrorValue(value: unknown, mask: MaskFunction = KEEP
   return null;
 }
 
-/**
- * The failure category of a non-2xx answer. Status and code decide before `type`: OpenAI answers a bad
- * key with 401 and `type:"invalid_request_error"`.
- */
-export function categorizeHttpStatus(status: number, error: ProviderError | null = null): FailureCategory {
-  if (isQuotaError(error)) return 'quota_exceeded';
-  switch (status) {
-    case 401:
-      return 'auth';
-    case 403:
-      return 'forbidden';
-    case 404:
-      return 'not_found';
-    case 405:
-      return 'method_not_allowed';
-    case 429:
-      return 'rate_limited';
-    case 529:
-      return 'overloaded';
-    default:
-      break;
-  }
-  if (isOverloadedError(error)) return 'overloaded';
-  if (status >= 400 && status < 500) return 'client_error';
-  if (status >= 500 && status < 600) return 'server_error';
-  return 'unknown';
-}
-
-/**
- * The failure category of an error event inside a 2xx stream: classified by its embedded code and type
- * like a status error (a numeric code is read as a status); otherwise `server_error`.
- */
-export function categorizeStreamError(error: ProviderError): FailureCategory {
-  if (isQuotaError(error)) return 'quota_exceeded';
-  if (isOverloadedError(error)) return 'overloaded';
-  if (isRateLimitError(error)) return 'rate_limited';
-  const status = error.code !== null && /^\d{3}$/.test(error.code) ? Number(error.code) : null;
-  if (status !== null && status >= 400) return categorizeHttpStatus(status, error);
-  return 'server_error';
-}
-
-/**
- * The one-line hint for a failure: the category's, except where the provider's code says more. A 429
- * "request too large" is a rate-limit status that retrying never fixes.
- */
-export function hintForProviderError(category: FailureCategory, error: ProviderError | null): string {
-  if (category === 'rate_limited' && error?.message !== null && error?.message !== undefined) {
-    if (/request too large|too many tokens|context length/i.test(error.message)) {
-      return 'the request is larger than the tokens-per-minute limit allows: retrying will not help; shorten the prompt or max_tokens, or raise the limit';
-    }
-  }
-  return FAILURE_HINTS[category];
-}
-
 /** Header values as undici (`IncomingHttpHeaders`, lower-case names) or fetch (`Headers`) give them. */
 export type HeaderSource =
   | { get(name: string): string | null }
@@ -162,34 +106,6 @@ export function readRetryAfterS(headers: HeaderSource, nowMs: number = Date.now(
     .filter((ms) => !Number.isNaN(ms));
   if (resets.length > 0) return roundS(Math.max(0, (Math.max(...resets) - nowMs) / 1000));
   return null;
-}
-
-/**
- * Out of quota or credit: retrying never helps. Anthropic has no quota type: a low credit balance is a 400
- * `invalid_request_error` known only by its message.
- */
-function isQuotaError(error: ProviderError | null): boolean {
-  if (error === null) return false;
-  return error.code === 'insufficient_quota' || error.type === 'insufficient_quota' || /credit balance is too low/i.test(error.message ?? '');
-}
-
-function isOverloadedError(error: ProviderError | null): boolean {
-  if (error === null) return false;
-  return (
-    error.type === 'overloaded_error' ||
-    error.code === '529' ||
-    /overloaded/i.test(error.code ?? '') ||
-    /overloaded/i.test(error.type ?? '')
-  );
-}
-
-function isRateLimitError(error: ProviderError): boolean {
-  return (
-    error.code === '429' ||
-    /rate_?limit/i.test(error.code ?? '') ||
-    /rate_?limit/i.test(error.type ?? '') ||
-    /too many requests/i.test(error.type ?? '')
-  );
 }
 
 function readHeader(headers: HeaderSource, name: string): string | null {

@@ -3,9 +3,10 @@
  * generated text is kept only as raw JSON string literals (bytes copied, nothing decoded) so that, when
  * the server reports no usage, `end()` can count tokens from it in one JSON.parse.
  */
-import type { FailureCategory } from '../failures/errors.js';
+import type { FailureCategory } from '../failures/categories.js';
 import { copyBytes, isRecord } from './json-bytes.js';
-import { categorizeStreamError, readProviderError } from './provider-error.js';
+import { categorizeStreamError } from '../failures/classify-http.js';
+import { readProviderError } from './provider-error.js';
 import { countTokens } from './tokens.js';
 import type { ChunkListener, ParsedResponse, ParseOptions, ProviderError, TokenSource } from './types.js';
 

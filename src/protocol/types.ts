@@ -1,4 +1,4 @@
-import type { FailureCategory } from '../failures/errors.js';
+import type { FailureCategory } from '../failures/categories.js';
 import type { ApiType, TokenSource } from '../model/api.js';
 import type { MockSpeaker } from './mock-types.js';
 
@@ -83,11 +83,7 @@ export interface ParseOptions {
 }
 
 /** Provider error details read from an error body or an in-stream error event. */
-export interface ProviderError {
-  message: string | null;
-  type: string | null;
-  code: string | null;
-}
+export type { ProviderError } from '../failures/classify-http.js';
 
 /** A prompt from a test-data set: a plain prompt, or a whole message list. */
 export type PromptItem =

@@ -1,7 +1,7 @@
 import { FAILURE_HINTS } from '../failures/hints.js';
 import { floorTo } from '../metrics/math.js';
 import type { LatencyStats, RequestRecord, Summary, TimelinePoint } from '../model/summary.js';
-import type { FailureCategory } from '../failures/errors.js';
+import type { FailureCategory } from '../failures/categories.js';
 import { maskHeadersOnce, maskUrlOnce } from './mask-once.js';
 import { bucketBySecond, collectSortedValues, percentileOfSorted } from './record-series.js';
 

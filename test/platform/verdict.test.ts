@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FailureCategory } from '../../src/failures/errors.js';
+import type { FailureCategory } from '../../src/failures/categories.js';
 import { FAILURE_HINTS } from '../../src/failures/hints.js';
 import { testTaskResponseSchema } from '../../src/platform/schema.js';
 import { readPrecheckVerdict } from '../../src/platform/verdict.js';

@@ -1,12 +1,6 @@
-/** Error bodies of every known shape, their categories, and retry hints from headers. */
+/** Error bodies of every known shape, and retry hints from headers. */
 import { describe, expect, it } from 'vitest';
-import {
-  categorizeHttpStatus,
-  categorizeStreamError,
-  hintForProviderError,
-  readProviderError,
-  readRetryAfterS,
-} from '../../src/protocol/provider-error.js';
+import { readProviderError, readRetryAfterS } from '../../src/protocol/provider-error.js';
 
 describe('readProviderError', () => {
   it.each([
@@ -34,49 +28,6 @@ describe('readProviderError', () => {
     const message = readProviderError('x'.repeat(5000)).message as string;
     expect(message).toHaveLength(200);
     expect(message.endsWith('…')).toBe(true);
-  });
-});
-
-const none = { message: null, type: null, code: null };
-
-describe('categorizeHttpStatus', () => {
-  it.each([
-    [401, { message: 'bad key', type: 'invalid_request_error', code: 'invalid_api_key' }, 'auth'],
-    [403, none, 'forbidden'],
-    [404, none, 'not_found'],
-    [405, none, 'method_not_allowed'],
-    [429, { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' }, 'rate_limited'],
-    [429, { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' }, 'quota_exceeded'],
-    [400, none, 'client_error'],
-    [400, { message: 'Your credit balance is too low to access the Anthropic API.', type: 'invalid_request_error', code: null }, 'quota_exceeded'],
-    [422, { message: 'x', type: 'invalid_request_error', code: null }, 'client_error'],
-    [500, none, 'server_error'],
-    [503, { message: 'Overloaded', type: 'overloaded_error', code: null }, 'overloaded'],
-    [529, { message: 'Overloaded', type: 'overloaded_error', code: null }, 'overloaded'],
-    [302, none, 'unknown'],
-  ] as const)('%i %j is %s', (status, error, category) => {
-    expect(categorizeHttpStatus(status, error)).toBe(category);
-  });
-});
-
-describe('categorizeStreamError', () => {
-  it.each([
-    [{ message: 'x', type: 'tokens', code: 'rate_limit_exceeded' }, 'rate_limited'],
-    [{ message: 'x', type: 'overloaded_error', code: null }, 'overloaded'],
-    [{ message: 'x', type: 'insufficient_quota', code: 'insufficient_quota' }, 'quota_exceeded'],
-    [{ message: 'x', type: null, code: '429' }, 'rate_limited'],
-    [{ message: 'x', type: 'InternalServerError', code: '500' }, 'server_error'],
-    [{ message: 'x', type: 'BadRequestError', code: '400' }, 'client_error'],
-    [{ message: 'x', type: 'api_error', code: null }, 'server_error'],
-  ] as const)('%j is %s', (error, category) => {
-    expect(categorizeStreamError(error)).toBe(category);
-  });
-});
-
-describe('hintForProviderError', () => {
-  it('says a 429 "request too large" cannot be retried', () => {
-    expect(hintForProviderError('rate_limited', { message: 'Request too large for gpt-4 on tokens per min', type: 'tokens', code: 'rate_limit_exceeded' })).toMatch(/retrying will not help/);
-    expect(hintForProviderError('rate_limited', none)).toMatch(/retry-after/);
   });
 });
 

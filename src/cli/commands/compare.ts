@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { ExitCode, inputError } from '../../failures/errors.js';
+import { inputError } from '../../failures/errors.js';
+import { ExitCode } from '../../failures/exit-codes.js';
 import type { CompareInput } from '../../report/compare.js';
 import type { CliContext } from '../io.js';
 

@@ -56,7 +56,7 @@ export function createDemoCommand(ctx: CliContext): Command {
 function parsePositive(text: string, flag: string, max: number): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw inputError('INVALID_FLAG', `${flag} ${text}: expected a whole number from 1 to ${max}`, `e.g. ${flag} 10`);
+    throw inputError('OPTION_INVALID', `${flag} ${text}: expected a whole number from 1 to ${max}`, `e.g. ${flag} 10`);
   }
   return value;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { AppError, ExitCode, inputError } from '../../failures/errors.js';
+import { AppError, inputError } from '../../failures/errors.js';
+import { ExitCode } from '../../failures/exit-codes.js';
 import { createStyle, type CliContext } from '../io.js';
 import type { PlatformResults } from '../../run/platform.js';
 import { createTaskCommand, openTask } from './task-command.js';
@@ -65,7 +66,7 @@ function parseThreshold(raw: string | undefined): number | null {
   if (raw === undefined) return null;
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw inputError('INVALID_SUCCESS_THRESHOLD', `--success-threshold ${raw} is not a fraction in 0..1`, 'give e.g. --success-threshold 0.95');
+    throw inputError('OPTION_INVALID', `--success-threshold ${raw} is not a fraction in 0..1`, 'give e.g. --success-threshold 0.95');
   }
   return value;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { categorizeTransportError } from '../../src/failures/categorize.js';
+import { categorizeTransportError } from '../../src/failures/classify-transport.js';
 
 function coded(code: string, message = `failed with ${code}`, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(message), { code }, extra);

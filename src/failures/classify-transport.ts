@@ -1,4 +1,4 @@
-import type { FailureCategory } from './errors.js';
+import type { FailureCategory } from './categories.js';
 
 /** What a transport error (no HTTP answer, or a broken one) means, in the pre-check's words. */
 export interface TransportFailure {
