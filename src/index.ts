@@ -18,6 +18,7 @@ export {
   runPlatform,
   followPlatformTask,
   buildPlatformResults,
+  readTestDataFile,
   type RunPlatformOptions,
   type PlatformRun,
   type PlatformRunEvent,
@@ -35,7 +36,8 @@ export type { MockServerOptions, MockBehaviour } from './mock/options.js';
 export { adapters, getAdapter } from './protocol/registry.js';
 export { readProviderError, readRetryAfterS } from './protocol/provider-error.js';
 export { runPrecheck, type PrecheckOptions } from './precheck/precheck.js';
-export { PrecheckFailedError, type PrecheckFailure, type PrecheckResult } from './precheck/types.js';
+export { PrecheckFailedError, describePrecheckFailure, type PrecheckFailure } from './failures/precheck-failed.js';
+export type { PrecheckResult } from './precheck/types.js';
 export { renderCapabilityReport } from './precheck/render.js';
 export { parseCurl, tokenizeCurl, buildRequestSpecFromFlags, classifyTarget, normalizeTarget, buildRunPlan, resolveMode, parseRunOptions, parseSlo, parseDurationS, renderDryRunJson, renderDryRunText } from './input/public.js';
 export { Histogram, type EncodedHistogram } from './metrics/histogram.js';
@@ -53,7 +55,7 @@ export { compareRuns, renderComparison, type Comparison, type CompareInput, type
 export { createPlatformClient, type PlatformClient, type PlatformClientOptions } from './platform/client.js';
 export { submitTask, type SubmitTaskOptions, type SubmittedTask, type SubmitEvent } from './platform/submit.js';
 export { followTask, type FollowTaskOptions, type FollowOutcome } from './platform/follow.js';
-export { buildCreatePayload, buildTestPayload, checkPlatformLimits, readTestDataFile } from './platform/payload.js';
+export { buildCreatePayload, buildTestPayload, checkPlatformLimits, checkTestDataText } from './platform/payload.js';
 export { readPrecheckVerdict, type PlatformPrecheck } from './platform/verdict.js';
 export { summarizeResultRows, checkPlatformThresholds, type PlatformFigures, type PlatformThresholds } from './platform/figures.js';
 export { loadTokenizer, countTokens, countPromptTokens, encodingForModel } from './protocol/tokens.js';

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { inputError, type AppError } from '../failures/errors.js';
-import { readInputFile } from '../input/body.js';
 import type { RunPlan, TargetSpec } from '../model/plan.js';
 import { steppedTotalS } from '../input/stepped.js';
 import { getAdapter } from '../protocol/registry.js';
@@ -121,7 +120,7 @@ function buildTargetFields(target: TargetSpec): TestTaskRequest {
 
 /**
  * The create payload. `testData` is what goes in `test_data`: "", "default", or the inline text of a
- * prompts file (read with readTestDataFile). Stepped load sends what the platform's own form sends:
+ * prompts file (read with run/platform.ts readTestDataFile). Stepped load sends what the platform's own form sends:
  * concurrent_users = max, spawn_rate = increment, duration = the computed total.
  */
 export function buildCreatePayload(plan: RunPlan, options: { testData: string; tempTaskId: string }): CreateTaskRequest {
@@ -155,12 +154,10 @@ export function buildCreatePayload(plan: RunPlan, options: { testData: string; t
 }
 
 /**
- * `--test-data`: "" and "default" pass through; anything else is a prompts file sent inline (the
- * platform accepts JSONL or a JSON array as text). Checked here so a bad file fails before any request.
+ * A `--test-data` prompts file's text as the platform takes it inline (JSONL or a JSON array as text),
+ * checked so a bad file fails before any request; `testData` is the path, for messages.
  */
-export async function readTestDataFile(testData: string, cwd: string): Promise<string> {
-  if (testData === '' || testData === 'default') return testData;
-  const text = await readInputFile(testData, cwd, '--test-data');
+export function checkTestDataText(testData: string, text: string): string {
   const trimmed = text.trim();
   if (trimmed === '') throw testDataError(testData, 'is empty');
   if (trimmed.length > L.testDataChars) {

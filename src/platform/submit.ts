@@ -1,6 +1,6 @@
 import type { RunPlan } from '../model/plan.js';
 import { secretValues } from '../text/mask.js';
-import { PrecheckFailedError } from '../precheck/types.js';
+import { PrecheckFailedError } from '../failures/precheck-failed.js';
 import type { ApiType } from '../protocol/types.js';
 import type { PlatformClient } from './client.js';
 import { buildCreatePayload, buildTestPayload, createTempTaskId } from './payload.js';
@@ -23,7 +23,7 @@ export type SubmitEvent =
 export interface SubmitTaskOptions {
   client: PlatformClient;
   plan: RunPlan;
-  /** `test_data`: "", "default", or the inline text of a prompts file (readTestDataFile). */
+  /** `test_data`: "", "default", or the inline text of a prompts file (checkTestDataText). */
   testData: string;
   onEvent?: (event: SubmitEvent) => void;
   /** The pre-check through the platform may last a whole generation (the platform reads up to 120 s). */

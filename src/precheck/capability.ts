@@ -1,5 +1,5 @@
 import type { ApiType, ParsedResponse } from '../protocol/types.js';
-import type { CapabilityReport } from './types.js';
+import type { CapabilityReport } from '../model/capability.js';
 
 export interface CapabilityInput {
   apiType: ApiType;

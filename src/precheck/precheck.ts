@@ -17,7 +17,8 @@ import { buildWireHeaders } from '../protocol/wire-headers.js';
 import type { ParsedResponse } from '../protocol/types.js';
 import { buildCapabilityReport, round2 } from './capability.js';
 import { categorizeTransportError, type TransportFailure } from '../failures/classify-transport.js';
-import type { PrecheckFailure, PrecheckResult } from './types.js';
+import type { PrecheckFailure } from '../failures/precheck-failed.js';
+import type { PrecheckResult } from './types.js';
 
 export interface PrecheckOptions {
   /** DNS resolution (tests inject one; nothing else should need to). */

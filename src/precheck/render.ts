@@ -1,5 +1,5 @@
 import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
-import type { CapabilityReport } from './types.js';
+import type { CapabilityReport } from '../model/capability.js';
 
 
 /** The capability report as printed on stderr before the load starts (one fact per line). */

@@ -101,7 +101,7 @@ async function runTarget(
   // Without a pre-check we do not know whether the target reports usage: be ready to count tokens.
   let preloadTokenizer = plan.skipPrecheck;
   if (!plan.skipPrecheck) {
-    const [{ runPrecheck }, { PrecheckFailedError }] = await Promise.all([import('../precheck/precheck.js'), import('../precheck/types.js')]);
+    const [{ runPrecheck }, { PrecheckFailedError }] = await Promise.all([import('../precheck/precheck.js'), import('../failures/precheck-failed.js')]);
     const result = await runPrecheck(target);
     if (!result.ok) throw new PrecheckFailedError(result.failure);
     precheck = result.capability;

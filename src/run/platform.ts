@@ -1,10 +1,11 @@
 import { AppError } from '../failures/errors.js';
+import { readInputFile } from '../input/body.js';
 import { steppedTotalS } from '../input/stepped.js';
 import type { RunPlan, SloCheck } from '../model/plan.js';
 import type { PlatformClient } from '../platform/client.js';
 import { checkPlatformThresholds, summarizeResultRows, type PlatformFigures, type PlatformThresholds } from '../platform/figures.js';
 import { followTask, type FollowOutcome } from '../platform/follow.js';
-import { readTestDataFile } from '../platform/payload.js';
+import { checkTestDataText } from '../platform/payload.js';
 import type { ResultRow, TaskStatus } from '../platform/schema.js';
 import { submitTask, type SubmitEvent, type SubmittedTask } from '../platform/submit.js';
 
@@ -140,4 +141,13 @@ function throwIfUnsuccessful(outcome: Extract<FollowOutcome, { followed: true }>
       details: { taskId, reportUrl, status: outcome.status },
     });
   }
+}
+
+/**
+ * `--test-data` for the platform: "" and "default" pass through; anything else is a prompts file read and
+ * checked here, so a bad file fails before any request.
+ */
+export async function readTestDataFile(testData: string, cwd: string): Promise<string> {
+  if (testData === '' || testData === 'default') return testData;
+  return checkTestDataText(testData, await readInputFile(testData, cwd, '--test-data'));
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/failures/errors.js';
-import { buildCreatePayload, buildTestPayload, checkPlatformLimits, createTempTaskId, readTestDataFile } from '../../src/platform/payload.js';
+import { buildCreatePayload, buildTestPayload, checkPlatformLimits, createTempTaskId } from '../../src/platform/payload.js';
+import { readTestDataFile } from '../../src/run/platform.js';
 import { PLATFORM_LIMITS, createTaskRequestSchema, testTaskRequestSchema } from '../../src/platform/schema.js';
 import { ANTHROPIC_TARGET, TARGET_KEY, buildPlan } from '../helpers/platform-handlers.js';
 

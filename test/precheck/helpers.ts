@@ -1,7 +1,9 @@
 import { expect } from 'vitest';
 import type { TargetSpec } from '../../src/model/plan.js';
-import type { CapabilityReport, PrecheckFailure, PrecheckResult } from '../../src/precheck/types.js';
-import { PrecheckFailedError } from '../../src/precheck/types.js';
+import type { CapabilityReport } from '../../src/model/capability.js';
+import type { PrecheckFailure } from '../../src/failures/precheck-failed.js';
+import type { PrecheckResult } from '../../src/precheck/types.js';
+import { PrecheckFailedError } from '../../src/failures/precheck-failed.js';
 import type { ApiType } from '../../src/protocol/types.js';
 
 /** The key the pre-check tests send; a server may echo it, and no output may show it unmasked. */

@@ -31,7 +31,10 @@ async function runAction(ctx: CliContext, options: RawRunOptions): Promise<void>
   if (options.dryRun === true) {
     if (plan.mode === 'platform') {
       // What submitting would refuse (headers, cookies, payload, test data), a dry run refuses too.
-      const { checkPlatformLimits, readTestDataFile } = await import('../../platform/payload.js');
+      const [{ checkPlatformLimits }, { readTestDataFile }] = await Promise.all([
+        import('../../platform/payload.js'),
+        import('../../run/platform.js'),
+      ]);
       checkPlatformLimits(plan);
       await readTestDataFile(plan.load.testData, io.cwd);
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderError } from '../../src/cli/render-error.js';
 import { FAILURE_CATEGORIES } from '../../src/failures/categories.js';
 import { FAILURE_HINTS } from '../../src/failures/hints.js';
-import { PrecheckFailedError, type PrecheckFailure } from '../../src/precheck/types.js';
+import { PrecheckFailedError, type PrecheckFailure } from '../../src/failures/precheck-failed.js';
 import { createFakeIo } from '../helpers/fake-io.js';
 
 const rateLimited: PrecheckFailure = {
