@@ -7,41 +7,22 @@ const TTY_EVERY_MS = 500;
 const PLAIN_EVERY_MS = 10_000;
 const BAR_WIDTH = 20;
 
-export interface ProgressOptions {
-  stream: OutStream;
-  live: () => LiveStats;
-  style: ChalkInstance;
-  /** Overrides the plain (non-TTY) interval, for tests. */
-  plainEveryMs?: number;
-}
-
 export interface Progress {
   /** Clear the status line (TTY) so the report starts on a clean line. */
   stop(): void;
 }
 
 /**
- * Live progress on stderr: on a TTY one status line redrawn in place (elapsed / total, users, requests
- * done, RPS, TTFT p50, errors, a bar); off a TTY a plain line every 10 s, so logs stay readable.
+ * Live progress on stderr, drawn on the run's tick events: on a TTY one status line redrawn in place
+ * (elapsed / total, users, requests done, RPS, TTFT p50, errors, a bar); off a TTY a plain line every
+ * 10 s, so logs stay readable.
  */
-export function startProgress(options: ProgressOptions): Progress {
-  const line = createProgressLine(options.stream, options.style);
-  const timer = setInterval(() => line.draw(options.live()), progressEveryMs(options.stream, options.plainEveryMs));
-  timer.unref();
-  return {
-    stop: () => {
-      clearInterval(timer);
-      line.stop();
-    },
-  };
+/** How often the progress line is drawn on this stream (the run's tick interval). */
+export function progressEveryMs(stream: OutStream): number {
+  return stream.isTTY === true ? TTY_EVERY_MS : PLAIN_EVERY_MS;
 }
 
-/** How often the progress line is drawn on this stream. */
-export function progressEveryMs(stream: OutStream, plainEveryMs = PLAIN_EVERY_MS): number {
-  return stream.isTTY === true ? TTY_EVERY_MS : plainEveryMs;
-}
-
-/** The progress line drawn on demand (a run's tick events): RPS is counted since the previous draw. */
+/** The progress line, drawn on demand: RPS is counted since the previous draw. */
 export function createProgressLine(stream: OutStream, style: ChalkInstance): Progress & { draw(live: LiveStats): void } {
   const tty = stream.isTTY === true;
   let previous = { atMs: performance.now(), finished: 0 };

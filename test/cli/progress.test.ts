@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, test } from 'vitest';
 import type { LiveStats } from '../../src/engine/load-thread.js';
-import { renderProgressLine, startProgress } from '../../src/cli/progress.js';
+import { createProgressLine, progressEveryMs, renderProgressLine } from '../../src/cli/progress.js';
 
 const live: LiveStats = {
   elapsedMs: 12_400,
@@ -35,30 +35,26 @@ describe('renderProgressLine', () => {
   });
 });
 
-describe('startProgress', () => {
-  test('off a terminal: plain lines at the interval, nothing on stop', async () => {
+describe('createProgressLine', () => {
+  test('off a terminal: a plain line per draw every 10 s, nothing on stop', () => {
     let text = '';
-    const progress = startProgress({
-      stream: { write: (s: string) => (text += s), isTTY: false },
-      live: () => live,
-      style: new Chalk({ level: 0 }),
-      plainEveryMs: 20,
-    });
-    await new Promise((r) => setTimeout(r, 70));
+    const stream = { write: (s: string) => (text += s), isTTY: false };
+    expect(progressEveryMs(stream)).toBe(10_000);
+    const progress = createProgressLine(stream, new Chalk({ level: 0 }));
+    progress.draw(live);
+    progress.draw(live);
     progress.stop();
     const lines = text.trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(lines[0]).toContain('12s/30s  users 20  done 140');
     expect(text).not.toContain('\r');
   });
-  test('on a terminal: the line is redrawn in place and cleared on stop', async () => {
+  test('on a terminal: the line is redrawn in place every 500 ms and cleared on stop', () => {
     let text = '';
-    const progress = startProgress({
-      stream: { write: (s: string) => (text += s), isTTY: true, columns: 120 },
-      live: () => live,
-      style: new Chalk({ level: 0 }),
-    });
-    await new Promise((r) => setTimeout(r, 600));
+    const stream = { write: (s: string) => (text += s), isTTY: true, columns: 120 };
+    expect(progressEveryMs(stream)).toBe(500);
+    const progress = createProgressLine(stream, new Chalk({ level: 0 }));
+    progress.draw(live);
     progress.stop();
     expect(text.startsWith('\r\x1b[2K[')).toBe(true);
     expect(text.endsWith('\r\x1b[2K')).toBe(true);
