@@ -1,3 +1,4 @@
+import { formatBySize, formatChangePct as formatSigned } from '../text/format.js';
 import type { RequestRecord, Summary } from '../model/summary.js';
 import { LATENCY_STATS, latencyMetric, type RecordLatencyField } from '../model/metric-catalog.js';
 import { bucketBySecond, collectSortedValues, findMeasureStartMs, type SecondBucket } from './record-series.js';
@@ -372,12 +373,7 @@ function pct(fraction: number | null): number | null {
   return fraction === null ? null : fraction * 100;
 }
 
+/** Ungrouped, so the table's columns stay as narrow as the figures. */
 function formatValue(v: number | null): string {
-  if (v === null) return '–';
-  const abs = Math.abs(v);
-  return v.toFixed(abs >= 100 ? 0 : abs >= 10 ? 1 : 2);
-}
-
-function formatSigned(v: number): string {
-  return `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
+  return formatBySize(v, { grouping: false });
 }
