@@ -1,6 +1,7 @@
 import { ExitCode } from '../failures/exit-codes.js';
 import type { PlatformClient } from '../platform/client.js';
-import { describePrecheck, formatElapsed, renderFigures } from '../platform/render.js';
+import { describePrecheck, renderFigures } from '../platform/render.js';
+import { formatElapsed } from '../text/format.js';
 import { isTerminalStatus, type TaskStatus } from '../platform/schema.js';
 import type { SubmitEvent, SubmittedTask } from '../platform/submit.js';
 import { followPlatformTask, type FollowResult, type PlatformChecks, type PlatformResults } from '../run/platform.js';

@@ -6,6 +6,7 @@ import { parseDurationS } from '../protocol/duration.js';
 import { apiTypeIds } from '../protocol/registry.js';
 import type { ApiType } from '../protocol/types.js';
 import type { Arrival, LoadMode, LoadOptions, SloCheck, StepOptions } from '../model/plan.js';
+import { SLO_METRICS, SLO_STATS } from '../model/metric-catalog.js';
 
 /**
  * The `run` command's options, validated with zod: each invalid value is an error naming the flag, the
@@ -307,8 +308,7 @@ function resolveStep(raw: RawRunOptions, v: ParsedSchema, loadMode: LoadMode): S
   return step;
 }
 
-const SLO_METRICS = ['ttft', 'ttfo', 'itl', 'e2e', 'chunk_gap'] as const;
-const SLO_STATS = ['mean', 'min', 'max', 'p50', 'p90', 'p95', 'p99', 'p999'] as const;
+const SLO_PATTERN = new RegExp(`^([a-z0-9_]+?)_(${SLO_STATS.join('|')})\\s*(<=|<)\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s)?$`, 'i');
 
 /** `--slo "ttft_p95<=2000,e2e_p99<30s"` → checks; limits in ms (a `s` suffix means seconds). */
 export function parseSlo(text: string): SloCheck[] {
@@ -316,7 +316,7 @@ export function parseSlo(text: string): SloCheck[] {
   for (const part of text.split(',')) {
     const raw = part.trim();
     if (raw === '') continue;
-    const match = /^([a-z0-9_]+?)_(mean|min|max|p50|p90|p95|p99|p999)\s*(<=|<)\s*(\d+(?:\.\d+)?)\s*(ms|s)?$/i.exec(raw);
+    const match = SLO_PATTERN.exec(raw);
     const metric = SLO_METRICS.find((m) => m === match?.[1]?.toLowerCase());
     const stat = SLO_STATS.find((s) => s === match?.[2]?.toLowerCase());
     if (match === null || metric === undefined || stat === undefined) {

@@ -17,6 +17,7 @@
  *   which only the shell (`ulimit -n`) or the system (limits.conf) can raise.
  */
 import type { GeneratorFigures, Summary } from '../model/summary.js';
+import { formatMs as formatMsIn, formatPct as formatPctIn, formatPercentage } from '../text/format.js';
 
 export type GeneratorHealth = Summary['generator'];
 
@@ -56,7 +57,7 @@ export function judgeGenerator(facts: GeneratorFacts): GeneratorHealth {
     // A late loop in a process that barely used the CPU was waiting for the CPU: the machine is busy.
     const starved = facts.cpuPct !== null && facts.cpuPct < STARVED_CPU_PCT;
     const remedy = starved
-      ? `the process used only ${Math.round(facts.cpuPct ?? 0)}% CPU, so other processes on this machine held it up; run on a quieter machine`
+      ? `the process used only ${formatCpuPct(facts.cpuPct ?? 0)} CPU, so other processes on this machine held it up; run on a quieter machine`
       : 'use --workers or fewer users';
     flag(
       delay > LOOP_DELAY_INVALID_MS ? 'invalid' : 'degraded',
@@ -68,7 +69,7 @@ export function judgeGenerator(facts: GeneratorFacts): GeneratorHealth {
   if (facts.cpuPct !== null && facts.cpuPct >= CPU_DEGRADED_PCT * threads) {
     flag(
       'degraded',
-      `process CPU ${Math.round(facts.cpuPct)}% of a core${threads > 1 ? ` (${threads} threads)` : ''}: the generator is near saturation and its timestamps may lag; use --workers or fewer users`,
+      `process CPU ${formatCpuPct(facts.cpuPct)} of a core${threads > 1 ? ` (${threads} threads)` : ''}: the generator is near saturation and its timestamps may lag; use --workers or fewer users`,
     );
   }
 
@@ -76,7 +77,7 @@ export function judgeGenerator(facts: GeneratorFacts): GeneratorHealth {
   if (busy !== null && busy >= LOOP_BUSY_DEGRADED) {
     flag(
       'degraded',
-      `event loop busy ${Math.round(busy * 100)}% of the time: responses wait for the loop before they are timed; use --workers or fewer users`,
+      `event loop busy ${formatPctIn(busy, { ...BRIEF, digits: 0, round: 'nearest' })} of the time: responses wait for the loop before they are timed; use --workers or fewer users`,
     );
   }
 
@@ -109,11 +110,17 @@ export function judgeGenerator(facts: GeneratorFacts): GeneratorHealth {
   };
 }
 
+/** Figures inside a sentence: few digits, no grouping. */
+const BRIEF = { grouping: false } as const;
+
 function formatMs(ms: number): string {
-  return ms >= 10 ? String(Math.round(ms)) : ms.toFixed(1);
+  return formatMsIn(ms, 'brief', BRIEF);
 }
 
 function formatPct(share: number): string {
-  const pct = share * 100;
-  return `${pct >= 10 ? Math.round(pct) : pct.toFixed(1)}%`;
+  return formatPctIn(share, { ...BRIEF, digits: 'by-size', round: 'nearest' });
+}
+
+function formatCpuPct(percent: number): string {
+  return formatPercentage(percent, { ...BRIEF, digits: 0, round: 'nearest' });
 }

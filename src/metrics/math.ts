@@ -21,9 +21,3 @@ export function round3(value: number): number {
 export function isWithin(value: number, op: '<' | '<=', limit: number): boolean {
   return op === '<' ? value < limit : value <= limit;
 }
-
-/** Rounded down to `digits` decimals, for display: a rate just under a limit must not print as reaching it (89.96% → 89.9). */
-export function floorTo(value: number, digits: number): number {
-  const scale = 10 ** digits;
-  return Math.floor(value * scale + 1e-9) / scale;
-}

@@ -8,6 +8,7 @@
  * and status with one sample message each; requests still in flight at the stop are `incomplete`, counted
  * apart; `generator` errors (our sockets or files ran out) are failures kept apart from the server's.
  */
+import { LATENCY_KEYS, type LatencyKey } from '../model/metric-catalog.js';
 import type { SloCheck } from '../model/plan.js';
 import { Histogram, mergeEncoded, type EncodedHistogram } from './histogram.js';
 import { LogBuckets, mergeEncodedBuckets, type EncodedLogBuckets } from './log-buckets.js';
@@ -32,16 +33,8 @@ export interface TimelineSecond extends TimelineCounts {
   e2e: EncodedLogBuckets | null;
 }
 
-export interface LatencyHistograms {
-  ttft: EncodedHistogram;
-  ttfo: EncodedHistogram;
-  itl: EncodedHistogram;
-  e2e: EncodedHistogram;
-  chunkGap: EncodedHistogram;
-  /** Open loop: scheduled send → t0, and E2E from the scheduled time. Empty in a closed-loop run. */
-  queue: EncodedHistogram;
-  e2eFromSchedule: EncodedHistogram;
-}
+/** One histogram per catalog metric; the open-loop ones (queue, E2E from schedule) are empty in a closed-loop run. */
+export type LatencyHistograms = Record<LatencyKey, EncodedHistogram>;
 
 /** Everything a Recorder measured, JSON-able (for worker threads) and mergeable (`mergeSnapshots`). */
 export interface RecorderSnapshot {
@@ -286,6 +279,7 @@ export function meetsSlo(slo: readonly SloCheck[], record: RequestRecord, maxChu
   return true;
 }
 
+// A switch, not a catalog lookup: this runs per request and check.
 function requestValue(metric: SloCheck['metric'], record: RequestRecord, maxChunkGapMs: number): number | null {
   switch (metric) {
     case 'ttft':
@@ -303,9 +297,8 @@ function requestValue(metric: SloCheck['metric'], record: RequestRecord, maxChun
 
 /** Combine the snapshots of several threads (or hosts) of one run: counts add, histograms merge, per second. */
 export function mergeSnapshots(list: readonly RecorderSnapshot[]): RecorderSnapshot {
-  const latencyKeys = ['ttft', 'ttfo', 'itl', 'e2e', 'chunkGap', 'queue', 'e2eFromSchedule'] as const;
   const latency = {} as LatencyHistograms;
-  for (const key of latencyKeys) latency[key] = mergeEncoded(list.map((s) => s.latency[key]));
+  for (const key of LATENCY_KEYS) latency[key] = mergeEncoded(list.map((s) => s.latency[key]));
   const errors: RecorderSnapshot['errors'] = { byCategory: {}, byStatus: {}, samples: {} };
   for (const snapshot of list) {
     addCounts(errors.byCategory, snapshot.errors.byCategory);

@@ -2,6 +2,7 @@
  * summary.json from a recorder snapshot: pure (no clock, no I/O), so the engine, worker merges and tests
  * all get the same figures from the same snapshot. Definitions: metrics.md.
  */
+import { LATENCY_METRICS } from '../model/metric-catalog.js';
 import type { SloCheck } from '../model/plan.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { judgeGenerator, type GeneratorHealth } from './generator-verdict.js';
@@ -40,17 +41,13 @@ export function summarize(snapshot: RecorderSnapshot, context: SummaryContext): 
   const windowS = windowMs / 1000;
   const perSecond = (n: number): number => (windowS > 0 ? round3(n / windowS) : 0);
 
-  const latency: Summary['latency'] = {
-    ttft: statsOfEncoded(snapshot.latency.ttft),
-    ttfo: statsOfEncoded(snapshot.latency.ttfo),
-    itl: statsOfEncoded(snapshot.latency.itl),
-    e2e: statsOfEncoded(snapshot.latency.e2e),
-    chunkGap: context.liveChunkGap ?? statsOfEncoded(snapshot.latency.chunkGap),
-  };
-  const queue = statsOfEncoded(snapshot.latency.queue);
-  if (queue.count > 0) {
-    latency.queue = queue;
-    latency.e2eFromSchedule = statsOfEncoded(snapshot.latency.e2eFromSchedule);
+  // A queue wait was recorded only if sends were scheduled: the open-loop figures appear only then.
+  const openLoop = statsOfEncoded(snapshot.latency.queue).count > 0;
+  const latency = {} as Summary['latency'];
+  for (const metric of LATENCY_METRICS) {
+    if (metric.openLoopOnly && !openLoop) continue;
+    const live = metric.key === 'chunkGap' ? context.liveChunkGap : undefined;
+    latency[metric.key] = live ?? statsOfEncoded(snapshot.latency[metric.key]);
   }
 
   const { usageRequests, tokenizerRequests } = snapshot.tokens;

@@ -5,7 +5,8 @@
  */
 import type { SloCheck } from '../model/plan.js';
 import { isWithin } from './math.js';
-import type { LatencyStats, Summary, ThresholdCheck } from '../model/summary.js';
+import { latencyMetric } from '../model/metric-catalog.js';
+import type { Summary, ThresholdCheck } from '../model/summary.js';
 
 export interface ThresholdInput {
   ok: number;
@@ -14,22 +15,6 @@ export interface ThresholdInput {
   slo: readonly SloCheck[];
   latency: Summary['latency'];
 }
-
-const LATENCY_KEY: Record<SloCheck['metric'], 'ttft' | 'ttfo' | 'itl' | 'e2e' | 'chunkGap'> = {
-  ttft: 'ttft',
-  ttfo: 'ttfo',
-  itl: 'itl',
-  e2e: 'e2e',
-  chunk_gap: 'chunkGap',
-};
-
-const NO_DATA_WHY: Record<SloCheck['metric'], string> = {
-  ttft: 'no successful measured request',
-  ttfo: 'no successful request produced non-reasoning output',
-  itl: 'no successful request had 2 or more output tokens',
-  e2e: 'no successful measured request',
-  chunk_gap: 'no request streamed 2 or more content chunks (or the figures were re-computed from results.jsonl, which does not keep chunk gaps)',
-};
 
 export function evaluateThresholds(input: ThresholdInput): Summary['thresholds'] {
   const checks = [checkSuccessRate(input), ...input.slo.map((slo) => checkSlo(slo, input.latency))];
@@ -50,8 +35,8 @@ function checkSuccessRate(input: ThresholdInput): ThresholdCheck {
 }
 
 function checkSlo(slo: SloCheck, latency: Summary['latency']): ThresholdCheck {
-  const stats: LatencyStats = latency[LATENCY_KEY[slo.metric]];
-  const value = stats[slo.stat];
+  const metric = latencyMetric(slo.metric);
+  const value = latency[metric.key]?.[slo.stat] ?? null;
   const check: ThresholdCheck = {
     name: slo.raw,
     value,
@@ -59,6 +44,6 @@ function checkSlo(slo: SloCheck, latency: Summary['latency']): ThresholdCheck {
     op: slo.op,
     passed: value !== null && isWithin(value, slo.op, slo.limit),
   };
-  if (value === null) check.note = `no ${slo.metric} values: ${NO_DATA_WHY[slo.metric]}`;
+  if (value === null) check.note = `no ${slo.metric} values: ${metric.noValuesWhy}`;
   return check;
 }

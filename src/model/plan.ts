@@ -1,4 +1,5 @@
 import type { ApiType } from './api.js';
+import type { SloMetricId, StatId } from './metric-catalog.js';
 
 export interface NameValue {
   name: string;
@@ -66,8 +67,8 @@ export interface StepOptions {
 export interface SloCheck {
   /** As the user wrote it, for messages. */
   raw: string;
-  metric: 'ttft' | 'ttfo' | 'itl' | 'e2e' | 'chunk_gap';
-  stat: 'mean' | 'min' | 'max' | 'p50' | 'p90' | 'p95' | 'p99' | 'p999';
+  metric: SloMetricId;
+  stat: StatId;
   op: '<=' | '<';
   /** Milliseconds. */
   limit: number;

@@ -1,8 +1,8 @@
-import { floorTo } from '../metrics/math.js';
 import { getAdapter } from '../protocol/registry.js';
 import type { ApiType } from '../protocol/types.js';
 import type { PlatformFigures, PlatformLatency, PlatformThresholds } from './figures.js';
 import type { PlatformPrecheck } from './verdict.js';
+import { formatDuration, formatPct } from '../text/format.js';
 import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
 
 /**
@@ -69,13 +69,12 @@ function formatLatency(latency: PlatformLatency | null): string {
 }
 
 function formatMs(ms: number | null): string {
-  if (ms === null) return 'n/a';
-  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+  return ms === null ? 'n/a' : formatDuration(ms);
 }
 
-/** Rounded down: 89.996% must not show as a passing-looking 90.00%. */
+/** Two decimals, rounded down: 89.996% must not show as a passing-looking 90.00%. */
 function formatPercent(fraction: number | null): string {
-  return fraction === null ? 'n/a' : `${floorTo(fraction * 100, 2).toFixed(2)}%`;
+  return fraction === null ? 'n/a' : formatPct(fraction, { digits: 2 });
 }
 
 function formatNumber(value: number | null): string {
@@ -83,13 +82,4 @@ function formatNumber(value: number | null): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
 
-/** "1m 05s" */
-export function formatElapsed(ms: number): string {
-  const totalS = Math.max(0, Math.round(ms / 1000));
-  const hours = Math.floor(totalS / 3600);
-  const minutes = Math.floor((totalS % 3600) / 60);
-  const seconds = totalS % 60;
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  if (hours > 0) return `${hours}h ${pad(minutes)}m ${pad(seconds)}s`;
-  return minutes > 0 ? `${minutes}m ${pad(seconds)}s` : `${seconds}s`;
-}
+// Where the CLI has imported it from; it lives with the other formatters now.

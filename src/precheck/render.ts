@@ -1,3 +1,4 @@
+import { formatDuration as formatMs } from '../text/format.js';
 import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
 import type { CapabilityReport } from '../model/capability.js';
 
@@ -41,8 +42,4 @@ function describeTokensPerChunk(report: CapabilityReport): string {
   if (report.tokensPerChunk === null) return 'unknown';
   const source = report.tokenSource === 'tokenizer' ? ', tokenizer count' : '';
   return `${report.tokensPerChunk} (${report.outputTokens ?? 0} tokens in ${report.contentChunks} chunks${source})`;
-}
-
-function formatMs(ms: number): string {
-  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }

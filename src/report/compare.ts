@@ -1,5 +1,7 @@
+import { formatBySize, formatChangePct as formatSigned } from '../text/format.js';
 import type { RequestRecord, Summary } from '../model/summary.js';
-import { bucketBySecond, collectSortedValues, findMeasureStartMs, type RecordLatencyKey, type SecondBucket } from './record-series.js';
+import { LATENCY_STATS, latencyMetric, type RecordLatencyField } from '../model/metric-catalog.js';
+import { bucketBySecond, collectSortedValues, findMeasureStartMs, type SecondBucket } from './record-series.js';
 import { createRandom } from '../random.js';
 
 /** One run as compare sees it: its summary and, when the run folder had them, its records. */
@@ -52,8 +54,10 @@ export interface Comparison {
   notes: string[];
 }
 
-type Stat = 'p50' | 'p95' | 'p99';
-const STAT_PCT: Record<Stat, number> = { p50: 50, p95: 95, p99: 99 };
+/** The percentiles compared: the median for context, the tail to gate. */
+const COMPARED_STATS = ['p50', 'p95', 'p99'] as const;
+type Stat = (typeof COMPARED_STATS)[number];
+const STAT_PCT = Object.fromEntries(LATENCY_STATS.map((stat) => [stat.id, stat.percentile])) as Record<Stat, number>;
 
 interface MetricDef {
   key: string;
@@ -63,7 +67,7 @@ interface MetricDef {
   gated: boolean;
   value: (s: Summary) => number | null;
   /** How the records give this metric's spread. */
-  noise: { kind: 'latency'; field: RecordLatencyKey; stat: Stat } | { kind: 'per-second'; field: 'ok' | 'outputTokens' } | null;
+  noise: { kind: 'latency'; field: RecordLatencyField; stat: Stat } | { kind: 'per-second'; field: 'ok' | 'outputTokens' } | null;
 }
 
 /** Throughput and tail latency gate; medians, success rate and goodput are shown for context. */
@@ -80,20 +84,21 @@ const METRICS: MetricDef[] = [
   },
   { key: 'requests.successRate', label: 'Success rate', unit: '%', better: 'higher', gated: false, value: (s) => pct(s.requests.successRate), noise: null },
   { key: 'goodput', label: 'Goodput req/s', unit: '', better: 'higher', gated: false, value: (s) => s.goodput, noise: null },
-  ...latencyDefs('ttft', 'TTFT', 'ttftMs'),
-  ...latencyDefs('itl', 'ITL', 'itlMs'),
-  ...latencyDefs('e2e', 'E2E', 'e2eMs'),
+  ...latencyDefs('ttft'),
+  ...latencyDefs('itl'),
+  ...latencyDefs('e2e'),
 ];
 
-function latencyDefs(key: 'ttft' | 'itl' | 'e2e', label: string, field: RecordLatencyKey): MetricDef[] {
-  return (['p50', 'p95', 'p99'] as const).map((stat) => ({
+function latencyDefs(id: 'ttft' | 'itl' | 'e2e'): MetricDef[] {
+  const { key, label, unit, recordField } = latencyMetric(id);
+  return COMPARED_STATS.map((stat) => ({
     key: `latency.${key}.${stat}`,
     label: `${label} ${stat}`,
-    unit: 'ms',
+    unit,
     better: 'lower' as const,
     gated: stat !== 'p50',
-    value: (s: Summary) => s.latency[key][stat],
-    noise: { kind: 'latency' as const, field, stat },
+    value: (s: Summary) => s.latency[key]?.[stat] ?? null,
+    noise: recordField === null ? null : { kind: 'latency' as const, field: recordField, stat },
   }));
 }
 
@@ -188,7 +193,7 @@ function createBootstrap(baseRecords: readonly RequestRecord[], candRecords: rea
   const notes: string[] = [];
   const latencyCache = new Map<string, Record<Stat, Float64Array> | null>();
 
-  const latencyIntervals = (field: RecordLatencyKey): Record<Stat, Float64Array> | null => {
+  const latencyIntervals = (field: RecordLatencyField): Record<Stat, Float64Array> | null => {
     const cached = latencyCache.get(field);
     if (cached !== undefined) return cached;
     const b = collectSortedValues(baseRecords, field);
@@ -239,7 +244,7 @@ function createBootstrap(baseRecords: readonly RequestRecord[], candRecords: rea
 function resamplePercentiles(sorted: Float64Array, resamples: number, random: () => number): Record<Stat, Float64Array> {
   const n = sorted.length;
   const out: Record<Stat, Float64Array> = { p50: new Float64Array(resamples), p95: new Float64Array(resamples), p99: new Float64Array(resamples) };
-  for (const stat of ['p50', 'p95', 'p99'] as const) {
+  for (const stat of COMPARED_STATS) {
     const k = Math.max(1, Math.ceil((STAT_PCT[stat] / 100) * n));
     const values = out[stat];
     for (let r = 0; r < resamples; r++) {
@@ -368,12 +373,7 @@ function pct(fraction: number | null): number | null {
   return fraction === null ? null : fraction * 100;
 }
 
+/** Ungrouped, so the table's columns stay as narrow as the figures. */
 function formatValue(v: number | null): string {
-  if (v === null) return '–';
-  const abs = Math.abs(v);
-  return v.toFixed(abs >= 100 ? 0 : abs >= 10 ? 1 : 2);
-}
-
-function formatSigned(v: number): string {
-  return `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
+  return formatBySize(v, { grouping: false });
 }

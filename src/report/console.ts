@@ -5,9 +5,10 @@
  * for the stream it writes to; plain by default).
  */
 import { join } from 'node:path';
-import { floorTo } from '../metrics/math.js';
+import { LATENCY_METRICS } from '../model/metric-catalog.js';
+import * as format from '../text/format.js';
 import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
-import type { LatencyStats, Summary, SummaryConfig, ThresholdCheck } from '../model/summary.js';
+import type { Summary, SummaryConfig, ThresholdCheck } from '../model/summary.js';
 import { maskUrlOnce } from './mask-once.js';
 
 export interface ConsoleReportOptions {
@@ -44,7 +45,7 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
   const failedText = failed > 0 ? style.red(`${formatCount(failed)} failed`) : '0 failed';
   const incompleteText = incomplete > 0 ? ` · ${formatCount(incomplete)} incomplete (in flight at the stop)` : '';
   row('Finished', `${formatCount(ok)} ok · ${failedText}${incompleteText}`);
-  row('Success', successRate === null ? 'n/a (no measured request finished)' : formatPct(successRate));
+  row('Success', successRate === null ? 'n/a (no measured request finished)' : format.formatPct(successRate));
   row('Window', `${formatNumber(summary.measuredSeconds, 1)} s measured${describeWarmup(summary)}`);
 
   section('Throughput');
@@ -56,16 +57,8 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
 
   section('Latency (ms)');
   lines.push(style.dim(`${''.padEnd(LABEL_WIDTH)}${[...LATENCY_COLUMNS, 'count'].map((c) => c.padStart(COLUMN_WIDTH)).join('')}`));
-  const latencyRows: [string, LatencyStats | undefined][] = [
-    ['TTFT', summary.latency.ttft],
-    ['TTFO', summary.latency.ttfo],
-    ['ITL', summary.latency.itl],
-    ['E2E', summary.latency.e2e],
-    ['Chunk gap', summary.latency.chunkGap],
-    ['Queue', summary.latency.queue],
-    ['E2E sched.', summary.latency.e2eFromSchedule],
-  ];
-  for (const [label, stats] of latencyRows) {
+  for (const { key, label } of LATENCY_METRICS) {
+    const stats = summary.latency[key];
     if (stats === undefined) continue;
     const cells = LATENCY_COLUMNS.map((column) => formatMsCell(stats[column]).padStart(COLUMN_WIDTH));
     lines.push(`${label.padEnd(LABEL_WIDTH)}${cells.join('')}${formatCount(stats.count).padStart(COLUMN_WIDTH)}`);
@@ -150,10 +143,10 @@ function describeLegend(summary: Summary): string {
 function describeCheck(check: ThresholdCheck, style: TextStyle): string {
   const mark = check.passed ? style.green('✓') : style.red('✗');
   const isRate = check.name === 'success_rate';
-  const format = (value: number): string => (isRate ? formatPct(value) : `${formatMsCell(value)} ms`);
-  const value = check.value === null ? 'no value' : format(check.value);
+  const show = (value: number): string => (isRate ? format.formatPct(value) : `${formatMsCell(value)} ms`);
+  const value = check.value === null ? 'no value' : show(check.value);
   const note = check.note === undefined ? '' : style.dim(` (${check.note})`);
-  return `${mark} ${check.name.padEnd(22)} ${value} ${check.op} ${format(check.limit)}${note}`;
+  return `${mark} ${check.name.padEnd(22)} ${value} ${check.op} ${show(check.limit)}${note}`;
 }
 
 function describeGeneratorFigures(generator: Summary['generator']): string {
@@ -161,30 +154,27 @@ function describeGeneratorFigures(generator: Summary['generator']): string {
   const parts = [
     `event loop p99 ${generator.eventLoopDelayP99Ms === null ? 'n/a' : `${formatNumber(generator.eventLoopDelayP99Ms, 1)} ms`}`,
     `max ${generator.maxMs === null ? 'n/a' : `${formatNumber(generator.maxMs, 1)} ms`}`,
-    `CPU ${generator.cpuPct === null ? 'n/a' : `${Math.round(generator.cpuPct)}%`}`,
-    ...(busy === null ? [] : [`loop busy ${Math.round(busy * 100)}%`]),
+    `CPU ${generator.cpuPct === null ? 'n/a' : format.formatPercentage(generator.cpuPct, { digits: 0, round: 'nearest', grouping: false })}`,
+    ...(busy === null ? [] : [`loop busy ${format.formatPct(busy, { digits: 0, round: 'nearest' })}`]),
     `open files ${generator.openFileLimit === null ? 'n/a' : formatCount(generator.openFileLimit)}`,
     `generator errors ${formatCount(generator.generatorErrors)}`,
   ];
   return parts.join(' · ');
 }
 
+/** The console rounds numbers as they are written (394.95 → 395.0), as `toLocaleString` did here. */
+const WRITTEN: format.NumberStyle = { rounding: 'written' };
+
 function formatMsCell(ms: number | null): string {
-  if (ms === null) return '-';
-  if (ms >= 100_000) return formatCount(Math.round(ms));
-  return formatNumber(ms, ms >= 1000 ? 0 : 1);
+  return ms === null ? '-' : format.formatMs(ms, 'column', WRITTEN);
 }
 
 function formatNumber(value: number, digits: number): string {
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return format.formatNumber(value, digits, WRITTEN);
 }
 
 function formatCount(value: number): string {
-  return value.toLocaleString('en-US', { maximumFractionDigits: 0 });
-}
-
-function formatPct(fraction: number): string {
-  return `${floorTo(fraction * 100, 1).toFixed(1)}%`;
+  return format.formatCount(value, WRITTEN);
 }
 
 function quote(text: string): string {

@@ -1,3 +1,4 @@
+import { LATENCY_METRICS, LATENCY_STATS } from '../model/metric-catalog.js';
 import type { LatencyStats, Summary } from '../model/summary.js';
 
 /**
@@ -18,28 +19,11 @@ export const CSV_COLUMNS = [
   'e2e_p50_ms',
   'value',
   'count',
-  'mean_ms',
-  'min_ms',
-  'p50_ms',
-  'p90_ms',
-  'p95_ms',
-  'p99_ms',
-  'p999_ms',
-  'max_ms',
+  ...LATENCY_STATS.map((stat) => `${stat.id}_ms` as const),
 ] as const;
 
 type Column = (typeof CSV_COLUMNS)[number];
 type Row = Partial<Record<Column, string | number | null>>;
-
-const LATENCY_METRICS: Array<[keyof Summary['latency'], string]> = [
-  ['ttft', 'ttft_ms'],
-  ['ttfo', 'ttfo_ms'],
-  ['itl', 'itl_ms'],
-  ['e2e', 'e2e_ms'],
-  ['chunkGap', 'chunk_gap_ms'],
-  ['queue', 'queue_ms'],
-  ['e2eFromSchedule', 'e2e_from_schedule_ms'],
-];
 
 export function renderCsv(summary: Summary): string {
   const rows: Row[] = summary.timeline.map((p) => ({
@@ -53,9 +37,9 @@ export function renderCsv(summary: Summary): string {
     ttft_p50_ms: p.ttftP50,
     e2e_p50_ms: p.e2eP50,
   }));
-  for (const [key, metric] of LATENCY_METRICS) {
-    const stats = summary.latency[key];
-    if (stats !== undefined) rows.push({ row: 'summary', metric, ...statsColumns(stats) });
+  for (const metric of LATENCY_METRICS) {
+    const stats = summary.latency[metric.key];
+    if (stats !== undefined) rows.push({ row: 'summary', metric: `${metric.id}_ms`, ...statsColumns(stats) });
   }
   const values: Array<[string, number | null]> = [
     ['requests_total', summary.requests.total],
@@ -80,17 +64,9 @@ export function renderCsv(summary: Summary): string {
 }
 
 function statsColumns(s: LatencyStats): Row {
-  return {
-    count: s.count,
-    mean_ms: s.mean,
-    min_ms: s.min,
-    p50_ms: s.p50,
-    p90_ms: s.p90,
-    p95_ms: s.p95,
-    p99_ms: s.p99,
-    p999_ms: s.p999,
-    max_ms: s.max,
-  };
+  const row: Row = { count: s.count };
+  for (const stat of LATENCY_STATS) row[`${stat.id}_ms`] = s[stat.id];
+  return row;
 }
 
 /** RFC 4180: quote a field holding a comma, quote or line break; empty for null. */

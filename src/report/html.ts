@@ -1,9 +1,10 @@
 import { FAILURE_HINTS } from '../failures/hints.js';
-import { floorTo } from '../metrics/math.js';
-import type { LatencyStats, RequestRecord, Summary, TimelinePoint } from '../model/summary.js';
+import { LATENCY_METRICS, LATENCY_STATS, latencyMetric } from '../model/metric-catalog.js';
+import type { RequestRecord, Summary, TimelinePoint } from '../model/summary.js';
 import type { FailureCategory } from '../failures/categories.js';
 import { maskHeadersOnce, maskUrlOnce } from './mask-once.js';
 import { bucketBySecond, collectSortedValues, percentileOfSorted } from './record-series.js';
+import { formatMs, formatNumber, formatPct, formatPercentage } from '../text/format.js';
 
 /**
  * report.html: one self-contained page (no script, no external request: a CSP forbids both) that a
@@ -95,33 +96,24 @@ function renderVerdict(s: Summary): string {
 <h3>Thresholds and SLOs</h3>
 ${checks === '' ? '<p class="note">No checks were configured.</p>' : `<table><tr><th>check</th><th class="n">value</th><th>limit</th><th>result</th></tr>${checks}</table>`}
 <h3>Generator health: <span class="${gen === 'ok' ? 'ok' : 'warn'}" data-key="generator.verdict">${esc(gen)}</span></h3>
-<p class="note">Event-loop delay p99 ${esc(formatMs(s.generator.eventLoopDelayP99Ms))} (max ${esc(formatMs(s.generator.maxMs))}), CPU ${esc(s.generator.cpuPct === null ? '–' : `${formatNumber(s.generator.cpuPct, 0)} %`)}, open-file limit ${esc(s.generator.openFileLimit === null ? '–' : String(s.generator.openFileLimit))}, generator-side errors ${s.generator.generatorErrors}.</p>
+<p class="note">Event-loop delay p99 ${esc(formatMs(s.generator.eventLoopDelayP99Ms))} (max ${esc(formatMs(s.generator.maxMs))}), CPU ${esc(formatPercentage(s.generator.cpuPct, { digits: 0, round: 'nearest' }))}, open-file limit ${esc(s.generator.openFileLimit === null ? '–' : String(s.generator.openFileLimit))}, generator-side errors ${s.generator.generatorErrors}.</p>
 ${reasons === '' ? '' : `<ul>${reasons}</ul>`}</section>`;
 }
 
-const LATENCY_ROWS: Array<[keyof Summary['latency'], string]> = [
-  ['ttft', 'TTFT (time to first token)'],
-  ['ttfo', 'TTFO (time to first output)'],
-  ['itl', 'ITL (inter-token latency)'],
-  ['e2e', 'E2E (end-to-end)'],
-  ['chunkGap', 'Chunk gap'],
-  ['queue', 'Queue (open loop)'],
-  ['e2eFromSchedule', 'E2E from schedule'],
-];
-const STAT_COLUMNS: Array<keyof LatencyStats> = ['count', 'mean', 'min', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'];
+const STAT_COLUMNS = [{ id: 'count', label: 'count' }, ...LATENCY_STATS] as const;
 
 function renderLatencyTable(s: Summary): string {
-  const rows = LATENCY_ROWS.flatMap(([key, title]) => {
+  const rows = LATENCY_METRICS.flatMap(({ key, title }) => {
     const stats = s.latency[key];
     if (stats === undefined) return [];
-    const cells = STAT_COLUMNS.map((col) => {
-      const v = stats[col];
-      const text = col === 'count' ? formatNumber(v, 0) : formatMs(v);
-      return `<td class="n" ${dataAttrs(`latency.${key}.${col}`, v)}>${esc(text)}</td>`;
+    const cells = STAT_COLUMNS.map(({ id }) => {
+      const v = stats[id];
+      const text = id === 'count' ? formatNumber(v, 0) : formatMs(v);
+      return `<td class="n" ${dataAttrs(`latency.${key}.${id}`, v)}>${esc(text)}</td>`;
     }).join('');
     return [`<tr><th>${esc(title)}</th>${cells}</tr>`];
   });
-  const head = STAT_COLUMNS.map((c) => `<th class="n">${c === 'p999' ? 'p99.9' : c}</th>`).join('');
+  const head = STAT_COLUMNS.map(({ label }) => `<th class="n">${label}</th>`).join('');
   return `<section><h2>Latency (ms)</h2><table><tr><th>metric</th>${head}</tr>${rows.join('')}</table>
 <p class="note">Successful measured requests only. ${esc(s.percentileMethod)}</p></section>`;
 }
@@ -354,11 +346,11 @@ function renderSettings(s: Summary): string {
 
 function renderDefinitions(s: Summary): string {
   const defs: Array<[string, string]> = [
-    ['TTFT', 'request sent → first chunk with generated content (text, reasoning or a tool call); role-only, empty and usage-only chunks do not count.'],
-    ['TTFO', 'request sent → first non-reasoning output (differs from TTFT for reasoning models).'],
-    ['ITL', '(E2E − TTFT) / (output tokens − 1), for requests with at least 2 output tokens. vLLM calls this TPOT, AIPerf calls it ITL.'],
-    ['Chunk gap', 'every gap between consecutive content chunks, pooled over requests (vLLM\'s "ITL", AIPerf\'s "ICL"); a chunk can hold several tokens.'],
-    ['E2E', 'request sent → end of the response ([DONE], message_stop or end of body).'],
+    // The page's own order: the chunk gap beside ITL, which it is often mistaken for.
+    ...(['ttft', 'ttfo', 'itl', 'chunk_gap', 'e2e'] as const).map((id): [string, string] => {
+      const metric = latencyMetric(id);
+      return [metric.label, metric.definition];
+    }),
     ['Requests / s', 'successful requests / measured window (first measured start → last measured completion).'],
     ['Output tokens / s', 'output tokens of successful requests / measured window; token counts come from the server\'s usage, else a tokenizer.'],
     ['Success rate', 'ok / (ok + failed); incomplete requests (in flight at the stop) are counted apart.'],
@@ -396,27 +388,6 @@ function formatValue(v: unknown): string {
 function formatCheckValue(name: string, v: number | null): string {
   if (v === null) return '–';
   return /success|rate$/.test(name) && v <= 1 ? formatPct(v) : formatNumber(v, 1);
-}
-
-/** Numbers as the page shows them (exported so tests compare the page with summary.json). */
-export function formatNumber(v: number | null, digits: number): string {
-  if (v === null || !Number.isFinite(v)) return '–';
-  const fixed = v.toFixed(digits);
-  const [int = '', frac] = fixed.split('.');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return frac === undefined ? grouped : `${grouped}.${frac}`;
-}
-
-/** Milliseconds with precision that suits the size: 0.42, 12.3, 1,234. */
-export function formatMs(v: number | null): string {
-  if (v === null || !Number.isFinite(v)) return '–';
-  const abs = Math.abs(v);
-  return formatNumber(v, abs < 10 ? 2 : abs < 100 ? 1 : 0);
-}
-
-/** Rounded down, as in the console: 89.96% must not show as a passing-looking 90.0 %. */
-export function formatPct(fraction: number | null): string {
-  return fraction === null || !Number.isFinite(fraction) ? '–' : `${formatNumber(floorTo(fraction * 100, 1), 1)} %`;
 }
 
 function formatTick(v: number): string {

@@ -1,6 +1,7 @@
+import { LATENCY_METRICS, LATENCY_STATS } from '../model/metric-catalog.js';
 import type { LatencyStats, RequestRecord, Summary } from '../model/summary.js';
 import { maskUrlOnce } from './mask-once.js';
-import { collectSortedValues, type RecordLatencyKey } from './record-series.js';
+import { collectSortedValues } from './record-series.js';
 
 /**
  * metrics.prom: the run in Prometheus text exposition format (0.0.4), base units (seconds), counters
@@ -30,21 +31,15 @@ export function renderProm(summary: Summary, records?: readonly RequestRecord[])
     1,
   );
 
-  const latencies: Array<['ttft' | 'ttfo' | 'itl' | 'e2e' | 'chunkGap', string, string, RecordLatencyKey | null]> = [
-    ['ttft', 'llm_loadtest_ttft_seconds', 'Time to first token of successful measured requests.', 'ttftMs'],
-    ['ttfo', 'llm_loadtest_ttfo_seconds', 'Time to first non-reasoning output of successful measured requests.', 'ttfoMs'],
-    ['itl', 'llm_loadtest_itl_seconds', 'Inter-token latency, (e2e - ttft) / (output tokens - 1).', 'itlMs'],
-    ['e2e', 'llm_loadtest_e2e_seconds', 'End-to-end latency of successful measured requests.', 'e2eMs'],
-    ['chunkGap', 'llm_loadtest_chunk_gap_seconds', 'Gaps between consecutive content chunks, pooled.', null],
-  ];
-  for (const [key, name, help, recordKey] of latencies) {
-    const stats = summary.latency[key];
-    if (records !== undefined && recordKey !== null) {
+  for (const metric of PROM_LATENCIES) {
+    const name = `llm_loadtest_${metric.id}_seconds`;
+    const help = PROM_HELP[metric.key];
+    if (records !== undefined && metric.recordField !== null) {
       family(name, 'histogram', help);
-      out.push(...renderHistogramSamples(name, collectSortedValues(records, recordKey)));
+      out.push(...renderHistogramSamples(name, collectSortedValues(records, metric.recordField)));
     } else {
       family(name, 'summary', `${help} Quantiles from the run's summary.`);
-      out.push(...renderSummarySamples(name, stats));
+      out.push(...renderSummarySamples(name, summary.latency[metric.key]));
     }
   }
 
@@ -84,6 +79,20 @@ export function renderProm(summary: Summary, records?: readonly RequestRecord[])
   return `${out.join('\n')}\n`;
 }
 
+type PromLatency = Extract<(typeof LATENCY_METRICS)[number], { openLoopOnly: false }>;
+
+/** Every metric a closed-loop run has; the open-loop ones are left out, so every run's file has the same series. */
+const PROM_LATENCIES = LATENCY_METRICS.filter((metric): metric is PromLatency => !metric.openLoopOnly);
+
+/** HELP lines: what a Prometheus user needs to read the series, shorter than the catalog's definitions. */
+const PROM_HELP: Record<PromLatency['key'], string> = {
+  ttft: 'Time to first token of successful measured requests.',
+  ttfo: 'Time to first non-reasoning output of successful measured requests.',
+  itl: 'Inter-token latency, (e2e - ttft) / (output tokens - 1).',
+  e2e: 'End-to-end latency of successful measured requests.',
+  chunkGap: 'Gaps between consecutive content chunks, pooled.',
+};
+
 /** Bucket bounds in seconds: from sub-millisecond token gaps to multi-minute generations. */
 export const HISTOGRAM_BUCKETS_S = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600,
@@ -104,13 +113,9 @@ function renderHistogramSamples(name: string, sortedMs: Float64Array): string[] 
 }
 
 function renderSummarySamples(name: string, s: LatencyStats): string[] {
-  const quantiles: Array<[string, number | null]> = [
-    ['0.5', s.p50],
-    ['0.9', s.p90],
-    ['0.95', s.p95],
-    ['0.99', s.p99],
-    ['0.999', s.p999],
-  ];
+  const quantiles = LATENCY_STATS.flatMap((stat): Array<[string, number | null]> =>
+    stat.percentile === null ? [] : [[String(Number((stat.percentile / 100).toPrecision(6))), s[stat.id]]],
+  );
   const toS = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
   return [
     ...quantiles.map(([q, v]) => `${name}{quantile="${q}"} ${formatValue(toS(v))}`),

@@ -1,10 +1,8 @@
+import type { RecordLatencyField } from '../model/metric-catalog.js';
 import type { RequestRecord } from '../model/summary.js';
 
-/** The per-request latency fields the reports draw and test from records. */
-export type RecordLatencyKey = 'ttftMs' | 'ttfoMs' | 'itlMs' | 'e2eMs';
-
 /** One latency field of the measured successful requests, sorted ascending, nulls dropped. */
-export function collectSortedValues(records: readonly RequestRecord[], key: RecordLatencyKey): Float64Array {
+export function collectSortedValues(records: readonly RequestRecord[], key: RecordLatencyField): Float64Array {
   const values: number[] = [];
   for (const r of records) {
     if (!r.ok || r.phase !== 'measure') continue;

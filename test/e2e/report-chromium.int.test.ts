@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import type { RequestRecord, Summary } from '../../src/model/summary.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
-import { formatMs, formatNumber, formatPct } from '../../src/report/html.js';
+import { formatMs, formatNumber, formatPct } from '../../src/text/format.js';
 import { createFakeIo } from '../helpers/fake-io.js';
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { binValues, formatMs, formatNumber, formatPct, renderHtml } from '../../src/report/html.js';
+import { binValues, renderHtml } from '../../src/report/html.js';
+import { formatMs, formatNumber, formatPct } from '../../src/text/format.js';
 import { loadSmallRun } from './fixtures.js';
 
 const { summary, records } = loadSmallRun();
@@ -111,9 +112,9 @@ describe('binValues', () => {
 
 describe('formatPct', () => {
   it.each([
-    [0.8996, '89.9 %'],
-    [0.9, '90.0 %'],
-    [1, '100.0 %'],
+    [0.8996, '89.9%'],
+    [0.9, '90.0%'],
+    [1, '100.0%'],
     [null, '–'],
   ])('%s → %s (rounded down: just under a limit never shows as reaching it)', (fraction, text) => {
     expect(formatPct(fraction)).toBe(text);
