@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { inputError } from '../errors.js';
-import { PLATFORM_LIMITS } from '../platform/schema.js';
+import { PLATFORM_LIMITS } from '../model/platform-limits.js';
 import { steppedTotalS } from './stepped.js';
 import { parseDurationS } from '../protocol/duration.js';
 import { API_TYPES, type ApiType } from '../protocol/types.js';

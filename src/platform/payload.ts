@@ -4,9 +4,9 @@ import { inputError, type AppError } from '../errors.js';
 import { readInputFile } from '../input/body.js';
 import type { RunPlan, TargetSpec } from '../input/request-spec.js';
 import { steppedTotalS } from '../input/stepped.js';
+import { PLATFORM_LIMITS as L } from '../model/platform-limits.js';
 import type { ApiType } from '../protocol/types.js';
 import {
-  PLATFORM_LIMITS as L,
   createTaskRequestSchema,
   formatZodIssues,
   testTaskRequestSchema,
