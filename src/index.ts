@@ -28,7 +28,8 @@ export {
   type FollowResult,
   type FollowPlatformTaskOptions,
 } from './run/platform.js';
-export type { LiveStats, StopReason } from './engine/load-thread.js';
+export type { LiveStats } from './engine/live-stats.js';
+export type { StopReason } from './engine/stop-rules.js';
 export { runCli } from './cli/run-cli.js';
 export { startMockServer } from './mock/server.js';
 export type { MockServer, MockStats, MockRequestRecord } from './mock/server.js';

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { LiveStats } from '../engine/load-thread.js';
+import type { LiveStats } from '../engine/live-stats.js';
 import type { OutStream } from './io.js';
 
 /** On a terminal the status line is redrawn this often; elsewhere a plain line every PLAIN_EVERY_MS. */

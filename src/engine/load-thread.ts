@@ -4,8 +4,16 @@ import type { RequestRecord } from '../model/summary.js';
 import { maskText } from '../text/mask.js';
 import { loadTokenizer } from '../protocol/tokens.js';
 import type { PromptItem, ProtocolAdapter } from '../protocol/types.js';
-import { createArrivalGaps, measuredDurationS, nextUserChangeS, peakUsers, usersAt } from './schedule.js';
+import { RoundRobinBodies, type BodySource } from './body-source.js';
+import { ClosedLoop } from './closed-loop.js';
+import { LiveCounters, type LiveStats } from './live-stats.js';
+import type { ExecutorHost, LoadExecutor } from './load-executor.js';
+import { OpenLoop } from './open-loop.js';
+import { ownedShare, type Partition } from './partition.js';
+import { peakUsers } from './schedule.js';
 import { createConnectionPool, prepareRequest, type ConnectionPool, type PreparedRequest } from './send.js';
+import { StopRules, type StopReason } from './stop-rules.js';
+import { TurnBatcher } from './turn-batcher.js';
 import { User, type UserHost } from './user.js';
 
 /** The part of the metrics Recorder (src/metrics/recorder.ts) the engine feeds. */
@@ -25,15 +33,13 @@ export interface RecordMeta {
   endAtMs: number;
 }
 
-export type StopReason = 'duration' | 'max-requests' | 'interrupted';
-
 export interface LoadRunOptions {
   target: TargetSpec;
   load: LoadOptions;
   adapter: ProtocolAdapter;
   prompts: readonly PromptItem[] | null;
   /** This thread's share of the users: ids i with i % count === index (worker threads). */
-  partition?: { index: number; count: number };
+  partition?: Partition;
   /** Called once per finished request, in finishing order (results.jsonl). */
   onRecord?: (record: RequestRecord, meta: RecordMeta) => void;
   /** How long in-flight requests may finish after the run stops (duration end, Ctrl-C). */
@@ -68,90 +74,69 @@ export interface LoadOutcome {
   endedAtMs: number;
 }
 
-/** What the progress line shows; cheap to read once a second. */
-export interface LiveStats {
-  elapsedMs: number;
-  totalMs: number;
-  users: number;
-  inFlight: number;
-  started: number;
-  finished: number;
-  failed: number;
-  /** The last TTFTs seen (ms), most recent last-ish: a ring copy. */
-  recentTtftMs: number[];
-  stopping: StopReason | null;
-}
-
 const DEFAULT_GRACE_MS = 5000;
 const TIMEOUT_SWEEP_MS = 200;
-const TTFT_RING = 256;
+
+/** Until start() hands over the real one; nothing is recorded before that. */
+const NO_RECORDER: LoadRecorder = {
+  startMeasuring: () => undefined,
+  setUsers: () => undefined,
+  recordStart: () => undefined,
+  recordChunkGaps: () => undefined,
+  recordRequest: () => undefined,
+};
 
 /**
- * One thread's share of a local load test: the shape (closed loop, stepped, open loop), the users, the
- * stop rules (duration, max requests, Ctrl-C with a grace period), and the per-request timeout.
+ * One thread's share of a local load test. It owns the connections and the users, and joins the jobs
+ * of a run: an executor decides when requests start (closed or open loop), the stop rules when they no
+ * longer may, the turn batcher when reads are parsed and users go again, the live counters what the
+ * progress line shows. It also enforces the per-request timeout and the grace period after a stop.
  * `prepare()` opens the connections; `start(runStartMs, recorder)` runs to the end.
  */
-export class LoadThread implements UserHost {
+export class LoadThread implements UserHost, ExecutorHost {
   readonly request: PreparedRequest;
   readonly adapter: ProtocolAdapter;
   readonly timeOriginMs = performance.timeOrigin;
   readonly requestIdHeader: string | null;
   private readonly options: LoadRunOptions;
   private readonly load: LoadOptions;
-  private readonly partIndex: number;
-  private readonly partCount: number;
+  private readonly partition: Partition;
   private readonly connections: ConnectionPool;
   private readonly users: User[] = [];
   private readonly secrets: readonly string[];
-  private recorder: LoadRecorder | null = null;
-  private bodyIndex = 0;
+  private readonly bodies: BodySource;
+  private readonly executor: LoadExecutor;
+  private readonly rules: StopRules;
+  private readonly batcher: TurnBatcher;
+  private readonly counters = new LiveCounters();
+  private recorder: LoadRecorder = NO_RECORDER;
   private runStartMs = 0;
-  private warmupEndMs = 0;
-  private endMs = 0;
   private measuring = false;
   private measureStartMs = 0;
-  private maxOwned: number | null;
-  private measuredStarted = 0;
-  private started = 0;
-  private finished = 0;
-  private failed = 0;
-  private incomplete = 0;
-  private inFlight = 0;
-  private activeUsers = 0;
-  private stopping: StopReason | null = null;
   private preconnected = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private sweepTimer: NodeJS.Timeout | null = null;
-  private pendingSends: User[] = [];
-  private parseQueue: User[] = [];
-  private parseScheduled = false;
-  private draining = false;
-  private sendScheduled = false;
-  private readonly ttftRing = new Float64Array(TTFT_RING);
-  private ttftCount = 0;
   private resolveRun: ((outcome: LoadOutcome) => void) | null = null;
-  // Open loop.
-  private readonly idle: User[] = [];
-  private queue: number[] = [];
-  private queueHead = 0;
-  private nextArrivalMs = 0;
-  private droppedArrivals = 0;
-  private arrivalGap: (() => number) | null = null;
 
   constructor(options: LoadRunOptions) {
     this.options = options;
-    this.load = options.load;
+    const load = options.load;
+    this.load = load;
     this.adapter = options.adapter;
-    this.partIndex = options.partition?.index ?? 0;
-    this.partCount = options.partition?.count ?? 1;
+    this.partition = options.partition ?? { index: 0, count: 1 };
     this.requestIdHeader = options.requestIdHeader ?? null;
     this.secrets = options.secrets ?? [];
     this.request = prepareRequest(options.target, options.adapter, options.prompts);
-    this.bodyIndex = this.partIndex;
-    this.maxOwned = options.load.maxRequests === null ? null : this.ownedShare(options.load.maxRequests);
+    this.bodies = new RoundRobinBodies(this.request.bodies, this.partition);
+    this.rules = new StopRules(load.maxRequests === null ? null : ownedShare(load.maxRequests, this.partition));
+    this.batcher = new TurnBatcher(this);
+    this.executor =
+      load.rate === null
+        ? new ClosedLoop(this, load, this.partition)
+        : new OpenLoop(this, load.rate, load.arrival, load.concurrentUsers, this.partition);
     const target = options.target;
     this.connections = createConnectionPool(this.request.origin, {
-      connections: this.ownedShare(peakUsers(this.load)),
+      connections: ownedShare(peakUsers(load), this.partition),
       insecure: target.insecure,
       connectTimeoutMs: target.connectTimeoutMs,
       headersTimeoutMs: target.timeoutMs,
@@ -163,74 +148,61 @@ export class LoadThread implements UserHost {
     return this.connections.pool;
   }
 
+  get stopping(): StopReason | null {
+    return this.rules.reason;
+  }
+
   /** Open the connections the users will need, before anything is measured. */
   async prepare(): Promise<number> {
     if (this.options.preloadTokenizer === true) loadTokenizer(this.request.model);
     if (this.options.preconnect === false) return 0;
-    this.preconnected = await this.connections.preconnect(this.ownedShare(peakUsers(this.load)));
+    this.preconnected = await this.connections.preconnect(ownedShare(peakUsers(this.load), this.partition));
     return this.preconnected;
   }
 
   /** Run from `runStartMs` (performance.now() of this thread) until a stop rule ends it. */
   start(runStartMs: number, recorder: LoadRecorder): Promise<LoadOutcome> {
-    // A stop asked for before the start (Ctrl-C while connecting) ends the run as soon as it begins.
-    const stoppedEarly = this.stopping;
-    this.stopping = null;
+    const stoppedEarly = this.rules.arm(runStartMs, this.load);
     this.recorder = recorder;
     this.runStartMs = runStartMs;
-    this.warmupEndMs = runStartMs + this.load.warmupS * 1000;
-    this.endMs = this.warmupEndMs + measuredDurationS(this.load) * 1000;
+    const warmupEndMs = this.rules.warmupEndMs;
     const done = new Promise<LoadOutcome>((resolve) => {
       this.resolveRun = resolve;
     });
     if (this.load.warmupS <= 0) this.beginMeasuring(runStartMs);
-    else this.at(this.warmupEndMs, () => this.beginMeasuring(this.warmupEndMs));
-    this.at(this.endMs, () => {
-      // Open loop: arrivals planned before the end are sent first, even if their timer has not run yet.
-      if (this.load.rate !== null && this.stopping === null) this.tickArrivals();
+    else this.at(warmupEndMs, () => this.beginMeasuring(warmupEndMs));
+    this.at(this.rules.endMs, () => {
+      if (this.rules.reason === null) this.executor.finishDue();
       this.stop('duration');
     });
     this.sweepTimer = setInterval(() => this.sweepTimeouts(), TIMEOUT_SWEEP_MS);
     if (stoppedEarly !== null) this.stop(stoppedEarly);
-    else if (this.load.rate === null) this.applyShape();
-    else this.startArrivals();
+    else this.executor.begin(runStartMs, warmupEndMs);
     return done;
   }
 
   /** Stop starting requests; in-flight ones get the grace period (none for max-requests: they finish). */
   stop(reason: StopReason): void {
-    if (this.stopping !== null) {
-      // A Ctrl-C during a max-requests drain still bounds the wait.
-      if (reason === 'interrupted' && this.stopping === 'max-requests') this.armGrace();
-      return;
-    }
-    this.stopping = reason;
+    const effect = this.rules.request(reason);
+    if (effect === 'bound-drain') this.armGrace();
+    if (effect !== 'stop') return;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    this.droppedArrivals += this.queue.length - this.queueHead;
-    this.queue = [];
-    this.queueHead = 0;
-    this.pendingSends = [];
-    if (this.inFlight === 0) {
+    this.executor.halt();
+    this.batcher.dropSends();
+    if (this.counters.inFlight === 0) {
       this.finishRun();
       return;
     }
-    if (reason !== 'max-requests') this.armGrace();
+    if (this.rules.drainBounded) this.armGrace();
   }
 
   live(): LiveStats {
-    const count = Math.min(this.ttftCount, TTFT_RING);
-    return {
-      elapsedMs: Math.max(0, performance.now() - this.runStartMs),
-      totalMs: this.endMs - this.runStartMs,
-      users: this.activeUsers,
-      inFlight: this.inFlight,
-      started: this.started,
-      finished: this.finished,
-      failed: this.failed,
-      recentTtftMs: Array.from(this.ttftRing.subarray(0, count)),
-      stopping: this.stopping,
-    };
+    return this.counters.read(
+      Math.max(0, performance.now() - this.runStartMs),
+      this.rules.endMs - this.runStartMs,
+      this.rules.reason,
+    );
   }
 
   async close(): Promise<void> {
@@ -240,182 +212,70 @@ export class LoadThread implements UserHost {
   // UserHost -------------------------------------------------------------------------------------
 
   nextBody(): Buffer {
-    const bodies = this.request.bodies;
-    const body = bodies[this.bodyIndex % bodies.length] as Buffer;
-    this.bodyIndex += this.partCount;
-    return body;
+    return this.bodies.next();
   }
 
   queueParse(user: User): void {
-    this.parseQueue.push(user);
-    if (this.parseScheduled) return;
-    this.parseScheduled = true;
-    setImmediate(this.drainParseQueue);
+    this.batcher.queueParse(user);
   }
 
-  /** A bound field, not a closure per call: runs once per event-loop turn with reads. */
-  private readonly drainParseQueue = (): void => {
-    this.parseScheduled = false;
-    const users = this.parseQueue;
-    this.parseQueue = [];
-    this.draining = true;
-    for (const user of users) user.parsePending();
-    this.draining = false;
-    // Users whose streams were settled here go again now: their connections are back in the pool.
-    if (this.pendingSends.length > 0) this.flushSends();
-  };
-
   beginRequest(atMs: number): 'warmup' | 'measure' {
-    const phase = atMs < this.warmupEndMs ? 'warmup' : 'measure';
-    if (phase === 'measure') this.measuredStarted += 1;
-    this.started += 1;
-    this.inFlight += 1;
-    (this.recorder as LoadRecorder).recordStart(atMs, phase);
+    const phase = this.rules.phaseOf(atMs);
+    this.counters.countStart();
+    this.recorder.recordStart(atMs, phase);
     return phase;
   }
 
   completeRequest(user: User, record: RequestRecord, endAtMs: number): void {
-    const recorder = this.recorder as LoadRecorder;
-    this.inFlight -= 1;
-    this.finished += 1;
-    if (record.ok) {
-      if (record.phase === 'measure' && user.gapCount > 0) recorder.recordChunkGaps(user.gaps, user.gapCount);
-      if (record.ttftMs !== null) {
-        this.ttftRing[this.ttftCount % TTFT_RING] = record.ttftMs;
-        this.ttftCount += 1;
-      }
-    } else if (record.errorCategory === 'incomplete') {
-      this.incomplete += 1;
-    } else {
-      this.failed += 1;
-      if (record.errorCategory === 'generator') this.options.onGeneratorError?.();
-    }
+    const recorder = this.recorder;
+    this.counters.countEnd(record);
+    if (record.ok && record.phase === 'measure' && user.gapCount > 0) recorder.recordChunkGaps(user.gaps, user.gapCount);
+    if (record.errorCategory === 'generator') this.options.onGeneratorError?.();
     recorder.recordRequest(record, endAtMs);
     this.options.onRecord?.(record, { requestId: user.lastRequestId, t0Ms: user.t0, endAtMs });
-    if (this.stopping !== null) {
-      if (this.inFlight === 0) this.finishRun();
+    if (this.rules.reason !== null) {
+      if (this.counters.inFlight === 0) this.finishRun();
       return;
     }
-    // Closed loop: the shapes only ever add users, so a user that finished simply goes again.
-    if (this.load.rate === null) {
-      this.queueSend(user);
-      return;
-    }
-    if (this.queueHead < this.queue.length) this.sendAt(user, this.dequeue());
-    else this.idle.push(user);
+    this.executor.release(user);
   }
 
   mask(text: string): string {
     return this.secrets.length === 0 ? text : maskText(text, this.secrets);
   }
 
-  // Closed loop ----------------------------------------------------------------------------------
+  // ExecutorHost ---------------------------------------------------------------------------------
 
-  /** Global users wanted at `nowMs` (all threads together). */
-  private wantedUsers(nowMs: number): number {
-    const shapeStartMs = this.load.loadMode === 'stepped' ? this.warmupEndMs : this.runStartMs;
-    return usersAt((nowMs - shapeStartMs) / 1000, this.load);
+  addUser(id: number): User {
+    const user = new User(id, this);
+    this.users.push(user);
+    this.counters.users += 1;
+    return user;
   }
 
-  /** Start the users the shape wants by now, and sleep until it wants more. */
-  private applyShape(): void {
-    if (this.stopping !== null) return;
-    const now = performance.now();
-    const wanted = this.wantedUsers(now);
-    for (let id = this.partIndex + this.users.length * this.partCount; id < wanted; id += this.partCount) {
-      const user = new User(id, this);
-      this.users.push(user);
-      this.activeUsers += 1;
-      if (!this.canSend(now)) break;
-      user.send();
-    }
-    (this.recorder as LoadRecorder).setUsers(this.activeUsers, now);
-    const shapeStartMs = this.load.loadMode === 'stepped' ? this.warmupEndMs : this.runStartMs;
-    const nextS = nextUserChangeS((now - shapeStartMs) / 1000, this.load);
-    if (nextS !== null) this.at(shapeStartMs + nextS * 1000, () => this.applyShape());
+  reportUsers(atMs: number): void {
+    this.recorder.setUsers(this.counters.users, atMs);
   }
 
-  private queueSend(user: User): void {
-    this.pendingSends.push(user);
-    if (this.sendScheduled || this.draining) return;
-    this.sendScheduled = true;
-    // Batched and after the response's callbacks: the connection is back in the pool by then.
-    setImmediate(this.flushSends);
+  /** The stop rules, checked before every send. */
+  canSend(nowMs: number): boolean {
+    if (this.rules.reason !== null) return false;
+    const breach = this.rules.breach(nowMs);
+    if (breach === null) return true;
+    this.stop(breach);
+    return false;
   }
 
-  private readonly flushSends = (): void => {
-    this.sendScheduled = false;
-    const users = this.pendingSends;
-    this.pendingSends = [];
-    const now = performance.now();
-    for (const next of users) {
-      if (!this.canSend(now)) return;
-      next.send();
-    }
-  };
-
-  /** Max-requests and the end time, checked before every send. */
-  private canSend(nowMs: number): boolean {
-    if (this.stopping !== null) return false;
-    if (nowMs >= this.endMs) {
-      this.stop('duration');
-      return false;
-    }
-    if (this.maxOwned !== null && nowMs >= this.warmupEndMs && this.measuredStarted >= this.maxOwned) {
-      this.stop('max-requests');
-      return false;
-    }
-    return true;
+  queueSend(user: User): void {
+    this.batcher.queueSend(user);
   }
 
-  // Open loop ------------------------------------------------------------------------------------
-
-  private startArrivals(): void {
-    const rate = (this.load.rate as number) / this.partCount;
-    this.arrivalGap = createArrivalGaps(rate, this.load.arrival, 0x9e3779b9 + this.partIndex);
-    this.nextArrivalMs = this.runStartMs + this.arrivalGap();
-    const cap = this.ownedShare(this.load.concurrentUsers);
-    for (let k = 0; k < cap; k += 1) {
-      const user = new User(this.partIndex + k * this.partCount, this);
-      this.users.push(user);
-      this.idle.push(user);
-    }
-    this.activeUsers = cap;
-    (this.recorder as LoadRecorder).setUsers(cap, this.runStartMs);
-    this.tickArrivals();
-  }
-
-  private tickArrivals(): void {
-    const now = performance.now();
-    const gap = this.arrivalGap as () => number;
-    while (this.nextArrivalMs <= now) {
-      // Judged at the planned time: an arrival due before the end is sent even when the timer ran late.
-      if (!this.canSend(this.nextArrivalMs)) return;
-      const scheduled = this.nextArrivalMs;
-      this.nextArrivalMs += gap();
-      const user = this.idle.pop();
-      if (user === undefined) this.queue.push(scheduled);
-      else this.sendAt(user, scheduled);
-    }
-    if (this.stopping === null) this.at(this.nextArrivalMs, () => this.tickArrivals());
-  }
-
-  private dequeue(): number {
-    const scheduled = this.queue[this.queueHead] as number;
-    this.queueHead += 1;
-    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.queueHead);
-      this.queueHead = 0;
-    }
-    return scheduled;
-  }
-
-  private sendAt(user: User, scheduledAtMs: number): void {
-    if (!this.canSend(scheduledAtMs)) {
-      this.idle.push(user);
-      return;
-    }
-    user.send(scheduledAtMs);
+  at(atMs: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, Math.max(0, atMs - performance.now()));
+    this.timers.add(timer);
   }
 
   // Plumbing -------------------------------------------------------------------------------------
@@ -424,22 +284,7 @@ export class LoadThread implements UserHost {
     if (this.measuring) return;
     this.measuring = true;
     this.measureStartMs = atMs;
-    (this.recorder as LoadRecorder).startMeasuring(atMs);
-  }
-
-  /** Ids this thread owns among the first `total`. */
-  private ownedShare(total: number): number {
-    if (total <= this.partIndex) return 0;
-    return Math.floor((total - 1 - this.partIndex) / this.partCount) + 1;
-  }
-
-  /** Run `fn` at `atMs` (performance.now() time). */
-  private at(atMs: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, Math.max(0, atMs - performance.now()));
-    this.timers.add(timer);
+    this.recorder.startMeasuring(atMs);
   }
 
   private armGrace(): void {
@@ -463,13 +308,14 @@ export class LoadThread implements UserHost {
     this.timers.clear();
     if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     if (!this.measuring) this.beginMeasuring(performance.now());
+    const counters = this.counters;
     resolve({
-      stopReason: this.stopping ?? 'duration',
-      started: this.started,
-      finished: this.finished,
-      failed: this.failed,
-      incomplete: this.incomplete,
-      droppedArrivals: this.droppedArrivals,
+      stopReason: this.rules.reason ?? 'duration',
+      started: counters.started,
+      finished: counters.finished,
+      failed: counters.failed,
+      incomplete: counters.incomplete,
+      droppedArrivals: this.executor.droppedArrivals,
       preconnected: this.preconnected,
       measureStartMs: this.measureStartMs,
       endedAtMs: performance.now(),

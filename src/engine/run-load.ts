@@ -5,7 +5,9 @@ import type { RequestRecord } from '../model/summary.js';
 import { getAdapter } from '../protocol/registry.js';
 import type { PromptItem } from '../protocol/types.js';
 import { startHealthMonitor } from './health.js';
-import { LoadThread, type LiveStats, type LoadOutcome, type RecordMeta, type StopReason } from './load-thread.js';
+import type { LiveStats } from './live-stats.js';
+import { LoadThread, type LoadOutcome, type RecordMeta } from './load-thread.js';
+import type { StopReason } from './stop-rules.js';
 import { startWorkerLoad } from './workers.js';
 
 /** Where finished records go: results.jsonl (ResultsWriter) or a test's array. */

@@ -2,7 +2,9 @@ import type { LoadOptions, TargetSpec } from '../model/plan.js';
 import type { RecorderSnapshot } from '../metrics/recorder.js';
 import type { Summary } from '../model/summary.js';
 import type { PromptItem } from '../protocol/types.js';
-import type { LiveStats, LoadOutcome, StopReason } from './load-thread.js';
+import type { LiveStats } from './live-stats.js';
+import type { LoadOutcome } from './load-thread.js';
+import type { StopReason } from './stop-rules.js';
 
 /** The messages between the main thread and a load worker (structured clone, JSON-able). */
 

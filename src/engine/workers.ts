@@ -4,8 +4,10 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../failures/errors.js';
 import type { GeneratorHealth } from '../metrics/generator-verdict.js';
 import { mergeSnapshots, type RecorderSnapshot } from '../metrics/recorder.js';
-import type { LiveStats, LoadOutcome, StopReason } from './load-thread.js';
+import type { LiveStats } from './live-stats.js';
+import type { LoadOutcome } from './load-thread.js';
 import type { LoadHandle, RunLoadOptions, RunLoadResult } from './run-load.js';
+import type { StopReason } from './stop-rules.js';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.js';
 
 /** Lead time between "every worker is ready" and the common start instant. */

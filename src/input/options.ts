@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { inputError } from '../failures/errors.js';
-import { PLATFORM_LIMITS } from '../platform/schema.js';
+import { PLATFORM_LIMITS } from '../model/platform-limits.js';
 import { steppedTotalS } from './stepped.js';
 import { parseDurationS } from '../protocol/duration.js';
 import { apiTypeIds } from '../protocol/registry.js';
@@ -11,8 +11,8 @@ import { SLO_METRICS, SLO_STATS } from '../model/metric-catalog.js';
 /**
  * The `run` command's options, validated with zod: each invalid value is an error naming the flag, the
  * value and the allowed range (cli.md: nothing is clamped). Ranges depend on the mode: platform mode
- * enforces the platform's limits (platform/schema.ts, the one table of them), local mode takes any
- * positive number.
+ * enforces the platform's limits (model/platform-limits.ts, the one table of them); local mode has no
+ * upper limits, only what the engine needs (whole users and steps, positive times).
  */
 
 export type RunMode = 'local' | 'platform';
@@ -172,11 +172,11 @@ export function createRunOptionsSchema(mode: RunMode) {
     duration: numberFlag('--duration', platform ? upTo(L.durationS) : positive, withNote({ duration: true, exclusiveMin: !platform })).optional(),
     warmup: numberFlag('--warmup', platform ? { min: 0, max: L.warmupMaxS, integer: true } : { min: 0, integer: false }, withNote({ duration: true })).optional(),
     loadMode: enumFlag('--load-mode', ['fixed', 'stepped'] as const).optional(),
-    stepStartUsers: numberFlag('--step-start-users', upTo(L.stepStartUsers)).optional(),
-    stepIncrement: numberFlag('--step-increment', upTo(L.stepIncrement)).optional(),
-    stepDuration: numberFlag('--step-duration', upTo(L.stepDurationS), { duration: true }).optional(),
-    stepMaxUsers: numberFlag('--step-max-users', upTo(L.stepMaxUsers)).optional(),
-    stepSustain: numberFlag('--step-sustain', upTo(L.stepSustainS), { duration: true }).optional(),
+    stepStartUsers: numberFlag('--step-start-users', platform ? upTo(L.stepStartUsers) : positiveInt).optional(),
+    stepIncrement: numberFlag('--step-increment', platform ? upTo(L.stepIncrement) : positiveInt).optional(),
+    stepDuration: numberFlag('--step-duration', platform ? upTo(L.stepDurationS) : positiveInt, { duration: true }).optional(),
+    stepMaxUsers: numberFlag('--step-max-users', platform ? upTo(L.stepMaxUsers) : positiveInt).optional(),
+    stepSustain: numberFlag('--step-sustain', platform ? upTo(L.stepSustainS) : positiveInt, { duration: true }).optional(),
     rate: numberFlag('--rate', positive, { exclusiveMin: true }).optional(),
     arrival: enumFlag('--arrival', ['poisson', 'constant'] as const).optional(),
     maxRequests: numberFlag('--max-requests', positiveInt).optional(),
@@ -213,7 +213,7 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
     }
   }
   const loadMode = v.loadMode ?? 'fixed';
-  const step = resolveStep(raw, v, loadMode);
+  const step = resolveStep(raw, v, loadMode, platform);
   let concurrentUsers = v.concurrentUsers ?? DEFAULTS.concurrentUsers;
   let spawnRate = v.spawnRate ?? DEFAULTS.spawnRate;
   let durationS = v.duration ?? DEFAULTS.durationS;
@@ -275,7 +275,7 @@ const STEP_FLAGS = [
 
 type ParsedSchema = z.infer<ReturnType<typeof createRunOptionsSchema>>;
 
-function resolveStep(raw: RawRunOptions, v: ParsedSchema, loadMode: LoadMode): StepOptions | null {
+function resolveStep(raw: RawRunOptions, v: ParsedSchema, loadMode: LoadMode, platform: boolean): StepOptions | null {
   const given = STEP_FLAGS.filter(([key]) => raw[key] !== undefined).map(([, flag]) => flag);
   if (loadMode === 'fixed') {
     if (given.length > 0) {
@@ -298,7 +298,7 @@ function resolveStep(raw: RawRunOptions, v: ParsedSchema, loadMode: LoadMode): S
     throw inputError('OPTION_INVALID', `--step-start-users ${step.startUsers} is above --step-max-users ${step.maxUsers}`, 'start at or below the maximum');
   }
   const totalS = steppedTotalS(step);
-  if (totalS > PLATFORM_LIMITS.durationS) {
+  if (platform && totalS > PLATFORM_LIMITS.durationS) {
     throw inputError(
       'OPTION_INVALID',
       `the stepped load lasts ${totalS} s (steps × --step-duration + --step-sustain), above the ${PLATFORM_LIMITS.durationS} s limit`,

@@ -3,10 +3,10 @@ import type { z } from 'zod';
 import { inputError, type AppError } from '../failures/errors.js';
 import type { RunPlan, TargetSpec } from '../model/plan.js';
 import { steppedTotalS } from '../input/stepped.js';
+import { PLATFORM_LIMITS as L } from '../model/platform-limits.js';
 import { getAdapter } from '../protocol/registry.js';
 import type { ApiType } from '../protocol/types.js';
 import {
-  PLATFORM_LIMITS as L,
   createTaskRequestSchema,
   formatZodIssues,
   testTaskRequestSchema,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { steppedTotalS } from '../input/stepped.js';
+import { PLATFORM_LIMITS } from '../model/platform-limits.js';
 import { adapters, findAdapterByPlatformName } from '../protocol/registry.js';
 
 /**
@@ -7,34 +8,6 @@ import { adapters, findAdapterByPlatformName } from '../protocol/registry.js';
  * platform's limits, so a bad payload fails here, before any request; what we read is loose, because
  * the platform adds fields between versions.
  */
-
-/**
- * Limits of the platform's TaskCreateReq and of its service layer (headers/cookies ≤ 20, not 50): the
- * one table of them, read by the flag checks of input/options.ts and by this schema. Minimums are 1
- * unless named.
- */
-export const PLATFORM_LIMITS = {
-  nameChars: 100,
-  hostChars: 255,
-  pathChars: 255,
-  modelChars: 255,
-  concurrentUsers: 5000,
-  spawnRate: 1000,
-  durationS: 172_800,
-  warmupMinS: 10,
-  warmupMaxS: 1800,
-  headers: 20,
-  cookies: 20,
-  headerKeyChars: 100,
-  headerValueChars: 1000,
-  payloadChars: 50_000,
-  testDataChars: 1_000_000,
-  stepStartUsers: 5000,
-  stepIncrement: 1000,
-  stepDurationS: 86_400,
-  stepMaxUsers: 5000,
-  stepSustainS: 172_800,
-} as const;
 
 const L = PLATFORM_LIMITS;
 

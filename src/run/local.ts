@@ -1,4 +1,5 @@
-import type { LiveStats, StopReason } from '../engine/load-thread.js';
+import type { LiveStats } from '../engine/live-stats.js';
+import type { StopReason } from '../engine/stop-rules.js';
 import type { RunLoadResult } from '../engine/run-load.js';
 import { peakUsers } from '../engine/schedule.js';
 import type { CapabilityReport } from '../model/capability.js';

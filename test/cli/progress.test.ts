@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import { describe, expect, test } from 'vitest';
-import type { LiveStats } from '../../src/engine/load-thread.js';
+import type { LiveStats } from '../../src/engine/live-stats.js';
 import { createProgressLine, progressEveryMs, renderProgressLine } from '../../src/cli/progress.js';
 
 const live: LiveStats = {

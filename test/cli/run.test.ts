@@ -232,6 +232,17 @@ describe('run: bad input is exit 2 with a one-line message and a hint', () => {
     expect((await run(argv)).code).toBe(0);
   });
 
+  it('a stepped plan past the platform step limits: refused in platform mode, run as given locally', async () => {
+    const steps = ['--load-mode', 'stepped', '--step-start-users', '10', '--step-increment', '2000', '--step-duration', '60', '--step-max-users', '8000', '--step-sustain', '60'];
+    const argv = ['--url', OPENAI_URL, '--model', 'm', ...steps, '--dry-run', '--json'];
+    const platform = await run(argv, { env: { LMETERX_BASE_URL: 'http://127.0.0.1:5001' } });
+    expect(platform.code).toBe(2);
+    expect(platform.err).toContain('--step-increment "2000" is invalid: expected a whole number from 1 to 1000; --step-max-users "8000" is invalid: expected a whole number from 1 to 5000');
+    const local = await run(argv);
+    expect(local.code).toBe(0);
+    expect(dryRunJson(local.out)).toMatchObject({ mode: 'local', load: { concurrentUsers: 8000, spawnRate: 2000, step: { increment: 2000, maxUsers: 8000 } } });
+  });
+
   it('refuses an --out folder that already holds a run', async () => {
     const out = join(cwd, 'previous-run');
     mkdirSync(out, { recursive: true });

@@ -129,11 +129,36 @@ describe('stepped load', () => {
   it.each<[RawRunOptions, string]>([
     [{ loadMode: 'stepped', stepStartUsers: '1' }, '--load-mode stepped requires --step-increment, --step-duration, --step-max-users, --step-sustain'],
     [{ ...stepped, stepStartUsers: '60' }, '--step-start-users 60 is above --step-max-users 50'],
-    [{ ...stepped, stepDuration: '86400', stepSustain: '172800' }, 'the stepped load lasts 518400 s (steps × --step-duration + --step-sustain), above the 172800 s limit'],
     [{ stepMaxUsers: '10' }, '--step-max-users needs --load-mode stepped'],
-    [{ ...stepped, stepIncrement: '1001' }, '--step-increment "1001" is invalid: expected a whole number from 1 to 1000'],
+    [{ ...stepped, stepIncrement: '0' }, '--step-increment "0" is invalid: expected a whole number ≥ 1'],
+    [{ ...stepped, stepDuration: '1.5' }, '--step-duration "1.5" is invalid: expected a whole number ≥ 1 s; durations are seconds or 90s, 5m, 1h'],
   ])('%o is refused', (raw, message) => {
     expect(errorOf(raw, 'local').message).toBe(message);
+  });
+
+  // The platform's limits, refused in platform mode only: the local engine is not bound by them.
+  const beyondPlatform: [RawRunOptions, string][] = [
+    [{ ...stepped, stepDuration: '86400', stepSustain: '172800' }, 'the stepped load lasts 518400 s (steps × --step-duration + --step-sustain), above the 172800 s limit'],
+    [{ ...stepped, stepIncrement: '1001' }, '--step-increment "1001" is invalid: expected a whole number from 1 to 1000'],
+    [{ ...stepped, stepStartUsers: '6000', stepMaxUsers: '8000' }, '--step-start-users "6000" is invalid: expected a whole number from 1 to 5000; --step-max-users "8000" is invalid: expected a whole number from 1 to 5000'],
+    [{ ...stepped, stepDuration: '90000', stepSustain: '200000' }, '--step-duration "90000" is invalid: expected a whole number from 1 to 86400 s; durations are seconds or 90s, 5m, 1h; --step-sustain "200000" is invalid: expected a whole number from 1 to 172800 s; durations are seconds or 90s, 5m, 1h'],
+  ];
+
+  it.each(beyondPlatform)('%o is refused in platform mode', (raw, message) => {
+    expect(errorOf(raw, 'platform').message).toBe(message);
+  });
+
+  it.each(beyondPlatform)('%o is accepted in local mode', (raw) => {
+    expect(parseRunOptions(raw, 'local').loadMode).toBe('stepped');
+  });
+
+  it('runs a local stepped plan past every platform step limit as given', () => {
+    const options = parseRunOptions(
+      { loadMode: 'stepped', stepStartUsers: '6000', stepIncrement: '2000', stepDuration: '100000', stepMaxUsers: '10000', stepSustain: '200000' },
+      'local',
+    );
+    expect(options.step).toEqual({ startUsers: 6000, increment: 2000, durationS: 100000, maxUsers: 10000, sustainS: 200000 });
+    expect([options.concurrentUsers, options.spawnRate, options.durationS]).toEqual([10000, 2000, 2 * 100000 + 200000]);
   });
 });
 

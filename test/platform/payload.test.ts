@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/failures/errors.js';
 import { buildCreatePayload, buildTestPayload, checkPlatformLimits, createTempTaskId } from '../../src/platform/payload.js';
 import { readTestDataFile } from '../../src/run/platform.js';
-import { PLATFORM_LIMITS, createTaskRequestSchema, testTaskRequestSchema } from '../../src/platform/schema.js';
+import { PLATFORM_LIMITS } from '../../src/model/platform-limits.js';
+import { createTaskRequestSchema, testTaskRequestSchema } from '../../src/platform/schema.js';
 import { ANTHROPIC_TARGET, TARGET_KEY, buildPlan } from '../helpers/platform-handlers.js';
 
 const ID = 'llm_0a1b2c3d';

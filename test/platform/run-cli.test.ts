@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import { PLATFORM_LIMITS, createTaskRequestSchema, testTaskRequestSchema, type CreateTaskRequest } from '../../src/platform/schema.js';
+import { PLATFORM_LIMITS } from '../../src/model/platform-limits.js';
+import { createTaskRequestSchema, testTaskRequestSchema, type CreateTaskRequest } from '../../src/platform/schema.js';
 import { createFakeIo } from '../helpers/fake-io.js';
 import {
   ANTHROPIC_STREAM_LINES,

@@ -1,0 +1,102 @@
+import type { Arrival } from '../model/plan.js';
+import type { ExecutorHost, LoadExecutor } from './load-executor.js';
+import { ownedShare, type Partition } from './partition.js';
+import { createArrivalGaps } from './schedule.js';
+import type { User } from './user.js';
+
+/** Queued arrivals past this many are compacted away once they are more than half the queue. */
+const QUEUE_COMPACT_AFTER = 1024;
+
+/**
+ * Open loop: requests arrive at a rate (this thread's share of it), whatever the server's speed; the
+ * users cap how many run at once, and arrivals with no free user wait in a queue (their wait is the
+ * record's queueMs).
+ */
+export class OpenLoop implements LoadExecutor {
+  private readonly host: ExecutorHost;
+  private readonly partition: Partition;
+  private readonly users: number;
+  private readonly arrivalGapMs: () => number;
+  private readonly idle: User[] = [];
+  /** Planned send times of arrivals waiting for a user; those before `queueHead` are taken. */
+  private queue: number[] = [];
+  private queueHead = 0;
+  private nextArrivalMs = 0;
+  private dropped = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(host: ExecutorHost, rate: number, arrival: Arrival, users: number, partition: Partition) {
+    this.host = host;
+    this.partition = partition;
+    this.users = users;
+    this.arrivalGapMs = createArrivalGaps(rate / partition.count, arrival, 0x9e3779b9 + partition.index);
+  }
+
+  get droppedArrivals(): number {
+    return this.dropped;
+  }
+
+  begin(runStartMs: number): void {
+    const { index, count } = this.partition;
+    this.nextArrivalMs = runStartMs + this.arrivalGapMs();
+    const cap = ownedShare(this.users, this.partition);
+    for (let k = 0; k < cap; k += 1) this.idle.push(this.host.addUser(index + k * count));
+    this.host.reportUsers(runStartMs);
+    this.tick();
+  }
+
+  release(user: User): void {
+    if (this.queueHead < this.queue.length) this.sendAt(user, this.dequeue());
+    else this.idle.push(user);
+  }
+
+  finishDue(): void {
+    this.tick();
+  }
+
+  halt(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.dropped += this.queue.length - this.queueHead;
+    this.queue = [];
+    this.queueHead = 0;
+  }
+
+  /** A bound field, not a closure per arrival: sends what is due and sleeps until the next arrival. */
+  private readonly tick = (): void => {
+    const host = this.host;
+    const now = performance.now();
+    while (this.nextArrivalMs <= now) {
+      // Judged at the planned time: an arrival due before the end is sent even when the timer ran late.
+      if (!host.canSend(this.nextArrivalMs)) return;
+      const scheduled = this.nextArrivalMs;
+      this.nextArrivalMs += this.arrivalGapMs();
+      const user = this.idle.pop();
+      if (user === undefined) this.queue.push(scheduled);
+      else this.sendAt(user, scheduled);
+    }
+    if (host.stopping !== null) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(this.tick, Math.max(0, this.nextArrivalMs - performance.now()));
+  };
+
+  /** The oldest queued arrival's planned time; only called with the queue not empty. */
+  private dequeue(): number {
+    const scheduled = this.queue[this.queueHead];
+    this.queueHead += 1;
+    if (this.queueHead > QUEUE_COMPACT_AFTER && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+    // In range: release() checks queueHead < queue.length first.
+    return scheduled as number;
+  }
+
+  private sendAt(user: User, scheduledAtMs: number): void {
+    if (!this.host.canSend(scheduledAtMs)) {
+      this.idle.push(user);
+      return;
+    }
+    user.send(scheduledAtMs);
+  }
+}

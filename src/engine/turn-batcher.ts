@@ -1,0 +1,66 @@
+import type { User } from './user.js';
+
+/** Whether a request may start now; checked before each batched send. */
+export interface SendGate {
+  canSend(nowMs: number): boolean;
+}
+
+/**
+ * Work done once per event-loop turn rather than per read: users' stamped reads are parsed after every
+ * read of the turn was stamped (one stream's parsing never delays another's timestamp), then users
+ * that finished go again, after the response's callbacks, when their connection is back in the pool.
+ */
+export class TurnBatcher {
+  private readonly gate: SendGate;
+  private parseQueue: User[] = [];
+  private parseScheduled = false;
+  private draining = false;
+  private pendingSends: User[] = [];
+  private sendScheduled = false;
+
+  constructor(gate: SendGate) {
+    this.gate = gate;
+  }
+
+  queueParse(user: User): void {
+    this.parseQueue.push(user);
+    if (this.parseScheduled) return;
+    this.parseScheduled = true;
+    setImmediate(this.drainParseQueue);
+  }
+
+  queueSend(user: User): void {
+    this.pendingSends.push(user);
+    if (this.sendScheduled || this.draining) return;
+    this.sendScheduled = true;
+    setImmediate(this.flushSends);
+  }
+
+  /** The run is stopping: users waiting to go again stay idle. */
+  dropSends(): void {
+    this.pendingSends = [];
+  }
+
+  /** A bound field, not a closure per call: runs once per event-loop turn with reads. */
+  private readonly drainParseQueue = (): void => {
+    this.parseScheduled = false;
+    const users = this.parseQueue;
+    this.parseQueue = [];
+    this.draining = true;
+    for (const user of users) user.parsePending();
+    this.draining = false;
+    // Users whose streams were settled here go again now: their connections are back in the pool.
+    if (this.pendingSends.length > 0) this.flushSends();
+  };
+
+  private readonly flushSends = (): void => {
+    this.sendScheduled = false;
+    const users = this.pendingSends;
+    this.pendingSends = [];
+    const now = performance.now();
+    for (const next of users) {
+      if (!this.gate.canSend(now)) return;
+      next.send();
+    }
+  };
+}
