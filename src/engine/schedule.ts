@@ -1,5 +1,5 @@
 import type { LoadOptions } from '../model/plan.js';
-import { steppedTotalS } from '../input/stepped.js';
+import { steppedTotalS } from '../model/stepped.js';
 import { createRandom } from '../random.js';
 
 /**

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { inputError } from '../failures/errors.js';
 import { PLATFORM_LIMITS } from '../model/platform-limits.js';
-import { steppedTotalS } from './stepped.js';
+import { steppedTotalS } from '../model/stepped.js';
 import { parseDurationS } from '../protocol/duration.js';
 import { apiTypeIds } from '../protocol/registry.js';
 import type { ApiType } from '../protocol/types.js';
-import type { Arrival, LoadMode, LoadOptions, SloCheck, StepOptions } from '../model/plan.js';
-import { SLO_METRICS, SLO_STATS } from '../model/metric-catalog.js';
+import type { Arrival, LoadMode, LoadOptions, StepOptions } from '../model/plan.js';
+import { parseSlo } from '../metrics/slo.js';
 
 /**
  * The `run` command's options, validated with zod: each invalid value is an error naming the flag, the
@@ -306,33 +306,6 @@ function resolveStep(raw: RawRunOptions, v: ParsedSchema, loadMode: LoadMode, pl
     );
   }
   return step;
-}
-
-const SLO_PATTERN = new RegExp(`^([a-z0-9_]+?)_(${SLO_STATS.join('|')})\\s*(<=|<)\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s)?$`, 'i');
-
-/** `--slo "ttft_p95<=2000,e2e_p99<30s"` → checks; limits in ms (a `s` suffix means seconds). */
-export function parseSlo(text: string): SloCheck[] {
-  const checks: SloCheck[] = [];
-  for (const part of text.split(',')) {
-    const raw = part.trim();
-    if (raw === '') continue;
-    const match = SLO_PATTERN.exec(raw);
-    const metric = SLO_METRICS.find((m) => m === match?.[1]?.toLowerCase());
-    const stat = SLO_STATS.find((s) => s === match?.[2]?.toLowerCase());
-    if (match === null || metric === undefined || stat === undefined) {
-      throw inputError(
-        'SLO_INVALID',
-        `--slo "${raw}" is invalid: expected <metric>_<stat><=<ms>, with metric ${SLO_METRICS.join('|')} and stat ${SLO_STATS.join('|')}`,
-        'e.g. --slo "ttft_p95<=2000,e2e_p99<=30000" (milliseconds; 2s also works)',
-      );
-    }
-    const limit = Number(match[4]) * (match[5]?.toLowerCase() === 's' ? 1000 : 1);
-    checks.push({ raw, metric, stat, op: match[3] === '<' ? '<' : '<=', limit });
-  }
-  if (checks.length === 0) {
-    throw inputError('SLO_INVALID', '--slo is empty', 'e.g. --slo "ttft_p95<=2000,e2e_p99<=30000"');
-  }
-  return checks;
 }
 
 function pickDefined(raw: RawRunOptions): Record<string, string> {

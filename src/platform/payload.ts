@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { inputError, type AppError } from '../failures/errors.js';
 import type { RunPlan, TargetSpec } from '../model/plan.js';
-import { steppedTotalS } from '../input/stepped.js';
+import { steppedTotalS } from '../model/stepped.js';
 import { PLATFORM_LIMITS as L } from '../model/platform-limits.js';
 import { getAdapter } from '../protocol/registry.js';
 import type { ApiType } from '../protocol/types.js';

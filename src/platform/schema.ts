@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { steppedTotalS } from '../input/stepped.js';
+import { steppedTotalS } from '../model/stepped.js';
 import { PLATFORM_LIMITS } from '../model/platform-limits.js';
 import { adapters, findAdapterByPlatformName } from '../protocol/registry.js';
 

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError, inputError } from '../failures/errors.js';
-import { parseSlo } from '../input/options.js';
+import { parseSlo } from '../metrics/slo.js';
 import { DEFAULT_API_TYPE } from '../protocol/registry.js';
 import type { SloCheck } from '../model/plan.js';
 import { readRecords, summarizeRecords } from '../metrics/from-records.js';

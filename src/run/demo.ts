@@ -72,9 +72,10 @@ export function runDemo(options: RunDemoOptions): LocalRun {
 }
 
 async function buildDemoPlan(mockUrl: string, options: RunDemoOptions, hasPrompts: boolean): Promise<RunPlan> {
-  const [{ getAdapter, DEFAULT_API_TYPE }, { defaultLoadOptions, parseSlo }] = await Promise.all([
+  const [{ getAdapter, DEFAULT_API_TYPE }, { defaultLoadOptions }, { parseSlo }] = await Promise.all([
     import('../protocol/registry.js'),
     import('../input/options.js'),
+    import('../metrics/slo.js'),
   ]);
   const adapter = getAdapter(DEFAULT_API_TYPE);
   const normalized = adapter.normalizeRequest(adapter.minimalBody(DEMO_MODEL), { model: DEMO_MODEL, stream: true, headers: {} });

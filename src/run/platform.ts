@@ -1,6 +1,6 @@
 import { AppError } from '../failures/errors.js';
 import { readInputFile } from '../input/body.js';
-import { steppedTotalS } from '../input/stepped.js';
+import { steppedTotalS } from '../model/stepped.js';
 import type { RunPlan, SloCheck } from '../model/plan.js';
 import type { PlatformClient } from '../platform/client.js';
 import { checkPlatformThresholds, summarizeResultRows, type PlatformFigures, type PlatformThresholds } from '../platform/figures.js';

@@ -6,7 +6,7 @@ import {
   peakUsers,
   usersAt,
 } from '../../src/engine/schedule.js';
-import { steppedTotalS } from '../../src/input/stepped.js';
+import { steppedTotalS } from '../../src/model/stepped.js';
 import type { StepOptions } from '../../src/model/plan.js';
 
 const fixed = { loadMode: 'fixed' as const, step: null, concurrentUsers: 10, spawnRate: 4, durationS: 60 };

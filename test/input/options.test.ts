@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/failures/errors.js';
-import { defaultLoadOptions, parseRunOptions, parseSlo, type RawRunOptions, type RunMode } from '../../src/input/options.js';
-import { steppedTotalS } from '../../src/input/stepped.js';
+import { defaultLoadOptions, parseRunOptions, type RawRunOptions, type RunMode } from '../../src/input/options.js';
+import { parseSlo } from '../../src/metrics/slo.js';
+import { steppedTotalS } from '../../src/model/stepped.js';
 
 function errorOf(raw: RawRunOptions, mode: RunMode): AppError {
   try {

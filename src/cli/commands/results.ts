@@ -25,7 +25,7 @@ export function createResultsCommand(ctx: CliContext): Command {
     .option('--wait', 'follow the task to its end first (progress on stderr)')
     .option('--no-color', 'no colours')
     .action(async (rawTaskId: string, options: ResultsOptions) => {
-      const { parseSlo } = await import('../../input/options.js');
+      const { parseSlo } = await import('../../metrics/slo.js');
       const slo = options.slo === undefined ? [] : parseSlo(options.slo);
       // Checked only when asked: a read of results is not a gate unless the user makes it one.
       const threshold = parseThreshold(options.successThreshold);

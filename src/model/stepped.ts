@@ -1,7 +1,7 @@
-import type { StepOptions } from '../model/plan.js';
+import type { StepOptions } from './plan.js';
 
 /**
- * Seconds of a stepped load, the platform's rule (research/lmeterx-platform.md §1.7): at least one step of
+ * Seconds of a stepped load, the platform's rule (docs/platform.md "What we send"): at least one step of
  * `durationS`, ceil((max - start) / increment) in all, then the sustain. The local engine runs the same
  * shape, so a plan lasts as long in both modes.
  */
