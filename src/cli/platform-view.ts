@@ -87,7 +87,7 @@ export function renderResults(results: PlatformResults, style: TextStyle): strin
   return renderFigures(results.status, results.figures, results.thresholds, style);
 }
 
-/** cli.md's platform JSON: `{"ok":true,"mode":"platform","apiType","taskId","reportUrl","precheck":{...}}`. */
+/** docs/cli.md's platform JSON: `{"ok":true,"mode":"platform","apiType","taskId","reportUrl","precheck":{...}}`. */
 export function platformJson(task: SubmittedTask): Record<string, unknown> {
   return {
     ok: true,

@@ -1,10 +1,10 @@
 /**
  * The categories of failure: why one request to the target failed, why the platform failed, and what a
- * results.jsonl line may record. Stable ids of cli.md ("Pre-check categories").
+ * results.jsonl line may record. Stable ids of docs/cli.md ("Pre-check categories").
  */
 
 /**
- * Why one request to the target failed: the pre-check categories of cli.md. The engine counts errors
+ * Why one request to the target failed: the categories of docs/cli.md "Failure categories". The engine counts errors
  * with the same ids, so pre-check and load test speak one language.
  */
 export const FAILURE_CATEGORIES = [

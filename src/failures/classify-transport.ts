@@ -40,7 +40,7 @@ const CODE_CATEGORIES: ReadonlyMap<string, FailureCategory> = new Map<string, Fa
 
 const TLS_CODE_PREFIXES = ['CERT_', 'ERR_TLS_', 'ERR_SSL_', 'ERR_OSSL_'];
 
-/** Generator-side exhaustion: counted apart from the server's errors (metrics.md "Generator health"). */
+/** Generator-side exhaustion: counted apart from the server's errors (docs/metrics.md "Generator health"). */
 const GENERATOR_CODES = new Set(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'ENOBUFS', 'EADDRINUSE']);
 
 const WRONG_VERSION_HINT =

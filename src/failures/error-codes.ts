@@ -10,7 +10,7 @@ interface ErrorCodeEntry {
 }
 
 /**
- * Every `code` of an AppError, the stable ids of the error JSON (cli.md "Machine-readable output"). A code
+ * Every `code` of an AppError, the stable ids of the error JSON (docs/cli.md "Machine-readable output"). A code
  * names one meaning; the message says the particulars. test/failures/error-codes.test.ts pins each row.
  */
 export const ERROR_CODES = {

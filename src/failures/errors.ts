@@ -1,6 +1,6 @@
 /**
  * The one error type of the project. Every failure whose meaning is known becomes an AppError with a
- * stable code (error-codes.ts), a category from cli.md and one actionable hint; only cli/main.ts turns it
+ * stable code (error-codes.ts), a category from docs/cli.md and one actionable hint; only cli/main.ts turns it
  * into text and an exit code.
  */
 import type { ErrorCategory } from './categories.js';
@@ -38,7 +38,7 @@ export class AppError<Code extends ErrorCode = ErrorCode> extends Error {
     this.exitCode = options.exitCode ?? exitCodeFor(this.category, this.stage);
   }
 
-  /** The error JSON of cli.md: `{"ok":false,"stage","code","category","message","hint"}`. */
+  /** The error JSON of docs/cli.md: `{"ok":false,"stage","code","category","message","hint"}`. */
   toJSON(): Record<string, unknown> {
     return {
       ok: false,

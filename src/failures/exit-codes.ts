@@ -1,6 +1,6 @@
 import { isPlatformCategory, type ErrorCategory } from './categories.js';
 
-/** Exit codes of cli.md ("Exit codes"). */
+/** Exit codes of docs/cli.md ("Exit codes"). */
 export const ExitCode = {
   ok: 0,
   internal: 1,

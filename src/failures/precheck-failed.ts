@@ -2,7 +2,7 @@ import type { FailureCategory } from './categories.js';
 import { AppError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 
-/** Why the pre-check failed; the fields of cli.md's pre-check failure JSON, secrets masked. */
+/** Why the pre-check failed; the fields of docs/cli.md's pre-check failure JSON, secrets masked. */
 export type PrecheckFailure = {
   /** The API id (model's ApiType: an open string, validated by the protocol registry). */
   apiType: string;
@@ -35,7 +35,7 @@ export class PrecheckFailedError extends AppError<'PRECHECK_FAILED'> {
     this.failure = failure;
   }
 
-  /** cli.md: `{"ok":false,"stage":"precheck","apiType","category","status","message","hint"}` (+ retryAfterS). */
+  /** docs/cli.md: `{"ok":false,"stage":"precheck","apiType","category","status","message","hint"}` (+ retryAfterS). */
   override toJSON(): Record<string, unknown> {
     const { apiType, category, status, message, hint, retryAfterS } = this.failure;
     return {

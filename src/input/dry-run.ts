@@ -2,11 +2,11 @@ import { maskBaseUrl, maskCookies, maskHeaders, maskText, maskUrl, secretValues 
 import type { RunPlan } from '../model/plan.js';
 
 /**
- * `--dry-run`: the plan as cli.md's JSON or as text for people. Every field passes through masking:
+ * `--dry-run`: the plan as docs/cli.md's JSON or as text for people. Every field passes through masking:
  * the plan holds the real keys, what we print never does.
  */
 
-/** cli.md's dry-run object: `{"mode","apiType","url","targetHost","apiPath","method","headers","cookies","model","stream","body","load","notes","warnings"}`. */
+/** docs/cli.md's dry-run object: `{"mode","apiType","url","targetHost","apiPath","method","headers","cookies","model","stream","body","load","notes","warnings"}`. */
 export function renderDryRunJson(plan: RunPlan): Record<string, unknown> {
   const { target } = plan;
   const secrets = secretValues(target.headers, target.cookies);

@@ -10,7 +10,7 @@ import { parseSlo } from '../metrics/slo.js';
 
 /**
  * The `run` command's options, validated with zod: each invalid value is an error naming the flag, the
- * value and the allowed range (cli.md: nothing is clamped). Ranges depend on the mode: platform mode
+ * value and the allowed range (docs/cli.md: nothing is clamped). Ranges depend on the mode: platform mode
  * enforces the platform's limits (model/platform-limits.ts, the one table of them); local mode has no
  * upper limits, only what the engine needs (whole users and steps, positive times).
  */
@@ -31,7 +31,7 @@ export const DEFAULTS = {
   nameMaxChars: 80,
 } as const;
 
-/** The load options `run` takes when no flag is given (cli.md's defaults), for callers that build a plan themselves. */
+/** The load options `run` takes when no flag is given (docs/cli.md's defaults), for callers that build a plan themselves. */
 export function defaultLoadOptions(mode: RunMode, name: string): LoadOptions {
   return {
     name,
@@ -223,7 +223,7 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
     if (overridden.length > 0) {
       warnings.push(`${overridden.map((key) => `--${kebab(key)}`).join(', ')} ignored with --load-mode stepped: the steps set users, spawn rate and duration`);
     }
-    // platform.md: stepped runs send users = max, spawn rate = increment, duration = the computed total.
+    // docs/platform.md: stepped runs send users = max, spawn rate = increment, duration = the computed total.
     concurrentUsers = step.maxUsers;
     spawnRate = step.increment;
     durationS = steppedTotalS(step);

@@ -140,7 +140,7 @@ async function readCurlFromStdin(context: PlanContext): Promise<string> {
   }
 }
 
-/** cli.md: host + path, 80 characters. */
+/** docs/cli.md: host + path, 80 characters. */
 function defaultName(target: TargetSpec): string {
   const url = new URL(target.url);
   return `${url.host}${url.pathname}`.slice(0, DEFAULTS.nameMaxChars);

@@ -1,5 +1,5 @@
 /**
- * Is the number about the server or about us? (metrics.md "Generator health"). A pure judgement of what
+ * Is the number about the server or about us? (docs/metrics.md "Generator health"). A pure judgement of what
  * the health monitor measured plus what the recorder counted, shared by the engine's monitor and summarize.
  *
  * Thresholds, and why:

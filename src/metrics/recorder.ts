@@ -3,7 +3,7 @@
  * finished request and once per request with that request's chunk gaps; it keeps counters and mergeable
  * histograms only (no raw samples), and hands a JSON-able snapshot to `summarize` or to the main thread.
  *
- * Figures follow metrics.md: warmup requests count in no figure (the timeline shows them, so a chart shows
+ * Figures follow docs/metrics.md: warmup requests count in no figure (the timeline shows them, so a chart shows
  * the whole run); failed requests are excluded from latency and tokens and counted in `errors` by category
  * and status with one sample message each; requests still in flight at the stop are `incomplete`, counted
  * apart; `generator` errors (our sockets or files ran out) are failures kept apart from the server's.

@@ -1,6 +1,6 @@
 /**
  * summary.json from a recorder snapshot: pure (no clock, no I/O), so the engine, worker merges and tests
- * all get the same figures from the same snapshot. Definitions: metrics.md.
+ * all get the same figures from the same snapshot. Definitions: docs/metrics.md.
  */
 import { LATENCY_METRICS } from '../model/metric-catalog.js';
 import type { SloCheck } from '../model/plan.js';

@@ -4,5 +4,5 @@
  */
 export type ApiType = string;
 
-/** Where a request's token counts came from (metrics.md). */
+/** Where a request's token counts came from (docs/metrics.md). */
 export type TokenSource = 'usage' | 'tokenizer';

@@ -32,7 +32,7 @@ export interface TargetSpec {
   classifiedBy?: string;
   /** Full URL with its query. */
   url: string;
-  /** platform.md's split: `https://h/v1` + `/chat/completions`. */
+  /** docs/platform.md's split: `https://h/v1` + `/chat/completions`. */
   targetHost: string;
   apiPath: string;
   method: string;

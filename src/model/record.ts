@@ -3,7 +3,7 @@ import type { TokenSource } from './api.js';
 
 export type { RecordCategory };
 
-/** One line of results.jsonl (cli.md "Local run files"). */
+/** One line of results.jsonl (docs/cli.md "Local run files"). */
 export interface RequestRecord {
   ts: string;
   phase: 'warmup' | 'measure';

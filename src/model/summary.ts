@@ -76,7 +76,7 @@ export interface ThresholdCheck {
 
 export type GeneratorVerdict = 'ok' | 'degraded' | 'invalid';
 
-/** What the load generator measured of itself over the measured window (metrics.md "Generator health"). */
+/** What the load generator measured of itself over the measured window (docs/metrics.md "Generator health"). */
 export interface GeneratorFigures {
   /** Event-loop delay beyond the sampling interval, p99 and max, in ms (null: not measured). */
   eventLoopDelayP99Ms: number | null;
@@ -89,7 +89,7 @@ export interface GeneratorFigures {
   generatorErrors: number;
 }
 
-/** summary.json (cli.md). Local `--json` prints this with `mode` and `outDir`. */
+/** summary.json (docs/cli.md). Local `--json` prints this with `mode` and `outDir`. */
 export interface Summary {
   tool: string;
   version: string;

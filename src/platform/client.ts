@@ -24,7 +24,7 @@ import {
 
 /**
  * The LMeterX client, on the global `fetch` so msw can stand in for the platform in tests. Every
- * failure becomes an AppError of a platform category (platform.md step 6); reads are retried on
+ * failure becomes an AppError of a platform category (docs/platform.md step 6); reads are retried on
  * transport errors and 502/503/504, writes never (a second create would be a second task).
  */
 

@@ -5,7 +5,7 @@ import type { ResultRow } from './schema.js';
 
 /**
  * The final figures of a platform task, read from its stored result rows the way the platform's own
- * results page reads them (research §2 "Stored result rows"): totals from the `<api_path>` row,
+ * results page reads them (docs/platform.md "The platform's figures"): totals from the `<api_path>` row,
  * failures from the `failure` row, TTFT from the first-reasoning row when present (TTFT ends at the first
  * generated content of any kind), else the first-output row; token rates from `token_metrics`.
  * The platform keeps only mean, min, max, median and p95, all in ms.

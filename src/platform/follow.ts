@@ -4,7 +4,7 @@ import { PLATFORM_FORBIDDEN, type PlatformClient } from './client.js';
 import { isTerminalStatus, type ResultRow, type TaskResults, type TaskStatus, type TerminalStatus } from './schema.js';
 
 /**
- * Step 5 of platform.md: poll a task's status until it ends, then read its result rows, retrying while
+ * Step 5 of docs/platform.md: poll a task's status until it ends, then read its result rows, retrying while
  * the platform still says `not_found` (for `completed` it sets the status before inserting the rows).
  * A 403 (a service token may not read these paths) ends the follow without failing: the task exists.
  */

@@ -18,9 +18,9 @@ import {
 } from './schema.js';
 
 /**
- * RunPlan → the platform's /test and create payloads, right by construction (platform.md "What we
- * send"): limits checked with errors that name the flag, then the strict schema as a last line of
- * defence, all before any request.
+ * RunPlan → the platform's /test and create payloads, right by construction
+ * (docs/platform.md "What we send"): limits checked with errors that name the flag, then the strict
+ * schema as a last line of defence, all before any request.
  */
 
 export function toPlatformApiType(apiType: ApiType): PlatformApiType {

@@ -4,7 +4,7 @@ import { PLATFORM_LIMITS } from '../model/platform-limits.js';
 import { adapters, findAdapterByPlatformName } from '../protocol/registry.js';
 
 /**
- * The LMeterX wire contract (research/lmeterx-platform.md). What we send is strict and carries the
+ * The LMeterX wire contract (docs/platform.md). What we send is strict and carries the
  * platform's limits, so a bad payload fails here, before any request; what we read is loose, because
  * the platform adds fields between versions.
  */
@@ -110,7 +110,7 @@ export type CreateTaskRequest = z.infer<typeof createTaskRequestSchema>;
  * The input layer uses it too, so a stepped run lasts the same in both modes.
  */
 
-/** The pitfalls of platform.md "What we send" that break every request of a task, checked on the string. */
+/** The pitfalls of docs/platform.md "What we send" that break every request of a task, checked on the string. */
 function checkPayloadAgreement(
   req: { request_payload: string; stream_mode: boolean; api_type: PlatformApiType },
   ctx: z.RefinementCtx,
@@ -177,7 +177,7 @@ export const createTaskResponseSchema = z.looseObject({
 });
 export type CreateTaskResponse = z.infer<typeof createTaskResponseSchema>;
 
-/** The lifecycle of platform.md: created → locked → running → one of the four ends (or stopping → stopped). */
+/** The lifecycle of docs/platform.md: created → locked → running → one of the four ends (or stopping → stopped). */
 export const TERMINAL_STATUSES = ['completed', 'failed_requests', 'failed', 'stopped'] as const;
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 

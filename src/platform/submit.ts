@@ -8,7 +8,7 @@ import type { CreateTaskRequest } from './schema.js';
 import { readPrecheckVerdict, type PlatformPrecheck } from './verdict.js';
 
 /**
- * Steps 1-4 of platform.md: health, profile, pre-check through the platform, create. Both payloads are
+ * Steps 1-4 of docs/platform.md: health, profile, pre-check through the platform, create. Both payloads are
  * built (and checked against the platform's limits) before the first request, so bad input costs no
  * network. A failed pre-check throws PrecheckFailedError (exit 3) and creates nothing.
  */

@@ -9,7 +9,7 @@ import type { ApiType, ProviderError } from '../protocol/types.js';
 import { tryParseJson, type TestTaskResponse } from './schema.js';
 
 /**
- * The verdict of a pre-check run by the platform (`POST /api/llm-tasks/test`), per platform.md step 3.
+ * The verdict of a pre-check run by the platform (`POST /api/llm-tasks/test`), per docs/platform.md step 3.
  * The platform answers 200 whatever the target did: the target's status is in `response.status_code`,
  * or a leading `HTTP NNN.` in `error`, or only in the wording of `error`. It never inspects a 200
  * stream, so an error event inside one is found here.
@@ -72,7 +72,7 @@ export function readPrecheckVerdict(result: TestTaskResponse, context: VerdictCo
   };
 }
 
-/** The platform's exception strings (research §4), when there was no target status. */
+/** The platform's exception strings (docs/platform.md, Flow step 3), when there was no target status. */
 export function categorizeErrorText(text: string): FailureCategory {
   if (/^(Request timeout|Operation timeout)/i.test(text) || /Streaming data processing timeout/i.test(text)) return 'timeout';
   if (/^SSL error/i.test(text)) return 'tls';

@@ -4,7 +4,7 @@ import { adapters, apiTypeIds, DEFAULT_API_TYPE } from './registry.js';
 import type { ApiType, ProtocolAdapter } from './types.js';
 
 /**
- * Which API a target speaks, and platform.md's split of its URL into target host + API path. The path
+ * Which API a target speaks, and docs/platform.md's split of its URL into target host + API path. The path
  * decides first (`/chat/completions`, Azure's deployments path, `/v1/messages`); a gateway's own path is
  * decided by headers (`anthropic-version`, `x-api-key`) and then the body's shape; `--api` overrides.
  */
@@ -143,7 +143,7 @@ function classifyByBody(body: Readonly<Record<string, unknown>>): BodyClassifica
 }
 
 /**
- * platform.md: `https://h/v1/chat/completions` → `https://h/v1` + `/chat/completions`; `.../v1/messages`
+ * docs/platform.md: `https://h/v1/chat/completions` → `https://h/v1` + `/chat/completions`; `.../v1/messages`
  * → `.../v1` + `/messages`; a gateway's own path → origin + the whole path. The query stays with the path
  * (Azure's api-version must reach the server).
  */

@@ -1,5 +1,5 @@
 /**
- * Reading what a provider says went wrong (wire-formats.md "Errors"): the error body of a non-2xx answer,
+ * Reading what a provider says went wrong (docs/wire-formats.md "Errors"): the error body of a non-2xx answer,
  * an error event inside a 200 stream, and the retry hints in the headers. What those mean in our categories
  * is failures/classify-http.ts's.
  */

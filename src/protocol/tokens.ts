@@ -1,5 +1,5 @@
 /**
- * Counting tokens when the server reports no usage (metrics.md "Tokens"): js-tiktoken with o200k_base
+ * Counting tokens when the server reports no usage (docs/metrics.md "Tokens"): js-tiktoken with o200k_base
  * unless the model names an older OpenAI family. The tokenizer is big (building o200k's ranks takes
  * about half a second of CPU), so it is loaded on first use only and cached; a load test that knows it
  * will need it calls `loadTokenizer` before its clock starts, so no request pays for the load.

@@ -125,7 +125,7 @@ export function expectedRunS(plan: RunPlan): number {
   return (plan.load.warmupS > 0 ? plan.load.warmupS + 3 : 0) + loadS;
 }
 
-/** platform.md step 7: `failed` → 4 with the platform's message; `stopped` → 4. */
+/** docs/platform.md step 7: `failed` → 4 with the platform's message; `stopped` → 4. */
 function throwIfUnsuccessful(outcome: Extract<FollowOutcome, { followed: true }>, taskId: string, reportUrl: string): void {
   if (outcome.status === 'failed') {
     throw new AppError('PLATFORM_TASK_FAILED', `the task failed on the platform: ${outcome.errorMessage ?? 'no reason given'}`, {

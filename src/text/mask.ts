@@ -1,5 +1,5 @@
 /**
- * Masking of secrets (cli.md "Masking"): every line we print and every file we write passes through
+ * Masking of secrets (docs/cli.md "Masking"): every line we print and every file we write passes through
  * here. A value of 12+ characters keeps its scheme word, first 3 and last 4 characters
  * (`Bearer sk-…abcd`); shorter ones and Basic credentials become `***`.
  */

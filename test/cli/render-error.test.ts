@@ -31,7 +31,7 @@ describe('renderError: the one place an error becomes text and an exit code', ()
     expect(render('plain string').err).toBe(`Error: internal error: plain string\nHint: ${BUG_HINT}\n`);
   });
 
-  it('with --json a bug is the error object of cli.md on stdout too', () => {
+  it('with --json a bug is the error object of docs/cli.md on stdout too', () => {
     const { code, out } = render(new Error('boom'), { json: true });
     expect(code).toBe(1);
     expect(JSON.parse(out)).toEqual({ ok: false, stage: 'internal', code: 'INTERNAL', category: 'internal', message: 'internal error: boom', hint: BUG_HINT });

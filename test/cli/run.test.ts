@@ -35,7 +35,7 @@ describe('run --dry-run', () => {
     expect(out + err).not.toContain(KEY);
   });
 
-  it('--json prints exactly the dry-run object of cli.md on stdout', async () => {
+  it('--json prints exactly the dry-run object of docs/cli.md on stdout', async () => {
     const { code, out, err } = await run([
       'run',
       '--url',
@@ -206,7 +206,7 @@ describe('run: bad input is exit 2 with a one-line message and a hint', () => {
     expect(err).toBe(`Error: ${message}\nHint: run \`llm-loadtest --help\` (or \`llm-loadtest <command> --help\`) for the options\n`);
   });
 
-  it('--json prints the error object of cli.md on stdout', async () => {
+  it('--json prints the error object of docs/cli.md on stdout', async () => {
     const { code, out } = await run(['--url', 'https://example.com/graphql', '--json']);
     expect(code).toBe(2);
     expect(dryRunJson(out)).toEqual({
@@ -260,7 +260,7 @@ describe('run: bad input is exit 2 with a one-line message and a hint', () => {
 });
 
 describe('run --help', () => {
-  it('lists the options of cli.md', async () => {
+  it('lists the options of docs/cli.md', async () => {
     const { code, out } = await run(['run', '--help']);
     expect(code).toBe(0);
     for (const flag of ['--url', '--curl', '--local', '--platform', '--header', '--cookie', '--body', '--model', '--no-stream', '--concurrent-users', '--duration', '--spawn-rate', '--name', '--test-data', '--warmup', '--load-mode', '--step-start-users', '--step-increment', '--step-duration', '--step-max-users', '--step-sustain', '--api', '--rate', '--arrival', '--max-requests', '--workers', '--timeout', '--idle-timeout', '--insecure', '--out', '--json', '--dry-run', '--skip-precheck', '--success-threshold', '--slo', '--wait', '--no-progress', '--quiet', '--no-color']) {

@@ -60,7 +60,7 @@ describe('run --local', () => {
     expect(summary.errors.byCategory).toEqual({ server_error: 5 });
   }, 30_000);
 
-  test('a pre-check failure: exit 3, the cli.md JSON, and no run folder', async () => {
+  test('a pre-check failure: exit 3, the docs/cli.md JSON, and no run folder', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'local-')), 'run');
     const io = createFakeIo();
     const code = await runCli(argv(out, '--json', '-H', 'x-mock-fail-status: 401'), io);

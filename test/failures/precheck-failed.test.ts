@@ -25,7 +25,7 @@ describe('PrecheckFailedError', () => {
     );
   });
 
-  it('serialises to exactly the pre-check failure JSON of cli.md (+ retryAfterS when known)', () => {
+  it('serialises to exactly the pre-check failure JSON of docs/cli.md (+ retryAfterS when known)', () => {
     expect(new PrecheckFailedError(rateLimited).toJSON()).toEqual({
       ok: false,
       stage: 'precheck',

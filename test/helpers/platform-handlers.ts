@@ -4,7 +4,7 @@ import { defaultLoadOptions } from '../../src/input/options.js';
 import type { RunPlan, TargetSpec, LoadOptions } from '../../src/model/plan.js';
 
 /**
- * An LMeterX platform for msw, answering with the real shapes of research/lmeterx-platform.md, and a
+ * An LMeterX platform for msw, answering with the real shapes of docs/platform.md, and a
  * RunPlan builder for platform-mode tests. Nothing here reaches a network: msw answers before any
  * socket, and unhandled requests fail the test.
  */

@@ -21,7 +21,7 @@ describe('parseRunOptions: defaults', () => {
     expect(defaultLoadOptions(mode, 'n')).toEqual({ ...load, name: 'n' });
   });
 
-  it('local defaults of cli.md', () => {
+  it('local defaults of docs/cli.md', () => {
     const options = parseRunOptions({}, 'local');
     expect(options).toMatchObject({
       concurrentUsers: 50,
@@ -111,7 +111,7 @@ describe('stepped load', () => {
     stepSustain: '5m',
   };
 
-  it('sends users = max, spawn rate = increment, duration = computed total (platform.md)', () => {
+  it('sends users = max, spawn rate = increment, duration = computed total (docs/platform.md)', () => {
     const options = parseRunOptions(stepped, 'platform');
     expect(options.step).toEqual({ startUsers: 10, increment: 10, durationS: 60, maxUsers: 50, sustainS: 300 });
     expect([options.concurrentUsers, options.spawnRate, options.durationS]).toEqual([50, 10, 4 * 60 + 300]);

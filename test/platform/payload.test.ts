@@ -21,7 +21,7 @@ function thrown(fn: () => unknown): AppError {
   throw new Error('expected a throw');
 }
 
-describe('create payload (platform.md "What we send")', () => {
+describe('create payload (docs/platform.md "What we send")', () => {
   it('OpenAI streaming: split host/path, include_usage, no Content-Type, claude names mapped, warmup 120', () => {
     const payload = buildCreatePayload(buildPlan(), { testData: '', tempTaskId: ID });
     expect(payload).toEqual({
@@ -221,7 +221,7 @@ describe('platform limits, before any request: errors name flag, value and range
     expect(createTaskRequestSchema.safeParse({ ...payload, extra: 1 }).success).toBe(false);
   });
 
-  it('the platform limits are the ones of the research page', () => {
+  it('the platform limits are the ones docs/platform.md lists under "What we send"', () => {
     expect(PLATFORM_LIMITS).toMatchObject({
       nameChars: 100,
       concurrentUsers: 5000,

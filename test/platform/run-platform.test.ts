@@ -83,7 +83,7 @@ describe('run in platform mode: submit (steps 1-4)', () => {
     expect(recorder.requests.every((request) => request.headers['x-authorization'] === undefined)).toBe(true);
   });
 
-  it('--json prints exactly the platform JSON of cli.md; the human report moves to stderr', async () => {
+  it('--json prints exactly the platform JSON of docs/cli.md; the human report moves to stderr', async () => {
     const { code, out, err } = await run(json());
     expect(err).toContain(`Task ID:    ${TASK_ID}\n`);
     expect(code).toBe(0);
@@ -117,7 +117,7 @@ describe('run in platform mode: submit (steps 1-4)', () => {
     expect(out).toContain('Pre-check:  skipped (--skip-precheck)\n');
   });
 
-  it('a failed target pre-check: exit 3, cli.md pre-check JSON, no task created', async () => {
+  it('a failed target pre-check: exit 3, docs/cli.md pre-check JSON, no task created', async () => {
     const { code, out, err, recorder } = await run(json(), {
       script: {
         testAnswer: testTargetStatus(401, { error: { message: `Incorrect API key provided: Bearer ${TARGET_KEY}`, type: 'invalid_request_error', code: 'invalid_api_key' } }),

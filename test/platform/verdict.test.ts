@@ -24,7 +24,7 @@ function verdictOf(answer: Record<string, unknown>, options: { apiType?: ApiType
 
 const openAiError = (message: string, type: string, code: string | null = null) => ({ error: { message, type, param: null, code } });
 
-describe('pre-check verdict from the /test answer (platform.md step 3)', () => {
+describe('pre-check verdict from the /test answer (docs/platform.md step 3)', () => {
   const failures: Array<{ name: string; answer: Record<string, unknown>; category: FailureCategory; status: number | null; message: string; stream?: boolean; apiType?: ApiType }> = [
     {
       name: 'target 401 inside a 200',

@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 describe('run --local: a failed pre-check through the CLI', () => {
-  it('a refused port: exit 3, the cli.md JSON alone on stdout, Error/Hint on stderr', async () => {
+  it('a refused port: exit 3, the docs/cli.md JSON alone on stdout, Error/Hint on stderr', async () => {
     const { url } = await findRefusedPort();
     const io = createFakeIo({ cwd: workDir });
     const code = await runCli(['run', '--url', `${url}/v1/chat/completions`, '--model', 'gpt-4o-mini', '--local', '--json'], io);

@@ -8,7 +8,7 @@ function input(url: string, extra: Partial<ClassifyInput> = {}): ClassifyInput {
   return { url, headers: {}, body: null, ...extra };
 }
 
-describe('classifyTarget: by path, with platform.md URL split', () => {
+describe('classifyTarget: by path, with docs/platform.md URL split', () => {
   it.each([
     ['https://api.openai.com/v1/chat/completions', 'openai-chat', 'https://api.openai.com/v1', '/chat/completions'],
     ['https://api.deepseek.com/chat/completions', 'openai-chat', 'https://api.deepseek.com', '/chat/completions'],
