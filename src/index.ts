@@ -6,7 +6,8 @@ export { FAILURE_CATEGORIES, PLATFORM_CATEGORIES } from './failures/categories.j
 export type { ErrorCategory, FailureCategory, PlatformCategory } from './failures/categories.js';
 export { categorizeHttpStatus, categorizeStreamError } from './failures/classify-http.js';
 export { categorizeTransportError, type TransportFailure } from './failures/classify-transport.js';
-export type { ApiType, ParsedResponse, StreamParser, TokenSource } from './protocol/types.js';
+export type { ApiType, ParsedResponse, ProtocolAdapter, StreamParser, TokenSource } from './protocol/types.js';
+export type { MockSpeaker } from './protocol/mock-types.js';
 export type { RequestSpec, TargetSpec, RunPlan, LoadOptions, OutputOptions, SloCheck } from './model/plan.js';
 export type { RequestRecord, RecordCategory } from './model/record.js';
 export type { Summary, SummaryConfig, RunConfig, LatencyStats, TimelinePoint, TimelineCounts, ThresholdCheck, GeneratorFigures, GeneratorVerdict } from './model/summary.js';
@@ -34,7 +35,7 @@ export { runCli } from './cli/run-cli.js';
 export { startMockServer } from './mock/server.js';
 export type { MockServer, MockStats, MockRequestRecord } from './mock/server.js';
 export type { MockServerOptions, MockBehaviour } from './mock/options.js';
-export { adapters, getAdapter } from './protocol/registry.js';
+export { adapters, getAdapter, findAdapter, registerAdapter, apiTypeIds, DEFAULT_API_TYPE } from './protocol/registry.js';
 export { readProviderError, readRetryAfterS } from './protocol/provider-error.js';
 export { runPrecheck, type PrecheckOptions } from './precheck/precheck.js';
 export { PrecheckFailedError, describePrecheckFailure, type PrecheckFailure } from './failures/precheck-failed.js';
