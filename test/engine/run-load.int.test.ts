@@ -244,10 +244,11 @@ describe('shapes and stop rules', () => {
     );
     const users = new Set(records.map((r) => r.user));
     expect([...users].sort()).toEqual([0, 1, 2]);
-    // User 1 joins at 0.5 s and user 2 at 1 s: their first requests start no earlier.
+    // User 1 joins at 0.5 s and user 2 at 1 s after the run's start: their first requests start no earlier.
+    // Measured from the run's start, not user 0's first send (which a busy machine may delay).
     const firstStart = (user: number): number =>
       Math.min(...records.filter((r) => r.user === user).map((r) => Date.parse(r.ts)));
-    const t0 = firstStart(0);
+    const t0 = result.startedAt.getTime();
     expect(firstStart(1) - t0).toBeGreaterThanOrEqual(490);
     expect(firstStart(2) - t0).toBeGreaterThanOrEqual(990);
     expect(result.snapshot.maxUsers).toBe(3);
