@@ -386,7 +386,7 @@ function handleRequest(state: ServerState, req: IncomingMessage, res: ServerResp
     return;
   }
   if (path.endsWith('/models') && method === 'GET') {
-    sendJson(res, 200, buildModelsBody(state.models, req.headers['anthropic-version'] !== undefined));
+    sendJson(res, 200, buildModelsBody(state.models, new Set(Object.keys(req.headers))));
     return;
   }
   if (path === '/mock/stats' && method === 'GET') {

@@ -1,4 +1,4 @@
-import { getAdapter } from '../protocol/registry.js';
+import { adapters, DEFAULT_API_TYPE, getAdapter } from '../protocol/registry.js';
 import type { ReplyChunks, ReplyPlan, StreamParts } from '../protocol/mock-types.js';
 import { mockText } from './words.js';
 
@@ -39,12 +39,12 @@ export function buildJsonBody(plan: ReplyPlan): string {
   return getAdapter(plan.api).mock.writeJson(plan, { answer: mockText(plan.answerTokens), reasoning });
 }
 
-/** GET /v1/models in the API's shape (Anthropic when the request carries anthropic-version). */
-export function buildModelsBody(models: readonly string[], anthropic: boolean): string {
-  if (anthropic) {
-    const data = models.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' }));
-    return JSON.stringify({ data, has_more: false, first_id: models[0] ?? null, last_id: models.at(-1) ?? null });
-  }
-  const data = models.map((id) => ({ id, object: 'model', created: 1_735_689_600, owned_by: 'llm-loadtest' }));
-  return JSON.stringify({ object: 'list', data });
+/**
+ * GET …/models: in the shape of the API whose own header the request carries (anthropic-version), else
+ * the default API's.
+ */
+export function buildModelsBody(models: readonly string[], headerNames: ReadonlySet<string>): string {
+  const own = adapters.find((adapter) => adapter.mock.modelsBody !== undefined && adapter.match.byHeaders(headerNames)?.weak === false);
+  const speaker = own ?? getAdapter(DEFAULT_API_TYPE);
+  return speaker.mock.modelsBody?.(models) ?? JSON.stringify({ object: 'list', data: [] });
 }

@@ -3,6 +3,7 @@
  * `compare` read their ids, keys, labels and order from here. The order is the order of summary.json, the
  * CSV rows, the console table and the report page.
  */
+import { AppError } from '../failures/errors.js';
 import type { LatencyStats, Summary } from './summary.js';
 
 /** A per-request latency field of results.jsonl. */
@@ -169,6 +170,6 @@ const BY_ID = new Map<string, LatencyMetric>(LATENCY_METRICS.map((metric) => [me
 /** The catalog entry of a metric id (`chunk_gap`); throws on an id the catalog does not have. */
 export function latencyMetric(id: LatencyMetricId): LatencyMetric {
   const metric = BY_ID.get(id);
-  if (metric === undefined) throw new Error(`no latency metric "${id}"`);
+  if (metric === undefined) throw new AppError('INTERNAL', `no latency metric "${id}"`, { category: 'internal' });
   return metric;
 }

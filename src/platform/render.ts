@@ -12,7 +12,7 @@ import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
 
 
 /** The platform's own names for the two APIs, as its web UI shows them. */
-export function describeApiType(apiType: ApiType): string {
+function describeApiType(apiType: ApiType): string {
   return getAdapter(apiType).platform.label;
 }
 
@@ -81,5 +81,3 @@ function formatNumber(value: number | null): string {
   if (value === null) return 'n/a';
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
-
-// Where the CLI has imported it from; it lives with the other formatters now.

@@ -103,4 +103,9 @@ export interface MockSpeaker {
   streamErrorEvent(): string;
   /** The status a non-streamed request gets for a "mid-stream" error. */
   readonly midStreamErrorStatus: number;
+  /**
+   * GET …/models in this API's shape, for a request that carries this API's own header (Anthropic's
+   * anthropic-version); absent: the API has no listing of its own and the default API's shape answers.
+   */
+  modelsBody?(models: readonly string[]): string;
 }

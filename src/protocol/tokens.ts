@@ -54,10 +54,6 @@ export function loadTokenizer(model?: string): void {
   getCounter(encodingForModel(model));
 }
 
-export function isTokenizerLoaded(model?: string): boolean {
-  return counters.has(encodingForModel(model));
-}
-
 /**
  * Tokens of a text, with the model's encoding. Special-token text (`<|endoftext|>` in an answer or a
  * prompt) is counted as the plain text it is: js-tiktoken's default throws on it, which would fail a

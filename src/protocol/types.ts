@@ -4,9 +4,6 @@ import type { MockSpeaker } from './mock-types.js';
 
 export type { ApiType, TokenSource };
 
-/** The APIs built in, in registry order; our own names (the platform calls the second one `claude-chat`). */
-export const API_TYPES = ['openai-chat', 'anthropic-messages'] as const;
-
 /**
  * What one response turned out to be. Times are `performance.now()` values of the network read that
  * carried the bytes (stamped on arrival, before any JSON parsing of them).

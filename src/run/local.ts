@@ -1,3 +1,4 @@
+import { AppError } from '../failures/errors.js';
 import type { LiveStats } from '../engine/live-stats.js';
 import type { StopReason } from '../engine/stop-rules.js';
 import type { RunLoadResult } from '../engine/run-load.js';
@@ -74,12 +75,12 @@ export function runLocal(options: RunLocalOptions): LocalRun {
 }
 
 /**
- * The one place that walks the plan's targets. A plan holds one today; a list would run here one after
- * the other, each through the same pre-check and load, without the engine knowing.
+ * The one place that reads the plan's targets, so a list of targets changes this function, not the
+ * engine. A plan holds exactly one today (planTargets says so).
  */
 async function runEachTarget(options: RunLocalOptions, onStoppable: (stop: (reason: StopReason) => void) => void): Promise<LocalRunResult> {
   const [target] = planTargets(options.plan);
-  if (target === undefined) throw new Error('a run plan without a target');
+  if (target === undefined) throw new AppError('INTERNAL', 'a run plan without a target', { category: 'internal' });
   return runTarget(options, target, onStoppable);
 }
 
@@ -179,7 +180,7 @@ async function summarizeRun(
 }
 
 /** The run's settings as summary.json keeps them (the load flags, nothing secret). */
-export function describeConfig(plan: RunPlan, target: TargetSpec, threads: number): RunConfig {
+function describeConfig(plan: RunPlan, target: TargetSpec, threads: number): RunConfig {
   const load = plan.load;
   return {
     name: load.name,

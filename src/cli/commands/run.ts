@@ -5,7 +5,8 @@ import { addRunOptions } from '../run-options.js';
 
 /**
  * `llm-loadtest [run]`: the main flow, parse → run → render: the flags (run-options.ts) become a plan in
- * src/input/plan.ts; the modes are run-local.ts and run-platform.ts. Everything heavy is imported
+ * src/input/plan.ts; the modes run in src/run/ and are rendered by run-local.ts and run-platform.ts beside
+ * this file. Everything heavy is imported
  * inside the action so `--help` and `--version` stay fast.
  */
 export function createRunCommand(ctx: CliContext): Command {

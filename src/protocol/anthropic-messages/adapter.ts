@@ -1,7 +1,7 @@
 /** Anthropic `/v1/messages`: everything the tool knows about the API, one file per job beside this one. */
 import type { ProtocolAdapter } from '../types.js';
 import { anthropicErrorBody, anthropicStatusError, anthropicStreamErrorEvent } from './mock-errors.js';
-import { writeAnthropicJson, writeAnthropicStream } from './mock-wire.js';
+import { writeAnthropicJson, writeAnthropicModels, writeAnthropicStream } from './mock-wire.js';
 import { createStreamParser, parseJson } from './parse.js';
 import { anthropicMessagesPlatform } from './platform.js';
 import { applyPrompt, minimalBody, normalizeRequest } from './request.js';
@@ -34,6 +34,7 @@ export const anthropicMessagesAdapter: ProtocolAdapter = {
     statusError: anthropicStatusError,
     streamErrorEvent: anthropicStreamErrorEvent,
     midStreamErrorStatus: 529,
+    modelsBody: writeAnthropicModels,
   },
   minimalBody,
   normalizeRequest,

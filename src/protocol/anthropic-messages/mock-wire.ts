@@ -69,3 +69,9 @@ export function writeAnthropicJson(plan: ReplyPlan, texts: ReplyTexts): string {
     },
   });
 }
+
+/** GET /v1/models as Anthropic answers it. */
+export function writeAnthropicModels(models: readonly string[]): string {
+  const data = models.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' }));
+  return JSON.stringify({ data, has_more: false, first_id: models[0] ?? null, last_id: models.at(-1) ?? null });
+}

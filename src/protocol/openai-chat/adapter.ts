@@ -4,7 +4,7 @@
  */
 import type { ProtocolAdapter } from '../types.js';
 import { openAiErrorBody, openAiStatusError, openAiStreamErrorEvent } from './mock-errors.js';
-import { writeOpenAiJson, writeOpenAiStream } from './mock-wire.js';
+import { writeOpenAiJson, writeOpenAiModels, writeOpenAiStream } from './mock-wire.js';
 import { createStreamParser, parseJson } from './parse.js';
 import { openAiChatPlatform } from './platform.js';
 import { applyPrompt, minimalBody, normalizeRequest } from './request.js';
@@ -48,6 +48,7 @@ export const openAiChatAdapter: ProtocolAdapter = {
     statusError: openAiStatusError,
     streamErrorEvent: openAiStreamErrorEvent,
     midStreamErrorStatus: 500,
+    modelsBody: writeOpenAiModels,
   },
   minimalBody,
   normalizeRequest,

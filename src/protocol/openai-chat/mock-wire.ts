@@ -39,3 +39,9 @@ export function writeOpenAiJson(plan: ReplyPlan, texts: ReplyTexts): string {
     `${usage},"service_tier":"default","system_fingerprint":null}`
   );
 }
+
+/** GET /v1/models as OpenAI answers it. */
+export function writeOpenAiModels(models: readonly string[]): string {
+  const data = models.map((id) => ({ id, object: 'model', created: 1_735_689_600, owned_by: 'llm-loadtest' }));
+  return JSON.stringify({ object: 'list', data });
+}
