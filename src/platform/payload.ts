@@ -221,8 +221,9 @@ function apiPathOf(target: TargetSpec): string {
 function resolveModel(target: TargetSpec): string {
   const model = target.model.trim();
   if (model !== '') return model;
-  const deployment = /\/deployments\/([^/?]+)/.exec(target.apiPath) ?? /\/deployments\/([^/?]+)/.exec(target.url);
-  if (deployment?.[1] !== undefined) return decodeURIComponent(deployment[1]);
+  // A deployment in the path (Azure) stands in for the model, as it does when the plan is built.
+  const deployment = getAdapter(target.apiType).match.deploymentInPath?.(new URL(target.url).pathname.replace(/\/+$/, '')) ?? null;
+  if (deployment !== null) return deployment;
   throw inputError(
     'MODEL_MISSING',
     'no model: neither --model nor the body names one, and the platform needs it',
