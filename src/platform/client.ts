@@ -1,5 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
+import type { FailureCategory } from '../failures/categories.js';
+import { categorizeTransportError } from '../failures/classify-transport.js';
 import { AppError } from '../failures/errors.js';
 import { maskText } from '../text/mask.js';
 import {
@@ -290,28 +292,26 @@ function unreachableError(baseUrl: string, spec: CallSpec, error: unknown, timeo
   });
 }
 
-export type TransportFailure = 'timeout' | 'dns' | 'connection_refused' | 'connection_reset' | 'tls' | 'unknown';
-
-/** Classify a fetch failure by its code, unwrapping `cause` (undici puts the socket error there). */
-export function describeTransportError(error: unknown, timeoutMs: number): { kind: TransportFailure; text: string } {
+/** The platform's words for a transport failure, by the one transport classification (failures/). */
+function describeTransportError(error: unknown, timeoutMs: number): { kind: FailureCategory; text: string } {
+  const failure = categorizeTransportError(error);
   const seconds = Math.round(timeoutMs / 100) / 10;
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth += 1) {
-    const name = (current as { name?: unknown }).name;
-    const code = String((current as { code?: unknown }).code ?? '');
-    if (name === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'ETIMEDOUT') {
+  switch (failure.category) {
+    case 'timeout':
       return { kind: 'timeout', text: `no answer within ${seconds} s` };
-    }
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'dns', text: 'the host name does not resolve' };
-    if (code === 'ECONNREFUSED') return { kind: 'connection_refused', text: 'connection refused' };
-    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return { kind: 'connection_reset', text: 'the connection was cut' };
-    if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return { kind: 'tls', text: `TLS handshake failed: ${code}` };
-    // fetch refuses the Fetch standard's "bad ports" (e.g. 6000, 6666) before connecting.
-    if ((current as { message?: unknown }).message === 'bad port') {
-      return { kind: 'unknown', text: 'fetch refuses this port (a "bad port" of the Fetch standard); serve the platform on another port' };
-    }
-    current = (current as { cause?: unknown }).cause;
+    case 'dns':
+      return { kind: 'dns', text: 'the host name does not resolve' };
+    case 'connection_refused':
+      return { kind: 'connection_refused', text: 'connection refused' };
+    case 'connection_reset':
+      return { kind: 'connection_reset', text: 'the connection was cut' };
+    case 'tls':
+      return { kind: 'tls', text: `TLS handshake failed: ${failure.code ?? 'unknown'}` };
+    default:
+      // fetch refuses the Fetch standard's "bad ports" (e.g. 6000, 6666) before connecting.
+      if (/\bbad port\b/.test(failure.message)) {
+        return { kind: 'unknown', text: 'fetch refuses this port (a "bad port" of the Fetch standard); serve the platform on another port' };
+      }
+      return { kind: 'unknown', text: error instanceof Error ? error.message : String(error) };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return { kind: 'unknown', text: message };
 }
