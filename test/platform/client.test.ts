@@ -65,6 +65,15 @@ describe('health (step 1)', () => {
     expect(error.hint).toContain('LMETERX_BASE_URL');
   });
 
+  it('a port fetch refuses before connecting (6000, a Fetch "bad port") → platform_unreachable saying so', async () => {
+    const base = 'http://127.0.0.1:6000';
+    server.use(http.get(`${base}/health`, () => passthrough()));
+    const error = await failure(client({ baseUrl: base }).checkHealth());
+    expect(error.code).toBe('PLATFORM_UNREACHABLE');
+    expect(error.details).toMatchObject({ reason: 'unknown' });
+    expect(error.message).toContain('fetch refuses this port (a "bad port" of the Fetch standard)');
+  });
+
   it('DNS failure → platform_unreachable (dns)', async () => {
     // msw reports a thrown handler error on the console before turning it into a network error.
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
