@@ -1,32 +1,20 @@
 import type { ApiType, TokenSource } from './api.js';
 import type { CapabilityReport } from './capability.js';
-import type { Arrival, LoadMode, StepOptions } from './plan.js';
+import type { Arrival, LoadOptions } from './plan.js';
 
 export type { RecordCategory, RequestRecord } from './record.js';
 
-/** The load settings as `run` writes them into summary.json: the load flags, nothing secret. */
-export interface RunConfig {
-  name: string;
-  concurrentUsers: number;
-  spawnRate: number;
-  durationS: number;
-  warmupS: number;
-  loadMode: LoadMode;
-  step: StepOptions | null;
-  /** Open loop: requests per second; null for a closed loop. */
-  rate: number | null;
-  /** Null for a closed loop. */
+/**
+ * The load settings as `run` writes them into summary.json: the load flags (nothing secret), with the
+ * `--slo` checks as written, `arrival` null for a closed loop, `workers` the threads that ran the users,
+ * and the target's timeouts.
+ */
+export type RunConfig = Omit<LoadOptions, 'arrival' | 'slo'> & {
   arrival: Arrival | null;
-  maxRequests: number | null;
-  /** Threads that ran the users. */
-  workers: number;
-  testData: string;
-  successThreshold: number;
-  /** The `--slo` checks as written. */
   slo: string[];
   timeoutMs: number;
   idleTimeoutMs: number;
-}
+};
 
 /**
  * summary.json's `config` as read: a run of this version writes a whole RunConfig, but a summary from an
