@@ -23,10 +23,10 @@ export interface OpenedTask {
   reportUrl: string;
 }
 
-/** The checked task ID and a client of the platform named by --platform or LMETERX_BASE_URL. */
+/** The checked task ID and a client of the platform named by --platform or LMETERX_BASE_URL (its waits said on stderr). */
 export async function openTask(ctx: CliContext, rawTaskId: string, platformFlag: string | undefined): Promise<OpenedTask> {
-  const { checkTaskId, createPlatformClientFor } = await import('../platform-client.js');
+  const { announceWaits, checkTaskId, createPlatformClientFor } = await import('../platform-client.js');
   const taskId = checkTaskId(rawTaskId);
-  const client = createPlatformClientFor(ctx, platformFlag);
+  const client = announceWaits(createPlatformClientFor(ctx, platformFlag), (line) => void ctx.io.stderr.write(`${line}\n`));
   return { taskId, client, reportUrl: client.reportUrl(taskId) };
 }
