@@ -89,7 +89,7 @@ export function classifyTarget(input: ClassifyInput): Classification {
       'TARGET_NOT_LLM',
       `${maskUrl(input.url)} is a web address, not an LLM API: no API path, and nothing in the host, headers or body says LLM`,
       'llm-loadtest load tests LLM APIs (OpenAI /v1/chat/completions, Anthropic /v1/messages); for a web site use a plain HTTP load tester (k6, autocannon, wrk). ' +
-        `If this host does serve an LLM API, give its endpoint, e.g. ${url.origin}/v1/chat/completions`,
+        'If it really serves an LLM API, ask for the endpoint URL (one ending in /v1/chat/completions or /v1/messages)',
     );
   }
   if (path === '' || versioned) {

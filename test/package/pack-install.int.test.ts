@@ -54,6 +54,12 @@ describe('npm pack → npm install --omit=dev → the installed bin', () => {
     expect(packed.filter((path) => /^(src|test|bench)\//.test(path) || path.endsWith('.tsbuildinfo'))).toEqual([]);
   });
 
+  it('the packed manifest has no install-time script (a user installing it builds nothing, and npm has nothing to warn about)', async () => {
+    const { stdout } = await run('tar', ['-xzOf', tarball, 'package/package.json'], { timeout: 30_000 });
+    const scripts = (JSON.parse(stdout) as { scripts?: Record<string, string> }).scripts ?? {};
+    expect(Object.keys(scripts).filter((name) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(name))).toEqual([]);
+  });
+
   it('installed without devDependencies: no TypeScript, the runtime dependencies only', () => {
     const modules = join(work, 'app', 'node_modules');
     expect(existsSync(join(modules, pkg.name, 'dist/cli/main.js'))).toBe(true);

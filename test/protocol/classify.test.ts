@@ -93,7 +93,7 @@ describe('classifyTarget: refusals', () => {
       input('https://www.baidu.com'),
       'TARGET_NOT_LLM',
       'https://www.baidu.com/ is a web address, not an LLM API: no API path, and nothing in the host, headers or body says LLM',
-      'llm-loadtest load tests LLM APIs (OpenAI /v1/chat/completions, Anthropic /v1/messages); for a web site use a plain HTTP load tester (k6, autocannon, wrk). If this host does serve an LLM API, give its endpoint, e.g. https://www.baidu.com/v1/chat/completions',
+      'llm-loadtest load tests LLM APIs (OpenAI /v1/chat/completions, Anthropic /v1/messages); for a web site use a plain HTTP load tester (k6, autocannon, wrk). If it really serves an LLM API, ask for the endpoint URL (one ending in /v1/chat/completions or /v1/messages)',
     ],
     [
       // ...unless other signals say LLM: a key header, a host named like an API, a local server's port.
