@@ -1,5 +1,6 @@
 import { inputError } from '../failures/errors.js';
 import { createPlatformClient, type PlatformClient } from '../platform/client.js';
+import { attachTask } from '../platform/follow.js';
 import type { CliContext } from './io.js';
 import { sayWhileWaiting } from './waiting.js';
 
@@ -70,5 +71,23 @@ export function announceWaits(client: PlatformClient, say: (line: string) => voi
     readStatus: (taskId) => sayWhileWaiting(client.readStatus(taskId), say, at(`the status of task ${taskId}`), limit),
     readResults: (taskId) => sayWhileWaiting(client.readResults(taskId), say, at(`the results of task ${taskId}`), limit),
     stopTask: (taskId) => sayWhileWaiting(client.stopTask(taskId), say, at(`stopping task ${taskId}`), limit),
+  };
+}
+
+/**
+ * A follow-up command's client (`status`, `results`, `stop`): its errors name the task and its report
+ * (`taskId` and `reportUrl` at the top of the JSON), as `run --wait` does.
+ */
+export function nameTaskInErrors(client: PlatformClient, taskId: string): PlatformClient {
+  const reportUrl = client.reportUrl(taskId);
+  const named = <T>(promise: Promise<T>): Promise<T> =>
+    promise.catch((error: unknown) => {
+      throw attachTask(error, taskId, reportUrl, { mayBeRunning: false });
+    });
+  return {
+    ...client,
+    readStatus: (id) => named(client.readStatus(id)),
+    readResults: (id) => named(client.readResults(id)),
+    stopTask: (id) => named(client.stopTask(id)),
   };
 }

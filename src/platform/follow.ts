@@ -130,13 +130,19 @@ function throwIfInterrupted(signal: AbortSignal | undefined, taskId: string, rep
  * An error met while a task exists: it names the task and its report (details.taskId / reportUrl, which
  * the JSON carries at the top level), since the task may well still be running.
  */
-export function attachTask(error: unknown, taskId: string, reportUrl: string): unknown {
-  if (!(error instanceof AppError) || error.code === 'INTERRUPTED' || typeof error.details?.['reportUrl'] === 'string') return error;
-  return new AppError(error.code, `${error.message}; task ${taskId} may still be running on the platform`, {
+export function attachTask(error: unknown, taskId: string, reportUrl: string, options: { mayBeRunning?: boolean } = {}): unknown {
+  // No such task, nothing to point at; an error that already names its report stays as it is.
+  if (!(error instanceof AppError) || error.code === 'INTERRUPTED' || error.code === 'PLATFORM_TASK_NOT_FOUND') return error;
+  if (typeof error.details?.['reportUrl'] === 'string') return error;
+  // Following a task, it was running; a follow-up command (status, results, stop) only names it.
+  const running = options.mayBeRunning !== false;
+  return new AppError(error.code, running ? `${error.message}; task ${taskId} may still be running on the platform` : error.message, {
     // The same code and category as the error it wraps.
     category: error.category as CategoryOf<ErrorCode>,
     stage: error.stage,
-    hint: `${error.hint === undefined ? '' : `${error.hint}; `}see ${reportUrl}, or check later with \`llm-loadtest status ${taskId}\``,
+    ...(running
+      ? { hint: `${error.hint === undefined ? '' : `${error.hint}; `}see ${reportUrl}, or check later with \`llm-loadtest status ${taskId}\`` }
+      : error.hint === undefined ? {} : { hint: error.hint }),
     details: { ...error.details, taskId, reportUrl },
     cause: error,
     exitCode: error.exitCode,

@@ -66,6 +66,9 @@ describe('llm-loadtest status <task-id>', () => {
       code: 'PLATFORM_FORBIDDEN',
       category: 'platform_auth',
       message: `LMeterX does not allow this token on GET /api/llm-tasks/${TASK_ID}/status (403: Service Token not allowed)`,
+      // The answer still names the task and where to see it.
+      taskId: TASK_ID,
+      reportUrl: REPORT,
     });
   });
 
