@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// The skill's launcher (cli.md "Entry points"). It holds no logic: on first use it installs the
-// dependencies and builds, saying so on stderr (stdout stays clean for --json), then hands argv to the
-// CLI. Works from any working directory: everything is resolved from this file's own location.
+// The skill's launcher (cli.md "Entry points"). It holds no logic: from a clone, on first use it installs
+// the dependencies and builds, saying so on stderr (stdout stays clean for --json), then hands argv to the
+// CLI. Works from any working directory: everything is resolved from this file's own location. Inside an
+// installed package (node_modules/llm-loadtest) dist/ is shipped and the dependencies sit beside it, so
+// nothing is installed or built there.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -23,7 +26,17 @@ function npmStep(args, what) {
   }
 }
 
-if (!existsSync(join(root, 'node_modules'))) {
+/** The runtime dependencies resolve from here: our own node_modules, or the one an install put us in. */
+function dependenciesResolve() {
+  try {
+    createRequire(join(root, 'package.json')).resolve('commander');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (!dependenciesResolve()) {
   const install = existsSync(join(root, 'package-lock.json')) ? ['ci'] : ['install'];
   npmStep([...install, '--no-audit', '--no-fund'], 'installing dependencies');
 }

@@ -1,3 +1,4 @@
+import { relative, sep } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
 
 /** A text sink: process.stdout/stderr, or a buffer in tests. */
@@ -22,6 +23,19 @@ export interface Io {
   cwd: string;
   /** Subscribe to a signal; returns the unsubscribe function. */
   onSignal(signal: SignalName, handler: () => void): () => void;
+  /**
+   * How the user started us, for hints that name a command: `llm-loadtest` (the default), or
+   * `node scripts/run.mjs` through the skill's launcher.
+   */
+  commandName?: string;
+}
+
+/** `node <launcher>` when started through scripts/run.mjs (relative when under cwd), else the bin's name. */
+export function detectCommandName(scriptPath: string | undefined, cwd: string): string {
+  if (scriptPath === undefined || !/(^|[\\/])scripts[\\/]run\.mjs$/.test(scriptPath)) return 'llm-loadtest';
+  const rel = relative(cwd, scriptPath);
+  const shown = rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep) ? rel : scriptPath;
+  return `node ${/\s/.test(shown) ? JSON.stringify(shown) : shown}`;
 }
 
 export function createProcessIo(): Io {
@@ -36,6 +50,7 @@ export function createProcessIo(): Io {
     },
     env: process.env,
     cwd: process.cwd(),
+    commandName: detectCommandName(process.argv[1], process.cwd()),
     onSignal: (signal, handler) => {
       process.on(signal, handler);
       return () => process.off(signal, handler);

@@ -5,18 +5,23 @@ import type { OutputOptions } from '../model/plan.js';
 import type { Summary } from '../model/summary.js';
 import { renderCapabilityReport } from '../precheck/render.js';
 import { renderConsoleReport } from '../report/console.js';
+import type { LoadForecast } from '../run/forecast.js';
 import type { LocalRun, LocalRunEvent, RunLocalOptions } from '../run/local.js';
 import { createStyle, type CliContext } from './io.js';
+import { writeJson } from './json-output.js';
+import { renderForecast } from './plan-view.js';
 import { createProgressLine, progressEveryMs } from './progress.js';
+import { startWaiting } from './waiting.js';
 
 /** What the terminal adds to a local run: the tick interval, the open-file limit and the events. */
 export type LocalRunHooks = Required<Pick<RunLocalOptions, 'tickMs' | 'openFileLimit'>> & { onEvent(event: LocalRunEvent): void };
 
 /**
- * A local run (run --local, demo) on the terminal: the run's events rendered on stderr (capability
- * report, warnings, progress) and the console report on stdout (stderr under --json, stdout then holds
- * summary.json); Ctrl-C stops the load and the run still writes what it measured. Exit 5 when a
- * threshold or SLO failed, 130 when interrupted.
+ * A local run (run --local, demo) on the terminal: the run's events rendered on stderr (a waiting line
+ * while the pre-check is out, the capability report, the plan, warnings, progress) and the console report
+ * on stdout (stderr under --json, stdout then holds summary.json with `ok` and the plan); Ctrl-C stops the
+ * load and the run still writes what it measured. Exit 5 when a threshold or SLO failed, 130 when
+ * interrupted. --quiet leaves only the result and errors.
  */
 export async function followLocalRun(ctx: CliContext, output: OutputOptions, start: (hooks: LocalRunHooks) => LocalRun): Promise<void> {
   const { io } = ctx;
@@ -29,11 +34,21 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
     progress = null;
   };
   let interrupted = false;
+  let stopWaiting = (): void => undefined;
+  // Kept for the JSON (an object: a `let` assigned in the callback would be narrowed to null below).
+  const planned: { forecast: LoadForecast | null } = { forecast: null };
   const unsubscribes: Array<() => void> = [];
   const onEvent = (event: LocalRunEvent): void => {
     switch (event.type) {
+      case 'precheck-start':
+        if (!output.quiet) stopWaiting = startWaiting((line) => say(`${line}\n`), `the pre-check's answer from ${event.url}`, event.timeoutMs);
+        return;
       case 'precheck':
+        stopWaiting();
         return say(`${renderCapabilityReport(event.capability, errStyle)}\n`);
+      case 'plan':
+        planned.forecast = event.forecast;
+        return say(renderForecast(event.forecast, errStyle));
       case 'file-limit':
         return say(
           `${errStyle.yellow('Warning:')} ${event.users} users need about ${event.neededFiles} open files but the limit is ${event.limit}: ` +
@@ -66,7 +81,9 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
     const result = await run.done;
     if (interrupted) ctx.exitCode = ExitCode.interrupted;
     else if (!result.summary.thresholds.passed) ctx.exitCode = ExitCode.threshold;
+    if (ctx.json) writeJson(ctx, ctx.exitCode === undefined, { ...result.summary, plan: planned.forecast });
   } finally {
+    stopWaiting();
     stopProgress();
     for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
   }
@@ -74,8 +91,8 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
 
 function renderReport(ctx: CliContext, output: OutputOptions, summary: Summary, outDir: string): void {
   const { io } = ctx;
+  // Under --json the JSON goes out once the exit code is known (its `ok`), after the files are written.
   if (ctx.json) {
-    io.stdout.write(`${JSON.stringify(summary)}\n`);
     if (!output.quiet) io.stderr.write(`${renderConsoleReport(summary, { style: createStyle(io.stderr, io.env, !output.color), outDir })}\n`);
   } else {
     io.stdout.write(`${renderConsoleReport(summary, { style: createStyle(io.stdout, io.env, !output.color), outDir })}\n`);

@@ -1,6 +1,8 @@
 import { inputError } from '../failures/errors.js';
 import { createPlatformClient, type PlatformClient } from '../platform/client.js';
+import { attachTask } from '../platform/follow.js';
 import type { CliContext } from './io.js';
+import { sayWhileWaiting } from './waiting.js';
 
 /** Knobs tests turn down; the defaults are the real ones. */
 export interface PlatformClientKnobs {
@@ -47,4 +49,45 @@ export function checkTaskId(taskId: string): string {
   const trimmed = taskId.trim();
   if (trimmed === '') throw inputError('TASK_ID_INVALID', 'the task ID is empty', 'give the task ID printed by `llm-loadtest run` (the last part of the report URL)');
   return trimmed;
+}
+
+/**
+ * The client with every call said while it waits (after a second, then every few seconds: what, how
+ * long, the limit), so a platform that hangs never leaves the terminal, or an agent's tool call, silent.
+ */
+export function announceWaits(client: PlatformClient, say: (line: string) => void): PlatformClient {
+  const limit = client.timeoutMs;
+  const at = (what: string): string => `LMeterX (${what} at ${client.baseUrl})`;
+  return {
+    baseUrl: client.baseUrl,
+    hasToken: client.hasToken,
+    timeoutMs: limit,
+    reportUrl: (taskId) => client.reportUrl(taskId),
+    checkHealth: () => sayWhileWaiting(client.checkHealth(), say, at('GET /health'), limit),
+    readProfile: () => sayWhileWaiting(client.readProfile(), say, at('the token check, GET /api/auth/profile'), limit),
+    testTarget: (payload, timeoutMs) =>
+      sayWhileWaiting(client.testTarget(payload, timeoutMs), say, at('the pre-check through the platform, which waits for the target'), timeoutMs ?? limit),
+    createTask: (payload) => sayWhileWaiting(client.createTask(payload), say, at('POST /api/llm-tasks, creating the task'), limit),
+    readStatus: (taskId) => sayWhileWaiting(client.readStatus(taskId), say, at(`the status of task ${taskId}`), limit),
+    readResults: (taskId) => sayWhileWaiting(client.readResults(taskId), say, at(`the results of task ${taskId}`), limit),
+    stopTask: (taskId) => sayWhileWaiting(client.stopTask(taskId), say, at(`stopping task ${taskId}`), limit),
+  };
+}
+
+/**
+ * A follow-up command's client (`status`, `results`, `stop`): its errors name the task and its report
+ * (`taskId` and `reportUrl` at the top of the JSON), as `run --wait` does.
+ */
+export function nameTaskInErrors(client: PlatformClient, taskId: string): PlatformClient {
+  const reportUrl = client.reportUrl(taskId);
+  const named = <T>(promise: Promise<T>): Promise<T> =>
+    promise.catch((error: unknown) => {
+      throw attachTask(error, taskId, reportUrl, { mayBeRunning: false });
+    });
+  return {
+    ...client,
+    readStatus: (id) => named(client.readStatus(id)),
+    readResults: (id) => named(client.readResults(id)),
+    stopTask: (id) => named(client.stopTask(id)),
+  };
 }

@@ -61,6 +61,7 @@ export async function followToEnd(
       checks: options.checks,
       signal: abort.signal,
       onStatus: createStatusLines(null, options.say),
+      onRetry: ({ attempt, of, delayMs, reason }) => options.say(`LMeterX did not answer while following (${reason}): retry ${attempt} of ${of} in ${Math.round(delayMs / 100) / 10} s`),
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
     });
     if (followed.followed) setThresholdExit(ctx, followed.results);
@@ -68,6 +69,13 @@ export async function followToEnd(
   } finally {
     unsubscribe();
   }
+}
+
+/** Why a task has no result rows, by its status: only a task still on its way will get them. */
+export function describeNoRows(status: string, said: string): string {
+  if (status === 'stopped' || status === 'failed') return `no result rows (${said}): the task ended ${status}, and such a task keeps none`;
+  if (status === 'completed' || status === 'failed_requests') return `no result rows yet (${said}): the platform stores them just after the end; try again in a few seconds`;
+  return `no result rows yet (${said}): the task is ${status}; they appear when it completes (add --wait to follow it)`;
 }
 
 /** A failed check: exit 5. */

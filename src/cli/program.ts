@@ -15,7 +15,8 @@ import type { CliContext } from './io.js';
  * modules inside the action (dynamic import) so `--help` and `--version` stay fast.
  */
 export function createProgram(ctx: CliContext): Command {
-  const program = new Command('llm-loadtest')
+  // Help's usage line names the command as it was run (`node scripts/run.mjs` through the skill's launcher).
+  const program = new Command(ctx.io.commandName ?? 'llm-loadtest')
     .description('Load test LLM APIs (OpenAI chat completions, Anthropic messages): locally or on an LMeterX platform')
     .version(TOOL_VERSION, '-V, --version');
   program.addCommand(createDemoCommand(ctx));

@@ -27,10 +27,12 @@ export function renderDryRunJson(plan: RunPlan): Record<string, unknown> {
     stream: target.stream,
     body: JSON.parse(mask(JSON.stringify(target.body))) as unknown,
     load: plan.load,
-    timeouts: { requestMs: target.timeoutMs, idleMs: target.idleTimeoutMs, connectMs: target.connectTimeoutMs },
+    timeouts: { requestMs: target.timeoutMs, idleMs: target.idleTimeoutMs, connectMs: target.connectTimeoutMs, precheckMs: plan.precheckTimeoutMs },
     insecure: target.insecure,
     outDir: plan.output.outDir,
     skipPrecheck: plan.skipPrecheck,
+    wait: plan.wait,
+    output: { quiet: plan.output.quiet, progress: plan.output.progress, color: plan.output.color },
     notes: target.notes.map(mask),
     warnings: target.warnings.map(mask),
   };
@@ -57,7 +59,7 @@ export function renderDryRunText(plan: RunPlan): string {
   const bodyText = JSON.stringify(json['body']);
   row('body', bodyText.length > 400 ? `${bodyText.slice(0, 397)}... (${bodyText.length} chars)` : bodyText);
   row('load', describeLoad(plan));
-  row('timeouts', `request ${target.timeoutMs / 1000} s, idle gap ${target.idleTimeoutMs / 1000} s, connect ${target.connectTimeoutMs / 1000} s${target.insecure ? ', TLS not verified (--insecure)' : ''}`);
+  row('timeouts', `request ${target.timeoutMs / 1000} s, pre-check ${plan.precheckTimeoutMs / 1000} s, idle gap ${target.idleTimeoutMs / 1000} s, connect ${target.connectTimeoutMs / 1000} s${target.insecure ? ', TLS not verified (--insecure)' : ''}`);
   const slo = load.slo.map((check) => check.raw).join(', ');
   row('pass if', `success rate ≥ ${load.successThreshold}${slo === '' ? '' : `; SLO ${slo}`}`);
   if (plan.mode === 'local') row('output', plan.output.outDir ?? './llm-loadtest-runs/<name>-<UTC stamp>');

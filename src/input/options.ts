@@ -24,6 +24,8 @@ export const DEFAULTS = {
   warmupS: { platform: 120, local: 0 },
   successThreshold: 0.9,
   timeoutS: 600,
+  /** The pre-check's own default: one request should not hold an agent's tool call for 10 minutes. */
+  precheckTimeoutS: 120,
   idleTimeoutS: 60,
   connectTimeoutS: 10,
   workers: 1,
@@ -107,8 +109,6 @@ export interface RunOptions extends Omit<LoadOptions, 'name'> {
   /** undefined: take curl's -m, else the default. */
   timeoutS: number | undefined;
   idleTimeoutS: number;
-  /** Options given but overridden, said to the user. */
-  warnings: string[];
 }
 
 interface Range {
@@ -205,23 +205,33 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
       'the platform warms up for at least 10 s; use --warmup 0 to turn it off',
     );
   }
-  if (platform) {
-    const localOnly = (['rate', 'arrival', 'maxRequests', 'workers'] as const).filter((key) => raw[key] !== undefined);
-    if (localOnly.length > 0) {
-      const flags = localOnly.map((key) => `--${kebab(key)}`).join(', ');
-      throw inputError('OPTION_LOCAL_ONLY', `${flags} ${localOnly.length === 1 ? 'works' : 'work'} only in local mode, but this run is in platform mode`, 'add --local to run the bundled engine, or drop the option');
+  if (platform) refuseLocalOnly(raw);
+  if (platform && raw.wait !== true) {
+    const checks = (['successThreshold', 'slo'] as const).filter((key) => raw[key] !== undefined).map((key) => `--${kebab(key)}`);
+    if (checks.length > 0) {
+      throw inputError(
+        'OPTION_INVALID',
+        `${checks.join(', ')} ${checks.length === 1 ? 'is' : 'are'} checked on the task's figures, which only --wait waits for, but this platform run does not wait`,
+        'add --wait, or check later with `llm-loadtest results <task-id> --wait` and the same flags',
+      );
     }
+  }
+  if (!platform && raw.arrival !== undefined && raw.rate === undefined) {
+    throw inputError('OPTION_INVALID', '--arrival shapes the arrivals of an open loop, but no --rate was given', 'add --rate <requests per second>, or drop --arrival');
   }
   const loadMode = v.loadMode ?? 'fixed';
   const step = resolveStep(raw, v, loadMode, platform);
   let concurrentUsers = v.concurrentUsers ?? DEFAULTS.concurrentUsers;
   let spawnRate = v.spawnRate ?? DEFAULTS.spawnRate;
   let durationS = v.duration ?? DEFAULTS.durationS;
-  const warnings: string[] = [];
   if (step !== null) {
     const overridden = (['concurrentUsers', 'spawnRate', 'duration'] as const).filter((key) => raw[key] !== undefined);
     if (overridden.length > 0) {
-      warnings.push(`${overridden.map((key) => `--${kebab(key)}`).join(', ')} ignored with --load-mode stepped: the steps set users, spawn rate and duration`);
+      throw inputError(
+        'OPTION_INVALID',
+        `${overridden.map((key) => `--${kebab(key)}`).join(', ')} cannot be used with --load-mode stepped: the steps set users, spawn rate and duration`,
+        'drop them; --step-max-users, --step-increment, --step-duration and --step-sustain shape a stepped load',
+      );
     }
     // docs/platform.md: stepped runs send users = max, spawn rate = increment, duration = the computed total.
     concurrentUsers = step.maxUsers;
@@ -261,8 +271,32 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
     slo: raw.slo === undefined ? [] : parseSlo(raw.slo),
     timeoutS: v.timeout,
     idleTimeoutS: v.idleTimeout ?? DEFAULTS.idleTimeoutS,
-    warnings,
   };
+}
+
+/** Flags of the local engine, each with why the platform cannot take it. */
+const LOCAL_ONLY: ReadonlyArray<[keyof RawRunOptions, string]> = [
+  ['rate', "the platform's engine runs closed-loop users only"],
+  ['arrival', "the platform's engine runs closed-loop users only"],
+  ['maxRequests', 'a platform task runs for its duration'],
+  ['workers', 'the platform scales with its own engines'],
+  ['timeout', "the platform's engine uses its own request timeouts"],
+  ['idleTimeout', "the platform's engine uses its own request timeouts"],
+  ['insecure', "the platform's engine does its own TLS checks"],
+  ['out', 'the platform keeps the results (see the report URL)'],
+];
+
+/** docs/platform.md: local-only flags are refused in platform mode, each with its reason. */
+function refuseLocalOnly(raw: RawRunOptions): void {
+  const given = LOCAL_ONLY.filter(([key]) => raw[key] !== undefined && raw[key] !== false);
+  if (given.length === 0) return;
+  const flags = given.map(([key]) => `--${kebab(key)}`).join(', ');
+  const reasons = [...new Set(given.map(([, reason]) => reason))].join('; ');
+  throw inputError(
+    'OPTION_LOCAL_ONLY',
+    `${flags} ${given.length === 1 ? 'works' : 'work'} only in local mode, but this run is in platform mode: ${reasons}`,
+    'add --local to run the bundled engine, or drop the option',
+  );
 }
 
 const STEP_FLAGS = [

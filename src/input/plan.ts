@@ -61,9 +61,8 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
     timeoutS: options.timeoutS,
     idleTimeoutS: options.idleTimeoutS,
   });
-  target.warnings.push(...options.warnings);
-  if (raw.wait === true && mode.mode === 'local') target.warnings.push('--wait only applies in platform mode: ignored');
-  if (raw.out !== undefined && mode.mode === 'platform') target.warnings.push('--out only applies in local mode (the platform keeps the results): ignored');
+  if (mode.mode === 'platform' && target.insecure) target.warnings.push("curl's -k/--insecure is not sent: the platform's engine does its own TLS checks");
+  if (mode.mode === 'platform' && spec.timeoutS !== undefined) target.warnings.push("curl's -m/--max-time is not sent: the platform's engine uses its own request timeouts");
   const load: LoadOptions = {
     name: options.name ?? defaultName(target),
     concurrentUsers: options.concurrentUsers,
@@ -96,6 +95,9 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
       outDir,
     },
     skipPrecheck: raw.skipPrecheck === true,
+    // A timeout the user chose (--timeout, curl's -m) is the pre-check's too; else its own, shorter default.
+    precheckTimeoutMs: options.timeoutS !== undefined || spec.timeoutS !== undefined ? target.timeoutMs : Math.min(target.timeoutMs, DEFAULTS.precheckTimeoutS * 1000),
+    warmupIsDefault: raw.warmup === undefined,
     wait: raw.wait === true,
   };
 }
@@ -136,7 +138,7 @@ async function readCurlFromStdin(context: PlanContext): Promise<string> {
   try {
     return await context.readStdin();
   } catch {
-    throw inputError('CURL_STDIN_MISSING', '--curl - reads the curl command from standard input, but nothing was piped in', "pipe it in (pbpaste | llm-loadtest --curl -) or pass it inline: --curl 'curl ...'");
+    throw inputError('CURL_STDIN_MISSING', '--curl - reads the curl command from standard input, but nothing was piped in', "pipe it in (`pbpaste | llm-loadtest --curl -`) or pass it inline: --curl 'curl ...'");
   }
 }
 

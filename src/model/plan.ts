@@ -112,6 +112,10 @@ export interface RunPlan {
   load: LoadOptions;
   output: OutputOptions;
   skipPrecheck: boolean;
+  /** The pre-check's own deadline: `--timeout` (or curl's -m) when given, else a default shorter than a load request's. */
+  precheckTimeoutMs: number;
+  /** No --warmup was given: the mode's default applies (said in the plan, since the platform's is 120 s). */
+  warmupIsDefault: boolean;
   /** Platform mode: follow the task to its end. */
   wait: boolean;
 }

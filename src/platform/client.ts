@@ -57,6 +57,8 @@ export interface PlatformClient {
   readonly baseUrl: string;
   /** A token is sent (LMETERX_AUTH_TOKEN set and not blank). */
   readonly hasToken: boolean;
+  /** Every call's deadline (the pre-check's is given to testTarget). */
+  readonly timeoutMs: number;
   checkHealth(): Promise<HealthCheck>;
   readProfile(): Promise<ProfileCheck>;
   /** The pre-check through the platform; it may take a whole generation, hence its own timeout. */
@@ -151,6 +153,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
   return {
     baseUrl,
     hasToken: token !== undefined,
+    timeoutMs,
     async checkHealth() {
       const spec: CallSpec = { method: 'GET', path: '/health', retry: true };
       const response = await send(spec);
@@ -259,13 +262,40 @@ function rejectedError(response: RawResponse, where: string, said: string): AppE
       fields.push({ field: loc === '' ? '(body)' : loc, message: (item.msg ?? 'invalid').replace(/^Value error, /, '') });
     }
   }
-  const reason = fields.length > 0 ? fields.map((f) => `${f.field}: ${f.message}`).join('; ') : said || 'no reason given';
+  const flagOf = (field: string): string | undefined => FIELD_FLAGS[field.split('.')[0] ?? field];
+  const reason = fields.length > 0 ? fields.map((f) => `${f.field}${flagOf(f.field) === undefined ? '' : ` (${flagOf(f.field)})`}: ${f.message}`).join('; ') : said || 'no reason given';
+  const flags = [...new Set(fields.map((f) => flagOf(f.field)).filter((flag): flag is string => flag !== undefined))];
   return new AppError('PLATFORM_REJECTED', `LMeterX rejected ${where} (HTTP ${response.status}): ${reason}`, {
     category: 'platform_rejected',
-    hint: 'fix the named fields (the flags of the same names: --concurrent-users, --spawn-rate, --duration, -H ...) and run again',
+    hint: flags.length > 0 ? `fix ${flags.join(', ')} and run again` : 'fix the named fields (the flags of the same names: --concurrent-users, --spawn-rate, --duration, -H ...) and run again',
     details: { status: response.status, fields },
   });
 }
+
+/** The platform's field names (docs/platform.md "What we send") and the flags that set them. */
+const FIELD_FLAGS: Readonly<Record<string, string>> = {
+  name: '--name',
+  target_host: '--url',
+  api_path: '--url',
+  model: '--model',
+  duration: '--duration',
+  concurrent_users: '--concurrent-users',
+  spawn_rate: '--spawn-rate',
+  warmup_enabled: '--warmup',
+  warmup_duration: '--warmup',
+  stream_mode: '--stream / --no-stream',
+  headers: '-H',
+  cookies: '--cookie',
+  request_payload: '--body',
+  api_type: '--api',
+  test_data: '--test-data',
+  load_mode: '--load-mode',
+  step_start_users: '--step-start-users',
+  step_increment: '--step-increment',
+  step_duration: '--step-duration',
+  step_max_users: '--step-max-users',
+  step_sustain_duration: '--step-sustain',
+};
 
 /** The readable part of an error body: ErrorResponse's `error`/`message`, Starlette's string `detail`. */
 function platformMessage(text: string): string {

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { CategoryOf, ErrorCode } from '../failures/error-codes.js';
 import { AppError } from '../failures/errors.js';
 import { PLATFORM_FORBIDDEN, type PlatformClient } from './client.js';
 import { isTerminalStatus, type ResultRow, type TaskResults, type TaskStatus, type TerminalStatus } from './schema.js';
@@ -19,6 +20,19 @@ export interface FollowTaskOptions {
   /** Ctrl-C: stop following (the task keeps running on the platform). */
   signal?: AbortSignal;
   onStatus?: (status: TaskStatus, elapsedMs: number) => void;
+  /** Failed reads in a row (the platform unreachable or answering 5xx) before giving up; 8 by default. */
+  retries?: number;
+  /** A read failed and will be retried after delayMs: the caller says so. */
+  onRetry?: (retry: FollowRetry) => void;
+}
+
+export interface FollowRetry {
+  /** 1 for the first retry. */
+  attempt: number;
+  of: number;
+  delayMs: number;
+  /** What failed, in a few words (the error's message). */
+  reason: string;
 }
 
 export type FollowOutcome =
@@ -34,16 +48,40 @@ export type FollowOutcome =
     };
 
 export const DEFAULT_POLL_INTERVAL_MS = 3000;
+const DEFAULT_FOLLOW_RETRIES = 8;
+/** The longest pause between two retries: with 8 retries, about 3 minutes of outage are ridden out. */
+const MAX_RETRY_DELAY_MS = 30_000;
+/** A platform that drops for a while (a restart, a proxy's 502) is worth waiting for; a refusal is not. */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set(['PLATFORM_UNREACHABLE', 'PLATFORM_SERVER_ERROR', 'PLATFORM_BAD_RESPONSE']);
 
 export async function followTask(options: FollowTaskOptions): Promise<FollowOutcome> {
   const { client, taskId, signal } = options;
   const intervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const reportUrl = client.reportUrl(taskId);
+  const retries = options.retries ?? DEFAULT_FOLLOW_RETRIES;
   const startedAt = performance.now();
+  /** A read, retried while the platform is away (bounded, each retry said); giving up names the task. */
+  const read = async <T>(call: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        // A 403 is not a failure of the follow (below): it passes as it is.
+        if (error.code === PLATFORM_FORBIDDEN) throw error;
+        if (!TRANSIENT_CODES.has(error.code) || attempt > retries) throw attachTask(error, taskId, reportUrl);
+        const delayMs = Math.min(intervalMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
+        options.onRetry?.({ attempt, of: retries, delayMs, reason: error.message });
+        await pause(delayMs, signal);
+        throwIfInterrupted(signal, taskId, reportUrl);
+      }
+    }
+  };
   let last: TaskStatus | null = null;
   try {
     for (;;) {
-      throwIfInterrupted(signal, taskId);
-      last = await client.readStatus(taskId);
+      throwIfInterrupted(signal, taskId, reportUrl);
+      last = await read(() => client.readStatus(taskId));
       options.onStatus?.(last, performance.now() - startedAt);
       if (isTerminalStatus(last.status)) break;
       await pause(intervalMs, signal);
@@ -55,8 +93,8 @@ export async function followTask(options: FollowTaskOptions): Promise<FollowOutc
     }
     const attempts = options.resultsAttempts ?? 10;
     for (let attempt = 1; ; attempt += 1) {
-      throwIfInterrupted(signal, taskId);
-      const results = await client.readResults(taskId);
+      throwIfInterrupted(signal, taskId, reportUrl);
+      const results = await read(() => client.readResults(taskId));
       const rows = readResultRows(results);
       if (rows !== null) return { followed: true, status, errorMessage, rows, resultsNote: null };
       if (attempt >= attempts) {
@@ -79,12 +117,35 @@ export function readResultRows(answer: TaskResults): ResultRow[] | null {
   return answer.status === 'success' && rows.length > 0 ? rows : null;
 }
 
-function throwIfInterrupted(signal: AbortSignal | undefined, taskId: string): void {
+function throwIfInterrupted(signal: AbortSignal | undefined, taskId: string, reportUrl: string): void {
   if (signal?.aborted !== true) return;
   throw new AppError('INTERRUPTED', `stopped following task ${taskId}; it keeps running on the platform`, {
     category: 'interrupted',
     hint: `follow it with \`llm-loadtest status ${taskId}\`, or stop it with \`llm-loadtest stop ${taskId}\``,
-    details: { taskId },
+    details: { taskId, reportUrl },
+  });
+}
+
+/**
+ * An error met while a task exists: it names the task and its report (details.taskId / reportUrl, which
+ * the JSON carries at the top level), since the task may well still be running.
+ */
+export function attachTask(error: unknown, taskId: string, reportUrl: string, options: { mayBeRunning?: boolean } = {}): unknown {
+  // No such task, nothing to point at; an error that already names its report stays as it is.
+  if (!(error instanceof AppError) || error.code === 'INTERRUPTED' || error.code === 'PLATFORM_TASK_NOT_FOUND') return error;
+  if (typeof error.details?.['reportUrl'] === 'string') return error;
+  // Following a task, it was running; a follow-up command (status, results, stop) only names it.
+  const running = options.mayBeRunning !== false;
+  return new AppError(error.code, running ? `${error.message}; task ${taskId} may still be running on the platform` : error.message, {
+    // The same code and category as the error it wraps.
+    category: error.category as CategoryOf<ErrorCode>,
+    stage: error.stage,
+    ...(running
+      ? { hint: `${error.hint === undefined ? '' : `${error.hint}; `}see ${reportUrl}, or check later with \`llm-loadtest status ${taskId}\`` }
+      : error.hint === undefined ? {} : { hint: error.hint }),
+    details: { ...error.details, taskId, reportUrl },
+    cause: error,
+    exitCode: error.exitCode,
   });
 }
 

@@ -16,7 +16,8 @@ import { readPrecheckVerdict, type PlatformPrecheck } from './verdict.js';
 export type SubmitEvent =
   | { step: 'health'; backendConfirmed: boolean }
   | { step: 'profile'; allowed: boolean; username: string | null }
-  | { step: 'precheck'; precheck: PlatformPrecheck }
+  /** latencyMs: the round trip of the pre-check through the platform. */
+  | { step: 'precheck'; precheck: PlatformPrecheck; latencyMs: number }
   | { step: 'precheck-skipped' }
   | { step: 'created'; taskId: string };
 
@@ -67,7 +68,7 @@ export async function submitTask(options: SubmitTaskOptions): Promise<SubmittedT
       stream: plan.target.stream,
       secrets: secretValues(plan.target.headers, plan.target.cookies),
     });
-    emit({ step: 'precheck', precheck });
+    emit({ step: 'precheck', precheck, latencyMs: Math.round(performance.now() - startedAt) });
     if (!precheck.ok && precheck.category !== null) {
       throw new PrecheckFailedError({
         apiType: plan.target.apiType,

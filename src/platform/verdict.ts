@@ -91,13 +91,17 @@ export function categorizeErrorText(text: string): FailureCategory {
   return 'unknown';
 }
 
+const PLATFORM_TIMEOUT_HINT =
+  'the target did not answer the platform in time (it waits up to 120 s for a stream): it may be overloaded or slow; try again, use --skip-precheck if it is just slow, or test it locally with --local --timeout <s>';
+
 function fail(category: FailureCategory, status: number | null, message: string, retryAfterS?: number): PlatformPrecheck {
   return {
     ok: false,
     category,
     status,
     message,
-    hint: FAILURE_HINTS[category],
+    // --timeout is the local engine's: the platform reads the target with its own deadline.
+    hint: category === 'timeout' ? PLATFORM_TIMEOUT_HINT : FAILURE_HINTS[category],
     ...(retryAfterS === undefined ? {} : { retryAfterS }),
   };
 }

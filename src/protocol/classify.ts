@@ -73,7 +73,26 @@ export function classifyTarget(input: ClassifyInput): Classification {
       `point it at the server's OpenAI-compatible endpoint, e.g. ${url.origin}/v1/chat/completions, or add --api if this path takes one of those two formats`,
     );
   }
-  if (path === '' || /^\/(v\d+(beta)?|api|openai|api\/v\d+)$/.test(path)) {
+  const nearMiss = suggestApiPath(path);
+  if (nearMiss !== null) {
+    throw inputError(
+      'TARGET_NOT_LLM',
+      `${maskUrl(input.url)}: the path ${path} is not an LLM API path; did you mean ${url.origin}${nearMiss}?`,
+      `fix the path to ${nearMiss}, or add --api ${apiTypeIds().join(' / --api ')} if the server really takes this path`,
+    );
+  }
+  const versioned = /^\/(v\d+(beta)?|api|openai|api\/v\d+)$/.test(path);
+  if (path === '' && !versioned && !looksLikeLlm(url, input)) {
+    // A bare web address with nothing LLM about it: telling the user to add /v1/chat/completions would
+    // steer them (or their agent) into load testing a web site.
+    throw inputError(
+      'TARGET_NOT_LLM',
+      `${maskUrl(input.url)} is a web address, not an LLM API: no API path, and nothing in the host, headers or body says LLM`,
+      'llm-loadtest load tests LLM APIs (OpenAI /v1/chat/completions, Anthropic /v1/messages); for a web site use a plain HTTP load tester (k6, autocannon, wrk). ' +
+        'If it really serves an LLM API, ask for the endpoint URL (one ending in /v1/chat/completions or /v1/messages)',
+    );
+  }
+  if (path === '' || versioned) {
     throw inputError(
       'TARGET_NOT_LLM',
       `${maskUrl(input.url)} is a base URL, not an API endpoint`,
@@ -93,6 +112,57 @@ export function classifyTarget(input: ClassifyInput): Classification {
     `${maskUrl(input.url)} does not look like an LLM API: the path is not /chat/completions or /v1/messages, and neither the headers nor the body are an LLM request`,
     notLlmHint(),
   );
+}
+
+/**
+ * A path one or two letters away from an API path (`/v1/chat/completion`, `/v1/message`): the likely
+ * intended path, or null. Compared on as many trailing segments as the API path has; a version segment
+ * matches any version (`/v2/messages` is a gateway's own path, not a typo).
+ */
+function suggestApiPath(path: string): string | null {
+  const segments = path.split('/').filter((segment) => segment !== '');
+  for (const adapter of adapters) {
+    for (const rule of adapter.match.paths) {
+      const wanted = rule.suffix.split('/').filter((segment) => segment !== '');
+      if (segments.length < wanted.length) continue;
+      const tail = segments.slice(-wanted.length);
+      const version = /^v\d+$/;
+      let distance = 0;
+      const fixed = tail.map((segment, i) => {
+        const target = wanted[i] ?? '';
+        if (version.test(segment) && version.test(target)) return segment;
+        distance += editDistance(segment.toLowerCase(), target);
+        return target;
+      });
+      if (distance > 0 && distance <= 2) return `/${[...segments.slice(0, -wanted.length), ...fixed].join('/')}`;
+    }
+  }
+  return null;
+}
+
+/** Levenshtein distance, for short paths. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/**
+ * Other signals that a bare address is an LLM server: an LLM request body or key header, a host named
+ * like an API or a model server, or a local / non-default port (self-hosted servers: vLLM, Ollama, ...).
+ */
+function looksLikeLlm(url: URL, input: ClassifyInput): boolean {
+  if (input.body !== null && (Array.isArray(input.body['messages']) || typeof input.body['model'] === 'string')) return true;
+  const names = Object.keys(input.headers).map((name) => name.toLowerCase());
+  if (names.some((name) => ['authorization', 'x-api-key', 'api-key', 'anthropic-version'].includes(name))) return true;
+  if (/(^|[.-])(api|llm|llms|ai|openai|anthropic|claude|gpt|ollama|vllm|sglang|litellm|inference|model|models)([.-]|$)/i.test(url.hostname)) return true;
+  return url.port !== '' || url.hostname === 'localhost' || /^[\d.]+$|^\[/.test(url.hostname);
 }
 
 function classifyByPath(path: string): ApiType | null {

@@ -112,6 +112,8 @@ async function buildDemoPlan(mockUrl: string, options: RunDemoOptions, hasPrompt
     },
     output: options.output,
     skipPrecheck: false,
+    precheckTimeoutMs: target.timeoutMs,
+    warmupIsDefault: true,
     wait: false,
   };
 }

@@ -7,6 +7,7 @@ import type { CapabilityReport } from '../model/capability.js';
 import { planTargets, type RunPlan, type TargetSpec } from '../model/plan.js';
 import type { RunConfig, Summary } from '../model/summary.js';
 import { maskHeaders, maskUrl, secretValues } from '../text/mask.js';
+import { forecastLoad, type LoadForecast } from './forecast.js';
 import { writeRunReports } from './reports.js';
 
 /** How long in-flight requests may finish after a stop or the end of the duration. */
@@ -16,7 +17,11 @@ const SPARE_FILES = 64;
 
 /** What a local run reports as it goes, in this order (warnings and notes where they arise). */
 export type LocalRunEvent =
+  /** The pre-check request is on its way: a caller may say it waits (url masked). */
+  | { type: 'precheck-start'; url: string; timeoutMs: number }
   | { type: 'precheck'; capability: CapabilityReport }
+  /** Before the load: what it will be, and roughly how much at the pre-check's pace. */
+  | { type: 'plan'; forecast: LoadForecast }
   /** Each user holds a socket: the users need more open files than the soft limit allows. */
   | { type: 'file-limit'; users: number; neededFiles: number; limit: number }
   /** The load has started (the run folder exists): a caller may stop it from here on. */
@@ -104,13 +109,16 @@ async function runTarget(
   let preloadTokenizer = plan.skipPrecheck;
   if (!plan.skipPrecheck) {
     const [{ runPrecheck }, { PrecheckFailedError }] = await Promise.all([import('../precheck/precheck.js'), import('../failures/precheck-failed.js')]);
-    const result = await runPrecheck(target);
+    emit({ type: 'precheck-start', url: maskUrl(target.url), timeoutMs: plan.precheckTimeoutMs });
+    const result = await runPrecheck(target, { timeoutMs: plan.precheckTimeoutMs });
     if (!result.ok) throw new PrecheckFailedError(result.failure);
     precheck = result.capability;
     preloadTokenizer = !result.capability.usageReported;
     emit({ type: 'precheck', capability: precheck });
   }
 
+  const pace = precheck === undefined ? null : { latencyMs: precheck.latencyMs, outputTokens: precheck.outputTokens };
+  emit({ type: 'plan', forecast: forecastLoad({ mode: 'local', load: plan.load, warmupIsDefault: plan.warmupIsDefault, pace }) });
   const users = peakUsers(plan.load);
   const limit = options.openFileLimit ?? null;
   if (limit !== null && users + SPARE_FILES > limit) emit({ type: 'file-limit', users, neededFiles: users + SPARE_FILES, limit });

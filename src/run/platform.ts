@@ -4,16 +4,27 @@ import { steppedTotalS } from '../model/stepped.js';
 import type { RunPlan, SloCheck } from '../model/plan.js';
 import type { PlatformClient } from '../platform/client.js';
 import { checkPlatformThresholds, summarizeResultRows, type PlatformFigures, type PlatformThresholds } from '../platform/figures.js';
-import { followTask, type FollowOutcome } from '../platform/follow.js';
+import { followTask, type FollowOutcome, type FollowRetry } from '../platform/follow.js';
 import { checkTestDataText } from '../platform/payload.js';
 import type { ResultRow, TaskStatus } from '../platform/schema.js';
 import { submitTask, type SubmitEvent, type SubmittedTask } from '../platform/submit.js';
+import { forecastLoad, type LoadForecast } from './forecast.js';
+
+/**
+ * How long we wait for the platform's pre-check: it reads a streamed answer for up to 120 s itself, plus
+ * its own overhead. Bounded, so a platform that hangs on this call cannot hold us for ever.
+ */
+export const PLATFORM_PRECHECK_WAIT_MS = 130_000;
 
 /** What a platform run reports as it goes: the submit steps, the task, then its statuses while followed. */
 export type PlatformRunEvent =
   | { type: 'submit'; step: SubmitEvent }
+  /** Before the task is created: the load it will be, roughly how much at the pre-check's pace. */
+  | { type: 'plan'; forecast: LoadForecast }
   | { type: 'submitted'; task: SubmittedTask }
-  | { type: 'status'; status: TaskStatus; elapsedMs: number };
+  | { type: 'status'; status: TaskStatus; elapsedMs: number }
+  /** A status or results read failed while following and is retried. */
+  | { type: 'retry'; retry: FollowRetry };
 
 export interface RunPlatformOptions {
   plan: RunPlan;
@@ -71,9 +82,17 @@ export function runPlatform(options: RunPlatformOptions): PlatformRun {
       client,
       plan,
       testData,
-      // The platform reads a streamed answer for up to 120 s; a non-streamed one as long as the target takes.
-      precheckTimeoutMs: Math.max(plan.target.timeoutMs, 130_000),
-      onEvent: (step) => emit({ type: 'submit', step }),
+      precheckTimeoutMs: PLATFORM_PRECHECK_WAIT_MS,
+      onEvent: (step) => {
+        emit({ type: 'submit', step });
+        if (step.step === 'precheck' || step.step === 'precheck-skipped') {
+          // The platform's answer carries no token counts: the pace is the time of its round trip.
+          const pace = step.step === 'precheck' && step.precheck.ok ? { latencyMs: step.latencyMs, outputTokens: null } : null;
+          // A failed pre-check ends the run here (submitTask throws): there is no plan to say.
+          const failed = step.step === 'precheck' && !step.precheck.ok && step.precheck.category !== null;
+          if (!failed) emit({ type: 'plan', forecast: forecastLoad({ mode: 'platform', load: plan.load, warmupIsDefault: plan.warmupIsDefault, pace }) });
+        }
+      },
     });
     emit({ type: 'submitted', task });
     if (!plan.wait) return { task, follow: null };
@@ -81,6 +100,7 @@ export function runPlatform(options: RunPlatformOptions): PlatformRun {
       checks: plan.load,
       signal: abort.signal,
       onStatus: (status, elapsedMs) => emit({ type: 'status', status, elapsedMs }),
+      onRetry: (retry) => emit({ type: 'retry', retry }),
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
     });
     return { task, follow };
@@ -93,6 +113,7 @@ export interface FollowPlatformTaskOptions {
   signal?: AbortSignal;
   pollIntervalMs?: number;
   onStatus?: (status: TaskStatus, elapsedMs: number) => void;
+  onRetry?: (retry: FollowRetry) => void;
 }
 
 /**
@@ -106,6 +127,7 @@ export async function followPlatformTask(client: PlatformClient, taskId: string,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
     ...(options.onStatus === undefined ? {} : { onStatus: options.onStatus }),
+    ...(options.onRetry === undefined ? {} : { onRetry: options.onRetry }),
   });
   if (!outcome.followed) return { followed: false, reason: outcome.reason };
   throwIfUnsuccessful(outcome, taskId, client.reportUrl(taskId));

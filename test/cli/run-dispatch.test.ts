@@ -41,16 +41,16 @@ describe('run: hands the plan to the mode', () => {
       'note: added stream: true',
       'note: added stream_options.include_usage: true so the server reports token usage',
       'note: added header Content-Type: application/json',
-      'warning: --wait only applies in platform mode: ignored',
       '',
     ]);
     expect(io.out()).toBe('');
   });
 
-  it('--quiet keeps the warnings and drops the notes', async () => {
+  it('--quiet: nothing but errors and the result (no mode line, notes or warnings)', async () => {
     const io = createFakeIo();
-    await runCli(['--url', URL, '--model', 'm', '--wait', '--quiet'], io);
-    expect(io.err()).toBe('LMETERX_BASE_URL is not set: running locally\nwarning: --wait only applies in platform mode: ignored\n');
+    await runCli(['--url', URL, '--model', 'm', '--api', 'anthropic-messages', '--quiet'], io);
+    expect(calls).toHaveLength(1);
+    expect(io.err()).toBe('');
   });
 
   it('platform: calls runPlatform with the base URL and --wait', async () => {

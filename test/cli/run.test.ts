@@ -115,9 +115,9 @@ describe('run --dry-run', () => {
   it('takes the timeout from curl -m unless --timeout is given', async () => {
     const curl = `curl -m 45 --connect-timeout 3 ${OPENAI_URL} -d '{"model":"m","messages":[]}'`;
     const fromCurl = dryRunJson((await run(['--curl', curl, '--dry-run', '--json'])).out);
-    expect(fromCurl['timeouts']).toEqual({ requestMs: 45000, idleMs: 60000, connectMs: 3000 });
+    expect(fromCurl['timeouts']).toEqual({ requestMs: 45000, idleMs: 60000, connectMs: 3000, precheckMs: 45000 });
     const fromFlag = dryRunJson((await run(['--curl', curl, '--timeout', '2m', '--idle-timeout', '15', '--dry-run', '--json'])).out);
-    expect(fromFlag['timeouts']).toEqual({ requestMs: 120000, idleMs: 15000, connectMs: 3000 });
+    expect(fromFlag['timeouts']).toEqual({ requestMs: 120000, idleMs: 15000, connectMs: 3000, precheckMs: 120000 });
   });
 });
 
@@ -186,7 +186,7 @@ describe('run: bad input is exit 2 with a one-line message and a hint', () => {
       '--body is not valid JSON: error at line 1, column 11 (position 10) near "{\\"model\\": gpt}"',
       'JSON needs double quotes around names and strings and no trailing commas; check the quoting in your shell',
     ],
-    ['--curl - without stdin', ['--curl', '-'], {}, '--curl - reads the curl command from standard input, but nothing was piped in', "pipe it in (pbpaste | llm-loadtest --curl -) or pass it inline: --curl 'curl ...'"],
+    ['--curl - without stdin', ['--curl', '-'], {}, '--curl - reads the curl command from standard input, but nothing was piped in', "pipe it in (`pbpaste | llm-loadtest --curl -`) or pass it inline: --curl 'curl ...'"],
     ['a bad choice', ['--url', OPENAI_URL, '--api', 'gemini'], {}, "option '--api <type>' argument 'gemini' is invalid. Allowed choices are openai-chat, anthropic-messages.", 'run `llm-loadtest --help` (or `llm-loadtest <command> --help`) for the options'],
   ])('%s', async (_name, argv, env, message, hint) => {
     const { code, out, err } = await run(argv, { env });

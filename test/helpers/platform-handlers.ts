@@ -272,6 +272,8 @@ export function buildPlan(
     load: { ...defaultLoadOptions('platform', 'api.example.test/v1/chat/completions'), ...overrides.load },
     output: { json: false, quiet: false, progress: true, color: false, outDir: null },
     skipPrecheck: false,
+    precheckTimeoutMs: 120_000,
+    warmupIsDefault: overrides.load?.warmupS === undefined,
     wait: false,
     ...overrides.plan,
   };

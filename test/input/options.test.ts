@@ -16,7 +16,7 @@ function errorOf(raw: RawRunOptions, mode: RunMode): AppError {
 
 describe('parseRunOptions: defaults', () => {
   it.each(['local', 'platform'] as const)('defaultLoadOptions(%s) is what run parses with no flags', (mode) => {
-    const { api: _api, model: _model, stream: _stream, name: _name, timeoutS: _t, idleTimeoutS: _i, warnings: _w, ...load } =
+    const { api: _api, model: _model, stream: _stream, name: _name, timeoutS: _t, idleTimeoutS: _i, ...load } =
       parseRunOptions({}, mode);
     expect(defaultLoadOptions(mode, 'n')).toEqual({ ...load, name: 'n' });
   });
@@ -40,7 +40,6 @@ describe('parseRunOptions: defaults', () => {
       timeoutS: undefined,
       idleTimeoutS: 60,
       name: null,
-      warnings: [],
     });
   });
 
@@ -79,8 +78,8 @@ describe('parseRunOptions: invalid values name the flag, the value and the range
     [{ arrival: 'burst' }, 'local', '--arrival "burst" is invalid: expected poisson or constant'],
     [{ loadMode: 'ramp' }, 'local', '--load-mode "ramp" is invalid: expected fixed or stepped'],
     [{ api: 'gemini' }, 'local', '--api "gemini" is invalid: expected openai-chat or anthropic-messages'],
-    [{ rate: '5' }, 'platform', '--rate works only in local mode, but this run is in platform mode'],
-    [{ workers: '2', maxRequests: '10' }, 'platform', '--max-requests, --workers work only in local mode, but this run is in platform mode'],
+    [{ rate: '5' }, 'platform', "--rate works only in local mode, but this run is in platform mode: the platform's engine runs closed-loop users only"],
+    [{ workers: '2', maxRequests: '10' }, 'platform', '--max-requests, --workers work only in local mode, but this run is in platform mode: a platform task runs for its duration; the platform scales with its own engines'],
     [{ model: '  ' }, 'local', '--model is empty'],
     [{ name: 'x'.repeat(101) }, 'platform', '--name is invalid: expected 1 to 100 characters, got 101'],
     [{ name: '  ' }, 'local', '--name is empty'],
@@ -117,10 +116,10 @@ describe('stepped load', () => {
     expect([options.concurrentUsers, options.spawnRate, options.durationS]).toEqual([50, 10, 4 * 60 + 300]);
   });
 
-  it('says that --concurrent-users, --spawn-rate and --duration give way to the steps', () => {
-    const options = parseRunOptions({ ...stepped, concurrentUsers: '7', duration: '10' }, 'local');
-    expect(options.concurrentUsers).toBe(50);
-    expect(options.warnings).toEqual(['--concurrent-users, --duration ignored with --load-mode stepped: the steps set users, spawn rate and duration']);
+  it('refuses --concurrent-users, --spawn-rate and --duration beside the steps (they would be ignored)', () => {
+    expect(() => parseRunOptions({ ...stepped, concurrentUsers: '7', duration: '10' }, 'local')).toThrow(
+      '--concurrent-users, --duration cannot be used with --load-mode stepped: the steps set users, spawn rate and duration',
+    );
   });
 
   it('counts at least one step when start equals max', () => {

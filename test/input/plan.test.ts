@@ -34,6 +34,7 @@ describe('buildRunPlan and the dry-run renderers', () => {
         stepMaxUsers: '40',
         stepSustain: '2m',
         slo: 'ttft_p95<=1500',
+        wait: true,
         name: 'azure-prod',
       },
       context,
@@ -75,15 +76,40 @@ describe('buildRunPlan and the dry-run renderers', () => {
     const plan = await buildRunPlan({ url: 'http://127.0.0.1:8000/v1/chat/completions', model: 'm', rate: '20', arrival: 'constant', maxRequests: '500', workers: '2', testData: 'default', insecure: true }, context);
     const text = renderDryRunText(plan);
     expect(text).toContain('50 users, spawn 30/s, 300 s, open loop 20 req/s (constant), warmup 0 s, at most 500 requests, 2 workers, built-in prompts\n');
-    expect(text).toContain('  timeouts    request 600 s, idle gap 60 s, connect 10 s, TLS not verified (--insecure)\n');
+    expect(text).toContain('  timeouts    request 600 s, pre-check 120 s, idle gap 60 s, connect 10 s, TLS not verified (--insecure)\n');
     expect(text).toContain('  output      ./llm-loadtest-runs/<name>-<UTC stamp>\n');
   });
 });
 
-describe('options of the other mode are said, not dropped', () => {
-  it('--out in platform mode is a warning', async () => {
-    const plan = await buildRunPlan({ url: 'http://127.0.0.1:8000/v1/chat/completions', model: 'm', out: 'runs/x', platform: 'http://127.0.0.1:5001' }, context);
-    expect(plan.target.warnings).toEqual(['--out only applies in local mode (the platform keeps the results): ignored']);
+describe('options of the other mode are refused or said, not dropped', () => {
+  it('--out in platform mode is refused with the reason', async () => {
+    await expect(buildRunPlan({ url: 'http://127.0.0.1:8000/v1/chat/completions', model: 'm', out: 'runs/x', platform: 'http://127.0.0.1:5001' }, context)).rejects.toThrow(
+      '--out works only in local mode, but this run is in platform mode: the platform keeps the results (see the report URL)',
+    );
+  });
+
+  it("curl's -k and -m in platform mode are warnings (the flags themselves are refused)", async () => {
+    const plan = await buildRunPlan({ curl: "curl -k -m 30 http://127.0.0.1:8000/v1/chat/completions -d '{\"model\":\"m\",\"messages\":[]}'", platform: 'http://127.0.0.1:5001' }, context);
+    expect(plan.target.warnings).toEqual([
+      "curl's -k/--insecure is not sent: the platform's engine does its own TLS checks",
+      "curl's -m/--max-time is not sent: the platform's engine uses its own request timeouts",
+    ]);
+  });
+});
+
+describe("the pre-check's own limit", () => {
+  it.each<[Record<string, string>, number]>([
+    [{}, 120_000],
+    [{ timeout: '45' }, 45_000],
+    [{ timeout: '15m' }, 900_000],
+  ])('%o → %d ms', async (extra, expected) => {
+    const plan = await buildRunPlan({ url: 'http://127.0.0.1:8000/v1/chat/completions', model: 'm', ...extra }, context);
+    expect(plan.precheckTimeoutMs).toBe(expected);
+  });
+
+  it("curl's -m sets it too", async () => {
+    const plan = await buildRunPlan({ curl: "curl -m 300 http://127.0.0.1:8000/v1/chat/completions -d '{\"model\":\"m\",\"messages\":[]}'" }, context);
+    expect(plan.precheckTimeoutMs).toBe(300_000);
   });
 });
 

@@ -208,8 +208,10 @@ describe('create (step 4)', () => {
     expect(error.category).toBe('platform_rejected');
     expect(error.exitCode).toBe(4);
     expect(error.message).toBe(
-      'LMeterX rejected POST /api/llm-tasks (HTTP 422): spawn_rate: Input should be less than or equal to 1000; step_sustain_duration: Stepped load mode requires: step_increment',
+      'LMeterX rejected POST /api/llm-tasks (HTTP 422): spawn_rate (--spawn-rate): Input should be less than or equal to 1000; step_sustain_duration (--step-sustain): Stepped load mode requires: step_increment',
     );
+    // The hint names the flags that set the fields.
+    expect(error.hint).toBe('fix --spawn-rate, --step-sustain and run again');
     expect(error.details).toMatchObject({ fields: [{ field: 'spawn_rate' }, { field: 'step_sustain_duration' }] });
   });
 

@@ -66,6 +66,9 @@ describe('llm-loadtest status <task-id>', () => {
       code: 'PLATFORM_FORBIDDEN',
       category: 'platform_auth',
       message: `LMeterX does not allow this token on GET /api/llm-tasks/${TASK_ID}/status (403: Service Token not allowed)`,
+      // The answer still names the task and where to see it.
+      taskId: TASK_ID,
+      reportUrl: REPORT,
     });
   });
 
@@ -107,8 +110,9 @@ describe('llm-loadtest results <task-id>', () => {
       script: { statuses: ['failed_requests'], rows: resultRows({ total: 200, failed: 10 }) },
     });
     expect(code).toBe(5);
+    // `ok` is false exactly when the exit code is not 0: the figures are still there.
     expect(JSON.parse(out)).toMatchObject({
-      ok: true,
+      ok: false,
       taskId: TASK_ID,
       results: { status: 'failed_requests', requests: { total: 200, failed: 10, successRate: 0.95 }, thresholds: { passed: false } },
     });
@@ -124,7 +128,7 @@ describe('llm-loadtest results <task-id>', () => {
   it('no rows yet (not_found) → said, exit 0', async () => {
     const { code, out } = await cli(['results', TASK_ID], { script: { statuses: ['running'], resultsNotFoundTimes: 1 } });
     expect(code).toBe(0);
-    expect(out).toContain('Results:    no result rows (No test results found for this task); they appear when the task completes\n');
+    expect(out).toContain('Results:    no result rows yet (No test results found for this task): the task is running; they appear when it completes (add --wait to follow it)\n');
   });
 
   it('--wait follows the task to its end, then prints the figures', async () => {

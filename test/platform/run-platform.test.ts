@@ -62,6 +62,7 @@ describe('run in platform mode: submit (steps 1-4)', () => {
         'Pre-check:  passed (HTTP 200, streamed 5 lines)',
         `Task ID:    ${TASK_ID}`,
         `Report:     ${REPORT}`,
+        'Sent:       50 users, spawn rate 30/s, 300 s, 120 s warmup, model gpt-4o-mini, streaming, the body every time',
         '',
       ].join('\n'),
     );
@@ -94,6 +95,8 @@ describe('run in platform mode: submit (steps 1-4)', () => {
       taskId: TASK_ID,
       reportUrl: REPORT,
       precheck: { ok: true, category: null, status: 200, message: 'HTTP 200, streamed 5 lines', hint: null },
+      plan: expect.objectContaining({ mode: 'platform', users: 50, warmupS: 120, warmupIsDefault: true, durationS: 300 }) as unknown,
+      load: { concurrentUsers: 50, spawnRate: 30, durationS: 300, warmupS: 120, loadMode: 'fixed', model: 'gpt-4o-mini', stream: true, testData: '' },
     });
     expect(out.trim().split('\n')).toHaveLength(1);
   });

@@ -89,10 +89,49 @@ describe('classifyTarget: refusals', () => {
       NOT_LLM_HINT,
     ],
     [
-      input('https://www.example.com/'),
+      // A bare web address with nothing LLM about it is not told to add an API path.
+      input('https://www.baidu.com'),
+      'TARGET_NOT_LLM',
+      'https://www.baidu.com/ is a web address, not an LLM API: no API path, and nothing in the host, headers or body says LLM',
+      'llm-loadtest load tests LLM APIs (OpenAI /v1/chat/completions, Anthropic /v1/messages); for a web site use a plain HTTP load tester (k6, autocannon, wrk). If it really serves an LLM API, ask for the endpoint URL (one ending in /v1/chat/completions or /v1/messages)',
+    ],
+    [
+      // ...unless other signals say LLM: a key header, a host named like an API, a local server's port.
+      input('https://www.example.com/', { headers: { Authorization: 'Bearer sk-0123456789abcdef' } }),
       'TARGET_NOT_LLM',
       'https://www.example.com/ is a base URL, not an API endpoint',
       'add the endpoint path: https://www.example.com/v1/chat/completions (OpenAI-compatible) or https://www.example.com/v1/messages (Anthropic)',
+    ],
+    [
+      input('http://10.0.0.5:8000'),
+      'TARGET_NOT_LLM',
+      'http://10.0.0.5:8000/ is a base URL, not an API endpoint',
+      'add the endpoint path: http://10.0.0.5:8000/v1/chat/completions (OpenAI-compatible) or http://10.0.0.5:8000/v1/messages (Anthropic)',
+    ],
+    [
+      input('https://llm.example.com'),
+      'TARGET_NOT_LLM',
+      'https://llm.example.com/ is a base URL, not an API endpoint',
+      'add the endpoint path: https://llm.example.com/v1/chat/completions (OpenAI-compatible) or https://llm.example.com/v1/messages (Anthropic)',
+    ],
+    [
+      // A letter off an API path: "did you mean".
+      input('https://api.example.com/v1/chat/completion', { body: chatBody }),
+      'TARGET_NOT_LLM',
+      'https://api.example.com/v1/chat/completion: the path /v1/chat/completion is not an LLM API path; did you mean https://api.example.com/v1/chat/completions?',
+      'fix the path to /v1/chat/completions, or add --api openai-chat / --api anthropic-messages if the server really takes this path',
+    ],
+    [
+      input('https://api.anthropic.com/v1/message'),
+      'TARGET_NOT_LLM',
+      'https://api.anthropic.com/v1/message: the path /v1/message is not an LLM API path; did you mean https://api.anthropic.com/v1/messages?',
+      'fix the path to /v1/messages, or add --api openai-chat / --api anthropic-messages if the server really takes this path',
+    ],
+    [
+      input('https://gw.example.com/openai/v1/chat/completons'),
+      'TARGET_NOT_LLM',
+      'https://gw.example.com/openai/v1/chat/completons: the path /openai/v1/chat/completons is not an LLM API path; did you mean https://gw.example.com/openai/v1/chat/completions?',
+      'fix the path to /openai/v1/chat/completions, or add --api openai-chat / --api anthropic-messages if the server really takes this path',
     ],
     [
       input('https://api.openai.com/v1', { body: chatBody }),

@@ -39,7 +39,11 @@ describe('runLocal (library)', () => {
     expect(stderr).not.toHaveBeenCalled();
 
     const types = events.map((event) => event.type).filter((type, i, all) => type !== 'tick' || all[i - 1] !== 'tick');
-    expect(types).toEqual(['precheck', 'file-limit', 'started', 'tick', 'done']);
+    expect(types).toEqual(['precheck-start', 'precheck', 'plan', 'file-limit', 'started', 'tick', 'done']);
+    expect(events[0]).toEqual({ type: 'precheck-start', url: `${mock.url}/v1/chat/completions`, timeoutMs: 120_000 });
+    // The plan before the load: 2 users, capped by --max-requests 10, at the pre-check's pace of 8 tokens.
+    const planned = events.find((event) => event.type === 'plan');
+    expect(planned?.type === 'plan' ? planned.forecast : null).toMatchObject({ mode: 'local', users: 2, spawnRate: 100, durationS: 30, maxRequests: 10, requests: 10, outputTokens: 80 });
     expect(events.find((event) => event.type === 'file-limit')).toEqual({ type: 'file-limit', users: 2, neededFiles: 66, limit: 10 });
     const done = events.at(-1);
     expect(done).toEqual({ type: 'done', summary: result.summary, outDir: out });

@@ -3,6 +3,7 @@ import { inputError } from '../../failures/errors.js';
 import { ExitCode } from '../../failures/exit-codes.js';
 import type { CompareInput } from '../../report/compare.js';
 import type { CliContext } from '../io.js';
+import { writeJson } from '../json-output.js';
 
 const DEFAULT_REGRESS_PCT = 10;
 
@@ -36,7 +37,7 @@ export function createCompareCommand(ctx: CliContext): Command {
       const comparison = compareRuns(baseline, candidate, { regressPct, seed });
       const table = renderComparison(comparison);
       if (ctx.json) {
-        ctx.io.stdout.write(`${JSON.stringify({ ok: !comparison.regressed, ...comparison })}\n`);
+        writeJson(ctx, !comparison.regressed, { ...comparison });
         ctx.io.stderr.write(table);
       } else {
         ctx.io.stdout.write(table);

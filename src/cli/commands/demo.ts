@@ -43,6 +43,7 @@ export function createDemoCommand(ctx: CliContext): Command {
           ...hooks,
           onEvent: (event) => {
             if (event.type !== 'demo') return hooks.onEvent(event);
+            if (output.quiet) return;
             ctx.io.stderr.write(
               `${style.bold('Demo:')} bundled mock LLM server at ${event.mockUrl} (TTFT ${event.ttftMs} ms, ${event.itlMs} ms per token, ` +
                 `${event.outputTokens} tokens per answer); ${event.users} users for ${event.durationS} s, ${event.prompts === 'built-in' ? 'prompts from the built-in set' : 'one fixed prompt'}\n`,

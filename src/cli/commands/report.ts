@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { createStyle, type CliContext } from '../io.js';
+import { writeJson } from '../json-output.js';
 
 /**
  * `llm-loadtest report <run dir | results.jsonl>`: re-compute summary.json from the records alone and
@@ -43,7 +44,7 @@ export function createReportCommand(ctx: CliContext): Command {
       await writeReports(run.dir, summary, records);
 
       if (ctx.json) {
-        io.stdout.write(`${JSON.stringify(summary)}\n`);
+        writeJson(ctx, true, summary);
         return;
       }
       const { renderConsoleReport } = await import('../../report/console.js');

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { AppError, inputError } from '../../failures/errors.js';
 import { ExitCode } from '../../failures/exit-codes.js';
 import { createStyle, type CliContext } from '../io.js';
+import { writeJson } from '../json-output.js';
 import type { PlatformResults } from '../../run/platform.js';
 import { createTaskCommand, openTask } from './task-command.js';
 
@@ -49,12 +50,12 @@ export function createResultsCommand(ctx: CliContext): Command {
         const [status, answer] = await Promise.all([client.readStatus(taskId), client.readResults(taskId)]);
         const { readResultRows } = await import('../../platform/follow.js');
         const rows = readResultRows(answer);
-        const note = rows === null ? `no result rows (${answer.error ?? answer.status}); they appear when the task completes` : null;
+        const note = rows === null ? view.describeNoRows(status.status, answer.error ?? answer.status) : null;
         results = buildPlatformResults(status.status, rows, note, checks);
         if (checks !== null && (results.thresholds === null || !results.thresholds.passed)) ctx.exitCode = ExitCode.threshold;
       }
       if (ctx.json) {
-        ctx.io.stdout.write(`${JSON.stringify({ ok: true, taskId, reportUrl, results: view.resultsJson(results) })}\n`);
+        writeJson(ctx, ctx.exitCode === undefined, { taskId, reportUrl, results: view.resultsJson(results) });
         return;
       }
       const style = createStyle(ctx.io.stdout, ctx.io.env, !options.color);

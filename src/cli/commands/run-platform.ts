@@ -1,6 +1,9 @@
 import type { RunPlan } from '../../model/plan.js';
+import type { LoadForecast } from '../../run/forecast.js';
 import { secretValues } from '../../text/mask.js';
+import { formatDuration } from '../../text/format.js';
 import { createStyle, type CliContext } from '../io.js';
+import { writeJson } from '../json-output.js';
 import type { PlatformClientKnobs } from '../platform-client.js';
 
 /** Knobs tests turn down; the defaults are the real ones. */
@@ -11,15 +14,17 @@ export interface RunPlatformOptions extends PlatformClientKnobs {
 
 /**
  * Platform mode of `run`: the run layer's runPlatform (submit; with --wait follow), rendered: the steps
- * on stderr, API type, pre-check verdict, task ID and report URL, then the platform's figures. With
- * --json the human report goes to stderr and stdout holds only the JSON. Ctrl-C while following: 130.
+ * on stderr (and a waiting line whenever the platform takes more than a second), the plan, API type,
+ * pre-check verdict, task ID, report URL and the load sent, then the platform's figures. With --json the
+ * human report goes to stderr and stdout holds only the JSON. Ctrl-C while following: 130.
  */
 export async function runPlatform(ctx: CliContext, plan: RunPlan, options: RunPlatformOptions = {}): Promise<void> {
-  const [{ runPlatform: startPlatformRun, expectedRunS }, { createPlatformClientFor }, view, { renderSubmitted }] = await Promise.all([
+  const [{ runPlatform: startPlatformRun, expectedRunS }, { announceWaits, createPlatformClientFor }, view, { renderSubmitted }, planView] = await Promise.all([
     import('../../run/platform.js'),
     import('../platform-client.js'),
     import('../platform-view.js'),
     import('../../platform/render.js'),
+    import('../plan-view.js'),
   ]);
   const { io } = ctx;
   const json = ctx.json || plan.output.json;
@@ -27,8 +32,9 @@ export async function runPlatform(ctx: CliContext, plan: RunPlan, options: RunPl
   const errStyle = createStyle(io.stderr, io.env, !plan.output.color);
   const style = json ? errStyle : createStyle(io.stdout, io.env, !plan.output.color);
   const report = (text: string): void => void (!json ? io.stdout.write(text) : plan.output.quiet ? undefined : io.stderr.write(text));
-  const client = createPlatformClientFor(ctx, plan.platformBaseUrl, { ...options, secrets: secretValues(plan.target.headers, plan.target.cookies) });
+  const client = announceWaits(createPlatformClientFor(ctx, plan.platformBaseUrl, { ...options, secrets: secretValues(plan.target.headers, plan.target.cookies) }), say);
   const statusLine = view.createStatusLines(expectedRunS(plan), (line) => (plan.output.progress ? say(line) : undefined));
+  const planned: { forecast: LoadForecast | null } = { forecast: null };
   let unsubscribe = (): void => undefined;
   const run = startPlatformRun({
     plan,
@@ -36,22 +42,37 @@ export async function runPlatform(ctx: CliContext, plan: RunPlan, options: RunPl
     cwd: io.cwd,
     ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
     onEvent: (event) => {
-      if (event.type === 'submit') return say(view.describeSubmitStep(event.step, client, errStyle));
-      if (event.type === 'status') return statusLine(event.status, event.elapsedMs);
-      report(renderSubmitted(event.task, style));
-      // Ctrl-C stops following only: until then the default handling stands.
-      if (plan.wait) unsubscribe = io.onSignal('SIGINT', () => run.stop());
+      switch (event.type) {
+        case 'submit':
+          return say(view.describeSubmitStep(event.step, client, errStyle));
+        case 'plan':
+          planned.forecast = event.forecast;
+          return void (plan.output.quiet ? undefined : io.stderr.write(planView.renderForecast(event.forecast, errStyle)));
+        case 'status':
+          return statusLine(event.status, event.elapsedMs);
+        case 'retry': {
+          const { attempt, of, delayMs, reason } = event.retry;
+          return say(`${errStyle.yellow('LMeterX did not answer while following')} (${reason}): retry ${attempt} of ${of} in ${formatDuration(delayMs)}`);
+        }
+        case 'submitted':
+          report(renderSubmitted(event.task, style));
+          report(planView.renderSentLoad(event.task.payload, style));
+          // Ctrl-C stops following only: until then the default handling stands.
+          if (plan.wait) unsubscribe = io.onSignal('SIGINT', () => run.stop());
+          return;
+      }
     },
   });
   const { task, follow } = await run.done.finally(() => unsubscribe());
+  const answer = { ...view.platformJson(task), plan: planned.forecast, load: planView.describeSentLoad(task.payload) };
   if (follow === null) {
-    if (json) io.stdout.write(`${JSON.stringify(view.platformJson(task))}\n`);
+    if (json) writeJson(ctx, true, answer);
   } else if (!follow.followed) {
     say(`Note: this token cannot follow the task (${follow.reason}); it keeps running: see ${task.reportUrl}`);
-    if (json) io.stdout.write(`${JSON.stringify({ ...view.platformJson(task), followed: false })}\n`);
+    if (json) writeJson(ctx, true, { ...answer, followed: false });
   } else {
     view.setThresholdExit(ctx, follow.results);
     report(view.renderResults(follow.results, style));
-    if (json) io.stdout.write(`${JSON.stringify({ ...view.platformJson(task), results: view.resultsJson(follow.results) })}\n`);
+    if (json) writeJson(ctx, ctx.exitCode === undefined, { ...answer, results: view.resultsJson(follow.results) });
   }
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { RawRunOptions } from '../../input/options.js';
 import { createStyle, type CliContext } from '../io.js';
+import { writeJson } from '../json-output.js';
 import { addRunOptions } from '../run-options.js';
 
 /**
@@ -21,7 +22,9 @@ async function runAction(ctx: CliContext, options: RawRunOptions): Promise<void>
   const { io } = ctx;
   const { buildRunPlan, resolveMode } = await import('../../input/plan.js');
   const mode = resolveMode(options, io.env);
-  io.stderr.write(`${mode.reason}\n`);
+  // --quiet: nothing on stderr but errors, and stdout holds the result.
+  const quiet = options.quiet === true;
+  if (!quiet) io.stderr.write(`${mode.reason}\n`);
   const plan = await buildRunPlan(options, { env: io.env, cwd: io.cwd, readStdin: () => io.readStdin() }, mode);
   if (plan.mode === 'local' && plan.output.outDir !== null) {
     // A folder that already holds a run is bad input, and a dry run should say so too.
@@ -39,14 +42,17 @@ async function runAction(ctx: CliContext, options: RawRunOptions): Promise<void>
       checkPlatformLimits(plan);
       await readTestDataFile(plan.load.testData, io.cwd);
     }
-    io.stdout.write(ctx.json ? `${JSON.stringify(renderDryRunJson(plan))}\n` : renderDryRunText(plan));
+    if (ctx.json) writeJson(ctx, true, renderDryRunJson(plan));
+    else io.stdout.write(renderDryRunText(plan));
     return;
   }
   // The plan's notes and warnings are said before anything is sent (masked like everything printed).
   const shown = renderDryRunJson(plan);
   const style = createStyle(io.stderr, io.env, options.color === false);
-  if (!plan.output.quiet) for (const note of shown['notes'] as string[]) io.stderr.write(`${style.dim('note:')} ${note}\n`);
-  for (const warning of shown['warnings'] as string[]) io.stderr.write(`${style.yellow('warning:')} ${warning}\n`);
+  if (!quiet) {
+    for (const note of shown['notes'] as string[]) io.stderr.write(`${style.dim('note:')} ${note}\n`);
+    for (const warning of shown['warnings'] as string[]) io.stderr.write(`${style.yellow('warning:')} ${warning}\n`);
+  }
   if (plan.mode === 'platform') {
     const { runPlatform } = await import('./run-platform.js');
     await runPlatform(ctx, plan);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../io.js';
+import { writeJson } from '../json-output.js';
 import { createTaskCommand, openTask } from './task-command.js';
 
 /** `llm-loadtest status <task-id>`: one read of a platform task's status. */
@@ -9,8 +10,7 @@ export function createStatusCommand(ctx: CliContext): Command {
       const { taskId, client, reportUrl } = await openTask(ctx, rawTaskId, options.platform);
       const status = await client.readStatus(taskId);
       if (ctx.json) {
-        const json = { ok: true, taskId, status: status.status, errorMessage: status.error_message ?? null, updatedAt: status.updated_at ?? null, reportUrl };
-        ctx.io.stdout.write(`${JSON.stringify(json)}\n`);
+        writeJson(ctx, true, { taskId, status: status.status, errorMessage: status.error_message ?? null, updatedAt: status.updated_at ?? null, reportUrl });
         return;
       }
       const lines = [`Task ID:    ${taskId}`, `Status:     ${status.status}`];

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AppError } from '../../failures/errors.js';
 import type { CliContext } from '../io.js';
+import { writeJson } from '../json-output.js';
 import { createTaskCommand, openTask } from './task-command.js';
 
 /**
@@ -29,8 +30,7 @@ export function createStopCommand(ctx: CliContext): Command {
       }
       const stopping = answer.status === 'stopping';
       if (ctx.json) {
-        const json = { ok: true, taskId, status: answer.status, stopping, message: answer.message ?? null, reportUrl };
-        ctx.io.stdout.write(`${JSON.stringify(json)}\n`);
+        writeJson(ctx, true, { taskId, status: answer.status, stopping, message: answer.message ?? null, reportUrl });
         return;
       }
       const said = stopping

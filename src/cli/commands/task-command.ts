@@ -23,10 +23,14 @@ export interface OpenedTask {
   reportUrl: string;
 }
 
-/** The checked task ID and a client of the platform named by --platform or LMETERX_BASE_URL. */
+/**
+ * The checked task ID and a client of the platform named by --platform or LMETERX_BASE_URL: its waits said
+ * on stderr, its errors naming the task.
+ */
 export async function openTask(ctx: CliContext, rawTaskId: string, platformFlag: string | undefined): Promise<OpenedTask> {
-  const { checkTaskId, createPlatformClientFor } = await import('../platform-client.js');
+  const { announceWaits, checkTaskId, createPlatformClientFor, nameTaskInErrors } = await import('../platform-client.js');
   const taskId = checkTaskId(rawTaskId);
-  const client = createPlatformClientFor(ctx, platformFlag);
+  const said = announceWaits(createPlatformClientFor(ctx, platformFlag), (line) => void ctx.io.stderr.write(`${line}\n`));
+  const client = nameTaskInErrors(said, taskId);
   return { taskId, client, reportUrl: client.reportUrl(taskId) };
 }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { defaultLoadOptions } from '../../src/input/options.js';
+import type { LoadOptions } from '../../src/model/plan.js';
+import { forecastLoad } from '../../src/run/forecast.js';
+
+/** The plan said before the load: the shape, the end, and the traffic at the pre-check's pace. */
+const NOW = Date.parse('2026-12-07T05:00:00Z');
+const load = (overrides: Partial<LoadOptions> = {}, mode: 'local' | 'platform' = 'local'): LoadOptions => ({ ...defaultLoadOptions(mode, 'x'), ...overrides });
+
+describe('forecastLoad', () => {
+  it('the defaults: 50 users for 300 s, at 1 s and 100 tokens a request', () => {
+    const forecast = forecastLoad({ mode: 'local', load: load(), warmupIsDefault: true, pace: { latencyMs: 1000, outputTokens: 100 }, nowMs: NOW });
+    // 50 users started 30 a second: user-seconds = 50 × 300 minus the ramp (the 2nd second still ramps).
+    expect(forecast).toEqual({
+      mode: 'local',
+      loadMode: 'fixed',
+      users: 50,
+      spawnRate: 30,
+      warmupS: 0,
+      warmupIsDefault: true,
+      durationS: 300,
+      rate: null,
+      maxRequests: null,
+      totalS: 300,
+      endsAt: '2026-12-07T05:05:00.000Z',
+      pace: { latencyMs: 1000, outputTokens: 100 },
+      requests: 50 * 300 - 38,
+      outputTokens: (50 * 300 - 38) * 100,
+    });
+  });
+
+  it('platform: the warmup, the 3 s pause after it, no token counts', () => {
+    const forecast = forecastLoad({ mode: 'platform', load: load({ concurrentUsers: 1, durationS: 20 }, 'platform'), warmupIsDefault: true, pace: { latencyMs: 2000, outputTokens: null }, nowMs: NOW });
+    expect(forecast).toMatchObject({ warmupS: 120, totalS: 143, endsAt: '2026-12-07T05:02:23.000Z', requests: 70, outputTokens: null });
+  });
+
+  it('open loop: at most the rate; --max-requests caps the measured ones', () => {
+    const open = forecastLoad({ mode: 'local', load: load({ rate: 2, durationS: 60 }), warmupIsDefault: true, pace: { latencyMs: 100, outputTokens: 10 }, nowMs: NOW });
+    expect(open.requests).toBe(120);
+    const capped = forecastLoad({ mode: 'local', load: load({ maxRequests: 25 }), warmupIsDefault: true, pace: { latencyMs: 100, outputTokens: 10 }, nowMs: NOW });
+    expect(capped).toMatchObject({ requests: 25, outputTokens: 250 });
+  });
+
+  it('stepped: the users of each step, the warmup at the start users', () => {
+    const step = { startUsers: 2, increment: 2, durationS: 10, maxUsers: 6, sustainS: 5 };
+    const forecast = forecastLoad({ mode: 'local', load: load({ loadMode: 'stepped', step, warmupS: 10 }), warmupIsDefault: false, pace: { latencyMs: 1000, outputTokens: null }, nowMs: NOW });
+    // Warmup 10 s × 2, then 10 s × 2, 10 s × 4, then 5 s × 6.
+    expect(forecast).toMatchObject({ users: 6, spawnRate: 2, durationS: 25, totalS: 35, requests: 20 + 20 + 40 + 30 });
+  });
+
+  it('without a pre-check: the shape and the end, no counts', () => {
+    expect(forecastLoad({ mode: 'local', load: load(), warmupIsDefault: true, pace: null, nowMs: NOW })).toMatchObject({ pace: null, requests: null, outputTokens: null, totalS: 300 });
+  });
+});
