@@ -123,8 +123,10 @@ function findSendEndMs(
   const measureStartMs = minOf(startsMs.filter((_, i) => records[i]?.phase === 'measure'));
   const maxRequests = context.config.maxRequests ?? null;
   if (durationS === undefined || measureStartMs === null || maxRequests !== null) return null;
-  // A run stopped early (without a recorded stop) ends with its last completion at the latest.
-  return Math.min(measureStartMs + durationS * 1000, maxOf([...endsMs]) ?? Number.POSITIVE_INFINITY);
+  // A run stopped early (without a recorded stop) ends with its last completion at the latest; and
+  // records sent after the planned end (settings that do not fit the records) are believed over them.
+  const lastStartMs = maxOf(startsMs.filter((_, i) => records[i]?.phase === 'measure')) ?? measureStartMs;
+  return Math.max(lastStartMs, Math.min(measureStartMs + durationS * 1000, maxOf([...endsMs]) ?? Number.POSITIVE_INFINITY));
 }
 
 /** Distinct users with a request in flight during each second since the run's start. */

@@ -478,6 +478,7 @@ function mergeTimelines(timelines: readonly TimelineSecond[][]): TimelineSecond[
       if (second.ttft !== null) ttft.push(second.ttft);
       if (second.e2e !== null) e2e.push(second.e2e);
     }
+    point.outputTokens = Math.round(point.outputTokens * 1000) / 1000;
     point.ttft = mergeEncodedBuckets(ttft);
     point.e2e = mergeEncodedBuckets(e2e);
     merged.push(point);

@@ -134,7 +134,7 @@ export type LatencyKey = (typeof LATENCY_METRICS)[number]['key'];
 /** The metrics `--slo` accepts. */
 export type SloMetricId = Extract<(typeof LATENCY_METRICS)[number], { slo: true }>['id'];
 
-export type StatId = Exclude<keyof LatencyStats, 'count'>;
+export type StatId = Exclude<keyof LatencyStats, 'count' | 'notMeasured'>;
 
 export interface LatencyStat {
   id: StatId;

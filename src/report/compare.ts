@@ -213,7 +213,12 @@ function createBootstrap(baseRecords: readonly RequestRecord[], candRecords: rea
 
   const secondsOf = (records: readonly RequestRecord[]): SpreadSeconds => {
     const origin = findMeasureStartMs(records);
-    return origin === null ? { ok: new Float64Array(0), outputTokens: new Float64Array(0) } : spreadBySecond(records, origin);
+    if (origin === null) return { ok: new Float64Array(0), outputTokens: new Float64Array(0) };
+    const all = spreadBySecond(records, origin);
+    // The first second holds the ramp (users starting, no answer yet) when there was no warmup: a step, not
+    // noise, and with a few seconds it would widen the interval on its own. Left out when enough remain.
+    if (all.ok.length <= MIN_SECONDS_FOR_NOISE) return all;
+    return { ok: all.ok.subarray(1), outputTokens: all.outputTokens.subarray(1) };
   };
   const baseSeconds = secondsOf(baseRecords);
   const candSeconds = secondsOf(candRecords);

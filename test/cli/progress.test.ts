@@ -50,12 +50,12 @@ describe('createProgressLine', () => {
     progress.stop();
     const lines = text.trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(2);
-    expect(lines[0]).toContain('12s/30s  users 20  done 140');
+    expect(lines[0]).toContain('12s/30s  left 17s  users 20  in flight 20  done 140');
     expect(text).not.toContain('\r');
   });
   test('on a terminal: the line is redrawn in place every 500 ms and cleared on stop', () => {
     let text = '';
-    const stream = { write: (s: string) => (text += s), isTTY: true, columns: 120 };
+    const stream = { write: (s: string) => (text += s), isTTY: true, columns: 160 };
     expect(progressEveryMs(stream)).toBe(500);
     const progress = createProgressLine(stream, new Chalk({ level: 0 }));
     progress.draw(live);

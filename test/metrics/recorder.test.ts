@@ -28,7 +28,7 @@ describe('Recorder', () => {
     expect(s.measureStartMs).toBe(2000);
     // The incomplete one does not extend the window.
     expect(s.lastMeasuredEndMs).toBe(4500);
-    expect(s.tokens).toEqual({ input: 25, output: 100, reasoning: 0, usageRequests: 2, tokenizerRequests: 0 });
+    expect(s.tokens).toMatchObject({ input: 25, output: 100, reasoning: 0, usageRequests: 2, tokenizerRequests: 0 });
     expect(statsOfEncoded(s.latency.ttft)).toMatchObject({ count: 2, min: 100, max: 300, mean: 200 });
     expect(statsOfEncoded(s.latency.e2e)).toMatchObject({ count: 2, min: 1000, max: 2000 });
     expect(s.errors).toEqual({
@@ -124,7 +124,8 @@ describe('Recorder', () => {
       [3, 4, 0, 2, 1, round3((5 * 200) / 2900)],
     ]);
     // TTFT in the second the request was sent, E2E in the second it ended.
-    expect([40, 100]).toContain(medianOfEncoded(timeline[0]!.ttft));
+    const median = medianOfEncoded(timeline[0]!.ttft) ?? 0;
+    expect([40, 100].some((v) => Math.abs(median - v) <= v * 0.01)).toBe(true);
     expect(medianOfEncoded(timeline[3]!.e2e)).toBe(3000);
     expect(timeline[1]!.ttft).toBeNull();
   });
@@ -211,8 +212,9 @@ describe('Recorder', () => {
     expect(merged.maxUsers).toBe(4);
     expect(statsOfEncoded(merged.latency.ttft)).toEqual(statsOfEncoded(single.latency.ttft));
     expect(statsOfEncoded(merged.latency.e2e)).toEqual(statsOfEncoded(single.latency.e2e));
+    // Tokens spread over seconds are kept to 3 decimals, so a sum of rounded parts may differ in the last.
     const strip = (t: typeof single.timeline) =>
-      t.map((p) => ({ ...p, ttft: medianOfEncoded(p.ttft), e2e: medianOfEncoded(p.e2e) }));
+      t.map((p) => ({ ...p, outputTokens: Math.round(p.outputTokens * 100) / 100, ttft: medianOfEncoded(p.ttft), e2e: medianOfEncoded(p.e2e) }));
     expect(strip(merged.timeline)).toEqual(strip(single.timeline));
   });
 });
