@@ -20,8 +20,8 @@ export interface UserHost {
   nextBody(): Buffer;
   /** Prompt tokens of a body, counted with the tokenizer (once per body): for a server that reports none. */
   promptTokens(body: Buffer): number;
-  /** Count the text of answers whose usage the server reported, to reconcile the two. */
-  readonly reconcileUsage: boolean;
+  /** Whether to count the text of this answer, whose usage the server reported, to reconcile the two. */
+  readonly shouldReconcile: () => boolean;
   /** Parse this user's stamped reads soon (after the current batch of network reads). */
   queueParse(user: User): void;
   /** Counts the start (timeline, max-requests) and says which phase it belongs to. */
@@ -183,7 +183,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
         listener: this,
         model: this.host.request.model,
         mask: this.mask,
-        reconcileUsage: this.host.reconcileUsage,
+        reconcileUsage: this.host.shouldReconcile,
       });
       this.ownParser = parser;
     } else {
@@ -301,7 +301,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       this.finishFailed('invalid_response', this.mismatch, endAt);
       return;
     }
-    const options = { model: this.host.request.model, mask: this.mask, reconcileUsage: this.host.reconcileUsage };
+    const options = { model: this.host.request.model, mask: this.mask, reconcileUsage: this.host.shouldReconcile };
     this.finishParsed(this.host.adapter.parseJson(text, endAt, options), endAt);
   }
 

@@ -57,7 +57,7 @@ export class ResponseState {
   readonly listener: ChunkListener;
   readonly keepText: boolean;
   readonly model: string | undefined;
-  readonly reconcileUsage: boolean;
+  private readonly reconcileUsage: boolean | (() => boolean);
   /** Masks secrets in server text before a failure message cuts it (ParseOptions.mask). */
   readonly mask: (text: string) => string;
 
@@ -170,7 +170,8 @@ export class ResponseState {
     let countedOutputTokens: number | null = null;
     if (this.outputTokens !== null) {
       tokenSource = 'usage';
-      if (ok && this.reconcileUsage) countedOutputTokens = this.countOutput().total;
+      const reconcile = this.reconcileUsage;
+      if (ok && (reconcile === true || (reconcile !== false && reconcile()))) countedOutputTokens = this.countOutput().total;
     } else if (ok) {
       // Failed requests are left out of token figures, so they never pay for the tokenizer.
       const counted = this.countOutput();

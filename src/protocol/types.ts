@@ -80,8 +80,12 @@ export interface ParseOptions {
   keepText?: boolean;
   /** The model asked for; picks the tokenizer encoding when usage is missing. */
   model?: string;
-  /** Count the generated text of a successful answer even when usage gave the count (countedOutputTokens). */
-  reconcileUsage?: boolean;
+  /**
+   * Count the generated text of a successful answer even when usage gave the count (countedOutputTokens):
+   * always, or when the function says so (asked once per successful answer with usage, so a caller can
+   * sample).
+   */
+  reconcileUsage?: boolean | (() => boolean);
   /**
    * Masks secrets in the server's text of a failure message before the parser cuts it short (maskText
    * with the run's secrets); masking the cut message afterwards misses a key split by the cut.
