@@ -90,6 +90,11 @@ function renderVerdict(s: Summary): string {
     ['Incomplete', 'requests.incomplete', s.requests.incomplete, formatNumber(s.requests.incomplete, 0)],
   ];
   if (s.goodput !== null) cards.push(['Goodput (req/s in SLO)', 'goodput', s.goodput, formatNumber(s.goodput, 2)]);
+  const drift = s.tokens.reconciliation?.driftPct ?? null;
+  if (drift !== null) {
+    const flagged = s.tokens.reconciliation?.flagged === true ? ' FLAGGED' : '';
+    cards.push([`Usage drift vs our count (±${s.tokens.reconciliation?.tolerancePct ?? ''}%)`, 'tokens.reconciliation.driftPct', drift, `${drift > 0 ? '+' : ''}${formatNumber(drift, 1)}%${flagged}`]);
+  }
   const cardHtml = cards
     .map(
       ([title, key, value, text]) =>

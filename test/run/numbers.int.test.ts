@@ -146,6 +146,7 @@ describe('tokens', () => {
     expect(r.summary.notes?.join('\n')).toContain('usage drift +50% beyond the ±20% tolerance');
     expect(r.io.err()).toContain('FLAGGED');
     expect(r.csv).toContain('summary,,usage_drift_flagged,,,,,,,,1');
+    expect(r.html).toContain('data-key="tokens.reconciliation.driftPct" data-value="50">+50.0% FLAGGED</b>');
   }, 30_000);
 });
 
