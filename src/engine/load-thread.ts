@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { TRANSPORT_FAILURE_CATEGORIES } from '../failures/categories.js';
 import type { LoadOptions, TargetSpec } from '../model/plan.js';
 import type { RequestRecord } from '../model/summary.js';
 import { maskText } from '../text/mask.js';
@@ -95,7 +96,7 @@ const BACKOFF_MAX_MS = 5000;
  */
 const RECONCILE_ALL = 256;
 const RECONCILE_EVERY = 16;
-const TRANSPORT_CATEGORIES: ReadonlySet<string> = new Set(['dns', 'connection_refused', 'connection_reset', 'tls']);
+const TRANSPORT_CATEGORIES: ReadonlySet<string> = new Set(TRANSPORT_FAILURE_CATEGORIES);
 
 /** Until start() hands over the real one; nothing is recorded before that. */
 const NO_RECORDER: LoadRecorder = {

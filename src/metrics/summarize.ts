@@ -2,6 +2,7 @@
  * summary.json from a recorder snapshot: pure (no clock, no I/O), so the engine, worker merges and tests
  * all get the same figures from the same snapshot. Definitions: docs/metrics.md.
  */
+import { TRANSPORT_FAILURE_CATEGORIES } from '../failures/categories.js';
 import { LATENCY_METRICS, USAGE_DRIFT_TOLERANCE_PCT } from '../model/metric-catalog.js';
 import type { SloCheck } from '../model/plan.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -34,9 +35,6 @@ export interface SummaryContext {
   /** What the run said about itself beyond the figures (e.g. dropped arrivals), kept in `notes`. */
   notes?: readonly string[];
 }
-
-/** Failure categories that mean no HTTP answer came: a user backs off after them. */
-export const TRANSPORT_CATEGORIES = ['dns', 'connection_refused', 'connection_reset', 'tls'] as const;
 
 export const NOT_STREAMED_NOTE = 'the run did not stream: the answer arrives at once, so there is no first token or gap to time';
 
@@ -185,7 +183,7 @@ function describeDrift(r: UsageReconciliation): string {
 
 function describeTransport(snapshot: RecorderSnapshot): TransportFailures {
   let failed = 0;
-  for (const category of TRANSPORT_CATEGORIES) failed += snapshot.errors.byCategory[category] ?? 0;
+  for (const category of TRANSPORT_FAILURE_CATEGORIES) failed += snapshot.errors.byCategory[category] ?? 0;
   return { failed, backoffs: snapshot.backoff?.count ?? 0, backoffWaitS: round3((snapshot.backoff?.waitMs ?? 0) / 1000) };
 }
 
