@@ -76,7 +76,6 @@ export function renderProm(summary: Summary, records?: readonly RequestRecord[])
     ['llm_loadtest_thresholds_passed', '1 when no threshold or SLO failed (a not-checked one does not fail), else 0.', summary.thresholds.passed ? 1 : 0],
     ['llm_loadtest_interrupted', '1 when the run was interrupted (its figures cover part of the plan), else 0.', summary.verdict === 'interrupted' ? 1 : 0],
     ['llm_loadtest_usage_drift_ratio', 'Server usage vs our count of the same output text, (usage - counted) / counted (NaN when not reconciled).', summary.tokens.reconciliation?.driftPct === undefined || summary.tokens.reconciliation.driftPct === null ? null : summary.tokens.reconciliation.driftPct / 100],
-    ['llm_loadtest_transport_failures', 'Measured requests that failed with no HTTP answer (DNS, refused, reset, TLS).', summary.transport?.failed ?? null],
     [
       'llm_loadtest_generator_event_loop_delay_p99_seconds',
       'Event-loop delay p99 of the load generator during the measured window.',
