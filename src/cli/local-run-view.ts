@@ -55,14 +55,17 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
             `requests beyond it fail as generator errors; raise it first (e.g. \`ulimit -n ${Math.max(event.users * 2, 65536)}\`)\n`,
         );
       case 'started': {
-        const onInterrupt = (): void => {
+        const onInterrupt = (signal: 'SIGINT' | 'SIGTERM'): void => {
           // After the first one, the default handling is back: a second Ctrl-C ends the process at once.
           for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
           interrupted = true;
           say(`\n${errStyle.yellow('Interrupted:')} stopping; in-flight requests get ${event.gracefulStopMs / 1000} s, then the summary is written (Ctrl-C again quits at once)\n`);
-          run.stop('interrupted');
+          run.stop('interrupted', signal === 'SIGINT' ? 'interrupted by SIGINT (Ctrl-C)' : 'stopped by SIGTERM');
         };
-        unsubscribes.push(io.onSignal('SIGINT', onInterrupt), io.onSignal('SIGTERM', onInterrupt));
+        unsubscribes.push(
+          io.onSignal('SIGINT', () => onInterrupt('SIGINT')),
+          io.onSignal('SIGTERM', () => onInterrupt('SIGTERM')),
+        );
         return;
       }
       case 'tick':

@@ -25,6 +25,8 @@ export interface MockFlags {
   quotaExceeded?: boolean;
   retryAfter?: string;
   midStreamErrorAfter?: string;
+  midStreamErrorStatus?: string;
+  usageMisreportPct?: string;
   dropAfter?: string;
   hang?: boolean;
   slowHeaders?: string;
@@ -45,6 +47,8 @@ const NUMBER_FLAGS: ReadonlyArray<[keyof MockFlags, string, keyof MockBehaviour]
   ['failStatus', '--fail-status', 'failStatus'],
   ['retryAfter', '--retry-after', 'retryAfterS'],
   ['midStreamErrorAfter', '--mid-stream-error-after', 'midStreamErrorAfterTokens'],
+  ['midStreamErrorStatus', '--mid-stream-error-status', 'midStreamErrorStatus'],
+  ['usageMisreportPct', '--usage-misreport-pct', 'usageMisreportPct'],
   ['dropAfter', '--drop-after', 'dropAfterTokens'],
   ['slowHeaders', '--slow-headers', 'slowHeadersMs'],
 ];

@@ -14,24 +14,21 @@ export interface Progress {
 
 /**
  * Live progress on stderr, drawn on the run's tick events: on a TTY one status line redrawn in place
- * (elapsed / total, users, requests done, RPS, TTFT p50, errors, a bar); off a TTY a plain line every
- * 10 s, so logs stay readable.
+ * (elapsed / total, time left, users, in flight, requests done, requests/s and output tokens/s over the
+ * engine's sliding window, TTFT p50 and p95 of the recent requests, errors, a bar); off a TTY a plain
+ * line every 10 s, so logs stay readable.
  */
 /** How often the progress line is drawn on this stream (the run's tick interval). */
 export function progressEveryMs(stream: OutStream): number {
   return stream.isTTY === true ? TTY_EVERY_MS : PLAIN_EVERY_MS;
 }
 
-/** The progress line, drawn on demand: RPS is counted since the previous draw. */
+/** The progress line, drawn on demand from the engine's live figures. */
 export function createProgressLine(stream: OutStream, style: ChalkInstance): Progress & { draw(live: LiveStats): void } {
   const tty = stream.isTTY === true;
-  let previous = { atMs: performance.now(), finished: 0 };
   return {
     draw: (live) => {
-      const now = performance.now();
-      const rps = ((live.finished - previous.finished) * 1000) / Math.max(1, now - previous.atMs);
-      previous = { atMs: now, finished: live.finished };
-      const line = renderProgressLine(live, rps, tty ? style : null, tty ? (stream.columns ?? 120) : null);
+      const line = renderProgressLine(live, tty ? style : null, tty ? (stream.columns ?? 120) : null);
       stream.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
     },
     stop: () => {
@@ -41,22 +38,26 @@ export function createProgressLine(stream: OutStream, style: ChalkInstance): Pro
 }
 
 /** One progress line. `style` null: plain text; `columns` null: no width limit and no bar. */
-export function renderProgressLine(
-  live: LiveStats,
-  rps: number,
-  style: ChalkInstance | null,
-  columns: number | null,
-): string {
+export function renderProgressLine(live: LiveStats, style: ChalkInstance | null, columns: number | null): string {
   const elapsedS = Math.min(live.elapsedMs, live.totalMs) / 1000;
   const totalS = live.totalMs / 1000;
-  const ttft = median(live.recentTtftMs);
+  const sorted = [...live.recentTtftMs].sort((a, b) => a - b);
+  const ttftP50 = percentile(sorted, 0.5);
+  const ttftP95 = percentile(sorted, 0.95);
+  const windowS = live.windowMs / 1000;
+  const rps = windowS > 0 ? live.windowFinished / windowS : 0;
+  const tokensPerS = windowS > 0 ? live.windowOutputTokens / windowS : 0;
   const errors = live.failed === 0 ? '0' : style === null ? String(live.failed) : style.red(String(live.failed));
+  const ms = (v: number | null): string => (v === null ? '-' : `${Math.round(v)} ms`);
   const parts = [
     `${formatSeconds(elapsedS)}/${formatSeconds(totalS)}`,
+    `left ${formatSeconds(Math.max(0, totalS - elapsedS))}`,
     `users ${live.users}`,
+    `in flight ${live.inFlight}`,
     `done ${live.finished}`,
     `rps ${rps.toFixed(1)}`,
-    `ttft p50 ${ttft === null ? '-' : `${Math.round(ttft)} ms`}`,
+    `tok/s ${tokensPerS.toFixed(0)}`,
+    `ttft p50 ${ms(ttftP50)} p95 ${ms(ttftP95)}`,
     `errors ${errors}`,
   ];
   if (live.stopping !== null) parts.push(live.stopping === 'interrupted' ? 'stopping (Ctrl-C again quits)' : 'finishing in-flight requests');
@@ -70,10 +71,10 @@ export function renderProgressLine(
   return columns > 0 && visibleLength(line) > columns - 1 ? text.slice(0, Math.max(0, columns - 1)) : line;
 }
 
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? null;
+/** Nearest rank of an ascending list; null when empty. */
+function percentile(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? null;
 }
 
 function formatSeconds(seconds: number): string {

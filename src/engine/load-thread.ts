@@ -1,8 +1,9 @@
 import type { Dispatcher } from 'undici';
+import { TRANSPORT_FAILURE_CATEGORIES } from '../failures/categories.js';
 import type { LoadOptions, TargetSpec } from '../model/plan.js';
 import type { RequestRecord } from '../model/summary.js';
 import { maskText } from '../text/mask.js';
-import { loadTokenizer } from '../protocol/tokens.js';
+import { countPromptTokens, loadTokenizer } from '../protocol/tokens.js';
 import type { PromptItem, ProtocolAdapter } from '../protocol/types.js';
 import { RoundRobinBodies, type BodySource } from './body-source.js';
 import { ClosedLoop } from './closed-loop.js';
@@ -22,7 +23,9 @@ export interface LoadRecorder {
   setUsers(n: number, atMs: number): void;
   recordStart(atMs: number, phase: 'warmup' | 'measure'): void;
   recordChunkGaps(gaps: Float64Array, count: number): void;
-  recordRequest(record: RequestRecord, endAtMs: number): void;
+  recordRequest(record: RequestRecord, endAtMs: number, startAtMs: number): void;
+  stopSending(atMs: number): void;
+  recordBackoff(waitMs: number): void;
 }
 
 export interface RecordMeta {
@@ -47,10 +50,13 @@ export interface LoadRunOptions {
   /** Open one connection per user before the run starts (default true). */
   preconnect?: boolean;
   /**
-   * Build the tokenizer before the run starts: the target may report no usage, and building it inside
-   * the run would stall the event loop (and every TTFT) for half a second or more.
+   * Build the tokenizer before the run starts: the target may report no usage (or its usage is
+   * reconciled), and building it inside the run would stall the event loop (and every TTFT) for half a
+   * second or more.
    */
   preloadTokenizer?: boolean;
+  /** Count the text of answers whose usage the server reported, to reconcile the two (needs the tokenizer). */
+  reconcileUsage?: boolean;
   requestIdHeader?: string | null;
   /** Secret values to mask in error messages. */
   secrets?: readonly string[];
@@ -76,6 +82,21 @@ export interface LoadOutcome {
 
 const DEFAULT_GRACE_MS = 5000;
 const TIMEOUT_SWEEP_MS = 200;
+/**
+ * After a transport-level failure (no HTTP answer: refused, reset, DNS, TLS) a user waits before it goes
+ * again: BACKOFF_BASE_MS doubled per failure in a row, capped at BACKOFF_MAX_MS, with full jitter in its
+ * upper half so users do not retry in step. A down target then gets a few attempts per user and second,
+ * not a busy loop.
+ */
+const BACKOFF_BASE_MS = 100;
+const BACKOFF_MAX_MS = 5000;
+/**
+ * Counting an answer's text costs about 30 µs per 512 tokens: every answer of the first RECONCILE_ALL per
+ * thread is counted, then one in RECONCILE_EVERY, so a run of thousands of requests per second pays little.
+ */
+const RECONCILE_ALL = 256;
+const RECONCILE_EVERY = 16;
+const TRANSPORT_CATEGORIES: ReadonlySet<string> = new Set(TRANSPORT_FAILURE_CATEGORIES);
 
 /** Until start() hands over the real one; nothing is recorded before that. */
 const NO_RECORDER: LoadRecorder = {
@@ -84,6 +105,8 @@ const NO_RECORDER: LoadRecorder = {
   recordStart: () => undefined,
   recordChunkGaps: () => undefined,
   recordRequest: () => undefined,
+  stopSending: () => undefined,
+  recordBackoff: () => undefined,
 };
 
 /**
@@ -98,6 +121,9 @@ export class LoadThread implements UserHost, ExecutorHost {
   readonly adapter: ProtocolAdapter;
   readonly timeOriginMs = performance.timeOrigin;
   readonly requestIdHeader: string | null;
+  private readonly reconcileUsage: boolean;
+  /** Answers with usage seen, for sampling the reconciliation. */
+  private usageAnswers = 0;
   private readonly options: LoadRunOptions;
   private readonly load: LoadOptions;
   private readonly partition: Partition;
@@ -114,6 +140,7 @@ export class LoadThread implements UserHost, ExecutorHost {
   private measuring = false;
   private measureStartMs = 0;
   private preconnected = 0;
+  private readonly promptCounts = new Map<Buffer, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private sweepTimer: NodeJS.Timeout | null = null;
   private resolveRun: ((outcome: LoadOutcome) => void) | null = null;
@@ -125,6 +152,7 @@ export class LoadThread implements UserHost, ExecutorHost {
     this.adapter = options.adapter;
     this.partition = options.partition ?? { index: 0, count: 1 };
     this.requestIdHeader = options.requestIdHeader ?? null;
+    this.reconcileUsage = options.reconcileUsage ?? false;
     this.secrets = options.secrets ?? [];
     this.request = prepareRequest(options.target, options.adapter, options.prompts);
     this.bodies = new RoundRobinBodies(this.request.bodies, this.partition);
@@ -154,7 +182,7 @@ export class LoadThread implements UserHost, ExecutorHost {
 
   /** Open the connections the users will need, before anything is measured. */
   async prepare(): Promise<number> {
-    if (this.options.preloadTokenizer === true) loadTokenizer(this.request.model);
+    if (this.options.preloadTokenizer === true || this.reconcileUsage) loadTokenizer(this.request.model);
     if (this.options.preconnect === false) return 0;
     this.preconnected = await this.connections.preconnect(ownedShare(peakUsers(this.load), this.partition));
     return this.preconnected;
@@ -186,6 +214,8 @@ export class LoadThread implements UserHost, ExecutorHost {
     const effect = this.rules.request(reason);
     if (effect === 'bound-drain') this.armGrace();
     if (effect !== 'stop') return;
+    // The measured window ends when sending stops; after --max-requests it ends with the last completion.
+    if (reason !== 'max-requests') this.recorder.stopSending(reason === 'duration' ? this.rules.endMs : performance.now());
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.executor.halt();
@@ -215,6 +245,22 @@ export class LoadThread implements UserHost, ExecutorHost {
     return this.bodies.next();
   }
 
+  /** A bound field: the parsers call it once per successful answer with usage. */
+  readonly shouldReconcile = (): boolean => {
+    if (!this.reconcileUsage) return false;
+    this.usageAnswers += 1;
+    return this.usageAnswers <= RECONCILE_ALL || this.usageAnswers % RECONCILE_EVERY === 0;
+  };
+
+  promptTokens(body: Buffer): number {
+    let count = this.promptCounts.get(body);
+    if (count === undefined) {
+      count = countPromptTokens(JSON.parse(body.toString('utf8')) as Record<string, unknown>, this.request.model);
+      this.promptCounts.set(body, count);
+    }
+    return count;
+  }
+
   queueParse(user: User): void {
     this.batcher.queueParse(user);
   }
@@ -228,16 +274,32 @@ export class LoadThread implements UserHost, ExecutorHost {
 
   completeRequest(user: User, record: RequestRecord, endAtMs: number): void {
     const recorder = this.recorder;
-    this.counters.countEnd(record);
+    this.counters.countEnd(record, endAtMs - this.runStartMs);
     if (record.ok && record.phase === 'measure' && user.gapCount > 0) recorder.recordChunkGaps(user.gaps, user.gapCount);
     if (record.errorCategory === 'generator') this.options.onGeneratorError?.();
-    recorder.recordRequest(record, endAtMs);
+    recorder.recordRequest(record, endAtMs, user.t0);
     this.options.onRecord?.(record, { requestId: user.lastRequestId, t0Ms: user.t0, endAtMs });
     if (this.rules.reason !== null) {
       if (this.counters.inFlight === 0) this.finishRun();
       return;
     }
+    if (record.errorCategory !== null && TRANSPORT_CATEGORIES.has(record.errorCategory)) {
+      this.backOff(user);
+      return;
+    }
+    user.transportFailures = 0;
     this.executor.release(user);
+  }
+
+  /** The user goes again only after its backoff (see BACKOFF_BASE_MS); the timer dies with a stop. */
+  private backOff(user: User): void {
+    user.transportFailures += 1;
+    const ceilingMs = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(user.transportFailures - 1, 16));
+    const waitMs = ceilingMs * (0.5 + Math.random() * 0.5);
+    this.recorder.recordBackoff(waitMs);
+    this.at(performance.now() + waitMs, () => {
+      if (this.rules.reason === null) this.executor.release(user);
+    });
   }
 
   mask(text: string): string {

@@ -30,6 +30,8 @@ export interface RunLoadOptions {
   preconnect?: boolean;
   /** Build the tokenizer before the clock starts (the target may not report usage). */
   preloadTokenizer?: boolean;
+  /** Count the text of answers whose usage the server reported, to reconcile the two (loads the tokenizer). */
+  reconcileUsage?: boolean;
   /** Single thread only (benchmarks): every record with its request id and clock times. */
   onRecord?: (record: RequestRecord, meta: RecordMeta) => void;
   requestIdHeader?: string | null;
@@ -76,6 +78,7 @@ function startThreadLoad(options: RunLoadOptions): LoadHandle {
     ...(options.gracefulStopMs === undefined ? {} : { gracefulStopMs: options.gracefulStopMs }),
     ...(options.preconnect === undefined ? {} : { preconnect: options.preconnect }),
     preloadTokenizer: options.preloadTokenizer ?? false,
+    reconcileUsage: options.reconcileUsage ?? false,
     onRecord: (record, meta) => {
       sink?.writeLine(JSON.stringify(record));
       options.onRecord?.(record, meta);

@@ -18,6 +18,10 @@ export interface UserHost {
   readonly requestIdHeader: string | null;
   /** The body of the next request (round robin over the test data). */
   nextBody(): Buffer;
+  /** Prompt tokens of a body, counted with the tokenizer (once per body): for a server that reports none. */
+  promptTokens(body: Buffer): number;
+  /** Whether to count the text of this answer, whose usage the server reported, to reconcile the two. */
+  readonly shouldReconcile: () => boolean;
   /** Parse this user's stamped reads soon (after the current batch of network reads). */
   queueParse(user: User): void;
   /** Counts the start (timeline, max-requests) and says which phase it belongs to. */
@@ -73,6 +77,9 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
   private pendingAbort: AbortedByEngine | null = null;
   private requestId: string | null = null;
   private done = false;
+  private body: Buffer | null = null;
+  /** Transport-level failures in a row (no HTTP answer): the thread backs off after each. */
+  transportFailures = 0;
   /** Masks server text before the parser cuts it short (a key split by the cut would escape masking). */
   private readonly mask = (text: string): string => this.host.mask(text);
   /** Gaps between consecutive content chunks of the current request (ms). */
@@ -113,6 +120,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     this.dropPending();
     this.streamEndAt = -1;
     const body = host.nextBody();
+    this.body = body;
     const request = host.request;
     this.phase = host.beginRequest(performance.now());
     this.t0 = performance.now();
@@ -171,7 +179,12 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     // so would be promoted and left to a major GC: one parser per user, reset, leaves nothing behind.
     let parser = this.ownParser;
     if (parser === null) {
-      parser = this.host.adapter.createStreamParser({ listener: this, model: this.host.request.model, mask: this.mask });
+      parser = this.host.adapter.createStreamParser({
+        listener: this,
+        model: this.host.request.model,
+        mask: this.mask,
+        reconcileUsage: this.host.shouldReconcile,
+      });
       this.ownParser = parser;
     } else {
       parser.reset();
@@ -288,7 +301,8 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       this.finishFailed('invalid_response', this.mismatch, endAt);
       return;
     }
-    this.finishParsed(this.host.adapter.parseJson(text, endAt, { model: this.host.request.model, mask: this.mask }), endAt);
+    const options = { model: this.host.request.model, mask: this.mask, reconcileUsage: this.host.shouldReconcile };
+    this.finishParsed(this.host.adapter.parseJson(text, endAt, options), endAt);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
@@ -328,15 +342,25 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     record.e2eMs = round3(e2eMs);
     record.chunks = parsed.contentChunks;
     if (ok) {
-      const ttftMs = parsed.firstContentAt === null ? null : parsed.firstContentAt - t0;
-      record.ttftMs = ttftMs === null ? null : round3(ttftMs);
-      record.ttfoMs = parsed.firstOutputAt === null ? null : round3(parsed.firstOutputAt - t0);
       const output = parsed.outputTokens;
-      record.itlMs = ttftMs !== null && output !== null && output >= 2 ? round3((e2eMs - ttftMs) / (output - 1)) : null;
-      record.inputTokens = parsed.inputTokens;
+      // Without streaming the answer arrives at once: no first token or gap was timed (null, not E2E or 0).
+      if (this.host.request.stream) {
+        const ttftMs = parsed.firstContentAt === null ? null : parsed.firstContentAt - t0;
+        record.ttftMs = ttftMs === null ? null : round3(ttftMs);
+        record.ttfoMs = parsed.firstOutputAt === null ? null : round3(parsed.firstOutputAt - t0);
+        record.itlMs = ttftMs !== null && output !== null && output >= 2 ? round3((e2eMs - ttftMs) / (output - 1)) : null;
+      }
+      if (parsed.inputTokens !== null) {
+        record.inputTokens = parsed.inputTokens;
+        record.inputTokenSource = 'usage';
+      } else if (this.body !== null) {
+        record.inputTokens = this.host.promptTokens(this.body);
+        record.inputTokenSource = 'tokenizer';
+      }
       record.outputTokens = output;
       record.reasoningTokens = parsed.reasoningTokens;
       record.tokenSource = parsed.tokenSource;
+      record.countedOutputTokens = parsed.countedOutputTokens ?? null;
     }
     this.finish(record, Math.max(endAt, parsed.endAt));
   }
@@ -360,6 +384,8 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       outputTokens: null,
       reasoningTokens: null,
       tokenSource: null,
+      inputTokenSource: null,
+      countedOutputTokens: null,
       queueMs: this.scheduledAtMs < 0 ? null : round3(Math.max(0, this.t0 - this.scheduledAtMs)),
       scenario: null,
       turn: null,

@@ -37,6 +37,7 @@ const thread = new LoadThread({
   ...(input.gracefulStopMs === null ? {} : { gracefulStopMs: input.gracefulStopMs }),
   preconnect: input.preconnect,
   preloadTokenizer: input.preloadTokenizer,
+  reconcileUsage: input.reconcileUsage,
   ...(input.streamRecords
     ? {
         onRecord: (record: RequestRecord): void => {

@@ -18,6 +18,7 @@ export interface WorkerInput {
   gracefulStopMs: number | null;
   preconnect: boolean;
   preloadTokenizer: boolean;
+  reconcileUsage: boolean;
   /** Whether the main thread writes records (a results file): without one, records are not serialized. */
   streamRecords: boolean;
 }

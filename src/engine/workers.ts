@@ -63,6 +63,7 @@ export function startWorkerLoad(options: RunLoadOptions): LoadHandle {
         gracefulStopMs: options.gracefulStopMs ?? null,
         preconnect: options.preconnect ?? true,
         preloadTokenizer: options.preloadTokenizer ?? false,
+        reconcileUsage: options.reconcileUsage ?? false,
         streamRecords: sink !== undefined,
       };
       const worker = new Worker(entry, { workerData: input });
@@ -176,6 +177,9 @@ function mergeLive(lives: readonly (LiveStats | undefined)[]): LiveStats {
     started: 0,
     finished: 0,
     failed: 0,
+    windowFinished: 0,
+    windowOutputTokens: 0,
+    windowMs: 0,
     recentTtftMs: [],
     stopping: null,
   };
@@ -188,6 +192,9 @@ function mergeLive(lives: readonly (LiveStats | undefined)[]): LiveStats {
     merged.started += live.started;
     merged.finished += live.finished;
     merged.failed += live.failed;
+    merged.windowFinished += live.windowFinished;
+    merged.windowOutputTokens += live.windowOutputTokens;
+    merged.windowMs = Math.max(merged.windowMs, live.windowMs);
     merged.recentTtftMs.push(...live.recentTtftMs);
     merged.stopping ??= live.stopping;
   }

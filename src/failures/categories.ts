@@ -28,6 +28,12 @@ export const FAILURE_CATEGORIES = [
 ] as const;
 export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
 
+/**
+ * Failures with no HTTP answer at all (the connection never carried one): a user backs off after them,
+ * and the summary counts them apart (docs/metrics.md "When a request fails").
+ */
+export const TRANSPORT_FAILURE_CATEGORIES: readonly FailureCategory[] = ['dns', 'connection_refused', 'connection_reset', 'tls'];
+
 /** Failures of the platform itself (platform mode), kept apart from the target's. */
 export const PLATFORM_CATEGORIES = [
   'platform_auth',

@@ -42,8 +42,10 @@ export function categorizeHttpStatus(status: number, error: ProviderError | null
 }
 
 /**
- * The failure category of an error event inside a 2xx stream: classified by its embedded code and type
- * like a status error (a numeric code is read as a status); otherwise `server_error`.
+ * The failure category of an error object inside a 2xx answer (an error event in a stream, or an error
+ * body with status 200), in the same categories as a status error: a numeric code is read as the status;
+ * otherwise the code, then the type, then the message say what it is (`invalid_api_key` is `auth`, as a
+ * 401 would be). What none of them names is `server_error`: the target failed while answering.
  */
 export function categorizeStreamError(error: ProviderError): FailureCategory {
   if (isQuotaError(error)) return 'quota_exceeded';
@@ -51,7 +53,38 @@ export function categorizeStreamError(error: ProviderError): FailureCategory {
   if (isRateLimitError(error)) return 'rate_limited';
   const status = error.code !== null && /^\d{3}$/.test(error.code) ? Number(error.code) : null;
   if (status !== null && status >= 400) return categorizeHttpStatus(status, error);
-  return 'server_error';
+  for (const text of [error.code, error.type]) {
+    const category = text === null ? null : categoryOfName(text);
+    if (category !== null) return category;
+  }
+  return categoryOfMessage(error.message ?? '') ?? 'server_error';
+}
+
+/**
+ * Error codes and types providers send (OpenAI, Anthropic, Azure, vLLM, gateways), by what they mean.
+ * Checked in order: the first pattern that matches the whole name decides.
+ */
+const NAMED_CATEGORIES: ReadonlyArray<[RegExp, FailureCategory]> = [
+  [/^(invalid_api_key|incorrect_api_key|invalid_authentication|authentication_error|authentication_failed|unauthorized|unauthenticated|invalid_token|expired_token|401)$/i, 'auth'],
+  [/^(permission_error|permission_denied|forbidden|access_denied|request_forbidden|unsupported_country_region_territory|content_filter_forbidden)$/i, 'forbidden'],
+  [/^(not_found_error|not_found|model_not_found|deployment_not_found|resource_not_found|unknown_model)$/i, 'not_found'],
+  [/^(method_not_allowed)$/i, 'method_not_allowed'],
+  [/^(timeout|timeout_error|request_timeout|gateway_timeout)$/i, 'timeout'],
+  [/^(invalid_request_error|invalid_request|bad_request|bad_request_error|invalid_argument|invalid_parameter|validation_error|context_length_exceeded|string_above_max_length|unsupported_parameter|unsupported_value|request_too_large)$/i, 'client_error'],
+  [/^(server_error|internal_error|internal_server_error|api_error|service_unavailable|bad_gateway)$/i, 'server_error'],
+];
+
+function categoryOfName(name: string): FailureCategory | null {
+  for (const [pattern, category] of NAMED_CATEGORIES) if (pattern.test(name)) return category;
+  return null;
+}
+
+/** Some servers send only a message: its words, for the categories a message says unmistakably. */
+function categoryOfMessage(message: string): FailureCategory | null {
+  if (/\b(invalid|incorrect|missing|expired) (api[ _-]?key|token|credentials?)\b|\bunauthori[sz]ed\b|\bauthentication (failed|required)\b/i.test(message)) return 'auth';
+  if (/\b(permission denied|forbidden|access denied)\b/i.test(message)) return 'forbidden';
+  if (/\b(model|deployment)\b.*\b(does not exist|not found)\b/i.test(message)) return 'not_found';
+  return null;
 }
 
 /**

@@ -33,6 +33,8 @@ const requestRecordSchema = z.looseObject({
   outputTokens: nullableNumber,
   reasoningTokens: nullableNumber,
   tokenSource: z.enum(['usage', 'tokenizer']).nullable().default(null),
+  inputTokenSource: z.enum(['usage', 'tokenizer']).nullable().default(null),
+  countedOutputTokens: nullableNumber,
   queueMs: nullableNumber,
   scenario: z.string().nullable().default(null),
   turn: nullableNumber,
@@ -87,8 +89,10 @@ export function summarizeRecords(records: readonly RequestRecord[], context: Rec
   }
   records.forEach((record, i) => {
     recorder.recordStart(startsMs[i] as number, record.phase);
-    recorder.recordRequest(record, endsMs[i] as number);
+    recorder.recordRequest(record, endsMs[i] as number, startsMs[i] as number);
   });
+  const sendEndMs = findSendEndMs(records, startsMs, endsMs, context);
+  if (sendEndMs !== null) recorder.stopSending(sendEndMs);
 
   const summary = summarize(recorder.snapshot(), {
     ...context,
@@ -98,6 +102,31 @@ export function summarizeRecords(records: readonly RequestRecord[], context: Rec
   });
   summary.percentileMethod = `${PERCENTILE_METHOD}; ${context.liveChunkGap === undefined ? RECOMPUTED_NOTE : RECOMPUTED_LIVE_GAPS_NOTE}`;
   return summary;
+}
+
+/**
+ * When sending stopped (the end of the measured window): the stop the live run recorded, else the end
+ * of --duration after the first measured send; null after --max-requests (the last completion ends it).
+ */
+function findSendEndMs(
+  records: readonly RequestRecord[],
+  startsMs: readonly number[],
+  endsMs: readonly number[],
+  context: RecordsContext,
+): number | null {
+  const stop = context.stop;
+  if (stop?.reason === 'max-requests') return null;
+  const stopAt = stop?.at ?? null;
+  const stopAtMs = stopAt === null ? Number.NaN : Date.parse(stopAt);
+  if (Number.isFinite(stopAtMs)) return stopAtMs;
+  const durationS = context.config.durationS;
+  const measureStartMs = minOf(startsMs.filter((_, i) => records[i]?.phase === 'measure'));
+  const maxRequests = context.config.maxRequests ?? null;
+  if (durationS === undefined || measureStartMs === null || maxRequests !== null) return null;
+  // A run stopped early (without a recorded stop) ends with its last completion at the latest; and
+  // records sent after the planned end (settings that do not fit the records) are believed over them.
+  const lastStartMs = maxOf(startsMs.filter((_, i) => records[i]?.phase === 'measure')) ?? measureStartMs;
+  return Math.max(lastStartMs, Math.min(measureStartMs + durationS * 1000, maxOf([...endsMs]) ?? Number.POSITIVE_INFINITY));
 }
 
 /** Distinct users with a request in flight during each second since the run's start. */

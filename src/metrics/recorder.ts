@@ -28,7 +28,10 @@ export interface RecorderOptions {
 
 /** One second of the run, as kept in a snapshot (mergeable: counts add, histograms merge). */
 export interface TimelineSecond extends TimelineCounts {
-  /** TTFT and E2E of the successful requests finishing this second, for per-second medians (1% buckets). */
+  /**
+   * TTFT of the successful requests sent this second and E2E of those finishing this second, for
+   * per-second medians (1% buckets).
+   */
   ttft: EncodedLogBuckets | null;
   e2e: EncodedLogBuckets | null;
 }
@@ -43,6 +46,11 @@ export interface RecorderSnapshot {
   measureStartMs: number | null;
   /** Last measured completion (ok or failed), ms since run start; null when none finished. */
   lastMeasuredEndMs: number | null;
+  /**
+   * When sending stopped (the end of --duration, or a stop from outside), ms since run start: the end of
+   * the measured window. Null when the run ended otherwise (--max-requests: its last completion ends it).
+   */
+  sendEndMs?: number | null;
   /** Measured phase only. `failed` includes generator errors; `incomplete` is apart. */
   requests: { started: number; ok: number; failed: number; incomplete: number };
   generatorErrors: number;
@@ -57,7 +65,17 @@ export interface RecorderSnapshot {
     /** Successful measured requests whose output count came from the server / from our tokenizer. */
     usageRequests: number;
     tokenizerRequests: number;
+    /** Successful measured requests whose input count came from the server / from our prompt count. */
+    inputUsageRequests?: number;
+    inputTokenizerRequests?: number;
+    /** Usage reconciliation: requests with both counts, their sums, and the worst by relative drift. */
+    reconciled?: number;
+    reconciledUsage?: number;
+    reconciledCounted?: number;
+    worstDrift?: DriftSample[];
   };
+  /** Backoffs users took after transport-level failures, and their total wait (ms). */
+  backoff?: { count: number; waitMs: number };
   latency: LatencyHistograms;
   errors: { byCategory: Record<string, number>; byStatus: Record<string, number>; samples: Record<string, string> };
   /** Highest user count set (summed over merged workers). */
@@ -66,7 +84,19 @@ export interface RecorderSnapshot {
   timeline: TimelineSecond[];
 }
 
+/** One request's usage against our count of its text. */
+export interface DriftSample {
+  user: number;
+  seq: number;
+  usage: number;
+  counted: number;
+  /** (usage − counted) / counted, in percent. */
+  driftPct: number;
+}
+
 const SAMPLE_MAX_CHARS = 300;
+/** Requests kept as the worst drift examples. */
+const WORST_DRIFT_KEPT = 5;
 
 interface SecondBucket {
   users: number | null;
@@ -94,6 +124,16 @@ export class Recorder {
   private reasoningTokens = 0;
   private usageRequests = 0;
   private tokenizerRequests = 0;
+  private inputUsageRequests = 0;
+  private inputTokenizerRequests = 0;
+  private reconciled = 0;
+  private reconciledUsage = 0;
+  private reconciledCounted = 0;
+  /** Worst first; at most WORST_DRIFT_KEPT. */
+  private readonly worstDrift: DriftSample[] = [];
+  private backoffs = 0;
+  private backoffWaitMs = 0;
+  private sendEndMs: number | null = null;
   private maxUsers = 0;
   /** Largest chunk gap of the request whose gaps came last: for a chunk_gap SLO in the next recordRequest. */
   private pendingMaxGapMs = 0;
@@ -125,6 +165,20 @@ export class Recorder {
     if (n > this.maxUsers) this.maxUsers = n;
   }
 
+  /**
+   * Sending stopped at `atMs` (the end of --duration, or a stop from outside): the measured window ends
+   * here. Only the first call counts.
+   */
+  stopSending(atMs: number): void {
+    if (this.sendEndMs === null) this.sendEndMs = Math.max(0, atMs - this.runStartMs);
+  }
+
+  /** A user waits `waitMs` before its next request, after a transport-level failure. */
+  recordBackoff(waitMs: number): void {
+    this.backoffs += 1;
+    this.backoffWaitMs += waitMs;
+  }
+
   /** A request is about to be sent (t0). */
   recordStart(atMs: number, phase: 'warmup' | 'measure'): void {
     this.bucketAt(atMs).started += 1;
@@ -139,12 +193,15 @@ export class Recorder {
     this.pendingMaxGapMs = this.chunkGap.recordMany(gaps, count);
   }
 
-  /** A request ended (or was cut off by the stop: `errorCategory: "incomplete"`), at `endAtMs`. */
-  recordRequest(record: RequestRecord, endAtMs: number): void {
+  /**
+   * A request sent at `startAtMs` (default: `endAtMs` less its E2E) ended at `endAtMs`, or was cut off by
+   * the stop (`errorCategory: "incomplete"`).
+   */
+  recordRequest(record: RequestRecord, endAtMs: number, startAtMs: number = endAtMs - (record.e2eMs ?? 0)): void {
     const maxGapMs = this.pendingMaxGapMs;
     this.pendingMaxGapMs = 0;
     const incomplete = record.errorCategory === 'incomplete';
-    if (!incomplete) this.recordInTimeline(record, endAtMs);
+    if (!incomplete) this.recordInTimeline(record, endAtMs, startAtMs);
     if (record.phase !== 'measure') return;
     if (incomplete) {
       this.incomplete += 1;
@@ -161,6 +218,7 @@ export class Recorder {
       version: 1,
       measureStartMs: this.measureStartMs,
       lastMeasuredEndMs: this.lastMeasuredEndMs,
+      sendEndMs: this.sendEndMs,
       requests: { started: this.started, ok: this.ok, failed: this.failed, incomplete: this.incomplete },
       generatorErrors: this.generatorErrors,
       goodRequests: this.goodRequests,
@@ -171,7 +229,14 @@ export class Recorder {
         reasoning: this.reasoningTokens,
         usageRequests: this.usageRequests,
         tokenizerRequests: this.tokenizerRequests,
+        inputUsageRequests: this.inputUsageRequests,
+        inputTokenizerRequests: this.inputTokenizerRequests,
+        reconciled: this.reconciled,
+        reconciledUsage: this.reconciledUsage,
+        reconciledCounted: this.reconciledCounted,
+        worstDrift: this.worstDrift.map((sample) => ({ ...sample })),
       },
+      backoff: { count: this.backoffs, waitMs: this.backoffWaitMs },
       latency: {
         ttft: this.ttft.encode(),
         ttfo: this.ttfo.encode(),
@@ -202,7 +267,23 @@ export class Recorder {
     this.reasoningTokens += record.reasoningTokens ?? 0;
     if (record.tokenSource === 'usage') this.usageRequests += 1;
     else if (record.tokenSource === 'tokenizer') this.tokenizerRequests += 1;
+    const inputSource = record.inputTokenSource ?? null;
+    if (inputSource === 'usage') this.inputUsageRequests += 1;
+    else if (inputSource === 'tokenizer') this.inputTokenizerRequests += 1;
+    const counted = record.countedOutputTokens ?? null;
+    if (counted !== null && record.outputTokens !== null && record.tokenSource === 'usage') this.reconcile(record, record.outputTokens, counted);
     if (this.slo.length > 0 && meetsSlo(this.slo, record, maxGapMs)) this.goodRequests += 1;
+  }
+
+  private reconcile(record: RequestRecord, usage: number, counted: number): void {
+    this.reconciled += 1;
+    this.reconciledUsage += usage;
+    this.reconciledCounted += counted;
+    if (usage === counted) return;
+    const driftPct = counted === 0 ? 100 : ((usage - counted) / counted) * 100;
+    const worst = this.worstDrift;
+    if (worst.length === WORST_DRIFT_KEPT && Math.abs(driftPct) <= Math.abs((worst[worst.length - 1] as DriftSample).driftPct)) return;
+    insertWorst(worst, { user: record.user, seq: record.seq, usage, counted, driftPct });
   }
 
   private recordFailure(record: RequestRecord): void {
@@ -220,20 +301,49 @@ export class Recorder {
     }
   }
 
-  private recordInTimeline(record: RequestRecord, endAtMs: number): void {
+  /**
+   * Finished and failed count in the second the request ended, E2E too; TTFT in the second it was sent;
+   * output tokens are spread evenly over the request's first-to-last-token span (docs/metrics.md
+   * "The timeline"), so a steady stream reads steady instead of in bursts at each request's end.
+   */
+  private recordInTimeline(record: RequestRecord, endAtMs: number, startAtMs: number): void {
     const bucket = this.bucketAt(endAtMs);
     bucket.finished += 1;
     if (!record.ok) {
       bucket.failed += 1;
       return;
     }
-    bucket.outputTokens += record.outputTokens ?? 0;
-    if (record.ttftMs !== null) (bucket.ttft ??= new LogBuckets()).record(record.ttftMs);
     if (record.e2eMs !== null) (bucket.e2e ??= new LogBuckets()).record(record.e2eMs);
+    if (record.ttftMs !== null) (this.bucketAt(startAtMs).ttft ??= new LogBuckets()).record(record.ttftMs);
+    const tokens = record.outputTokens ?? 0;
+    if (tokens > 0) this.spreadTokens(tokens, record.ttftMs === null ? endAtMs : startAtMs + record.ttftMs, endAtMs);
+  }
+
+  /** `tokens` spread evenly over [fromMs, toMs]: each second gets its share of the span. */
+  private spreadTokens(tokens: number, fromMs: number, toMs: number): void {
+    const spanMs = toMs - fromMs;
+    if (!(spanMs > 0)) {
+      this.bucketAt(toMs).outputTokens += tokens;
+      return;
+    }
+    const last = this.secondOf(toMs);
+    let second = this.secondOf(fromMs);
+    this.bucketAt(toMs);
+    let from = fromMs;
+    for (; second <= last; second += 1) {
+      const secondEndMs = this.runStartMs + (second + 1) * 1000;
+      const to = second === last ? toMs : secondEndMs;
+      (this.seconds[second] as SecondBucket).outputTokens += (tokens * (to - from)) / spanMs;
+      from = to;
+    }
+  }
+
+  private secondOf(atMs: number): number {
+    return Math.max(0, Math.floor((atMs - this.runStartMs) / 1000));
   }
 
   private bucketAt(atMs: number): SecondBucket {
-    const second = Math.max(0, Math.floor((atMs - this.runStartMs) / 1000));
+    const second = this.secondOf(atMs);
     let bucket = this.seconds[second];
     if (bucket === undefined) {
       // Fill the gap so the array stays dense (holey arrays are slower and snapshot walks every second).
@@ -253,12 +363,20 @@ export class Recorder {
         started: bucket.started,
         finished: bucket.finished,
         failed: bucket.failed,
-        outputTokens: bucket.outputTokens,
+        outputTokens: Math.round(bucket.outputTokens * 1000) / 1000,
         ttft: bucket.ttft === null ? null : bucket.ttft.encode(),
         e2e: bucket.e2e === null ? null : bucket.e2e.encode(),
       };
     });
   }
+}
+
+/** Into a list kept worst first (largest |driftPct|), at most WORST_DRIFT_KEPT long. */
+function insertWorst(worst: DriftSample[], sample: DriftSample): void {
+  let at = worst.length;
+  while (at > 0 && Math.abs((worst[at - 1] as DriftSample).driftPct) < Math.abs(sample.driftPct)) at -= 1;
+  worst.splice(at, 0, sample);
+  if (worst.length > WORST_DRIFT_KEPT) worst.pop();
 }
 
 function emptyBucket(): SecondBucket {
@@ -309,6 +427,7 @@ export function mergeSnapshots(list: readonly RecorderSnapshot[]): RecorderSnaps
     version: 1,
     measureStartMs: minOf(list.map((s) => s.measureStartMs)),
     lastMeasuredEndMs: maxOf(list.map((s) => s.lastMeasuredEndMs)),
+    sendEndMs: maxOf(list.map((s) => s.sendEndMs ?? null)),
     requests: {
       started: sum(list, (s) => s.requests.started),
       ok: sum(list, (s) => s.requests.ok),
@@ -324,7 +443,14 @@ export function mergeSnapshots(list: readonly RecorderSnapshot[]): RecorderSnaps
       reasoning: sum(list, (s) => s.tokens.reasoning),
       usageRequests: sum(list, (s) => s.tokens.usageRequests),
       tokenizerRequests: sum(list, (s) => s.tokens.tokenizerRequests),
+      inputUsageRequests: sum(list, (s) => s.tokens.inputUsageRequests ?? 0),
+      inputTokenizerRequests: sum(list, (s) => s.tokens.inputTokenizerRequests ?? 0),
+      reconciled: sum(list, (s) => s.tokens.reconciled ?? 0),
+      reconciledUsage: sum(list, (s) => s.tokens.reconciledUsage ?? 0),
+      reconciledCounted: sum(list, (s) => s.tokens.reconciledCounted ?? 0),
+      worstDrift: mergeWorst(list.map((s) => s.tokens.worstDrift ?? [])),
     },
+    backoff: { count: sum(list, (s) => s.backoff?.count ?? 0), waitMs: sum(list, (s) => s.backoff?.waitMs ?? 0) },
     latency,
     errors,
     maxUsers: sum(list, (s) => s.maxUsers),
@@ -352,11 +478,18 @@ function mergeTimelines(timelines: readonly TimelineSecond[][]): TimelineSecond[
       if (second.ttft !== null) ttft.push(second.ttft);
       if (second.e2e !== null) e2e.push(second.e2e);
     }
+    point.outputTokens = Math.round(point.outputTokens * 1000) / 1000;
     point.ttft = mergeEncodedBuckets(ttft);
     point.e2e = mergeEncodedBuckets(e2e);
     merged.push(point);
   }
   return merged;
+}
+
+function mergeWorst(lists: readonly DriftSample[][]): DriftSample[] {
+  const worst: DriftSample[] = [];
+  for (const list of lists) for (const sample of list) insertWorst(worst, { ...sample });
+  return worst;
 }
 
 function addCounts(into: Record<string, number>, from: Record<string, number>): void {

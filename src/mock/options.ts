@@ -40,6 +40,17 @@ export interface MockBehaviour {
   errorRate: number | null;
   /** After this many content tokens, an error event inside the 200 stream, then the end of the body. */
   midStreamErrorAfterTokens: number | null;
+  /**
+   * The status whose error object that in-stream error carries, as the API words it (401: OpenAI's
+   * `invalid_api_key`, as some OpenAI-compatible servers report a bad key when streaming). Null: the
+   * API's usual in-stream error (OpenAI server_error, Anthropic overloaded_error).
+   */
+  midStreamErrorStatus: number | null;
+  /**
+   * Usage reports this many percent more output tokens than were written (negative: fewer), rounded: a
+   * server whose usage cannot be trusted, for usage reconciliation. 0: exact.
+   */
+  usageMisreportPct: number;
   /** After this many content tokens, destroy the connection. */
   dropAfterTokens: number | null;
   /** Accept the request and never answer (until the client or close() ends the connection). */
@@ -77,6 +88,8 @@ export const DEFAULT_BEHAVIOUR: Readonly<MockBehaviour> = {
   retryAfterS: 1,
   errorRate: null,
   midStreamErrorAfterTokens: null,
+  midStreamErrorStatus: null,
+  usageMisreportPct: 0,
   dropAfterTokens: null,
   hang: false,
   slowHeadersMs: 0,
@@ -112,6 +125,8 @@ export const MOCK_NUMBER_RANGES: Readonly<Record<NumberKey, NumberRange>> = {
   retryAfterS: { min: 0, max: 86_400, integer: true, nullable: false },
   errorRate: { min: 0, max: 1, integer: false, nullable: true },
   midStreamErrorAfterTokens: { min: 0, max: MAX_TOKENS, integer: true, nullable: true },
+  midStreamErrorStatus: { min: 400, max: 599, integer: true, nullable: true },
+  usageMisreportPct: { min: -100, max: 1000, integer: false, nullable: false },
   dropAfterTokens: { min: 0, max: MAX_TOKENS, integer: true, nullable: true },
   slowHeadersMs: { min: 0, max: HOUR_MS, integer: false, nullable: false },
 };

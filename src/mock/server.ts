@@ -533,6 +533,7 @@ function respondNormally(
     inputTokens: request.inputTokens,
     reasoningTokens: behaviour.reasoningTokens,
     answerTokens,
+    usageOutputTokens: Math.max(0, Math.round((behaviour.reasoningTokens + answerTokens) * (1 + behaviour.usageMisreportPct / 100))),
     chunkTokens: behaviour.chunkTokens,
     finishReason: answerTokens < behaviour.outputTokens ? 'length' : 'stop',
     roleChunk: behaviour.roleChunk,
@@ -574,7 +575,10 @@ function respondNormally(
     atMs[i] = t;
   }
   // The ending goes out with the last content write (or at TTFT when the cut leaves no content).
-  const endText = cut === null ? parts.tail : cut === 'error' ? getAdapter(api).mock.streamErrorEvent() : '';
+  const errorStatus = behaviour.midStreamErrorStatus;
+  const errorEvent = (): string =>
+    getAdapter(api).mock.streamErrorEvent(errorStatus === null ? undefined : { status: errorStatus, model: request.model });
+  const endText = cut === null ? parts.tail : cut === 'error' ? errorEvent() : '';
   if (writes.length === 0) {
     writes.push(endText);
     tokens.push(0);

@@ -135,7 +135,7 @@ export type LatencyKey = (typeof LATENCY_METRICS)[number]['key'];
 /** The metrics `--slo` accepts. */
 export type SloMetricId = Extract<(typeof LATENCY_METRICS)[number], { slo: true }>['id'];
 
-export type StatId = Exclude<keyof LatencyStats, 'count'>;
+export type StatId = Exclude<keyof LatencyStats, 'count' | 'notMeasured'>;
 
 export interface LatencyStat {
   id: StatId;
@@ -173,3 +173,71 @@ export function latencyMetric(id: LatencyMetricId): LatencyMetric {
   if (metric === undefined) throw new AppError('INTERNAL', `no latency metric "${id}"`, { category: 'internal' });
   return metric;
 }
+
+/** A run-level figure or a timeline series, as the report's legend and docs/metrics.md define it. */
+export interface FigureDefinition {
+  /** Where it is in summary.json (`rates.sent`) or in a timeline point (`started`). */
+  id: string;
+  label: string;
+  definition: string;
+}
+
+/**
+ * Usage drift beyond this, over a run, is flagged. Our count uses o200k_base / cl100k_base: a model with
+ * another tokenizer can differ by several percent on the same text without any error, so the tolerance
+ * is wide enough for that and still catches a server that inflates or truncates its usage.
+ */
+export const USAGE_DRIFT_TOLERANCE_PCT = 20;
+
+/** The rates and counts of a run, in the report's order. */
+export const RUN_FIGURES = [
+  {
+    id: 'measuredSeconds',
+    label: 'Measured window',
+    definition:
+      'from the start of measurement (after warmup) to the end of sending (the end of --duration, or the stop); after --max-requests, to the last completion. The drain after it, while in-flight requests finish, is drainSeconds.',
+  },
+  {
+    id: 'rates.offered',
+    label: 'Offered req/s',
+    definition: 'open loop only: the --rate asked for; arrivals are scheduled at it whether or not the server keeps up.',
+  },
+  { id: 'rates.sent', label: 'Sent req/s', definition: 'measured requests sent / measured window: the achieved send rate.' },
+  {
+    id: 'rates.completed',
+    label: 'Completed req/s (total)',
+    definition: 'measured requests that finished, successful or failed / measured window (requests finishing in the drain count; the drain time does not).',
+  },
+  { id: 'rps', label: 'Requests/s (successful)', definition: 'successful measured requests / measured window (also rates.ok).' },
+  {
+    id: 'tokens.outputPerSecond',
+    label: 'Output tokens/s',
+    definition: "output tokens of successful measured requests / measured window; from the server's usage, else counted with a tokenizer.",
+  },
+  {
+    id: 'tokens.totalPerSecond',
+    label: 'Total tokens/s',
+    definition:
+      '(input + output) tokens of successful measured requests / measured window; input tokens the server did not report are counted from the prompt text with the tokenizer (an estimate without the chat template).',
+  },
+  { id: 'requests.successRate', label: 'Success rate', definition: 'ok / (ok + failed); incomplete requests (in flight at the stop) are counted apart.' },
+  { id: 'goodput', label: 'Goodput', definition: 'successful measured requests meeting every --slo / measured window.' },
+  {
+    id: 'tokens.reconciliation',
+    label: 'Usage drift',
+    definition: `(usage output tokens − our tokenizer's count of the same text) / our count, over the successful requests with both; flagged beyond ±${USAGE_DRIFT_TOLERANCE_PCT}%.`,
+  },
+] as const satisfies readonly FigureDefinition[];
+
+/** The per-second series of the timeline (summary.json `timeline`, report.csv, the report's charts). */
+export const TIMELINE_SERIES = [
+  { id: 'started', label: 'started', definition: 'requests sent in the second.' },
+  { id: 'finished', label: 'finished', definition: 'requests that ended in the second, successful or failed (`failed` counts the failures apart).' },
+  {
+    id: 'outputTokens',
+    label: 'output tokens',
+    definition: "each successful request's output tokens spread evenly over its first-to-last-token span, so a second gets the tokens that arrived in it at the request's average pace.",
+  },
+  { id: 'ttftP50', label: 'TTFT p50', definition: 'median TTFT of the successful requests sent in the second.' },
+  { id: 'e2eP50', label: 'E2E p50', definition: 'median E2E of the successful requests that ended in the second.' },
+] as const satisfies readonly FigureDefinition[];

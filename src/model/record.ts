@@ -22,6 +22,13 @@ export interface RequestRecord {
   outputTokens: number | null;
   reasoningTokens: number | null;
   tokenSource: TokenSource | null;
+  /** Where inputTokens came from: the server's usage, or our tokenizer over the prompt text (an estimate). */
+  inputTokenSource?: TokenSource | null;
+  /**
+   * Output tokens counted with our tokenizer when the server's usage gave outputTokens: what the usage is
+   * reconciled against (docs/metrics.md "Usage reconciliation"); null otherwise.
+   */
+  countedOutputTokens?: number | null;
   queueMs: number | null;
   scenario: string | null;
   turn: number | null;

@@ -25,6 +25,11 @@ export type SummaryConfig = Partial<RunConfig>;
 /** Percentile summary of one latency metric, in milliseconds. */
 export interface LatencyStats {
   count: number;
+  /**
+   * Present when the run could not measure this metric at all (TTFT, ITL and chunk gaps without
+   * streaming): why, in words. The values are then null and count 0: not a measured zero.
+   */
+  notMeasured?: string;
   mean: number | null;
   min: number | null;
   p50: number | null;
@@ -44,11 +49,17 @@ export interface TimelineCounts {
   started: number;
   finished: number;
   failed: number;
+  /**
+   * Output tokens of the successful requests, spread evenly over each request's first-to-last-token span
+   * (the seconds its tokens arrived in), so fractional.
+   */
   outputTokens: number;
 }
 
 export interface TimelinePoint extends TimelineCounts {
+  /** Median TTFT of the successful requests sent in this second. */
   ttftP50: number | null;
+  /** Median E2E of the successful requests that finished in this second. */
   e2eP50: number | null;
 }
 
@@ -57,9 +68,64 @@ export interface ThresholdCheck {
   value: number | null;
   limit: number;
   op: '>=' | '<=' | '<';
+  /** True only for a check that was judged and met; false for a failed or a not-checked one. */
   passed: boolean;
+  /**
+   * `not_checked`: the run could not measure the metric at all (an ITL SLO on a non-streaming run); it
+   * neither passes nor fails the run, and `note` says why. Absent in summaries of older versions.
+   */
+  result?: 'passed' | 'failed' | 'not_checked';
   /** Why a check could not be judged (no data), in words; absent when it was. */
   note?: string;
+}
+
+/** Why the load stopped sending: the end of --duration, --max-requests reached, or a stop from outside. */
+export type RunStopReason = 'duration' | 'max-requests' | 'interrupted';
+
+/** How and when the run ended (docs/metrics.md "How the run ended"). */
+export interface RunStop {
+  reason: RunStopReason;
+  /** When the stop came: seconds since the run started, and as a wall-clock time. */
+  atS: number | null;
+  at: string | null;
+  /** Why, in words: "interrupted by SIGINT (Ctrl-C)". */
+  detail: string | null;
+}
+
+/** Rates of the measured window (docs/metrics.md "Rates and counts"); every one per second of the window. */
+export interface RunRates {
+  /** Open loop: the --rate asked for; null in a closed loop. */
+  offered: number | null;
+  /** Measured requests sent. */
+  sent: number;
+  /** Measured requests that finished, successful or failed. */
+  completed: number;
+  /** Successful measured requests (the same figure as `rps`). */
+  ok: number;
+}
+
+/** Server usage compared with our own count of the same text (docs/metrics.md "Usage reconciliation"). */
+export interface UsageReconciliation {
+  /** Successful requests whose usage and text were both known. */
+  requests: number;
+  usageOutputTokens: number;
+  countedOutputTokens: number;
+  /** (usage − counted) / counted over the run, in percent; null when nothing was counted. */
+  driftPct: number | null;
+  tolerancePct: number;
+  /** |driftPct| beyond tolerancePct. */
+  flagged: boolean;
+  /** The requests with the largest relative drift, worst first. */
+  worst: Array<{ user: number; seq: number; usage: number; counted: number; driftPct: number }>;
+}
+
+/** Transport-level failures (no HTTP answer) and the backoff users took after them. */
+export interface TransportFailures {
+  /** Measured requests that failed before any HTTP answer: dns, connection_refused, connection_reset, tls. */
+  failed: number;
+  /** Times a user waited before its next request after such a failure, and the total wait. */
+  backoffs: number;
+  backoffWaitS: number;
 }
 
 export type GeneratorVerdict = 'ok' | 'degraded' | 'invalid';
@@ -92,18 +158,33 @@ export interface Summary {
   config: SummaryConfig;
   startedAt: string;
   endedAt: string;
+  /** The measured window: start of measurement → end of sending (docs/metrics.md "The measured window"). */
   measuredSeconds: number;
+  /** End of sending → the last measured completion: the drain, outside the window. */
+  drainSeconds?: number;
   /** Seconds from the run's start to the start of measurement: timeline points before it are warmup. */
   measureStartS?: number;
+  /** passed, failed (a check failed) or interrupted (stopped from outside: its figures cover part of the plan). */
+  verdict?: 'passed' | 'failed' | 'interrupted';
+  stop?: RunStop;
+  /** Everything the run said about itself in words (dropped arrivals, backoff, estimates, drift). */
+  notes?: string[];
   requests: { total: number; ok: number; failed: number; incomplete: number; successRate: number | null };
+  /** Successful requests per second of the measured window. */
   rps: number;
+  rates?: RunRates;
   tokens: {
     input: number;
     output: number;
     outputPerSecond: number;
     totalPerSecond: number;
+    /** Where the output counts came from. */
     source: TokenSource | 'mixed' | 'none';
+    /** Where the input counts came from ("tokenizer": the prompt text counted by us, an estimate). */
+    inputSource?: TokenSource | 'mixed' | 'none';
+    reconciliation?: UsageReconciliation | null;
   };
+  transport?: TransportFailures;
   latency: {
     ttft: LatencyStats;
     ttfo: LatencyStats;
@@ -125,6 +206,7 @@ export interface Summary {
     verdict: GeneratorVerdict;
     reasons: string[];
   };
+  /** `passed`: no check failed (a not-checked one does not fail the run). */
   thresholds: { passed: boolean; checks: ThresholdCheck[] };
   /** Requests per second meeting every --slo (null without --slo). */
   goodput: number | null;

@@ -37,7 +37,7 @@ export function buildCapabilityReport(input: CapabilityInput): CapabilityReport 
     exact.push('ttft', 'ttfo', 'chunk gaps');
   } else {
     unavailable.push('ttft', 'ttfo', 'itl', 'chunk gaps');
-    notes.push('not streaming: the answer arrives at once, so TTFT equals E2E and ITL is not measured (use --stream)');
+    notes.push('not streaming: the answer arrives at once, so TTFT, ITL and chunk gaps are not measured (use --stream)');
   }
 
   const usageWhere = input.stream ? 'in stream' : 'in the response';
@@ -49,8 +49,12 @@ export function buildCapabilityReport(input: CapabilityInput): CapabilityReport 
     if (input.stream) estimated.push('itl');
     notes.push(`no usage ${usageWhere}: output tokens will be counted with a tokenizer`);
   }
-  if (parsed.inputTokens !== null) exact.push('input tokens');
-  else estimated.push('input tokens');
+  if (parsed.inputTokens !== null) {
+    exact.push('input tokens');
+  } else {
+    estimated.push('input tokens');
+    notes.push(`no input tokens ${usageWhere}: they will be counted from the prompt text with a tokenizer, without the chat template the server adds`);
+  }
 
   if (parsed.sawReasoning) {
     // Without usage the parser counts reasoning with the tokenizer too: only the server's count is exact.

@@ -29,6 +29,11 @@ export interface ReplyPlan {
   inputTokens: number;
   reasoningTokens: number;
   answerTokens: number;
+  /**
+   * Output tokens the usage reports: reasoning + answer tokens, unless the mock was told to misreport
+   * them (usage reconciliation tests).
+   */
+  usageOutputTokens: number;
   chunkTokens: number;
   /** "stop" / "length" (OpenAI); written as end_turn / max_tokens for Anthropic. */
   finishReason: 'stop' | 'length';
@@ -99,8 +104,11 @@ export interface MockSpeaker {
   invalidRequestBody(message: string, requestId: string): string;
   /** The answer to a request that must fail with `requested` (an API may answer another status for it). */
   statusError(requested: number, options: StatusErrorOptions): ErrorReply;
-  /** The error event inside a 200 stream. */
-  streamErrorEvent(): string;
+  /**
+   * The error event inside a 200 stream: the API's usual one, or, given a status, the error object that
+   * status carries in this API (OpenAI 401: `invalid_api_key`).
+   */
+  streamErrorEvent(error?: { status: number; model: string }): string;
   /** The status a non-streamed request gets for a "mid-stream" error. */
   readonly midStreamErrorStatus: number;
   /**

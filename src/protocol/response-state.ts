@@ -57,6 +57,7 @@ export class ResponseState {
   readonly listener: ChunkListener;
   readonly keepText: boolean;
   readonly model: string | undefined;
+  private readonly reconcileUsage: boolean | (() => boolean);
   /** Masks secrets in server text before a failure message cuts it (ParseOptions.mask). */
   readonly mask: (text: string) => string;
 
@@ -86,6 +87,7 @@ export class ResponseState {
     this.listener = options?.listener ?? NO_LISTENER;
     this.keepText = options?.keepText ?? false;
     this.model = options?.model;
+    this.reconcileUsage = options?.reconcileUsage ?? false;
     this.mask = options?.mask ?? ((text) => text);
   }
 
@@ -165,14 +167,16 @@ export class ResponseState {
     }
     const ok = this.category === null;
     let tokenSource: TokenSource | null = null;
+    let countedOutputTokens: number | null = null;
     if (this.outputTokens !== null) {
       tokenSource = 'usage';
+      const reconcile = this.reconcileUsage;
+      if (ok && (reconcile === true || (reconcile !== false && reconcile()))) countedOutputTokens = this.countOutput().total;
     } else if (ok) {
       // Failed requests are left out of token figures, so they never pay for the tokenizer.
-      const reasoningText = this.reasoning?.read() ?? '';
-      const reasoningCount = countTokens(reasoningText, this.model);
-      this.outputTokens = countTokens(this.text?.read() ?? '', this.model) + countTokens(this.tool?.read() ?? '', this.model) + reasoningCount;
-      if (this.reasoningTokens === null && reasoningText !== '') this.reasoningTokens = reasoningCount;
+      const counted = this.countOutput();
+      this.outputTokens = counted.total;
+      if (this.reasoningTokens === null && counted.reasoning !== null) this.reasoningTokens = counted.reasoning;
       tokenSource = 'tokenizer';
     }
     const response: ParsedResponse = {
@@ -190,6 +194,7 @@ export class ResponseState {
       reasoningTokens: this.reasoningTokens,
       cachedInputTokens: this.cachedInputTokens,
       tokenSource,
+      countedOutputTokens,
       usageReported: this.usageReported,
       model: this.serverModel,
       finishReason: this.finishReason,
@@ -198,6 +203,14 @@ export class ResponseState {
     };
     if (this.keepText) response.text = this.text?.read() ?? '';
     return response;
+  }
+
+  /** The generated text, reasoning and tool calls counted with the tokenizer; reasoning null when there was none. */
+  private countOutput(): { total: number; reasoning: number | null } {
+    const reasoningText = this.reasoning?.read() ?? '';
+    const reasoning = countTokens(reasoningText, this.model);
+    const total = countTokens(this.text?.read() ?? '', this.model) + countTokens(this.tool?.read() ?? '', this.model) + reasoning;
+    return { total, reasoning: reasoningText === '' ? null : reasoning };
   }
 
   private bufferFor(kind: number): LiteralBuffer {

@@ -35,6 +35,11 @@ export interface ParsedResponse {
   cachedInputTokens: number | null;
   /** Source of outputTokens: the server's usage, or our tokenizer; null when nothing was counted. */
   tokenSource: TokenSource | null;
+  /**
+   * With ParseOptions.reconcileUsage and usage reported: the generated text counted with our tokenizer,
+   * to reconcile the usage against; null (or absent) otherwise.
+   */
+  countedOutputTokens?: number | null;
   /** The server reported usage (in the stream, for a stream). */
   usageReported: boolean;
   /** The model the server says it ran. */
@@ -72,6 +77,12 @@ export interface ParseOptions {
   keepText?: boolean;
   /** The model asked for; picks the tokenizer encoding when usage is missing. */
   model?: string;
+  /**
+   * Count the generated text of a successful answer even when usage gave the count (countedOutputTokens):
+   * always, or when the function says so (asked once per successful answer with usage, so a caller can
+   * sample).
+   */
+  reconcileUsage?: boolean | (() => boolean);
   /**
    * Masks secrets in the server's text of a failure message before the parser cuts it short (maskText
    * with the run's secrets); masking the cut message afterwards misses a key split by the cut.

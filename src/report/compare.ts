@@ -1,7 +1,7 @@
 import { formatBySize, formatChangePct as formatSigned } from '../text/format.js';
 import type { RequestRecord, Summary } from '../model/summary.js';
 import { LATENCY_STATS, latencyMetric, type RecordLatencyField } from '../model/metric-catalog.js';
-import { bucketBySecond, collectSortedValues, findMeasureStartMs, type SecondBucket } from './record-series.js';
+import { collectSortedValues, findMeasureStartMs, spreadBySecond, type SpreadSeconds } from './record-series.js';
 import { createRandom } from '../random.js';
 
 /** One run as compare sees it: its summary and, when the run folder had them, its records. */
@@ -72,7 +72,7 @@ interface MetricDef {
 
 /** Throughput and tail latency gate; medians, success rate and goodput are shown for context. */
 const METRICS: MetricDef[] = [
-  { key: 'rps', label: 'Requests/s', unit: '', better: 'higher', gated: true, value: (s) => s.rps, noise: { kind: 'per-second', field: 'ok' } },
+  { key: 'rps', label: 'Requests/s (successful)', unit: '', better: 'higher', gated: true, value: (s) => s.rps, noise: { kind: 'per-second', field: 'ok' } },
   {
     key: 'tokens.outputPerSecond',
     label: 'Output tokens/s',
@@ -140,7 +140,7 @@ export function compareRuns(baseline: CompareInput, candidate: CompareInput, opt
   if (bootstrap !== null) {
     notes.push(...bootstrap.notes);
     notes.push(
-      `noise: 95% bootstrap intervals of each change (${bootstrap.resamples} resamples, seed ${seed}) of the per-request latencies and the per-second throughput`,
+      `noise: 95% bootstrap intervals of each change (${bootstrap.resamples} resamples, seed ${seed}) of the per-request latencies and the per-second throughput (each request spread over the time it took)`,
     );
   }
   notes.push(...describeMismatches(baseline, candidate));
@@ -186,8 +186,10 @@ interface Bootstrap {
 /**
  * Bootstrap of the change between two runs: each run's records are resampled with replacement, the
  * statistic recomputed, and the 2.5 / 97.5 percentiles of (candidate / baseline − 1) kept. Latency
- * percentiles resample requests; throughput resamples seconds of the measured window (its run-to-run
- * spread). A seeded PRNG keeps the verdict reproducible.
+ * percentiles resample requests; throughput resamples seconds of the measured window, each request
+ * spread over the time it took (see spreadBySecond: counts of what ended in each second swing with
+ * when completions bunch up, and that swing is no noise of the server's). A seeded PRNG keeps the
+ * verdict reproducible.
  */
 function createBootstrap(baseRecords: readonly RequestRecord[], candRecords: readonly RequestRecord[], resamples: number, seed: number): Bootstrap {
   const notes: string[] = [];
@@ -209,13 +211,19 @@ function createBootstrap(baseRecords: readonly RequestRecord[], candRecords: rea
     return result;
   };
 
-  const secondsOf = (records: readonly RequestRecord[]): SecondBucket[] => {
+  const secondsOf = (records: readonly RequestRecord[]): SpreadSeconds => {
     const origin = findMeasureStartMs(records);
-    return origin === null ? [] : bucketBySecond(records, origin, true);
+    if (origin === null) return { ok: new Float64Array(0), outputTokens: new Float64Array(0) };
+    const all = spreadBySecond(records, origin);
+    // The first second holds the ramp (users starting, no answer yet) when there was no warmup: a step, not
+    // noise, and with a few seconds it would widen the interval on its own. Left out when enough remain.
+    if (all.ok.length <= MIN_SECONDS_FOR_NOISE) return all;
+    return { ok: all.ok.subarray(1), outputTokens: all.outputTokens.subarray(1) };
   };
   const baseSeconds = secondsOf(baseRecords);
   const candSeconds = secondsOf(candRecords);
-  if (baseSeconds.length < MIN_SECONDS_FOR_NOISE || candSeconds.length < MIN_SECONDS_FOR_NOISE) {
+  const tooShort = baseSeconds.ok.length < MIN_SECONDS_FOR_NOISE || candSeconds.ok.length < MIN_SECONDS_FOR_NOISE;
+  if (tooShort) {
     notes.push(`throughput noise not assessed: a run has fewer than ${MIN_SECONDS_FOR_NOISE} measured seconds`);
   }
 
@@ -227,9 +235,9 @@ function createBootstrap(baseRecords: readonly RequestRecord[], candRecords: rea
         const r = latencyIntervals(noise.field)?.[noise.stat];
         return r === undefined ? null : percentileInterval(r);
       }
-      if (baseSeconds.length < MIN_SECONDS_FOR_NOISE || candSeconds.length < MIN_SECONDS_FOR_NOISE) return null;
-      const b = Float64Array.from(baseSeconds, (second) => second[noise.field]);
-      const c = Float64Array.from(candSeconds, (second) => second[noise.field]);
+      if (tooShort) return null;
+      const b = baseSeconds[noise.field];
+      const c = candSeconds[noise.field];
       const random = createRandom(seed);
       return percentileInterval(ratios(resampleMeans(b, resamples, random), resampleMeans(c, resamples, random)));
     },

@@ -34,6 +34,11 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
   };
 
   lines.push(style.bold(`${summary.tool} ${summary.version} · local run · ${summary.startedAt} → ${summary.endedAt}`));
+  const stop = summary.stop;
+  if (summary.verdict === 'interrupted' || stop?.reason === 'interrupted') {
+    const when = stop?.at === null || stop?.at === undefined ? '' : ` at ${stop.at}${stop.atS === null ? '' : ` (${formatNumber(stop.atS, 1)} s in)`}`;
+    lines.push(style.red(`INTERRUPTED${when}: ${stop?.detail ?? 'stopped from outside'}; the figures cover the part of the run before the stop`));
+  }
   // Masked again if need be: `report` may read a summary.json that another tool wrote, as html and prom do.
   row('Target', maskUrlOnce(summary.target.url));
   row('Model', `${summary.target.model} · ${summary.target.apiType} · ${summary.target.stream ? 'streaming' : 'not streaming'}`);
@@ -46,20 +51,40 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
   const incompleteText = incomplete > 0 ? ` · ${formatCount(incomplete)} incomplete (in flight at the stop)` : '';
   row('Finished', `${formatCount(ok)} ok · ${failedText}${incompleteText}`);
   row('Success', successRate === null ? 'n/a (no measured request finished)' : format.formatPct(successRate));
-  row('Window', `${formatNumber(summary.measuredSeconds, 1)} s measured${describeWarmup(summary)}`);
+  const drain = summary.drainSeconds === undefined || summary.drainSeconds === 0 ? '' : ` · then ${formatNumber(summary.drainSeconds, 1)} s drain (not in the window)`;
+  row('Window', `${formatNumber(summary.measuredSeconds, 1)} s measured${describeWarmup(summary)}${drain}`);
 
   section('Throughput');
-  row('Requests', `${formatNumber(summary.rps, 2)} req/s`);
+  const rates = summary.rates;
+  if (rates !== undefined) {
+    const offered = rates.offered === null ? '' : `offered ${formatNumber(rates.offered, 2)} · `;
+    row('Sending', `${offered}sent ${formatNumber(rates.sent, 2)} req/s`);
+    row('Completed', `${formatNumber(rates.completed, 2)} req/s total (ok + failed)`);
+  }
+  row('Requests', `${formatNumber(summary.rps, 2)} req/s successful`);
   row('Output', `${formatNumber(summary.tokens.outputPerSecond, 1)} tok/s`);
   row('Total', `${formatNumber(summary.tokens.totalPerSecond, 1)} tok/s (input + output)`);
   if (summary.goodput !== null) row('Goodput', `${formatNumber(summary.goodput, 2)} req/s meeting every SLO`);
-  row('Tokens', `${formatCount(summary.tokens.input)} in · ${formatCount(summary.tokens.output)} out · ${describeTokenSource(summary.tokens.source)}`);
+  const inputEstimated = summary.tokens.inputSource === 'tokenizer' || summary.tokens.inputSource === 'mixed';
+  row(
+    'Tokens',
+    `${formatCount(summary.tokens.input)} in${inputEstimated ? ' (estimated from the prompt text)' : ''} · ${formatCount(summary.tokens.output)} out · ${describeTokenSource(summary.tokens.source)}`,
+  );
+  const reconciliation = summary.tokens.reconciliation ?? null;
+  if (reconciliation !== null && reconciliation.driftPct !== null) {
+    const drift = `usage ${reconciliation.driftPct > 0 ? '+' : ''}${formatNumber(reconciliation.driftPct, 1)}% vs our count over ${formatCount(reconciliation.requests)} requests (tolerance ±${reconciliation.tolerancePct}%)`;
+    row('Usage drift', reconciliation.flagged ? style.red(`${drift}: FLAGGED`) : drift);
+  }
 
   section('Latency (ms)');
   lines.push(style.dim(`${''.padEnd(LABEL_WIDTH)}${[...LATENCY_COLUMNS, 'count'].map((c) => c.padStart(COLUMN_WIDTH)).join('')}`));
   for (const { key, label } of LATENCY_METRICS) {
     const stats = summary.latency[key];
     if (stats === undefined) continue;
+    if (stats.notMeasured !== undefined) {
+      lines.push(`${label.padEnd(LABEL_WIDTH)}${style.dim('not measured (no streaming)')}`);
+      continue;
+    }
     const cells = LATENCY_COLUMNS.map((column) => formatMsCell(stats[column]).padStart(COLUMN_WIDTH));
     lines.push(`${label.padEnd(LABEL_WIDTH)}${cells.join('')}${formatCount(stats.count).padStart(COLUMN_WIDTH)}`);
   }
@@ -80,6 +105,12 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
 
   section(`Thresholds: ${summary.thresholds.passed ? style.green('passed') : style.red('FAILED')}`);
   for (const check of summary.thresholds.checks) lines.push(`  ${describeCheck(check, style)}`);
+
+  const notes = summary.notes ?? [];
+  if (notes.length > 0) {
+    section('Notes');
+    for (const note of notes) lines.push(`  - ${note}`);
+  }
 
   const generator = summary.generator;
   const verdictColor = generator.verdict === 'ok' ? style.green : generator.verdict === 'degraded' ? style.yellow : style.red;
@@ -134,6 +165,7 @@ function describeLegend(summary: Summary): string {
   const lines = [
     'TTFT: first generated content (incl. reasoning) · TTFO: first non-reasoning output · E2E: whole response',
     'ITL: (E2E − TTFT) / (output tokens − 1) per request (vLLM TPOT, AIPerf ITL) · chunk gap: between content chunks (vLLM ITL)',
+    'Rates: per second of the measured window (start of measurement → end of sending); requests finishing in the drain count, its time does not',
   ];
   if (summary.latency.queue !== undefined) lines.push('Queue: scheduled send → sent · E2E sched.: E2E from the scheduled time (no coordinated omission)');
   lines.push(`Percentiles: ${summary.percentileMethod}`);
@@ -141,7 +173,7 @@ function describeLegend(summary: Summary): string {
 }
 
 function describeCheck(check: ThresholdCheck, style: TextStyle): string {
-  const mark = check.passed ? style.green('✓') : style.red('✗');
+  const mark = check.result === 'not_checked' ? style.yellow('–') : check.passed ? style.green('✓') : style.red('✗');
   const isRate = check.name === 'success_rate';
   const show = (value: number): string => (isRate ? format.formatPct(value) : `${formatMsCell(value)} ms`);
   const value = check.value === null ? 'no value' : show(check.value);

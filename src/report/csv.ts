@@ -39,23 +39,41 @@ export function renderCsv(summary: Summary): string {
   }));
   for (const metric of LATENCY_METRICS) {
     const stats = summary.latency[metric.key];
-    if (stats !== undefined) rows.push({ row: 'summary', metric: `${metric.id}_ms`, ...statsColumns(stats) });
+    if (stats === undefined) continue;
+    // Not measured is said in words, never as a count of 0 with empty statistics a sheet might average.
+    if (stats.notMeasured !== undefined) rows.push({ row: 'summary', metric: `${metric.id}_ms`, value: 'not measured' });
+    else rows.push({ row: 'summary', metric: `${metric.id}_ms`, ...statsColumns(stats) });
   }
-  const values: Array<[string, number | null]> = [
+  const rates = summary.rates;
+  const reconciliation = summary.tokens.reconciliation ?? null;
+  const values: Array<[string, number | string | null]> = [
+    ['verdict', summary.verdict ?? (summary.thresholds.passed ? 'passed' : 'failed')],
+    ['stop_reason', summary.stop?.reason ?? null],
+    ['stopped_at', summary.stop?.at ?? null],
     ['requests_total', summary.requests.total],
     ['requests_ok', summary.requests.ok],
     ['requests_failed', summary.requests.failed],
     ['requests_incomplete', summary.requests.incomplete],
     ['success_rate', summary.requests.successRate],
     ['rps', summary.rps],
+    ['offered_rps', rates?.offered ?? null],
+    ['sent_rps', rates?.sent ?? null],
+    ['completed_rps', rates?.completed ?? null],
     ['goodput_rps', summary.goodput],
     ['input_tokens', summary.tokens.input],
     ['output_tokens', summary.tokens.output],
     ['output_tokens_per_second', summary.tokens.outputPerSecond],
     ['total_tokens_per_second', summary.tokens.totalPerSecond],
+    ['input_token_source', summary.tokens.inputSource ?? null],
+    ['usage_drift_pct', reconciliation?.driftPct ?? null],
+    ['usage_drift_flagged', reconciliation === null ? null : reconciliation.flagged ? 1 : 0],
+    ['transport_failures', summary.transport?.failed ?? null],
+    ['transport_backoffs', summary.transport?.backoffs ?? null],
     ['measured_seconds', summary.measuredSeconds],
+    ['drain_seconds', summary.drainSeconds ?? null],
   ];
   for (const [metric, value] of values) rows.push({ row: 'summary', metric, value });
+  for (const note of summary.notes ?? []) rows.push({ row: 'summary', metric: 'note', value: note });
   for (const [category, n] of Object.entries(summary.errors.byCategory)) {
     rows.push({ row: 'summary', metric: `errors_${category}`, value: n });
   }

@@ -1,9 +1,9 @@
 import { FAILURE_HINTS } from '../failures/hints.js';
-import { LATENCY_METRICS, LATENCY_STATS, latencyMetric } from '../model/metric-catalog.js';
+import { LATENCY_METRICS, LATENCY_STATS, latencyMetric, RUN_FIGURES, TIMELINE_SERIES } from '../model/metric-catalog.js';
 import type { RequestRecord, Summary, TimelinePoint } from '../model/summary.js';
 import type { FailureCategory } from '../failures/categories.js';
 import { maskHeadersOnce, maskUrlOnce } from './mask-once.js';
-import { bucketBySecond, collectSortedValues, percentileOfSorted } from './record-series.js';
+import { collectSortedValues, percentileOfSorted, ttftBySentSecond } from './record-series.js';
 import { formatMs, formatNumber, formatPct, formatPercentage } from '../text/format.js';
 
 /**
@@ -15,6 +15,7 @@ export function renderHtml(summary: Summary, records?: readonly RequestRecord[])
   const name = summary.config.name ?? hostOf(summary.target.url);
   const sections = [
     renderVerdict(summary),
+    renderNotes(summary),
     renderLatencyTable(summary),
     renderTimeCharts(summary, records),
     renderHistograms(records),
@@ -59,17 +60,29 @@ const COLORS = ['var(--c1)', 'var(--c2)', 'var(--c3)', 'var(--c4)'] as const;
 
 function renderVerdict(s: Summary): string {
   const gen = s.generator.verdict;
-  const status = !s.thresholds.passed ? 'fail' : gen === 'ok' ? 'pass' : gen;
-  const label = !s.thresholds.passed
-    ? 'FAILED'
-    : gen === 'ok'
-      ? 'PASSED'
-      : `PASSED, generator ${gen}`;
-  const cards: Array<[string, string, number | null, string]> = [
+  const interrupted = s.verdict === 'interrupted' || s.stop?.reason === 'interrupted';
+  const status = interrupted ? 'invalid' : !s.thresholds.passed ? 'fail' : gen === 'ok' ? 'pass' : gen;
+  const label = interrupted
+    ? 'INTERRUPTED'
+    : !s.thresholds.passed
+      ? 'FAILED'
+      : gen === 'ok'
+        ? 'PASSED'
+        : `PASSED, generator ${gen}`;
+  const ttftMeasured = s.latency.ttft.notMeasured === undefined;
+  type Card = [string, string, number | null, string];
+  const rateCards: Card[] = [];
+  if (s.rates !== undefined) {
+    if (s.rates.offered !== null) rateCards.push(['Offered req/s', 'rates.offered', s.rates.offered, formatNumber(s.rates.offered, 2)]);
+    rateCards.push(['Sent req/s', 'rates.sent', s.rates.sent, formatNumber(s.rates.sent, 2)]);
+    rateCards.push(['Completed req/s (total)', 'rates.completed', s.rates.completed, formatNumber(s.rates.completed, 2)]);
+  }
+  const cards: Card[] = [
     ['Success rate', 'requests.successRate', s.requests.successRate, formatPct(s.requests.successRate)],
-    ['Requests / s', 'rps', s.rps, formatNumber(s.rps, 2)],
+    ['Requests/s (successful)', 'rps', s.rps, formatNumber(s.rps, 2)],
+    ...rateCards,
     ['Output tokens / s', 'tokens.outputPerSecond', s.tokens.outputPerSecond, formatNumber(s.tokens.outputPerSecond, 1)],
-    ['TTFT p95', 'latency.ttft.p95', s.latency.ttft.p95, formatMs(s.latency.ttft.p95)],
+    ['TTFT p95', 'latency.ttft.p95', s.latency.ttft.p95, ttftMeasured ? formatMs(s.latency.ttft.p95) : 'not measured'],
     ['E2E p95', 'latency.e2e.p95', s.latency.e2e.p95, formatMs(s.latency.e2e.p95)],
     ['Requests', 'requests.total', s.requests.total, formatNumber(s.requests.total, 0)],
     ['OK', 'requests.ok', s.requests.ok, formatNumber(s.requests.ok, 0)],
@@ -77,6 +90,11 @@ function renderVerdict(s: Summary): string {
     ['Incomplete', 'requests.incomplete', s.requests.incomplete, formatNumber(s.requests.incomplete, 0)],
   ];
   if (s.goodput !== null) cards.push(['Goodput (req/s in SLO)', 'goodput', s.goodput, formatNumber(s.goodput, 2)]);
+  const drift = s.tokens.reconciliation?.driftPct ?? null;
+  if (drift !== null) {
+    const flagged = s.tokens.reconciliation?.flagged === true ? ' FLAGGED' : '';
+    cards.push([`Usage drift vs our count (±${s.tokens.reconciliation?.tolerancePct ?? ''}%)`, 'tokens.reconciliation.driftPct', drift, `${drift > 0 ? '+' : ''}${formatNumber(drift, 1)}%${flagged}`]);
+  }
   const cardHtml = cards
     .map(
       ([title, key, value, text]) =>
@@ -84,14 +102,20 @@ function renderVerdict(s: Summary): string {
     )
     .join('');
   const checks = s.thresholds.checks
-    .map(
-      (c) =>
-        `<tr><td>${esc(c.name)}</td><td class="n">${esc(formatCheckValue(c.name, c.value))}</td><td>${esc(c.op)} ${esc(formatCheckValue(c.name, c.limit))}</td><td class="${c.passed ? 'ok' : 'bad'}">${c.passed ? 'pass' : 'FAIL'}</td></tr>`,
-    )
+    .map((c) => {
+      const result = c.result ?? (c.passed ? 'passed' : 'failed');
+      const cell =
+        result === 'not_checked'
+          ? `<td class="warn" data-key="check.${esc(c.name)}">not checked</td>`
+          : `<td class="${c.passed ? 'ok' : 'bad'}" data-key="check.${esc(c.name)}">${c.passed ? 'pass' : 'FAIL'}</td>`;
+      const note = c.note === undefined ? '' : `<div class="note">${esc(c.note)}</div>`;
+      return `<tr><td>${esc(c.name)}${note}</td><td class="n">${esc(formatCheckValue(c.name, c.value))}</td><td>${esc(c.op)} ${esc(formatCheckValue(c.name, c.limit))}</td>${cell}</tr>`;
+    })
     .join('');
   const reasons = s.generator.reasons.map((r) => `<li>${esc(r)}</li>`).join('');
   return `<section><div class="verdict"><span class="badge ${status}" data-key="verdict">${esc(label)}</span>
-<span>${formatNumber(s.requests.total, 0)} requests in ${formatNumber(s.measuredSeconds, 1)} s, token counts from ${esc(s.tokens.source)}</span></div>
+<span>${formatNumber(s.requests.total, 0)} requests in ${formatNumber(s.measuredSeconds, 1)} s measured${s.drainSeconds === undefined || s.drainSeconds === 0 ? '' : ` (+ ${formatNumber(s.drainSeconds, 1)} s drain)`}, output token counts from ${esc(s.tokens.source)}${s.tokens.inputSource === undefined ? '' : `, input from ${esc(s.tokens.inputSource === 'tokenizer' ? 'the tokenizer (estimated)' : s.tokens.inputSource)}`}</span></div>
+${describeStop(s)}
 <div class="cards">${cardHtml}</div>
 <h3>Thresholds and SLOs</h3>
 ${checks === '' ? '<p class="note">No checks were configured.</p>' : `<table><tr><th>check</th><th class="n">value</th><th>limit</th><th>result</th></tr>${checks}</table>`}
@@ -100,12 +124,30 @@ ${checks === '' ? '<p class="note">No checks were configured.</p>' : `<table><tr
 ${reasons === '' ? '' : `<ul>${reasons}</ul>`}</section>`;
 }
 
+/** How the run ended, when it did not run its course. */
+function describeStop(s: Summary): string {
+  const stop = s.stop;
+  if (stop === undefined || stop.reason !== 'interrupted') return '';
+  const when = stop.at === null ? '' : ` at ${stop.at}${stop.atS === null ? '' : ` (${formatNumber(stop.atS, 1)} s into the run)`}`;
+  return `<p class="bad" data-key="stop">Interrupted${esc(when)}: ${esc(stop.detail ?? 'stopped from outside')}. The figures cover the part of the run before the stop; the checks are shown but the run did not run its course.</p>`;
+}
+
+/** Everything the run said about itself: dropped arrivals, backoff, estimates, usage drift, unchecked SLOs. */
+function renderNotes(s: Summary): string {
+  const notes = s.notes ?? [];
+  if (notes.length === 0) return '';
+  return `<section><h2>Notes</h2><ul data-key="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>`;
+}
+
 const STAT_COLUMNS = [{ id: 'count', label: 'count' }, ...LATENCY_STATS] as const;
 
 function renderLatencyTable(s: Summary): string {
   const rows = LATENCY_METRICS.flatMap(({ key, title }) => {
     const stats = s.latency[key];
     if (stats === undefined) return [];
+    if (stats.notMeasured !== undefined) {
+      return [`<tr><th>${esc(title)}</th><td class="n" colspan="${STAT_COLUMNS.length}" data-key="latency.${key}" data-value="">not measured: ${esc(stats.notMeasured)}</td></tr>`];
+    }
     const cells = STAT_COLUMNS.map(({ id }) => {
       const v = stats[id];
       const text = id === 'count' ? formatNumber(v, 0) : formatMs(v);
@@ -142,13 +184,19 @@ function renderTimeCharts(s: Summary, records?: readonly RequestRecord[]): strin
       'Requests per second',
       t,
       [
-        { name: 'started', values: pick((p) => p.started) },
-        { name: 'finished ok', values: pick((p) => Math.max(0, p.finished - p.failed)) },
+        { name: 'started (sent in the second)', values: pick((p) => p.started) },
+        { name: 'finished ok (ended in the second)', values: pick((p) => Math.max(0, p.finished - p.failed)) },
       ],
       'req/s',
     ),
-    chartFigure('tokens', 'Output tokens per second', t, [{ name: 'tokens/s', values: pick((p) => p.outputTokens) }], 'tok/s'),
-    chartFigure('ttft', 'TTFT over time', t, ttftSeries, 'ms'),
+    chartFigure(
+      'tokens',
+      'Output tokens per second',
+      t,
+      [{ name: "tokens/s (each request's tokens spread over its first-to-last-token span)", values: pick((p) => p.outputTokens) }],
+      'tok/s',
+    ),
+    chartFigure('ttft', 'TTFT over time (by the second the request was sent)', t, ttftSeries, 'ms'),
     chartFigure('errors', 'Errors per second', t, [{ name: 'failed', values: pick((p) => p.failed) }], 'err/s', 3),
   ];
   const note =
@@ -160,10 +208,10 @@ function renderTimeCharts(s: Summary, records?: readonly RequestRecord[]): strin
 function computeTtftP95PerSecond(records: readonly RequestRecord[], s: Summary, length: number): Array<number | null> | null {
   const origin = Date.parse(s.startedAt);
   if (!Number.isFinite(origin)) return null;
-  const buckets = bucketBySecond(records, origin, false);
+  const seconds = ttftBySentSecond(records, origin);
   const out: Array<number | null> = [];
   for (let i = 0; i < length; i++) {
-    const values = (buckets[i]?.ttftMs ?? []).slice().sort((a, b) => a - b);
+    const values = (seconds[i] ?? []).slice().sort((a, b) => a - b);
     out.push(percentileOfSorted(values, 95));
   }
   return out;
@@ -344,6 +392,7 @@ function renderSettings(s: Summary): string {
 <h3>Pre-check capability report</h3>${precheck}</section>`;
 }
 
+/** The legend: every definition from the metric catalog, as docs/metrics.md "Legend" states them. */
 function renderDefinitions(s: Summary): string {
   const defs: Array<[string, string]> = [
     // The page's own order: the chunk gap beside ITL, which it is often mistaken for.
@@ -351,10 +400,11 @@ function renderDefinitions(s: Summary): string {
       const metric = latencyMetric(id);
       return [metric.label, metric.definition];
     }),
-    ['Requests / s', 'successful requests / measured window (first measured start → last measured completion).'],
-    ['Output tokens / s', 'output tokens of successful requests / measured window; token counts come from the server\'s usage, else a tokenizer.'],
-    ['Success rate', 'ok / (ok + failed); incomplete requests (in flight at the stop) are counted apart.'],
-    ['Goodput', 'successful requests meeting every --slo / measured window.'],
+    ...(s.latency.queue === undefined
+      ? []
+      : (['queue', 'e2e_from_schedule'] as const).map((id): [string, string] => [latencyMetric(id).label, latencyMetric(id).definition])),
+    ...RUN_FIGURES.map((figure): [string, string] => [figure.label, figure.definition]),
+    ...TIMELINE_SERIES.map((series): [string, string] => [`Per second: ${series.label}`, series.definition]),
     ['Percentiles', s.percentileMethod],
   ];
   return `<section><h2>Metric definitions</h2>${definitionList(defs)}</section>`;

@@ -134,6 +134,9 @@ export function recomputeSummary(records: readonly RequestRecord[], previous: Su
     ...(previous === null ? {} : { generator: previous.generator }),
     ...(previous?.precheck === undefined ? {} : { precheck: previous.precheck }),
     ...(liveChunkGap === undefined || liveChunkGap.count === 0 ? {} : { liveChunkGap }),
+    // How the run ended and what it said: the records alone do not tell (notes the figures give are re-made).
+    ...(previous?.stop === undefined ? {} : { stop: previous.stop }),
+    ...(previous?.notes === undefined ? {} : { notes: previous.notes }),
   });
 }
 

@@ -34,7 +34,12 @@ export function renderProm(summary: Summary, records?: readonly RequestRecord[])
   for (const metric of PROM_LATENCIES) {
     const name = `llm_loadtest_${metric.id}_seconds`;
     const help = PROM_HELP[metric.key];
-    if (records !== undefined && metric.recordField !== null) {
+    const stats = summary.latency[metric.key];
+    if (stats.notMeasured !== undefined) {
+      // The same series in every run's file, but NaN and count 0: not measured, never a measured 0.
+      family(name, 'summary', `${help} Not measured in this run: ${stats.notMeasured}.`);
+      out.push(...renderSummarySamples(name, stats));
+    } else if (records !== undefined && metric.recordField !== null) {
       family(name, 'histogram', help);
       out.push(...renderHistogramSamples(name, collectSortedValues(records, metric.recordField)));
     } else {
@@ -60,12 +65,17 @@ export function renderProm(summary: Summary, records?: readonly RequestRecord[])
 
   const gauges: Array<[string, string, number | null]> = [
     ['llm_loadtest_requests_per_second', 'Successful requests per second of the measured window.', summary.rps],
+    ['llm_loadtest_sent_requests_per_second', 'Measured requests sent per second of the measured window (achieved send rate).', summary.rates?.sent ?? null],
+    ['llm_loadtest_completed_requests_per_second', 'Measured requests finished (ok or failed) per second of the measured window.', summary.rates?.completed ?? null],
+    ['llm_loadtest_offered_requests_per_second', 'Open loop: the --rate asked for (NaN in a closed loop).', summary.rates?.offered ?? null],
     ['llm_loadtest_output_tokens_per_second', 'Output tokens per second of the measured window.', summary.tokens.outputPerSecond],
     ['llm_loadtest_total_tokens_per_second', 'Input plus output tokens per second of the measured window.', summary.tokens.totalPerSecond],
     ['llm_loadtest_success_ratio', 'ok / (ok + failed).', summary.requests.successRate],
     ['llm_loadtest_goodput_requests_per_second', 'Successful requests meeting every SLO, per second (NaN without --slo).', summary.goodput],
     ['llm_loadtest_measured_seconds', 'Length of the measured window.', summary.measuredSeconds],
-    ['llm_loadtest_thresholds_passed', '1 when every threshold and SLO passed, else 0.', summary.thresholds.passed ? 1 : 0],
+    ['llm_loadtest_thresholds_passed', '1 when no threshold or SLO failed (a not-checked one does not fail), else 0.', summary.thresholds.passed ? 1 : 0],
+    ['llm_loadtest_interrupted', '1 when the run was interrupted (its figures cover part of the plan), else 0.', summary.verdict === 'interrupted' ? 1 : 0],
+    ['llm_loadtest_usage_drift_ratio', 'Server usage vs our count of the same output text, (usage - counted) / counted (NaN when not reconciled).', summary.tokens.reconciliation?.driftPct === undefined || summary.tokens.reconciliation.driftPct === null ? null : summary.tokens.reconciliation.driftPct / 100],
     [
       'llm_loadtest_generator_event_loop_delay_p99_seconds',
       'Event-loop delay p99 of the load generator during the measured window.',

@@ -19,37 +19,71 @@ export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? null;
 }
 
-/** What finished in one second of the run, from the records. */
-export interface SecondBucket {
-  ok: number;
-  failed: number;
-  outputTokens: number;
-  ttftMs: number[];
+/**
+ * TTFTs of the successful requests by the second they were sent in, counted from `originMs` (the
+ * summary's timeline puts TTFT there too: docs/metrics.md "The timeline").
+ */
+export function ttftBySentSecond(records: readonly RequestRecord[], originMs: number): number[][] {
+  const seconds: number[][] = [];
+  for (const r of records) {
+    if (!r.ok || r.ttftMs === null) continue;
+    const startMs = Date.parse(r.ts);
+    if (!Number.isFinite(startMs)) continue;
+    const second = Math.max(0, Math.floor((startMs - originMs) / 1000));
+    while (seconds.length <= second) seconds.push([]);
+    (seconds[second] as number[]).push(r.ttftMs);
+  }
+  return seconds;
+}
+
+/** Throughput per second of the measured window, each request spread over its own span. */
+export interface SpreadSeconds {
+  /** Successful requests, each spread evenly over its start-to-end span (sums to the count). */
+  ok: Float64Array;
+  /** Their output tokens, spread over the first-to-last-token span. */
+  outputTokens: Float64Array;
 }
 
 /**
- * Requests grouped by the second they finished in (start `ts` + e2e; a failure without e2e counts at its
- * start), counted from `originMs`. Incomplete requests are left out, as in the summary's timeline; warmup
- * requests are in it too (the timeline shows the whole run) unless `measuredOnly`.
+ * Per-second throughput of the measured requests over the whole seconds from `originMs` to the last
+ * measured send, each request spread over the time it took. Unlike counts of what ended in each second,
+ * this does not swing with the accident of when completions bunch up (closed-loop users in step finish
+ * together), so its spread is the run's real second-to-second variation.
  */
-export function bucketBySecond(records: readonly RequestRecord[], originMs: number, measuredOnly: boolean): SecondBucket[] {
-  const buckets: SecondBucket[] = [];
+export function spreadBySecond(records: readonly RequestRecord[], originMs: number): SpreadSeconds {
+  let lastStartMs = originMs;
   for (const r of records) {
-    if ((measuredOnly && r.phase !== 'measure') || r.errorCategory === 'incomplete') continue;
-    const startMs = Date.parse(r.ts);
-    if (!Number.isFinite(startMs)) continue;
-    const second = Math.max(0, Math.floor((startMs + (r.e2eMs ?? 0) - originMs) / 1000));
-    while (buckets.length <= second) buckets.push({ ok: 0, failed: 0, outputTokens: 0, ttftMs: [] });
-    const bucket = buckets[second] as SecondBucket;
-    if (r.ok) {
-      bucket.ok += 1;
-      bucket.outputTokens += r.outputTokens ?? 0;
-      if (r.ttftMs !== null) bucket.ttftMs.push(r.ttftMs);
-    } else {
-      bucket.failed += 1;
-    }
+    const t = Date.parse(r.ts);
+    if (r.phase === 'measure' && Number.isFinite(t) && t > lastStartMs) lastStartMs = t;
   }
-  return buckets;
+  const length = Math.max(0, Math.floor((lastStartMs - originMs) / 1000));
+  const ok = new Float64Array(length);
+  const outputTokens = new Float64Array(length);
+  for (const r of records) {
+    if (!r.ok || r.phase !== 'measure' || r.e2eMs === null) continue;
+    const startMs = Date.parse(r.ts) - originMs;
+    if (!Number.isFinite(startMs)) continue;
+    const endMs = startMs + r.e2eMs;
+    spreadInto(ok, 1, startMs, endMs);
+    spreadInto(outputTokens, r.outputTokens ?? 0, r.ttftMs === null ? endMs : startMs + r.ttftMs, endMs);
+  }
+  return { ok, outputTokens };
+}
+
+/** `amount` spread evenly over [fromMs, toMs] into per-second slots (what falls outside is dropped). */
+function spreadInto(slots: Float64Array, amount: number, fromMs: number, toMs: number): void {
+  if (amount === 0) return;
+  if (!(toMs > fromMs)) {
+    const second = Math.floor(toMs / 1000);
+    if (second >= 0 && second < slots.length) slots[second] = (slots[second] as number) + amount;
+    return;
+  }
+  const first = Math.max(0, Math.floor(fromMs / 1000));
+  const last = Math.min(slots.length - 1, Math.floor(toMs / 1000));
+  for (let second = first; second <= last; second += 1) {
+    const overlap = Math.min(toMs, (second + 1) * 1000) - Math.max(fromMs, second * 1000);
+    if (overlap > 0) slots[second] = (slots[second] as number) + (amount * overlap) / (toMs - fromMs);
+  }
 }
 
 /** The earliest start of a measured request (ms since epoch), or null when there is none. */

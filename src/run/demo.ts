@@ -38,7 +38,7 @@ export interface RunDemoOptions extends Omit<RunLocalOptions, 'plan' | 'onEvent'
  */
 export function runDemo(options: RunDemoOptions): LocalRun {
   let run: LocalRun | null = null;
-  let stopRequested = false;
+  let stopRequested: string | null | undefined;
   const done = (async (): Promise<LocalRunResult> => {
     const [{ startMockServer }, { DEFAULT_PROMPTS_PATH }] = await Promise.all([import('../mock/server.js'), import('../engine/prompts.js')]);
     const hasPrompts = existsSync(DEFAULT_PROMPTS_PATH);
@@ -56,7 +56,7 @@ export function runDemo(options: RunDemoOptions): LocalRun {
       const emit = options.onEvent ?? (() => undefined);
       emit({ type: 'demo', mockUrl: mock.url, ttftMs: DEMO_TTFT_MS, itlMs: DEMO_ITL_MS, outputTokens: DEMO_OUTPUT_TOKENS, users, durationS, prompts: hasPrompts ? 'built-in' : 'fixed' });
       run = runLocal({ ...options, plan, onEvent: emit });
-      if (stopRequested) run.stop('interrupted');
+      if (stopRequested !== undefined) run.stop('interrupted', stopRequested ?? undefined);
       return await run.done;
     } finally {
       await mock.close();
@@ -64,9 +64,9 @@ export function runDemo(options: RunDemoOptions): LocalRun {
   })();
   return {
     done,
-    stop: (reason) => {
-      stopRequested = true;
-      run?.stop(reason);
+    stop: (reason, detail) => {
+      stopRequested = detail ?? null;
+      run?.stop(reason, detail);
     },
   };
 }

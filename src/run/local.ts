@@ -5,7 +5,7 @@ import type { RunLoadResult } from '../engine/run-load.js';
 import { peakUsers } from '../engine/schedule.js';
 import type { CapabilityReport } from '../model/capability.js';
 import { planTargets, type RunPlan, type TargetSpec } from '../model/plan.js';
-import type { RunConfig, Summary } from '../model/summary.js';
+import type { RunConfig, RunStop, Summary } from '../model/summary.js';
 import { maskHeaders, maskUrl, secretValues } from '../text/mask.js';
 import { forecastLoad, type LoadForecast } from './forecast.js';
 import { writeRunReports } from './reports.js';
@@ -55,7 +55,14 @@ export interface LocalRunResult {
 /** A local run under way: stop it (in-flight requests get the grace period, then everything is written). */
 export interface LocalRun {
   readonly done: Promise<LocalRunResult>;
-  stop(reason?: StopReason): void;
+  /** `detail` says why in words, for the summary ("interrupted by SIGINT (Ctrl-C)"). */
+  stop(reason?: StopReason, detail?: string): void;
+}
+
+/** A stop asked for from outside, as the summary tells it. */
+interface StopRequest {
+  reason: StopReason;
+  detail: string | null;
 }
 
 /**
@@ -65,15 +72,19 @@ export interface LocalRun {
  */
 export function runLocal(options: RunLocalOptions): LocalRun {
   let stopLoad: ((reason: StopReason) => void) | null = null;
-  let stopRequested: StopReason | null = null;
-  const done = runEachTarget(options, (stop) => {
-    stopLoad = stop;
-    if (stopRequested !== null) stop(stopRequested);
-  });
+  let stopRequested: StopRequest | null = null;
+  const done = runEachTarget(
+    options,
+    (stop) => {
+      stopLoad = stop;
+      if (stopRequested !== null) stop(stopRequested.reason);
+    },
+    () => stopRequested,
+  );
   return {
     done,
-    stop: (reason = 'interrupted') => {
-      stopRequested ??= reason;
+    stop: (reason = 'interrupted', detail) => {
+      stopRequested ??= { reason, detail: detail ?? null };
       stopLoad?.(reason);
     },
   };
@@ -83,16 +94,21 @@ export function runLocal(options: RunLocalOptions): LocalRun {
  * The one place that reads the plan's targets, so a list of targets changes this function, not the
  * engine. A plan holds exactly one today (planTargets says so).
  */
-async function runEachTarget(options: RunLocalOptions, onStoppable: (stop: (reason: StopReason) => void) => void): Promise<LocalRunResult> {
+async function runEachTarget(
+  options: RunLocalOptions,
+  onStoppable: (stop: (reason: StopReason) => void) => void,
+  stopRequest: () => StopRequest | null,
+): Promise<LocalRunResult> {
   const [target] = planTargets(options.plan);
   if (target === undefined) throw new AppError('INTERNAL', 'a run plan without a target', { category: 'internal' });
-  return runTarget(options, target, onStoppable);
+  return runTarget(options, target, onStoppable, stopRequest);
 }
 
 async function runTarget(
   options: RunLocalOptions,
   target: TargetSpec,
   onStoppable: (stop: (reason: StopReason) => void) => void,
+  stopRequest: () => StopRequest | null,
 ): Promise<LocalRunResult> {
   const { plan, cwd } = options;
   const emit = options.onEvent ?? (() => undefined);
@@ -136,6 +152,7 @@ async function runTarget(
       secrets: secretValues(target.headers, target.cookies),
       gracefulStopMs,
       preloadTokenizer,
+      reconcileUsage: true,
     });
     emit({ type: 'started', outDir, gracefulStopMs });
     onStoppable((reason) => handle.stop(reason));
@@ -149,7 +166,7 @@ async function runTarget(
     clearInterval(ticker);
     results.close();
 
-    const summary = await summarizeRun(plan, target, result, outDir, precheck);
+    const summary = await summarizeRun(plan, target, result, outDir, precheck, describeStop(plan, result, stopRequest()));
     writer.writeRunFile(outDir, 'summary.json', `${JSON.stringify(summary, null, 2)}\n`);
     await writeRunReports(outDir, summary, results.path);
     emit({ type: 'done', summary, outDir });
@@ -162,12 +179,40 @@ async function runTarget(
   }
 }
 
+/** How the load ended, with when (the end of sending) and why in words. */
+function describeStop(plan: RunPlan, result: RunLoadResult, request: StopRequest | null): RunStop {
+  const reason = result.outcome.stopReason;
+  const { snapshot, startedAt } = result;
+  const atMs = reason === 'max-requests' ? snapshot.lastMeasuredEndMs : (snapshot.sendEndMs ?? snapshot.lastMeasuredEndMs);
+  const detail =
+    reason === 'interrupted'
+      ? (request?.detail ?? 'stopped from outside')
+      : reason === 'max-requests'
+        ? `--max-requests ${plan.load.maxRequests} reached`
+        : 'the planned duration was reached';
+  return {
+    reason,
+    atS: atMs === null ? null : Math.round(atMs) / 1000,
+    at: atMs === null ? null : new Date(startedAt.getTime() + atMs).toISOString(),
+    detail,
+  };
+}
+
+/** The run's notes in words, beyond what the figures say themselves. */
+function describeNotes(result: RunLoadResult): string[] {
+  const dropped = result.outcome.droppedArrivals;
+  return dropped > 0
+    ? [`${dropped} scheduled arrivals were still queued at the stop (every user was busy) and never sent: raise --concurrent-users or lower --rate`]
+    : [];
+}
+
 async function summarizeRun(
   plan: RunPlan,
   target: TargetSpec,
   result: RunLoadResult,
   outDir: string,
   precheck: CapabilityReport | undefined,
+  stop: RunStop,
 ): Promise<Summary> {
   const { summarize } = await import('../metrics/summarize.js');
   return {
@@ -180,6 +225,8 @@ async function summarizeRun(
       slo: plan.load.slo,
       generator: result.generator,
       threads: result.threads,
+      stop,
+      notes: describeNotes(result),
       ...(precheck === undefined ? {} : { precheck }),
     }),
     mode: 'local',

@@ -33,6 +33,19 @@ describe('categorizeStreamError', () => {
     [{ message: 'x', type: 'InternalServerError', code: '500' }, 'server_error'],
     [{ message: 'x', type: 'BadRequestError', code: '400' }, 'client_error'],
     [{ message: 'x', type: 'api_error', code: null }, 'server_error'],
+    // An OpenAI-compatible server reporting a bad key inside a 200 stream: what a 401 would be.
+    [{ message: 'Incorrect API key provided: sk-…abcd', type: 'invalid_request_error', code: 'invalid_api_key' }, 'auth'],
+    [{ message: 'invalid x-api-key', type: 'authentication_error', code: null }, 'auth'],
+    [{ message: 'no access', type: 'permission_error', code: null }, 'forbidden'],
+    [{ message: 'model: x', type: 'not_found_error', code: null }, 'not_found'],
+    [{ message: 'The model `x` does not exist', type: 'invalid_request_error', code: 'model_not_found' }, 'not_found'],
+    [{ message: 'too long', type: 'invalid_request_error', code: 'context_length_exceeded' }, 'client_error'],
+    [{ message: 'Invalid request.', type: 'invalid_request_error', code: null }, 'client_error'],
+    [{ message: 'Request timed out', type: 'timeout_error', code: null }, 'timeout'],
+    [{ message: 'Unauthorized: invalid API key', type: null, code: null }, 'auth'],
+    [{ message: 'The model llama-9 does not exist', type: null, code: null }, 'not_found'],
+    [{ message: 'something broke', type: null, code: null }, 'server_error'],
+    [{ message: null, type: 'server_error', code: null }, 'server_error'],
   ] as const)('%j is %s', (error, category) => {
     expect(categorizeStreamError(error)).toBe(category);
   });

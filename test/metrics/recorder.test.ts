@@ -6,6 +6,7 @@ import type { SloCheck } from '../../src/model/plan.js';
 import { makeFailure, makeRecord } from './records.js';
 
 const RUN_START = 10_000;
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
 function slo(raw: string, metric: SloCheck['metric'], op: SloCheck['op'], limit: number): SloCheck {
   return { raw, metric, stat: 'p95', op, limit };
@@ -27,7 +28,7 @@ describe('Recorder', () => {
     expect(s.measureStartMs).toBe(2000);
     // The incomplete one does not extend the window.
     expect(s.lastMeasuredEndMs).toBe(4500);
-    expect(s.tokens).toEqual({ input: 25, output: 100, reasoning: 0, usageRequests: 2, tokenizerRequests: 0 });
+    expect(s.tokens).toMatchObject({ input: 25, output: 100, reasoning: 0, usageRequests: 2, tokenizerRequests: 0 });
     expect(statsOfEncoded(s.latency.ttft)).toMatchObject({ count: 2, min: 100, max: 300, mean: 200 });
     expect(statsOfEncoded(s.latency.e2e)).toMatchObject({ count: 2, min: 1000, max: 2000 });
     expect(s.errors).toEqual({
@@ -115,15 +116,57 @@ describe('Recorder', () => {
     recorder.recordRequest(makeFailure('server_error', 500, 'boom'), 4300);
     recorder.recordRequest(makeFailure('incomplete', null, 'stopped'), 4400);
     const timeline = recorder.snapshot().timeline;
+    // The measured request ran 1200 → 4200 ms, its 5 tokens from 1300 on: spread over 2.9 s of span.
     expect(timeline.map((p) => [p.t, p.users, p.started, p.finished, p.failed, p.outputTokens])).toEqual([
-      [0, 2, 2, 1, 0, 7],
-      [1, 2, 0, 0, 0, 0],
-      [2, 4, 0, 0, 0, 0],
-      [3, 4, 0, 2, 1, 5],
+      [0, 2, 2, 1, 0, 7 + round3((5 * 700) / 2900)],
+      [1, 2, 0, 0, 0, round3((5 * 1000) / 2900)],
+      [2, 4, 0, 0, 0, round3((5 * 1000) / 2900)],
+      [3, 4, 0, 2, 1, round3((5 * 200) / 2900)],
     ]);
-    expect(medianOfEncoded(timeline[0]!.ttft)).toBe(40);
+    // TTFT in the second the request was sent, E2E in the second it ended.
+    const median = medianOfEncoded(timeline[0]!.ttft) ?? 0;
+    expect([40, 100].some((v) => Math.abs(median - v) <= v * 0.01)).toBe(true);
     expect(medianOfEncoded(timeline[3]!.e2e)).toBe(3000);
     expect(timeline[1]!.ttft).toBeNull();
+  });
+
+  it('spreads a request’s tokens over its first-to-last-token span, and they add up', () => {
+    const recorder = new Recorder({ runStartMs: 0 });
+    recorder.recordRequest(makeRecord({ ttftMs: 500, e2eMs: 4500, outputTokens: 400 }), 5000, 500);
+    // Tokens arrive from 1000 to 5000 ms: 100 per second.
+    expect(recorder.snapshot().timeline.map((p) => p.outputTokens)).toEqual([0, 100, 100, 100, 100, 0]);
+    const single = new Recorder({ runStartMs: 0 });
+    single.recordRequest(makeRecord({ ttftMs: null, e2eMs: 300, outputTokens: 9 }), 1500, 1200);
+    expect(single.snapshot().timeline.map((p) => p.outputTokens)).toEqual([0, 9]);
+  });
+
+  it('ends the window when sending stops, counts backoffs, and keeps the worst usage drift', () => {
+    const recorder = new Recorder({ runStartMs: 1000 });
+    recorder.stopSending(21_000);
+    recorder.stopSending(25_000);
+    recorder.recordBackoff(80);
+    recorder.recordBackoff(150);
+    for (let seq = 1; seq <= 8; seq += 1) {
+      recorder.recordRequest(makeRecord({ seq, outputTokens: 10 + seq, countedOutputTokens: 10 }), 2000);
+    }
+    recorder.recordRequest(makeRecord({ seq: 9, outputTokens: 10, countedOutputTokens: 10 }), 2000);
+    // A tokenizer count is never reconciled against itself.
+    recorder.recordRequest(makeRecord({ seq: 10, tokenSource: 'tokenizer', outputTokens: 99, countedOutputTokens: 10 }), 2000);
+    const snapshot = recorder.snapshot();
+    expect(snapshot.sendEndMs).toBe(20_000);
+    expect(snapshot.backoff).toEqual({ count: 2, waitMs: 230 });
+    expect(snapshot.tokens).toMatchObject({ reconciled: 9, reconciledUsage: 10 * 9 + 36, reconciledCounted: 90 });
+    expect(snapshot.tokens.worstDrift?.map((w) => [w.seq, w.driftPct])).toEqual([
+      [8, 80],
+      [7, 70],
+      [6, 60],
+      [5, 50],
+      [4, 40],
+    ]);
+    const merged = mergeSnapshots([snapshot, JSON.parse(JSON.stringify(snapshot))]);
+    expect(merged.sendEndMs).toBe(20_000);
+    expect(merged.backoff).toEqual({ count: 4, waitMs: 460 });
+    expect(merged.tokens.worstDrift?.map((w) => w.seq)).toEqual([8, 8, 7, 7, 6]);
   });
 
   it('merges timelines of different lengths, carrying a shorter one’s last user count', () => {
@@ -169,8 +212,9 @@ describe('Recorder', () => {
     expect(merged.maxUsers).toBe(4);
     expect(statsOfEncoded(merged.latency.ttft)).toEqual(statsOfEncoded(single.latency.ttft));
     expect(statsOfEncoded(merged.latency.e2e)).toEqual(statsOfEncoded(single.latency.e2e));
+    // Tokens spread over seconds are kept to 3 decimals, so a sum of rounded parts may differ in the last.
     const strip = (t: typeof single.timeline) =>
-      t.map((p) => ({ ...p, ttft: medianOfEncoded(p.ttft), e2e: medianOfEncoded(p.e2e) }));
+      t.map((p) => ({ ...p, outputTokens: Math.round(p.outputTokens * 100) / 100, ttft: medianOfEncoded(p.ttft), e2e: medianOfEncoded(p.e2e) }));
     expect(strip(merged.timeline)).toEqual(strip(single.timeline));
   });
 });

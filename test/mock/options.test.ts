@@ -21,6 +21,8 @@ describe('mock options', () => {
     [['x-mock-usage', 'false', 'x-mock-role-chunk', '0'], { usage: false, roleChunk: false }],
     [['x-mock-error-rate', '0.25'], { errorRate: 0.25 }],
     [['x-mock-hang', 'yes'], { hang: true }],
+    [['x-mock-mid-stream-error-status', '401'], { midStreamErrorStatus: 401 }],
+    [['x-mock-usage-misreport-pct', '-25.5'], { usageMisreportPct: -25.5 }],
   ])('applies headers %j', (raw, expected) => {
     expect(applyHeaderOverrides(DEFAULT_BEHAVIOUR, raw)).toEqual({ ...DEFAULT_BEHAVIOUR, ...expected });
   });
@@ -39,6 +41,9 @@ describe('mock options', () => {
     [['x-mock-chunk-tokens', '1.5'], 'header x-mock-chunk-tokens: "1.5" must be a whole number'],
     [['x-mock-hang', 'maybe'], 'header x-mock-hang: "maybe" is not true/false'],
     [['x-mock-ttft-ms', 'off'], 'header x-mock-ttft-ms: "off" must be a number'],
+    [['x-mock-mid-stream-error-status', '200'], 'header x-mock-mid-stream-error-status: "200" must be between 400 and 599'],
+    [['x-mock-usage-misreport-pct', '-101'], 'header x-mock-usage-misreport-pct: "-101" must be between -100 and 1000'],
+    [['x-mock-usage-misreport-pct', 'lots'], 'header x-mock-usage-misreport-pct: "lots" must be a finite number'],
   ])('rejects headers %j', (raw, message) => {
     expect(() => applyHeaderOverrides(DEFAULT_BEHAVIOUR, raw)).toThrow(new MockHeaderError(message));
   });

@@ -9,6 +9,7 @@ const openAiPlan: ReplyPlan = {
   inputTokens: 5,
   reasoningTokens: 0,
   answerTokens: 2,
+  usageOutputTokens: 2,
   chunkTokens: 1,
   finishReason: 'stop',
   roleChunk: true,
@@ -50,7 +51,7 @@ describe('OpenAI stream', () => {
   });
 
   it('groups tokens per event, reasoning first, and cuts at a token limit', () => {
-    const plan = { ...openAiPlan, reasoningTokens: 3, answerTokens: 5, chunkTokens: 2 };
+    const plan = { ...openAiPlan, reasoningTokens: 3, answerTokens: 5, usageOutputTokens: 8, chunkTokens: 2 };
     const full = buildStreamParts(plan);
     expect(full.eventTokens).toEqual([2, 1, 2, 2, 1]);
     const deltas = dataOf(full.events.join('')).map((d) => (d as { choices: Array<{ delta: unknown }> }).choices[0]?.delta);
@@ -81,7 +82,7 @@ describe('Anthropic stream', () => {
   });
 
   it('puts thinking in block 0 and the answer in block 1, and counts both in output_tokens', () => {
-    const text = whole(buildStreamParts({ ...anthropicPlan, reasoningTokens: 2, finishReason: 'length' }));
+    const text = whole(buildStreamParts({ ...anthropicPlan, reasoningTokens: 2, usageOutputTokens: 4, finishReason: 'length' }));
     const types = dataOf(text).map((d) => {
       const event = d as { type: string; index?: number; delta?: { type?: string } };
       return [event.type, event.index ?? null, event.delta?.type ?? null];
@@ -108,7 +109,7 @@ describe('Anthropic stream', () => {
 
 describe('JSON bodies', () => {
   it('OpenAI: chat.completion with message, finish_reason and usage', () => {
-    const body = JSON.parse(buildJsonBody({ ...openAiPlan, reasoningTokens: 1 })) as Record<string, unknown>;
+    const body = JSON.parse(buildJsonBody({ ...openAiPlan, reasoningTokens: 1, usageOutputTokens: 3 })) as Record<string, unknown>;
     expect(body).toMatchObject({
       id: 'chatcmpl-mock-1',
       object: 'chat.completion',

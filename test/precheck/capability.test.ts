@@ -72,6 +72,7 @@ describe('buildCapabilityReport', () => {
     expect(report.tokensPerChunk).toBe(3);
     expect(report.notes).toEqual([
       'no usage in stream: output tokens will be counted with a tokenizer',
+      'no input tokens in stream: they will be counted from the prompt text with a tokenizer, without the chat template the server adds',
       'about 3 tokens per chunk: chunk gaps span several tokens; ITL is derived from the token count',
     ]);
   });

@@ -32,7 +32,7 @@ describe('llm-loadtest compare', () => {
   it('passes identical runs (exit 0)', async () => {
     const io = createFakeIo();
     expect(await runCli(['compare', base, same], io)).toBe(0);
-    expect(io.out()).toMatch(/Requests\/s\s+(\d+\.\d)\s+\1\s+\+0\.0%/);
+    expect(io.out()).toMatch(/Requests\/s \(successful\)\s+(\d+\.\d)\s+\1\s+\+0\.0%/);
     expect(io.out()).toContain('no regression beyond 10%');
   });
 

@@ -37,7 +37,7 @@ describe('compareRuns', () => {
     const e2eP95 = c.metrics.find((m) => m.key === 'latency.e2e.p95');
     expect(e2eP95?.changePct).toBeGreaterThan(20);
     expect(e2eP95?.changeInterval?.[0]).toBeGreaterThan(0);
-    expect(renderComparison(c)).toContain('REGRESSION: Requests/s, Output tokens/s');
+    expect(renderComparison(c)).toContain('REGRESSION: Requests/s (successful), Output tokens/s');
   });
 
   it('passes a tail change the records cannot tell from chance, with a note', () => {

@@ -51,7 +51,7 @@ describe('renderConsoleReport', () => {
     expect(line('Finished')).toBe('Finished    95 ok · 5 failed · 1 incomplete (in flight at the stop)');
     expect(line('Success')).toBe('Success     95.0%');
     expect(line('Window')).toBe('Window      10.4 s measured (after 5.0 s of warmup, not counted)');
-    expect(line('Requests ')).toBe('Requests    9.14 req/s');
+    expect(line('Requests ')).toBe('Requests    9.14 req/s successful');
     expect(line('Goodput')).toBe('Goodput     4.90 req/s meeting every SLO');
     expect(line('Tokens')).toBe('Tokens      2,850 in · 9,500 out · counts from the server’s usage');
   });

@@ -21,6 +21,8 @@ export function createMockCommand(ctx: CliContext): Command {
     .option('--quota-exceeded', 'with --fail-status 429: insufficient_quota (Anthropic: 400 low credit balance)')
     .option('--retry-after <s>', 'retry-after of 429/503/529 answers (default 1)')
     .option('--mid-stream-error-after <tokens>', 'an error event inside the 200 stream after this many tokens')
+    .option('--mid-stream-error-status <code>', "that error event carries this status's error object (401: OpenAI invalid_api_key)")
+    .option('--usage-misreport-pct <pct>', 'usage reports this many percent more output tokens than were written (negative: fewer)')
     .option('--drop-after <tokens>', 'drop the connection after this many tokens')
     .option('--hang', 'accept requests and never answer')
     .option('--slow-headers <ms>', 'delay before the status line (default 0)')

@@ -65,7 +65,9 @@ export function anthropicStatusError(requested: number, options: StatusErrorOpti
   return { status, headers, body: anthropicErrorBody(text.type, text.message, options.requestId) };
 }
 
-/** The error event inside a 200 stream: `event: error` with overloaded_error. */
-export function anthropicStreamErrorEvent(): string {
-  return 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n';
+/** The error event inside a 200 stream: `event: error`, overloaded_error unless a status says which. */
+export function anthropicStreamErrorEvent(error?: { status: number; model: string }): string {
+  if (error === undefined) return 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n';
+  const text = anthropicErrorText(error.status, error.model, false);
+  return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: text.type, message: text.message } })}\n\n`;
 }

@@ -40,7 +40,7 @@ export function writeAnthropicStream(plan: ReplyPlan, chunks: ReplyChunks): Stre
     sse('content_block_stop', `{"type":"content_block_stop","index":${textIndex}}`) +
     sse(
       'message_delta',
-      `{"type":"message_delta","delta":{"stop_reason":"${anthropicStopReason(plan)}","stop_sequence":null},"usage":{"output_tokens":${plan.reasoningTokens + plan.answerTokens}}}`,
+      `{"type":"message_delta","delta":{"stop_reason":"${anthropicStopReason(plan)}","stop_sequence":null},"usage":{"output_tokens":${plan.usageOutputTokens}}}`,
     ) +
     sse('message_stop', '{"type":"message_stop"}');
   return { head, events, eventTokens: tokens, tail };
@@ -65,7 +65,7 @@ export function writeAnthropicJson(plan: ReplyPlan, texts: ReplyTexts): string {
       input_tokens: plan.inputTokens,
       cache_creation_input_tokens: 0,
       cache_read_input_tokens: 0,
-      output_tokens: plan.reasoningTokens + plan.answerTokens,
+      output_tokens: plan.usageOutputTokens,
     },
   });
 }

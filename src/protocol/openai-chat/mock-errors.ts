@@ -65,8 +65,14 @@ export function openAiStatusError(status: number, options: StatusErrorOptions): 
   return { status, headers, body: openAiErrorBody(text.message, text.type, text.code) };
 }
 
-/** The error event inside a 200 stream: `data: {"error":...}`, as OpenAI and vLLM send it. */
-export function openAiStreamErrorEvent(): string {
-  const body = openAiErrorBody('The server had an error while processing your request. Sorry about that!', 'server_error', null);
-  return `data: ${body}\n\n`;
+/**
+ * The error event inside a 200 stream: `data: {"error":...}`, as OpenAI and vLLM send it; with a status,
+ * the error object of that status (some OpenAI-compatible servers report a bad key this way).
+ */
+export function openAiStreamErrorEvent(error?: { status: number; model: string }): string {
+  const text =
+    error === undefined
+      ? { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', code: null }
+      : openAiErrorText(error.status, error.model, false);
+  return `data: ${openAiErrorBody(text.message, text.type, text.code)}\n\n`;
 }

@@ -2,7 +2,7 @@
 import type { ReplyChunks, ReplyPlan, ReplyTexts, StreamParts } from '../mock-types.js';
 
 function openAiUsage(plan: ReplyPlan): string {
-  const completion = plan.reasoningTokens + plan.answerTokens;
+  const completion = plan.usageOutputTokens;
   return (
     `{"prompt_tokens":${plan.inputTokens},"completion_tokens":${completion},"total_tokens":${plan.inputTokens + completion},` +
     `"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":${plan.reasoningTokens},` +
