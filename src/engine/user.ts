@@ -11,6 +11,8 @@ import type { PreparedRequest } from './send.js';
 export interface UserHost {
   readonly request: PreparedRequest;
   readonly adapter: ProtocolAdapter;
+  /** The media type the adapter's streams come in (`text/event-stream`, Ollama's `application/x-ndjson`). */
+  readonly streamContentType: string;
   readonly dispatcher: Dispatcher;
   /** performance.timeOrigin: turns a monotonic time into the ISO `ts` of a record. */
   readonly timeOriginMs: number;
@@ -162,7 +164,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     }
     const contentType = headers['content-type'];
     const type = typeof contentType === 'string' ? contentType : '';
-    if (type !== '' && !type.includes('event-stream')) {
+    if (type !== '' && !type.includes(this.host.streamContentType)) {
       this.mismatch = `asked for a stream, got ${type.split(';')[0] ?? type}`;
       this.collectLimit = 0;
       return;
@@ -336,6 +338,8 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       record.inputTokens = parsed.inputTokens;
       record.outputTokens = output;
       record.reasoningTokens = parsed.reasoningTokens;
+      record.cachedInputTokens = parsed.cachedInputTokens;
+      record.vectors = parsed.vectors ?? null;
       record.tokenSource = parsed.tokenSource;
     }
     this.finish(record, Math.max(endAt, parsed.endAt));
@@ -359,6 +363,8 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       inputTokens: null,
       outputTokens: null,
       reasoningTokens: null,
+      cachedInputTokens: null,
+      vectors: null,
       tokenSource: null,
       queueMs: this.scheduledAtMs < 0 ? null : round3(Math.max(0, this.t0 - this.scheduledAtMs)),
       scenario: null,
