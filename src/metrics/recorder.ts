@@ -54,6 +54,8 @@ export interface RecorderSnapshot {
     input: number;
     output: number;
     reasoning: number;
+    /** Embeddings: vectors of the successful measured requests (absent in snapshots from before it was kept). */
+    vectors?: number;
     /** Successful measured requests whose output count came from the server / from our tokenizer. */
     usageRequests: number;
     tokenizerRequests: number;
@@ -92,6 +94,7 @@ export class Recorder {
   private inputTokens = 0;
   private outputTokens = 0;
   private reasoningTokens = 0;
+  private vectors = 0;
   private usageRequests = 0;
   private tokenizerRequests = 0;
   private maxUsers = 0;
@@ -169,6 +172,7 @@ export class Recorder {
         input: this.inputTokens,
         output: this.outputTokens,
         reasoning: this.reasoningTokens,
+        vectors: this.vectors,
         usageRequests: this.usageRequests,
         tokenizerRequests: this.tokenizerRequests,
       },
@@ -200,6 +204,7 @@ export class Recorder {
     this.inputTokens += record.inputTokens ?? 0;
     this.outputTokens += record.outputTokens ?? 0;
     this.reasoningTokens += record.reasoningTokens ?? 0;
+    this.vectors += record.vectors ?? 0;
     if (record.tokenSource === 'usage') this.usageRequests += 1;
     else if (record.tokenSource === 'tokenizer') this.tokenizerRequests += 1;
     if (this.slo.length > 0 && meetsSlo(this.slo, record, maxGapMs)) this.goodRequests += 1;
@@ -322,6 +327,7 @@ export function mergeSnapshots(list: readonly RecorderSnapshot[]): RecorderSnaps
       input: sum(list, (s) => s.tokens.input),
       output: sum(list, (s) => s.tokens.output),
       reasoning: sum(list, (s) => s.tokens.reasoning),
+      vectors: sum(list, (s) => s.tokens.vectors ?? 0),
       usageRequests: sum(list, (s) => s.tokens.usageRequests),
       tokenizerRequests: sum(list, (s) => s.tokens.tokenizerRequests),
     },

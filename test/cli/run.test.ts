@@ -153,7 +153,7 @@ describe('run: bad input is exit 2 with a one-line message and a hint', () => {
       ['--url', 'https://api.example.com/api/users', '--dry-run'],
       {},
       'https://api.example.com/api/users does not look like an LLM API: the path is not /chat/completions or /v1/messages, and neither the headers nor the body are an LLM request',
-      'llm-loadtest measures LLM APIs (TTFT, tokens/s); for a plain HTTP endpoint a generic load tester (autocannon, k6, wrk) fits better. If this is an LLM gateway, add --api openai-chat or --api anthropic-messages',
+      'llm-loadtest measures LLM APIs (TTFT, tokens/s); for a plain HTTP endpoint a generic load tester (autocannon, k6, wrk) fits better. If this is an LLM gateway, add --api <type> with the format it takes (one of openai-chat, anthropic-messages, openai-embeddings, openai-responses, ollama-chat, ollama-generate, openai-completions)',
     ],
     ['no model', ['--url', OPENAI_URL, '--dry-run'], {}, 'no model: --model was not given and the body has no "model"', 'add --model <name> (e.g. --model gpt-4o-mini) or put "model" in the body'],
     [
@@ -216,7 +216,7 @@ describe('run: bad input is exit 2 with a one-line message and a hint', () => {
       category: 'input',
       message:
         'https://example.com/graphql does not look like an LLM API: the path is not /chat/completions or /v1/messages, and neither the headers nor the body are an LLM request',
-      hint: 'llm-loadtest measures LLM APIs (TTFT, tokens/s); for a plain HTTP endpoint a generic load tester (autocannon, k6, wrk) fits better. If this is an LLM gateway, add --api openai-chat or --api anthropic-messages',
+      hint: 'llm-loadtest measures LLM APIs (TTFT, tokens/s); for a plain HTTP endpoint a generic load tester (autocannon, k6, wrk) fits better. If this is an LLM gateway, add --api <type> with the format it takes (one of openai-chat, anthropic-messages, openai-embeddings, openai-responses, ollama-chat, ollama-generate, openai-completions)',
     });
   });
 
