@@ -187,7 +187,7 @@ describe('run: bad input is exit 2 with a one-line message and a hint', () => {
       'JSON needs double quotes around names and strings and no trailing commas; check the quoting in your shell',
     ],
     ['--curl - without stdin', ['--curl', '-'], {}, '--curl - reads the curl command from standard input, but nothing was piped in', "pipe it in (pbpaste | llm-loadtest --curl -) or pass it inline: --curl 'curl ...'"],
-    ['a bad choice', ['--url', OPENAI_URL, '--api', 'gemini'], {}, "option '--api <type>' argument 'gemini' is invalid. Allowed choices are openai-chat, anthropic-messages.", 'run `llm-loadtest --help` (or `llm-loadtest <command> --help`) for the options'],
+    ['a bad choice', ['--url', OPENAI_URL, '--api', 'gemini'], {}, "option '--api <type>' argument 'gemini' is invalid. Allowed choices are openai-chat, anthropic-messages, openai-embeddings, openai-responses, ollama-chat, ollama-generate, openai-completions.", 'run `llm-loadtest --help` (or `llm-loadtest <command> --help`) for the options'],
   ])('%s', async (_name, argv, env, message, hint) => {
     const { code, out, err } = await run(argv, { env });
     expect(code).toBe(2);

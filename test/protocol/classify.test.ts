@@ -128,7 +128,7 @@ describe('classifyTarget: refusals', () => {
     [
       input('https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:streamGenerateContent?key=AIzaSy-0123456789'),
       'TARGET_API_UNSUPPORTED',
-      "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:streamGenerateContent?key=AIza…6789 is Gemini's native API, which llm-loadtest does not speak (it speaks /chat/completions, /v1/messages, /embeddings, /responses, /api/chat, /api/generate, /v1/completions)",
+      "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:streamGenerateContent?key=AIz…6789 is Gemini's native API, which llm-loadtest does not speak (it speaks /chat/completions, /v1/messages, /embeddings, /responses, /api/chat, /api/generate, /v1/completions)",
       "point it at the server's OpenAI-compatible endpoint, e.g. https://generativelanguage.googleapis.com/v1/chat/completions, or add --api if this path takes one of those formats",
     ],
     [

@@ -1,6 +1,6 @@
 /**
- * Ollama's native `/api/chat` and `/api/generate`: response reading (docs/wire-formats.md "Ollama
- * native"). Both stream NDJSON, one object per line: `{"model","created_at","message":{"role","content"
+ * Ollama's native `/api/chat` and `/api/generate`: response reading (docs/wire-formats.md "NDJSON framing").
+ * Both stream NDJSON, one object per line: `{"model","created_at","message":{"role","content"
  * [,"thinking"]},"done":false}` for chat, `{..., "response":"...", ["thinking",] "done":false}` for
  * generate; the last line has `"done":true` with `done_reason`, `prompt_eval_count`, `eval_count` and
  * Ollama's own durations (nanoseconds, not used: we time the bytes ourselves). An error, before or in

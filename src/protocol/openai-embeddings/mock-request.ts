@@ -41,14 +41,14 @@ export function readEmbeddingsRequest(text: string): ParsedMockRequest {
     inputTokens = estimatePromptTokens([{ content: input }], undefined);
   } else if (input.every((item) => typeof item === 'string')) {
     vectors = input.length;
-    inputTokens = input.reduce((sum, item) => sum + estimatePromptTokens([{ content: item }], undefined), 0);
+    inputTokens = input.reduce<number>((sum, item) => sum + estimatePromptTokens([{ content: item }], undefined), 0);
   } else if (input.every((item) => typeof item === 'number')) {
     // One list of token ids is one input.
     vectors = 1;
     inputTokens = input.length;
   } else {
     vectors = input.length;
-    inputTokens = input.reduce((sum, item) => sum + (Array.isArray(item) ? item.length : 0), 0);
+    inputTokens = input.reduce<number>((sum, item) => sum + (Array.isArray(item) ? item.length : 0), 0);
   }
   return {
     ok: true,

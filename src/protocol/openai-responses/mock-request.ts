@@ -26,7 +26,7 @@ export function readResponsesRequest(text: string): ParsedMockRequest {
   const parsed = responsesBodySchema.safeParse(json);
   if (!parsed.success) return { ok: false, body: describeIssue(parsed.error.issues[0], json) };
   const body = parsed.data;
-  const items = typeof body.input === 'string' ? [{ content: body.input }] : body.input;
+  const items = typeof body.input === 'string' ? [{ content: body.input }] : body.input.map((item) => ({ content: item.content }));
   return {
     ok: true,
     request: {

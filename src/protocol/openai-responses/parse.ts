@@ -1,5 +1,5 @@
 /**
- * OpenAI `/v1/responses`: response reading (docs/wire-formats.md "OpenAI Responses").
+ * OpenAI `/v1/responses`: response reading (docs/wire-formats.md "OpenAI Responses events").
  *
  * A stream is typed events (`event: response.output_text.delta` with `{"type":...}` data) ending with
  * `response.completed`, `response.incomplete` or `response.failed`; there is no `[DONE]`. Almost every
