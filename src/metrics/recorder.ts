@@ -172,7 +172,8 @@ export class Recorder {
         input: this.inputTokens,
         output: this.outputTokens,
         reasoning: this.reasoningTokens,
-        vectors: this.vectors,
+        // Only embeddings answer vectors: other runs' snapshots stay as they were.
+        ...(this.vectors > 0 ? { vectors: this.vectors } : {}),
         usageRequests: this.usageRequests,
         tokenizerRequests: this.tokenizerRequests,
       },
@@ -310,6 +311,7 @@ export function mergeSnapshots(list: readonly RecorderSnapshot[]): RecorderSnaps
     addCounts(errors.byStatus, snapshot.errors.byStatus);
     for (const [category, sample] of Object.entries(snapshot.errors.samples)) errors.samples[category] ??= sample;
   }
+  const vectors = sum(list, (s) => s.tokens.vectors ?? 0);
   return {
     version: 1,
     measureStartMs: minOf(list.map((s) => s.measureStartMs)),
@@ -327,9 +329,9 @@ export function mergeSnapshots(list: readonly RecorderSnapshot[]): RecorderSnaps
       input: sum(list, (s) => s.tokens.input),
       output: sum(list, (s) => s.tokens.output),
       reasoning: sum(list, (s) => s.tokens.reasoning),
-      vectors: sum(list, (s) => s.tokens.vectors ?? 0),
       usageRequests: sum(list, (s) => s.tokens.usageRequests),
       tokenizerRequests: sum(list, (s) => s.tokens.tokenizerRequests),
+      ...(vectors > 0 ? { vectors } : {}),
     },
     latency,
     errors,
