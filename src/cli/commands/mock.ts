@@ -5,7 +5,7 @@ import { readMockFlags, type MockFlags } from '../mock-flags.js';
 /** `llm-loadtest mock`: the bundled mock LLM server, until SIGINT/SIGTERM. */
 export function createMockCommand(ctx: CliContext): Command {
   return new Command('mock')
-    .description('Run the bundled mock LLM server (OpenAI /v1/chat/completions + Anthropic /v1/messages, JSON and SSE)')
+    .description('Run the bundled mock LLM server (every API llm-loadtest speaks: OpenAI chat, Responses, completions, embeddings, Anthropic messages, Ollama native)')
     .option('--port <n>', 'port to listen on (0: a free port)', '0')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--ttft <ms>', 'time to first token (default 0)')
@@ -39,7 +39,7 @@ export function createMockCommand(ctx: CliContext): Command {
       const server = await startMockServer(options);
       ctx.io.stdout.write(`${server.url}\n`);
       ctx.io.stderr.write(
-        `mock LLM server listening on ${server.url} (OpenAI ${server.url}/v1/chat/completions, Anthropic ${server.url}/v1/messages); Ctrl-C to stop\n` +
+        `mock LLM server listening on ${server.url} (OpenAI ${server.url}/v1/chat/completions, /v1/responses, /v1/completions, /v1/embeddings, Anthropic ${server.url}/v1/messages, Ollama ${server.url}/api/chat, /api/generate); Ctrl-C to stop\n` +
           `try: curl -N ${server.url}/v1/chat/completions -H 'content-type: application/json' ` +
           `-d '{"model":"mock-model","stream":true,"messages":[{"role":"user","content":"hi"}]}'\n`,
       );
