@@ -72,3 +72,25 @@ describe('NDJSON framing', () => {
     expect(lines(reads)).toEqual(expected);
   });
 });
+
+describe('Responses deltas of a learned shape', () => {
+  const delta = (seq: string, rest: string): string =>
+    `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":${seq},"item_id":"msg_1","output_index":0,"content_index":0,"delta":${rest}}\n\n`;
+  const completed = 'event: response.completed\ndata: {"type":"response.completed","response":{"status":"completed","usage":null}}\n\n';
+
+  it.each([
+    ['a second delta member after the learned part', [delta('2', '" one"'), delta('3', '" two"'), delta('4', '" three","delta":" four"')], ' one two four'],
+    ['a second type member after the learned part', [delta('2', '" one"'), delta('3', '" two"'), delta('4', '" x","type":"response.output_text.done"')], ' one two'],
+    ['a sequence number that is not plain digits', [delta('2', '" one"'), delta('3', '" two"'), delta('4e0', '" three"')], ' one two three'],
+  ])('%s: read exactly as JSON.parse reads it', (_name, events, text) => {
+    const body = Buffer.from(events.join('') + completed);
+    const fast = getAdapter('openai-responses').createStreamParser();
+    const full = getAdapter('openai-responses').createStreamParser({ keepText: true });
+    fast.push(body, 1);
+    full.push(body, 1);
+    const [a, b] = [fast.end(2), full.end(2)];
+    expect(b.text).toBe(text);
+    // Without usage the tokens are counted from the kept text: equal counts, equal text.
+    expect([a.ok, a.outputTokens, a.contentChunks]).toEqual([b.ok, b.outputTokens, b.contentChunks]);
+  });
+});

@@ -4,13 +4,16 @@
  * A stream is typed events (`event: response.output_text.delta` with `{"type":...}` data) ending with
  * `response.completed`, `response.incomplete` or `response.failed`; there is no `[DONE]`. Almost every
  * event is a delta. Deltas carry a `sequence_number` that changes every event, so no two are
- * byte-identical around the text: a small scanner walks each delta's top level once, compares `type`
- * to the delta types and takes the `delta` string's byte range, decoding nothing. Every other event
- * (a handful per response) and anything unexpected is parsed with JSON.parse.
+ * byte-identical around the text: a small scanner walks a delta's top level, compares `type` to the
+ * delta types and takes the `delta` string's byte range, decoding nothing, and learns the delta's shape
+ * (the bytes around the sequence number's digits) so that the next deltas of the same output item are
+ * recognised by comparing bytes. Every other event (a handful per response) and anything unexpected is
+ * parsed with JSON.parse.
  */
 import { readProviderErrorValue } from '../provider-error.js';
 import { ascii, bytesEqual, isDoneAt, isNonEmptyStringAt, isRecord, skipString, skipValue, skipWs } from '../json-bytes.js';
 import { KIND_REASONING, KIND_TEXT, KIND_TOOL, readCount, readJsonBody, ResponseState } from '../response-state.js';
+import { ByteRun } from '../event-template.js';
 import type { SseFramer } from '../sse.js';
 import { SseResponseParser } from '../sse-response-parser.js';
 import type { ParsedResponse, ParseOptions, StreamParser } from '../types.js';
@@ -18,6 +21,7 @@ import type { ParsedResponse, ParseOptions, StreamParser } from '../types.js';
 const EVENT_ERROR = ascii('error');
 const KEY_TYPE = ascii('type');
 const KEY_DELTA = ascii('delta');
+const KEY_SEQUENCE_NUMBER = ascii('sequence_number');
 const VALUE_TEXT_DELTA = ascii('"response.output_text.delta"');
 const VALUE_REFUSAL_DELTA = ascii('"response.refusal.delta"');
 const VALUE_SUMMARY_DELTA = ascii('"response.reasoning_summary_text.delta"');
@@ -25,6 +29,9 @@ const VALUE_REASONING_DELTA = ascii('"response.reasoning_text.delta"');
 const VALUE_ARGUMENTS_DELTA = ascii('"response.function_call_arguments.delta"');
 
 const NEEDS_PARSE = 256;
+/** Shapes learned per stream (each output item has its own id in every delta). */
+const MAX_LEARNINGS = 8;
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
 
 /** Content kind of a delta event type (as decoded by JSON.parse), 0 for any other event. */
 function deltaKindOf(type: unknown): number {
@@ -70,11 +77,33 @@ export function parseJson(text: string, atMs: number, options?: ParseOptions): P
 class ResponsesStreamParser extends SseResponseParser {
   private literalStart = 0;
   private literalEnd = 0;
+  /** The member walk's findings in the current event (fields: no result objects on the hot path). */
+  private scanKind = NEEDS_PARSE;
+  private sequenceStart = -1;
+  private sequenceEnd = -1;
+  /**
+   * The learned shape of this stream's deltas: within one output item they are byte-identical except
+   * for the sequence number's digits, the delta string and what follows it (OpenAI's `obfuscation`).
+   * `head` is the bytes before the digits, `middle` those between the digits and the delta string.
+   */
+  private readonly head = new ByteRun();
+  private readonly middle = new ByteRun();
+  /** A DataView over the last read matched: made once per read, not per event (see ByteRun). */
+  private view: DataView = EMPTY_VIEW;
+  private viewOf: Buffer | null = null;
+  private learnedKind = 0;
+  private learnings = 0;
 
   override reset(): void {
     super.reset();
     this.literalStart = 0;
     this.literalEnd = 0;
+    this.head.length = 0;
+    this.middle.length = 0;
+    this.learnedKind = 0;
+    this.learnings = 0;
+    this.view = EMPTY_VIEW;
+    this.viewOf = null;
   }
 
   onSseEvent(b: Buffer, start: number, end: number, framer: SseFramer): void {
@@ -87,7 +116,8 @@ class ResponsesStreamParser extends SseResponseParser {
     }
     // The first content event is parsed in full: TTFT never rests on the byte scanner alone.
     if (!state.keepText && state.contentChunks > 0) {
-      const kind = this.scanDelta(b, start, end);
+      let kind = this.learnedKind === 0 ? NEEDS_PARSE : this.matchLearned(b, start, end);
+      if (kind === NEEDS_PARSE) kind = this.scanDelta(b, start, end);
       if (kind !== NEEDS_PARSE) {
         if (kind !== 0) {
           state.keepLiteral(kind, b, this.literalStart, this.literalEnd);
@@ -155,47 +185,112 @@ class ResponsesStreamParser extends SseResponseParser {
   }
 
   /**
+   * A delta of the learned shape: the head and middle compared as bytes, the digits and the delta string
+   * skipped, the members after it walked (no second `type` or `delta` may hide there). The kind, or
+   * NEEDS_PARSE when the event is not of that shape.
+   */
+  private matchLearned(b: Buffer, start: number, end: number): number {
+    const head = this.head;
+    const middle = this.middle;
+    const digits = start + head.length;
+    if (end - digits < middle.length + 3) return NEEDS_PARSE;
+    if (b !== this.viewOf) {
+      this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      this.viewOf = b;
+    }
+    const view = this.view;
+    if (!head.matches(view, b, start)) return NEEDS_PARSE;
+    let i = digits;
+    while (i < end && (b[i] as number) >= 0x30 && (b[i] as number) <= 0x39) i += 1;
+    const deltaStart = i + middle.length;
+    if (i === digits || deltaStart >= end || b[deltaStart] !== 0x22 || !middle.matches(view, b, i)) return NEEDS_PARSE;
+    const deltaEnd = skipString(b, deltaStart, end);
+    if (deltaEnd === -1) return NEEDS_PARSE;
+    this.scanKind = this.learnedKind;
+    this.literalStart = deltaStart;
+    this.literalEnd = deltaEnd;
+    if (this.walkMembers(b, deltaEnd, end, true) === -1) return NEEDS_PARSE;
+    return isNonEmptyStringAt(b, deltaStart, deltaEnd) ? this.learnedKind : 0;
+  }
+
+  /**
    * The content kind of an ordinary delta event (0 for an empty delta), with the delta string's range in
-   * literalStart/End; NEEDS_PARSE for any other event or anything unexpected.
+   * literalStart/End; NEEDS_PARSE for any other event or anything unexpected. A delta whose `type` and
+   * `sequence_number` come before its `delta` teaches the parser its shape (see matchLearned).
    */
   private scanDelta(b: Buffer, start: number, end: number): number {
-    let i = skipWs(b, start, end);
+    const i = skipWs(b, start, end);
     if (b[i] !== 0x7b) return NEEDS_PARSE;
-    let kind = NEEDS_PARSE;
-    let deltaStart = -1;
-    let deltaEnd = -1;
-    i += 1;
+    this.scanKind = NEEDS_PARSE;
+    this.literalStart = -1;
+    this.sequenceStart = -1;
+    if (this.walkMembers(b, i + 1, end, false) === -1) return NEEDS_PARSE;
+    const kind = this.scanKind;
+    const deltaStart = this.literalStart;
+    if (kind === NEEDS_PARSE || deltaStart === -1) return NEEDS_PARSE;
+    const sequenceStart = this.sequenceStart;
+    // A zero byte (never in well-formed JSON text) could hide a -0/+0 float compare in ByteRun.
+    if (sequenceStart !== -1 && sequenceStart < deltaStart && this.learnings < MAX_LEARNINGS && b.subarray(start, deltaStart).indexOf(0) === -1) {
+      this.learnings += 1;
+      this.head.set(b, start, sequenceStart);
+      this.middle.set(b, this.sequenceEnd, deltaStart);
+      this.learnedKind = kind;
+    }
+    return isNonEmptyStringAt(b, deltaStart, this.literalEnd) ? kind : 0;
+  }
+
+  /**
+   * The members of the event's object from `i` (after `{`, or after a member's value when `afterValue`) to
+   * its `}`: `type` (once, a delta type, before any sequence number learned from), `delta` (once, a
+   * string), `sequence_number` (digits) noted, the rest skipped. The index after `}`, or -1.
+   */
+  private walkMembers(b: Buffer, i: number, end: number, afterValue: boolean): number {
+    if (afterValue) {
+      i = skipWs(b, i, end);
+      if (b[i] === 0x7d) return i + 1;
+      if (b[i] !== 0x2c) return -1;
+      i += 1;
+    }
     for (;;) {
       i = skipWs(b, i, end);
-      if (b[i] === 0x7d) break;
-      if (b[i] !== 0x22) return NEEDS_PARSE;
+      if (b[i] === 0x7d) return i + 1;
+      if (b[i] !== 0x22) return -1;
       const keyStart = i + 1;
       i = skipString(b, i, end);
-      if (i === -1) return NEEDS_PARSE;
+      if (i === -1) return -1;
       const keyEnd = i - 1;
       i = skipWs(b, i, end);
-      if (b[i] !== 0x3a) return NEEDS_PARSE;
+      if (b[i] !== 0x3a) return -1;
       i = skipWs(b, i + 1, end);
       const valueStart = i;
       i = skipValue(b, i, end);
-      if (i === -1) return NEEDS_PARSE;
+      if (i === -1) return -1;
       if (bytesEqual(b, keyStart, keyEnd, KEY_TYPE)) {
-        kind = scanDeltaType(b, valueStart, i);
-        if (kind === NEEDS_PARSE) return NEEDS_PARSE;
+        if (this.scanKind !== NEEDS_PARSE) return -1;
+        this.scanKind = scanDeltaType(b, valueStart, i);
+        if (this.scanKind === NEEDS_PARSE) return -1;
       } else if (bytesEqual(b, keyStart, keyEnd, KEY_DELTA)) {
-        if (b[valueStart] !== 0x22 || deltaStart !== -1) return NEEDS_PARSE;
-        deltaStart = valueStart;
-        deltaEnd = i;
+        if (b[valueStart] !== 0x22 || this.literalStart !== -1) return -1;
+        this.literalStart = valueStart;
+        this.literalEnd = i;
+      } else if (bytesEqual(b, keyStart, keyEnd, KEY_SEQUENCE_NUMBER) && !afterValue) {
+        // Learned from only when the type is already known and the value is plain digits.
+        if (this.scanKind !== NEEDS_PARSE && isDigits(b, valueStart, i)) {
+          this.sequenceStart = valueStart;
+          this.sequenceEnd = i;
+        }
       }
       i = skipWs(b, i, end);
       if (b[i] === 0x2c) i += 1;
-      else if (b[i] !== 0x7d) return NEEDS_PARSE;
+      else if (b[i] !== 0x7d) return -1;
     }
-    if (kind === NEEDS_PARSE || deltaStart === -1) return NEEDS_PARSE;
-    this.literalStart = deltaStart;
-    this.literalEnd = deltaEnd;
-    return isNonEmptyStringAt(b, deltaStart, deltaEnd) ? kind : 0;
   }
+}
+
+function isDigits(b: Buffer, start: number, end: number): boolean {
+  if (start === end) return false;
+  for (let k = start; k < end; k++) if ((b[k] as number) < 0x30 || (b[k] as number) > 0x39) return false;
+  return true;
 }
 
 /** The content kind of a `"type"` value [start, end) (quotes included) that is a delta type; NEEDS_PARSE otherwise. */
