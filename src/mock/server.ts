@@ -545,6 +545,7 @@ function respondNormally(
     streamUsage: behaviour.usage && request.includeUsage,
     jsonUsage: behaviour.usage,
     ...(request.embedding === undefined ? {} : { embedding: request.embedding }),
+    cachedTokens: Math.min(behaviour.cachedTokens, request.inputTokens),
   };
   const totalTokens = plan.reasoningTokens + plan.answerTokens;
   const errorAfter = faulty ? behaviour.midStreamErrorAfterTokens : null;

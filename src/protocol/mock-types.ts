@@ -49,6 +49,8 @@ export interface ReplyPlan {
   jsonUsage: boolean;
   /** Embeddings: what to answer (no tokens are generated then). */
   embedding?: MockEmbedding;
+  /** Prompt tokens reported as read from the prompt cache (≤ inputTokens); 0 when absent. */
+  cachedTokens?: number;
 }
 
 /** The content of a stream, cut into events: reasoning events first, then answer events. */

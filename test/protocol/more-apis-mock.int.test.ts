@@ -202,3 +202,23 @@ describe('the load engine on the NDJSON and Responses streams', () => {
     if (path === '/v1/responses') expect(measured[0]?.cachedInputTokens).toBe(0);
   });
 });
+
+describe('cached input tokens reach the records', () => {
+  it.each(['/v1/chat/completions', '/v1/messages', '/v1/responses'])('%s: the prompt-cache hits the mock reports are in every record', async (path) => {
+    const target = await planTarget(path);
+    const sink = memorySink();
+    const handle = startLoad({
+      target: { ...target, headers: { ...target.headers, 'x-mock-cached-tokens': '4' } },
+      load: loadOptions({ concurrentUsers: 1, maxRequests: 2, durationS: 30 }),
+      prompts: null,
+      sink,
+      gracefulStopMs: 2000,
+    });
+    await handle.done;
+    const measured = sink.records.filter((r) => r.phase === 'measure');
+    expect(measured).toHaveLength(2);
+    // The minimal body's prompt is 10 tokens to the mock; 4 of them are reported cached, and the input
+    // tokens stay the whole prompt (Anthropic: uncached + cache read).
+    for (const record of measured) expect(record).toMatchObject({ ok: true, cachedInputTokens: 4, inputTokens: 10 });
+  });
+});

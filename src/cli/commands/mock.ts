@@ -14,6 +14,7 @@ export function createMockCommand(ctx: CliContext): Command {
     .option('--output-tokens <n>', "answer tokens, or the request's max_tokens when lower (default 128)")
     .option('--chunk-tokens <n>', 'tokens per SSE event (default 1)')
     .option('--reasoning-tokens <n>', 'reasoning tokens before the answer (default 0)')
+    .option('--cached-tokens <n>', 'prompt tokens reported as read from the prompt cache (default 0)')
     .option('--no-usage', 'report no token usage (OpenAI: no usage chunk or field)')
     .option('--no-role-chunk', 'OpenAI: no role-only first chunk')
     .option('--error-rate <0..1>', 'fraction of requests that get the faults (default: all when a fault is set; status 500 when none is)')

@@ -13,7 +13,7 @@ function sse(type: string, data: string): string {
 function usageJson(plan: ReplyPlan): string {
   const output = plan.reasoningTokens + plan.answerTokens;
   return (
-    `{"input_tokens":${plan.inputTokens},"input_tokens_details":{"cached_tokens":0},"output_tokens":${output},` +
+    `{"input_tokens":${plan.inputTokens},"input_tokens_details":{"cached_tokens":${plan.cachedTokens ?? 0}},"output_tokens":${output},` +
     `"output_tokens_details":{"reasoning_tokens":${plan.reasoningTokens}},"total_tokens":${plan.inputTokens + output}}`
   );
 }
