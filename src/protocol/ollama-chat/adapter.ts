@@ -21,7 +21,7 @@ export const OLLAMA_COMMON = {
 
 export const ollamaChatAdapter: ProtocolAdapter = {
   apiType: 'ollama-chat',
-  label: 'Ollama chat (native)',
+  label: 'Ollama native chat',
   match: {
     paths: [{ suffix: CHAT_PATH, apiPath: CHAT_PATH }],
     byHeaders: () => null,

@@ -16,7 +16,7 @@ const OWN_KEYS = ['options', 'keep_alive', 'raw', 'template', 'images', 'context
 
 export const ollamaGenerateAdapter: ProtocolAdapter = {
   apiType: 'ollama-generate',
-  label: 'Ollama generate (native)',
+  label: 'Ollama native generate',
   match: {
     paths: [{ suffix: GENERATE_PATH, apiPath: GENERATE_PATH }],
     byHeaders: () => null,
