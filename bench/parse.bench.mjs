@@ -1,5 +1,6 @@
-// Parse throughput of the engine's hot path: the SSE parser of each adapter on 128-token streams, in
-// MB/s and events/s, against eventsource-parser + JSON.parse per event (the usual way). Two read
+// Parse throughput of the engine's hot path: the stream parser of each adapter on 128-token streams, in
+// MB/s and events/s, against eventsource-parser + JSON.parse per event (the usual way; for Ollama's
+// NDJSON, splitting lines + JSON.parse). Two read
 // shapes: one event per read (a server flushing every token) and 16 KB reads (a busy connection).
 // `npm run bench -- parse` builds and runs it; it imports the built library from dist/.
 import { createParser } from 'eventsource-parser';
@@ -35,6 +36,39 @@ function anthropicStream() {
   events.push('event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n');
   events.push('event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":128}}\n\n');
   events.push('event: message_stop\ndata: {"type":"message_stop"}\n\n');
+  return events;
+}
+
+/** The Responses API: typed events, each delta with a new sequence_number (OpenAI's order of members). */
+function responsesStream() {
+  const item = 'msg_67ccd2bf17f0819081ff3bb2cf6508e60bb6a6b452d3795b';
+  const response = (status, usage) =>
+    `{"id":"resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b","object":"response","created_at":1741476542,"status":"${status}","error":null,"model":"gpt-4.1-2025-04-14","output":[],"usage":${usage}}`;
+  const events = [
+    `event: response.created\ndata: {"type":"response.created","sequence_number":0,"response":${response('in_progress', 'null')}}\n\n`,
+    `event: response.output_item.added\ndata: {"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"id":"${item}","type":"message","status":"in_progress","content":[],"role":"assistant"}}\n\n`,
+  ];
+  for (let k = 0; k < TOKENS; k++) {
+    events.push(
+      `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":${k + 2},"item_id":"${item}","output_index":0,"content_index":0,"delta":" word${k}","logprobs":[],"obfuscation":"xYz3"}\n\n`,
+    );
+  }
+  events.push(
+    `event: response.completed\ndata: {"type":"response.completed","sequence_number":${TOKENS + 2},"response":${response('completed', `{"input_tokens":19,"input_tokens_details":{"cached_tokens":0},"output_tokens":${TOKENS},"output_tokens_details":{"reasoning_tokens":0},"total_tokens":${TOKENS + 19}}`)}}\n\n`,
+  );
+  return events;
+}
+
+/** Ollama's /api/chat NDJSON: a new created_at on every line. */
+function ollamaStream() {
+  const events = [];
+  for (let k = 0; k < TOKENS; k++) {
+    const at = `2025-01-10T08:52:19.${String(385406455 + k * 11789).padStart(9, '0')}-07:00`;
+    events.push(`{"model":"llama3.2","created_at":"${at}","message":{"role":"assistant","content":" word${k}"},"done":false}\n`);
+  }
+  events.push(
+    `{"model":"llama3.2","created_at":"2025-01-10T08:52:21.0Z","message":{"role":"assistant","content":""},"done_reason":"stop","done":true,"total_duration":4883583458,"load_duration":1334875,"prompt_eval_count":26,"prompt_eval_duration":342546000,"eval_count":${TOKENS},"eval_duration":4535599000}\n`,
+  );
   return events;
 }
 
@@ -74,6 +108,9 @@ function eventsourceParser(api) {
         if (api === 'openai-chat') {
           if (value.choices?.[0]?.delta?.content) chunks += 1;
           if (value.usage) output = value.usage.completion_tokens;
+        } else if (api === 'openai-responses') {
+          if (value.type === 'response.output_text.delta' && value.delta) chunks += 1;
+          if (value.type === 'response.completed') output = value.response.usage.output_tokens;
         } else {
           if (value.type === 'content_block_delta' && value.delta?.text) chunks += 1;
           if (value.type === 'message_delta') output = value.usage.output_tokens;
@@ -81,6 +118,28 @@ function eventsourceParser(api) {
       },
     });
     for (const read of reads) parser.feed(decoder.decode(read, { stream: true }));
+    if (output !== TOKENS) throw new Error('bad outcome');
+    return chunks;
+  };
+}
+
+/** The usual way for NDJSON: decode, split lines, JSON.parse each. */
+function ndjsonJsonParse() {
+  return (reads) => {
+    let chunks = 0;
+    let output = null;
+    let rest = '';
+    const decoder = new TextDecoder();
+    for (const read of reads) {
+      const lines = (rest + decoder.decode(read, { stream: true })).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line === '') continue;
+        const value = JSON.parse(line);
+        if (value.message?.content) chunks += 1;
+        if (value.done) output = value.eval_count;
+      }
+    }
     if (output !== TOKENS) throw new Error('bad outcome');
     return chunks;
   };
@@ -124,15 +183,20 @@ for (const [api, events, stream] of [
   ['openai-chat', openAiStream(false), 'vLLM / mock shape'],
   ['openai-chat', openAiStream(true), 'OpenAI (obfuscation)'],
   ['anthropic-messages', anthropicStream(), 'Anthropic'],
+  ['openai-responses', responsesStream(), 'OpenAI Responses'],
+  ['ollama-chat', ollamaStream(), 'Ollama /api/chat (NDJSON)'],
 ]) {
+  const baselines =
+    api === 'ollama-chat'
+      ? [['split lines+JSON.parse', ndjsonJsonParse]]
+      : [
+          ['eventsource-parser+JSON.parse', eventsourceParser],
+          ['eventsource-parser framing only', eventsourceFramingOnly],
+        ];
   for (const shape of ['event-per-read', '16KB-reads']) {
     const reads = makeReads(events, shape);
     const bytes = reads.reduce((n, r) => n + r.length, 0);
-    for (const [name, make] of [
-      ['llm-loadtest', ourParser],
-      ['eventsource-parser+JSON.parse', eventsourceParser],
-      ['eventsource-parser framing only', eventsourceFramingOnly],
-    ]) {
+    for (const [name, make] of [['llm-loadtest', ourParser], ...baselines]) {
       const streamsPerS = measure(make(api), reads);
       rows.push({
         stream,

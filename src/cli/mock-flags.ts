@@ -18,6 +18,7 @@ export interface MockFlags {
   outputTokens?: string;
   chunkTokens?: string;
   reasoningTokens?: string;
+  cachedTokens?: string;
   usage: boolean;
   roleChunk: boolean;
   errorRate?: string;
@@ -43,6 +44,7 @@ const NUMBER_FLAGS: ReadonlyArray<[keyof MockFlags, string, keyof MockBehaviour]
   ['outputTokens', '--output-tokens', 'outputTokens'],
   ['chunkTokens', '--chunk-tokens', 'chunkTokens'],
   ['reasoningTokens', '--reasoning-tokens', 'reasoningTokens'],
+  ['cachedTokens', '--cached-tokens', 'cachedTokens'],
   ['errorRate', '--error-rate', 'errorRate'],
   ['failStatus', '--fail-status', 'failStatus'],
   ['retryAfter', '--retry-after', 'retryAfterS'],

@@ -3,6 +3,7 @@ import { TRANSPORT_FAILURE_CATEGORIES } from '../failures/categories.js';
 import type { LoadOptions, TargetSpec } from '../model/plan.js';
 import type { RequestRecord } from '../model/summary.js';
 import { maskText } from '../text/mask.js';
+import { streamContentTypeOf } from '../protocol/registry.js';
 import { countPromptTokens, loadTokenizer } from '../protocol/tokens.js';
 import type { PromptItem, ProtocolAdapter } from '../protocol/types.js';
 import { RoundRobinBodies, type BodySource } from './body-source.js';
@@ -119,6 +120,7 @@ const NO_RECORDER: LoadRecorder = {
 export class LoadThread implements UserHost, ExecutorHost {
   readonly request: PreparedRequest;
   readonly adapter: ProtocolAdapter;
+  readonly streamContentType: string;
   readonly timeOriginMs = performance.timeOrigin;
   readonly requestIdHeader: string | null;
   private readonly reconcileUsage: boolean;
@@ -150,6 +152,7 @@ export class LoadThread implements UserHost, ExecutorHost {
     const load = options.load;
     this.load = load;
     this.adapter = options.adapter;
+    this.streamContentType = streamContentTypeOf(options.adapter);
     this.partition = options.partition ?? { index: 0, count: 1 };
     this.requestIdHeader = options.requestIdHeader ?? null;
     this.reconcileUsage = options.reconcileUsage ?? false;

@@ -11,6 +11,8 @@ import type { PreparedRequest } from './send.js';
 export interface UserHost {
   readonly request: PreparedRequest;
   readonly adapter: ProtocolAdapter;
+  /** The media type the adapter's streams come in (`text/event-stream`, Ollama's `application/x-ndjson`). */
+  readonly streamContentType: string;
   readonly dispatcher: Dispatcher;
   /** performance.timeOrigin: turns a monotonic time into the ISO `ts` of a record. */
   readonly timeOriginMs: number;
@@ -170,7 +172,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     }
     const contentType = headers['content-type'];
     const type = typeof contentType === 'string' ? contentType : '';
-    if (type !== '' && !type.includes('event-stream')) {
+    if (type !== '' && !type.includes(this.host.streamContentType)) {
       this.mismatch = `asked for a stream, got ${type.split(';')[0] ?? type}`;
       this.collectLimit = 0;
       return;
@@ -359,6 +361,8 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       }
       record.outputTokens = output;
       record.reasoningTokens = parsed.reasoningTokens;
+      record.cachedInputTokens = parsed.cachedInputTokens;
+      record.vectors = parsed.vectors ?? null;
       record.tokenSource = parsed.tokenSource;
       record.countedOutputTokens = parsed.countedOutputTokens ?? null;
     }
@@ -383,6 +387,8 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       inputTokens: null,
       outputTokens: null,
       reasoningTokens: null,
+      cachedInputTokens: null,
+      vectors: null,
       tokenSource: null,
       inputTokenSource: null,
       countedOutputTokens: null,

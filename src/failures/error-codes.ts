@@ -68,6 +68,7 @@ export const ERROR_CODES = {
   TASK_ID_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'the task ID is empty' },
   PLATFORM_LIMIT: { category: 'input', exitCode: ExitCode.input, meaning: 'a value is out of the range the platform accepts' },
   PLATFORM_STEP_MISSING: { category: 'input', exitCode: ExitCode.input, meaning: 'a stepped platform task without all five step values' },
+  PLATFORM_API_UNSUPPORTED: { category: 'input', exitCode: ExitCode.input, meaning: 'the platform does not run this API (it runs openai-chat and anthropic-messages): run it locally' },
   PLATFORM_PAYLOAD_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'the task payload would not pass the platform\'s schema' },
 
   // Platform mode: what the platform did.

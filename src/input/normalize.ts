@@ -35,7 +35,9 @@ export function normalizeTarget(spec: RequestSpec, options: NormalizeOptions): T
   const { model, fromAzurePath } = resolveModel(options.model, userBody, classification.azureDeployment, apiType);
   if (fromAzurePath) notes.push(`model "${model}" taken from the Azure deployment name in the path`);
   const bodyStream = userBody?.['stream'];
-  const stream = options.stream ?? (typeof bodyStream === 'boolean' ? bodyStream : true);
+  const streams = adapter.capabilities.streams !== false;
+  const stream = streams && (options.stream ?? (typeof bodyStream === 'boolean' ? bodyStream : true));
+  if (!streams && options.stream === true) notes.push(`--stream ignored: the ${adapter.label} API does not stream`);
 
   let body: Record<string, unknown>;
   if (userBody === null) {

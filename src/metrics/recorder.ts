@@ -62,6 +62,8 @@ export interface RecorderSnapshot {
     input: number;
     output: number;
     reasoning: number;
+    /** Embeddings: vectors of the successful measured requests (absent in snapshots from before it was kept). */
+    vectors?: number;
     /** Successful measured requests whose output count came from the server / from our tokenizer. */
     usageRequests: number;
     tokenizerRequests: number;
@@ -122,6 +124,7 @@ export class Recorder {
   private inputTokens = 0;
   private outputTokens = 0;
   private reasoningTokens = 0;
+  private vectors = 0;
   private usageRequests = 0;
   private tokenizerRequests = 0;
   private inputUsageRequests = 0;
@@ -227,6 +230,8 @@ export class Recorder {
         input: this.inputTokens,
         output: this.outputTokens,
         reasoning: this.reasoningTokens,
+        // Only embeddings answer vectors: other runs' snapshots stay as they were.
+        ...(this.vectors > 0 ? { vectors: this.vectors } : {}),
         usageRequests: this.usageRequests,
         tokenizerRequests: this.tokenizerRequests,
         inputUsageRequests: this.inputUsageRequests,
@@ -265,6 +270,7 @@ export class Recorder {
     this.inputTokens += record.inputTokens ?? 0;
     this.outputTokens += record.outputTokens ?? 0;
     this.reasoningTokens += record.reasoningTokens ?? 0;
+    this.vectors += record.vectors ?? 0;
     if (record.tokenSource === 'usage') this.usageRequests += 1;
     else if (record.tokenSource === 'tokenizer') this.tokenizerRequests += 1;
     const inputSource = record.inputTokenSource ?? null;
@@ -423,6 +429,7 @@ export function mergeSnapshots(list: readonly RecorderSnapshot[]): RecorderSnaps
     addCounts(errors.byStatus, snapshot.errors.byStatus);
     for (const [category, sample] of Object.entries(snapshot.errors.samples)) errors.samples[category] ??= sample;
   }
+  const vectors = sum(list, (s) => s.tokens.vectors ?? 0);
   return {
     version: 1,
     measureStartMs: minOf(list.map((s) => s.measureStartMs)),
@@ -449,6 +456,7 @@ export function mergeSnapshots(list: readonly RecorderSnapshot[]): RecorderSnaps
       reconciledUsage: sum(list, (s) => s.tokens.reconciledUsage ?? 0),
       reconciledCounted: sum(list, (s) => s.tokens.reconciledCounted ?? 0),
       worstDrift: mergeWorst(list.map((s) => s.tokens.worstDrift ?? [])),
+      ...(vectors > 0 ? { vectors } : {}),
     },
     backoff: { count: sum(list, (s) => s.backoff?.count ?? 0), waitMs: sum(list, (s) => s.backoff?.waitMs ?? 0) },
     latency,

@@ -147,6 +147,8 @@ export function summarize(snapshot: RecorderSnapshot, context: SummaryContext): 
     percentileMethod: PERCENTILE_METHOD,
   };
   if (context.precheck !== undefined) summary.precheck = context.precheck;
+  const vectors = snapshot.tokens.vectors ?? 0;
+  if (vectors > 0) summary.vectors = { total: vectors, perSecond: perSecond(vectors) };
   return summary;
 }
 

@@ -19,6 +19,12 @@ export interface MockBehaviour {
   /** Reasoning tokens before the answer: OpenAI `delta.reasoning_content`, Anthropic a thinking block. */
   reasoningTokens: number;
   /**
+   * Prompt tokens reported as read from the prompt cache (at most the prompt's): OpenAI
+   * `prompt_tokens_details.cached_tokens`, Responses `input_tokens_details.cached_tokens`, Anthropic
+   * `cache_read_input_tokens` (its `input_tokens` then counts only the rest).
+   */
+  cachedTokens: number;
+  /**
    * Report usage. OpenAI: the trailing `choices:[]` usage chunk when the request asked
    * stream_options.include_usage (like the real API), and `usage` in JSON bodies. The real Anthropic
    * API always reports usage and its SDK needs it, so Anthropic responses keep it either way.
@@ -81,6 +87,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<MockBehaviour> = {
   outputTokens: 128,
   chunkTokens: 1,
   reasoningTokens: 0,
+  cachedTokens: 0,
   usage: true,
   roleChunk: true,
   failStatus: null,
@@ -121,6 +128,7 @@ export const MOCK_NUMBER_RANGES: Readonly<Record<NumberKey, NumberRange>> = {
   outputTokens: { min: 1, max: MAX_TOKENS, integer: true, nullable: false },
   chunkTokens: { min: 1, max: MAX_TOKENS, integer: true, nullable: false },
   reasoningTokens: { min: 0, max: MAX_TOKENS, integer: true, nullable: false },
+  cachedTokens: { min: 0, max: MAX_TOKENS, integer: true, nullable: false },
   failStatus: { min: 400, max: 599, integer: true, nullable: true },
   retryAfterS: { min: 0, max: 86_400, integer: true, nullable: false },
   errorRate: { min: 0, max: 1, integer: false, nullable: true },

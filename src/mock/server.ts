@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 // Seeded, so the mock's jitter is repeatable run to run.
 import { createRandom } from '../random.js';
 import { AppError, inputError } from '../failures/errors.js';
-import { adapters, DEFAULT_API_TYPE, getAdapter } from '../protocol/registry.js';
+import { adapters, DEFAULT_API_TYPE, getAdapter, streamContentTypeOf } from '../protocol/registry.js';
 import type { MockRequest, MockRequestReader } from '../protocol/mock-types.js';
 import type { ApiType, ProtocolAdapter } from '../protocol/types.js';
 import { buildStatusError, isChosenForFault, type ErrorReply, type MockFault } from './faults.js';
@@ -97,7 +97,10 @@ function createStats(apis: readonly SpokenApi[]): MockStats {
   };
 }
 
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+/** The headers of a stream: its adapter's media type (SSE, or Ollama's NDJSON). */
+function streamHeaders(api: ApiType): Record<string, string> {
+  return { 'content-type': `${streamContentTypeOf(getAdapter(api))}; charset=utf-8`, 'cache-control': 'no-cache' };
+}
 
 /** Mutable state shared by the server's exchanges. */
 interface ServerState {
@@ -189,7 +192,7 @@ class Exchange {
     this.ending = ending;
     // Corked: with no delays, headers, head and the whole stream leave in one write.
     this.res.cork();
-    this.res.writeHead(200, { ...SSE_HEADERS, 'x-mock-request-id': this.record.id });
+    this.res.writeHead(200, { ...streamHeaders(this.record.api), 'x-mock-request-id': this.record.id });
     if (head === '') this.res.flushHeaders();
     else this.res.write(head);
     this.step();
@@ -524,21 +527,26 @@ function respondNormally(
   headersAt: number,
 ): void {
   const record = exchange.record;
-  const answerTokens = request.maxTokens === null ? behaviour.outputTokens : Math.min(behaviour.outputTokens, request.maxTokens);
+  // An embeddings answer generates nothing: its time is the TTFT alone.
+  const generates = request.embedding === undefined;
+  const outputTokens = generates ? behaviour.outputTokens : 0;
+  const answerTokens = request.maxTokens === null ? outputTokens : Math.min(outputTokens, request.maxTokens);
   const plan: ReplyPlan = {
     api,
     id: getAdapter(api).mock.replyId(record.id),
     model: request.model,
     created: Math.floor(Date.now() / 1000),
     inputTokens: request.inputTokens,
-    reasoningTokens: behaviour.reasoningTokens,
+    reasoningTokens: generates ? behaviour.reasoningTokens : 0,
     answerTokens,
     usageOutputTokens: Math.max(0, Math.round((behaviour.reasoningTokens + answerTokens) * (1 + behaviour.usageMisreportPct / 100))),
     chunkTokens: behaviour.chunkTokens,
-    finishReason: answerTokens < behaviour.outputTokens ? 'length' : 'stop',
+    finishReason: answerTokens < outputTokens ? 'length' : 'stop',
     roleChunk: behaviour.roleChunk,
     streamUsage: behaviour.usage && request.includeUsage,
     jsonUsage: behaviour.usage,
+    ...(request.embedding === undefined ? {} : { embedding: request.embedding }),
+    cachedTokens: Math.min(behaviour.cachedTokens, request.inputTokens),
   };
   const totalTokens = plan.reasoningTokens + plan.answerTokens;
   const errorAfter = faulty ? behaviour.midStreamErrorAfterTokens : null;
@@ -549,7 +557,7 @@ function respondNormally(
   const firstAt = Math.max(headersAt, record.receivedAt + jittered(state, behaviour.ttftMs, behaviour.jitterMs));
 
   if (!request.stream) {
-    const doneAt = firstAt + (totalTokens - 1) * behaviour.itlMs;
+    const doneAt = firstAt + Math.max(0, totalTokens - 1) * behaviour.itlMs;
     if (cut === 'drop') {
       exchange.at(doneAt, () => exchange.drop());
       return;

@@ -29,6 +29,8 @@ export type CapabilityReport = {
   outputTokens: number | null;
   reasoningTokens: number | null;
   tokenSource: TokenSource | null;
+  /** Embeddings: the vectors the answer carried; absent for APIs that generate text. */
+  vectors?: number;
   /** Output tokens / content chunks; null when either is unknown. */
   tokensPerChunk: number | null;
   finishReason: string | null;

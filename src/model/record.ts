@@ -21,6 +21,13 @@ export interface RequestRecord {
   inputTokens: number | null;
   outputTokens: number | null;
   reasoningTokens: number | null;
+  /**
+   * Input tokens the server read from its prompt cache (Anthropic cache read + creation, OpenAI
+   * cached_tokens); null when not reported. Optional: records written before it have none.
+   */
+  cachedInputTokens?: number | null;
+  /** Embeddings: the vectors the answer carried; null for APIs that generate text. */
+  vectors?: number | null;
   tokenSource: TokenSource | null;
   /** Where inputTokens came from: the server's usage, or our tokenizer over the prompt text (an estimate). */
   inputTokenSource?: TokenSource | null;

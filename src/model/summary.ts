@@ -210,6 +210,8 @@ export interface Summary {
   thresholds: { passed: boolean; checks: ThresholdCheck[] };
   /** Requests per second meeting every --slo (null without --slo). */
   goodput: number | null;
+  /** Embeddings only (absent otherwise): the vectors answered, and per second of the measured window. */
+  vectors?: { total: number; perSecond: number };
   /** The pre-check's capability report, when one ran. */
   precheck?: CapabilityReport;
   /** How percentiles were computed, for the report's legend. */

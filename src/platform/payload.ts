@@ -4,8 +4,8 @@ import { inputError, type AppError } from '../failures/errors.js';
 import type { RunPlan, TargetSpec } from '../model/plan.js';
 import { steppedTotalS } from '../model/stepped.js';
 import { PLATFORM_LIMITS as L } from '../model/platform-limits.js';
-import { getAdapter } from '../protocol/registry.js';
-import type { ApiType } from '../protocol/types.js';
+import { adapters, getAdapter } from '../protocol/registry.js';
+import type { ApiType, PlatformSide } from '../protocol/types.js';
 import {
   createTaskRequestSchema,
   formatZodIssues,
@@ -24,7 +24,19 @@ import {
  */
 
 export function toPlatformApiType(apiType: ApiType): PlatformApiType {
-  return getAdapter(apiType).platform.name;
+  return platformSideOf(apiType).name;
+}
+
+/** How the platform runs this API; an input error naming the API where the platform does not run it. */
+function platformSideOf(apiType: ApiType): PlatformSide {
+  const adapter = getAdapter(apiType);
+  if (adapter.platform !== null) return adapter.platform;
+  const supported = adapters.filter((a) => a.platform !== null).map((a) => a.apiType);
+  throw inputError(
+    'PLATFORM_API_UNSUPPORTED',
+    `the platform does not run ${adapter.label} (${apiType}): it runs only ${supported.join(' and ')}`,
+    'run this test locally: add --local (it wins over LMETERX_BASE_URL) and leave out --platform',
+  );
 }
 
 /** `llm_` + 8 hex characters, as the platform's own skill sends. */
@@ -35,6 +47,7 @@ export function createTempTaskId(): string {
 /** Check every user-controlled value against the platform's limits; the error names flag, value and range. */
 export function checkPlatformLimits(plan: RunPlan): void {
   const { load, target } = plan;
+  platformSideOf(target.apiType);
   const name = load.name.trim();
   if (name.length < 1 || name.length > L.nameChars) {
     throw limitError('--name', `"${name.slice(0, 20)}${name.length > 20 ? '…' : ''}" (${name.length} characters)`, `1..${L.nameChars} characters`);
@@ -195,7 +208,7 @@ function platformCookies(target: TargetSpec): KeyValue[] {
  */
 export function buildRequestBody(target: TargetSpec): Record<string, unknown> {
   const body: Record<string, unknown> = { ...target.body, stream: target.stream };
-  getAdapter(target.apiType).platform.prepareBody(body, target.stream);
+  platformSideOf(target.apiType).prepareBody(body, target.stream);
   return body;
 }
 

@@ -13,7 +13,8 @@ import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
 
 /** The platform's own names for the two APIs, as its web UI shows them. */
 function describeApiType(apiType: ApiType): string {
-  return getAdapter(apiType).platform.label;
+  const adapter = getAdapter(apiType);
+  return adapter.platform?.label ?? adapter.label;
 }
 
 export function describePrecheck(precheck: PlatformPrecheck | null, style: TextStyle = PLAIN_STYLE): string {

@@ -18,7 +18,7 @@ export const keyValueSchema = z.strictObject({
 export type KeyValue = z.infer<typeof keyValueSchema>;
 
 /** The platform's names for our API types: its engine picks the stream parser from `api_type`. */
-export const platformApiTypeSchema = z.enum(adapters.map((adapter) => adapter.platform.name));
+export const platformApiTypeSchema = z.enum(adapters.flatMap((adapter) => (adapter.platform === null ? [] : [adapter.platform.name])));
 export type PlatformApiType = z.infer<typeof platformApiTypeSchema>;
 
 const targetHostSchema = z
@@ -120,7 +120,7 @@ function checkPayloadAgreement(
   if (body['stream'] !== req.stream_mode) {
     ctx.addIssue({ code: 'custom', path: ['request_payload'], message: `"stream" must equal stream_mode (${req.stream_mode})` });
   }
-  const problem = findAdapterByPlatformName(req.api_type)?.platform.checkBody(body, req.stream_mode) ?? null;
+  const problem = findAdapterByPlatformName(req.api_type)?.platform?.checkBody(body, req.stream_mode) ?? null;
   if (problem !== null) ctx.addIssue({ code: 'custom', path: ['request_payload'], message: problem });
 }
 

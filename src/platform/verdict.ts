@@ -139,7 +139,7 @@ function inspectStream(data: unknown, apiType: ApiType): PlatformPrecheck | null
       return fail200(categorizeStreamError(embedded), `an error event inside the 200 stream: ${shorten(embedded.message ?? 'error')}`);
     }
     if (isRecord(event) && event['type'] === 'message_stop') terminated = true;
-    if (isRecord(event) && adapter.platform.eventHasContent(event)) content += 1;
+    if (isRecord(event) && adapter.platform?.eventHasContent(event) === true) content += 1;
   }
   if (content === 0 && terminated) return fail200('empty_response', 'the stream ended without generated content');
   return null;
@@ -152,7 +152,7 @@ function inspectJson(data: unknown, apiType: ApiType): PlatformPrecheck | null {
   }
   const embedded = readEmbeddedError(data);
   if (embedded !== null) return fail200(categorizeStreamError(embedded), `an error inside a 200 answer: ${shorten(embedded.message ?? 'error')}`);
-  const problem = getAdapter(apiType).platform.inspectJson(data);
+  const problem = getAdapter(apiType).platform?.inspectJson(data) ?? null;
   return problem === null ? null : fail200(problem.category, problem.message);
 }
 

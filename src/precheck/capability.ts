@@ -23,10 +23,12 @@ const MULTI_TOKEN_CHUNK = 1.5;
 /** Turn a successful pre-check response into what the user should know before the load starts. */
 export function buildCapabilityReport(input: CapabilityInput): CapabilityReport {
   const { parsed, startedAt } = input;
+  if (parsed.vectors !== undefined && parsed.vectors !== null) return buildEmbeddingsReport(input, parsed.vectors);
   const since = (at: number | null): number | null => (at === null ? null : round2(at - startedAt));
   const tokensPerChunk =
     parsed.outputTokens !== null && parsed.contentChunks > 0 ? round2(parsed.outputTokens / parsed.contentChunks) : null;
-  const maxTokensHit = parsed.finishReason === 'length' || parsed.finishReason === 'max_tokens';
+  // OpenAI and Ollama say length, Anthropic max_tokens, the Responses API (incomplete_details) max_output_tokens.
+  const maxTokensHit = parsed.finishReason === 'length' || parsed.finishReason === 'max_tokens' || parsed.finishReason === 'max_output_tokens';
 
   const exact = ['e2e'];
   const estimated: string[] = [];
@@ -104,6 +106,46 @@ export function buildCapabilityReport(input: CapabilityInput): CapabilityReport 
     unavailable,
     notes,
     textPreview: preview(parsed.text ?? ''),
+  };
+}
+
+/** An embeddings answer: nothing generated, so no token timings; latency, input tokens and vectors are what count. */
+function buildEmbeddingsReport(input: CapabilityInput, vectors: number): CapabilityReport {
+  const { parsed, startedAt } = input;
+  const exact = ['e2e', 'vectors'];
+  const estimated: string[] = [];
+  const notes = ['embeddings: no tokens are generated, so TTFT, TTFO and ITL are not measured; latency, requests/s, input tokens/s and vectors/s are'];
+  if (parsed.inputTokens !== null) exact.push('input tokens');
+  else notes.push('no usage in the response: input tokens are not counted');
+  if (parsed.model !== null && parsed.model !== input.modelAsked) notes.push(`the server ran ${parsed.model} (asked for ${input.modelAsked})`);
+  return {
+    apiType: input.apiType,
+    url: input.url,
+    status: input.status,
+    stream: false,
+    contentType: input.contentType,
+    latencyMs: round2(parsed.endAt - startedAt),
+    ttftMs: null,
+    ttfoMs: null,
+    modelAsked: input.modelAsked,
+    model: parsed.model,
+    usageReported: parsed.usageReported,
+    reasoning: false,
+    toolCall: false,
+    contentChunks: 0,
+    inputTokens: parsed.inputTokens,
+    outputTokens: null,
+    reasoningTokens: null,
+    tokenSource: null,
+    vectors,
+    tokensPerChunk: null,
+    finishReason: null,
+    maxTokensHit: false,
+    exact,
+    estimated,
+    unavailable: ['ttft', 'ttfo', 'itl', 'chunk gaps', 'output tokens', 'tokens/s'],
+    notes,
+    textPreview: '',
   };
 }
 

@@ -12,7 +12,7 @@ import { maskText, maskUrl, secretValues } from '../text/mask.js';
 import { categorizeHttpStatus } from '../failures/classify-http.js';
 import { FAILURE_HINTS, hintForProviderError } from '../failures/hints.js';
 import { readProviderError, readProviderErrorValue, readRetryAfterS, type MaskFunction } from '../protocol/provider-error.js';
-import { getAdapter } from '../protocol/registry.js';
+import { getAdapter, streamContentTypeOf } from '../protocol/registry.js';
 import { buildWireHeaders } from '../protocol/wire-headers.js';
 import type { ParsedResponse } from '../protocol/types.js';
 import { buildCapabilityReport, round2 } from './capability.js';
@@ -147,9 +147,11 @@ async function readResponse(
   }
 
   const isHtml = contentType?.includes('text/html') === true;
-  const isJson = contentType?.includes('json') === true;
-  const isSse = contentType?.includes('text/event-stream') === true;
   const adapter = getAdapter(target.apiType);
+  const streamType = streamContentTypeOf(adapter);
+  // The API's stream type (SSE, or Ollama's application/x-ndjson, which says json too) is never plain JSON.
+  const isSse = contentType?.includes(streamType) === true;
+  const isJson = contentType?.includes('json') === true && !isSse;
   const parseOptions = { keepText: true, model: target.model, mask: context.mask };
   let parsed: ParsedResponse;
 
@@ -175,7 +177,7 @@ async function readResponse(
   } else {
     if (isSse) {
       await response.body.dump();
-      return fail('invalid_response', status, 'asked for JSON (not streaming), got text/event-stream: use --stream');
+      return fail('invalid_response', status, `asked for JSON (not streaming), got ${streamType}: use --stream`);
     }
     if (isHtml) {
       const said = readProviderError(await readBodyText(response.body), context.mask).message;
@@ -194,7 +196,7 @@ async function readResponse(
     stream: target.stream,
     contentType,
     modelAsked: target.model,
-    maxTokens: readMaxTokens(target.body),
+    maxTokens: adapter.readMaxTokens === undefined ? readMaxTokens(target.body) : adapter.readMaxTokens(target.body),
     startedAt: context.startedAt,
     // Masked before the preview cuts it: a key echoed across the cut would leave a piece nothing finds.
     parsed: { ...parsed, text: context.mask(parsed.text ?? '') },

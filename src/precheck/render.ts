@@ -14,6 +14,7 @@ export function renderCapabilityReport(report: CapabilityReport, style: TextStyl
   };
 
   const model = report.model ?? 'not reported';
+  if (report.vectors !== undefined) return renderEmbeddingsReport(report, lines, row, style);
   row('model', report.model !== null && report.model !== report.modelAsked ? `${model} (asked ${report.modelAsked})` : model);
   row('usage', describeUsage(report));
   row('reasoning', report.reasoning ? `yes${report.ttfoMs !== null && report.stream ? ` (TTFO ${formatMs(report.ttfoMs)})` : ''}` : 'no');
@@ -23,6 +24,17 @@ export function renderCapabilityReport(report: CapabilityReport, style: TextStyl
   row('exact', report.exact.join(', '));
   row('estimated', report.estimated.length === 0 ? 'none' : style.yellow(report.estimated.join(', ')));
   if (report.unavailable.length > 0) row('not measured', report.unavailable.join(', '));
+  for (const note of report.notes) lines.push(`  ${style.dim('note:')} ${note}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function renderEmbeddingsReport(report: CapabilityReport, lines: string[], row: (label: string, value: string) => void, style: TextStyle): string {
+  const model = report.model ?? 'not reported';
+  row('model', report.model !== null && report.model !== report.modelAsked ? `${model} (asked ${report.modelAsked})` : model);
+  row('vectors', String(report.vectors ?? 0));
+  row('usage', report.inputTokens === null ? 'not reported' : `reported in the response (${report.inputTokens} in)`);
+  row('exact', report.exact.join(', '));
+  row('not measured', report.unavailable.join(', '));
   for (const note of report.notes) lines.push(`  ${style.dim('note:')} ${note}`);
   return `${lines.join('\n')}\n`;
 }

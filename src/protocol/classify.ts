@@ -35,17 +35,19 @@ export interface Classification {
 
 /** Paths of LLM APIs we do not speak: named in the refusal so the user knows what to change. */
 const OTHER_LLM_PATHS: ReadonlyArray<[RegExp, string]> = [
-  [/\/api\/(chat|generate)$/, "Ollama's native API"],
-  [/\/v1\/completions$/, 'the legacy completions API'],
-  [/\/v1\/responses$/, 'the Responses API'],
-  [/\/embeddings$/, 'an embeddings API'],
   [/:(stream)?generatecontent$/i, "Gemini's native API"],
+  [/\/api\/embed(dings)?$/, "Ollama's native embeddings API"],
 ];
+
+/** The paths llm-loadtest speaks, for a refusal: `/v1/chat/completions, /v1/messages, ...`. */
+function spokenPaths(): string {
+  return adapters.map((adapter) => adapter.match.paths[0]?.suffix ?? adapter.apiType).join(', ');
+}
 
 function notLlmHint(): string {
   return (
     'llm-loadtest measures LLM APIs (TTFT, tokens/s); for a plain HTTP endpoint a generic load tester (autocannon, k6, wrk) fits better. ' +
-    `If this is an LLM gateway, add ${apiTypeIds().map((id) => `--api ${id}`).join(' or ')}`
+    `If this is an LLM gateway, add --api <type> with the format it takes (one of ${apiTypeIds().join(', ')})`
   );
 }
 
@@ -69,8 +71,8 @@ export function classifyTarget(input: ClassifyInput): Classification {
   if (other !== undefined) {
     throw inputError(
       'TARGET_API_UNSUPPORTED',
-      `${maskUrl(input.url)} is ${other[1]}, which llm-loadtest does not speak (it tests OpenAI /v1/chat/completions and Anthropic /v1/messages)`,
-      `point it at the server's OpenAI-compatible endpoint, e.g. ${url.origin}/v1/chat/completions, or add --api if this path takes one of those two formats`,
+      `${maskUrl(input.url)} is ${other[1]}, which llm-loadtest does not speak (it speaks ${spokenPaths()})`,
+      `point it at the server's OpenAI-compatible endpoint, e.g. ${url.origin}/v1/chat/completions, or add --api if this path takes one of those formats`,
     );
   }
   const nearMiss = suggestApiPath(path);
@@ -202,7 +204,7 @@ interface BodyClassification {
  * OpenAI format, so plain messages (or fields of several APIs) are the default API's.
  */
 function classifyByBody(body: Readonly<Record<string, unknown>>): BodyClassification | null {
-  if (!Array.isArray(body['messages'])) return null;
+  if (!Array.isArray(body['messages'])) return classifyByBodyShape(body);
   const marked = adapters.flatMap((adapter) => {
     const key = adapter.match.bodyKeys.find((k) => k in body);
     return key === undefined ? [] : [{ apiType: adapter.apiType, key }];
@@ -210,6 +212,15 @@ function classifyByBody(body: Readonly<Record<string, unknown>>): BodyClassifica
   const only = marked.length === 1 ? marked[0] : marked.find((m) => m.apiType === DEFAULT_API_TYPE);
   if (only === undefined) return { apiType: DEFAULT_API_TYPE, reason: 'body shape (messages)', marked: false };
   return { apiType: only.apiType, reason: `body shape (messages + ${only.key})`, marked: true };
+}
+
+/** A body without messages (Responses, completions, embeddings, Ollama generate): the first API whose shape it has. */
+function classifyByBodyShape(body: Readonly<Record<string, unknown>>): BodyClassification | null {
+  for (const adapter of adapters) {
+    const key = adapter.match.bodyShape?.(body) ?? null;
+    if (key !== null) return { apiType: adapter.apiType, reason: `body shape (${key})`, marked: true };
+  }
+  return null;
 }
 
 /**

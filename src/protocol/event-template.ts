@@ -153,7 +153,7 @@ export class EventTemplate {
  * except for NaN (never equal: a miss, the exact slow path) and +0 === -0; the latter needs a zero
  * byte in the learned bytes, and events holding one are never learned (see learn).
  */
-class ByteRun {
+export class ByteRun {
   bytes: Buffer = EMPTY;
   /** The bytes as little-endian float64 words, the last partial word left out. */
   words: Float64Array = EMPTY_WORDS;

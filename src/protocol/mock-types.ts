@@ -14,6 +14,15 @@ export interface MockRequest {
   /** OpenAI stream_options.include_usage. */
   includeUsage: boolean;
   inputTokens: number;
+  /** An embeddings request: the vectors to answer (one per input) and their shape; absent for generation. */
+  embedding?: MockEmbedding;
+}
+
+export interface MockEmbedding {
+  vectors: number;
+  dimensions: number;
+  /** `encoding_format: "base64"`: each vector as base64 of little-endian float32s. */
+  base64: boolean;
 }
 
 export type ParsedMockRequest = { ok: true; request: MockRequest } | { ok: false; body: string };
@@ -43,6 +52,10 @@ export interface ReplyPlan {
   streamUsage: boolean;
   /** OpenAI JSON body: include `usage`. */
   jsonUsage: boolean;
+  /** Embeddings: what to answer (no tokens are generated then). */
+  embedding?: MockEmbedding;
+  /** Prompt tokens reported as read from the prompt cache (≤ inputTokens); 0 when absent. */
+  cachedTokens?: number;
 }
 
 /** The content of a stream, cut into events: reasoning events first, then answer events. */

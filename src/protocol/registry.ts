@@ -4,10 +4,27 @@
  */
 import { AppError } from '../failures/errors.js';
 import { anthropicMessagesAdapter } from './anthropic-messages/adapter.js';
+import { ollamaChatAdapter } from './ollama-chat/adapter.js';
+import { ollamaGenerateAdapter } from './ollama-generate/adapter.js';
 import { openAiChatAdapter } from './openai-chat/adapter.js';
+import { openAiCompletionsAdapter } from './openai-completions/adapter.js';
+import { openAiEmbeddingsAdapter } from './openai-embeddings/adapter.js';
+import { openAiResponsesAdapter } from './openai-responses/adapter.js';
 import type { ApiType, ProtocolAdapter } from './types.js';
 
-const BUILT_IN: readonly ProtocolAdapter[] = [openAiChatAdapter, anthropicMessagesAdapter];
+/**
+ * The built-in APIs. A body without messages is matched in this order, so stricter shapes come first:
+ * embeddings before Responses, Ollama's generate before completions.
+ */
+const BUILT_IN: readonly ProtocolAdapter[] = [
+  openAiChatAdapter,
+  anthropicMessagesAdapter,
+  openAiEmbeddingsAdapter,
+  openAiResponsesAdapter,
+  ollamaChatAdapter,
+  ollamaGenerateAdapter,
+  openAiCompletionsAdapter,
+];
 
 const registered: ProtocolAdapter[] = [...BUILT_IN];
 
@@ -48,6 +65,11 @@ export function getAdapter(apiType: ApiType): ProtocolAdapter {
 }
 
 /** The adapter the platform knows by `api_type` (`claude-chat` is anthropic-messages). */
+/** The media type an adapter's streams come in. */
+export function streamContentTypeOf(adapter: ProtocolAdapter): string {
+  return adapter.capabilities.streamContentType ?? 'text/event-stream';
+}
+
 export function findAdapterByPlatformName(name: string): ProtocolAdapter | undefined {
-  return registered.find((a) => a.platform.name === name);
+  return registered.find((a) => a.platform?.name === name);
 }

@@ -47,6 +47,11 @@ export interface ParsedResponse {
   finishReason: string | null;
   sawReasoning: boolean;
   sawToolCall: boolean;
+  /**
+   * Embeddings: the vectors the answer carried (one per input); absent for APIs that generate text. An
+   * embeddings answer has no generated content, so its firstContentAt and firstOutputAt stay null.
+   */
+  vectors?: number | null;
   /** The generated text, only when asked for (pre-check); never kept by the load engine. */
   text?: string;
 }
@@ -123,6 +128,11 @@ export interface TargetMatch {
   byHeaders(names: ReadonlySet<string>): { reason: string; weak: boolean } | null;
   /** Body fields only this API has, beside `messages`. */
   bodyKeys: readonly string[];
+  /**
+   * For an API whose body has no `messages`: the field that shows a body is this API's (a gateway's own
+   * path), or null. Tried in registry order; the first that answers wins.
+   */
+  bodyShape?(body: Readonly<Record<string, unknown>>): string | null;
   /** A model name deployed in the path (Azure), standing in for the model. */
   deploymentInPath?(path: string): string | null;
 }
@@ -157,6 +167,10 @@ export interface PlatformSide {
 
 /** What this API lets us measure exactly (the pre-check reports what a server actually sent). */
 export interface Capabilities {
+  /** The API streams at all (embeddings do not: every request is sent with stream off). Default true. */
+  streams?: boolean;
+  /** The media type of a stream; default `text/event-stream` (Ollama streams `application/x-ndjson`). */
+  streamContentType?: string;
   /** Usage can arrive in the stream (OpenAI: only when asked, with stream_options). */
   streamUsage: 'always' | 'when-asked' | 'never';
   /** A reasoning channel apart from the answer (TTFO differs from TTFT). */
@@ -174,7 +188,8 @@ export interface ProtocolAdapter {
   /** A model name for examples in hints. */
   readonly exampleModel: string;
   readonly capabilities: Capabilities;
-  readonly platform: PlatformSide;
+  /** How the load-test platform runs this API; null where it does not (a platform run is refused). */
+  readonly platform: PlatformSide | null;
   /** How the bundled mock server speaks this API. */
   readonly mock: MockSpeaker;
   /** A minimal valid body, for an empty --body. */
@@ -187,6 +202,8 @@ export interface ProtocolAdapter {
   /** The body with a test-data prompt in place of the user's messages. */
   applyPrompt(body: Record<string, unknown>, prompt: PromptItem): Record<string, unknown>;
   createStreamParser(options?: ParseOptions): StreamParser;
+  /** The body's cap on generated tokens (max_tokens, max_output_tokens, options.num_predict), null when none. */
+  readMaxTokens?(body: Readonly<Record<string, unknown>>): number | null;
   /** Read a complete non-streamed 2xx JSON body. */
   parseJson(text: string, atMs: number, options?: ParseOptions): ParsedResponse;
 }

@@ -153,7 +153,7 @@ describe('run: bad input is exit 2 with a one-line message and a hint', () => {
       ['--url', 'https://api.example.com/api/users', '--dry-run'],
       {},
       'https://api.example.com/api/users does not look like an LLM API: the path is not /chat/completions or /v1/messages, and neither the headers nor the body are an LLM request',
-      'llm-loadtest measures LLM APIs (TTFT, tokens/s); for a plain HTTP endpoint a generic load tester (autocannon, k6, wrk) fits better. If this is an LLM gateway, add --api openai-chat or --api anthropic-messages',
+      'llm-loadtest measures LLM APIs (TTFT, tokens/s); for a plain HTTP endpoint a generic load tester (autocannon, k6, wrk) fits better. If this is an LLM gateway, add --api <type> with the format it takes (one of openai-chat, anthropic-messages, openai-embeddings, openai-responses, ollama-chat, ollama-generate, openai-completions)',
     ],
     ['no model', ['--url', OPENAI_URL, '--dry-run'], {}, 'no model: --model was not given and the body has no "model"', 'add --model <name> (e.g. --model gpt-4o-mini) or put "model" in the body'],
     [
@@ -187,7 +187,7 @@ describe('run: bad input is exit 2 with a one-line message and a hint', () => {
       'JSON needs double quotes around names and strings and no trailing commas; check the quoting in your shell',
     ],
     ['--curl - without stdin', ['--curl', '-'], {}, '--curl - reads the curl command from standard input, but nothing was piped in', "pipe it in (`pbpaste | llm-loadtest --curl -`) or pass it inline: --curl 'curl ...'"],
-    ['a bad choice', ['--url', OPENAI_URL, '--api', 'gemini'], {}, "option '--api <type>' argument 'gemini' is invalid. Allowed choices are openai-chat, anthropic-messages.", 'run `llm-loadtest --help` (or `llm-loadtest <command> --help`) for the options'],
+    ['a bad choice', ['--url', OPENAI_URL, '--api', 'gemini'], {}, "option '--api <type>' argument 'gemini' is invalid. Allowed choices are openai-chat, anthropic-messages, openai-embeddings, openai-responses, ollama-chat, ollama-generate, openai-completions.", 'run `llm-loadtest --help` (or `llm-loadtest <command> --help`) for the options'],
   ])('%s', async (_name, argv, env, message, hint) => {
     const { code, out, err } = await run(argv, { env });
     expect(code).toBe(2);
@@ -216,7 +216,7 @@ describe('run: bad input is exit 2 with a one-line message and a hint', () => {
       category: 'input',
       message:
         'https://example.com/graphql does not look like an LLM API: the path is not /chat/completions or /v1/messages, and neither the headers nor the body are an LLM request',
-      hint: 'llm-loadtest measures LLM APIs (TTFT, tokens/s); for a plain HTTP endpoint a generic load tester (autocannon, k6, wrk) fits better. If this is an LLM gateway, add --api openai-chat or --api anthropic-messages',
+      hint: 'llm-loadtest measures LLM APIs (TTFT, tokens/s); for a plain HTTP endpoint a generic load tester (autocannon, k6, wrk) fits better. If this is an LLM gateway, add --api <type> with the format it takes (one of openai-chat, anthropic-messages, openai-embeddings, openai-responses, ollama-chat, ollama-generate, openai-completions)',
     });
   });
 

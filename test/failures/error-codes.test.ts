@@ -76,6 +76,7 @@ const ROWS: Array<[ErrorCode, Category | Category[], number]> = [
   ['TASK_ID_INVALID', 'input', 2],
   ['PLATFORM_LIMIT', 'input', 2],
   ['PLATFORM_STEP_MISSING', 'input', 2],
+  ['PLATFORM_API_UNSUPPORTED', 'input', 2],
   ['PLATFORM_PAYLOAD_INVALID', 'input', 2],
   ['PLATFORM_UNREACHABLE', 'platform_unreachable', 4],
   ['PLATFORM_TOKEN_MISSING', 'platform_auth', 4],

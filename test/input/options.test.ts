@@ -77,7 +77,7 @@ describe('parseRunOptions: invalid values name the flag, the value and the range
     [{ idleTimeout: 'never' }, 'local', '--idle-timeout "never" is invalid: expected a number > 0 s; durations are seconds or 90s, 5m, 1h'],
     [{ arrival: 'burst' }, 'local', '--arrival "burst" is invalid: expected poisson or constant'],
     [{ loadMode: 'ramp' }, 'local', '--load-mode "ramp" is invalid: expected fixed or stepped'],
-    [{ api: 'gemini' }, 'local', '--api "gemini" is invalid: expected openai-chat or anthropic-messages'],
+    [{ api: 'gemini' }, 'local', '--api "gemini" is invalid: expected openai-chat or anthropic-messages or openai-embeddings or openai-responses or ollama-chat or ollama-generate or openai-completions'],
     [{ rate: '5' }, 'platform', "--rate works only in local mode, but this run is in platform mode: the platform's engine runs closed-loop users only"],
     [{ workers: '2', maxRequests: '10' }, 'platform', '--max-requests, --workers work only in local mode, but this run is in platform mode: a platform task runs for its duration; the platform scales with its own engines'],
     [{ model: '  ' }, 'local', '--model is empty'],

@@ -268,3 +268,18 @@ describe('--test-data', () => {
     );
   });
 });
+
+describe('APIs the platform does not run', () => {
+  it.each(['openai-responses', 'openai-embeddings', 'openai-completions', 'ollama-chat', 'ollama-generate'])(
+    '%s is refused before any request, with a hint to run locally',
+    (apiType) => {
+      const plan = buildPlan({ target: { apiType } });
+      for (const build of [() => checkPlatformLimits(plan), () => buildTestPayload(plan.target), () => buildCreatePayload(plan, { testData: '', tempTaskId: ID })]) {
+        const error = thrown(build);
+        expect([error.code, error.exitCode]).toEqual(['PLATFORM_API_UNSUPPORTED', 2]);
+        expect(error.message).toMatch(new RegExp(`^the platform does not run .+ \\(${apiType}\\): it runs only openai-chat and anthropic-messages$`));
+        expect(error.hint).toBe('run this test locally: add --local (it wins over LMETERX_BASE_URL) and leave out --platform');
+      }
+    },
+  );
+});

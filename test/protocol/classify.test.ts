@@ -22,10 +22,27 @@ describe('classifyTarget: by path, with docs/platform.md URL split', () => {
     ],
     ['https://api.anthropic.com/v1/messages', 'anthropic-messages', 'https://api.anthropic.com/v1', '/messages'],
     ['http://0.0.0.0:4000/anthropic/v1/messages?beta=true', 'anthropic-messages', 'http://0.0.0.0:4000/anthropic/v1', '/messages?beta=true'],
+    ['https://api.openai.com/v1/responses', 'openai-responses', 'https://api.openai.com/v1', '/responses'],
+    ['http://localhost:8000/v1/responses/', 'openai-responses', 'http://localhost:8000/v1', '/responses'],
+    ['https://api.openai.com/v1/embeddings', 'openai-embeddings', 'https://api.openai.com/v1', '/embeddings'],
+    [
+      'https://r.openai.azure.com/openai/deployments/emb-3/embeddings?api-version=2024-10-21',
+      'openai-embeddings',
+      'https://r.openai.azure.com/openai/deployments/emb-3',
+      '/embeddings?api-version=2024-10-21',
+    ],
+    ['http://localhost:8000/v1/completions', 'openai-completions', 'http://localhost:8000/v1', '/completions'],
+    ['http://localhost:11434/api/chat', 'ollama-chat', 'http://localhost:11434', '/api/chat'],
+    ['http://localhost:11434/api/generate', 'ollama-generate', 'http://localhost:11434', '/api/generate'],
+    ['http://localhost:11434/v1/chat/completions', 'openai-chat', 'http://localhost:11434/v1', '/chat/completions'],
   ])('%s → %s, %s + %s', (url, apiType, targetHost, apiPath) => {
     const result = classifyTarget(input(url));
     expect([result.apiType, result.targetHost, result.apiPath]).toEqual([apiType, targetHost, apiPath]);
     expect(result.reason).toMatch(/^path \//);
+  });
+
+  it('reads the Azure deployment name from an embeddings path too', () => {
+    expect(classifyTarget(input('https://r.openai.azure.com/openai/deployments/emb-3/embeddings?api-version=1')).azureDeployment).toBe('emb-3');
   });
 
   it('reads the Azure deployment name from the path', () => {
@@ -46,6 +63,14 @@ describe("classifyTarget: a gateway's own path", () => {
     ['https://gw.example/invoke', { body: { ...chatBody, system: 'be brief', max_tokens: 10 } }, 'anthropic-messages', 'body shape (messages + system)'],
     ['https://gw.example/invoke', { body: { ...chatBody, stream_options: { include_usage: true } } }, 'openai-chat', 'body shape (messages + stream_options)'],
     ['https://gw.example/invoke', { body: { ...chatBody, system: 'x', response_format: { type: 'json_object' } } }, 'openai-chat', 'body shape (messages + response_format)'],
+    ['https://gw.example/invoke', { body: { model: 'gpt-4.1', input: 'Tell me a story.' } }, 'openai-responses', 'body shape (input)'],
+    ['https://gw.example/invoke', { body: { model: 'gpt-4.1', input: [{ role: 'user', content: 'hi' }], instructions: 'be brief' } }, 'openai-responses', 'body shape (instructions)'],
+    ['https://gw.example/invoke', { body: { model: 'text-embedding-3-small', input: ['a', 'b'] } }, 'openai-embeddings', 'body shape (input + an embedding model)'],
+    ['https://gw.example/invoke', { body: { model: 'bge-m3', input: 'a', encoding_format: 'float' } }, 'openai-embeddings', 'body shape (input + encoding_format)'],
+    ['https://gw.example/invoke', { body: { model: 'Qwen/Qwen2.5-7B', prompt: 'Once upon', max_tokens: 64 } }, 'openai-completions', 'body shape (prompt)'],
+    ['https://gw.example/invoke', { body: { model: 'llama3.2', prompt: 'Why?', options: { num_predict: 64 } } }, 'ollama-generate', 'body shape (options)'],
+    ['https://gw.example/invoke', { body: { ...chatBody, keep_alive: '5m' } }, 'ollama-chat', 'body shape (messages + keep_alive)'],
+    ['https://gw.example/invoke', { body: { ...chatBody, think: true, options: { temperature: 0 } } }, 'ollama-chat', 'body shape (messages + options)'],
   ])('%s with %o → %s (%s)', (url, extra, apiType, reason) => {
     const result = classifyTarget(input(url, extra));
     expect([result.apiType, result.reason]).toEqual([apiType, reason]);
@@ -73,7 +98,7 @@ describe('classifyTarget: --api overrides', () => {
 
 describe('classifyTarget: refusals', () => {
   const NOT_LLM_HINT =
-    'llm-loadtest measures LLM APIs (TTFT, tokens/s); for a plain HTTP endpoint a generic load tester (autocannon, k6, wrk) fits better. If this is an LLM gateway, add --api openai-chat or --api anthropic-messages';
+    'llm-loadtest measures LLM APIs (TTFT, tokens/s); for a plain HTTP endpoint a generic load tester (autocannon, k6, wrk) fits better. If this is an LLM gateway, add --api <type> with the format it takes (one of openai-chat, anthropic-messages, openai-embeddings, openai-responses, ollama-chat, ollama-generate, openai-completions)';
 
   it.each<[ClassifyInput, string, string, string]>([
     [
@@ -140,22 +165,16 @@ describe('classifyTarget: refusals', () => {
       'add the endpoint path: https://api.openai.com/v1/chat/completions (OpenAI-compatible) or https://api.openai.com/v1/messages (Anthropic)',
     ],
     [
-      input('http://localhost:11434/api/generate', { body: { model: 'llama3', prompt: 'hi' } }),
+      input('https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:streamGenerateContent?key=AIzaSy-0123456789'),
       'TARGET_API_UNSUPPORTED',
-      "http://localhost:11434/api/generate is Ollama's native API, which llm-loadtest does not speak (it tests OpenAI /v1/chat/completions and Anthropic /v1/messages)",
-      "point it at the server's OpenAI-compatible endpoint, e.g. http://localhost:11434/v1/chat/completions, or add --api if this path takes one of those two formats",
+      "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:streamGenerateContent?key=AIz…6789 is Gemini's native API, which llm-loadtest does not speak (it speaks /chat/completions, /v1/messages, /embeddings, /responses, /api/chat, /api/generate, /v1/completions)",
+      "point it at the server's OpenAI-compatible endpoint, e.g. https://generativelanguage.googleapis.com/v1/chat/completions, or add --api if this path takes one of those formats",
     ],
     [
-      input('https://api.openai.com/v1/embeddings', { body: { model: 'text-embedding-3-small', input: 'x' } }),
+      input('http://localhost:11434/api/embed', { body: { model: 'all-minilm', input: 'x' } }),
       'TARGET_API_UNSUPPORTED',
-      'https://api.openai.com/v1/embeddings is an embeddings API, which llm-loadtest does not speak (it tests OpenAI /v1/chat/completions and Anthropic /v1/messages)',
-      "point it at the server's OpenAI-compatible endpoint, e.g. https://api.openai.com/v1/chat/completions, or add --api if this path takes one of those two formats",
-    ],
-    [
-      input('https://gw.example/v1/completions?key=sk-secret-0123456789'),
-      'TARGET_API_UNSUPPORTED',
-      'https://gw.example/v1/completions?key=sk-…6789 is the legacy completions API, which llm-loadtest does not speak (it tests OpenAI /v1/chat/completions and Anthropic /v1/messages)',
-      "point it at the server's OpenAI-compatible endpoint, e.g. https://gw.example/v1/chat/completions, or add --api if this path takes one of those two formats",
+      "http://localhost:11434/api/embed is Ollama's native embeddings API, which llm-loadtest does not speak (it speaks /chat/completions, /v1/messages, /embeddings, /responses, /api/chat, /api/generate, /v1/completions)",
+      "point it at the server's OpenAI-compatible endpoint, e.g. http://localhost:11434/v1/chat/completions, or add --api if this path takes one of those formats",
     ],
   ])('%o → %s', (given, code, message, hint) => {
     let caught: unknown;

@@ -12,6 +12,8 @@ import { countTokens } from '../../src/protocol/tokens.js';
 import type { ApiType, ParsedResponse } from '../../src/protocol/types.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/sse');
+/** Ollama's native streams: NDJSON, not SSE. */
+const NDJSON_FIXTURES = join(import.meta.dirname, '../fixtures/ndjson');
 
 interface Expected {
   api: ApiType;
@@ -59,6 +61,33 @@ const CASES: Record<string, Expected> = {
   'anthropic-tool-use.sse': { api: 'anthropic-messages', ok: true, chunks: 4, text: 'Checking.', input: 472, output: 89, sawToolCall: true, finish: 'tool_use' },
   'anthropic-error-overloaded.sse': { api: 'anthropic-messages', ok: false, category: 'overloaded', chunks: 1, text: 'Par', terminated: false },
   'anthropic-truncated.sse': { api: 'anthropic-messages', ok: false, category: 'invalid_response', chunks: 1, text: 'Never ends', terminated: false },
+  'openai-responses-basic.sse': { api: 'openai-responses', ok: true, chunks: 3, text: 'Hi there — «ça va?» 🌊', input: 1037, cached: 1024, output: 9, reasoning: 0, source: 'usage', finish: 'completed', model: 'gpt-4.1-2025-04-14' },
+  'openai-responses-reasoning.sse': { api: 'openai-responses', ok: true, chunks: 4, text: '4.', input: 14, cached: 0, output: 150, reasoning: 128, sawReasoning: true, outputAfterContent: true, finish: 'completed', model: 'o4-mini-2025-04-16' },
+  'openai-responses-function-call.sse': { api: 'openai-responses', ok: true, chunks: 6, text: '', input: 291, output: 23, sawToolCall: true, finish: 'completed' },
+  'openai-responses-failed.sse': { api: 'openai-responses', ok: false, category: 'server_error', chunks: 2, text: 'Part way', terminated: false },
+  'openai-responses-error-event.sse': { api: 'openai-responses', ok: false, category: 'rate_limited', chunks: 1, text: 'Half', terminated: false },
+  'openai-responses-incomplete-crlf.sse': { api: 'openai-responses', ok: true, chunks: 2, text: 'Once upon a time', input: 12, output: 16, finish: 'max_output_tokens', model: 'gpt-4.1-nano-2025-04-14' },
+  'openai-completions-basic.sse': { api: 'openai-completions', ok: true, chunks: 4, text: 'This is a test.', input: 5, output: 5, source: 'usage', finish: 'length', model: 'gpt-3.5-turbo-instruct' },
+  'vllm-completions-stop-in-last-chunk.sse': { api: 'openai-completions', ok: true, chunks: 3, text: ' San Francisco is', input: null, output: countTokens(' San Francisco is'), source: 'tokenizer', finish: 'stop' },
+  'ollama-chat-basic.ndjson': { api: 'ollama-chat', ok: true, chunks: 3, text: 'The sky is blue 🌤 "mostly".', input: 26, output: 6, cached: null, source: 'usage', finish: 'stop', model: 'llama3.2' },
+  'ollama-chat-thinking.ndjson': { api: 'ollama-chat', ok: true, chunks: 4, text: 'Four.', input: 17, output: 31, reasoning: null, sawReasoning: true, outputAfterContent: true, finish: 'stop', model: 'qwen3:8b' },
+  'ollama-chat-tool-call.ndjson': { api: 'ollama-chat', ok: true, chunks: 1, text: '', input: 122, output: 33, sawToolCall: true, finish: 'stop' },
+  'ollama-chat-error-mid-stream.ndjson': { api: 'ollama-chat', ok: false, category: 'server_error', chunks: 2, text: 'Half way', terminated: false },
+  'ollama-chat-truncated.ndjson': { api: 'ollama-chat', ok: false, category: 'invalid_response', chunks: 2, text: 'Cut off', terminated: false },
+  'ollama-generate-crlf.ndjson': { api: 'ollama-generate', ok: true, chunks: 3, text: 'Why is the sky blue?', input: 26, output: 5, finish: 'length', model: 'llama3.2' },
+  'ollama-generate-thinking-no-counts.ndjson': {
+    api: 'ollama-generate',
+    ok: true,
+    chunks: 3,
+    text: 'Yes',
+    input: null,
+    output: countTokens('Yes') + countTokens('Hmm, simple.'),
+    reasoning: countTokens('Hmm, simple.'),
+    source: 'tokenizer',
+    sawReasoning: true,
+    outputAfterContent: true,
+    finish: 'stop',
+  },
 };
 
 /** Each read is stamped with the index of its last byte, so stamps say where an event completed. */
@@ -100,10 +129,10 @@ function randomCuts(length: number, seed: number, meanRead: number): number[] {
   }
 }
 
-describe('SSE transcripts', () => {
+describe('SSE and NDJSON transcripts', () => {
   for (const [file, expected] of Object.entries(CASES)) {
     describe(file, () => {
-      const bytes = readFileSync(join(FIXTURES, file));
+      const bytes = readFileSync(join(file.endsWith('.ndjson') ? NDJSON_FIXTURES : FIXTURES, file));
       // 1-byte reads stamp every event with the exact index of the byte that completed it.
       const oneByte = replay(expected.api, bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1));
 
@@ -166,6 +195,7 @@ describe('SSE transcripts', () => {
 
   it('every fixture has an expectation', async () => {
     const { readdirSync } = await import('node:fs');
-    expect(readdirSync(FIXTURES).filter((f) => f.endsWith('.sse')).sort()).toEqual(Object.keys(CASES).sort());
+    const files = [...readdirSync(FIXTURES).filter((f) => f.endsWith('.sse')), ...readdirSync(NDJSON_FIXTURES).filter((f) => f.endsWith('.ndjson'))];
+    expect(files.sort()).toEqual(Object.keys(CASES).sort());
   });
 });

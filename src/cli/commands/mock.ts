@@ -5,7 +5,7 @@ import { readMockFlags, type MockFlags } from '../mock-flags.js';
 /** `llm-loadtest mock`: the bundled mock LLM server, until SIGINT/SIGTERM. */
 export function createMockCommand(ctx: CliContext): Command {
   return new Command('mock')
-    .description('Run the bundled mock LLM server (OpenAI /v1/chat/completions + Anthropic /v1/messages, JSON and SSE)')
+    .description('Run the bundled mock LLM server (every API llm-loadtest speaks: OpenAI chat, Responses, completions, embeddings, Anthropic messages, Ollama native)')
     .option('--port <n>', 'port to listen on (0: a free port)', '0')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--ttft <ms>', 'time to first token (default 0)')
@@ -14,6 +14,7 @@ export function createMockCommand(ctx: CliContext): Command {
     .option('--output-tokens <n>', "answer tokens, or the request's max_tokens when lower (default 128)")
     .option('--chunk-tokens <n>', 'tokens per SSE event (default 1)')
     .option('--reasoning-tokens <n>', 'reasoning tokens before the answer (default 0)')
+    .option('--cached-tokens <n>', 'prompt tokens reported as read from the prompt cache (default 0)')
     .option('--no-usage', 'report no token usage (OpenAI: no usage chunk or field)')
     .option('--no-role-chunk', 'OpenAI: no role-only first chunk')
     .option('--error-rate <0..1>', 'fraction of requests that get the faults (default: all when a fault is set; status 500 when none is)')
@@ -41,7 +42,7 @@ export function createMockCommand(ctx: CliContext): Command {
       const server = await startMockServer(options);
       ctx.io.stdout.write(`${server.url}\n`);
       ctx.io.stderr.write(
-        `mock LLM server listening on ${server.url} (OpenAI ${server.url}/v1/chat/completions, Anthropic ${server.url}/v1/messages); Ctrl-C to stop\n` +
+        `mock LLM server listening on ${server.url} (OpenAI ${server.url}/v1/chat/completions, /v1/responses, /v1/completions, /v1/embeddings, Anthropic ${server.url}/v1/messages, Ollama ${server.url}/api/chat, /api/generate); Ctrl-C to stop\n` +
           `try: curl -N ${server.url}/v1/chat/completions -H 'content-type: application/json' ` +
           `-d '{"model":"mock-model","stream":true,"messages":[{"role":"user","content":"hi"}]}'\n`,
       );

@@ -7,6 +7,11 @@ function sse(event: string, data: string): string {
   return `event: ${event}\ndata: ${data}\n\n`;
 }
 
+/** Prompt tokens read from the cache: Anthropic's input_tokens counts only the rest. */
+function cached(plan: ReplyPlan): number {
+  return plan.cachedTokens ?? 0;
+}
+
 function anthropicStopReason(plan: ReplyPlan): string {
   return plan.finishReason === 'length' ? 'max_tokens' : 'end_turn';
 }
@@ -14,8 +19,8 @@ function anthropicStopReason(plan: ReplyPlan): string {
 export function writeAnthropicStream(plan: ReplyPlan, chunks: ReplyChunks): StreamParts {
   const start =
     `{"type":"message_start","message":{"id":"${plan.id}","type":"message","role":"assistant","model":${JSON.stringify(plan.model)},` +
-    `"content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":${plan.inputTokens},` +
-    `"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":1}}}`;
+    `"content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":${plan.inputTokens - cached(plan)},` +
+    `"cache_creation_input_tokens":0,"cache_read_input_tokens":${cached(plan)},"output_tokens":1}}}`;
   const hasThinking = plan.reasoningTokens > 0;
   const firstBlock = hasThinking ? '{"type":"thinking","thinking":"","signature":""}' : '{"type":"text","text":""}';
   const head =
@@ -62,9 +67,9 @@ export function writeAnthropicJson(plan: ReplyPlan, texts: ReplyTexts): string {
     stop_reason: anthropicStopReason(plan),
     stop_sequence: null,
     usage: {
-      input_tokens: plan.inputTokens,
+      input_tokens: plan.inputTokens - cached(plan),
       cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
+      cache_read_input_tokens: cached(plan),
       output_tokens: plan.usageOutputTokens,
     },
   });

@@ -5,7 +5,7 @@ function openAiUsage(plan: ReplyPlan): string {
   const completion = plan.usageOutputTokens;
   return (
     `{"prompt_tokens":${plan.inputTokens},"completion_tokens":${completion},"total_tokens":${plan.inputTokens + completion},` +
-    `"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":${plan.reasoningTokens},` +
+    `"prompt_tokens_details":{"cached_tokens":${plan.cachedTokens ?? 0},"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":${plan.reasoningTokens},` +
     `"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}`
   );
 }

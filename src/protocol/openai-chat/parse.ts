@@ -1,6 +1,7 @@
 /**
  * OpenAI `/v1/chat/completions` and the many servers that copy it (Azure, vLLM, llama.cpp, Ollama,
- * DeepSeek, OpenRouter, ...): response reading.
+ * DeepSeek, OpenRouter, ...): response reading. The legacy `/v1/completions` answer is the same chunk
+ * with `choices[].text` in place of a delta, so its adapter reads it here too.
  *
  * Streams are read on the bytes (hot path). A chunk of the usual shape is walked by a small structural
  * scanner that recognises only what matters (delta content / reasoning / tool calls, finish_reason,
@@ -21,6 +22,8 @@ const KEY_ERROR = ascii('error');
 const KEY_TIMINGS = ascii('timings');
 const KEY_DELTA = ascii('delta');
 const KEY_MESSAGE = ascii('message');
+/** Legacy completions: `choices[].text`. */
+const KEY_TEXT = ascii('text');
 const KEY_FINISH_REASON = ascii('finish_reason');
 const KEY_CONTENT = ascii('content');
 const KEY_REASONING_CONTENT = ascii('reasoning_content');
@@ -55,12 +58,12 @@ export function createStreamParser(options?: ParseOptions): StreamParser {
 export function parseJson(text: string, atMs: number, options?: ParseOptions): ParsedResponse {
   const state = new ResponseState(options);
   state.terminate(atMs);
-  const value = readJsonBody(state, text, 'a chat completion object');
+  const value = readJsonBody(state, text, 'a (chat) completion object');
   if (value === null) return state.build(atMs);
   readModel(state, value);
   if (readErrorInto(state, value)) return state.build(atMs);
   if (!Array.isArray(value['choices'])) {
-    state.fail('invalid_response', 'the body has no "choices": not a chat completion');
+    state.fail('invalid_response', 'the body has no "choices": not a (chat) completion');
     return state.build(atMs);
   }
   const kinds = readChunkObject(state, value);
@@ -158,7 +161,7 @@ class OpenAiStreamParser extends SseResponseParser {
 
   private parseEvent(b: Buffer, start: number, end: number): void {
     const state = this.state;
-    const value = this.readEventObject(b, start, end, 'a chat completion chunk');
+    const value = this.readEventObject(b, start, end, 'a (chat) completion chunk');
     if (value === null) return;
     readModel(state, value);
     if (readErrorInto(state, value)) {
@@ -302,6 +305,17 @@ class OpenAiStreamParser extends SseResponseParser {
         }
       } else if (bytesEqual(b, keyStart, keyEnd, KEY_MESSAGE)) {
         return -1;
+      } else if (bytesEqual(b, keyStart, keyEnd, KEY_TEXT)) {
+        if (isNonEmptyStringAt(b, i, end)) {
+          const valueEnd = skipString(b, i, end);
+          if (valueEnd === -1 || !this.addLiteral(KIND_TEXT, i, valueEnd)) return -1;
+          this.scanKinds |= KIND_TEXT;
+          i = valueEnd;
+        } else if (b[i] === 0x22) {
+          i += 2;
+        } else {
+          return -1;
+        }
       } else {
         i = skipValue(b, i, end);
         if (i === -1) return -1;
@@ -402,6 +416,11 @@ function readChunkObject(state: ResponseState, value: Record<string, unknown>): 
       if (!isRecord(choice)) continue;
       const delta = isRecord(choice['delta']) ? choice['delta'] : isRecord(choice['message']) ? choice['message'] : null;
       if (delta !== null) kinds |= readDelta(state, delta);
+      const text = choice['text'];
+      if (typeof text === 'string' && text !== '') {
+        kinds |= KIND_TEXT;
+        state.keepString(KIND_TEXT, text);
+      }
       if (typeof choice['finish_reason'] === 'string') state.finishReason = choice['finish_reason'];
     }
   }
