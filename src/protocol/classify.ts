@@ -79,8 +79,8 @@ export function classifyTarget(input: ClassifyInput): Classification {
   if (nearMiss !== null) {
     throw inputError(
       'TARGET_NOT_LLM',
-      `${maskUrl(input.url)}: the path ${path} is not an LLM API path; did you mean ${url.origin}${nearMiss}?`,
-      `fix the path to ${nearMiss}, or add --api ${apiTypeIds().join(' / --api ')} if the server really takes this path`,
+      `${maskUrl(input.url)}: the path ${path} is not an LLM API path; did you mean ${url.origin}${nearMiss.path}?`,
+      `fix the path to ${nearMiss.path}, or add --api ${nearMiss.apiType} if the server really takes this path`,
     );
   }
   const versioned = /^\/(v\d+(beta)?|api|openai|api\/v\d+)$/.test(path);
@@ -118,10 +118,10 @@ export function classifyTarget(input: ClassifyInput): Classification {
 
 /**
  * A path one or two letters away from an API path (`/v1/chat/completion`, `/v1/message`): the likely
- * intended path, or null. Compared on as many trailing segments as the API path has; a version segment
- * matches any version (`/v2/messages` is a gateway's own path, not a typo).
+ * intended path and the API it belongs to, or null. Compared on as many trailing segments as the API
+ * path has; a version segment matches any version (`/v2/messages` is a gateway's own path, not a typo).
  */
-function suggestApiPath(path: string): string | null {
+function suggestApiPath(path: string): { path: string; apiType: ApiType } | null {
   const segments = path.split('/').filter((segment) => segment !== '');
   for (const adapter of adapters) {
     for (const rule of adapter.match.paths) {
@@ -136,7 +136,7 @@ function suggestApiPath(path: string): string | null {
         distance += editDistance(segment.toLowerCase(), target);
         return target;
       });
-      if (distance > 0 && distance <= 2) return `/${[...segments.slice(0, -wanted.length), ...fixed].join('/')}`;
+      if (distance > 0 && distance <= 2) return { path: `/${[...segments.slice(0, -wanted.length), ...fixed].join('/')}`, apiType: adapter.apiType };
     }
   }
   return null;

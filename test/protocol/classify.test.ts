@@ -144,19 +144,19 @@ describe('classifyTarget: refusals', () => {
       input('https://api.example.com/v1/chat/completion', { body: chatBody }),
       'TARGET_NOT_LLM',
       'https://api.example.com/v1/chat/completion: the path /v1/chat/completion is not an LLM API path; did you mean https://api.example.com/v1/chat/completions?',
-      'fix the path to /v1/chat/completions, or add --api openai-chat / --api anthropic-messages if the server really takes this path',
+      'fix the path to /v1/chat/completions, or add --api openai-chat if the server really takes this path',
     ],
     [
       input('https://api.anthropic.com/v1/message'),
       'TARGET_NOT_LLM',
       'https://api.anthropic.com/v1/message: the path /v1/message is not an LLM API path; did you mean https://api.anthropic.com/v1/messages?',
-      'fix the path to /v1/messages, or add --api openai-chat / --api anthropic-messages if the server really takes this path',
+      'fix the path to /v1/messages, or add --api anthropic-messages if the server really takes this path',
     ],
     [
       input('https://gw.example.com/openai/v1/chat/completons'),
       'TARGET_NOT_LLM',
       'https://gw.example.com/openai/v1/chat/completons: the path /openai/v1/chat/completons is not an LLM API path; did you mean https://gw.example.com/openai/v1/chat/completions?',
-      'fix the path to /openai/v1/chat/completions, or add --api openai-chat / --api anthropic-messages if the server really takes this path',
+      'fix the path to /openai/v1/chat/completions, or add --api openai-chat if the server really takes this path',
     ],
     [
       input('https://api.openai.com/v1', { body: chatBody }),

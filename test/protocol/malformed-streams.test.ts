@@ -21,12 +21,12 @@ describe('malformed streams', () => {
     ['ollama-chat', '<html><title>502 Bad Gateway</title></html>', 'invalid_response', /not JSON: <html>/],
     ['ollama-chat', '[1,2]\n', 'invalid_response', /not an Ollama object/],
     ['ollama-chat', '{"model":"m","message":{"role":"assistant","content":"x"},"done":false}\n{"model":"m","message":{"role":"assist', 'invalid_response', /not JSON/],
-    ['ollama-generate', '{"error":"model \\"x\\" not found, try pulling it first"}\n', 'server_error', /model "x" not found/],
+    ['ollama-generate', '{"error":"model \\"x\\" not found, try pulling it first"}\n', 'not_found', /model "x" not found/],
     ['ollama-generate', '{"model":"m","response":"","done":true,"done_reason":"stop","eval_count":0}\n', 'empty_response', /no generated content/],
     ['openai-responses', 'event: response.created\ndata: {"type":"response.created"\n\n', 'invalid_response', /an SSE event is not JSON/],
     ['openai-responses', 'data: "just a string"\n\n', 'invalid_response', /not a Responses API event/],
     ['openai-responses', 'event: error\ndata: upstream timed out\n\n', 'server_error', /upstream timed out/],
-    ['openai-responses', '{"error":{"message":"Invalid API key","type":"invalid_request_error","code":"invalid_api_key"}}', 'server_error', /Invalid API key/],
+    ['openai-responses', '{"error":{"message":"Invalid API key","type":"invalid_request_error","code":"invalid_api_key"}}', 'auth', /Invalid API key/],
     ['openai-responses', 'event: response.completed\ndata: {"type":"response.completed","response":{"status":"completed","output":[],"usage":null}}\n\n', 'empty_response', /no generated content/],
     ['openai-completions', 'data: {"choices":[{"text":"Hi","index":0}]}\n\n', 'invalid_response', /cut off/],
   ])('%s %j → %s', (api, body, category, message) => {
@@ -44,7 +44,7 @@ describe('malformed JSON answers', () => {
     ['openai-embeddings', '{"object":"list","data":[]}', 'empty_response', /no embedding vectors/],
     ['openai-embeddings', '{"object":"list"}', 'invalid_response', /no "data" list/],
     ['openai-embeddings', '[]', 'invalid_response', /not an embeddings list/],
-    ['openai-embeddings', '{"error":{"message":"bad input","type":"invalid_request_error"}}', 'server_error', /bad input/],
+    ['openai-embeddings', '{"error":{"message":"bad input","type":"invalid_request_error"}}', 'client_error', /bad input/],
     ['ollama-chat', '{"model":"m","done":true}', 'invalid_response', /no "message" or "response"/],
     ['openai-completions', '{"object":"text_completion"}', 'invalid_response', /no "choices"/],
   ])('%s %s → %s', (api, text, category, message) => {

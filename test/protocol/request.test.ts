@@ -8,7 +8,15 @@ const messages = [{ role: 'user', content: 'hi' }];
 
 describe('registry', () => {
   it('has one adapter per built-in API, in registry order', () => {
-    expect(adapters.map((a) => a.apiType)).toEqual(['openai-chat', 'anthropic-messages']);
+    expect(adapters.map((a) => a.apiType)).toEqual([
+      'openai-chat',
+      'anthropic-messages',
+      'openai-embeddings',
+      'openai-responses',
+      'ollama-chat',
+      'ollama-generate',
+      'openai-completions',
+    ]);
   });
 });
 
