@@ -1,5 +1,5 @@
 import type { RunPlan } from '../../model/plan.js';
-import { secretValues } from '../../text/mask.js';
+import { targetSecrets } from '../../text/mask.js';
 import { createStyle, type CliContext } from '../io.js';
 import type { PlatformClientKnobs } from '../platform-client.js';
 
@@ -27,7 +27,7 @@ export async function runPlatform(ctx: CliContext, plan: RunPlan, options: RunPl
   const errStyle = createStyle(io.stderr, io.env, !plan.output.color);
   const style = json ? errStyle : createStyle(io.stdout, io.env, !plan.output.color);
   const report = (text: string): void => void (!json ? io.stdout.write(text) : plan.output.quiet ? undefined : io.stderr.write(text));
-  const client = createPlatformClientFor(ctx, plan.platformBaseUrl, { ...options, secrets: secretValues(plan.target.headers, plan.target.cookies) });
+  const client = createPlatformClientFor(ctx, plan.platformBaseUrl, { ...options, secrets: targetSecrets(plan.target) });
   const statusLine = view.createStatusLines(expectedRunS(plan), (line) => (plan.output.progress ? say(line) : undefined));
   let unsubscribe = (): void => undefined;
   const run = startPlatformRun({
