@@ -29,7 +29,20 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
     progress = null;
   };
   let interrupted = false;
+  /** Set once the load has started: before it (the pre-check), an interrupt ends the run with exit 130. */
+  let gracefulStopMs: number | null = null;
   const unsubscribes: Array<() => void> = [];
+  const onInterrupt = (): void => {
+    // After the first one, the default handling is back: a second Ctrl-C ends the process at once.
+    for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
+    interrupted = true;
+    say(
+      gracefulStopMs === null
+        ? `\n${errStyle.yellow('Interrupted:')} stopping before the load started\n`
+        : `\n${errStyle.yellow('Interrupted:')} stopping; in-flight requests get ${gracefulStopMs / 1000} s, then the summary is written (Ctrl-C again quits at once)\n`,
+    );
+    run.stop('interrupted');
+  };
   const onEvent = (event: LocalRunEvent): void => {
     switch (event.type) {
       case 'precheck':
@@ -39,17 +52,9 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
           `${errStyle.yellow('Warning:')} ${event.users} users need about ${event.neededFiles} open files but the limit is ${event.limit}: ` +
             `requests beyond it fail as generator errors; raise it first (e.g. \`ulimit -n ${Math.max(event.users * 2, 65536)}\`)\n`,
         );
-      case 'started': {
-        const onInterrupt = (): void => {
-          // After the first one, the default handling is back: a second Ctrl-C ends the process at once.
-          for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
-          interrupted = true;
-          say(`\n${errStyle.yellow('Interrupted:')} stopping; in-flight requests get ${event.gracefulStopMs / 1000} s, then the summary is written (Ctrl-C again quits at once)\n`);
-          run.stop('interrupted');
-        };
-        unsubscribes.push(io.onSignal('SIGINT', onInterrupt), io.onSignal('SIGTERM', onInterrupt));
+      case 'started':
+        gracefulStopMs = event.gracefulStopMs;
         return;
-      }
       case 'tick':
         return progress?.draw(event.live);
       case 'done':
@@ -62,6 +67,7 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
     }
   };
   const run = start({ onEvent, tickMs: showProgress ? progressEveryMs(io.stderr) : null, openFileLimit: output.quiet ? null : readOpenFileLimit() });
+  unsubscribes.push(io.onSignal('SIGINT', onInterrupt), io.onSignal('SIGTERM', onInterrupt));
   try {
     const result = await run.done;
     if (interrupted) ctx.exitCode = ExitCode.interrupted;

@@ -64,6 +64,7 @@ export function startWorkerLoad(options: RunLoadOptions): LoadHandle {
         preconnect: options.preconnect ?? true,
         preloadTokenizer: options.preloadTokenizer ?? false,
         streamRecords: sink !== undefined,
+        resultsFd: sink?.fd ?? null,
       };
       const worker = new Worker(entry, { workerData: input });
       workers.push(worker);
@@ -93,6 +94,9 @@ export function startWorkerLoad(options: RunLoadOptions): LoadHandle {
                 return;
               case 'records':
                 sink?.writeBlock(message.block);
+                return;
+              case 'write-failed':
+                sink?.markFailed?.(Object.assign(new Error(message.message), { code: message.code }));
                 return;
               case 'live':
                 lives[index] = message.live;

@@ -5,7 +5,9 @@ import { peakUsers } from '../engine/schedule.js';
 import type { CapabilityReport } from '../model/capability.js';
 import { planTargets, type RunPlan, type TargetSpec } from '../model/plan.js';
 import type { RunConfig, Summary } from '../model/summary.js';
-import { maskHeaders, maskUrl, secretValues } from '../text/mask.js';
+import { maskHeaders, maskUrl, targetSecrets } from '../text/mask.js';
+import { join } from 'node:path';
+import { AppError } from '../failures/errors.js';
 import { writeRunReports } from './reports.js';
 
 /** How long in-flight requests may finish after a stop or the end of the duration. */
@@ -60,7 +62,10 @@ export interface LocalRun {
 export function runLocal(options: RunLocalOptions): LocalRun {
   let stopLoad: ((reason: StopReason) => void) | null = null;
   let stopRequested: StopReason | null = null;
-  const done = runEachTarget(options, (stop) => {
+  // A stop before the pre-check has answered ends the run there (nothing is written); one after it (or
+  // with the pre-check skipped) is applied as soon as the load starts, which then writes what it measured.
+  const beforeLoad = new AbortController();
+  const done = runEachTarget(options, beforeLoad.signal, (stop) => {
     stopLoad = stop;
     if (stopRequested !== null) stop(stopRequested);
   });
@@ -68,24 +73,51 @@ export function runLocal(options: RunLocalOptions): LocalRun {
     done,
     stop: (reason = 'interrupted') => {
       stopRequested ??= reason;
-      stopLoad?.(reason);
+      if (stopLoad === null) beforeLoad.abort();
+      else stopLoad(reason);
     },
   };
+}
+
+/** Wait for `work` unless the run is stopped first (Ctrl-C, SIGTERM): then INTERRUPTED (exit 130). */
+async function unlessStopped<T>(signal: AbortSignal, what: string, work: Promise<T>): Promise<T> {
+  const stopped = (): AppError =>
+    new AppError('INTERRUPTED', `interrupted during ${what}: the load did not start and no file was written`, {
+      category: 'interrupted',
+      stage: 'run',
+      hint: 'run the command again when you are ready',
+    });
+  if (signal.aborted) throw stopped();
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(stopped());
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
 /**
  * The one place that walks the plan's targets. A plan holds one today; a list would run here one after
  * the other, each through the same pre-check and load, without the engine knowing.
  */
-async function runEachTarget(options: RunLocalOptions, onStoppable: (stop: (reason: StopReason) => void) => void): Promise<LocalRunResult> {
+async function runEachTarget(
+  options: RunLocalOptions,
+  beforeLoad: AbortSignal,
+  onStoppable: (stop: (reason: StopReason) => void) => void,
+): Promise<LocalRunResult> {
   const [target] = planTargets(options.plan);
   if (target === undefined) throw new Error('a run plan without a target');
-  return runTarget(options, target, onStoppable);
+  return runTarget(options, target, beforeLoad, onStoppable);
 }
 
 async function runTarget(
   options: RunLocalOptions,
   target: TargetSpec,
+  beforeLoad: AbortSignal,
   onStoppable: (stop: (reason: StopReason) => void) => void,
 ): Promise<LocalRunResult> {
   const { plan, cwd } = options;
@@ -103,7 +135,7 @@ async function runTarget(
   let preloadTokenizer = plan.skipPrecheck;
   if (!plan.skipPrecheck) {
     const [{ runPrecheck }, { PrecheckFailedError }] = await Promise.all([import('../precheck/precheck.js'), import('../failures/precheck-failed.js')]);
-    const result = await runPrecheck(target);
+    const result = await unlessStopped(beforeLoad, 'the pre-check', runPrecheck(target));
     if (!result.ok) throw new PrecheckFailedError(result.failure);
     precheck = result.capability;
     preloadTokenizer = !result.capability.usageReported;
@@ -115,7 +147,9 @@ async function runTarget(
   if (limit !== null && users + SPARE_FILES > limit) emit({ type: 'file-limit', users, neededFiles: users + SPARE_FILES, limit });
 
   writer.createRunDir(outDir);
-  const results = new writer.ResultsWriter(outDir);
+  // A failed write (a full disk) stops the load: what was measured is kept, then the run says why.
+  let stopOnFailure: () => void = () => undefined;
+  const results = new writer.ResultsWriter(outDir, { onFailure: () => stopOnFailure() });
   const gracefulStopMs = options.gracefulStopMs ?? GRACEFUL_STOP_MS;
   let ticker: ReturnType<typeof setInterval> | undefined;
   try {
@@ -124,11 +158,13 @@ async function runTarget(
       load: plan.load,
       prompts,
       sink: results,
-      secrets: secretValues(target.headers, target.cookies),
+      secrets: targetSecrets(target),
       gracefulStopMs,
       preloadTokenizer,
     });
     emit({ type: 'started', outDir, gracefulStopMs });
+    stopOnFailure = () => handle.stop('interrupted');
+    if (results.failure !== null) stopOnFailure();
     onStoppable((reason) => handle.stop(reason));
     await handle.started;
     const tickMs = options.tickMs === undefined ? 1000 : options.tickMs;
@@ -141,8 +177,20 @@ async function runTarget(
     results.close();
 
     const summary = await summarizeRun(plan, target, result, outDir, precheck);
-    writer.writeRunFile(outDir, 'summary.json', `${JSON.stringify(summary, null, 2)}\n`);
-    await writeRunReports(outDir, summary, results.path);
+    const writeFailure = results.failure;
+    if (writeFailure !== null) {
+      // The disk is full: the files are tried (each whole or not at all), the summary is still shown.
+      await writeRunFiles(outDir, summary, results.path).catch(() => undefined);
+      emit({ type: 'done', summary, outDir });
+      throw writeFailure;
+    }
+    try {
+      await writeRunFiles(outDir, summary, results.path);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'REPORT_WRITE_FAILED') throw error;
+      const path = (error as { path?: unknown }).path;
+      throw writer.writeFailedError(typeof path === 'string' ? path : join(outDir, 'summary.json'), error);
+    }
     emit({ type: 'done', summary, outDir });
     const { stopReason, droppedArrivals } = result.outcome;
     if (droppedArrivals > 0) emit({ type: 'dropped-arrivals', count: droppedArrivals });
@@ -151,6 +199,13 @@ async function runTarget(
     clearInterval(ticker);
     results.close();
   }
+}
+
+/** summary.json, then the reports (each written whole through a temporary name). */
+async function writeRunFiles(outDir: string, summary: Summary, resultsPath: string): Promise<void> {
+  const { writeFileAtomic } = await import('../report/write-file.js');
+  await writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeRunReports(outDir, summary, resultsPath);
 }
 
 async function summarizeRun(
