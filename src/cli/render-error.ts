@@ -1,5 +1,6 @@
 import { AppError } from '../failures/errors.js';
 import type { ExitCode } from '../failures/exit-codes.js';
+import { escapeControl } from '../text/escape.js';
 import { createStyle, type CliContext } from './io.js';
 
 /**
@@ -17,8 +18,9 @@ export function renderError(error: unknown, ctx: CliContext): ExitCode {
         });
   if (ctx.json) ctx.io.stdout.write(`${JSON.stringify(appError.toJSON())}\n`);
   const style = createStyle(ctx.io.stderr, ctx.io.env);
-  ctx.io.stderr.write(`${style.red('Error:')} ${appError.message}\n`);
-  if (appError.hint !== undefined) ctx.io.stderr.write(`${style.yellow('Hint:')} ${appError.hint}\n`);
+  // Messages may quote a server or a file: escaped, the terminal shows control sequences, never obeys them.
+  ctx.io.stderr.write(`${style.red('Error:')} ${escapeControl(appError.message, { keepNewlines: true })}\n`);
+  if (appError.hint !== undefined) ctx.io.stderr.write(`${style.yellow('Hint:')} ${escapeControl(appError.hint, { keepNewlines: true })}\n`);
   if (appError.category === 'internal' && ctx.io.env['LLM_LOADTEST_DEBUG'] === '1' && error instanceof Error) {
     ctx.io.stderr.write(`${error.stack ?? ''}\n`);
   }
