@@ -22,6 +22,8 @@ export interface Io {
   cwd: string;
   /** Subscribe to a signal; returns the unsubscribe function. */
   onSignal(signal: SignalName, handler: () => void): () => void;
+  /** Send a signal to this process (with no handler left, its default ends the process). */
+  raise(signal: SignalName): void;
 }
 
 export function createProcessIo(): Io {
@@ -39,6 +41,9 @@ export function createProcessIo(): Io {
     onSignal: (signal, handler) => {
       process.on(signal, handler);
       return () => process.off(signal, handler);
+    },
+    raise: (signal) => {
+      process.kill(process.pid, signal);
     },
   };
 }

@@ -6,7 +6,7 @@ import type { Summary } from '../model/summary.js';
 import { renderCapabilityReport } from '../precheck/render.js';
 import { renderConsoleReport } from '../report/console.js';
 import type { LocalRun, LocalRunEvent, RunLocalOptions } from '../run/local.js';
-import { createStyle, type CliContext } from './io.js';
+import { createStyle, type CliContext, type SignalName } from './io.js';
 import { createProgressLine, progressEveryMs } from './progress.js';
 
 /** What the terminal adds to a local run: the tick interval, the open-file limit and the events. */
@@ -29,23 +29,42 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
     progress = null;
   };
   let interrupted = false;
-  /** Set once the load has started: before it (the pre-check), an interrupt ends the run with exit 130. */
-  let gracefulStopMs: number | null = null;
   const unsubscribes: Array<() => void> = [];
-  const onInterrupt = (): void => {
-    // After the first one, the default handling is back: a second Ctrl-C ends the process at once.
+  const unsubscribeAll = (): void => {
     for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
-    interrupted = true;
-    say(
-      gracefulStopMs === null
-        ? `\n${errStyle.yellow('Interrupted:')} stopping before the load started\n`
-        : `\n${errStyle.yellow('Interrupted:')} stopping; in-flight requests get ${gracefulStopMs / 1000} s, then the summary is written (Ctrl-C again quits at once)\n`,
+  };
+  /**
+   * Ctrl-C and SIGTERM are handled during the pre-check (the run ends there, exit 130) and once the load
+   * has started (it stops and writes what it measured); in between, and after a first one, their default
+   * ends the process at once. A second one reaching the handler (two signals while the event loop was
+   * busy arrive back to back) is raised again with the default back.
+   */
+  const listen = (onFirst: () => void): void => {
+    unsubscribeAll();
+    const handle = (signal: SignalName): void => {
+      if (interrupted) {
+        unsubscribeAll();
+        io.raise(signal);
+        return;
+      }
+      interrupted = true;
+      onFirst();
+      run.stop('interrupted');
+    };
+    unsubscribes.push(
+      io.onSignal('SIGINT', () => handle('SIGINT')),
+      io.onSignal('SIGTERM', () => handle('SIGTERM')),
     );
-    run.stop('interrupted');
   };
   const onEvent = (event: LocalRunEvent): void => {
     switch (event.type) {
+      case 'checking':
+        return listen(() => {
+          unsubscribeAll();
+          say(`\n${errStyle.yellow('Interrupted:')} stopping the pre-check; nothing was sent as load\n`);
+        });
       case 'precheck':
+        unsubscribeAll();
         return say(`${renderCapabilityReport(event.capability, errStyle)}\n`);
       case 'file-limit':
         return say(
@@ -53,8 +72,9 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
             `requests beyond it fail as generator errors; raise it first (e.g. \`ulimit -n ${Math.max(event.users * 2, 65536)}\`)\n`,
         );
       case 'started':
-        gracefulStopMs = event.gracefulStopMs;
-        return;
+        return listen(() =>
+          say(`\n${errStyle.yellow('Interrupted:')} stopping; in-flight requests get ${event.gracefulStopMs / 1000} s, then the summary is written (Ctrl-C again quits at once)\n`),
+        );
       case 'tick':
         return progress?.draw(event.live);
       case 'done':
@@ -67,7 +87,6 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
     }
   };
   const run = start({ onEvent, tickMs: showProgress ? progressEveryMs(io.stderr) : null, openFileLimit: output.quiet ? null : readOpenFileLimit() });
-  unsubscribes.push(io.onSignal('SIGINT', onInterrupt), io.onSignal('SIGTERM', onInterrupt));
   try {
     const result = await run.done;
     if (interrupted) ctx.exitCode = ExitCode.interrupted;

@@ -17,6 +17,8 @@ const SPARE_FILES = 64;
 
 /** What a local run reports as it goes, in this order (warnings and notes where they arise). */
 export type LocalRunEvent =
+  /** The pre-check request is about to be sent: a stop from here until `precheck` ends the run (INTERRUPTED). */
+  | { type: 'checking' }
   | { type: 'precheck'; capability: CapabilityReport }
   /** Each user holds a socket: the users need more open files than the soft limit allows. */
   | { type: 'file-limit'; users: number; neededFiles: number; limit: number }
@@ -135,6 +137,7 @@ async function runTarget(
   let preloadTokenizer = plan.skipPrecheck;
   if (!plan.skipPrecheck) {
     const [{ runPrecheck }, { PrecheckFailedError }] = await Promise.all([import('../precheck/precheck.js'), import('../failures/precheck-failed.js')]);
+    emit({ type: 'checking' });
     const result = await unlessStopped(beforeLoad, 'the pre-check', runPrecheck(target));
     if (!result.ok) throw new PrecheckFailedError(result.failure);
     precheck = result.capability;

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
 import { startLoad } from '../../src/engine/run-load.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { loadOptions, memorySink, mockTarget } from '../engine/helpers.js';
+import { createFakeIo } from '../helpers/fake-io.js';
+import { startSilentServer } from '../helpers/hostile-servers.js';
 
 /**
  * A header HTTP cannot carry is refused at input; a library caller who bypasses the input layer must still
@@ -43,4 +46,28 @@ describe('no state of the engine ignores the stop', () => {
     expect(result.outcome.stopReason).toBe('interrupted');
     expect(sink.records.map((record) => record.errorCategory)).toEqual(['incomplete', 'incomplete']);
   }, 20_000);
+});
+
+describe('signals during the pre-check (fake io)', () => {
+  test('SIGTERM ends the run with INTERRUPTED, exit 130; a second one is raised again with its default back', async () => {
+    const silent = await startSilentServer();
+    try {
+      const io = createFakeIo();
+      const done = runCli(['run', '--local', '--url', `${silent.url}/v1/chat/completions`, '--model', 'm', '--json', '--no-progress'], io);
+      const until = Date.now() + 10_000;
+      while (silent.hits() === 0) {
+        if (Date.now() > until) throw new Error('waited 10 s for the pre-check request');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      io.emit('SIGTERM');
+      io.emit('SIGTERM');
+      expect(await done).toBe(130);
+      expect(io.err()).toContain('Interrupted: stopping the pre-check');
+      expect(JSON.parse(io.out().trim())).toMatchObject({ code: 'INTERRUPTED', category: 'interrupted' });
+      // The first one was handled; the handlers were gone for the second (no raise needed).
+      expect(io.raised).toEqual([]);
+    } finally {
+      await silent.close();
+    }
+  });
 });
