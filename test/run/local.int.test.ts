@@ -39,7 +39,7 @@ describe('runLocal (library)', () => {
     expect(stderr).not.toHaveBeenCalled();
 
     const types = events.map((event) => event.type).filter((type, i, all) => type !== 'tick' || all[i - 1] !== 'tick');
-    expect(types).toEqual(['precheck', 'file-limit', 'started', 'tick', 'done']);
+    expect(types).toEqual(['checking', 'precheck', 'file-limit', 'started', 'tick', 'done']);
     expect(events.find((event) => event.type === 'file-limit')).toEqual({ type: 'file-limit', users: 2, neededFiles: 66, limit: 10 });
     const done = events.at(-1);
     expect(done).toEqual({ type: 'done', summary: result.summary, outDir: out });
