@@ -197,7 +197,8 @@ async function readResponse(
     maxTokens: readMaxTokens(target.body),
     startedAt: context.startedAt,
     // Masked before the preview cuts it: a key echoed across the cut would leave a piece nothing finds.
-    parsed: { ...parsed, text: context.mask(parsed.text ?? '') },
+    // The model name is the server's too: an echoing server may put a key in it.
+    parsed: { ...parsed, text: context.mask(parsed.text ?? ''), model: parsed.model === null ? null : context.mask(parsed.model) },
   });
   return { ok: true, capability };
 }

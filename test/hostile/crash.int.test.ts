@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -175,5 +175,11 @@ describe('the disk fills up during a run', () => {
     const lines = text.trim().split('\n');
     expect(lines.length).toBeGreaterThan(10);
     for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    // Every other file is whole or absent: none empty or cut, no temporary left behind.
+    for (const file of readdirSync(out)) {
+      expect(file).not.toMatch(/\.tmp$/);
+      expect(statSync(join(out, file)).size).toBeGreaterThan(0);
+      if (file.endsWith('.json')) expect(() => JSON.parse(readFileSync(join(out, file), 'utf8')) as unknown).not.toThrow();
+    }
   }, 60_000);
 });
