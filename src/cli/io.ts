@@ -28,6 +28,8 @@ export interface Io {
    * `node scripts/run.mjs` through the skill's launcher.
    */
   commandName?: string;
+  /** Send a signal to this process (with no handler left, its default ends the process). */
+  raise(signal: SignalName): void;
 }
 
 /** `node <launcher>` when started through scripts/run.mjs (relative when under cwd), else the bin's name. */
@@ -54,6 +56,9 @@ export function createProcessIo(): Io {
     onSignal: (signal, handler) => {
       process.on(signal, handler);
       return () => process.off(signal, handler);
+    },
+    raise: (signal) => {
+      process.kill(process.pid, signal);
     },
   };
 }

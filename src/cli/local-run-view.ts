@@ -7,7 +7,7 @@ import { renderCapabilityReport } from '../precheck/render.js';
 import { renderConsoleReport } from '../report/console.js';
 import type { LoadForecast } from '../run/forecast.js';
 import type { LocalRun, LocalRunEvent, RunLocalOptions } from '../run/local.js';
-import { createStyle, type CliContext } from './io.js';
+import { createStyle, type CliContext, type SignalName } from './io.js';
 import { writeJson } from './json-output.js';
 import { renderForecast } from './plan-view.js';
 import { createProgressLine, progressEveryMs } from './progress.js';
@@ -38,13 +38,44 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
   // Kept for the JSON (an object: a `let` assigned in the callback would be narrowed to null below).
   const planned: { forecast: LoadForecast | null } = { forecast: null };
   const unsubscribes: Array<() => void> = [];
+  const unsubscribeAll = (): void => {
+    for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
+  };
+  /**
+   * Ctrl-C and SIGTERM are handled during the pre-check (the run ends there, exit 130) and once the load
+   * has started (it stops and writes what it measured); in between, and after a first one, their default
+   * ends the process at once. A second one reaching the handler (two signals while the event loop was
+   * busy arrive back to back) is raised again with the default back.
+   */
+  const listen = (onFirst: () => void): void => {
+    unsubscribeAll();
+    const handle = (signal: SignalName): void => {
+      if (interrupted) {
+        unsubscribeAll();
+        io.raise(signal);
+        return;
+      }
+      interrupted = true;
+      onFirst();
+      run.stop('interrupted', signal === 'SIGINT' ? 'interrupted by SIGINT (Ctrl-C)' : 'stopped by SIGTERM');
+    };
+    unsubscribes.push(
+      io.onSignal('SIGINT', () => handle('SIGINT')),
+      io.onSignal('SIGTERM', () => handle('SIGTERM')),
+    );
+  };
   const onEvent = (event: LocalRunEvent): void => {
     switch (event.type) {
       case 'precheck-start':
         if (!output.quiet) stopWaiting = startWaiting((line) => say(`${line}\n`), `the pre-check's answer from ${event.url}`, event.timeoutMs);
-        return;
+        return listen(() => {
+          unsubscribeAll();
+          stopWaiting();
+          say(`\n${errStyle.yellow('Interrupted:')} stopping the pre-check; nothing was sent as load\n`);
+        });
       case 'precheck':
         stopWaiting();
+        unsubscribeAll();
         return say(`${renderCapabilityReport(event.capability, errStyle)}\n`);
       case 'plan':
         planned.forecast = event.forecast;
@@ -54,20 +85,10 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
           `${errStyle.yellow('Warning:')} ${event.users} users need about ${event.neededFiles} open files but the limit is ${event.limit}: ` +
             `requests beyond it fail as generator errors; raise it first (e.g. \`ulimit -n ${Math.max(event.users * 2, 65536)}\`)\n`,
         );
-      case 'started': {
-        const onInterrupt = (signal: 'SIGINT' | 'SIGTERM'): void => {
-          // After the first one, the default handling is back: a second Ctrl-C ends the process at once.
-          for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
-          interrupted = true;
-          say(`\n${errStyle.yellow('Interrupted:')} stopping; in-flight requests get ${event.gracefulStopMs / 1000} s, then the summary is written (Ctrl-C again quits at once)\n`);
-          run.stop('interrupted', signal === 'SIGINT' ? 'interrupted by SIGINT (Ctrl-C)' : 'stopped by SIGTERM');
-        };
-        unsubscribes.push(
-          io.onSignal('SIGINT', () => onInterrupt('SIGINT')),
-          io.onSignal('SIGTERM', () => onInterrupt('SIGTERM')),
+      case 'started':
+        return listen(() =>
+          say(`\n${errStyle.yellow('Interrupted:')} stopping; in-flight requests get ${event.gracefulStopMs / 1000} s, then the summary is written (Ctrl-C again quits at once)\n`),
         );
-        return;
-      }
       case 'tick':
         return progress?.draw(event.live);
       case 'done':

@@ -2,6 +2,7 @@ import { ExitCode } from '../failures/exit-codes.js';
 import type { PlatformClient } from '../platform/client.js';
 import { describePrecheck, renderFigures } from '../platform/render.js';
 import { formatElapsed } from '../text/format.js';
+import { escapeControl } from '../text/escape.js';
 import { isTerminalStatus, type TaskStatus } from '../platform/schema.js';
 import type { SubmitEvent, SubmittedTask } from '../platform/submit.js';
 import { followPlatformTask, type FollowResult, type PlatformChecks, type PlatformResults } from '../run/platform.js';
@@ -40,7 +41,7 @@ export function createStatusLines(expectedS: number | null, say: (line: string) 
     lastStatus = status.status;
     lastReportMs = elapsedMs;
     const end = isTerminalStatus(status.status) || expectedS === null ? '' : ` · ${describeExpectedEnd(expectedS * 1000 - elapsedMs)}`;
-    say(`[${formatElapsed(elapsedMs)}] task ${status.status}${end}`);
+    say(`[${formatElapsed(elapsedMs)}] task ${escapeControl(status.status)}${end}`);
   };
 }
 

@@ -1,5 +1,6 @@
 import { AppError } from '../failures/errors.js';
 import type { ExitCode } from '../failures/exit-codes.js';
+import { escapeControl } from '../text/escape.js';
 import { createStyle, type CliContext } from './io.js';
 import { writeJson } from './json-output.js';
 
@@ -27,8 +28,9 @@ export function renderError(error: unknown, ctx: CliContext): ExitCode {
     writeJson(ctx, false, { ...json, ...pickTask(appError.details), message: said(json['message']), hint: said(json['hint']) });
   }
   const style = createStyle(ctx.io.stderr, ctx.io.env);
-  ctx.io.stderr.write(`${style.red('Error:')} ${message}\n`);
-  if (hint !== undefined) ctx.io.stderr.write(`${style.yellow('Hint:')} ${hint}\n`);
+  // Messages may quote a server or a file: escaped, the terminal shows control sequences, never obeys them.
+  ctx.io.stderr.write(`${style.red('Error:')} ${escapeControl(message, { keepNewlines: true })}\n`);
+  if (hint !== undefined) ctx.io.stderr.write(`${style.yellow('Hint:')} ${escapeControl(hint, { keepNewlines: true })}\n`);
   if (appError.category === 'internal' && ctx.io.env['LLM_LOADTEST_DEBUG'] === '1' && error instanceof Error) {
     ctx.io.stderr.write(`${error.stack ?? ''}\n`);
   }

@@ -18,6 +18,14 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) {
         return ExitCode.ok;
       }
+      // `help <unknown>`: commander printed the help and throws its internal "(outputHelp)".
+      if (error.code === 'commander.help') {
+        const asked = argv[0] === 'help' && argv[1] !== undefined ? `help ${argv[1]}: there is no command "${argv[1]}"` : 'help: no such command';
+        return renderError(
+          new AppError('USAGE', asked, { category: 'input', hint: 'the commands are listed above; run `llm-loadtest <command> --help` for one' }),
+          ctx,
+        );
+      }
       return renderError(usageError(error, argv, program), ctx);
     }
     return renderError(error, ctx);

@@ -47,6 +47,7 @@ export class ClosedLoop implements LoadExecutor {
     const { index, count } = this.partition;
     const now = performance.now();
     const wanted = usersAt((now - this.shapeStartMs) / 1000, this.load);
+    host.beforeSends();
     for (let id = index + this.created * count; id < wanted; id += count) {
       const user = host.addUser(id);
       this.created += 1;

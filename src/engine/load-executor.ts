@@ -13,6 +13,8 @@ export interface ExecutorHost {
   canSend(nowMs: number): boolean;
   /** Send this user again once this event-loop turn's reads are handled. */
   queueSend(user: User): void;
+  /** Before sending directly (not through queueSend): the records finished so far reach the results file. */
+  beforeSends(): void;
   /** Run `fn` at `atMs` (performance.now() time) unless the run stops first. */
   at(atMs: number, fn: () => void): void;
 }

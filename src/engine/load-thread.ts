@@ -63,6 +63,8 @@ export interface LoadRunOptions {
   secrets?: readonly string[];
   /** A generator-side failure (EMFILE, EADDRNOTAVAIL): health counts them apart. */
   onGeneratorError?: () => void;
+  /** Before each batch of sends: write the records finished so far (results.jsonl). */
+  flushRecords?: () => void;
 }
 
 export interface LoadOutcome {
@@ -98,6 +100,8 @@ const BACKOFF_MAX_MS = 5000;
 const RECONCILE_ALL = 256;
 const RECONCILE_EVERY = 16;
 const TRANSPORT_CATEGORIES: ReadonlySet<string> = new Set(TRANSPORT_FAILURE_CATEGORIES);
+/** How long aborted requests get to report back before the run ends without them. */
+const ABORT_SETTLE_MS = 1000;
 
 /** Until start() hands over the real one; nothing is recorded before that. */
 const NO_RECORDER: LoadRecorder = {
@@ -306,7 +310,7 @@ export class LoadThread implements UserHost, ExecutorHost {
   }
 
   mask(text: string): string {
-    return this.secrets.length === 0 ? text : maskText(text, this.secrets);
+    return maskText(text, this.secrets);
   }
 
   // ExecutorHost ---------------------------------------------------------------------------------
@@ -335,6 +339,10 @@ export class LoadThread implements UserHost, ExecutorHost {
     this.batcher.queueSend(user);
   }
 
+  beforeSends(): void {
+    this.options.flushRecords?.();
+  }
+
   at(atMs: number, fn: () => void): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
@@ -352,10 +360,16 @@ export class LoadThread implements UserHost, ExecutorHost {
     this.recorder.startMeasuring(atMs);
   }
 
+  /**
+   * After the grace period, requests still running are cut short; should any of them not report back
+   * (a state that ignores the abort), the run ends anyway a moment later: a stop is never ignored.
+   */
   private armGrace(): void {
     const grace = this.options.gracefulStopMs ?? DEFAULT_GRACE_MS;
     const timer = setTimeout(() => {
       for (const user of this.users) if (user.busy) user.abort('stop');
+      const last = setTimeout(() => this.finishRun(), ABORT_SETTLE_MS);
+      this.timers.add(last);
     }, grace);
     this.timers.add(timer);
   }

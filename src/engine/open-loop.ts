@@ -6,6 +6,11 @@ import type { User } from './user.js';
 
 /** Queued arrivals past this many are compacted away once they are more than half the queue. */
 const QUEUE_COMPACT_AFTER = 1024;
+/**
+ * Arrivals waiting for a user, at most (8 MB): past it an arrival is dropped and counted with those still
+ * queued at the stop, so a rate far above what the target serves runs in bounded memory.
+ */
+const QUEUE_MAX = 1_000_000;
 
 /**
  * Open loop: requests arrive at a rate (this thread's share of it), whatever the server's speed; the
@@ -46,8 +51,10 @@ export class OpenLoop implements LoadExecutor {
   }
 
   release(user: User): void {
-    if (this.queueHead < this.queue.length) this.sendAt(user, this.dequeue());
-    else this.idle.push(user);
+    if (this.queueHead < this.queue.length) {
+      this.host.beforeSends();
+      this.sendAt(user, this.dequeue());
+    } else this.idle.push(user);
   }
 
   finishDue(): void {
@@ -66,14 +73,16 @@ export class OpenLoop implements LoadExecutor {
   private readonly tick = (): void => {
     const host = this.host;
     const now = performance.now();
+    host.beforeSends();
     while (this.nextArrivalMs <= now) {
       // Judged at the planned time: an arrival due before the end is sent even when the timer ran late.
       if (!host.canSend(this.nextArrivalMs)) return;
       const scheduled = this.nextArrivalMs;
       this.nextArrivalMs += this.arrivalGapMs();
       const user = this.idle.pop();
-      if (user === undefined) this.queue.push(scheduled);
-      else this.sendAt(user, scheduled);
+      if (user !== undefined) this.sendAt(user, scheduled);
+      else if (this.queue.length - this.queueHead < QUEUE_MAX) this.queue.push(scheduled);
+      else this.dropped += 1;
     }
     if (host.stopping !== null) return;
     if (this.timer !== null) clearTimeout(this.timer);

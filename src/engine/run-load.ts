@@ -17,6 +17,12 @@ export interface RecordSink {
   writeBlock(block: string): void;
   /** One write per line from now on (after the first Ctrl-C). */
   setImmediate(on: boolean): void;
+  /** Write what is buffered now (before the engine's next batch of sends). */
+  flush?(): void;
+  /** The results file, open for appending: worker threads write to it directly. */
+  readonly fd?: number;
+  /** A worker thread could not write (a full disk): stop writing, remember why. */
+  markFailed?(error: Error): void;
 }
 
 export interface RunLoadOptions {
@@ -84,6 +90,7 @@ function startThreadLoad(options: RunLoadOptions): LoadHandle {
       options.onRecord?.(record, meta);
     },
     onGeneratorError: () => health?.recordGeneratorError(),
+    ...(sink?.flush === undefined ? {} : { flushRecords: () => sink?.flush?.() }),
   });
   let health: ReturnType<typeof startHealthMonitor> | null = null;
   let stopRequested: StopReason | null = null;

@@ -3,6 +3,8 @@ import type { User } from './user.js';
 /** Whether a request may start now; checked before each batched send. */
 export interface SendGate {
   canSend(nowMs: number): boolean;
+  /** Before a batch of sends: the records finished so far reach the results file (a hard kill loses none). */
+  beforeSends(): void;
 }
 
 /**
@@ -57,6 +59,7 @@ export class TurnBatcher {
     this.sendScheduled = false;
     const users = this.pendingSends;
     this.pendingSends = [];
+    this.gate.beforeSends();
     const now = performance.now();
     for (const next of users) {
       if (!this.gate.canSend(now)) return;

@@ -4,6 +4,7 @@ import type { RecordCategory, RequestRecord } from '../model/summary.js';
 import { categorizeHttpStatus } from '../failures/classify-http.js';
 import { categorizeTransportError } from '../failures/classify-transport.js';
 import { readProviderError } from '../protocol/provider-error.js';
+import { maskAndCut, maskUrl } from '../text/mask.js';
 import type { ChunkListener, ParsedResponse, ProtocolAdapter, StreamParser } from '../protocol/types.js';
 import type { PreparedRequest } from './send.js';
 
@@ -40,6 +41,17 @@ class AbortedByEngine extends Error {
   }
 }
 
+/**
+ * The outcome is already known (a stream that failed, an error body read as far as we keep it): the rest
+ * of the body is not read. A hostile or broken server may send a gigabyte line or never end.
+ */
+class ResponseSettled extends Error {
+  constructor() {
+    super('the response was settled before its body ended');
+  }
+}
+const SETTLED = new ResponseSettled();
+
 /** Our own code failed to read a response: the request fails as a generator error. */
 class OwnReadFailure extends Error {
   constructor(cause: unknown) {
@@ -47,6 +59,8 @@ class OwnReadFailure extends Error {
   }
 }
 
+/** Characters of a record's error message (masked before and after the cut). */
+const MAX_ERROR_CHARS = 300;
 /** Bytes of an error body kept to read the provider's message. */
 const MAX_ERROR_BODY_BYTES = 16 * 1024;
 /** Bytes of a non-streamed 2xx body kept (a JSON completion; larger is not an LLM answer we can read). */
@@ -78,6 +92,8 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
   private controller: Dispatcher.DispatchController | null = null;
   private pendingAbort: AbortedByEngine | null = null;
   private requestId: string | null = null;
+  /** The Location of a 3xx answer (said in the record: point --url there). */
+  private redirectTo: string | null = null;
   private done = false;
   private body: Buffer | null = null;
   /** Transport-level failures in a row (no HTTP answer): the thread backs off after each. */
@@ -117,6 +133,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     this.controller = null;
     this.pendingAbort = null;
     this.requestId = null;
+    this.redirectTo = null;
     this.gapCount = 0;
     this.lastContentAt = -1;
     this.dropPending();
@@ -164,6 +181,8 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     }
     if (statusCode < 200 || statusCode >= 300) {
       this.collectLimit = MAX_ERROR_BODY_BYTES;
+      const location = headers['location'];
+      this.redirectTo = statusCode >= 300 && statusCode < 400 && typeof location === 'string' ? location : null;
       return;
     }
     if (!this.host.request.stream) {
@@ -214,11 +233,12 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       if (count === 0) this.host.queueParse(this);
       return;
     }
-    // Error and JSON bodies are kept (bounded); anything else is read and dropped.
+    // Error and JSON bodies are kept, up to their limit: past it the rest is not read.
     if (this.collectedBytes < this.collectLimit) {
       this.collected.push(chunk);
       this.collectedBytes += chunk.length;
     }
+    if (this.collectedBytes >= this.collectLimit && this.controller !== null) this.controller.abort(SETTLED);
   }
 
   /**
@@ -257,7 +277,10 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     if (endAt >= 0 && parser !== null && !this.done) {
       this.streamEndAt = -1;
       this.finishParsed(parser.end(endAt), endAt);
+      return;
     }
+    // A stream that failed (an event over the cap, an error event) while its body still flows: stop reading.
+    if (parser !== null && parser.failed === true && !this.done && this.controller !== null) this.controller.abort(SETTLED);
   }
 
   private dropPending(): void {
@@ -290,8 +313,17 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       if (this.pendingCount === 0) this.host.queueParse(this);
       return;
     }
+    this.settleCollected(endAt);
+  }
+
+  /** The outcome of a body that is not a stream (an error, a JSON completion), from what was kept of it. */
+  private settleCollected(endAt: number): void {
     const text = Buffer.concat(this.collected).toString('utf8');
     this.collected = [];
+    if (this.redirectTo !== null) {
+      this.finishFailed('unknown', `HTTP ${this.status}: the target redirects to ${maskUrl(this.redirectTo)}; point --url there`, endAt);
+      return;
+    }
     if (this.status < 200 || this.status >= 300) {
       const providerError = readProviderError(text, this.mask);
       const category = categorizeHttpStatus(this.status, providerError);
@@ -309,7 +341,14 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
     if (this.done) return;
-    this.finishWithError(error, performance.now());
+    const endAt = performance.now();
+    if (error === SETTLED) {
+      this.dropPending();
+      if (this.parser !== null) this.finishParsed(this.parser.end(endAt), endAt);
+      else this.settleCollected(endAt);
+      return;
+    }
+    this.finishWithError(error, endAt);
   }
 
   private finishWithError(error: unknown, endAt: number): void {
@@ -318,16 +357,16 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       return;
     }
     if (error instanceof OwnReadFailure) {
-      this.finish(this.baseRecord(false, 'generator', this.host.mask(error.message).slice(0, 300)), endAt);
+      this.finish(this.baseRecord(false, 'generator', maskAndCut(error.message, MAX_ERROR_CHARS, this.mask)), endAt);
       return;
     }
     const failure = categorizeTransportError(error);
     const category: RecordCategory = failure.generator ? 'generator' : failure.category;
-    this.finish(this.baseRecord(false, category, this.host.mask(failure.message)), endAt);
+    this.finish(this.baseRecord(false, category, maskAndCut(failure.message, MAX_ERROR_CHARS, this.mask)), endAt);
   }
 
   private finishFailed(category: FailureCategory, message: string, endAt: number): void {
-    const record = this.baseRecord(false, category, this.host.mask(message).slice(0, 300));
+    const record = this.baseRecord(false, category, maskAndCut(message, MAX_ERROR_CHARS, this.mask));
     record.e2eMs = round3(endAt - this.t0);
     this.finish(record, endAt);
   }
@@ -338,7 +377,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     const record = this.baseRecord(
       ok,
       ok ? null : (parsed.category ?? 'invalid_response'),
-      ok ? null : this.host.mask(parsed.message ?? 'invalid response').slice(0, 300),
+      ok ? null : maskAndCut(parsed.message ?? 'invalid response', MAX_ERROR_CHARS, this.mask),
     );
     const e2eMs = parsed.endAt - t0;
     record.e2eMs = round3(e2eMs);

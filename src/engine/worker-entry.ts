@@ -4,6 +4,7 @@ import type { RequestRecord } from '../model/summary.js';
 import { getAdapter } from '../protocol/registry.js';
 import { startHealthMonitor } from './health.js';
 import { LoadThread } from './load-thread.js';
+import { errnoOf, ResultsWriter } from './results-writer.js';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.js';
 
 /**
@@ -20,7 +21,21 @@ const LIVE_EVERY_MS = 500;
 
 let lines: string[] = [];
 let immediate = false;
+/** With a results file: written here, before each batch of sends (a hard kill loses only what is in flight). */
+const file =
+  input.resultsFd === null
+    ? null
+    : new ResultsWriter('', {
+        fd: input.resultsFd,
+        onFailure: (_error, cause) => {
+          post({ type: 'write-failed', code: errnoOf(cause), message: cause instanceof Error ? cause.message : String(cause) });
+        },
+      });
 const flushRecords = (): void => {
+  if (file !== null) {
+    file.flush();
+    return;
+  }
   if (lines.length === 0) return;
   post({ type: 'records', block: `${lines.join('\n')}\n` });
   lines = [];
@@ -41,12 +56,17 @@ const thread = new LoadThread({
   ...(input.streamRecords
     ? {
         onRecord: (record: RequestRecord): void => {
+          if (file !== null) {
+            file.writeLine(JSON.stringify(record));
+            return;
+          }
           lines.push(JSON.stringify(record));
           if (immediate || lines.length >= 512) flushRecords();
         },
       }
     : {}),
   onGeneratorError: () => health?.recordGeneratorError(),
+  flushRecords,
 });
 
 let stopReason: ToWorker | null = null;

@@ -21,6 +21,8 @@ export interface WorkerInput {
   reconcileUsage: boolean;
   /** Whether the main thread writes records (a results file): without one, records are not serialized. */
   streamRecords: boolean;
+  /** The results file, open for appending: the worker writes its records to it directly (none lost to a hard kill). */
+  resultsFd: number | null;
 }
 
 export type ToWorker =
@@ -31,6 +33,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'records'; block: string }
+  /** Writing to resultsFd failed (a full disk): `code` is the errno code. */
+  | { type: 'write-failed'; code: string; message: string }
   | { type: 'live'; live: LiveStats }
   | { type: 'done'; snapshot: RecorderSnapshot; outcome: LoadOutcome; generator: Summary['generator'] }
   | { type: 'failed'; message: string };

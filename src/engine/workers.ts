@@ -65,6 +65,7 @@ export function startWorkerLoad(options: RunLoadOptions): LoadHandle {
         preloadTokenizer: options.preloadTokenizer ?? false,
         reconcileUsage: options.reconcileUsage ?? false,
         streamRecords: sink !== undefined,
+        resultsFd: sink?.fd ?? null,
       };
       const worker = new Worker(entry, { workerData: input });
       workers.push(worker);
@@ -94,6 +95,9 @@ export function startWorkerLoad(options: RunLoadOptions): LoadHandle {
                 return;
               case 'records':
                 sink?.writeBlock(message.block);
+                return;
+              case 'write-failed':
+                sink?.markFailed?.(Object.assign(new Error(message.message), { code: message.code }));
                 return;
               case 'live':
                 lives[index] = message.live;

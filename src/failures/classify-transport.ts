@@ -36,6 +36,9 @@ const CODE_CATEGORIES: ReadonlyMap<string, FailureCategory> = new Map<string, Fa
   ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'tls'],
   ['HOSTNAME_MISMATCH', 'tls'],
   ['UND_ERR_PRX_TLS', 'tls'],
+  // Response headers over Node's limit (16 KiB by default): not an HTTP answer we can read.
+  ['UND_ERR_HEADERS_OVERFLOW', 'invalid_response'],
+  ['HPE_HEADER_OVERFLOW', 'invalid_response'],
 ]);
 
 const TLS_CODE_PREFIXES = ['CERT_', 'ERR_TLS_', 'ERR_SSL_', 'ERR_OSSL_'];
@@ -45,6 +48,9 @@ const GENERATOR_CODES = new Set(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'ENOBUFS',
 
 const WRONG_VERSION_HINT =
   'the port speaks plain HTTP, not TLS: use http:// instead of https:// (or the TLS port)';
+
+const HEADERS_OVERFLOW_HINT =
+  'the server sends response headers over 16 KiB: no LLM API does; check that --url is the API endpoint (a proxy or web front may add them)';
 
 /** Bound on the errors looked at: cause chains can be cyclic or absurdly deep. */
 const MAX_NODES = 32;
@@ -66,6 +72,10 @@ export function categorizeTransportError(error: unknown): TransportFailure {
     if (category !== null) {
       const failure: TransportFailure = { category, message: describe(node, code), code, generator: false };
       if (code === 'ERR_SSL_WRONG_VERSION_NUMBER') failure.hint = WRONG_VERSION_HINT;
+      if (code === 'UND_ERR_HEADERS_OVERFLOW' || code === 'HPE_HEADER_OVERFLOW') {
+        failure.message = `the response headers are larger than Node's limit (16 KiB) (${code})`;
+        failure.hint = HEADERS_OVERFLOW_HINT;
+      }
       return failure;
     }
   }

@@ -48,12 +48,14 @@ export const ERROR_CODES = {
   TEST_DATA_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'the --test-data file is not prompts in JSONL or a JSON array' },
   TEST_DATA_EMPTY: { category: 'input', exitCode: ExitCode.input, meaning: 'the --test-data file holds no prompts' },
   OUT_DIR_HAS_RUN: { category: 'input', exitCode: ExitCode.input, meaning: 'the --out folder already holds a run' },
-  OUT_DIR_UNWRITABLE: { category: 'input', exitCode: ExitCode.input, meaning: 'the --out folder cannot be created' },
+  OUT_DIR_UNWRITABLE: { category: 'input', exitCode: ExitCode.input, meaning: 'the --out folder cannot be created, is not a folder, or holds a link where a run file goes' },
+  OUT_WRITE_FAILED: { category: 'input', exitCode: ExitCode.input, meaning: 'a file of the run could not be written (a full disk): the load stopped, complete lines kept' },
   RUN_NOT_FOUND: { category: 'input', exitCode: ExitCode.input, meaning: 'the run path given to report/compare does not exist' },
   RUN_UNREADABLE: { category: 'input', exitCode: ExitCode.input, meaning: 'the run path given to report/compare cannot be read' },
   NOT_A_RUN_DIR: { category: 'input', exitCode: ExitCode.input, meaning: 'the folder holds no results.jsonl or summary.json' },
   NO_RECORDS: { category: 'input', exitCode: ExitCode.input, meaning: 'there are no request records to report from' },
   NOT_A_SUMMARY: { category: 'input', exitCode: ExitCode.input, meaning: 'the file is not an llm-loadtest summary.json' },
+  RECORDS_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'the records of results.jsonl cannot be one run (their times span more than a run can last)' },
 
   // The mock server.
   MOCK_OPTION_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'an option passed to startMockServer is out of its range' },
@@ -80,13 +82,14 @@ export const ERROR_CODES = {
   PLATFORM_TASK_NOT_FOUND: { category: 'platform_rejected', exitCode: ExitCode.platform, meaning: 'the platform has no task with this ID' },
   PLATFORM_SERVER_ERROR: { category: 'platform_error', exitCode: ExitCode.platform, meaning: 'the platform answered 5xx' },
   PLATFORM_HTTP_ERROR: { category: ['platform_rejected', 'platform_error'], exitCode: ExitCode.platform, meaning: 'the platform answered another HTTP error (4xx rejected, else error)' },
+  PLATFORM_REDIRECT: { category: 'platform_error', exitCode: ExitCode.platform, meaning: 'the platform redirected to another origin (or in a loop): nothing was sent there' },
   PLATFORM_BAD_RESPONSE: { category: 'platform_error', exitCode: ExitCode.platform, meaning: 'the platform answered with a body of the wrong shape' },
   PLATFORM_TASK_FAILED: { category: 'platform_error', exitCode: ExitCode.platform, meaning: 'the task failed on the platform' },
   PLATFORM_TASK_STOPPED: { category: 'platform_error', exitCode: ExitCode.platform, meaning: 'the task was stopped before it finished' },
   PLATFORM_STOP_FAILED: { category: 'platform_error', exitCode: ExitCode.platform, meaning: 'the platform did not stop the task' },
 
   // The run itself.
-  INTERRUPTED: { category: 'interrupted', exitCode: ExitCode.interrupted, meaning: 'the user stopped following a platform task' },
+  INTERRUPTED: { category: 'interrupted', exitCode: ExitCode.interrupted, meaning: 'the user stopped the pre-check of a local run, or stopped following a platform task' },
   WORKERS_NEED_BUILD: { category: 'internal', exitCode: ExitCode.internal, meaning: '--workers needs the built package' },
   WORKER_FAILED: { category: 'internal', exitCode: ExitCode.internal, meaning: 'a worker thread failed' },
   REPORT_WRITE_FAILED: { category: 'internal', exitCode: ExitCode.internal, meaning: 'the reports of a finished run could not be written' },

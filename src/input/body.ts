@@ -35,8 +35,22 @@ export async function readInputFile(path: string, cwd: string, what: string): Pr
   }
 }
 
+/**
+ * How deep a body may nest: an LLM request is a handful of levels (messages → content → parts); far deeper
+ * nesting would overflow the stack of every recursive walk of the body (masking, serialising).
+ */
+const MAX_BODY_DEPTH = 100;
+
 /** Parse a body as a JSON object; errors name the input and the line/column where the JSON breaks. */
 export function parseJsonObject(text: string, what: string): Record<string, unknown> {
+  const depth = jsonNestingDepth(text);
+  if (depth > MAX_BODY_DEPTH) {
+    throw inputError(
+      'BODY_INVALID_JSON',
+      `${what} nests ${depth} levels deep; at most ${MAX_BODY_DEPTH} are accepted`,
+      'give an LLM request body (a few levels: messages, content parts); check that the right file was named',
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -60,6 +74,25 @@ export function parseJsonObject(text: string, what: string): Record<string, unkn
     );
   }
   return value as Record<string, unknown>;
+}
+
+/** The deepest nesting of [ and { outside strings, found without recursion. */
+function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i += 1;
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      depth += 1;
+      if (depth > deepest) deepest = depth;
+    } else if (char === 0x5d || char === 0x7d) depth -= 1;
+  }
+  return deepest;
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {

@@ -1,6 +1,7 @@
 import { parse as parseShell, type ParseEntry } from 'shell-quote';
 import parseArgs from 'yargs-parser';
 import { inputError } from '../failures/errors.js';
+import { LOCAL_LIMITS } from '../model/local-limits.js';
 import { readBodyArgument } from './body.js';
 import { addHeaderLine, parseCookieString, toBasicAuthorization } from './headers.js';
 import { isSecretName, maskSecret, maskUrl } from '../text/mask.js';
@@ -521,8 +522,12 @@ function basicAuth(value: string, warnings: string[]): NameValue {
 
 function parseSeconds(value: string, flag: string): number {
   const seconds = Number(value);
-  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
-    throw inputError('CURL_OPTION_INVALID', `curl ${flag} "${value}" is not a positive number of seconds`, `write it as seconds, e.g. ${flag.split('/')[0] ?? flag} 60`);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > LOCAL_LIMITS.timeoutS) {
+    throw inputError(
+      'CURL_OPTION_INVALID',
+      `curl ${flag} "${value}" is not a number of seconds > 0 and ≤ ${LOCAL_LIMITS.timeoutS}`,
+      `write it as seconds, e.g. ${flag.split('/')[0] ?? flag} 60`,
+    );
   }
   return seconds;
 }

@@ -1,4 +1,4 @@
-import { maskBaseUrl, maskCookies, maskHeaders, maskText, maskUrl, secretValues } from '../text/mask.js';
+import { maskBaseUrl, maskCookies, maskHeaders, maskJsonValue, maskText, maskUrl, targetSecrets } from '../text/mask.js';
 import type { RunPlan } from '../model/plan.js';
 
 /**
@@ -9,7 +9,7 @@ import type { RunPlan } from '../model/plan.js';
 /** docs/cli.md's dry-run object: `{"mode","apiType","url","targetHost","apiPath","method","headers","cookies","model","stream","body","load","notes","warnings"}`. */
 export function renderDryRunJson(plan: RunPlan): Record<string, unknown> {
   const { target } = plan;
-  const secrets = secretValues(target.headers, target.cookies);
+  const secrets = targetSecrets(target);
   const mask = (text: string): string => maskText(text, secrets);
   return {
     mode: plan.mode,
@@ -25,7 +25,7 @@ export function renderDryRunJson(plan: RunPlan): Record<string, unknown> {
     cookies: maskCookies(target.cookies),
     model: target.model,
     stream: target.stream,
-    body: JSON.parse(mask(JSON.stringify(target.body))) as unknown,
+    body: JSON.parse(mask(JSON.stringify(maskJsonValue(target.body)))) as unknown,
     load: plan.load,
     timeouts: { requestMs: target.timeoutMs, idleMs: target.idleTimeoutMs, connectMs: target.connectTimeoutMs, precheckMs: plan.precheckTimeoutMs },
     insecure: target.insecure,

@@ -1,4 +1,5 @@
 import { inputError } from '../failures/errors.js';
+import { escapeControl } from '../text/escape.js';
 import { maskSecret } from '../text/mask.js';
 import type { NameValue } from '../model/plan.js';
 
@@ -26,15 +27,37 @@ export function parseHeaderLine(line: string, source: string): NameValue | null 
   }
   const name = trimmed.slice(0, colon).trim();
   const value = trimmed.slice(colon + 1).trim();
-  if (name === '' || /[\s"(),/:;<=>?@[\\\]{}]/.test(name)) {
-    throw inputError(
-      'HEADER_INVALID',
-      `${source} has an invalid header name "${truncate(name)}"`,
-      'write each header as -H "Name: value"; a name has no spaces or separators',
-    );
-  }
+  checkHeader(name, value, source);
   if (value === '') return null;
   return { name, value };
+}
+
+/** HTTP's token characters: what a header name may hold. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A header value holds no control character but tab (CR or LF would split the request) and nothing past U+00FF. */
+const BAD_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * Refuse a header HTTP cannot carry: a name with spaces, separators or control characters, a value with
+ * CR, LF, another control character or a character past U+00FF (exit 2, naming the header).
+ */
+export function checkHeader(name: string, value: string, source: string): void {
+  if (!HEADER_NAME.test(name)) {
+    throw inputError(
+      'HEADER_INVALID',
+      `${source} has an invalid header name "${truncate(escapeControl(name))}"`,
+      'write each header as -H "Name: value"; a name has no spaces, separators or control characters',
+    );
+  }
+  const bad = BAD_VALUE_CHAR.exec(value);
+  if (bad !== null) {
+    const code = bad[0].codePointAt(0) ?? 0;
+    throw inputError(
+      'HEADER_INVALID',
+      `${source} header "${truncate(name)}" has ${code < 0x20 || code === 0x7f ? 'a control character' : 'a character HTTP headers cannot carry'} (U+${code.toString(16).toUpperCase().padStart(4, '0')}) in its value`,
+      'remove line breaks and control characters from the value (a header is one line); encode other text first',
+    );
+  }
 }
 
 /**
@@ -72,6 +95,17 @@ export function parseCookieString(text: string, source: string): NameValue[] {
   return out;
 }
 
+/** A cookie goes into the Cookie header: the same characters are refused, and `;` would split it. */
+function checkCookie(name: string, value: string): void {
+  if (!HEADER_NAME.test(name) || BAD_VALUE_CHAR.test(value) || value.includes(';')) {
+    throw inputError(
+      'COOKIE_INVALID',
+      `the cookie "${truncate(escapeControl(name))}" has a character a Cookie header cannot carry (a control character, a line break or ";")`,
+      'write cookies as --cookie "name=value" with printable characters only',
+    );
+  }
+}
+
 /** Lookup in a final header record, ignoring case. */
 export function getHeader(headers: Readonly<Record<string, string>>, name: string): string | undefined {
   const lower = name.toLowerCase();
@@ -86,6 +120,7 @@ export function getHeader(headers: Readonly<Record<string, string>>, name: strin
 export function toHeaderRecord(headers: readonly NameValue[]): Record<string, string> {
   const byLower = new Map<string, NameValue>();
   for (const header of headers) {
+    checkHeader(header.name, header.value, 'the request');
     const lower = header.name.toLowerCase();
     const existing = byLower.get(lower);
     if (existing === undefined) byLower.set(lower, { ...header });
@@ -102,7 +137,10 @@ export function toHeaderRecord(headers: readonly NameValue[]): Record<string, st
 /** Cookies into a record; a later cookie of the same name wins. */
 export function toCookieRecord(cookies: readonly NameValue[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const { name, value } of cookies) out[name] = value;
+  for (const { name, value } of cookies) {
+    checkCookie(name, value);
+    out[name] = value;
+  }
   return out;
 }
 

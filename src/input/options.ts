@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { inputError } from '../failures/errors.js';
+import { LOCAL_LIMITS } from '../model/local-limits.js';
 import { PLATFORM_LIMITS } from '../model/platform-limits.js';
 import { steppedTotalS } from '../model/stepped.js';
 import { parseDurationS } from '../protocol/duration.js';
@@ -11,8 +12,8 @@ import { parseSlo } from '../metrics/slo.js';
 /**
  * The `run` command's options, validated with zod: each invalid value is an error naming the flag, the
  * value and the allowed range (docs/cli.md: nothing is clamped). Ranges depend on the mode: platform mode
- * enforces the platform's limits (model/platform-limits.ts, the one table of them); local mode has no
- * upper limits, only what the engine needs (whole users and steps, positive times).
+ * enforces the platform's limits (model/platform-limits.ts, the one table of them); local mode its own
+ * (model/local-limits.ts: what one machine and Node's timers can do).
  */
 
 export type RunMode = 'local' | 'platform';
@@ -119,6 +120,7 @@ interface Range {
 
 function describeRange(range: Range, unit: string, exclusiveMin: boolean): string {
   const kind = range.integer ? 'a whole number' : 'a number';
+  if (range.max !== undefined && exclusiveMin) return `${kind} > ${range.min} and ≤ ${range.max}${unit}`;
   if (range.max !== undefined) return `${kind} from ${range.min} to ${range.max}${unit}`;
   return `${kind} ${exclusiveMin ? '>' : '≥'} ${range.min}${unit}`;
 }
@@ -163,26 +165,26 @@ export function createRunOptionsSchema(mode: RunMode) {
   const note = platform ? 'platform mode' : undefined;
   const withNote = (extra: { duration?: boolean; exclusiveMin?: boolean }) =>
     note === undefined ? extra : { ...extra, modeNote: note };
-  const positiveInt = { min: 1, integer: true };
+  const M = LOCAL_LIMITS;
   const upTo = (max: number) => ({ min: 1, max, integer: true });
-  const positive = { min: 0, integer: false };
+  const positiveUpTo = (max: number) => ({ min: 0, max, integer: false });
   return z.object({
-    concurrentUsers: numberFlag('--concurrent-users', platform ? upTo(L.concurrentUsers) : positiveInt, withNote({})).optional(),
-    spawnRate: numberFlag('--spawn-rate', platform ? upTo(L.spawnRate) : positive, withNote({ exclusiveMin: !platform })).optional(),
-    duration: numberFlag('--duration', platform ? upTo(L.durationS) : positive, withNote({ duration: true, exclusiveMin: !platform })).optional(),
-    warmup: numberFlag('--warmup', platform ? { min: 0, max: L.warmupMaxS, integer: true } : { min: 0, integer: false }, withNote({ duration: true })).optional(),
+    concurrentUsers: numberFlag('--concurrent-users', upTo(platform ? L.concurrentUsers : M.users), withNote({})).optional(),
+    spawnRate: numberFlag('--spawn-rate', platform ? upTo(L.spawnRate) : positiveUpTo(M.spawnRate), withNote({ exclusiveMin: !platform })).optional(),
+    duration: numberFlag('--duration', platform ? upTo(L.durationS) : positiveUpTo(M.durationS), withNote({ duration: true, exclusiveMin: !platform })).optional(),
+    warmup: numberFlag('--warmup', platform ? { min: 0, max: L.warmupMaxS, integer: true } : positiveUpTo(M.warmupS), withNote({ duration: true })).optional(),
     loadMode: enumFlag('--load-mode', ['fixed', 'stepped'] as const).optional(),
-    stepStartUsers: numberFlag('--step-start-users', platform ? upTo(L.stepStartUsers) : positiveInt).optional(),
-    stepIncrement: numberFlag('--step-increment', platform ? upTo(L.stepIncrement) : positiveInt).optional(),
-    stepDuration: numberFlag('--step-duration', platform ? upTo(L.stepDurationS) : positiveInt, { duration: true }).optional(),
-    stepMaxUsers: numberFlag('--step-max-users', platform ? upTo(L.stepMaxUsers) : positiveInt).optional(),
-    stepSustain: numberFlag('--step-sustain', platform ? upTo(L.stepSustainS) : positiveInt, { duration: true }).optional(),
-    rate: numberFlag('--rate', positive, { exclusiveMin: true }).optional(),
+    stepStartUsers: numberFlag('--step-start-users', upTo(platform ? L.stepStartUsers : M.users)).optional(),
+    stepIncrement: numberFlag('--step-increment', upTo(platform ? L.stepIncrement : M.users)).optional(),
+    stepDuration: numberFlag('--step-duration', upTo(platform ? L.stepDurationS : M.stepDurationS), { duration: true }).optional(),
+    stepMaxUsers: numberFlag('--step-max-users', upTo(platform ? L.stepMaxUsers : M.users)).optional(),
+    stepSustain: numberFlag('--step-sustain', upTo(platform ? L.stepSustainS : M.stepSustainS), { duration: true }).optional(),
+    rate: numberFlag('--rate', positiveUpTo(M.rate), { exclusiveMin: true }).optional(),
     arrival: enumFlag('--arrival', ['poisson', 'constant'] as const).optional(),
-    maxRequests: numberFlag('--max-requests', positiveInt).optional(),
-    workers: numberFlag('--workers', positiveInt).optional(),
-    timeout: numberFlag('--timeout', positive, { duration: true, exclusiveMin: true }).optional(),
-    idleTimeout: numberFlag('--idle-timeout', positive, { duration: true, exclusiveMin: true }).optional(),
+    maxRequests: numberFlag('--max-requests', upTo(M.maxRequests)).optional(),
+    workers: numberFlag('--workers', upTo(M.workers)).optional(),
+    timeout: numberFlag('--timeout', positiveUpTo(M.timeoutS), { duration: true, exclusiveMin: true }).optional(),
+    idleTimeout: numberFlag('--idle-timeout', positiveUpTo(M.timeoutS), { duration: true, exclusiveMin: true }).optional(),
     successThreshold: numberFlag('--success-threshold', { min: 0, max: 1, integer: false }).optional(),
     api: enumFlag('--api', apiTypeIds()).optional(),
   });
@@ -238,6 +240,14 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
     spawnRate = step.increment;
     durationS = steppedTotalS(step);
   }
+  const workers = v.workers ?? DEFAULTS.workers;
+  if (workers > concurrentUsers) {
+    throw inputError(
+      'OPTION_INVALID',
+      `--workers ${workers} is more than the ${concurrentUsers} users: each worker thread runs at least one user`,
+      'use at most as many --workers as users (one per CPU core is plenty)',
+    );
+  }
   const model = raw.model?.trim();
   if (raw.model !== undefined && model === '') {
     throw inputError('OPTION_INVALID', '--model is empty', 'give the model name, e.g. --model gpt-4o-mini');
@@ -265,7 +275,7 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
     rate: v.rate ?? null,
     arrival: v.arrival ?? DEFAULTS.arrival,
     maxRequests: v.maxRequests ?? null,
-    workers: v.workers ?? DEFAULTS.workers,
+    workers,
     testData: raw.testData ?? '',
     successThreshold: v.successThreshold ?? DEFAULTS.successThreshold,
     slo: raw.slo === undefined ? [] : parseSlo(raw.slo),
@@ -332,10 +342,11 @@ function resolveStep(raw: RawRunOptions, v: ParsedSchema, loadMode: LoadMode, pl
     throw inputError('OPTION_INVALID', `--step-start-users ${step.startUsers} is above --step-max-users ${step.maxUsers}`, 'start at or below the maximum');
   }
   const totalS = steppedTotalS(step);
-  if (platform && totalS > PLATFORM_LIMITS.durationS) {
+  const limitS = platform ? PLATFORM_LIMITS.durationS : LOCAL_LIMITS.durationS;
+  if (totalS > limitS) {
     throw inputError(
       'OPTION_INVALID',
-      `the stepped load lasts ${totalS} s (steps × --step-duration + --step-sustain), above the ${PLATFORM_LIMITS.durationS} s limit`,
+      `the stepped load lasts ${totalS} s (steps × --step-duration + --step-sustain), above the ${limitS} s limit`,
       'use fewer or shorter steps (a larger --step-increment or a shorter --step-duration), or a shorter --step-sustain',
     );
   }

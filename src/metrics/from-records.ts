@@ -12,33 +12,59 @@ import { Recorder } from './recorder.js';
 import { PERCENTILE_METHOD, summarize, type SummaryContext } from './summarize.js';
 import type { RequestRecord, Summary } from '../model/summary.js';
 
-const nullableNumber = z.number().nullable().default(null);
+/**
+ * Bounds of what a record can hold, so a crafted or damaged file cannot make the figures (or their
+ * allocations) absurd: a time is at most a day (the longest --timeout, docs/cli.md "Load"), a count
+ * at most a billion.
+ */
+const MAX_RECORD_MS = 86_400_000;
+const MAX_COUNT = 1_000_000_000;
+const durationMs = z.number().min(0).max(MAX_RECORD_MS).nullable().default(null);
+const count = z.number().int().min(0).max(MAX_COUNT);
 
 // Loose: fields a later version adds are kept (the HTML report may use them); the ones we read are checked.
 const requestRecordSchema = z.looseObject({
-  ts: z.string(),
+  ts: z.string().max(40),
   phase: z.enum(['warmup', 'measure']),
-  user: z.number(),
-  seq: z.number(),
+  user: count,
+  seq: count,
   ok: z.boolean(),
-  status: nullableNumber,
+  status: z.number().int().min(100).max(999).nullable().default(null),
   errorCategory: z.enum(RECORD_CATEGORIES).nullable().default(null),
-  error: z.string().nullable().default(null),
-  ttftMs: nullableNumber,
-  ttfoMs: nullableNumber,
-  e2eMs: nullableNumber,
-  itlMs: nullableNumber,
-  chunks: z.number().default(0),
-  inputTokens: nullableNumber,
-  outputTokens: nullableNumber,
-  reasoningTokens: nullableNumber,
+  error: z.string().max(10_000).nullable().default(null),
+  ttftMs: durationMs,
+  ttfoMs: durationMs,
+  e2eMs: durationMs,
+  itlMs: durationMs,
+  chunks: count.default(0),
+  inputTokens: count.nullable().default(null),
+  outputTokens: count.nullable().default(null),
+  reasoningTokens: count.nullable().default(null),
   tokenSource: z.enum(['usage', 'tokenizer']).nullable().default(null),
   inputTokenSource: z.enum(['usage', 'tokenizer']).nullable().default(null),
-  countedOutputTokens: nullableNumber,
-  queueMs: nullableNumber,
-  scenario: z.string().nullable().default(null),
-  turn: nullableNumber,
+  countedOutputTokens: count.nullable().default(null),
+  queueMs: durationMs,
+  scenario: z.string().max(1000).nullable().default(null),
+  turn: count.nullable().default(null),
 });
+
+/**
+ * The longest span a run's records can have: a week of load, a day of warmup, a day for the last
+ * request (docs/cli.md "Load"). Records spread wider are not one run (and would size the timeline).
+ */
+export const MAX_RUN_SPAN_MS = (604_800 + 86_400 + 86_400) * 1000;
+
+/** The first and last start time of the records, and whether they fit in one run. */
+export function recordsSpan(records: readonly RequestRecord[]): { firstMs: number; lastMs: number; fits: boolean } {
+  let firstMs = Infinity;
+  let lastMs = -Infinity;
+  for (const record of records) {
+    const at = Date.parse(record.ts);
+    if (at < firstMs) firstMs = at;
+    if (at > lastMs) lastMs = at;
+  }
+  return { firstMs, lastMs, fits: records.length === 0 || lastMs - firstMs <= MAX_RUN_SPAN_MS };
+}
 
 export interface ReadRecordsResult {
   records: RequestRecord[];

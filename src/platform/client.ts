@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { FailureCategory } from '../failures/categories.js';
 import { categorizeTransportError } from '../failures/classify-transport.js';
 import { AppError } from '../failures/errors.js';
-import { maskText } from '../text/mask.js';
+import { maskAndCut, maskText, maskUrl } from '../text/mask.js';
 import {
   createTaskResponseSchema,
   errorResponseSchema,
@@ -101,24 +101,43 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
   const retryDelayMs = options.retryDelayMs ?? 500;
   const secrets = [...(token === undefined ? [] : [token]), ...(options.secrets ?? [])];
   const clean = (text: string): string => maskText(text, secrets);
+  const origin = originOf(baseUrl);
 
   async function sendOnce(spec: CallSpec): Promise<RawResponse> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (token !== undefined) headers['x-authorization'] = token;
-    const init: RequestInit = {
-      method: spec.method,
-      headers,
-      signal: AbortSignal.timeout(spec.timeoutMs ?? timeoutMs),
-      redirect: 'follow',
-    };
+    const limitMs = spec.timeoutMs ?? timeoutMs;
+    const signal = AbortSignal.timeout(limitMs);
+    let method: string = spec.method;
     // The backend answers 422 to a POST without a JSON body: send `{}` rather than nothing.
-    if (spec.method === 'POST') init.body = JSON.stringify(spec.body ?? {});
-    try {
-      // Looked up per call: msw replaces globalThis.fetch after this module is loaded.
-      const response = await globalThis.fetch(`${baseUrl}${spec.path}`, init);
-      return { status: response.status, headers: response.headers, text: await response.text() };
-    } catch (error) {
-      throw unreachableError(baseUrl, spec, error, spec.timeoutMs ?? timeoutMs);
+    let body: string | undefined = spec.method === 'POST' ? JSON.stringify(spec.body ?? {}) : undefined;
+    let url = `${baseUrl}${spec.path}`;
+    // Redirects are followed by hand, within the platform's origin only: the token and the task (which
+    // carries the target's keys) must never reach another origin.
+    for (let hop = 0; ; hop += 1) {
+      let response: Response;
+      try {
+        // Looked up per call: msw replaces globalThis.fetch after this module is loaded.
+        response = await globalThis.fetch(url, { method, headers, signal, redirect: 'manual', ...(body === undefined ? {} : { body }) });
+      } catch (error) {
+        throw unreachableError(baseUrl, spec, error, limitMs);
+      }
+      const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
+      if (location === null) {
+        try {
+          return { status: response.status, headers: response.headers, text: await response.text() };
+        } catch (error) {
+          throw unreachableError(baseUrl, spec, error, limitMs);
+        }
+      }
+      await response.body?.cancel().catch(() => undefined);
+      const next = new URL(location, url);
+      if (next.origin !== origin || hop >= MAX_REDIRECTS) throw redirectError(baseUrl, spec, next, hop >= MAX_REDIRECTS && next.origin === origin);
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+      }
+      url = next.toString();
     }
   }
 
@@ -133,7 +152,8 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
         }
         return response;
       } catch (error) {
-        if (attempt >= attempts) throw error;
+        // A refused redirect is refused again on every try: only transport errors are retried.
+        if (attempt >= attempts || (error instanceof AppError && error.code === 'PLATFORM_REDIRECT')) throw error;
         await delay(retryDelayMs * attempt);
       }
     }
@@ -200,15 +220,48 @@ function readBody<T>(response: RawResponse, spec: CallSpec, schema: z.ZodType<T>
   throw new AppError('PLATFORM_BAD_RESPONSE', `LMeterX answered ${spec.method} ${spec.path} with ${what}`, {
     category: 'platform_error',
     hint: 'check that LMETERX_BASE_URL is the LMeterX address (the one the web UI uses), not another service',
-    details: { path: spec.path, status: response.status, body: clean(response.text.slice(0, 200)) },
+    details: { path: spec.path, status: response.status, body: maskAndCut(response.text, 200, clean) },
   });
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+function originOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).origin;
+  } catch {
+    return baseUrl;
+  }
+}
+
+/** A redirect to another origin (or a loop): refused, nothing is sent there. */
+function redirectError(baseUrl: string, spec: CallSpec, next: URL, loop: boolean): AppError {
+  const where = `${spec.method} ${spec.path}`;
+  const target = maskUrl(next.toString());
+  if (loop) {
+    return new AppError('PLATFORM_REDIRECT', `LMeterX at ${maskUrl(baseUrl)} redirected ${where} more than ${MAX_REDIRECTS} times (last to ${target})`, {
+      category: 'platform_error',
+      hint: 'check LMETERX_BASE_URL: it should be the address the web UI uses',
+      details: { path: spec.path, location: target },
+    });
+  }
+  return new AppError(
+    'PLATFORM_REDIRECT',
+    `LMeterX at ${maskUrl(baseUrl)} redirected ${where} to another origin (${maskUrl(next.origin)}): the token and the task were not sent there`,
+    {
+      category: 'platform_error',
+      hint: `if ${maskUrl(next.origin)} is your platform (e.g. https instead of http), set LMETERX_BASE_URL to it`,
+      details: { path: spec.path, location: target },
+    },
+  );
 }
 
 /** Platform.md step 6: 401/403 → platform_auth, 422/400 → platform_rejected, 5xx → platform_error. */
 function statusError(response: RawResponse, spec: CallSpec, tokenSet: boolean, clean: (s: string) => string): AppError {
   const { status } = response;
   const where = `${spec.method} ${spec.path}`;
-  const said = clean(platformMessage(response.text));
+  const said = maskAndCut(platformMessage(response.text), 160, clean);
   const saidPart = said === '' ? '' : `: ${said}`;
   if (status === 401) {
     if (!tokenSet) {
@@ -307,7 +360,7 @@ function platformMessage(text: string): string {
   }
   const detail = validationErrorSchema.safeParse(json);
   if (detail.success && typeof detail.data.detail === 'string') return detail.data.detail;
-  if (json === undefined && !/^\s*</.test(text)) return text.trim().slice(0, 160);
+  if (json === undefined && !/^\s*</.test(text)) return text.trim();
   return '';
 }
 

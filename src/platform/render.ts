@@ -2,6 +2,7 @@ import { getAdapter } from '../protocol/registry.js';
 import type { ApiType } from '../protocol/types.js';
 import type { PlatformFigures, PlatformLatency, PlatformThresholds } from './figures.js';
 import type { PlatformPrecheck } from './verdict.js';
+import { escapeControl } from '../text/escape.js';
 import { formatDuration, formatPct } from '../text/format.js';
 import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
 
@@ -19,9 +20,11 @@ function describeApiType(apiType: ApiType): string {
 
 export function describePrecheck(precheck: PlatformPrecheck | null, style: TextStyle = PLAIN_STYLE): string {
   if (precheck === null) return style.yellow('skipped (--skip-precheck)');
-  if (precheck.ok) return `${style.green('passed')} (${precheck.message}${precheck.warning === undefined ? '' : `; ${precheck.warning}`})`;
+  // The platform's and the target's words: escaped, the terminal never obeys them.
+  const message = escapeControl(precheck.message);
+  if (precheck.ok) return `${style.green('passed')} (${message}${precheck.warning === undefined ? '' : `; ${escapeControl(precheck.warning)}`})`;
   const status = precheck.status === null ? '' : `, HTTP ${precheck.status}`;
-  return `${style.red('failed')} (${precheck.category ?? 'unknown'}${status}): ${precheck.message}`;
+  return `${style.red('failed')} (${precheck.category ?? 'unknown'}${status}): ${message}`;
 }
 
 export function renderSubmitted(

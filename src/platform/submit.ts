@@ -1,5 +1,5 @@
 import type { RunPlan } from '../model/plan.js';
-import { secretValues } from '../text/mask.js';
+import { targetSecrets } from '../text/mask.js';
 import { PrecheckFailedError } from '../failures/precheck-failed.js';
 import type { ApiType } from '../protocol/types.js';
 import type { PlatformClient } from './client.js';
@@ -66,7 +66,7 @@ export async function submitTask(options: SubmitTaskOptions): Promise<SubmittedT
     precheck = readPrecheckVerdict(response, {
       apiType: plan.target.apiType,
       stream: plan.target.stream,
-      secrets: secretValues(plan.target.headers, plan.target.cookies),
+      secrets: targetSecrets(plan.target),
     });
     emit({ step: 'precheck', precheck, latencyMs: Math.round(performance.now() - startedAt) });
     if (!precheck.ok && precheck.category !== null) {

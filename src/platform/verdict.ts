@@ -1,5 +1,5 @@
 import type { FailureCategory } from '../failures/categories.js';
-import { maskText } from '../text/mask.js';
+import { maskAndCut, maskText } from '../text/mask.js';
 import { categorizeHttpStatus, categorizeStreamError } from '../failures/classify-http.js';
 import { FAILURE_HINTS, hintForProviderError } from '../failures/hints.js';
 import { readProviderError, readProviderErrorValue, readRetryAfterS } from '../protocol/provider-error.js';
@@ -50,13 +50,13 @@ export function readPrecheckVerdict(result: TestTaskResponse, context: VerdictCo
     const said = provider.message ?? '';
     return {
       // The status has its own field: the message is the target's own words.
-      ...fail(category, status, clean(said === '' ? `HTTP ${status}` : shorten(said)), retryAfterS),
+      ...fail(category, status, said === '' ? `HTTP ${status}` : shorten(said, clean), retryAfterS),
       hint: hintForProviderError(category, provider),
     };
   }
 
   if (result.status !== 'success' || target === null) {
-    return fail(categorizeErrorText(errorText), status, clean(shorten(errorText === '' ? `the platform reported "${result.status}"` : errorText)));
+    return fail(categorizeErrorText(errorText), status, shorten(errorText === '' ? `the platform reported "${result.status}"` : errorText, clean));
   }
 
   const data = target.data;
@@ -197,7 +197,7 @@ function stringHeaders(headers: Record<string, unknown> | null | undefined): Rec
   return out;
 }
 
-function shorten(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 200 ? `${oneLine.slice(0, 199)}…` : oneLine;
+/** One line of at most 200 characters, masked before the cut and again at its edge. */
+function shorten(text: string, clean: (text: string) => string = (t) => maskText(t)): string {
+  return maskAndCut(text.replace(/\s+/g, ' ').trim(), 200, clean);
 }

@@ -8,7 +8,7 @@ import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { FailureCategory } from '../failures/categories.js';
 import type { TargetSpec } from '../model/plan.js';
-import { maskText, maskUrl, secretValues } from '../text/mask.js';
+import { maskText, maskUrl, targetSecrets } from '../text/mask.js';
 import { categorizeHttpStatus } from '../failures/classify-http.js';
 import { FAILURE_HINTS, hintForProviderError } from '../failures/hints.js';
 import { readProviderError, readProviderErrorValue, readRetryAfterS, type MaskFunction } from '../protocol/provider-error.js';
@@ -42,7 +42,7 @@ export async function runPrecheck(target: TargetSpec, options: PrecheckOptions =
     connectMs: Math.min(positive(target.connectTimeoutMs), timeoutMs),
     idleMs: Math.min(positive(target.idleTimeoutMs), timeoutMs),
   };
-  const secrets = secretValues(target.headers, target.cookies);
+  const secrets = targetSecrets(target);
   const mask = (text: string): string => maskText(text, secrets);
   const agent = new Agent({
     connect: {
@@ -129,7 +129,7 @@ async function readResponse(
     await response.body.dump();
     const location = headerValue(response.headers['location']);
     const where = location === null ? 'elsewhere' : `to ${context.mask(maskUrl(location))}`;
-    return fail('unknown', status, `HTTP ${status}: the target redirects ${where}`, {
+    return fail('unknown', status, `HTTP ${status}: the target redirects ${where}${location === null ? '' : '; point --url there'}`, {
       hint: 'use the URL the target redirects to (often https:// instead of http://, or a trailing-slash difference)',
     });
   }
@@ -199,7 +199,8 @@ async function readResponse(
     maxTokens: adapter.readMaxTokens === undefined ? readMaxTokens(target.body) : adapter.readMaxTokens(target.body),
     startedAt: context.startedAt,
     // Masked before the preview cuts it: a key echoed across the cut would leave a piece nothing finds.
-    parsed: { ...parsed, text: context.mask(parsed.text ?? '') },
+    // The model name is the server's too: an echoing server may put a key in it.
+    parsed: { ...parsed, text: context.mask(parsed.text ?? ''), model: parsed.model === null ? null : context.mask(parsed.model) },
   });
   return { ok: true, capability };
 }

@@ -1,7 +1,7 @@
 import { formatDuration as formatMs } from '../text/format.js';
 import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
 import type { CapabilityReport } from '../model/capability.js';
-
+import { escapeControl } from '../text/escape.js';
 
 /** The capability report as printed on stderr before the load starts (one fact per line). */
 export function renderCapabilityReport(report: CapabilityReport, style: TextStyle = PLAIN_STYLE): string {
@@ -13,18 +13,19 @@ export function renderCapabilityReport(report: CapabilityReport, style: TextStyl
     lines.push(`  ${style.dim(label.padEnd(14))} ${value}`);
   };
 
-  const model = report.model ?? 'not reported';
+  // The model, the answer and notes are the server's words: escaped, the terminal never obeys them.
+  const model = escapeControl(report.model ?? 'not reported');
   if (report.vectors !== undefined) return renderEmbeddingsReport(report, lines, row, style);
-  row('model', report.model !== null && report.model !== report.modelAsked ? `${model} (asked ${report.modelAsked})` : model);
+  row('model', report.model !== null && report.model !== report.modelAsked ? `${model} (asked ${escapeControl(report.modelAsked)})` : model);
   row('usage', describeUsage(report));
   row('reasoning', report.reasoning ? `yes${report.ttfoMs !== null && report.stream ? ` (TTFO ${formatMs(report.ttfoMs)})` : ''}` : 'no');
   row('tokens/chunk', describeTokensPerChunk(report));
-  row('max_tokens hit', report.maxTokensHit ? style.yellow(`yes (${report.finishReason ?? 'length'})`) : 'no');
-  if (report.textPreview !== '') row('answer', `"${report.textPreview}"`);
+  row('max_tokens hit', report.maxTokensHit ? style.yellow(`yes (${escapeControl(report.finishReason ?? 'length')})`) : 'no');
+  if (report.textPreview !== '') row('answer', `"${escapeControl(report.textPreview)}"`);
   row('exact', report.exact.join(', '));
   row('estimated', report.estimated.length === 0 ? 'none' : style.yellow(report.estimated.join(', ')));
   if (report.unavailable.length > 0) row('not measured', report.unavailable.join(', '));
-  for (const note of report.notes) lines.push(`  ${style.dim('note:')} ${note}`);
+  for (const note of report.notes) lines.push(`  ${style.dim('note:')} ${escapeControl(note)}`);
   return `${lines.join('\n')}\n`;
 }
 

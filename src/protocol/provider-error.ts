@@ -5,20 +5,23 @@
  */
 import { parseDurationS } from './duration.js';
 import { isRecord } from './json-bytes.js';
+import { maskAndCut, maskText } from '../text/mask.js';
 import type { ProviderError } from './types.js';
 
 const MAX_MESSAGE_CHARS = 200;
 
 /**
- * Masks the secrets in server text (maskText with the run's secrets). Applied before a message is cut to
- * 200 characters: a key echoed across the cut would leave a piece that masking the message could not find.
+ * Masks the secrets in server text (maskText with the run's secrets). Applied to the decoded message (a
+ * JSON-escaped key only matches once decoded), before it is cut to 200 characters and again at the cut's
+ * edge: a key echoed across the cut would leave a piece that masking the message could not find.
  */
 export type MaskFunction = (text: string) => string;
-const KEEP: MaskFunction = (text) => text;
+/** Without the run's secrets, key-shaped values are still masked. */
+const KEEP: MaskFunction = (text) => maskText(text);
 
 /** Read an error body of any known shape; never throws. Unknown text gives its first 200 characters. */
 export function readProviderError(text: string, mask: MaskFunction = KEEP): ProviderError {
-  const trimmed = mask(text).trim();
+  const trimmed = text.trim();
   if (trimmed === '') return { message: null, type: null, code: null };
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     let parsed: unknown;
@@ -27,12 +30,12 @@ export function readProviderError(text: string, mask: MaskFunction = KEEP): Prov
     } catch {
       parsed = undefined;
     }
-    if (parsed !== undefined) return readProviderErrorValue(parsed) ?? plainTextError(trimmed);
+    if (parsed !== undefined) return readProviderErrorValue(parsed, mask) ?? plainTextError(trimmed, mask);
   }
   if (/^<(!doctype|html|head|body|\?xml)/i.test(trimmed) || /<\/(html|body|title)>/i.test(trimmed)) {
-    return { message: readHtmlMessage(trimmed), type: null, code: null };
+    return { message: readHtmlMessage(trimmed, mask), type: null, code: null };
   }
-  return plainTextError(trimmed);
+  return plainTextError(trimmed, mask);
 }
 
 /**
@@ -41,7 +44,7 @@ export function readProviderError(text: string, mask: MaskFunction = KEEP): Prov
  */
 export function readProviderErrorValue(value: unknown, mask: MaskFunction = KEEP): ProviderError | null {
   if (!isRecord(value)) return null;
-  const cut = (text: string): string => shorten(mask(text));
+  const cut = (text: string): string => shorten(text, mask);
   const inner = value['error'];
   if (isRecord(inner)) {
     // OpenAI {error:{message,type,param,code}}, Azure (string code, no type), new vLLM (int code),
@@ -152,15 +155,15 @@ function readDetail(detail: unknown, cut: (text: string) => string): string | nu
   return cut(JSON.stringify(detail));
 }
 
-function readHtmlMessage(html: string): string | null {
+function readHtmlMessage(html: string, mask: MaskFunction): string | null {
   const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
   const text = collapse(decodeEntities((title ?? html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' '))));
-  return text === '' ? null : shorten(text);
+  return text === '' ? null : shorten(text, mask);
 }
 
-function plainTextError(text: string): ProviderError {
+function plainTextError(text: string, mask: MaskFunction): ProviderError {
   const message = collapse(text);
-  return { message: message === '' ? null : shorten(message), type: null, code: null };
+  return { message: message === '' ? null : shorten(message, mask), type: null, code: null };
 }
 
 function readMessage(value: unknown, cut: (text: string) => string): string | null {
@@ -175,8 +178,8 @@ function readScalar(value: unknown): string | null {
   return null;
 }
 
-function shorten(text: string): string {
-  return text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
+function shorten(text: string, mask: MaskFunction): string {
+  return maskAndCut(text, MAX_MESSAGE_CHARS, mask);
 }
 
 function collapse(text: string): string {

@@ -7,6 +7,7 @@ import type { FailureCategory } from '../failures/categories.js';
 import { copyBytes, isRecord } from './json-bytes.js';
 import { categorizeStreamError } from '../failures/classify-http.js';
 import { readProviderError } from './provider-error.js';
+import { maskAndCut, maskText } from '../text/mask.js';
 import { countTokens } from './tokens.js';
 import type { ChunkListener, ParsedResponse, ParseOptions, ProviderError, TokenSource } from './types.js';
 
@@ -88,7 +89,7 @@ export class ResponseState {
     this.keepText = options?.keepText ?? false;
     this.model = options?.model;
     this.reconcileUsage = options?.reconcileUsage ?? false;
-    this.mask = options?.mask ?? ((text) => text);
+    this.mask = options?.mask ?? ((text) => maskText(text));
   }
 
   /**
@@ -240,7 +241,7 @@ export function readJsonBody(state: ResponseState, text: string, what: string): 
   return null;
 }
 
-export function shortText(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= 120 ? flat : `${flat.slice(0, 119)}…`;
+/** Server text for a failure message: flattened, masked, cut to 120 characters, masked again at the cut. */
+export function shortText(text: string, mask: (text: string) => string): string {
+  return maskAndCut(text.replace(/\s+/g, ' ').trim(), 120, mask);
 }

@@ -43,17 +43,26 @@ export abstract class SseResponseParser implements StreamParser, SseSink {
     return this.done;
   }
 
+  get failed(): boolean {
+    return this.state.category !== null;
+  }
+
   push(chunk: Uint8Array, atMs: number): void {
     if (this.done) return;
     this.atMs = atMs;
     const buffer = asBuffer(chunk);
     this.framer.push(buffer);
+    if (this.framer.overflowed) {
+      this.state.fail('invalid_response', overflowMessage());
+      this.stopOnFailure();
+      return;
+    }
     if (this.framer.events === 0) this.keepPrefix(buffer);
   }
 
   end(atMs: number): ParsedResponse {
     const state = this.state;
-    if (this.framer.overflowed) state.fail('invalid_response', `an SSE event was larger than ${MAX_EVENT_BYTES / 1048576} MiB`);
+    if (this.framer.overflowed) state.fail('invalid_response', overflowMessage());
     if (this.framer.events === 0 && state.category === null) readNonStreamBody(state, this.prefix, this.prefixLength);
     this.completeUsage();
     return state.build(atMs);
@@ -87,13 +96,13 @@ export abstract class SseResponseParser implements StreamParser, SseSink {
     try {
       value = JSON.parse(text);
     } catch {
-      if (namedError) state.fail('server_error', shortText(state.mask(text)));
-      else state.fail('invalid_response', `an SSE event is not JSON: ${shortText(state.mask(text))}`);
+      if (namedError) state.fail('server_error', shortText(text, state.mask));
+      else state.fail('invalid_response', `an SSE event is not JSON: ${shortText(text, state.mask)}`);
       this.stopOnFailure();
       return null;
     }
     if (isRecord(value)) return value;
-    state.fail('invalid_response', `an SSE event is not ${what}: ${shortText(state.mask(text))}`);
+    state.fail('invalid_response', `an SSE event is not ${what}: ${shortText(text, state.mask)}`);
     this.stopOnFailure();
     return null;
   }
@@ -106,6 +115,10 @@ export abstract class SseResponseParser implements StreamParser, SseSink {
     copyBytes(buffer, 0, length, this.prefix, this.prefixLength);
     this.prefixLength += length;
   }
+}
+
+function overflowMessage(): string {
+  return `an SSE event was larger than ${MAX_EVENT_BYTES / 1048576} MiB (no LLM API sends events near that size)`;
 }
 
 /** No SSE event came: say what the body was (a JSON error sent with 200, a web page, nothing). */
@@ -131,5 +144,5 @@ function readNonStreamBody(state: ResponseState, prefix: Buffer | null, length: 
     return;
   }
   const shown = readProviderError(text, state.mask).message ?? '';
-  state.fail('invalid_response', `the body is not an SSE stream: ${shortText(shown)}`);
+  state.fail('invalid_response', `the body is not an SSE stream: ${shortText(shown, state.mask)}`);
 }

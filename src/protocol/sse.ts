@@ -18,8 +18,12 @@ const CR = 0x0d;
 const COLON = 0x3a;
 const SPACE = 0x20;
 
-/** An event larger than this ends the stream as invalid: a defence against a runaway server. */
-export const MAX_EVENT_BYTES = 64 * 1024 * 1024;
+/**
+ * An event larger than this ends the stream as invalid, and the engine stops reading it: a defence
+ * against a runaway or hostile server. Real LLM events stay far below 1 MiB (a token, a tool-call
+ * fragment, a usage block); 8 MiB leaves room for a whole inline image and keeps a user's buffers small.
+ */
+export const MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
 /** Every framer's buffers start here and grow when first needed; reset() keeps what they grew to. */
 const EMPTY = Buffer.alloc(0);

@@ -70,6 +70,8 @@ export interface StreamParser {
   push(chunk: Uint8Array, atMs: number): void;
   /** True once the terminator was seen; the caller may stop reading. */
   readonly finished: boolean;
+  /** True once the response has failed (an event over the size cap, an error event): the caller stops reading. */
+  readonly failed?: boolean;
   /** The body ended (or the caller stopped at `finished`): the outcome. */
   end(atMs: number): ParsedResponse;
   /** Forget the last response (buffers are kept): the same as a new parser with the same options. */

@@ -9,6 +9,7 @@ import { LATENCY_METRICS } from '../model/metric-catalog.js';
 import * as format from '../text/format.js';
 import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
 import type { Summary, SummaryConfig, ThresholdCheck } from '../model/summary.js';
+import { escapeControl } from '../text/escape.js';
 import { maskUrlOnce } from './mask-once.js';
 
 export interface ConsoleReportOptions {
@@ -40,8 +41,9 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
     lines.push(style.red(`INTERRUPTED${when}: ${stop?.detail ?? 'stopped from outside'}; the figures cover the part of the run before the stop`));
   }
   // Masked again if need be: `report` may read a summary.json that another tool wrote, as html and prom do.
-  row('Target', maskUrlOnce(summary.target.url));
-  row('Model', `${summary.target.model} · ${summary.target.apiType} · ${summary.target.stream ? 'streaming' : 'not streaming'}`);
+  // Strings that came from the server or a file are escaped: the terminal shows them, never obeys them.
+  row('Target', escapeControl(maskUrlOnce(summary.target.url)));
+  row('Model', `${escapeControl(summary.target.model)} · ${summary.target.apiType} · ${summary.target.stream ? 'streaming' : 'not streaming'}`);
   const load = describeLoad(summary.config);
   if (load !== null) row('Load', load);
 
@@ -97,7 +99,7 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
     for (const [category, count] of categories) {
       const sample = summary.errors.samples[category];
       const label = category === 'generator' ? `${category} (ours, not the server's)` : category;
-      lines.push(`  ${style.red(label.padEnd(width))}${formatCount(count).padStart(6)}${sample === undefined ? '' : `  ${style.dim(quote(sample))}`}`);
+      lines.push(`  ${style.red(label.padEnd(width))}${formatCount(count).padStart(6)}${sample === undefined ? '' : `  ${style.dim(escapeControl(quote(sample)))}`}`);
     }
     const statuses = Object.entries(summary.errors.byStatus).sort((a, b) => b[1] - a[1]);
     if (statuses.length > 0) lines.push(`  ${style.dim('by status:')} ${statuses.map(([status, count]) => `${status} ×${formatCount(count)}`).join(', ')}`);

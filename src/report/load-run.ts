@@ -5,7 +5,7 @@ import { AppError, inputError } from '../failures/errors.js';
 import { parseSlo } from '../metrics/slo.js';
 import { DEFAULT_API_TYPE } from '../protocol/registry.js';
 import type { SloCheck } from '../model/plan.js';
-import { readRecords, summarizeRecords } from '../metrics/from-records.js';
+import { readRecords, recordsSpan, summarizeRecords } from '../metrics/from-records.js';
 import type { LatencyStats, RequestRecord, Summary } from '../model/summary.js';
 
 /** A run found on disk: its records (the source of truth) and the summary.json written with them, if any. */
@@ -26,8 +26,10 @@ const SUMMARY_FILE = 'summary.json';
 const RECORDS_FILE = 'results.jsonl';
 const ARG_HINT = 'give a run folder (with results.jsonl or summary.json), a summary.json or a results.jsonl';
 
-// Checked loosely: only what the reports read must be there; a later version's extra fields pass.
-const statsSchema = z.looseObject({ count: z.number(), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() });
+// Checked loosely: only what the reports read must be there; a later version's extra fields pass. What
+// is read is bounded: a count is a whole number, a latency is not negative, a rate is a rate.
+const ms = z.number().min(0).max(1e9);
+const statsSchema = z.looseObject({ count: z.number().int().min(0), p50: ms.nullable(), p95: ms.nullable(), p99: ms.nullable() });
 // The settings the readers use, typed; a field of another type would be misread, so the file is refused.
 const configSchema = z.looseObject({
   name: z.string().optional(),
@@ -46,9 +48,11 @@ const configSchema = z.looseObject({
 const summarySchema = z.looseObject({
   target: z.looseObject({ url: z.string(), model: z.string(), apiType: z.string() }),
   config: configSchema,
-  requests: z.looseObject({ total: z.number(), ok: z.number(), failed: z.number(), successRate: z.number().nullable() }),
-  rps: z.number(),
-  tokens: z.looseObject({ outputPerSecond: z.number() }),
+  requests: z
+    .looseObject({ total: z.number().int().min(0), ok: z.number().int().min(0), failed: z.number().int().min(0), successRate: z.number().min(0).max(1).nullable() })
+    .refine((requests) => requests.ok <= requests.total && requests.failed <= requests.total, { message: 'more ok or failed requests than requests' }),
+  rps: z.number().min(0),
+  tokens: z.looseObject({ outputPerSecond: z.number().min(0) }),
   latency: z.looseObject({ ttft: statsSchema, itl: statsSchema, e2e: statsSchema, chunkGap: statsSchema.optional() }),
   generator: z.looseObject({ verdict: z.string(), reasons: z.array(z.string()) }),
 });
@@ -108,6 +112,14 @@ export async function readRunOnDisk(path: string, cwd: string, options: { needRe
         'NO_RECORDS',
         `${recordsPath}: no request records in it${read.skipped > 0 ? ` (${read.skipped} lines are not records)` : ''}`,
         `give the results.jsonl of an llm-loadtest run`,
+      );
+    }
+    const span = recordsSpan(read.records);
+    if (!span.fits) {
+      throw inputError(
+        'RECORDS_INVALID',
+        `${recordsPath}: the records start from ${new Date(span.firstMs).toISOString()} to ${new Date(span.lastMs).toISOString()}, longer than any run can last (9 days)`,
+        'give the results.jsonl of one llm-loadtest run; a file edited or joined from several runs is refused',
       );
     }
     records = read.records;

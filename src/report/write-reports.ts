@@ -1,9 +1,9 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RequestRecord, Summary } from '../model/summary.js';
 import { renderCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderProm } from './prom.js';
+import { writeFileAtomic } from './write-file.js';
 
 export interface ReportPaths {
   html: string;
@@ -12,7 +12,7 @@ export interface ReportPaths {
 }
 
 /**
- * Write report.html, report.csv and metrics.prom into a run's folder. With the records the page gets
+ * Write report.html, report.csv and metrics.prom into a run's folder (each whole or not at all). With the records the page gets
  * its histograms and the TTFT p95 line, and metrics.prom exact histogram buckets.
  */
 export async function writeReports(outDir: string, summary: Summary, records?: readonly RequestRecord[]): Promise<ReportPaths> {
@@ -22,9 +22,9 @@ export async function writeReports(outDir: string, summary: Summary, records?: r
     prom: join(outDir, 'metrics.prom'),
   };
   await Promise.all([
-    writeFile(paths.html, renderHtml(summary, records), 'utf8'),
-    writeFile(paths.csv, renderCsv(summary), 'utf8'),
-    writeFile(paths.prom, renderProm(summary, records), 'utf8'),
+    writeFileAtomic(paths.html, renderHtml(summary, records)),
+    writeFileAtomic(paths.csv, renderCsv(summary)),
+    writeFileAtomic(paths.prom, renderProm(summary, records)),
   ]);
   return paths;
 }

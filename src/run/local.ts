@@ -6,8 +6,9 @@ import { peakUsers } from '../engine/schedule.js';
 import type { CapabilityReport } from '../model/capability.js';
 import { planTargets, type RunPlan, type TargetSpec } from '../model/plan.js';
 import type { RunConfig, RunStop, Summary } from '../model/summary.js';
-import { maskHeaders, maskUrl, secretValues } from '../text/mask.js';
+import { maskHeaders, maskUrl, targetSecrets } from '../text/mask.js';
 import { forecastLoad, type LoadForecast } from './forecast.js';
+import { join } from 'node:path';
 import { writeRunReports } from './reports.js';
 
 /** How long in-flight requests may finish after a stop or the end of the duration. */
@@ -17,7 +18,10 @@ const SPARE_FILES = 64;
 
 /** What a local run reports as it goes, in this order (warnings and notes where they arise). */
 export type LocalRunEvent =
-  /** The pre-check request is on its way: a caller may say it waits (url masked). */
+  /**
+   * The pre-check request is on its way (url masked): a caller may say it waits, and a stop from here until
+   * `precheck` ends the run (INTERRUPTED).
+   */
   | { type: 'precheck-start'; url: string; timeoutMs: number }
   | { type: 'precheck'; capability: CapabilityReport }
   /** Before the load: what it will be, and roughly how much at the pre-check's pace. */
@@ -73,8 +77,12 @@ interface StopRequest {
 export function runLocal(options: RunLocalOptions): LocalRun {
   let stopLoad: ((reason: StopReason) => void) | null = null;
   let stopRequested: StopRequest | null = null;
+  // A stop before the pre-check has answered ends the run there (nothing is written); one after it (or
+  // with the pre-check skipped) is applied as soon as the load starts, which then writes what it measured.
+  const beforeLoad = new AbortController();
   const done = runEachTarget(
     options,
+    beforeLoad.signal,
     (stop) => {
       stopLoad = stop;
       if (stopRequested !== null) stop(stopRequested.reason);
@@ -85,9 +93,31 @@ export function runLocal(options: RunLocalOptions): LocalRun {
     done,
     stop: (reason = 'interrupted', detail) => {
       stopRequested ??= { reason, detail: detail ?? null };
-      stopLoad?.(reason);
+      if (stopLoad === null) beforeLoad.abort();
+      else stopLoad(reason);
     },
   };
+}
+
+/** Wait for `work` unless the run is stopped first (Ctrl-C, SIGTERM): then INTERRUPTED (exit 130). */
+async function unlessStopped<T>(signal: AbortSignal, what: string, work: Promise<T>): Promise<T> {
+  const stopped = (): AppError =>
+    new AppError('INTERRUPTED', `interrupted during ${what}: the load did not start and no file was written`, {
+      category: 'interrupted',
+      stage: 'run',
+      hint: 'run the command again when you are ready',
+    });
+  if (signal.aborted) throw stopped();
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(stopped());
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
 /**
@@ -96,17 +126,19 @@ export function runLocal(options: RunLocalOptions): LocalRun {
  */
 async function runEachTarget(
   options: RunLocalOptions,
+  beforeLoad: AbortSignal,
   onStoppable: (stop: (reason: StopReason) => void) => void,
   stopRequest: () => StopRequest | null,
 ): Promise<LocalRunResult> {
   const [target] = planTargets(options.plan);
   if (target === undefined) throw new AppError('INTERNAL', 'a run plan without a target', { category: 'internal' });
-  return runTarget(options, target, onStoppable, stopRequest);
+  return runTarget(options, target, beforeLoad, onStoppable, stopRequest);
 }
 
 async function runTarget(
   options: RunLocalOptions,
   target: TargetSpec,
+  beforeLoad: AbortSignal,
   onStoppable: (stop: (reason: StopReason) => void) => void,
   stopRequest: () => StopRequest | null,
 ): Promise<LocalRunResult> {
@@ -126,7 +158,7 @@ async function runTarget(
   if (!plan.skipPrecheck) {
     const [{ runPrecheck }, { PrecheckFailedError }] = await Promise.all([import('../precheck/precheck.js'), import('../failures/precheck-failed.js')]);
     emit({ type: 'precheck-start', url: maskUrl(target.url), timeoutMs: plan.precheckTimeoutMs });
-    const result = await runPrecheck(target, { timeoutMs: plan.precheckTimeoutMs });
+    const result = await unlessStopped(beforeLoad, 'the pre-check', runPrecheck(target, { timeoutMs: plan.precheckTimeoutMs }));
     if (!result.ok) throw new PrecheckFailedError(result.failure);
     precheck = result.capability;
     preloadTokenizer = !result.capability.usageReported;
@@ -140,7 +172,9 @@ async function runTarget(
   if (limit !== null && users + SPARE_FILES > limit) emit({ type: 'file-limit', users, neededFiles: users + SPARE_FILES, limit });
 
   writer.createRunDir(outDir);
-  const results = new writer.ResultsWriter(outDir);
+  // A failed write (a full disk) stops the load: what was measured is kept, then the run says why.
+  let stopOnFailure: () => void = () => undefined;
+  const results = new writer.ResultsWriter(outDir, { onFailure: () => stopOnFailure() });
   const gracefulStopMs = options.gracefulStopMs ?? GRACEFUL_STOP_MS;
   let ticker: ReturnType<typeof setInterval> | undefined;
   try {
@@ -149,12 +183,14 @@ async function runTarget(
       load: plan.load,
       prompts,
       sink: results,
-      secrets: secretValues(target.headers, target.cookies),
+      secrets: targetSecrets(target),
       gracefulStopMs,
       preloadTokenizer,
       reconcileUsage: true,
     });
     emit({ type: 'started', outDir, gracefulStopMs });
+    stopOnFailure = () => handle.stop('interrupted');
+    if (results.failure !== null) stopOnFailure();
     onStoppable((reason) => handle.stop(reason));
     await handle.started;
     const tickMs = options.tickMs === undefined ? 1000 : options.tickMs;
@@ -167,8 +203,20 @@ async function runTarget(
     results.close();
 
     const summary = await summarizeRun(plan, target, result, outDir, precheck, describeStop(plan, result, stopRequest()));
-    writer.writeRunFile(outDir, 'summary.json', `${JSON.stringify(summary, null, 2)}\n`);
-    await writeRunReports(outDir, summary, results.path);
+    const writeFailure = results.failure;
+    if (writeFailure !== null) {
+      // The disk is full: the files are tried (each whole or not at all), the summary is still shown.
+      await writeRunFiles(outDir, summary, results.path).catch(() => undefined);
+      emit({ type: 'done', summary, outDir });
+      throw writeFailure;
+    }
+    try {
+      await writeRunFiles(outDir, summary, results.path);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'REPORT_WRITE_FAILED') throw error;
+      const path = (error as { path?: unknown }).path;
+      throw writer.writeFailedError(typeof path === 'string' ? path : join(outDir, 'summary.json'), error);
+    }
     emit({ type: 'done', summary, outDir });
     const { stopReason, droppedArrivals } = result.outcome;
     if (droppedArrivals > 0) emit({ type: 'dropped-arrivals', count: droppedArrivals });
@@ -204,6 +252,13 @@ function describeNotes(result: RunLoadResult): string[] {
   return dropped > 0
     ? [`${dropped} scheduled arrivals were still queued at the stop (every user was busy) and never sent: raise --concurrent-users or lower --rate`]
     : [];
+}
+
+/** summary.json, then the reports (each written whole through a temporary name). */
+async function writeRunFiles(outDir: string, summary: Summary, resultsPath: string): Promise<void> {
+  const { writeFileAtomic } = await import('../report/write-file.js');
+  await writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeRunReports(outDir, summary, resultsPath);
 }
 
 async function summarizeRun(

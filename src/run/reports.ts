@@ -14,6 +14,8 @@ export async function writeRunReports(outDir: string, summary: Summary, resultsP
   try {
     await writeReports(outDir, summary, records);
   } catch (error) {
+    // A full disk is the environment's, not a bug: the caller says so with OUT_WRITE_FAILED.
+    if (['ENOSPC', 'EDQUOT', 'EROFS'].includes(String((error as { code?: unknown }).code))) throw error;
     throw new AppError('REPORT_WRITE_FAILED', `could not write the reports in ${outDir}: ${(error as Error).message}`, {
       category: 'internal',
       stage: 'report',

@@ -170,7 +170,7 @@ describe('run: bad input is exit 2 with a one-line message and a hint', () => {
       'the curl command contains the shell operator "|": only one plain curl command can be load tested',
       'paste the curl command alone: no pipes, redirections or other commands (|, ;, >, &&); put an API key in an environment variable, not a subshell',
     ],
-    ['0 users', ['--url', OPENAI_URL, '--model', 'm', '--concurrent-users', '0'], {}, '--concurrent-users "0" is invalid: expected a whole number ≥ 1', 'fix the value; `llm-loadtest run --help` lists the options and their defaults'],
+    ['0 users', ['--url', OPENAI_URL, '--model', 'm', '--concurrent-users', '0'], {}, '--concurrent-users "0" is invalid: expected a whole number from 1 to 50000', 'fix the value; `llm-loadtest run --help` lists the options and their defaults'],
     [
       'a platform limit',
       ['--url', OPENAI_URL, '--model', 'm', '--spawn-rate', '2000', '--dry-run'],

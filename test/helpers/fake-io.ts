@@ -5,12 +5,15 @@ export interface FakeIo extends Io {
   out(): string;
   err(): string;
   emit(signal: SignalName): void;
+  /** Signals the CLI raised on itself (a second Ctrl-C). */
+  raised: SignalName[];
 }
 
 export function createFakeIo(options: { env?: Record<string, string>; stdin?: string; cwd?: string } = {}): FakeIo {
   let stdout = '';
   let stderr = '';
   const handlers = new Map<SignalName, Set<() => void>>();
+  const raised: SignalName[] = [];
   return {
     stdout: { write: (s: string) => (stdout += s), isTTY: false },
     stderr: { write: (s: string) => (stderr += s), isTTY: false },
@@ -27,6 +30,10 @@ export function createFakeIo(options: { env?: Record<string, string>; stdin?: st
       handlers.set(signal, set);
       return () => set.delete(handler);
     },
+    raise: (signal) => {
+      raised.push(signal);
+    },
+    raised,
     out: () => stdout,
     err: () => stderr,
     emit: (signal) => {

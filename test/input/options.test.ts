@@ -55,26 +55,26 @@ describe('parseRunOptions: defaults', () => {
 
 describe('parseRunOptions: invalid values name the flag, the value and the range', () => {
   it.each<[RawRunOptions, RunMode, string]>([
-    [{ concurrentUsers: '0' }, 'local', '--concurrent-users "0" is invalid: expected a whole number ≥ 1'],
-    [{ concurrentUsers: '-3' }, 'local', '--concurrent-users "-3" is invalid: expected a whole number ≥ 1'],
-    [{ concurrentUsers: '2.5' }, 'local', '--concurrent-users "2.5" is invalid: expected a whole number ≥ 1'],
-    [{ concurrentUsers: 'abc' }, 'local', '--concurrent-users "abc" is invalid: expected a whole number ≥ 1'],
+    [{ concurrentUsers: '0' }, 'local', '--concurrent-users "0" is invalid: expected a whole number from 1 to 50000'],
+    [{ concurrentUsers: '-3' }, 'local', '--concurrent-users "-3" is invalid: expected a whole number from 1 to 50000'],
+    [{ concurrentUsers: '2.5' }, 'local', '--concurrent-users "2.5" is invalid: expected a whole number from 1 to 50000'],
+    [{ concurrentUsers: 'abc' }, 'local', '--concurrent-users "abc" is invalid: expected a whole number from 1 to 50000'],
     [{ concurrentUsers: '5001' }, 'platform', '--concurrent-users "5001" is invalid: expected a whole number from 1 to 5000 (platform mode)'],
-    [{ spawnRate: '0' }, 'local', '--spawn-rate "0" is invalid: expected a number > 0'],
+    [{ spawnRate: '0' }, 'local', '--spawn-rate "0" is invalid: expected a number > 0 and ≤ 50000'],
     [{ spawnRate: '1001' }, 'platform', '--spawn-rate "1001" is invalid: expected a whole number from 1 to 1000 (platform mode)'],
-    [{ duration: 'abc' }, 'local', '--duration "abc" is invalid: expected a number > 0 s; durations are seconds or 90s, 5m, 1h'],
-    [{ duration: '0' }, 'local', '--duration "0" is invalid: expected a number > 0 s; durations are seconds or 90s, 5m, 1h'],
+    [{ duration: 'abc' }, 'local', '--duration "abc" is invalid: expected a number > 0 and ≤ 604800 s; durations are seconds or 90s, 5m, 1h'],
+    [{ duration: '0' }, 'local', '--duration "0" is invalid: expected a number > 0 and ≤ 604800 s; durations are seconds or 90s, 5m, 1h'],
     [{ duration: '49h' }, 'platform', '--duration "49h" is invalid: expected a whole number from 1 to 172800 s (platform mode); durations are seconds or 90s, 5m, 1h'],
-    [{ warmup: '-1' }, 'local', '--warmup "-1" is invalid: expected a number ≥ 0 s; durations are seconds or 90s, 5m, 1h'],
+    [{ warmup: '-1' }, 'local', '--warmup "-1" is invalid: expected a number from 0 to 86400 s; durations are seconds or 90s, 5m, 1h'],
     [{ warmup: '31m' }, 'platform', '--warmup "31m" is invalid: expected a whole number from 0 to 1800 s (platform mode); durations are seconds or 90s, 5m, 1h'],
     [{ warmup: '5' }, 'platform', '--warmup "5" is invalid: expected 0 (no warmup) or a whole number from 10 to 1800 s (platform mode)'],
     [{ successThreshold: '1.5' }, 'local', '--success-threshold "1.5" is invalid: expected a number from 0 to 1'],
     [{ successThreshold: '90%' }, 'local', '--success-threshold "90%" is invalid: expected a number from 0 to 1'],
-    [{ rate: '0' }, 'local', '--rate "0" is invalid: expected a number > 0'],
-    [{ maxRequests: '0' }, 'local', '--max-requests "0" is invalid: expected a whole number ≥ 1'],
-    [{ workers: '0' }, 'local', '--workers "0" is invalid: expected a whole number ≥ 1'],
-    [{ timeout: '0' }, 'local', '--timeout "0" is invalid: expected a number > 0 s; durations are seconds or 90s, 5m, 1h'],
-    [{ idleTimeout: 'never' }, 'local', '--idle-timeout "never" is invalid: expected a number > 0 s; durations are seconds or 90s, 5m, 1h'],
+    [{ rate: '0' }, 'local', '--rate "0" is invalid: expected a number > 0 and ≤ 100000'],
+    [{ maxRequests: '0' }, 'local', '--max-requests "0" is invalid: expected a whole number from 1 to 1000000000'],
+    [{ workers: '0' }, 'local', '--workers "0" is invalid: expected a whole number from 1 to 64'],
+    [{ timeout: '0' }, 'local', '--timeout "0" is invalid: expected a number > 0 and ≤ 86400 s; durations are seconds or 90s, 5m, 1h'],
+    [{ idleTimeout: 'never' }, 'local', '--idle-timeout "never" is invalid: expected a number > 0 and ≤ 86400 s; durations are seconds or 90s, 5m, 1h'],
     [{ arrival: 'burst' }, 'local', '--arrival "burst" is invalid: expected poisson or constant'],
     [{ loadMode: 'ramp' }, 'local', '--load-mode "ramp" is invalid: expected fixed or stepped'],
     [{ api: 'gemini' }, 'local', '--api "gemini" is invalid: expected openai-chat or anthropic-messages or openai-embeddings or openai-responses or ollama-chat or ollama-generate or openai-completions'],
@@ -94,7 +94,7 @@ describe('parseRunOptions: invalid values name the flag, the value and the range
   it('lists every invalid value on one line', () => {
     const error = errorOf({ concurrentUsers: '0', duration: 'abc' }, 'local');
     expect(error.message).toBe(
-      '--concurrent-users "0" is invalid: expected a whole number ≥ 1; --duration "abc" is invalid: expected a number > 0 s; durations are seconds or 90s, 5m, 1h',
+      '--concurrent-users "0" is invalid: expected a whole number from 1 to 50000; --duration "abc" is invalid: expected a number > 0 and ≤ 604800 s; durations are seconds or 90s, 5m, 1h',
     );
     expect(error.code).toBe('OPTION_INVALID');
   });
@@ -130,8 +130,8 @@ describe('stepped load', () => {
     [{ loadMode: 'stepped', stepStartUsers: '1' }, '--load-mode stepped requires --step-increment, --step-duration, --step-max-users, --step-sustain'],
     [{ ...stepped, stepStartUsers: '60' }, '--step-start-users 60 is above --step-max-users 50'],
     [{ stepMaxUsers: '10' }, '--step-max-users needs --load-mode stepped'],
-    [{ ...stepped, stepIncrement: '0' }, '--step-increment "0" is invalid: expected a whole number ≥ 1'],
-    [{ ...stepped, stepDuration: '1.5' }, '--step-duration "1.5" is invalid: expected a whole number ≥ 1 s; durations are seconds or 90s, 5m, 1h'],
+    [{ ...stepped, stepIncrement: '0' }, '--step-increment "0" is invalid: expected a whole number from 1 to 50000'],
+    [{ ...stepped, stepDuration: '1.5' }, '--step-duration "1.5" is invalid: expected a whole number from 1 to 604800 s; durations are seconds or 90s, 5m, 1h'],
   ])('%o is refused', (raw, message) => {
     expect(errorOf(raw, 'local').message).toBe(message);
   });

@@ -424,7 +424,7 @@ describe('pre-check: a 2xx that is not the API\'s answer', () => {
     expect(failure).toMatchObject({
       category: 'unknown',
       status: 301,
-      message: 'HTTP 301: the target redirects to https://api.example.com/v1/chat/completions',
+      message: 'HTTP 301: the target redirects to https://api.example.com/v1/chat/completions; point --url there',
       hint: 'use the URL the target redirects to (often https:// instead of http://, or a trailing-slash difference)',
     });
   });

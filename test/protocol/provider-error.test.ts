@@ -24,10 +24,17 @@ describe('readProviderError', () => {
     expect(readProviderError(text)).toEqual(expected);
   });
 
-  it('keeps the first 200 characters of a long body', () => {
-    const message = readProviderError('x'.repeat(5000)).message as string;
-    expect(message).toHaveLength(200);
-    expect(message.endsWith('…')).toBe(true);
+  it('keeps the first 200 characters of a long body, without the piece of a word the cut splits', () => {
+    const message = readProviderError('upstream failure '.repeat(300)).message as string;
+    expect(message.length).toBeLessThanOrEqual(200);
+    expect(message.length).toBeGreaterThan(180);
+    expect(message).toMatch(/(upstream|failure) …$/);
+  });
+
+  it('a single long token split by the cut is masked whole, never kept as a recognisable piece', () => {
+    const token = 'k'.repeat(5000);
+    const message = readProviderError(token).message as string;
+    expect(message).toBe('kkk…kkkk…');
   });
 });
 

@@ -15,9 +15,10 @@ export function createReportCommand(ctx: CliContext): Command {
     .option('--no-color', 'no colours')
     .action(async (path: string, options: { json?: boolean; color: boolean }) => {
       if (options.json === true) ctx.json = true;
-      const [{ readRunOnDisk, recomputeSummary }, { writeReports }, { access, rename, writeFile }, { join }] = await Promise.all([
+      const [{ readRunOnDisk, recomputeSummary }, { writeReports }, { writeFileAtomic }, { access, rename }, { join }] = await Promise.all([
         import('../../report/load-run.js'),
         import('../../report/write-reports.js'),
+        import('../../report/write-file.js'),
         import('node:fs/promises'),
         import('node:path'),
       ]);
@@ -40,7 +41,7 @@ export function createReportCommand(ctx: CliContext): Command {
       const previousPath = join(run.dir, 'summary.previous.json');
       const keptBefore = await access(previousPath).then(() => true, () => false);
       if (run.summary !== null && !keptBefore) await rename(summaryPath, previousPath);
-      await writeFile(summaryPath, `${JSON.stringify(summary, null, 2)}\n`, 'utf8');
+      await writeFileAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
       await writeReports(run.dir, summary, records);
 
       if (ctx.json) {

@@ -1,6 +1,6 @@
 import type { RunPlan } from '../../model/plan.js';
 import type { LoadForecast } from '../../run/forecast.js';
-import { secretValues } from '../../text/mask.js';
+import { targetSecrets } from '../../text/mask.js';
 import { formatDuration } from '../../text/format.js';
 import { createStyle, type CliContext } from '../io.js';
 import { writeJson } from '../json-output.js';
@@ -32,7 +32,7 @@ export async function runPlatform(ctx: CliContext, plan: RunPlan, options: RunPl
   const errStyle = createStyle(io.stderr, io.env, !plan.output.color);
   const style = json ? errStyle : createStyle(io.stdout, io.env, !plan.output.color);
   const report = (text: string): void => void (!json ? io.stdout.write(text) : plan.output.quiet ? undefined : io.stderr.write(text));
-  const client = announceWaits(createPlatformClientFor(ctx, plan.platformBaseUrl, { ...options, secrets: secretValues(plan.target.headers, plan.target.cookies) }), say);
+  const client = announceWaits(createPlatformClientFor(ctx, plan.platformBaseUrl, { ...options, secrets: targetSecrets(plan.target) }), say);
   const statusLine = view.createStatusLines(expectedRunS(plan), (line) => (plan.output.progress ? say(line) : undefined));
   const planned: { forecast: LoadForecast | null } = { forecast: null };
   let unsubscribe = (): void => undefined;

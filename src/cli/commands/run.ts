@@ -41,6 +41,10 @@ async function runAction(ctx: CliContext, options: RawRunOptions): Promise<void>
       ]);
       checkPlatformLimits(plan);
       await readTestDataFile(plan.load.testData, io.cwd);
+    } else {
+      // The test data a real run would refuse, a dry run refuses too: one validation for both.
+      const { loadPrompts } = await import('../../engine/prompts.js');
+      await loadPrompts(plan.load.testData, io.cwd);
     }
     if (ctx.json) writeJson(ctx, true, renderDryRunJson(plan));
     else io.stdout.write(renderDryRunText(plan));

@@ -122,12 +122,12 @@ class OllamaStreamParser implements StreamParser, NdjsonSink {
     try {
       value = JSON.parse(text);
     } catch {
-      state.fail('invalid_response', `an NDJSON line is not JSON: ${shortText(state.mask(text))}`);
+      state.fail('invalid_response', `an NDJSON line is not JSON: ${shortText(text, state.mask)}`);
       this.stop();
       return;
     }
     if (!isRecord(value)) {
-      state.fail('invalid_response', `an NDJSON line is not an Ollama object: ${shortText(state.mask(text))}`);
+      state.fail('invalid_response', `an NDJSON line is not an Ollama object: ${shortText(text, state.mask)}`);
       this.stop();
       return;
     }
