@@ -50,7 +50,7 @@ for (const [flag, values] of [
 }
 
 // Target flags.
-for (const url of ['not a url', 'ftp://x/v1/chat/completions', 'http://', 'javascript:alert(1)', 'http://x:99999/v1/chat/completions', 'file:///etc/passwd', '://x', 'http://x/v1/embeddings', 'http://x/', 'http://x/api/chat']) {
+for (const url of ['not a url', 'ftp://x/v1/chat/completions', 'http://', 'javascript:alert(1)', 'http://x:99999/v1/chat/completions', 'file:///etc/passwd', '://x', 'http://x/api/embed', 'http://x/', 'http://x/v1beta/models/gemini-pro:generateContent']) {
   cases.push({ label: `--url ${url}`, args: ['--local', '--url', url, '--model', 'm', '--dry-run'], names: ['--url', 'URL', url] });
 }
 for (const header of ['NoColon', ': value', 'Bad Name: v', 'X\u0000: v', 'X: a\u0000b', 'X: a\rb', 'X: a\nb', 'X: \u001b[2J', 'X(y): z', 'X: 日本']) {
@@ -93,7 +93,7 @@ const CURLS = [
   `curl ${URL} > out.txt`,
   'curl ftp://x/v1/chat/completions -d \'{"model":"m","messages":[]}\'',
   'curl http://x/ -d \'{"model":"m","messages":[]}\'',
-  'curl http://x/v1/embeddings -d \'{"model":"m","input":"x"}\'',
+  'curl http://x/api/embed -d \'{"model":"m","input":"x"}\'',
   `curl ${URL} -d '{"messages":[]}'`,
   `curl ${URL} -b 'a=b\r\nc' -d '{"model":"m","messages":[]}'`,
   `curl ${URL} -H $'X: a\\x01b' -d '{"model":"m","messages":[]}'`,
