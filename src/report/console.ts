@@ -64,8 +64,14 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
     row('Completed', `${formatNumber(rates.completed, 2)} req/s total (ok + failed)`);
   }
   row('Requests', `${formatNumber(summary.rps, 2)} req/s successful`);
-  row('Output', `${formatNumber(summary.tokens.outputPerSecond, 1)} tok/s`);
-  row('Total', `${formatNumber(summary.tokens.totalPerSecond, 1)} tok/s (input + output)`);
+  if (summary.vectors === undefined) {
+    row('Output', `${formatNumber(summary.tokens.outputPerSecond, 1)} tok/s`);
+    row('Total', `${formatNumber(summary.tokens.totalPerSecond, 1)} tok/s (input + output)`);
+  } else {
+    // Embeddings generate no tokens: their throughput is vectors and input tokens.
+    row('Vectors', `${formatNumber(summary.vectors.perSecond, 1)} vectors/s · ${formatCount(summary.vectors.total)} vectors`);
+    row('Input', `${formatNumber(summary.tokens.totalPerSecond, 1)} tok/s`);
+  }
   if (summary.goodput !== null) row('Goodput', `${formatNumber(summary.goodput, 2)} req/s meeting every SLO`);
   const inputEstimated = summary.tokens.inputSource === 'tokenizer' || summary.tokens.inputSource === 'mixed';
   row(

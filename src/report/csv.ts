@@ -64,6 +64,8 @@ export function renderCsv(summary: Summary): string {
     ['output_tokens', summary.tokens.output],
     ['output_tokens_per_second', summary.tokens.outputPerSecond],
     ['total_tokens_per_second', summary.tokens.totalPerSecond],
+    ['vectors', summary.vectors?.total ?? null],
+    ['vectors_per_second', summary.vectors?.perSecond ?? null],
     ['input_token_source', summary.tokens.inputSource ?? null],
     ['usage_drift_pct', reconciliation?.driftPct ?? null],
     ['usage_drift_flagged', reconciliation === null ? null : reconciliation.flagged ? 1 : 0],

@@ -81,7 +81,12 @@ function renderVerdict(s: Summary): string {
     ['Success rate', 'requests.successRate', s.requests.successRate, formatPct(s.requests.successRate)],
     ['Requests/s (successful)', 'rps', s.rps, formatNumber(s.rps, 2)],
     ...rateCards,
-    ['Output tokens / s', 'tokens.outputPerSecond', s.tokens.outputPerSecond, formatNumber(s.tokens.outputPerSecond, 1)],
+    ...(s.vectors === undefined
+      ? ([['Output tokens / s', 'tokens.outputPerSecond', s.tokens.outputPerSecond, formatNumber(s.tokens.outputPerSecond, 1)]] as Card[])
+      : ([
+          ['Vectors / s', 'vectors.perSecond', s.vectors.perSecond, formatNumber(s.vectors.perSecond, 1)],
+          ['Input tokens / s', 'tokens.totalPerSecond', s.tokens.totalPerSecond, formatNumber(s.tokens.totalPerSecond, 1)],
+        ] as Card[])),
     ['TTFT p95', 'latency.ttft.p95', s.latency.ttft.p95, ttftMeasured ? formatMs(s.latency.ttft.p95) : 'not measured'],
     ['E2E p95', 'latency.e2e.p95', s.latency.e2e.p95, formatMs(s.latency.e2e.p95)],
     ['Requests', 'requests.total', s.requests.total, formatNumber(s.requests.total, 0)],

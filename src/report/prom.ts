@@ -70,6 +70,7 @@ export function renderProm(summary: Summary, records?: readonly RequestRecord[])
     ['llm_loadtest_offered_requests_per_second', 'Open loop: the --rate asked for (NaN in a closed loop).', summary.rates?.offered ?? null],
     ['llm_loadtest_output_tokens_per_second', 'Output tokens per second of the measured window.', summary.tokens.outputPerSecond],
     ['llm_loadtest_total_tokens_per_second', 'Input plus output tokens per second of the measured window.', summary.tokens.totalPerSecond],
+    ['llm_loadtest_vectors_per_second', 'Embeddings: vectors answered per second of the measured window (NaN for other APIs).', summary.vectors?.perSecond ?? null],
     ['llm_loadtest_success_ratio', 'ok / (ok + failed).', summary.requests.successRate],
     ['llm_loadtest_goodput_requests_per_second', 'Successful requests meeting every SLO, per second (NaN without --slo).', summary.goodput],
     ['llm_loadtest_measured_seconds', 'Length of the measured window.', summary.measuredSeconds],
