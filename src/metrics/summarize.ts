@@ -198,6 +198,14 @@ function describeTransportNote(t: TransportFailures): string {
  * Reasons judgeGenerator writes itself are re-derived from the figures; anything else (a note from the
  * caller) is kept.
  */
+/**
+ * A note summarize makes from the figures (so `report` re-makes it from the records, rather than keeping
+ * the old one beside the new): the caller's own notes, such as dropped arrivals, are the rest.
+ */
+export function isDerivedNote(note: string): boolean {
+  return /^(interrupted: |input tokens counted with the tokenizer|usage drift |\d+ requests failed at the transport level|SLO )/.test(note);
+}
+
 function isJudgedReason(reason: string): boolean {
   return /^(event loop p99 delay|event loop busy|process CPU|\d+ generator-side error|open-file limit)/.test(reason);
 }

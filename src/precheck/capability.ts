@@ -116,7 +116,10 @@ function buildEmbeddingsReport(input: CapabilityInput, vectors: number): Capabil
   const estimated: string[] = [];
   const notes = ['embeddings: no tokens are generated, so TTFT, TTFO and ITL are not measured; latency, requests/s, input tokens/s and vectors/s are'];
   if (parsed.inputTokens !== null) exact.push('input tokens');
-  else notes.push('no usage in the response: input tokens are not counted');
+  else {
+    estimated.push('input tokens');
+    notes.push('no usage in the response: input tokens will be counted from the input text with a tokenizer (an estimate)');
+  }
   if (parsed.model !== null && parsed.model !== input.modelAsked) notes.push(`the server ran ${parsed.model} (asked for ${input.modelAsked})`);
   return {
     apiType: input.apiType,

@@ -64,12 +64,12 @@ export function getAdapter(apiType: ApiType): ProtocolAdapter {
   return adapter;
 }
 
-/** The adapter the platform knows by `api_type` (`claude-chat` is anthropic-messages). */
 /** The media type an adapter's streams come in. */
 export function streamContentTypeOf(adapter: ProtocolAdapter): string {
   return adapter.capabilities.streamContentType ?? 'text/event-stream';
 }
 
+/** The adapter the platform knows by `api_type` (`claude-chat` is anthropic-messages). */
 export function findAdapterByPlatformName(name: string): ProtocolAdapter | undefined {
   return registered.find((a) => a.platform?.name === name);
 }

@@ -172,7 +172,7 @@ export class ResponseState {
     if (this.outputTokens !== null) {
       tokenSource = 'usage';
       const reconcile = this.reconcileUsage;
-      if (ok && (reconcile === true || (reconcile !== false && reconcile()))) countedOutputTokens = this.countOutput().total;
+      if (ok && (reconcile === true || (reconcile !== false && reconcile()))) countedOutputTokens = this.countForReconciliation();
     } else if (ok) {
       // Failed requests are left out of token figures, so they never pay for the tokenizer.
       const counted = this.countOutput();
@@ -207,6 +207,18 @@ export class ResponseState {
   }
 
   /** The generated text, reasoning and tool calls counted with the tokenizer; reasoning null when there was none. */
+  /**
+   * Our count of the answer, to set beside the usage's: reasoning that usage counts apart is taken at the
+   * server's word (models hide or summarise it, so its text says little of its length) and only the visible
+   * output is checked; reasoning that usage does not count apart cannot be checked, and neither can the
+   * answer then (null).
+   */
+  private countForReconciliation(): number | null {
+    const counted = this.countOutput();
+    if (this.reasoningTokens !== null) return counted.total - (counted.reasoning ?? 0) + this.reasoningTokens;
+    return counted.reasoning === null ? counted.total : null;
+  }
+
   private countOutput(): { total: number; reasoning: number | null } {
     const reasoningText = this.reasoning?.read() ?? '';
     const reasoning = countTokens(reasoningText, this.model);

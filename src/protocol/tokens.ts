@@ -84,35 +84,34 @@ export function countTokens(text: string, model?: string): number {
 }
 
 /**
- * Tokens of a request's prompt (the string contents of its messages and system prompt), for an input
- * count when the server reports none. Message framing tokens are not included.
+ * Tokens of a request's prompt, for an input count when the server reports none: the text of every API's
+ * prompt fields (`system` and `messages` of chat and messages, `instructions` and `input` of Responses,
+ * `input` of embeddings, `prompt` of completions and Ollama's generate), and token-id arrays as they are
+ * (embeddings may send tokens instead of text). Message framing tokens are not included.
  */
 export function countPromptTokens(body: Readonly<Record<string, unknown>>, model?: string): number {
   const parts: string[] = [];
-  collectText(body['system'], parts);
-  const messages = body['messages'];
-  if (Array.isArray(messages)) {
-    for (const message of messages) {
-      if (typeof message === 'object' && message !== null) collectText((message as Record<string, unknown>)['content'], parts);
+  let tokenIds = 0;
+  const collect = (value: unknown, depth: number): void => {
+    if (typeof value === 'string') parts.push(value);
+    else if (typeof value === 'number') tokenIds += 1;
+    else if (Array.isArray(value)) {
+      if (depth < MAX_PROMPT_DEPTH) for (const item of value) collect(item, depth + 1);
+    } else if (typeof value === 'object' && value !== null && depth < MAX_PROMPT_DEPTH) {
+      // A message ({role, content}), a content block ({type, text}) or a Responses item.
+      const item = value as Record<string, unknown>;
+      collect(item['content'], depth + 1);
+      collect(item['text'], depth + 1);
     }
-  }
-  return countTokens(parts.join('\n'), model);
+  };
+  for (const field of PROMPT_FIELDS) collect(body[field], 0);
+  return tokenIds + countTokens(parts.join('\n'), model);
 }
 
-function collectText(value: unknown, parts: string[]): void {
-  if (typeof value === 'string') {
-    parts.push(value);
-    return;
-  }
-  if (!Array.isArray(value)) return;
-  for (const block of value) {
-    if (typeof block === 'string') parts.push(block);
-    else if (typeof block === 'object' && block !== null) {
-      const text = (block as Record<string, unknown>)['text'];
-      if (typeof text === 'string') parts.push(text);
-    }
-  }
-}
+/** The body fields that carry a prompt, in any API we speak. */
+const PROMPT_FIELDS = ['system', 'instructions', 'messages', 'input', 'prompt'] as const;
+/** Prompts nest a few levels (items → content blocks → text); a deeper body is not a prompt. */
+const MAX_PROMPT_DEPTH = 6;
 
 /**
  * A key that does not keep the text it came from alive: V8 makes a slice of 13 characters or more a

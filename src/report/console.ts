@@ -38,7 +38,7 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
   const stop = summary.stop;
   if (summary.verdict === 'interrupted' || stop?.reason === 'interrupted') {
     const when = stop?.at === null || stop?.at === undefined ? '' : ` at ${stop.at}${stop.atS === null ? '' : ` (${formatNumber(stop.atS, 1)} s in)`}`;
-    lines.push(style.red(`INTERRUPTED${when}: ${stop?.detail ?? 'stopped from outside'}; the figures cover the part of the run before the stop`));
+    lines.push(style.red(`INTERRUPTED${when}: ${escapeControl(stop?.detail ?? 'stopped from outside')}; the figures cover the part of the run before the stop`));
   }
   // Masked again if need be: `report` may read a summary.json that another tool wrote, as html and prom do.
   // Strings that came from the server or a file are escaped: the terminal shows them, never obeys them.
@@ -114,10 +114,11 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
   section(`Thresholds: ${summary.thresholds.passed ? style.green('passed') : style.red('FAILED')}`);
   for (const check of summary.thresholds.checks) lines.push(`  ${describeCheck(check, style)}`);
 
-  const notes = summary.notes ?? [];
+  // The interruption has its own line at the top; notes may come from a file `report` read: escaped.
+  const notes = (summary.notes ?? []).filter((note) => !note.startsWith('interrupted: '));
   if (notes.length > 0) {
     section('Notes');
-    for (const note of notes) lines.push(`  - ${note}`);
+    for (const note of notes) lines.push(`  - ${escapeControl(note)}`);
   }
 
   const generator = summary.generator;

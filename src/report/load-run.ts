@@ -6,6 +6,7 @@ import { parseSlo } from '../metrics/slo.js';
 import { DEFAULT_API_TYPE } from '../protocol/registry.js';
 import type { SloCheck } from '../model/plan.js';
 import { readRecords, recordsSpan, summarizeRecords } from '../metrics/from-records.js';
+import { isDerivedNote } from '../metrics/summarize.js';
 import type { LatencyStats, RequestRecord, Summary } from '../model/summary.js';
 
 /** A run found on disk: its records (the source of truth) and the summary.json written with them, if any. */
@@ -148,7 +149,7 @@ export function recomputeSummary(records: readonly RequestRecord[], previous: Su
     ...(liveChunkGap === undefined || liveChunkGap.count === 0 ? {} : { liveChunkGap }),
     // How the run ended and what it said: the records alone do not tell (notes the figures give are re-made).
     ...(previous?.stop === undefined ? {} : { stop: previous.stop }),
-    ...(previous?.notes === undefined ? {} : { notes: previous.notes }),
+    ...(previous?.notes === undefined ? {} : { notes: previous.notes.filter((note) => !isDerivedNote(note)) }),
   });
 }
 

@@ -202,7 +202,9 @@ async function runTarget(
     clearInterval(ticker);
     results.close();
 
-    const summary = await summarizeRun(plan, target, result, outDir, precheck, describeStop(plan, result, stopRequest()));
+    // A failed write stopped the load from inside: say so, not "stopped from outside".
+    const writeStop = results.failure === null ? null : { reason: 'interrupted' as const, detail: `stopped: ${results.failure.message}` };
+    const summary = await summarizeRun(plan, target, result, outDir, precheck, describeStop(plan, result, stopRequest() ?? writeStop));
     const writeFailure = results.failure;
     if (writeFailure !== null) {
       // The disk is full: the files are tried (each whole or not at all), the summary is still shown.

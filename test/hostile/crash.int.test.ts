@@ -170,6 +170,9 @@ describe('the disk fills up during a run', () => {
     expect(stderr).toContain('results.jsonl');
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(stdout).toContain('Requests');
+    // The report says the write failure stopped the load, not that someone stopped it from outside.
+    expect(stdout).toMatch(/INTERRUPTED[^\n]*stopped: [^\n]*could not write/);
+    expect(stdout).not.toContain('stopped from outside');
     const text = readFileSync(join(out, 'results.jsonl'), 'utf8');
     expect(text.endsWith('\n')).toBe(true);
     const lines = text.trim().split('\n');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SloCheck } from '../../src/model/plan.js';
 import { Recorder } from '../../src/metrics/recorder.js';
-import { summarize } from '../../src/metrics/summarize.js';
+import { INPUT_ESTIMATE_NOTE, isDerivedNote, summarize } from '../../src/metrics/summarize.js';
 import { evaluateThresholds } from '../../src/metrics/thresholds.js';
 import type { LatencyStats } from '../../src/model/summary.js';
 import { makeContext } from './context.js';
@@ -203,5 +203,18 @@ describe('summarize: windows, rates, what was not measured, how the run ended', 
       'interrupted: interrupted by SIGINT (Ctrl-C); the figures cover the part of the run before it',
       '3 scheduled arrivals were still queued',
     ]);
+  });
+});
+
+describe('isDerivedNote: the notes summarize re-makes from the figures, apart from the caller\'s own', () => {
+  it.each([
+    ['interrupted: interrupted by SIGINT (Ctrl-C); the figures cover the part of the run before it', true],
+    [`${INPUT_ESTIMATE_NOTE} (6 of 6 successful requests)`, true],
+    ['usage drift +50% beyond the ±20% tolerance: the server\'s usage says 180', true],
+    ['27 requests failed at the transport level (no HTTP answer: DNS, refused, reset or TLS)', true],
+    ['SLO itl_p95<=1 not checked: not measured (no streaming)', true],
+    ['3 scheduled arrivals were still queued at the stop (every user was busy) and never sent', false],
+  ])('%s → %s', (note, derived) => {
+    expect(isDerivedNote(note)).toBe(derived);
   });
 });

@@ -94,3 +94,25 @@ describe('Responses deltas of a learned shape', () => {
     expect([a.ok, a.outputTokens, a.contentChunks]).toEqual([b.ok, b.outputTokens, b.contentChunks]);
   });
 });
+
+describe('an Ollama stream that has failed is said to have failed while it is read (the engine stops reading it)', () => {
+  it('an error line mid-stream', () => {
+    const parser = getAdapter('ollama-chat').createStreamParser();
+    parser.push(Buffer.from('{"model":"m","message":{"role":"assistant","content":"Hi"},"done":false}\n'), 1);
+    expect(parser.failed).toBe(false);
+    parser.push(Buffer.from('{"error":"model crashed"}\n'), 2);
+    expect([parser.failed, parser.finished]).toEqual([true, true]);
+    expect(parser.end(3).category).toBe('server_error');
+  });
+
+  it('a line over the size cap, before it ends', () => {
+    const parser = getAdapter('ollama-generate').createStreamParser();
+    const piece = Buffer.alloc(1024 * 1024, 0x61);
+    parser.push(Buffer.from('{"model":"m","response":"'), 1);
+    for (let i = 0; i < 9 && !parser.finished; i += 1) parser.push(piece, 2 + i);
+    expect([parser.failed, parser.finished]).toEqual([true, true]);
+    const parsed = parser.end(20);
+    expect(parsed.category).toBe('invalid_response');
+    expect(parsed.message).toContain('larger than 8 MiB');
+  });
+});

@@ -52,6 +52,22 @@ describe('countTokens', () => {
     expect(countPromptTokens({ messages: [{ role: 'user', content: 'repeat <|im_start|> and <|endoftext|>' }] })).toBeGreaterThan(5);
   });
 
+  it.each([
+    ['chat', { system: 'Be brief.', messages: [{ role: 'user', content: 'Hello there' }] }, ['Be brief.', 'Hello there']],
+    ['messages with blocks', { system: [{ type: 'text', text: 'Be brief.' }], messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello there' }] }] }, ['Be brief.', 'Hello there']],
+    ['responses', { instructions: 'Be brief.', input: [{ role: 'user', content: [{ type: 'input_text', text: 'Hello there' }] }] }, ['Be brief.', 'Hello there']],
+    ['responses, string input', { input: 'Hello there' }, ['Hello there']],
+    ['embeddings batch', { input: ['first text', 'second text'] }, ['first text', 'second text']],
+    ['completions', { prompt: 'Once upon a time' }, ['Once upon a time']],
+    ['ollama generate', { prompt: 'Why is the sky blue?', system: 'Be brief.' }, ['Be brief.', 'Why is the sky blue?']],
+  ])('counts the prompt of %s bodies: their texts joined by newlines', (_name, body, texts) => {
+    expect(countPromptTokens(body)).toBe(countTokens(texts.join('\n')));
+  });
+
+  it('counts token-id inputs as they are (embeddings may send tokens instead of text)', () => {
+    expect(countPromptTokens({ input: [[1, 2, 3], [4, 5]] })).toBe(5);
+  });
+
   it('lets a stream without usage whose text holds a special token end ok', () => {
     const parser = getAdapter('openai-chat').createStreamParser({ model: 'gpt-4o' });
     const event = (content: string): string => `data: {"choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`;
@@ -115,5 +131,40 @@ describe('countTokens against js-tiktoken', () => {
     const expected = texts.map((text) => encodings.o200k_base.encode(text, [], []).length);
     expect(texts.map((text) => countTokens(text))).toEqual(expected);
     expect(texts.map((text) => countTokens(text))).toEqual(expected);
+  });
+});
+
+describe('usage reconciliation counts what can be checked', () => {
+  const parse = (api: string, body: string) => {
+    const parser = getAdapter(api).createStreamParser({ reconcileUsage: true, keepText: true });
+    parser.push(Buffer.from(body), 1);
+    return parser.end(2);
+  };
+  const chunk = (delta: string, extra = '') => `data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":${delta},"finish_reason":null}]${extra}}\n\n`;
+
+  it('reasoning the usage counts apart is taken at its word: only the visible answer is compared', () => {
+    const body =
+      chunk('{"reasoning_content":"a short summary"}') +
+      chunk('{"content":"Hello there, world"}') +
+      'data: {"id":"c","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":104,"completion_tokens_details":{"reasoning_tokens":100}}}\n\n' +
+      'data: [DONE]\n\n';
+    const parsed = parse('openai-chat', body);
+    expect(parsed.ok).toBe(true);
+    expect([parsed.outputTokens, parsed.reasoningTokens]).toEqual([104, 100]);
+    expect(parsed.countedOutputTokens).toBe(countTokens('Hello there, world') + 100);
+  });
+
+  it('reasoning the usage does not count apart: nothing to compare (null), never a false drift', () => {
+    const body =
+      chunk('{"reasoning_content":"a short summary"}') +
+      chunk('{"content":"Hello there, world"}') +
+      'data: {"id":"c","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":104}}\n\n' +
+      'data: [DONE]\n\n';
+    expect(parse('openai-chat', body).countedOutputTokens).toBeNull();
+  });
+
+  it('no reasoning: the whole answer is compared', () => {
+    const body = chunk('{"content":"Hello there, world"}') + 'data: {"id":"c","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":4}}\n\n' + 'data: [DONE]\n\n';
+    expect(parse('openai-chat', body).countedOutputTokens).toBe(countTokens('Hello there, world'));
   });
 });

@@ -71,6 +71,11 @@ class OllamaStreamParser implements StreamParser, NdjsonSink {
     return this.done;
   }
 
+  /** A failed answer (an error line, an over-long line): the engine stops reading it. */
+  get failed(): boolean {
+    return this.state.category !== null;
+  }
+
   reset(): void {
     this.state.reset();
     this.framer.reset();
@@ -82,6 +87,10 @@ class OllamaStreamParser implements StreamParser, NdjsonSink {
     if (this.done) return;
     this.atMs = atMs;
     this.framer.push(asBuffer(chunk));
+    if (this.framer.overflowed) {
+      this.state.fail('invalid_response', `an NDJSON line was larger than ${MAX_EVENT_BYTES / 1048576} MiB`);
+      this.stop();
+    }
   }
 
   end(atMs: number): ParsedResponse {
