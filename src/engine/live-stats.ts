@@ -23,7 +23,7 @@ export interface LiveStats {
 }
 
 /** Seconds the live rates are averaged over: long enough not to flip with each burst of completions. */
-export const LIVE_WINDOW_S = 10;
+const LIVE_WINDOW_S = 10;
 const TTFT_RING = 256;
 
 /**

@@ -11,8 +11,8 @@ export interface ExecutorHost {
   reportUsers(atMs: number): void;
   /** Whether a request may start at `nowMs`; stops the run when a stop rule says so. */
   canSend(nowMs: number): boolean;
-  /** Send this user again once this event-loop turn's reads are handled. */
-  queueSend(user: User): void;
+  /** Send this user (again) once this event-loop turn's reads are handled, at one flush of the records. */
+  queueSend(user: User, scheduledAtMs?: number): void;
   /** Before sending directly (not through queueSend): the records finished so far reach the results file. */
   beforeSends(): void;
   /** Run `fn` at `atMs` (performance.now() time) unless the run stops first. */

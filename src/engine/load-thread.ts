@@ -335,8 +335,8 @@ export class LoadThread implements UserHost, ExecutorHost {
     return false;
   }
 
-  queueSend(user: User): void {
-    this.batcher.queueSend(user);
+  queueSend(user: User, scheduledAtMs?: number): void {
+    this.batcher.queueSend(user, scheduledAtMs);
   }
 
   beforeSends(): void {

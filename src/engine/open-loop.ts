@@ -51,10 +51,9 @@ export class OpenLoop implements LoadExecutor {
   }
 
   release(user: User): void {
-    if (this.queueHead < this.queue.length) {
-      this.host.beforeSends();
-      this.sendAt(user, this.dequeue());
-    } else this.idle.push(user);
+    // Through the batcher: the turn's finished records are flushed once, not once per released user.
+    if (this.queueHead < this.queue.length) this.host.queueSend(user, this.dequeue());
+    else this.idle.push(user);
   }
 
   finishDue(): void {

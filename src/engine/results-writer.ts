@@ -210,7 +210,7 @@ export class ResultsWriter {
 }
 
 /** Truncate an append-only file after its last newline (a write cut short leaves a torn line). */
-export function truncateToLastLine(fd: number): void {
+function truncateToLastLine(fd: number): void {
   const size = fstatSync(fd).size;
   const tail = Buffer.alloc(Math.min(size, 1024 * 1024));
   readSync(fd, tail, 0, tail.length, size - tail.length);

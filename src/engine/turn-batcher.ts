@@ -18,6 +18,8 @@ export class TurnBatcher {
   private parseScheduled = false;
   private draining = false;
   private pendingSends: User[] = [];
+  /** Beside pendingSends: the planned start of an open-loop arrival, -1 for a closed-loop user. */
+  private pendingScheduled: number[] = [];
   private sendScheduled = false;
 
   constructor(gate: SendGate) {
@@ -31,8 +33,10 @@ export class TurnBatcher {
     setImmediate(this.drainParseQueue);
   }
 
-  queueSend(user: User): void {
+  /** Send `user` once this turn's reads are handled; `scheduledAtMs`: an open-loop arrival's planned start. */
+  queueSend(user: User, scheduledAtMs = -1): void {
     this.pendingSends.push(user);
+    this.pendingScheduled.push(scheduledAtMs);
     if (this.sendScheduled || this.draining) return;
     this.sendScheduled = true;
     setImmediate(this.flushSends);
@@ -41,6 +45,7 @@ export class TurnBatcher {
   /** The run is stopping: users waiting to go again stay idle. */
   dropSends(): void {
     this.pendingSends = [];
+    this.pendingScheduled = [];
   }
 
   /** A bound field, not a closure per call: runs once per event-loop turn with reads. */
@@ -58,12 +63,18 @@ export class TurnBatcher {
   private readonly flushSends = (): void => {
     this.sendScheduled = false;
     const users = this.pendingSends;
+    const scheduled = this.pendingScheduled;
     this.pendingSends = [];
+    this.pendingScheduled = [];
     this.gate.beforeSends();
     const now = performance.now();
-    for (const next of users) {
-      if (!this.gate.canSend(now)) return;
-      next.send();
+    for (let i = 0; i < users.length; i += 1) {
+      const user = users[i];
+      if (user === undefined) continue;
+      // An arrival planned before the end still goes (it was due); its queue time counts from its plan.
+      const at = scheduled[i] ?? -1;
+      if (!this.gate.canSend(at >= 0 ? at : now)) return;
+      user.send(at);
     }
   };
 }

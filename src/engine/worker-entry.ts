@@ -73,7 +73,9 @@ let stopReason: ToWorker | null = null;
 port.on('message', (message: ToWorker) => {
   if (message.type === 'stop') {
     if (message.reason === 'interrupted') {
+      // As the main thread's writer does: after Ctrl-C each record is written as it finishes.
       immediate = true;
+      file?.setImmediate(true);
       flushRecords();
     }
     stopReason = message;

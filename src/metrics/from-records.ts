@@ -52,7 +52,7 @@ const requestRecordSchema = z.looseObject({
  * The longest span a run's records can have: a week of load, a day of warmup, a day for the last
  * request (docs/cli.md "Load"). Records spread wider are not one run (and would size the timeline).
  */
-export const MAX_RUN_SPAN_MS = (604_800 + 86_400 + 86_400) * 1000;
+const MAX_RUN_SPAN_MS = (604_800 + 86_400 + 86_400) * 1000;
 
 /** The first and last start time of the records, and whether they fit in one run. */
 export function recordsSpan(records: readonly RequestRecord[]): { firstMs: number; lastMs: number; fits: boolean } {

@@ -36,7 +36,7 @@ export interface SummaryContext {
   notes?: readonly string[];
 }
 
-export const NOT_STREAMED_NOTE = 'the run did not stream: the answer arrives at once, so there is no first token or gap to time';
+const NOT_STREAMED_NOTE = 'the run did not stream: the answer arrives at once, so there is no first token or gap to time';
 
 export const INPUT_ESTIMATE_NOTE =
   'input tokens counted with the tokenizer over the prompt text (message contents and system prompt): an estimate that leaves out the chat template, role markers and special tokens the server adds, so it reads a little low';

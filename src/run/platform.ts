@@ -14,7 +14,7 @@ import { forecastLoad, type LoadForecast } from './forecast.js';
  * How long we wait for the platform's pre-check: it reads a streamed answer for up to 120 s itself, plus
  * its own overhead. Bounded, so a platform that hangs on this call cannot hold us for ever.
  */
-export const PLATFORM_PRECHECK_WAIT_MS = 130_000;
+const PLATFORM_PRECHECK_WAIT_MS = 130_000;
 
 /** What a platform run reports as it goes: the submit steps, the task, then its statuses while followed. */
 export type PlatformRunEvent =

@@ -3,7 +3,7 @@ import type { Body } from '../request-body.js';
 import type { PromptItem } from '../types.js';
 
 /** The API stops at 16 tokens when max_tokens is not given: the minimal body asks for a sentence's worth more. */
-export const MINIMAL_MAX_TOKENS = 128;
+const MINIMAL_MAX_TOKENS = 128;
 
 export function minimalBody(model: string): Body {
   return { model, prompt: 'Write one short sentence about the sea.', max_tokens: MINIMAL_MAX_TOKENS };

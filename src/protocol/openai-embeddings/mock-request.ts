@@ -6,7 +6,7 @@ import type { ParsedMockRequest } from '../mock-types.js';
 import { openAiErrorBody } from '../openai-chat/mock-errors.js';
 
 /** The mock's vectors are short unless `dimensions` asks otherwise: their bytes are not what a test measures. */
-export const DEFAULT_DIMENSIONS = 16;
+const DEFAULT_DIMENSIONS = 16;
 const MAX_DIMENSIONS = 4096;
 /** The real API's limit on inputs per request. */
 const MAX_INPUTS = 2048;
