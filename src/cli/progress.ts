@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { LiveStats } from '../engine/live-stats.js';
+import { percentileOfSorted } from '../metrics/math.js';
 import type { OutStream } from './io.js';
 
 /** On a terminal the status line is redrawn this often; elsewhere a plain line every PLAIN_EVERY_MS. */
@@ -42,8 +43,8 @@ export function renderProgressLine(live: LiveStats, style: ChalkInstance | null,
   const elapsedS = Math.min(live.elapsedMs, live.totalMs) / 1000;
   const totalS = live.totalMs / 1000;
   const sorted = [...live.recentTtftMs].sort((a, b) => a - b);
-  const ttftP50 = percentile(sorted, 0.5);
-  const ttftP95 = percentile(sorted, 0.95);
+  const ttftP50 = percentileOfSorted(sorted, 50);
+  const ttftP95 = percentileOfSorted(sorted, 95);
   const windowS = live.windowMs / 1000;
   const rps = windowS > 0 ? live.windowFinished / windowS : 0;
   const tokensPerS = windowS > 0 ? live.windowOutputTokens / windowS : 0;
@@ -69,12 +70,6 @@ export function renderProgressLine(live: LiveStats, style: ChalkInstance | null,
   const line = `${style === null ? bar : style.cyan(bar)} ${text}`;
   // Keep it on one line: a wrapped status line cannot be redrawn in place.
   return columns > 0 && visibleLength(line) > columns - 1 ? text.slice(0, Math.max(0, columns - 1)) : line;
-}
-
-/** Nearest rank of an ascending list; null when empty. */
-function percentile(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? null;
 }
 
 function formatSeconds(seconds: number): string {

@@ -21,3 +21,10 @@ export function round3(value: number): number {
 export function isWithin(value: number, op: '<' | '<=', limit: number): boolean {
   return op === '<' ? value < limit : value <= limit;
 }
+
+/** Nearest-rank percentile (p in 0..100) of an ascending array; null when empty. */
+export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? null;
+}

@@ -3,7 +3,8 @@ import { LATENCY_METRICS, LATENCY_STATS, latencyMetric, RUN_FIGURES, TIMELINE_SE
 import type { RequestRecord, Summary, TimelinePoint } from '../model/summary.js';
 import type { FailureCategory } from '../failures/categories.js';
 import { maskHeadersOnce, maskUrlOnce } from './mask-once.js';
-import { collectSortedValues, percentileOfSorted, ttftBySentSecond } from './record-series.js';
+import { percentileOfSorted } from '../metrics/math.js';
+import { collectSortedValues, ttftBySentSecond } from './record-series.js';
 import { formatMs, formatNumber, formatPct, formatPercentage } from '../text/format.js';
 
 /**

@@ -12,13 +12,6 @@ export function collectSortedValues(records: readonly RequestRecord[], key: Reco
   return Float64Array.from(values).sort();
 }
 
-/** Nearest-rank percentile (p in 0..100) of an ascending array; null when empty. */
-export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? null;
-}
-
 /**
  * TTFTs of the successful requests by the second they were sent in, counted from `originMs` (the
  * summary's timeline puts TTFT there too: docs/metrics.md "The timeline").
