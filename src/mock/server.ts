@@ -293,7 +293,7 @@ class Exchange {
       this.holdsSlot = false;
       this.state.active -= 1;
       // Not from inside this exchange's own end: a queue of instant answers would otherwise recurse.
-      queueMicrotask(() => releaseSlots(this.state));
+      if (this.state.queueHead < this.state.queue.length) queueMicrotask(() => releaseSlots(this.state));
     } else if (this.pendingStart !== null) {
       // Closed by the client while waiting: it leaves the queue without having been answered.
       this.pendingStart = null;
