@@ -10,7 +10,7 @@ export type { ApiType, ParsedResponse, ProtocolAdapter, StreamParser, TokenSourc
 export type { MockSpeaker } from './protocol/mock-types.js';
 export type { RequestSpec, TargetSpec, RunPlan, LoadOptions, OutputOptions, SloCheck } from './model/plan.js';
 export type { RequestRecord, RecordCategory } from './model/record.js';
-export type { Summary, SummaryConfig, RunConfig, LatencyStats, TimelinePoint, TimelineCounts, ThresholdCheck, GeneratorFigures, GeneratorVerdict, RunStop, RunStopReason, RunRates, UsageReconciliation, TransportFailures } from './model/summary.js';
+export type { Summary, SummaryConfig, RunConfig, LatencyStats, TimelinePoint, TimelineCounts, ThresholdCheck, GeneratorFigures, GeneratorVerdict, RunStop, RunStopReason, StepResult, StepPercentiles, RunRates, UsageReconciliation, TransportFailures } from './model/summary.js';
 export type { CapabilityReport } from './model/capability.js';
 export { planTargets, type NameValue, type LoadMode, type Arrival, type StepOptions } from './model/plan.js';
 export { runLocal, type RunLocalOptions, type LocalRun, type LocalRunEvent, type LocalRunResult } from './run/local.js';

@@ -2,6 +2,7 @@ import { inputError } from '../failures/errors.js';
 // options.ts is light (no zod, no server): the flags are checked against the server's own ranges.
 import {
   describeRangeViolation,
+  MAX_CONCURRENT_LIMIT,
   MOCK_NUMBER_RANGES,
   type MockBehaviour,
   type MockServerOptions,
@@ -34,6 +35,7 @@ export interface MockFlags {
   model?: string[];
   apiKey?: string;
   seed?: string;
+  maxConcurrent?: string;
 }
 
 /** Flag → option, for the numeric flags (validated with the server's own ranges). */
@@ -76,6 +78,10 @@ export function readMockFlags(flags: MockFlags): MockServerOptions {
   if (flags.apiKey !== undefined) options.apiKey = flags.apiKey;
   if (flags.seed !== undefined) {
     options.seed = parseFlagNumber('--seed', flags.seed, { min: 0, max: 2 ** 32 - 1, integer: true, nullable: false }) as number;
+  }
+  if (flags.maxConcurrent !== undefined) {
+    const range = { min: 1, max: MAX_CONCURRENT_LIMIT, integer: true, nullable: false };
+    options.maxConcurrent = parseFlagNumber('--max-concurrent', flags.maxConcurrent, range) as number;
   }
   return options;
 }

@@ -78,7 +78,15 @@ export interface MockServerOptions extends Partial<MockBehaviour> {
   recordLimit?: number;
   /** Seed of the jitter generator. Default 1. */
   seed?: number;
+  /**
+   * Requests answered at once; later ones wait in a FIFO queue for a slot (their TTFT then grows with
+   * load, as a real server's does). A slot is held from the start of the answer to its end. Unset: no limit.
+   */
+  maxConcurrent?: number;
 }
+
+/** The largest --max-concurrent: beyond it the limit means nothing on one machine. */
+export const MAX_CONCURRENT_LIMIT = 100_000;
 
 export const DEFAULT_BEHAVIOUR: Readonly<MockBehaviour> = {
   ttftMs: 0,

@@ -8,7 +8,14 @@ import { adapters, DEFAULT_API_TYPE, getAdapter, streamContentTypeOf } from '../
 import type { MockRequest, MockRequestReader } from '../protocol/mock-types.js';
 import type { ApiType, ProtocolAdapter } from '../protocol/types.js';
 import { buildStatusError, isChosenForFault, type ErrorReply, type MockFault } from './faults.js';
-import { applyHeaderOverrides, MockHeaderError, resolveBehaviour, type MockBehaviour, type MockServerOptions } from './options.js';
+import {
+  applyHeaderOverrides,
+  MAX_CONCURRENT_LIMIT,
+  MockHeaderError,
+  resolveBehaviour,
+  type MockBehaviour,
+  type MockServerOptions,
+} from './options.js';
 import { buildJsonBody, buildModelsBody, buildStreamParts, type ReplyPlan } from './wire.js';
 
 /**
@@ -27,11 +34,19 @@ export interface MockRequestRecord {
   fault: MockFault | null;
   /** The request body was fully received. */
   receivedAt: number;
+  /**
+   * The mock began answering: receivedAt, or later when maxConcurrent made the request wait for a slot
+   * (TTFT, slow headers and the rest of the answer count from here).
+   */
+  startedAt: number | null;
+  /** startedAt − receivedAt: the wait in the mock's queue (0 without one; null while still waiting). */
+  queuedMs: number | null;
   /** The first generated token (text or reasoning) was written; for JSON, the body was written. */
   firstTokenAt: number | null;
   /** The response ended (or the connection closed); null while in flight or hanging. */
   endAt: number | null;
   receivedAtEpochMs: number;
+  startedAtEpochMs: number | null;
   firstTokenAtEpochMs: number | null;
   endAtEpochMs: number | null;
   inputTokens: number | null;
@@ -58,6 +73,9 @@ export interface MockStats {
   byFault: Partial<Record<MockFault, number>>;
   /** Content tokens written, over all requests. */
   outputTokens: number;
+  /** Requests that waited for a slot (maxConcurrent), and those waiting now. */
+  queued: number;
+  waiting: number;
 }
 
 export interface MockServer {
@@ -94,6 +112,8 @@ function createStats(apis: readonly SpokenApi[]): MockStats {
     byStatus: {},
     byFault: {},
     outputTokens: 0,
+    queued: 0,
+    waiting: 0,
   };
 }
 
@@ -116,6 +136,13 @@ interface ServerState {
   ringNext: number;
   nextId: number;
   rateCounter: number;
+  /** maxConcurrent, or null for no limit. */
+  slots: number | null;
+  /** Exchanges answering now (holding a slot). */
+  active: number;
+  /** Exchanges waiting for a slot, oldest first from `queueHead` (a head index: no shift() per release). */
+  queue: Exchange[];
+  queueHead: number;
 }
 
 /**
@@ -131,6 +158,9 @@ class Exchange {
   private next = 0;
   private ending: 'tail' | 'drop' = 'tail';
   private plannedReasoningTokens = 0;
+  private holdsSlot = false;
+  /** What the exchange does once it has a slot; null when it has started (or never waited). */
+  pendingStart: (() => void) | null = null;
   private readonly boundStep = (): void => this.step();
 
   constructor(
@@ -243,9 +273,32 @@ class Exchange {
     for (let i = this.next; i < this.writeAt.length; i += 1) this.writeAt[i] = (this.writeAt[i] as number) + lateMs;
   }
 
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  /** Take a slot at `now` (a performance.now() value): the answer starts here. */
+  takeSlot(now: number): void {
+    this.holdsSlot = true;
+    this.state.active += 1;
+    this.record.startedAt = now;
+    this.record.startedAtEpochMs = performance.timeOrigin + now;
+    this.record.queuedMs = now - this.record.receivedAt;
+  }
+
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    if (this.holdsSlot) {
+      this.holdsSlot = false;
+      this.state.active -= 1;
+      // Not from inside this exchange's own end: a queue of instant answers would otherwise recurse.
+      if (this.state.queueHead < this.state.queue.length) queueMicrotask(() => releaseSlots(this.state));
+    } else if (this.pendingStart !== null) {
+      // Closed by the client while waiting: it leaves the queue without having been answered.
+      this.pendingStart = null;
+      this.state.stats.waiting -= 1;
+    }
     const now = performance.now();
     const record = this.record;
     // Reasoning comes first, so the reasoning written is the planned amount capped by what was written.
@@ -300,6 +353,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     ringNext: 0,
     nextId: 1,
     rateCounter: 0,
+    slots: checkMaxConcurrent(options.maxConcurrent),
+    active: 0,
+    queue: [],
+    queueHead: 0,
   };
 
   const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 0, noDelay: true }, (req, res) =>
@@ -332,7 +389,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       }),
     stats: () => snapshotStats(state.stats),
     reset: () => {
-      state.stats = createStats(state.apis);
+      resetStats(state);
       state.ring = [];
       state.ringNext = 0;
       state.rateCounter = 0;
@@ -342,6 +399,44 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     },
     findRecord: (id) => state.ring.find((record) => record.id === id),
   };
+}
+
+function checkMaxConcurrent(value: number | undefined): number | null {
+  if (value === undefined) return null;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_CONCURRENT_LIMIT) {
+    throw inputError(
+      'MOCK_OPTION_INVALID',
+      `mock option maxConcurrent: ${value} must be a whole number between 1 and ${MAX_CONCURRENT_LIMIT}`,
+      'leave it unset for no limit',
+    );
+  }
+  return value;
+}
+
+/** Start waiting exchanges, oldest first, while slots are free. */
+function releaseSlots(state: ServerState): void {
+  const queue = state.queue;
+  while (state.slots !== null && state.active < state.slots && state.queueHead < queue.length) {
+    const exchange = queue[state.queueHead] as Exchange;
+    state.queueHead += 1;
+    const start = exchange.pendingStart;
+    if (exchange.isFinished || start === null) continue;
+    exchange.pendingStart = null;
+    state.stats.waiting -= 1;
+    exchange.takeSlot(performance.now());
+    start();
+  }
+  if (state.queueHead === queue.length) {
+    state.queue = [];
+    state.queueHead = 0;
+  }
+}
+
+/** Fresh counters; the requests waiting now still wait, so `waiting` keeps counting them. */
+function resetStats(state: ServerState): void {
+  const waiting = state.stats.waiting;
+  state.stats = createStats(state.apis);
+  state.stats.waiting = waiting;
 }
 
 function snapshotStats(stats: MockStats): MockStats {
@@ -400,7 +495,7 @@ function handleRequest(state: ServerState, req: IncomingMessage, res: ServerResp
     return;
   }
   if (path === '/mock/reset' && method === 'POST') {
-    state.stats = createStats(state.apis);
+    resetStats(state);
     state.ring = [];
     state.ringNext = 0;
     state.rateCounter = 0;
@@ -439,9 +534,12 @@ function answerApiRequest(state: ServerState, spoken: SpokenApi, req: IncomingMe
     status: null,
     fault: null,
     receivedAt,
+    startedAt: null,
+    queuedMs: null,
     firstTokenAt: null,
     endAt: null,
     receivedAtEpochMs: performance.timeOrigin + receivedAt,
+    startedAtEpochMs: null,
     firstTokenAtEpochMs: null,
     endAtEpochMs: null,
     inputTokens: null,
@@ -455,7 +553,25 @@ function answerApiRequest(state: ServerState, spoken: SpokenApi, req: IncomingMe
   stats.inFlight += 1;
   stats.byApi[api] = (stats.byApi[api] ?? 0) + 1;
   const exchange = new Exchange(state, res, record);
-  const requestId = `req_${id}`;
+  const start = (): void => startAnswer(state, spoken, req, exchange, text);
+  if (state.slots === null || (state.active < state.slots && state.queueHead === state.queue.length)) {
+    exchange.takeSlot(receivedAt);
+    start();
+    return;
+  }
+  exchange.pendingStart = start;
+  state.queue.push(exchange);
+  stats.queued += 1;
+  stats.waiting += 1;
+}
+
+/** The answer, once the request has a slot: every delay counts from `record.startedAt`. */
+function startAnswer(state: ServerState, spoken: SpokenApi, req: IncomingMessage, exchange: Exchange, text: string): void {
+  const record = exchange.record;
+  const api = spoken.adapter.apiType;
+  const stats = state.stats;
+  const startedAt = record.startedAt as number;
+  const requestId = `req_${record.id}`;
 
   let behaviour: MockBehaviour;
   try {
@@ -492,7 +608,7 @@ function answerApiRequest(state: ServerState, spoken: SpokenApi, req: IncomingMe
     return;
   }
   const failStatus = faulty ? (behaviour.failStatus ?? (faultsConfigured ? null : 500)) : null;
-  const headersAt = receivedAt + behaviour.slowHeadersMs;
+  const headersAt = startedAt + behaviour.slowHeadersMs;
   if (failStatus !== null) {
     const reply = buildStatusError(api, failStatus, {
       model: request.model,
@@ -554,7 +670,7 @@ function respondNormally(
   // The earlier of the two in-stream faults wins; one set beyond the answer comes after all of it.
   const cutAt = Math.min(errorAfter ?? Number.POSITIVE_INFINITY, dropAfter ?? Number.POSITIVE_INFINITY);
   const cut: 'error' | 'drop' | null = cutAt === Number.POSITIVE_INFINITY ? null : cutAt === dropAfter ? 'drop' : 'error';
-  const firstAt = Math.max(headersAt, record.receivedAt + jittered(state, behaviour.ttftMs, behaviour.jitterMs));
+  const firstAt = Math.max(headersAt, (record.startedAt as number) + jittered(state, behaviour.ttftMs, behaviour.jitterMs));
 
   if (!request.stream) {
     const doneAt = firstAt + Math.max(0, totalTokens - 1) * behaviour.itlMs;

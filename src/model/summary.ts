@@ -143,6 +143,41 @@ export interface GeneratorFigures {
   generatorErrors: number;
 }
 
+/** p50, p95 and p99 of one latency metric over a step's successful requests, in ms (null: none). */
+export interface StepPercentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/**
+ * The figures of one step of a stepped run (docs/metrics.md "Per-step results"): the requests sent from
+ * `startS` (the step's start plus its settle time) to `endS`, both seconds since the run started.
+ */
+export interface StepResult {
+  /** 1-based, in the order of the plan. */
+  step: number;
+  users: number;
+  /** The sustain at the most users after the ramp. */
+  sustain: boolean;
+  startS: number;
+  endS: number;
+  /** Seconds at the step's start left out while the new users settle. */
+  settleS: number;
+  requests: { ok: number; failed: number };
+  /** Successful requests per second of the counted span. */
+  rps: number;
+  /** Output tokens of the successful requests per second of the counted span. */
+  outputTokensPerSecond: number;
+  ttft: StepPercentiles;
+  itl: StepPercentiles;
+  e2e: StepPercentiles;
+  /** Failed requests by category. */
+  errors: Record<string, number>;
+  /** Requests per second meeting every --slo (null without --slo). */
+  goodput: number | null;
+}
+
 /** summary.json (docs/cli.md). Local `--json` prints this with `mode` and `outDir`. */
 export interface Summary {
   tool: string;
@@ -210,6 +245,8 @@ export interface Summary {
   thresholds: { passed: boolean; checks: ThresholdCheck[] };
   /** Requests per second meeting every --slo (null without --slo). */
   goodput: number | null;
+  /** Stepped runs only (absent otherwise): each step's figures, in the order of the plan. */
+  steps?: StepResult[];
   /** Embeddings only (absent otherwise): the vectors answered, and per second of the measured window. */
   vectors?: { total: number; perSecond: number };
   /** The pre-check's capability report, when one ran. */

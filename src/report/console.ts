@@ -11,6 +11,7 @@ import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
 import type { Summary, SummaryConfig, ThresholdCheck } from '../model/summary.js';
 import { escapeControl } from '../text/escape.js';
 import { maskUrlOnce } from './mask-once.js';
+import { buildStepsTable } from './steps-table.js';
 
 export interface ConsoleReportOptions {
   style?: TextStyle;
@@ -97,6 +98,16 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
     lines.push(`${label.padEnd(LABEL_WIDTH)}${cells.join('')}${formatCount(stats.count).padStart(COLUMN_WIDTH)}`);
   }
   lines.push(style.dim(describeLegend(summary)));
+
+  if (summary.steps !== undefined && summary.steps.length > 0) {
+    section('Per step');
+    const table = buildStepsTable(summary.steps);
+    const widths = table.heads.map((head, i) => Math.max(head.length, ...table.rows.map((cells) => (cells[i] as string).length)));
+    const line = (cells: readonly string[]): string => `  ${cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ')}`;
+    lines.push(style.dim(line(table.heads)));
+    for (const cells of table.rows) lines.push(line(cells));
+    lines.push(style.dim(`  ${table.settleNote}`));
+  }
 
   const categories = Object.entries(summary.errors.byCategory).sort((a, b) => b[1] - a[1]);
   if (categories.length > 0) {

@@ -1,9 +1,10 @@
 import { LATENCY_METRICS, LATENCY_STATS } from '../model/metric-catalog.js';
-import type { LatencyStats, Summary } from '../model/summary.js';
+import type { LatencyStats, StepResult, Summary } from '../model/summary.js';
 
 /**
  * report.csv: one header, one `timeline` row per second of the run, then one `summary` row per metric
- * (latencies with their statistics, counts and rates in `value`). One table, so a spreadsheet or
+ * (latencies with their statistics, counts and rates in `value`), then for a stepped run `step` rows: per
+ * step (`t_s` its counted start, `users` its users) one row per metric, as the summary rows are. One table, so a spreadsheet or
  * `csvkit` opens it without knowing our layout; the `row` column tells the two kinds apart.
  */
 export const CSV_COLUMNS = [
@@ -79,8 +80,37 @@ export function renderCsv(summary: Summary): string {
   for (const [category, n] of Object.entries(summary.errors.byCategory)) {
     rows.push({ row: 'summary', metric: `errors_${category}`, value: n });
   }
+  for (const step of summary.steps ?? []) rows.push(...stepRows(step));
   const lines = [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvField(r[c])).join(','))];
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/** One step's rows: its latencies with p50/p95/p99 (count: the successful requests), then its counts and rates. */
+function stepRows(step: StepResult): Row[] {
+  const base: Row = { row: 'step', t_s: step.startS, users: step.users };
+  const count = step.requests.ok;
+  const rows: Row[] = (['ttft', 'itl', 'e2e'] as const).map((metric) => ({
+    ...base,
+    metric: `${metric}_ms`,
+    count,
+    p50_ms: step[metric].p50,
+    p95_ms: step[metric].p95,
+    p99_ms: step[metric].p99,
+  }));
+  const values: Array<[string, number | null]> = [
+    ['step', step.step],
+    ['end_s', step.endS],
+    ['settle_s', step.settleS],
+    ['sustain', step.sustain ? 1 : 0],
+    ['requests_ok', step.requests.ok],
+    ['requests_failed', step.requests.failed],
+    ['rps', step.rps],
+    ['output_tokens_per_second', step.outputTokensPerSecond],
+    ['goodput_rps', step.goodput],
+    ...Object.entries(step.errors).map(([category, n]): [string, number] => [`errors_${category}`, n]),
+  ];
+  for (const [metric, value] of values) rows.push({ ...base, metric, value });
+  return rows;
 }
 
 function statsColumns(s: LatencyStats): Row {

@@ -4,6 +4,7 @@ import type { RequestRecord, Summary, TimelinePoint } from '../model/summary.js'
 import type { FailureCategory } from '../failures/categories.js';
 import { maskHeadersOnce, maskUrlOnce } from './mask-once.js';
 import { percentileOfSorted } from '../metrics/math.js';
+import { buildStepsTable } from './steps-table.js';
 import { collectSortedValues, ttftBySentSecond } from './record-series.js';
 import { formatMs, formatNumber, formatPct, formatPercentage } from '../text/format.js';
 
@@ -18,6 +19,7 @@ export function renderHtml(summary: Summary, records?: readonly RequestRecord[])
     renderVerdict(summary),
     renderNotes(summary),
     renderLatencyTable(summary),
+    renderSteps(summary),
     renderTimeCharts(summary, records),
     renderHistograms(records),
     renderErrors(summary),
@@ -164,6 +166,17 @@ function renderLatencyTable(s: Summary): string {
   const head = STAT_COLUMNS.map(({ label }) => `<th class="n">${label}</th>`).join('');
   return `<section><h2>Latency (ms)</h2><table><tr><th>metric</th>${head}</tr>${rows.join('')}</table>
 <p class="note">Successful measured requests only. ${esc(s.percentileMethod)}</p></section>`;
+}
+
+function renderSteps(s: Summary): string {
+  if (s.steps === undefined || s.steps.length === 0) return '';
+  const table = buildStepsTable(s.steps);
+  const head = table.heads.map((h, i) => `<th${i < 3 ? '' : ' class="n"'}>${esc(h)}</th>`).join('');
+  const rows = table.rows
+    .map((cells, r) => `<tr data-key="steps.${r}">${cells.map((cell, i) => `<td${i < 3 ? '' : ' class="n"'}>${esc(cell)}</td>`).join('')}</tr>`)
+    .join('');
+  return `<section><h2>Per step</h2><table><tr>${head}</tr>${rows}</table>
+<p class="note">Latencies in ms. ${esc(table.settleNote)}.</p></section>`;
 }
 
 interface Series {

@@ -6,6 +6,7 @@ import { parseSlo } from '../metrics/slo.js';
 import { DEFAULT_API_TYPE } from '../protocol/registry.js';
 import type { SloCheck } from '../model/plan.js';
 import { readRecords, recordsSpan, summarizeRecords } from '../metrics/from-records.js';
+import { stepsOfRun } from '../metrics/steps.js';
 import { isDerivedNote } from '../metrics/summarize.js';
 import type { LatencyStats, RequestRecord, Summary } from '../model/summary.js';
 
@@ -139,11 +140,12 @@ export function recomputeSummary(records: readonly RequestRecord[], previous: Su
   const successThreshold = config.successThreshold ?? 0.9;
   // Optional on disk: a summary written by hand or by an older version may lack it (the schema allows that).
   const liveChunkGap = previous?.latency.chunkGap as LatencyStats | undefined;
-  return summarizeRecords(records, {
+  const slo = readSloFromConfig(config.slo);
+  const summary = summarizeRecords(records, {
     target: previous?.target ?? { url: 'unknown (no summary.json)', apiType: DEFAULT_API_TYPE, model: 'unknown', stream: true, headers: {} },
     config,
     successThreshold,
-    slo: readSloFromConfig(config.slo),
+    slo,
     ...(previous === null ? {} : { generator: previous.generator }),
     ...(previous?.precheck === undefined ? {} : { precheck: previous.precheck }),
     ...(liveChunkGap === undefined || liveChunkGap.count === 0 ? {} : { liveChunkGap }),
@@ -151,6 +153,9 @@ export function recomputeSummary(records: readonly RequestRecord[], previous: Su
     ...(previous?.stop === undefined ? {} : { stop: previous.stop }),
     ...(previous?.notes === undefined ? {} : { notes: previous.notes.filter((note) => !isDerivedNote(note)) }),
   });
+  // The steps are timed from the run's start and measurement start, which the run's own summary knows exactly.
+  const steps = stepsOfRun(previous ?? summary, records, slo);
+  return steps === undefined ? summary : { ...summary, steps };
 }
 
 /** summary.json keeps the `--slo` checks as written; read them back so goodput and checks are redone. */

@@ -9,7 +9,8 @@ import type { RunConfig, RunStop, Summary } from '../model/summary.js';
 import { maskHeaders, maskUrl, targetSecrets } from '../text/mask.js';
 import { forecastLoad, type LoadForecast } from './forecast.js';
 import { join } from 'node:path';
-import { writeRunReports } from './reports.js';
+import { readFile, stat } from 'node:fs/promises';
+import { MAX_RECORDS_BYTES_FOR_REPORTS, writeRunReports } from './reports.js';
 
 /** How long in-flight requests may finish after a stop or the end of the duration. */
 const GRACEFUL_STOP_MS = 5000;
@@ -204,7 +205,11 @@ async function runTarget(
 
     // A failed write stopped the load from inside: say so, not "stopped from outside".
     const writeStop = results.failure === null ? null : { reason: 'interrupted' as const, detail: `stopped: ${results.failure.message}` };
-    const summary = await summarizeRun(plan, target, result, outDir, precheck, describeStop(plan, result, stopRequest() ?? writeStop));
+    const summary = await addSteps(
+      await summarizeRun(plan, target, result, outDir, precheck, describeStop(plan, result, stopRequest() ?? writeStop)),
+      plan,
+      results.path,
+    );
     const writeFailure = results.failure;
     if (writeFailure !== null) {
       // The disk is full: the files are tried (each whole or not at all), the summary is still shown.
@@ -254,6 +259,17 @@ function describeNotes(result: RunLoadResult): string[] {
   return dropped > 0
     ? [`${dropped} scheduled arrivals were still queued at the stop (every user was busy) and never sent: raise --concurrent-users or lower --rate`]
     : [];
+}
+
+/** A stepped run's per-step figures, from its records (read back: the live recorder keeps no per-step split). */
+async function addSteps(summary: Summary, plan: RunPlan, resultsPath: string): Promise<Summary> {
+  if (plan.load.loadMode !== 'stepped') return summary;
+  const [{ readRecords }, { stepsOfRun }] = await Promise.all([import('../metrics/from-records.js'), import('../metrics/steps.js')]);
+  const size = await stat(resultsPath).then((info) => info.size).catch(() => null);
+  if (size === null || size > MAX_RECORDS_BYTES_FOR_REPORTS) return summary;
+  const text = await readFile(resultsPath, 'utf8');
+  const steps = stepsOfRun(summary, readRecords(text).records, plan.load.slo);
+  return steps === undefined ? summary : { ...summary, steps };
 }
 
 /** summary.json, then the reports (each written whole through a temporary name). */

@@ -3,7 +3,7 @@ import { AppError } from '../failures/errors.js';
 import type { Summary } from '../model/summary.js';
 
 /** Past this size results.jsonl would not fit in memory: the reports are made from the summary alone. */
-const MAX_RECORDS_BYTES_FOR_REPORTS = 256 * 1024 * 1024;
+export const MAX_RECORDS_BYTES_FOR_REPORTS = 256 * 1024 * 1024;
 
 /** report.html, report.csv and metrics.prom, from the report renderers and the run's records. */
 export async function writeRunReports(outDir: string, summary: Summary, resultsPath: string): Promise<void> {

@@ -30,10 +30,12 @@ export function createMockCommand(ctx: CliContext): Command {
     .option('--model <name...>', 'models listed by /v1/models (default mock-model; any requested model is echoed)')
     .option('--api-key <key>', 'require this key (Authorization: Bearer, x-api-key or api-key), else 401')
     .option('--seed <n>', 'seed of the jitter generator (default 1)')
+    .option('--max-concurrent <n>', 'answer at most n requests at once; later ones wait in a FIFO queue (default: no limit)')
     .addHelpText(
       'after',
-      '\nEvery option can also be set per request with a header x-mock-<option>, e.g. x-mock-ttft-ms: 200,\n' +
-        'x-mock-fail-status: 429, x-mock-hang: true (off clears a fault). GET /mock/stats shows counters and\n' +
+      '\nEvery answer option (not --port, --host, --model, --api-key, --seed, --max-concurrent) can also be set\n' +
+        'per request with a header x-mock-<option>, e.g. x-mock-ttft-ms: 200, x-mock-fail-status: 429,\n' +
+        'x-mock-hang: true (off clears a fault). GET /mock/stats shows counters and\n' +
         'per-request records (server-side first-token times); POST /mock/reset clears them.',
     )
     .action(async (flags: MockFlags) => {

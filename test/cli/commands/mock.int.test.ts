@@ -35,6 +35,22 @@ describe('llm-loadtest mock', () => {
     expect(io.err()).toContain('stopped after 1 requests');
   });
 
+  it('--max-concurrent 1: a second request waits for the first, and /mock/stats counts it as queued', async () => {
+    const io = createFakeIo();
+    const done = runCli(['mock', '--max-concurrent', '1', '--ttft', '100', '--output-tokens', '1'], io);
+    const url = await waitForUrl(io);
+    const ask = (): Promise<Response> =>
+      fetch(`${url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) });
+    await Promise.all([ask().then((r) => r.text()), ask().then((r) => r.text())]);
+    const stats = (await (await fetch(`${url}/mock/stats`)).json()) as { queued: number; records: Array<{ startedAt: number; endAt: number; queuedMs: number }> };
+    expect(stats.queued).toBe(1);
+    const [first, second] = stats.records;
+    expect(first?.queuedMs).toBe(0);
+    expect(second?.startedAt).toBeGreaterThanOrEqual(first?.endAt as number);
+    io.emit('SIGINT');
+    expect(await done).toBe(0);
+  });
+
   it.each([
     [['--ttft', 'abc'], '--ttft "abc": is not a number'],
     [['--ttft', '-5'], '--ttft "-5": must be between 0 and 3600000'],
@@ -42,6 +58,9 @@ describe('llm-loadtest mock', () => {
     [['--error-rate', '1.5'], '--error-rate "1.5": must be between 0 and 1'],
     [['--fail-status', '200'], '--fail-status "200": must be between 400 and 599'],
     [['--port', '70000'], '--port "70000": must be between 0 and 65535'],
+    [['--max-concurrent', '0'], '--max-concurrent "0": must be between 1 and 100000'],
+    [['--max-concurrent', 'two'], '--max-concurrent "two": is not a whole number'],
+    [['--max-concurrent', '1.5'], '--max-concurrent "1.5": must be a whole number'],
   ])('rejects %j with exit 2 naming the flag', async (argv, message) => {
     const io = createFakeIo();
     expect(await runCli(['mock', ...argv], io)).toBe(2);
