@@ -1,5 +1,5 @@
 import { measuredDurationS, peakUsers, usersAt } from '../engine/schedule.js';
-import type { LoadOptions } from '../model/plan.js';
+import type { BurstOptions, LoadOptions } from '../model/plan.js';
 
 /**
  * The plan said out loud before any load: how many users, how fast they start, how long, the warmup, when
@@ -21,6 +21,8 @@ export interface LoadForecast {
   /** Open loop: requests per second; null in a closed loop. */
   rate: number | null;
   maxRequests: number | null;
+  /** Burst mode: N requests at once, `rounds` times, `pauseS` apart; null otherwise. */
+  burst: BurstOptions | null;
   /** Warmup + measured (the platform adds a 3 s pause after its warmup, and drains for up to 60 s). */
   totalS: number;
   /** When the load should end, ISO 8601 (UTC). */
@@ -61,6 +63,7 @@ export function forecastLoad(input: ForecastInput): LoadForecast {
     durationS,
     rate: load.rate,
     maxRequests: load.maxRequests,
+    burst: load.burst ?? null,
     totalS,
     endsAt: new Date((input.nowMs ?? Date.now()) + totalS * 1000).toISOString(),
     pace,
