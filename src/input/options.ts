@@ -51,6 +51,7 @@ export function defaultLoadOptions(mode: RunMode, name: string): LoadOptions {
     testData: '',
     successThreshold: DEFAULTS.successThreshold,
     slo: [],
+    burst: null,
   };
 }
 
