@@ -2,7 +2,7 @@ import type { BurstRound, BurstStat, RequestRecord } from '../model/summary.js';
 import { round3 } from './math.js';
 
 /**
- * A burst's figures from its records (docs/cli.md "Burst"): exact, over every sample (a burst is at most
+ * A burst's figures from its records (docs/cli.md "Load"): exact, over every sample (a burst is at most
  * a few thousand requests), not from histograms. Latencies over the successful requests only; the median
  * is the middle value (the mean of the two middle ones for an even count), p90/p99 the nearest rank
  * (the ⌈p·n⌉-th smallest), stddev the population standard deviation.

@@ -144,7 +144,7 @@ export interface GeneratorFigures {
 }
 
 /** summary.json (docs/cli.md). Local `--json` prints this with `mode` and `outDir`. */
-/** One latency's figures over a burst's successful requests (ms; docs/cli.md "Burst"). */
+/** One latency's figures over a burst's successful requests (ms; docs/cli.md "Load"). */
 export interface BurstStat {
   count: number;
   min: number;
