@@ -49,6 +49,7 @@ const PLATFORM_WARMUP_PAUSE_S = 3;
 
 export function forecastLoad(input: ForecastInput): LoadForecast {
   const { load, pace } = input;
+  if (load.burst) return forecastBurst(input, load.burst);
   const durationS = measuredDurationS(load);
   const pause = input.mode === 'platform' && load.warmupS > 0 ? PLATFORM_WARMUP_PAUSE_S : 0;
   const totalS = load.warmupS + pause + durationS;
@@ -69,6 +70,33 @@ export function forecastLoad(input: ForecastInput): LoadForecast {
     pace,
     requests,
     outputTokens: requests === null || pace === null || pace.outputTokens === null ? null : Math.round(requests * pace.outputTokens),
+  };
+}
+
+/**
+ * A burst has no duration: its request count is exact (users × rounds), and its length is the pauses
+ * between rounds plus each round's slowest answer, which no forecast knows (so `totalS` counts the pauses).
+ */
+function forecastBurst(input: ForecastInput, burst: BurstOptions): LoadForecast {
+  const { pace } = input;
+  const requests = burst.users * burst.rounds;
+  const totalS = (burst.rounds - 1) * burst.pauseS;
+  return {
+    mode: input.mode,
+    loadMode: input.load.loadMode,
+    users: burst.users,
+    spawnRate: burst.users,
+    warmupS: 0,
+    warmupIsDefault: input.warmupIsDefault,
+    durationS: 0,
+    rate: null,
+    maxRequests: burst.users,
+    burst,
+    totalS,
+    endsAt: new Date((input.nowMs ?? Date.now()) + totalS * 1000).toISOString(),
+    pace,
+    requests,
+    outputTokens: pace === null || pace.outputTokens === null ? null : requests * pace.outputTokens,
   };
 }
 
