@@ -240,7 +240,10 @@ async function runTarget(
     results.close();
     // A failed write stopped the load from inside: say so, not "stopped from outside".
     const writeStop = results.failure === null ? null : { reason: 'interrupted' as const, detail: `stopped: ${results.failure.message}` };
-    const stop = describeStop(plan, result, stopRequest() ?? writeStop);
+    const request = stopRequest() ?? writeStop;
+    // A burst stopped between rounds: the last round ran to its end, but the run as planned did not.
+    const cutShort = burstRun !== null && request !== null && burstRun.burst.perRound.length < burstRun.burst.rounds;
+    const stop = cutShort ? { ...describeStop(plan, result, request), reason: 'interrupted' as const, detail: request.detail ?? 'stopped from outside' } : describeStop(plan, result, request);
     const summary =
       burstRun === null
         ? await summarizeRun(plan, target, result, outDir, precheck, stop)

@@ -166,6 +166,27 @@ describe('run --burst', () => {
     expect(summary.burst.total.e2eMs).toEqual(expectedStats(records.map((record) => record.e2eMs ?? NaN)));
   });
 
+  it('Ctrl-C in the pause between rounds: no further round, the files of the rounds done, exit 130', async () => {
+    runs += 1;
+    const out = join(work, `run-${runs}`);
+    const io = createFakeIo({ cwd: work });
+    const argv = ['--url', `${mock.url}/v1/chat/completions`, '--model', 'm', '--local', '--no-progress', '--out', out, '--burst', '5', '--rounds', '3', '--pause', '60'];
+    const running = runCli(argv, io);
+    for (let i = 0; !io.err().includes('Round 1 of 3'); i += 1) {
+      if (i > 600) throw new Error(`round 1 did not end within 30 s; stderr: ${io.err()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    io.emit('SIGINT');
+    expect(await running).toBe(130);
+    expect(mock.stats().requests).toBe(6);
+    const { summary, records } = loadOf(out);
+    expect(records).toHaveLength(5);
+    expect(summary.burst.perRound).toHaveLength(1);
+    expect(summary.burst.total).toMatchObject({ requests: 5, succeeded: 5 });
+    expect(summary.verdict).toBe('interrupted');
+    expect(summary.stop).toMatchObject({ reason: 'interrupted', detail: 'interrupted by SIGINT (Ctrl-C)' });
+  });
+
   it('--quiet prints no request lines', async () => {
     const { code, stderr } = await burst(['--burst', '5', '--quiet']);
     expect(code).toBe(0);
