@@ -9,6 +9,7 @@ import type { LoadForecast } from '../run/forecast.js';
 import type { LocalRun, LocalRunEvent, RunLocalOptions } from '../run/local.js';
 import { createStyle, type CliContext, type SignalName } from './io.js';
 import { writeJson } from './json-output.js';
+import { renderBurstLine, renderBurstStats } from './burst-view.js';
 import { renderForecast } from './plan-view.js';
 import { createProgressLine, progressEveryMs } from './progress.js';
 import { startWaiting } from './waiting.js';
@@ -64,6 +65,7 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
       io.onSignal('SIGTERM', () => handle('SIGTERM')),
     );
   };
+  const burstRounds = (): number => planned.forecast?.burst?.rounds ?? 1;
   const onEvent = (event: LocalRunEvent): void => {
     switch (event.type) {
       case 'precheck-start':
@@ -91,9 +93,16 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
         );
       case 'tick':
         return progress?.draw(event.live);
-      case 'done':
+      case 'request-done':
+        return say(renderBurstLine(event.round, burstRounds(), event.record, errStyle));
+      case 'burst-round':
+        return say(renderBurstStats(event.rounds > 1 ? `Round ${event.round} of ${event.rounds}` : 'Burst', event.stats, errStyle));
+      case 'done': {
         stopProgress();
+        const burst = event.summary.burst;
+        if (burst !== undefined && burst.perRound.length > 1) say(renderBurstStats(`All ${burst.perRound.length} rounds`, burst.total, errStyle));
         return renderReport(ctx, output, event.summary, event.outDir);
+      }
       case 'dropped-arrivals':
         return say(
           `${errStyle.yellow('Note:')} ${event.count} scheduled arrivals were still queued at the stop (every user was busy): raise --concurrent-users or lower --rate\n`,

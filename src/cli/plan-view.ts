@@ -10,6 +10,12 @@ import type { TextStyle } from '../text/style.js';
  * `  At the pre-check's pace (1.2 s and 128 output tokens per request) about 12,480 requests and 1,597,440 output tokens; a loaded server is slower.`
  */
 export function renderForecast(forecast: LoadForecast, style: TextStyle): string {
+  const burst = forecast.burst;
+  if (burst !== null) {
+    const rounds = burst.rounds === 1 ? '' : `, ${burst.rounds} rounds ${burst.pauseS} s apart`;
+    const plural = burst.users === 1 ? '' : 's';
+    return `${style.bold('Plan:')} burst of ${formatCount(burst.users)} request${plural} at once (one per user, no ramp)${rounds}; each line below is one request as it completes.\n`;
+  }
   const shape =
     forecast.loadMode === 'stepped'
       ? `stepped up to ${forecast.users} users (+${forecast.spawnRate} per step)`

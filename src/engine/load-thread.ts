@@ -7,6 +7,7 @@ import { streamContentTypeOf } from '../protocol/registry.js';
 import { countPromptTokens, loadTokenizer } from '../protocol/tokens.js';
 import type { PromptItem, ProtocolAdapter } from '../protocol/types.js';
 import { RoundRobinBodies, type BodySource } from './body-source.js';
+import { BurstExecutor } from './burst.js';
 import { ClosedLoop } from './closed-loop.js';
 import { LiveCounters, type LiveStats } from './live-stats.js';
 import type { ExecutorHost, LoadExecutor } from './load-executor.js';
@@ -166,9 +167,11 @@ export class LoadThread implements UserHost, ExecutorHost {
     this.rules = new StopRules(load.maxRequests === null ? null : ownedShare(load.maxRequests, this.partition));
     this.batcher = new TurnBatcher(this);
     this.executor =
-      load.rate === null
-        ? new ClosedLoop(this, load, this.partition)
-        : new OpenLoop(this, load.rate, load.arrival, load.concurrentUsers, this.partition);
+      load.burst !== undefined && load.burst !== null
+        ? new BurstExecutor(this, load.burst.users, this.partition)
+        : load.rate === null
+          ? new ClosedLoop(this, load, this.partition)
+          : new OpenLoop(this, load.rate, load.arrival, load.concurrentUsers, this.partition);
     const target = options.target;
     this.connections = createConnectionPool(this.request.origin, {
       connections: ownedShare(peakUsers(load), this.partition),

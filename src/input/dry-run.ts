@@ -74,6 +74,12 @@ export function renderDryRunText(plan: RunPlan): string {
 function describeLoad(plan: RunPlan): string {
   const { load } = plan;
   const parts: string[] = [`"${load.name}"`];
+  const burst = load.burst ?? null;
+  if (burst !== null) {
+    parts.push(`burst of ${burst.users} requests at once${burst.rounds > 1 ? `, ${burst.rounds} rounds ${burst.pauseS} s apart` : ''}`);
+    parts.push(load.testData === '' ? 'the given body every time' : load.testData === 'default' ? 'built-in prompts' : `prompts from ${load.testData}`);
+    return parts.join(', ');
+  }
   if (load.step !== null) {
     const s = load.step;
     parts.push(`stepped ${s.startUsers}→${s.maxUsers} users (+${s.increment} every ${s.durationS} s, then ${s.sustainS} s at max), ${load.durationS} s in all`);

@@ -6,7 +6,7 @@ import { steppedTotalS } from '../model/stepped.js';
 import { parseDurationS } from '../protocol/duration.js';
 import { apiTypeIds } from '../protocol/registry.js';
 import type { ApiType } from '../protocol/types.js';
-import type { Arrival, LoadMode, LoadOptions, StepOptions } from '../model/plan.js';
+import type { Arrival, BurstOptions, LoadMode, LoadOptions, StepOptions } from '../model/plan.js';
 import { parseSlo } from '../metrics/slo.js';
 
 /**
@@ -51,6 +51,7 @@ export function defaultLoadOptions(mode: RunMode, name: string): LoadOptions {
     testData: '',
     successThreshold: DEFAULTS.successThreshold,
     slo: [],
+    burst: null,
   };
 }
 
@@ -81,6 +82,9 @@ export interface RawRunOptions {
   rate?: string;
   arrival?: string;
   maxRequests?: string;
+  burst?: string;
+  rounds?: string;
+  pause?: string;
   workers?: string;
   timeout?: string;
   idleTimeout?: string;
@@ -110,6 +114,7 @@ export interface RunOptions extends Omit<LoadOptions, 'name'> {
   /** undefined: take curl's -m, else the default. */
   timeoutS: number | undefined;
   idleTimeoutS: number;
+  burst: BurstOptions | null;
 }
 
 interface Range {
@@ -182,6 +187,9 @@ export function createRunOptionsSchema(mode: RunMode) {
     rate: numberFlag('--rate', positiveUpTo(M.rate), { exclusiveMin: true }).optional(),
     arrival: enumFlag('--arrival', ['poisson', 'constant'] as const).optional(),
     maxRequests: numberFlag('--max-requests', upTo(M.maxRequests)).optional(),
+    burst: numberFlag('--burst', upTo(M.users)).optional(),
+    rounds: numberFlag('--rounds', upTo(M.burstRounds)).optional(),
+    pause: numberFlag('--pause', { min: 0, max: M.burstPauseS, integer: false }, { duration: true }).optional(),
     workers: numberFlag('--workers', upTo(M.workers)).optional(),
     timeout: numberFlag('--timeout', positiveUpTo(M.timeoutS), { duration: true, exclusiveMin: true }).optional(),
     idleTimeout: numberFlag('--idle-timeout', positiveUpTo(M.timeoutS), { duration: true, exclusiveMin: true }).optional(),
@@ -221,6 +229,7 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
   if (!platform && raw.arrival !== undefined && raw.rate === undefined) {
     throw inputError('OPTION_INVALID', '--arrival shapes the arrivals of an open loop, but no --rate was given', 'add --rate <requests per second>, or drop --arrival');
   }
+  const burst = resolveBurst(raw, v);
   const loadMode = v.loadMode ?? 'fixed';
   const step = resolveStep(raw, v, loadMode, platform);
   let concurrentUsers = v.concurrentUsers ?? DEFAULTS.concurrentUsers;
@@ -239,6 +248,11 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
     concurrentUsers = step.maxUsers;
     spawnRate = step.increment;
     durationS = steppedTotalS(step);
+  }
+  if (burst !== null) {
+    // One request per user, all at once: the closed-loop fields say so, and max-requests ends the round.
+    concurrentUsers = burst.users;
+    spawnRate = burst.users;
   }
   const workers = v.workers ?? DEFAULTS.workers;
   if (workers > concurrentUsers) {
@@ -269,19 +283,43 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
     concurrentUsers,
     spawnRate,
     durationS,
-    warmupS: v.warmup ?? DEFAULTS.warmupS[mode],
+    warmupS: burst === null ? (v.warmup ?? DEFAULTS.warmupS[mode]) : 0,
     loadMode,
     step,
     rate: v.rate ?? null,
     arrival: v.arrival ?? DEFAULTS.arrival,
-    maxRequests: v.maxRequests ?? null,
+    maxRequests: burst === null ? (v.maxRequests ?? null) : burst.users,
     workers,
     testData: raw.testData ?? '',
     successThreshold: v.successThreshold ?? DEFAULTS.successThreshold,
     slo: raw.slo === undefined ? [] : parseSlo(raw.slo),
     timeoutS: v.timeout,
     idleTimeoutS: v.idleTimeout ?? DEFAULTS.idleTimeoutS,
+    burst,
   };
+}
+
+/** Flags that shape a loop over time, which a burst (one request per user, all at once) has no use for. */
+const NOT_WITH_BURST = ['concurrentUsers', 'spawnRate', 'duration', 'warmup', 'loadMode', 'rate', 'arrival', 'maxRequests', 'workers'] as const;
+
+/** `--burst N [--rounds R] [--pause S]`, or null; --rounds and --pause need --burst. */
+function resolveBurst(raw: RawRunOptions, v: ParsedSchema): BurstOptions | null {
+  if (v.burst === undefined) {
+    const orphans = (['rounds', 'pause'] as const).filter((key) => raw[key] !== undefined).map((key) => `--${key}`);
+    if (orphans.length > 0) {
+      throw inputError('OPTION_INVALID', `${orphans.join(', ')} ${orphans.length === 1 ? 'needs' : 'need'} --burst`, 'add --burst <n>, or drop them');
+    }
+    return null;
+  }
+  const clashes = NOT_WITH_BURST.filter((key) => raw[key] !== undefined).map((key) => `--${kebab(key)}`);
+  if (clashes.length > 0) {
+    throw inputError(
+      'OPTION_INVALID',
+      `${clashes.join(', ')} cannot be used with --burst: a burst sends exactly one request per user, all at once, in one thread`,
+      'drop them; --burst <n> sets the users and requests, --rounds and --pause repeat the burst',
+    );
+  }
+  return { users: v.burst, rounds: v.rounds ?? 1, pauseS: v.pause ?? 0 };
 }
 
 /** Flags of the local engine, each with why the platform cannot take it. */
@@ -289,6 +327,9 @@ const LOCAL_ONLY: ReadonlyArray<[keyof RawRunOptions, string]> = [
   ['rate', "the platform's engine runs closed-loop users only"],
   ['arrival', "the platform's engine runs closed-loop users only"],
   ['maxRequests', 'a platform task runs for its duration'],
+  ['burst', "the platform's engine ramps users up at a spawn rate and runs for a duration"],
+  ['rounds', "the platform's engine ramps users up at a spawn rate and runs for a duration"],
+  ['pause', "the platform's engine ramps users up at a spawn rate and runs for a duration"],
   ['workers', 'the platform scales with its own engines'],
   ['timeout', "the platform's engine uses its own request timeouts"],
   ['idleTimeout', "the platform's engine uses its own request timeouts"],

@@ -78,6 +78,7 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
     testData: options.testData,
     successThreshold: options.successThreshold,
     slo: options.slo,
+    burst: options.burst,
   };
   await checkTestData(load.testData, context.cwd);
   const outDir = raw.out === undefined ? null : resolve(context.cwd, raw.out);

@@ -14,6 +14,9 @@ export const LOCAL_LIMITS = {
   /** Worker threads: each is a whole V8 instance (tens of MB); past the cores they only compete. */
   workers: 64,
   maxRequests: 1_000_000_000,
+  /** Burst rounds, and the pause between them (seconds): a week of pauses at most, as for --duration. */
+  burstRounds: 10_000,
+  burstPauseS: 604_800,
   /** Seconds. Node's timers overflow past 24.8 days (2^31 ms): a week of load, a day of warmup. */
   durationS: 604_800,
   warmupS: 86_400,

@@ -74,6 +74,16 @@ export interface SloCheck {
   limit: number;
 }
 
+/**
+ * `--burst N`: after the pre-check, N users each send exactly one request, all started together (no spawn
+ * ramp); `rounds` such bursts with `pauseS` seconds between them.
+ */
+export interface BurstOptions {
+  users: number;
+  rounds: number;
+  pauseS: number;
+}
+
 export interface LoadOptions {
   name: string;
   concurrentUsers: number;
@@ -91,6 +101,8 @@ export interface LoadOptions {
   testData: string;
   successThreshold: number;
   slo: SloCheck[];
+  /** Burst mode (local only); absent or null: the closed or open loop. */
+  burst?: BurstOptions | null;
 }
 
 export interface OutputOptions {

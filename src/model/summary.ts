@@ -179,6 +179,40 @@ export interface StepResult {
 }
 
 /** summary.json (docs/cli.md). Local `--json` prints this with `mode` and `outDir`. */
+/** One latency's figures over a burst's successful requests (ms; docs/cli.md "Load"). */
+export interface BurstStat {
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  median: number;
+  stddev: number;
+  p90: number;
+  p99: number;
+}
+
+/** One burst round's (or all rounds') outcome. */
+export interface BurstRound {
+  requests: number;
+  succeeded: number;
+  failed: number;
+  /** succeeded / requests, 0..1. */
+  successRate: number;
+  e2eMs: BurstStat | null;
+  ttftMs: BurstStat | null;
+}
+
+/** summary.json's `burst` section (burst runs only). */
+export interface BurstSummary {
+  users: number;
+  rounds: number;
+  pauseS: number;
+  /** Per round, in order. */
+  perRound: BurstRound[];
+  /** Over every round's requests. */
+  total: BurstRound;
+}
+
 export interface Summary {
   tool: string;
   version: string;
@@ -254,4 +288,6 @@ export interface Summary {
   /** How percentiles were computed, for the report's legend. */
   percentileMethod: string;
   outDir?: string;
+  /** Burst runs only (`--burst`): each round's and all rounds' figures. */
+  burst?: BurstSummary;
 }

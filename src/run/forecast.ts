@@ -1,5 +1,5 @@
 import { measuredDurationS, peakUsers, usersAt } from '../engine/schedule.js';
-import type { LoadOptions } from '../model/plan.js';
+import type { BurstOptions, LoadOptions } from '../model/plan.js';
 
 /**
  * The plan said out loud before any load: how many users, how fast they start, how long, the warmup, when
@@ -21,6 +21,8 @@ export interface LoadForecast {
   /** Open loop: requests per second; null in a closed loop. */
   rate: number | null;
   maxRequests: number | null;
+  /** Burst mode: N requests at once, `rounds` times, `pauseS` apart; null otherwise. */
+  burst: BurstOptions | null;
   /** Warmup + measured (the platform adds a 3 s pause after its warmup, and drains for up to 60 s). */
   totalS: number;
   /** When the load should end, ISO 8601 (UTC). */
@@ -47,6 +49,7 @@ const PLATFORM_WARMUP_PAUSE_S = 3;
 
 export function forecastLoad(input: ForecastInput): LoadForecast {
   const { load, pace } = input;
+  if (load.burst) return forecastBurst(input, load.burst);
   const durationS = measuredDurationS(load);
   const pause = input.mode === 'platform' && load.warmupS > 0 ? PLATFORM_WARMUP_PAUSE_S : 0;
   const totalS = load.warmupS + pause + durationS;
@@ -61,11 +64,39 @@ export function forecastLoad(input: ForecastInput): LoadForecast {
     durationS,
     rate: load.rate,
     maxRequests: load.maxRequests,
+    burst: load.burst ?? null,
     totalS,
     endsAt: new Date((input.nowMs ?? Date.now()) + totalS * 1000).toISOString(),
     pace,
     requests,
     outputTokens: requests === null || pace === null || pace.outputTokens === null ? null : Math.round(requests * pace.outputTokens),
+  };
+}
+
+/**
+ * A burst has no duration: its request count is exact (users × rounds), and its length is the pauses
+ * between rounds plus each round's slowest answer, which no forecast knows (so `totalS` counts the pauses).
+ */
+function forecastBurst(input: ForecastInput, burst: BurstOptions): LoadForecast {
+  const { pace } = input;
+  const requests = burst.users * burst.rounds;
+  const totalS = (burst.rounds - 1) * burst.pauseS;
+  return {
+    mode: input.mode,
+    loadMode: input.load.loadMode,
+    users: burst.users,
+    spawnRate: burst.users,
+    warmupS: 0,
+    warmupIsDefault: input.warmupIsDefault,
+    durationS: 0,
+    rate: null,
+    maxRequests: burst.users,
+    burst,
+    totalS,
+    endsAt: new Date((input.nowMs ?? Date.now()) + totalS * 1000).toISOString(),
+    pace,
+    requests,
+    outputTokens: pace === null || pace.outputTokens === null ? null : requests * pace.outputTokens,
   };
 }
 

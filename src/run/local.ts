@@ -5,11 +5,12 @@ import type { RunLoadResult } from '../engine/run-load.js';
 import { peakUsers } from '../engine/schedule.js';
 import type { CapabilityReport } from '../model/capability.js';
 import { planTargets, type RunPlan, type TargetSpec } from '../model/plan.js';
-import type { RunConfig, RunStop, Summary } from '../model/summary.js';
+import type { BurstRound, BurstSummary, RequestRecord, RunConfig, RunStop, Summary } from '../model/summary.js';
 import { maskHeaders, maskUrl, targetSecrets } from '../text/mask.js';
 import { forecastLoad, type LoadForecast } from './forecast.js';
 import { join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
+import { runBurstRounds } from './burst.js';
 import { MAX_RECORDS_BYTES_FOR_REPORTS, writeRunReports } from './reports.js';
 
 /** How long in-flight requests may finish after a stop or the end of the duration. */
@@ -35,7 +36,11 @@ export type LocalRunEvent =
   /** Every file is written. */
   | { type: 'done'; summary: Summary; outDir: string }
   /** Open loop: arrivals still queued at the stop (every user was busy), never sent. */
-  | { type: 'dropped-arrivals'; count: number };
+  | { type: 'dropped-arrivals'; count: number }
+  /** Burst runs only (rounds count from 1): one request finished (its results.jsonl record). */
+  | { type: 'request-done'; round: number; record: RequestRecord }
+  /** Burst runs only: a round's figures, once its last request is in. */
+  | { type: 'burst-round'; round: number; rounds: number; stats: BurstRound };
 
 export interface RunLocalOptions {
   plan: RunPlan;
@@ -179,7 +184,7 @@ async function runTarget(
   const gracefulStopMs = options.gracefulStopMs ?? GRACEFUL_STOP_MS;
   let ticker: ReturnType<typeof setInterval> | undefined;
   try {
-    const handle = startLoad({
+    const loadOptions = {
       target,
       load: plan.load,
       prompts,
@@ -188,25 +193,62 @@ async function runTarget(
       gracefulStopMs,
       preloadTokenizer,
       reconcileUsage: true,
-    });
-    emit({ type: 'started', outDir, gracefulStopMs });
-    stopOnFailure = () => handle.stop('interrupted');
-    if (results.failure !== null) stopOnFailure();
-    onStoppable((reason) => handle.stop(reason));
-    await handle.started;
-    const tickMs = options.tickMs === undefined ? 1000 : options.tickMs;
-    if (tickMs !== null) {
-      ticker = setInterval(() => emit({ type: 'tick', live: handle.live() }), tickMs);
-      ticker.unref();
+    };
+    const burst = plan.load.burst ?? null;
+    let result: RunLoadResult;
+    let burstRun: { records: RequestRecord[]; firstStartedAt: Date; burst: BurstSummary } | null = null;
+    if (burst === null) {
+      const handle = startLoad(loadOptions);
+      emit({ type: 'started', outDir, gracefulStopMs });
+      stopOnFailure = () => handle.stop('interrupted');
+      if (results.failure !== null) stopOnFailure();
+      onStoppable((reason) => handle.stop(reason));
+      await handle.started;
+      const tickMs = options.tickMs === undefined ? 1000 : options.tickMs;
+      if (tickMs !== null) {
+        ticker = setInterval(() => emit({ type: 'tick', live: handle.live() }), tickMs);
+        ticker.unref();
+      }
+      result = await handle.done;
+    } else {
+      // Each request's line is the progress of a burst: no ticks.
+      emit({ type: 'started', outDir, gracefulStopMs });
+      let failed = false;
+      stopOnFailure = () => undefined;
+      const run = await runBurstRounds({
+        burst,
+        startRound: (onRecord) => {
+          const handle = startLoad({ ...loadOptions, onRecord });
+          stopOnFailure = () => {
+            failed = true;
+            handle.stop('interrupted');
+          };
+          if (results.failure !== null) stopOnFailure();
+          return handle;
+        },
+        onStoppable,
+        shouldStop: () => failed || stopRequest() !== null,
+        onRequestDone: (round, record) => emit({ type: 'request-done', round, record }),
+        onRoundDone: (round, stats) => emit({ type: 'burst-round', round, rounds: burst.rounds, stats }),
+      });
+      const last = run.rounds[run.rounds.length - 1];
+      const first = run.rounds[0];
+      if (last === undefined || first === undefined) throw new AppError('INTERNAL', 'a burst without a round', { category: 'internal' });
+      result = last;
+      burstRun = { records: run.records, firstStartedAt: first.startedAt, burst: run.burst };
     }
-    const result = await handle.done;
     clearInterval(ticker);
     results.close();
-
     // A failed write stopped the load from inside: say so, not "stopped from outside".
     const writeStop = results.failure === null ? null : { reason: 'interrupted' as const, detail: `stopped: ${results.failure.message}` };
+    const request = stopRequest() ?? writeStop;
+    // A burst stopped between rounds: the last round ran to its end, but the run as planned did not.
+    const cutShort = burstRun !== null && request !== null && burstRun.burst.perRound.length < burstRun.burst.rounds;
+    const stop = cutShort ? { ...describeStop(plan, result, request), reason: 'interrupted' as const, detail: request.detail ?? 'stopped from outside' } : describeStop(plan, result, request);
     const summary = await addSteps(
-      await summarizeRun(plan, target, result, outDir, precheck, describeStop(plan, result, stopRequest() ?? writeStop)),
+      burstRun === null
+        ? await summarizeRun(plan, target, result, outDir, precheck, stop)
+        : await summarizeBurstRun(plan, target, result, burstRun, outDir, precheck, stop),
       plan,
       results.path,
     );
@@ -243,7 +285,9 @@ function describeStop(plan: RunPlan, result: RunLoadResult, request: StopRequest
     reason === 'interrupted'
       ? (request?.detail ?? 'stopped from outside')
       : reason === 'max-requests'
-        ? `--max-requests ${plan.load.maxRequests} reached`
+        ? plan.load.burst
+          ? `every request of the burst of ${plan.load.burst.users} answered`
+          : `--max-requests ${plan.load.maxRequests} reached`
         : 'the planned duration was reached';
   return {
     reason,
@@ -307,6 +351,43 @@ async function summarizeRun(
   };
 }
 
+/**
+ * A burst's summary: one round is summarized like any run; several are re-computed from all their records
+ * (each round has its own clock), with the last round's generator health. Either way with the `burst` section.
+ */
+async function summarizeBurstRun(
+  plan: RunPlan,
+  target: TargetSpec,
+  last: RunLoadResult,
+  run: { records: RequestRecord[]; firstStartedAt: Date; burst: BurstSummary },
+  outDir: string,
+  precheck: CapabilityReport | undefined,
+  stop: RunStop,
+): Promise<Summary> {
+  if (run.burst.perRound.length === 1) return { ...(await summarizeRun(plan, target, last, outDir, precheck, stop)), burst: run.burst };
+  const { summarizeRecords } = await import('../metrics/from-records.js');
+  const startedAt = run.firstStartedAt.toISOString();
+  const atS = Math.round(last.endedAt.getTime() - run.firstStartedAt.getTime()) / 1000;
+  return {
+    ...summarizeRecords(run.records, {
+      target: { url: maskUrl(target.url), apiType: target.apiType, model: target.model, stream: target.stream, headers: maskHeaders(target.headers) },
+      config: describeConfig(plan, target, last.threads),
+      startedAt,
+      endedAt: last.endedAt.toISOString(),
+      successThreshold: plan.load.successThreshold,
+      slo: plan.load.slo,
+      generator: last.generator,
+      threads: last.threads,
+      stop: { ...stop, atS, at: last.endedAt.toISOString() },
+      notes: [],
+      ...(precheck === undefined ? {} : { precheck }),
+    }),
+    mode: 'local',
+    outDir,
+    burst: run.burst,
+  };
+}
+
 /** The run's settings as summary.json keeps them (the load flags, nothing secret). */
 function describeConfig(plan: RunPlan, target: TargetSpec, threads: number): RunConfig {
   const load = plan.load;
@@ -327,5 +408,6 @@ function describeConfig(plan: RunPlan, target: TargetSpec, threads: number): Run
     slo: load.slo.map((check) => check.raw),
     timeoutMs: target.timeoutMs,
     idleTimeoutMs: target.idleTimeoutMs,
+    ...(load.burst ? { burst: load.burst } : {}),
   };
 }

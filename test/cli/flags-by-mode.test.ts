@@ -59,6 +59,24 @@ const ROWS: Row[] = [
   { flag: '--rate', argv: ['--rate', '4'], local: applied((p) => expect(p.load['rate']).toBe(4)), platform: refused('OPTION_LOCAL_ONLY') },
   { flag: '--arrival', argv: ['--rate', '4', '--arrival', 'constant'], local: applied((p) => expect(p.load['arrival']).toBe('constant')), platform: refused('OPTION_LOCAL_ONLY') },
   { flag: '--max-requests', argv: ['--max-requests', '9'], local: applied((p) => expect(p.load['maxRequests']).toBe(9)), platform: refused('OPTION_LOCAL_ONLY') },
+  {
+    flag: '--burst',
+    argv: ['--burst', '40'],
+    local: applied((p) => expect(p.load).toMatchObject({ burst: { users: 40, rounds: 1, pauseS: 0 }, concurrentUsers: 40, maxRequests: 40, warmupS: 0 })),
+    platform: refused('OPTION_LOCAL_ONLY'),
+  },
+  {
+    flag: '--rounds',
+    argv: ['--burst', '40', '--rounds', '3'],
+    local: applied((p) => expect(p.load['burst']).toEqual({ users: 40, rounds: 3, pauseS: 0 })),
+    platform: refused('OPTION_LOCAL_ONLY'),
+  },
+  {
+    flag: '--pause',
+    argv: ['--burst', '40', '--rounds', '3', '--pause', '2m'],
+    local: applied((p) => expect(p.load['burst']).toEqual({ users: 40, rounds: 3, pauseS: 120 })),
+    platform: refused('OPTION_LOCAL_ONLY'),
+  },
   { flag: '--workers', argv: ['--workers', '2'], local: applied((p) => expect(p.load['workers']).toBe(2)), platform: refused('OPTION_LOCAL_ONLY') },
   { flag: '--timeout', argv: ['--timeout', '45'], local: applied((p) => expect(p.timeouts).toMatchObject({ requestMs: 45_000, precheckMs: 45_000 })), platform: refused('OPTION_LOCAL_ONLY') },
   { flag: '--idle-timeout', argv: ['--idle-timeout', '15'], local: applied((p) => expect(p.timeouts['idleMs']).toBe(15_000)), platform: refused('OPTION_LOCAL_ONLY') },
@@ -127,6 +145,10 @@ describe('every run flag, in each mode: applied or refused with the reason', () 
     expect(withWait.code).toBe(0);
     const arrival = await dryRun('local', { flag: '--arrival', argv: ['--arrival', 'constant'], ...both(() => undefined) });
     expect(arrival.json).toMatchObject({ code: 'OPTION_INVALID', message: '--arrival shapes the arrivals of an open loop, but no --rate was given' });
+    const burst = await dryRun('platform', { flag: '--burst', argv: ['--burst', '40'], ...both(() => undefined) });
+    expect(burst.json['message']).toBe(
+      "--burst works only in local mode, but this run is in platform mode: the platform's engine ramps users up at a spawn rate and runs for a duration",
+    );
   });
 
   it('the table covers every option of `run`', () => {

@@ -100,6 +100,37 @@ describe('parseRunOptions: invalid values name the flag, the value and the range
   });
 });
 
+describe('burst', () => {
+  it('--burst N is N users, one request each, no warmup; --rounds and --pause default to 1 and 0', () => {
+    expect(parseRunOptions({ burst: '50' }, 'local')).toMatchObject({ burst: { users: 50, rounds: 1, pauseS: 0 }, concurrentUsers: 50, spawnRate: 50, maxRequests: 50, warmupS: 0 });
+    expect(parseRunOptions({ burst: '3', rounds: '4', pause: '1.5' }, 'local').burst).toEqual({ users: 3, rounds: 4, pauseS: 1.5 });
+  });
+
+  it.each<[RawRunOptions, string]>([
+    [{ burst: '0' }, '--burst "0" is invalid: expected a whole number from 1 to 50000'],
+    [{ burst: '2.5' }, '--burst "2.5" is invalid: expected a whole number from 1 to 50000'],
+    [{ burst: '50001' }, '--burst "50001" is invalid: expected a whole number from 1 to 50000'],
+    [{ burst: 'many' }, '--burst "many" is invalid'],
+    [{ burst: '5', rounds: '0' }, '--rounds "0" is invalid: expected a whole number from 1 to 10000'],
+    [{ burst: '5', pause: '-1' }, '--pause "-1" is invalid: expected a number from 0 to 604800 s'],
+    [{ rounds: '2' }, '--rounds needs --burst'],
+    [{ rounds: '2', pause: '1' }, '--rounds, --pause need --burst'],
+    [{ burst: '5', concurrentUsers: '5' }, '--concurrent-users cannot be used with --burst'],
+    [{ burst: '5', duration: '10', rate: '2', workers: '2' }, '--duration, --rate, --workers cannot be used with --burst'],
+    [{ burst: '5', maxRequests: '5', warmup: '1', spawnRate: '9', loadMode: 'stepped' }, '--spawn-rate, --warmup, --load-mode, --max-requests cannot be used with --burst'],
+  ])('%o is refused: %s', (raw, message) => {
+    const error = errorOf(raw, 'local');
+    expect(error.code).toBe('OPTION_INVALID');
+    expect(error.message).toContain(message);
+  });
+
+  it.each(['burst', 'rounds', 'pause'] as const)('--%s is local only', (key) => {
+    const error = errorOf({ burst: '5', [key]: '2' }, 'platform');
+    expect(error.code).toBe('OPTION_LOCAL_ONLY');
+    expect(error.message).toContain(`--${key}`);
+  });
+});
+
 describe('stepped load', () => {
   const stepped: RawRunOptions = {
     loadMode: 'stepped',

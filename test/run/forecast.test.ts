@@ -21,6 +21,7 @@ describe('forecastLoad', () => {
       durationS: 300,
       rate: null,
       maxRequests: null,
+      burst: null,
       totalS: 300,
       endsAt: '2026-12-07T05:05:00.000Z',
       pace: { latencyMs: 1000, outputTokens: 100 },
@@ -50,5 +51,20 @@ describe('forecastLoad', () => {
 
   it('without a pre-check: the shape and the end, no counts', () => {
     expect(forecastLoad({ mode: 'local', load: load(), warmupIsDefault: true, pace: null, nowMs: NOW })).toMatchObject({ pace: null, requests: null, outputTokens: null, totalS: 300 });
+  });
+
+  it('a burst: exactly users × rounds requests, no duration, the pauses as its known length', () => {
+    const burst = { users: 40, rounds: 3, pauseS: 10 };
+    expect(forecastLoad({ mode: 'local', load: load({ burst }), warmupIsDefault: true, pace: { latencyMs: 900, outputTokens: 50 }, nowMs: NOW })).toMatchObject({
+      burst,
+      users: 40,
+      durationS: 0,
+      warmupS: 0,
+      requests: 120,
+      outputTokens: 6000,
+      totalS: 20,
+      endsAt: '2026-12-07T05:00:20.000Z',
+    });
+    expect(forecastLoad({ mode: 'local', load: load({ burst }), warmupIsDefault: true, pace: null, nowMs: NOW })).toMatchObject({ requests: 120, outputTokens: null });
   });
 });
