@@ -5,13 +5,13 @@ import type { RunLoadResult } from '../engine/run-load.js';
 import { peakUsers } from '../engine/schedule.js';
 import type { CapabilityReport } from '../model/capability.js';
 import { planTargets, type RunPlan, type TargetSpec } from '../model/plan.js';
-import type { BurstRound, BurstSummary, RequestRecord, RunConfig, RunStop, Summary } from '../model/summary.js';
-import { maskHeaders, maskUrl, targetSecrets } from '../text/mask.js';
+import type { BurstRound, BurstSummary, RequestRecord, Summary } from '../model/summary.js';
+import { maskUrl, targetSecrets } from '../text/mask.js';
 import { forecastLoad, type LoadForecast } from './forecast.js';
 import { join } from 'node:path';
-import { readFile, stat } from 'node:fs/promises';
 import { runBurstRounds } from './burst.js';
-import { MAX_RECORDS_BYTES_FOR_REPORTS, writeRunReports } from './reports.js';
+import { readRunRecords, writeRunFiles } from './reports.js';
+import { addSteps, describeStop, summarizeBurstRun, summarizeRun, type StopRequest } from './summary.js';
 
 /** How long in-flight requests may finish after a stop or the end of the duration. */
 const GRACEFUL_STOP_MS = 5000;
@@ -70,11 +70,6 @@ export interface LocalRun {
 }
 
 /** A stop asked for from outside, as the summary tells it. */
-interface StopRequest {
-  reason: StopReason;
-  detail: string | null;
-}
-
 /**
  * A local run, without a terminal: pre-check, load, results.jsonl as requests finish, summary.json and the
  * reports at the end. Bad input (test data, the output folder) is refused before any network. Throws
@@ -245,22 +240,24 @@ async function runTarget(
     // A burst stopped between rounds: the last round ran to its end, but the run as planned did not.
     const cutShort = burstRun !== null && request !== null && burstRun.burst.perRound.length < burstRun.burst.rounds;
     const stop = cutShort ? { ...describeStop(plan, result, request), reason: 'interrupted' as const, detail: request.detail ?? 'stopped from outside' } : describeStop(plan, result, request);
+    // Read once for the per-step figures and the reports' histograms.
+    const records = await readRunRecords(results.path);
     const summary = await addSteps(
       burstRun === null
         ? await summarizeRun(plan, target, result, outDir, precheck, stop)
         : await summarizeBurstRun(plan, target, result, burstRun, outDir, precheck, stop),
       plan,
-      results.path,
+      records,
     );
     const writeFailure = results.failure;
     if (writeFailure !== null) {
       // The disk is full: the files are tried (each whole or not at all), the summary is still shown.
-      await writeRunFiles(outDir, summary, results.path).catch(() => undefined);
+      await writeRunFiles(outDir, summary, records).catch(() => undefined);
       emit({ type: 'done', summary, outDir });
       throw writeFailure;
     }
     try {
-      await writeRunFiles(outDir, summary, results.path);
+      await writeRunFiles(outDir, summary, records);
     } catch (error) {
       if ((error as { code?: unknown }).code === 'REPORT_WRITE_FAILED') throw error;
       const path = (error as { path?: unknown }).path;
@@ -274,140 +271,4 @@ async function runTarget(
     clearInterval(ticker);
     results.close();
   }
-}
-
-/** How the load ended, with when (the end of sending) and why in words. */
-function describeStop(plan: RunPlan, result: RunLoadResult, request: StopRequest | null): RunStop {
-  const reason = result.outcome.stopReason;
-  const { snapshot, startedAt } = result;
-  const atMs = reason === 'max-requests' ? snapshot.lastMeasuredEndMs : (snapshot.sendEndMs ?? snapshot.lastMeasuredEndMs);
-  const detail =
-    reason === 'interrupted'
-      ? (request?.detail ?? 'stopped from outside')
-      : reason === 'max-requests'
-        ? plan.load.burst
-          ? `every request of the burst of ${plan.load.burst.users} answered`
-          : `--max-requests ${plan.load.maxRequests} reached`
-        : 'the planned duration was reached';
-  return {
-    reason,
-    atS: atMs === null ? null : Math.round(atMs) / 1000,
-    at: atMs === null ? null : new Date(startedAt.getTime() + atMs).toISOString(),
-    detail,
-  };
-}
-
-/** The run's notes in words, beyond what the figures say themselves. */
-function describeNotes(result: RunLoadResult): string[] {
-  const dropped = result.outcome.droppedArrivals;
-  return dropped > 0
-    ? [`${dropped} scheduled arrivals were still queued at the stop (every user was busy) and never sent: raise --concurrent-users or lower --rate`]
-    : [];
-}
-
-/** A stepped run's per-step figures, from its records (read back: the live recorder keeps no per-step split). */
-async function addSteps(summary: Summary, plan: RunPlan, resultsPath: string): Promise<Summary> {
-  if (plan.load.loadMode !== 'stepped') return summary;
-  const [{ readRecords }, { stepsOfRun }] = await Promise.all([import('../metrics/from-records.js'), import('../metrics/steps.js')]);
-  const size = await stat(resultsPath).then((info) => info.size).catch(() => null);
-  if (size === null || size > MAX_RECORDS_BYTES_FOR_REPORTS) return summary;
-  const text = await readFile(resultsPath, 'utf8');
-  const steps = stepsOfRun(summary, readRecords(text).records, plan.load.slo);
-  return steps === undefined ? summary : { ...summary, steps };
-}
-
-/** summary.json, then the reports (each written whole through a temporary name). */
-async function writeRunFiles(outDir: string, summary: Summary, resultsPath: string): Promise<void> {
-  const { writeFileAtomic } = await import('../report/write-file.js');
-  await writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  await writeRunReports(outDir, summary, resultsPath);
-}
-
-async function summarizeRun(
-  plan: RunPlan,
-  target: TargetSpec,
-  result: RunLoadResult,
-  outDir: string,
-  precheck: CapabilityReport | undefined,
-  stop: RunStop,
-): Promise<Summary> {
-  const { summarize } = await import('../metrics/summarize.js');
-  return {
-    ...summarize(result.snapshot, {
-      target: { url: maskUrl(target.url), apiType: target.apiType, model: target.model, stream: target.stream, headers: maskHeaders(target.headers) },
-      config: describeConfig(plan, target, result.threads),
-      startedAt: result.startedAt.toISOString(),
-      endedAt: result.endedAt.toISOString(),
-      successThreshold: plan.load.successThreshold,
-      slo: plan.load.slo,
-      generator: result.generator,
-      threads: result.threads,
-      stop,
-      notes: describeNotes(result),
-      ...(precheck === undefined ? {} : { precheck }),
-    }),
-    mode: 'local',
-    outDir,
-  };
-}
-
-/**
- * A burst's summary: one round is summarized like any run; several are re-computed from all their records
- * (each round has its own clock), with the last round's generator health. Either way with the `burst` section.
- */
-async function summarizeBurstRun(
-  plan: RunPlan,
-  target: TargetSpec,
-  last: RunLoadResult,
-  run: { records: RequestRecord[]; firstStartedAt: Date; burst: BurstSummary },
-  outDir: string,
-  precheck: CapabilityReport | undefined,
-  stop: RunStop,
-): Promise<Summary> {
-  if (run.burst.perRound.length === 1) return { ...(await summarizeRun(plan, target, last, outDir, precheck, stop)), burst: run.burst };
-  const { summarizeRecords } = await import('../metrics/from-records.js');
-  const startedAt = run.firstStartedAt.toISOString();
-  const atS = Math.round(last.endedAt.getTime() - run.firstStartedAt.getTime()) / 1000;
-  return {
-    ...summarizeRecords(run.records, {
-      target: { url: maskUrl(target.url), apiType: target.apiType, model: target.model, stream: target.stream, headers: maskHeaders(target.headers) },
-      config: describeConfig(plan, target, last.threads),
-      startedAt,
-      endedAt: last.endedAt.toISOString(),
-      successThreshold: plan.load.successThreshold,
-      slo: plan.load.slo,
-      generator: last.generator,
-      threads: last.threads,
-      stop: { ...stop, atS, at: last.endedAt.toISOString() },
-      notes: [],
-      ...(precheck === undefined ? {} : { precheck }),
-    }),
-    mode: 'local',
-    outDir,
-    burst: run.burst,
-  };
-}
-
-/** The run's settings as summary.json keeps them (the load flags, nothing secret). */
-function describeConfig(plan: RunPlan, target: TargetSpec, threads: number): RunConfig {
-  const load = plan.load;
-  return {
-    name: load.name,
-    concurrentUsers: load.concurrentUsers,
-    spawnRate: load.spawnRate,
-    durationS: load.durationS,
-    warmupS: load.warmupS,
-    loadMode: load.loadMode,
-    step: load.step,
-    rate: load.rate,
-    arrival: load.rate === null ? null : load.arrival,
-    maxRequests: load.maxRequests,
-    workers: threads,
-    testData: load.testData,
-    successThreshold: load.successThreshold,
-    slo: load.slo.map((check) => check.raw),
-    timeoutMs: target.timeoutMs,
-    idleTimeoutMs: target.idleTimeoutMs,
-    ...(load.burst ? { burst: load.burst } : {}),
-  };
 }
