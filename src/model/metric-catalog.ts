@@ -195,7 +195,7 @@ export const RUN_FIGURES = [
     id: 'measuredSeconds',
     label: 'Measured window',
     definition:
-      'from the start of measurement (after warmup) to the end of sending (the end of --duration, or the stop); after --max-requests, to the last completion. The drain after it, while in-flight requests finish, is drainSeconds.',
+      'from the start of measurement (after warmup) to the end of sending (the end of --duration, or the stop); after --max-requests, to the last completion. The drain after it, while in-flight requests finish, is not part of it.',
   },
   {
     id: 'rates.offered',
