@@ -12,23 +12,6 @@ export function collectSortedValues(records: readonly RequestRecord[], key: Reco
   return Float64Array.from(values).sort();
 }
 
-/**
- * TTFTs of the successful requests by the second they were sent in, counted from `originMs` (the
- * summary's timeline puts TTFT there too: docs/metrics.md "The timeline").
- */
-export function ttftBySentSecond(records: readonly RequestRecord[], originMs: number): number[][] {
-  const seconds: number[][] = [];
-  for (const r of records) {
-    if (!r.ok || r.ttftMs === null) continue;
-    const startMs = Date.parse(r.ts);
-    if (!Number.isFinite(startMs)) continue;
-    const second = Math.max(0, Math.floor((startMs - originMs) / 1000));
-    while (seconds.length <= second) seconds.push([]);
-    (seconds[second] as number[]).push(r.ttftMs);
-  }
-  return seconds;
-}
-
 /** Throughput per second of the measured window, each request spread over its own span. */
 export interface SpreadSeconds {
   /** Successful requests, each spread evenly over its start-to-end span (sums to the count). */

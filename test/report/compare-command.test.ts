@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,29 @@ describe('llm-loadtest compare', () => {
     const result = JSON.parse(io.out()) as { noiseAssessed: boolean; metrics: Array<{ key: string; candidate: number | null }> };
     expect(result.noiseAssessed).toBe(true);
     expect(result.metrics.find((m) => m.key === 'latency.e2e.p50')?.candidate).toBeGreaterThan(1500);
+  });
+
+  it('--html writes the comparison page beside the table, with the same figures as --json', async () => {
+    const page = join(root, 'cmp.html');
+    const io = createFakeIo({ cwd: root });
+    expect(await runCli(['compare', base, slow, '--json', '--html', 'cmp.html'], io)).toBe(5);
+    expect(io.err()).toContain(`Comparison page: ${page}`);
+    const result = JSON.parse(io.out()) as { metrics: Array<{ key: string; baseline: number | null; candidate: number | null }> };
+    const html = readFileSync(page, 'utf8');
+    expect(html).toMatch(/class="callout bad" data-key="compare.verdict"><b>REGRESSION<\/b>/);
+    for (const m of result.metrics.filter((x) => x.key === 'rps' || x.key === 'latency.e2e.p95')) {
+      expect(html).toContain(`data-key="compare.${m.key}.baseline" data-value="${String(m.baseline)}"`);
+      expect(html).toContain(`data-key="compare.${m.key}.candidate" data-value="${String(m.candidate)}"`);
+    }
+    const charts = [...html.matchAll(/data-chart-id="([\w-]+)"/g)].map((m) => m[1]);
+    expect(charts).toEqual(['cmp-rps', 'cmp-tokens', 'cmp-ttft', 'cmp-errors', 'cmp-ttft-pct', 'cmp-itl-pct', 'cmp-e2e-pct']);
+  });
+
+  it('--html into a folder that does not exist is exit 2, and names the flag', async () => {
+    const io = createFakeIo({ cwd: root });
+    expect(await runCli(['compare', base, same, '--html', join(root, 'no-such-dir', 'x.html'), '--json'], io)).toBe(2);
+    expect(JSON.parse(io.out())).toMatchObject({ ok: false, code: 'OUT_WRITE_FAILED', category: 'input' });
+    expect(io.out()).toContain('cannot write --html');
   });
 
   it('honours --regress-pct', async () => {

@@ -19,7 +19,8 @@ export function createCompareCommand(ctx: CliContext): Command {
     .option('--regress-pct <n>', 'a throughput drop or p95/p99 latency rise beyond this percentage fails', String(DEFAULT_REGRESS_PCT))
     .option('--seed <n>', 'seed of the bootstrap resampling (same seed, same verdict)', '7')
     .option('--json', 'machine-readable comparison on stdout (the table goes to stderr)')
-    .action(async (baselinePath: string, candidatePath: string, options: { regressPct: string; seed: string; json?: boolean }) => {
+    .option('--html <file>', 'also write the comparison as a self-contained HTML page (charts, figures side by side)')
+    .action(async (baselinePath: string, candidatePath: string, options: { regressPct: string; seed: string; json?: boolean; html?: string }) => {
       if (options.json === true) ctx.json = true;
       const regressPct = parseNumberFlag('--regress-pct', options.regressPct, 0, 1000, 'e.g. --regress-pct 10');
       const seed = parseNumberFlag('--seed', options.seed, 0, 2 ** 32 - 1, 'e.g. --seed 7');
@@ -35,6 +36,21 @@ export function createCompareCommand(ctx: CliContext): Command {
       };
       const [baseline, candidate] = await Promise.all([load(baselinePath), load(candidatePath)]);
       const comparison = compareRuns(baseline, candidate, { regressPct, seed });
+      // The page is written before anything is printed: a path that cannot be written fails the command cleanly.
+      let pagePath: string | null = null;
+      if (options.html !== undefined) {
+        const [{ renderComparisonHtml }, { writeFileAtomic }, { resolve }] = await Promise.all([
+          import('../../report/compare-html.js'),
+          import('../../report/write-file.js'),
+          import('node:path'),
+        ]);
+        const path = resolve(ctx.io.cwd, options.html);
+        await writeFileAtomic(path, renderComparisonHtml([baseline, candidate], comparison)).catch((error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw inputError('OUT_WRITE_FAILED', `cannot write --html ${options.html}: ${reason}`, 'give a path in a folder that exists and you can write to');
+        });
+        pagePath = path;
+      }
       const table = renderComparison(comparison);
       if (ctx.json) {
         writeJson(ctx, !comparison.regressed, { ...comparison });
@@ -42,6 +58,7 @@ export function createCompareCommand(ctx: CliContext): Command {
       } else {
         ctx.io.stdout.write(table);
       }
+      if (pagePath !== null) ctx.io.stderr.write(`Comparison page: ${pagePath}\n`);
       if (comparison.regressed) ctx.exitCode = ExitCode.threshold;
     });
 }

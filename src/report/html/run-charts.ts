@@ -129,12 +129,13 @@ function collectSorted(records: readonly RequestRecord[], pick: (r: RequestRecor
   return Float64Array.from(values).sort();
 }
 
-function meanPerBucket(tl: readonly TimelinePoint[], bucketS: number, f: (p: TimelinePoint) => number | null): Array<number | null> {
+/** The mean of each bucket of `bucketS` seconds (a rate stays per second); `buckets` pads a shorter timeline with nulls. */
+export function meanPerBucket(tl: readonly TimelinePoint[], bucketS: number, f: (p: TimelinePoint) => number | null, buckets = Math.ceil(tl.length / bucketS)): Array<number | null> {
   const out: Array<number | null> = [];
-  for (let i = 0; i < tl.length; i += bucketS) {
+  for (let b = 0; b < buckets; b++) {
     let sum = 0;
     let n = 0;
-    for (let k = i; k < Math.min(tl.length, i + bucketS); k++) {
+    for (let k = b * bucketS; k < Math.min(tl.length, (b + 1) * bucketS); k++) {
       const v = f(tl[k] as TimelinePoint);
       if (v === null) continue;
       sum += v;
