@@ -320,9 +320,14 @@ function describeMismatches(baseline: CompareInput, candidate: CompareInput): st
     ['model', baseline.summary.target.model, candidate.summary.target.model],
     ['API type', baseline.summary.target.apiType, candidate.summary.target.apiType],
     ['stream', baseline.summary.target.stream, candidate.summary.target.stream],
-    ...(['concurrentUsers', 'rate', 'durationS', 'loadMode', 'maxRequests'] as const).map(
-      (k): [string, unknown, unknown] => [k, baseline.summary.config[k], candidate.summary.config[k]],
-    ),
+    // Said with the flag people set, not the summary key: the note is read on a console and on a page.
+    ...([
+      ['concurrentUsers', 'users (--concurrent-users)'],
+      ['rate', 'rate (--rate)'],
+      ['durationS', 'duration (--duration)'],
+      ['loadMode', 'load mode (--step-*)'],
+      ['maxRequests', 'request limit (--max-requests)'],
+    ] as const).map(([k, name]): [string, unknown, unknown] => [name, baseline.summary.config[k], candidate.summary.config[k]]),
   ];
   for (const [name, b, c] of pairs) {
     if (JSON.stringify(b) !== JSON.stringify(c)) {

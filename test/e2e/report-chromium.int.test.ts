@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import type { RequestRecord, Summary } from '../../src/model/summary.js';
@@ -19,6 +19,39 @@ import { createFakeIo } from '../helpers/fake-io.js';
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url));
 const MOCK_TTFT_MS = 60;
+/** The charts of a run's page with its records, in page order. */
+const RUN_CHARTS = ['users', 'rps', 'tokens', 'ttft', 'itl', 'e2e', 'errors', 'ttft-hist', 'itl-hist', 'e2e-hist', 'input-hist', 'output-hist'];
+/** A summary key as code spells it (concurrentUsers, latencyMs); product names like vLLM are not. */
+const CAMEL_CASE = /\b[a-z]+[A-Z][a-z][A-Za-z]*\b/g;
+
+/** What the page's script leaves on window: its uPlot instances by chart id (the part the test reads). */
+interface UPlotLike {
+  data: Array<Array<number | null | undefined>>;
+  width: number;
+  root: BrowserElement;
+  cursor: { idx?: number | null };
+  scales: Record<string, { min?: number; max?: number }>;
+  series: Array<{ show?: boolean }>;
+}
+interface ReportWindow {
+  reportCharts: Record<string, UPlotLike>;
+}
+// The callbacks given to page.evaluate run in Chromium. The tests' TypeScript has no DOM library (Node's
+// globals would clash with it), so the little of the DOM they use is declared here.
+interface BrowserElement {
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { height: number; width: number; right: number };
+  querySelector(selector: string): BrowserElement | null;
+  textContent: string | null;
+  nextElementSibling: BrowserElement | null;
+}
+declare const window: ReportWindow;
+declare const document: {
+  documentElement: { scrollWidth: number };
+  body: { innerText: string };
+  querySelector(selector: string): BrowserElement | null;
+  querySelectorAll(selector: string): Iterable<BrowserElement>;
+};
 
 const chromiumMissing = !existsSync(CHROMIUM);
 // CI without root cannot install it: skip, and say why. Anywhere else a missing browser is a set-up error.
@@ -32,6 +65,9 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
   let runDir: string;
   let summary: Summary;
   let browser: Browser;
+  let interruptedDir: string;
+  let comparePage: string;
+  let comparison: { metrics: Array<{ key: string; baseline: number | null; candidate: number | null }> };
 
   beforeAll(async () => {
     if (chromiumMissing) {
@@ -50,11 +86,33 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
     );
     expect(code, io.err()).toBe(0);
     summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as Summary;
+
+    // A second run, stopped from outside (Ctrl-C) once the mock has answered a few of its requests.
+    interruptedDir = join(runDir, '..', 'interrupted');
+    const stopIo = createFakeIo();
+    const before = mock.stats().requests;
+    const stopping = runCli(
+      ['run', '--local', '--url', `${mock.url}/v1/chat/completions`, '--model', 'mock-model', '--concurrent-users', '2', '--duration', '300', '--out', interruptedDir, '--no-progress', '--no-color'],
+      stopIo,
+    );
+    for (let i = 0; mock.stats().requests < before + 12; i += 1) {
+      if (i > 600) throw new Error(`the run to interrupt did not send 12 requests within 30 s; stderr: ${stopIo.err()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    stopIo.emit('SIGINT');
+    expect(await stopping, stopIo.err()).toBe(130);
+
+    // compare: the finished run against the interrupted one, with its page.
+    comparePage = join(runDir, '..', 'compare.html');
+    const cmpIo = createFakeIo();
+    const cmpCode = await runCli(['compare', runDir, interruptedDir, '--json', '--html', comparePage], cmpIo);
+    expect([0, 5], cmpIo.err()).toContain(cmpCode);
+    comparison = JSON.parse(cmpIo.out()) as typeof comparison;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -86,18 +144,26 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
     });
     await page.goto(pathToFileURL(join(runDir, 'report.html')).href, { waitUntil: 'load' });
 
-    const charts = await page.$$eval('svg.chart', (svgs) =>
-      svgs.map((svg) => ({
-        id: svg.getAttribute('data-chart'),
-        drawn: [...svg.querySelectorAll('path')].filter((p) => (p.getAttribute('d') ?? '').length > 1).length + svg.querySelectorAll('rect').length,
-        width: svg.getBoundingClientRect().width,
+    await page.waitForSelector('html[data-charts-ready]', { timeout: 10_000 });
+    const charts = await page.evaluate(() =>
+      Object.entries(window.reportCharts).map(([id, u]) => ({
+        id,
+        points: u.data.slice(1).reduce((n, values) => n + values.filter((v) => v !== null && v !== undefined).length, 0),
+        width: u.width,
+        canvas: u.root.querySelector('canvas') !== null,
       })),
     );
-    expect(charts.map((c) => c.id).sort()).toEqual(['e2e-hist', 'errors', 'rps', 'tokens', 'ttft', 'ttft-hist', 'users']);
+    expect(charts.map((c) => c.id)).toEqual(RUN_CHARTS);
     for (const chart of charts) {
-      expect(chart.drawn, `chart ${chart.id ?? ''} has data`).toBeGreaterThan(0);
+      expect(chart.points, `chart ${chart.id} has data`).toBeGreaterThan(0);
+      expect(chart.canvas, `chart ${chart.id} is drawn`).toBe(true);
       expect(chart.width).toBeGreaterThan(200);
     }
+    // On screen the interactive chart replaces the static one.
+    expect(await page.$$eval('svg.chart.static', (svgs) => svgs.filter((s) => s.getBoundingClientRect().height > 0).length)).toBe(0);
+    const text = await page.innerText('body');
+    expect(text.match(CAMEL_CASE) ?? [], 'camelCase keys in the visible text').toEqual([]);
+    expect(text).toContain('Users (concurrency)');
 
     const shown = await page.$$eval('[data-key][data-value]', (els) =>
       els.map((el) => ({ key: el.getAttribute('data-key') ?? '', value: el.getAttribute('data-value') ?? '', text: el.textContent ?? '' })),
@@ -123,11 +189,197 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
     expect(await page.textContent('[data-key="verdict"]')).toBe(gen === 'ok' ? 'PASSED' : `PASSED, generator ${gen}`);
 
     mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'report-e2e.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'report-desktop.png'), fullPage: true });
     expect(outside).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('hovering a chart shows the value under the cursor; time charts share the cursor and the zoom; the legend toggles a line', async () => {
+    const { context, page, problems } = await openPage(join(runDir, 'report.html'), 1280);
+    const over = page.locator('[data-chart-id="ttft"] .u-over');
+    await over.scrollIntoViewIfNeeded();
+    const box = await over.boundingBox();
+    if (box === null) throw new Error('the TTFT chart has no plotting area');
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.waitForFunction(() => window.reportCharts['ttft']?.cursor.idx != null, undefined, { timeout: 5000 });
+    const hover = await page.evaluate(() => {
+      const charts = window.reportCharts;
+      const ttft = charts['ttft'] as UPlotLike;
+      const idx = ttft.cursor.idx as number;
+      const legend = (id: string, series: number): string => document.querySelector(`[data-chart-id="${id}"] .u-legend tr:nth-child(${series + 1}) .u-value`)?.textContent ?? '';
+      return {
+        idx,
+        t: ttft.data[0]?.[idx] ?? null,
+        p50: ttft.data[1]?.[idx] ?? null,
+        timeText: legend('ttft', 0),
+        p50Text: legend('ttft', 1),
+        rpsIdx: charts['rps']?.cursor.idx ?? null,
+        rpsTimeText: legend('rps', 0),
+      };
+    });
+    expect(hover.t).not.toBeNull();
+    expect(hover.timeText).toBe(`${String(hover.t)} s`);
+    // The legend shows the point's value (ms, to 0.1 ms at this size).
+    expect(hover.p50).not.toBeNull();
+    expect(Number(hover.p50Text.replace(/ ms$/, '').replace(/,/g, ''))).toBeCloseTo(hover.p50 ?? Number.NaN, 0);
+    expect(hover.p50Text).toMatch(/ ms$/);
+    // The cursor is shared: the requests chart points at the same second.
+    expect(hover.rpsIdx).toBe(hover.idx);
+    expect(hover.rpsTimeText).toBe(hover.timeText);
+
+    // Drag across a third of the TTFT chart: every time chart zooms to that range.
+    const full = await page.evaluate(() => window.reportCharts['rps']?.scales['x']);
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.5, { steps: 5 });
+    await page.mouse.up();
+    const zoomed = await page.evaluate(() => {
+      const charts = window.reportCharts;
+      return ['ttft', 'rps', 'users', 'errors'].map((id) => charts[id]?.scales['x']);
+    });
+    const [ttftZoom] = zoomed;
+    expect((ttftZoom?.max ?? 0) - (ttftZoom?.min ?? 0)).toBeLessThan(((full?.max ?? 0) - (full?.min ?? 0)) * 0.6);
+    for (const scale of zoomed) expect(scale).toEqual(ttftZoom);
+
+    // A click on a legend entry hides that line, a second shows it again.
+    const entry = page.locator('[data-chart-id="rps"] .u-legend tr:nth-child(2) > th');
+    await entry.click();
+    expect(await page.evaluate(() => window.reportCharts['rps']?.series[1]?.show)).toBe(false);
+    await entry.click();
+    expect(await page.evaluate(() => window.reportCharts['rps']?.series[1]?.show)).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('at 390 px wide nothing scrolls the page sideways, tables scroll in their own box, charts fit', async () => {
+    const { context, page, problems } = await openPage(join(runDir, 'report.html'), 390);
+    await page.waitForSelector('html[data-charts-ready]', { timeout: 10_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const widths = await page.evaluate(() => Object.values(window.reportCharts).map((u) => u.root.getBoundingClientRect().right));
+    expect(widths).toHaveLength(RUN_CHARTS.length);
+    for (const right of widths) expect(right).toBeLessThanOrEqual(390);
+    // The latency table is wider than the phone: its box scrolls, the page does not.
+    const latency = await page.$eval('#latency .table-wrap', (el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(latency.scroll).toBeGreaterThan(latency.client);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'report-390px.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('marks an interrupted run: a banner above everything and the verdict', async () => {
+    const stopped = JSON.parse(readFileSync(join(interruptedDir, 'summary.json'), 'utf8')) as Summary;
+    expect(stopped.verdict).toBe('interrupted');
+    const { context, page, problems } = await openPage(join(interruptedDir, 'report.html'), 1280);
+    const banner = page.locator('[data-key="banner"]');
+    expect(await banner.isVisible()).toBe(true);
+    expect(await banner.innerText()).toMatch(/^Interrupted at .* s into the run\): interrupted by SIGINT \(Ctrl-C\)\. This run stopped early/);
+    // It is the first thing under the title.
+    expect(await page.evaluate(() => document.querySelector('header')?.nextElementSibling?.getAttribute('data-key'))).toBe('banner');
+    expect(await page.textContent('[data-key="verdict"]')).toBe('INTERRUPTED');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'report-interrupted.png') });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('prints with every section and a static chart for each interactive one (print media, and a PDF)', async () => {
+    const { context, page, problems } = await openPage(join(runDir, 'report.html'), 1280);
+    await page.waitForSelector('html[data-charts-ready]', { timeout: 10_000 });
+    const sections = await page.$$eval('section[data-section]', (els) => els.map((el) => el.getAttribute('data-section')));
+    expect(sections).toEqual(['summary', ...((summary.notes ?? []).length > 0 ? ['notes'] : []), 'latency', 'time', 'distributions', 'errors', 'plan', 'definitions']);
+    await page.emulateMedia({ media: 'print' });
+    const printed = await page.evaluate(() => ({
+      sections: Array.from(document.querySelectorAll('section[data-section]')).map((el) => ({
+        id: el.getAttribute('data-section'),
+        height: el.getBoundingClientRect().height,
+        heading: el.querySelector('h2')?.textContent ?? '',
+      })),
+      staticCharts: Array.from(document.querySelectorAll('svg.chart.static')).filter((svg) => svg.getBoundingClientRect().height > 50).length,
+      liveCharts: Array.from(document.querySelectorAll('.uplot')).filter((el) => el.getBoundingClientRect().height > 0).length,
+      text: document.body.innerText,
+    }));
+    for (const section of printed.sections) {
+      expect(section.height, `section ${section.id ?? ''} prints`).toBeGreaterThan(20);
+      expect(printed.text).toContain(section.heading);
+    }
+    expect(printed.staticCharts).toBe(RUN_CHARTS.length);
+    expect(printed.liveCharts).toBe(0);
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'report.pdf'), pdf);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('without JavaScript the static charts, their legends and every table show', async () => {
+    const { context, page } = await openPage(join(runDir, 'report.html'), 1280, { javaScriptEnabled: false });
+    const statics = await page.$$eval('svg.chart.static', (svgs) =>
+      svgs.map((svg) => ({ id: svg.getAttribute('data-chart'), points: Number(svg.getAttribute('data-points')), height: svg.getBoundingClientRect().height })),
+    );
+    expect(statics.map((c) => c.id)).toEqual(RUN_CHARTS);
+    for (const chart of statics) {
+      expect(chart.points, `static chart ${chart.id ?? ''} has data`).toBeGreaterThan(0);
+      expect(chart.height).toBeGreaterThan(50);
+    }
+    expect(await page.locator('.static-legend').first().isVisible()).toBe(true);
+    expect(await page.$$eval('table', (tables) => tables.filter((t) => t.getBoundingClientRect().height > 0).length)).toBeGreaterThanOrEqual(3);
+    await context.close();
+  });
+
+  it('compare --html: a page with the comparison’s figures and every chart drawn, no console error', async () => {
+    const { context, page, problems } = await openPage(comparePage, 1280);
+    await page.waitForSelector('html[data-charts-ready]', { timeout: 10_000 });
+    const charts = await page.evaluate(() =>
+      Object.entries(window.reportCharts).map(([id, u]) => ({
+        id,
+        points: u.data.slice(1).map((values) => values.filter((v) => v !== null && v !== undefined).length),
+      })),
+    );
+    expect(charts.map((c) => c.id)).toEqual(['cmp-rps', 'cmp-tokens', 'cmp-ttft', 'cmp-errors', 'cmp-ttft-pct', 'cmp-itl-pct', 'cmp-e2e-pct']);
+    // Two runs, one line each, each with data.
+    for (const chart of charts) {
+      expect(chart.points, chart.id).toHaveLength(2);
+      for (const n of chart.points) expect(n, chart.id).toBeGreaterThan(0);
+    }
+    for (const m of comparison.metrics.filter((x) => ['rps', 'latency.ttft.p95', 'latency.e2e.p50'].includes(x.key))) {
+      expect(await page.getAttribute(`[data-key="compare.${m.key}.baseline"]`, 'data-value')).toBe(String(m.baseline));
+      expect(await page.getAttribute(`[data-key="compare.${m.key}.candidate"]`, 'data-value')).toBe(String(m.candidate));
+    }
+    expect(await page.innerText('[data-key="banner"]')).toContain('stopped early');
+    const text = await page.innerText('body');
+    expect(text.match(CAMEL_CASE) ?? []).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 900 });
+    await page.waitForTimeout(100);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'compare-390px.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  /** A page opened offline (any request off file: is aborted and fails the test), with its console problems collected. */
+  async function openPage(file: string, width: number, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, ...options });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      problems.push(`request off the page: ${url}`);
+      return route.abort();
+    });
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    return { context, page, problems };
+  }
 
   it('writes a metrics.prom that parses and a report.csv whose totals match the records', () => {
     const families = new Map(parsePrometheusTextFormat(readFileSync(join(runDir, 'metrics.prom'), 'utf8')).map((f) => [f.name, f]));

@@ -74,6 +74,6 @@ describe('compareRuns', () => {
   it('says when the runs are not like for like', () => {
     const a = input('a', STEADY);
     const b = { ...a, label: 'b', summary: { ...a.summary, config: { ...a.summary.config, concurrentUsers: 99 } } };
-    expect(compareRuns(a, b, { regressPct: 10 }).notes.join('\n')).toContain('the runs differ in concurrentUsers (4 vs 99)');
+    expect(compareRuns(a, b, { regressPct: 10 }).notes.join('\n')).toContain('the runs differ in users (--concurrent-users) (4 vs 99)');
   });
 });
