@@ -1,7 +1,15 @@
 // The report layer at the end of a big run: renderHtml / renderProm / renderCsv with 100k records, and
-// compare's bootstrap on two 100k-request runs (ms per call, page size). Imports dist/.
+// compare's bootstrap on two 100k-request runs (ms per call, page size). Then report.html of that run in
+// headless Chromium (when /usr/bin/chromium is there): its size by part and the time until every chart
+// is drawn, with uPlot (JavaScript on) and with the hand-written static SVG alone (JavaScript off), beside
+// the targets (under a few MB, under 2 s). Imports dist/.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { compareRuns } from '../dist/report/compare.js';
+import { renderComparisonHtml } from '../dist/report/compare-html.js';
 import { renderCsv } from '../dist/report/csv.js';
 import { renderHtml } from '../dist/report/html.js';
 import { renderProm } from '../dist/report/prom.js';
@@ -63,4 +71,51 @@ for (let round = 1; round <= 3; round++) {
     `round ${round}: ${REQUESTS} records: renderHtml ${html.ms.toFixed(0)} ms (${(html.value.length / 1024).toFixed(1)} KiB), ` +
       `renderProm ${prom.ms.toFixed(0)} ms, renderCsv ${csv.ms.toFixed(1)} ms, compareRuns 2×${REQUESTS} ${cmp.ms.toFixed(0)} ms (${cmp.value.resamples} resamples)`,
   );
+}
+
+const TARGET_BYTES = 3 * 1024 * 1024;
+const TARGET_RENDER_MS = 2000;
+const html = renderHtml(base.summary, base.records);
+const comparePage = renderComparisonHtml([{ label: 'a', ...base }, { label: 'b', ...cand }], null);
+const bytesOf = (re) => [...html.matchAll(re)].reduce((n, m) => n + Buffer.byteLength(m[0]), 0);
+const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+console.log(
+  `report.html of ${REQUESTS} requests: ${kib(Buffer.byteLength(html))} (target < ${kib(TARGET_BYTES)}): ` +
+    `uPlot + page script ${kib(bytesOf(/<script>[\s\S]*?<\/script>/g))}, chart data ${kib(bytesOf(/<script type="application\/json"[\s\S]*?<\/script>/g))}, ` +
+    `static SVG ${kib(bytesOf(/<svg[\s\S]*?<\/svg>/g))}; compare.html of 2 runs ${kib(Buffer.byteLength(comparePage))}`,
+);
+
+const CHROMIUM = '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  console.log(`render time: skipped (${CHROMIUM} is missing: bash scripts/ensure-chromium.sh)`);
+} else {
+  const { chromium } = await import('playwright-core');
+  const dir = mkdtempSync(join(tmpdir(), 'report-bench-'));
+  const file = join(dir, 'report.html');
+  writeFileSync(file, html);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  try {
+    /** Milliseconds from navigation to every chart drawn (JavaScript on) or to the load event (static SVG only). */
+    const render = async (javaScriptEnabled) => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled });
+      const page = await context.newPage();
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      const ms = javaScriptEnabled
+        ? await page.evaluate(() => window.reportReadyMs)
+        : await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd);
+      await context.close();
+      return ms;
+    };
+    for (let round = 1; round <= 3; round++) {
+      const live = await render(true);
+      const still = await render(false);
+      console.log(
+        `round ${round}: report.html in Chromium: uPlot charts drawn at ${live.toFixed(0)} ms (target < ${TARGET_RENDER_MS} ms), ` +
+          `static SVG only (JavaScript off) loaded at ${still.toFixed(0)} ms`,
+      );
+    }
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -16,14 +16,16 @@ import { maskUrlOnce } from './mask-once.js';
  * the verdict of the comparison when there is one, each run's key figures beside the first's, their
  * rates and TTFT over time on shared axes, and their latency by percentile.
  */
-export function renderComparisonHtml(runs: readonly CompareInput[], comparison: Comparison | null = null): string {
+export function renderComparisonHtml(runsIn: readonly CompareInput[], comparisonIn: Comparison | null = null): string {
   const charts: ChartSpec[] = [];
+  const names = shortLabels(runsIn.map((r) => r.label));
+  const runs = runsIn.map((r, i) => ({ ...r, label: names[i] ?? r.label }));
+  const comparison = comparisonIn === null ? null : { ...comparisonIn, baseline: names[0] ?? comparisonIn.baseline, candidate: names[1] ?? comparisonIn.candidate };
   const sections = buildComparisonSections(runs, comparison, charts);
-  const names = runs.map((r) => r.label);
   return renderPage({
     title: `llm-loadtest: ${names.join(' vs ')}`,
     heading: runs.length === 2 ? 'Comparison of two runs' : `Comparison of ${runs.length} runs`,
-    subtitleHtml: names.map((n) => esc(n)).join(' · '),
+    subtitleHtml: runsIn.map((r) => esc(r.label)).join(' · '),
     bannerHtml: renderInterruptedBanner(runs),
     sections,
     charts,
@@ -46,6 +48,18 @@ export function buildComparisonSections(runs: readonly CompareInput[], compariso
     sections.push({ id: 'notes', title: 'Notes', body: `<ul>${comparison.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` });
   }
   return sections;
+}
+
+/**
+ * Run folders as column heads: the last part of each path (without summary.json or results.jsonl), or
+ * the labels as given when that would make two alike.
+ */
+export function shortLabels(labels: readonly string[]): string[] {
+  const short = labels.map((label) => {
+    const parts = label.replace(/[\\/]+(summary\.json|results\.jsonl)$/, '').split(/[\\/]+/).filter((p) => p !== '');
+    return parts[parts.length - 1] ?? label;
+  });
+  return new Set(short).size === short.length ? short : [...labels];
 }
 
 const STATUS_TEXT: Record<MetricStatus, string> = {

@@ -5,7 +5,8 @@ import { CHART_COLORS } from './chart-spec.js';
  * into its box, replacing the static SVG on screen (print keeps the SVG). Time charts share the cursor
  * (uPlot's sync) and the zoom (a drag sets the x range of all of them; a double click resets). The legend
  * shows the values under the cursor and toggles a series on click. Charts follow their box's width.
- * `window.reportCharts` holds the plots by id, for tests and for the curious reader's console.
+ * `window.reportCharts` holds the plots by id, for tests and for the curious reader's console;
+ * `window.reportReadyMs` when they were all drawn (the bench's render time).
  */
 export const CLIENT_SCRIPT = `(function(){
 var COLORS=${JSON.stringify(CHART_COLORS)};
@@ -32,5 +33,6 @@ var u=new uPlot(opts,[spec.x].concat(spec.series.map(function(s){return s.values
 u.reportKind=spec.kind;charts[spec.id]=u;box.classList.add('live');
 if(typeof ResizeObserver!=='undefined'){var last=w;new ResizeObserver(function(){var nw=Math.max(200,box.clientWidth);if(Math.abs(nw-last)<2)return;last=nw;u.setSize({width:nw,height:heightFor(nw)});}).observe(box);}
 });
+window.reportReadyMs=performance.now();
 document.documentElement.setAttribute('data-charts-ready',String(Object.keys(charts).length));
 })();`;
