@@ -101,7 +101,7 @@ if (!existsSync(CHROMIUM)) {
       const page = await context.newPage();
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
       const ms = javaScriptEnabled
-        ? await page.evaluate(() => window.reportReadyMs)
+        ? await page.evaluate(() => globalThis.reportReadyMs)
         : await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd);
       await context.close();
       return ms;
