@@ -9,7 +9,7 @@ import type { ChartSpec } from './html/chart-spec.js';
 import { dataAttrs, esc } from './html/escape.js';
 import { describeValue, labelFor } from './html/labels.js';
 import { renderPage } from './html/page.js';
-import { buildDistributionCharts, buildTimeCharts } from './html/run-charts.js';
+import { buildDistributionCharts, buildStepCharts, buildTimeCharts } from './html/run-charts.js';
 import { maskHeadersOnce, maskUrlOnce } from './mask-once.js';
 import { buildStepsTable } from './steps-table.js';
 
@@ -40,7 +40,7 @@ export function buildRunSections(s: Summary, records: readonly RequestRecord[] |
     { id: 'summary', title: 'Summary', body: renderVerdict(s) },
     renderNotes(s),
     { id: 'latency', title: 'Latency (ms)', body: renderGeneratorCallout(s, 'latency') + renderLatencyTable(s) },
-    renderSteps(s),
+    renderSteps(s, charts),
     renderOverTime(s, records, charts),
     renderDistributions(records, charts),
     { id: 'errors', title: 'Errors', body: renderErrors(s) },
@@ -187,15 +187,17 @@ function renderLatencyTable(s: Summary): string {
 <p class="note">Successful measured requests only. ${esc(s.percentileMethod)}</p>`;
 }
 
-function renderSteps(s: Summary): PageSection | null {
+function renderSteps(s: Summary, charts: ChartSpec[]): PageSection | null {
   if (s.steps === undefined || s.steps.length === 0) return null;
   const table = buildStepsTable(s.steps);
   const columns = table.heads.map((head, i) => ({ head, numeric: i >= 3 }));
+  const specs = buildStepCharts(s.steps);
+  charts.push(...specs);
   return {
     id: 'steps',
     title: 'Per step',
     body: `${renderTable(columns, table.rows, { rowAttrs: (r) => `data-key="steps.${r}"` })}
-<p class="note">Latencies in ms. ${esc(table.settleNote)}.</p>`,
+<p class="note">Latencies in ms. ${esc(table.settleNote)}.</p>${specs.length === 0 ? '' : renderChartGrid(specs)}`,
   };
 }
 

@@ -24,6 +24,10 @@ const STEP: StepResult = {
 };
 const STEPS: StepResult[] = [STEP, { ...STEP, step: 2, users: 4, sustain: true, startS: 3.4, endS: 5, goodput: null }];
 
+function readCharts(page: string): { charts: Array<{ id: string; xLabel: string; x: number[]; series: Array<{ label: string; values: Array<number | null> }> }> } {
+  return JSON.parse(/id="report-data">([\s\S]*?)<\/script>/.exec(page)?.[1] ?? '{}') as ReturnType<typeof readCharts>;
+}
+
 describe('per-step table', () => {
   it('one row per step: latencies as p50/p95/p99, the sustain marked, goodput only with an SLO', () => {
     const table = buildStepsTable(STEPS);
@@ -41,7 +45,17 @@ describe('per-step table', () => {
     expect(console).toContain('Per step');
     expect(console).toMatch(/ {2}1 +2 +1\.4–3\.0 +10 +1 +6\.25 +18\.8 +101\/120\/130 +10\/11\/- +1,234\/1,300\/1,400\n/);
     expect(renderConsoleReport(plain, {})).not.toContain('Per step');
-    expect(renderHtml(stepped)).toContain('<h2>Per step</h2>');
+    const page = renderHtml(stepped);
+    expect(page).toContain('<h2>Per step</h2>');
+    // Throughput and TTFT by the users of each step.
+    const data = readCharts(page);
+    const rps = data.charts.find((c) => c.id === 'steps-rps');
+    expect(rps?.x).toEqual([2, 4]);
+    expect(rps?.series).toEqual([{ label: 'successful req/s', values: [6.25, 6.25] }]);
+    expect(data.charts.find((c) => c.id === 'steps-ttft')?.series[1]).toEqual({ label: 'TTFT p95', values: [120, 120] });
+    // Users that do not rise (a sustain at the same count): by step number.
+    const flat = renderHtml({ ...plain, steps: [STEP, { ...STEP, step: 2, sustain: true }] });
+    expect(readCharts(flat).charts.find((c) => c.id === 'steps-rps')).toMatchObject({ xLabel: 'step', x: [1, 2] });
     expect(renderHtml(plain)).not.toContain('Per step');
     const stepRows = renderCsv(stepped).split('\r\n').filter((line) => line.startsWith('step,'));
     // 3 latency rows + 9 values + 1 error category, per step.

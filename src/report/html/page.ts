@@ -80,7 +80,7 @@ figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:8px;min-w
 .plot{width:100%;min-width:0;overflow:hidden}.plot.live>svg.static{display:none}.plot.live~.note{margin-top:2px}
 .static-legend i{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;border-radius:2px}.legend{font-size:12px;color:var(--mute)}
 html[data-charts-ready] .static-legend{display:none}
-.uplot .u-legend{font-size:12px;text-align:left}.uplot .u-legend .u-series{padding:0 6px}.uplot .u-legend th{font-weight:500}
+.uplot .u-legend{font-size:12px;text-align:left}.uplot th,.uplot td{border:0;padding:0 2px}.uplot .u-legend .u-series{padding:0 6px}.uplot .u-legend th{font-weight:500}
 svg{width:100%;height:auto;display:block}svg text{font-size:11px;fill:#57606a}svg .grid-line{stroke:#eaeef2}svg .axis{stroke:#8c959f}svg .warmup{fill:#eef1f4}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre-wrap;word-break:break-all}
 .note{color:var(--mute);font-size:12px}dl{display:grid;grid-template-columns:minmax(7em,max-content) minmax(0,1fr);gap:4px 14px;margin:0}dt{font-weight:600}dd{margin:0;min-width:0}

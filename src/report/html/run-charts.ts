@@ -1,5 +1,5 @@
 import { percentileOfSorted } from '../../metrics/math.js';
-import type { RequestRecord, Summary, TimelinePoint } from '../../model/summary.js';
+import type { RequestRecord, StepResult, Summary, TimelinePoint } from '../../model/summary.js';
 import type { ChartSeries, ChartSpec } from './chart-spec.js';
 import { binValues, roundForChart } from './scale.js';
 
@@ -194,4 +194,35 @@ function errorSeries(records: readonly RequestRecord[], origin: number, bucketS:
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * A stepped run's capacity at a glance: throughput and TTFT by the users of each step (by step number
+ * when the users do not rise step by step, as with a sustain at the top).
+ */
+export function buildStepCharts(steps: readonly StepResult[], idPrefix = ''): ChartSpec[] {
+  if (steps.length < 2) return [];
+  const rising = steps.every((step, i) => i === 0 || step.users > (steps[i - 1] as StepResult).users);
+  const x = steps.map((step) => (rising ? step.users : step.step));
+  const base = { kind: 'xy' as const, xLabel: rising ? 'users' : 'step', xUnit: rising ? 'users' : '', x };
+  return [
+    {
+      ...base,
+      id: `${idPrefix}steps-rps`,
+      title: `Throughput by ${rising ? 'users' : 'step'}`,
+      yUnit: 'req/s',
+      series: [
+        { label: 'successful req/s', values: steps.map((step) => roundForChart(step.rps)) },
+        ...(steps.some((step) => step.goodput !== null) ? [{ label: 'goodput', values: steps.map((step) => roundForChart(step.goodput)) }] : []),
+      ],
+      note: 'Each step after its settle time.',
+    },
+    {
+      ...base,
+      id: `${idPrefix}steps-ttft`,
+      title: `TTFT by ${rising ? 'users' : 'step'}`,
+      yUnit: 'ms',
+      series: (['p50', 'p95', 'p99'] as const).map((p) => ({ label: `TTFT ${p}`, values: steps.map((step) => roundForChart(step.ttft[p])) })),
+    },
+  ];
 }
