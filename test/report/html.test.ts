@@ -143,6 +143,12 @@ describe('renderHtml', () => {
     expect(page.length).toBeLessThan(300_000);
   });
 
+  it('leaves out the TTFT and ITL charts of a run that measured neither (no streaming)', () => {
+    const plain = records.map((r) => ({ ...r, ttftMs: null, ttfoMs: null, itlMs: null }));
+    const ids = readChartData(renderHtml(summary, plain)).map((c) => c.id);
+    expect(ids).toEqual(['users', 'rps', 'tokens', 'e2e', 'errors', 'e2e-hist', 'input-hist', 'output-hist']);
+  });
+
   it('says FAILED when a threshold failed, and degrades gracefully without records', () => {
     const failed = { ...summary, thresholds: { passed: false, checks: summary.thresholds.checks } };
     const page = renderHtml(failed);

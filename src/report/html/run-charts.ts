@@ -66,7 +66,9 @@ export function buildTimeCharts(s: Summary, records: readonly RequestRecord[] | 
       series: percentileSeries(byField[field]),
       note: `Successful requests by the ${bucketS === 1 ? 'second' : `${bucketS} s bucket`} they were sent in; exact percentiles (nearest rank).`,
     });
-    specs.push(latency('ttftMs', 'ttft', 'TTFT over time'), latency('itlMs', 'itl', 'ITL over time'), latency('e2eMs', 'e2e', 'E2E over time'));
+    // A run without streaming has no TTFT or ITL: those charts are left out rather than drawn empty.
+    const latencies = [latency('ttftMs', 'ttft', 'TTFT over time'), latency('itlMs', 'itl', 'ITL over time'), latency('e2eMs', 'e2e', 'E2E over time')];
+    specs.push(...latencies.filter((spec) => spec.series.some((series) => series.values.some((v) => v !== null))));
     specs.push({
       ...base,
       id: `${idPrefix}errors`,
@@ -96,8 +98,17 @@ export function buildDistributionCharts(records: readonly RequestRecord[], idPre
     ['input-hist', 'Input tokens per request', 'input tokens', 'tokens', (r) => r.inputTokens],
     ['output-hist', 'Output tokens per request', 'output tokens', 'tokens', (r) => r.outputTokens],
   ];
-  return defs.flatMap(([id, title, xLabel, unit, pick]) => {
-    const sorted = collectSorted(records, pick);
+  // One pass over the records for all five (a big run has millions of them).
+  const columns = defs.map((): number[] => []);
+  for (const r of records) {
+    if (!r.ok || r.phase !== 'measure') continue;
+    for (let i = 0; i < defs.length; i++) {
+      const v = (defs[i] as (typeof defs)[number])[4](r);
+      if (v !== null && Number.isFinite(v)) (columns[i] as number[]).push(v);
+    }
+  }
+  return defs.flatMap(([id, title, xLabel, unit], i) => {
+    const sorted = Float64Array.from(columns[i] as number[]).sort();
     if (sorted.length === 0) return [];
     const bins = binValues(sorted);
     const x = bins.counts.map((_, i) => roundForChart(bins.start + (i + 0.5) * bins.width) as number);
@@ -117,16 +128,6 @@ export function buildDistributionCharts(records: readonly RequestRecord[], idPre
       },
     ];
   });
-}
-
-function collectSorted(records: readonly RequestRecord[], pick: (r: RequestRecord) => number | null): Float64Array {
-  const values: number[] = [];
-  for (const r of records) {
-    if (!r.ok || r.phase !== 'measure') continue;
-    const v = pick(r);
-    if (v !== null && Number.isFinite(v)) values.push(v);
-  }
-  return Float64Array.from(values).sort();
 }
 
 /** The mean of each bucket of `bucketS` seconds (a rate stays per second); `buckets` pads a shorter timeline with nulls. */
