@@ -50,6 +50,7 @@ export { judgeGenerator, type GeneratorHealth } from './metrics/generator-verdic
 export { startHealthMonitor, type HealthMonitor } from './engine/health.js';
 export { renderConsoleReport } from './report/console.js';
 export { renderHtml } from './report/html.js';
+export { renderComparisonHtml } from './report/compare-html.js';
 export { renderCsv } from './report/csv.js';
 export { renderProm } from './report/prom.js';
 export { writeReports, type ReportPaths } from './report/write-reports.js';

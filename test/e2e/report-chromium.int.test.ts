@@ -353,8 +353,9 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
     expect(await page.innerText('[data-key="banner"]')).toContain('stopped early');
     const text = await page.innerText('body');
     expect(text.match(CAMEL_CASE) ?? []).toEqual([]);
+    // Narrowed to a phone, the charts follow their boxes (a ResizeObserver resizes each plot).
     await page.setViewportSize({ width: 390, height: 900 });
-    await page.waitForTimeout(100);
+    await page.waitForFunction(() => Object.values(window.reportCharts).every((u) => u.width <= 390), undefined, { timeout: 5000 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'compare-390px.png'), fullPage: true });
