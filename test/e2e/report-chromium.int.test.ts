@@ -248,6 +248,22 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
     expect(await page.evaluate(() => window.reportCharts['rps']?.series[1]?.show)).toBe(false);
     await entry.click();
     expect(await page.evaluate(() => window.reportCharts['rps']?.series[1]?.show)).toBe(true);
+
+    // A histogram's legend gives the bar under the cursor: its range and its count.
+    const bars = page.locator('[data-chart-id="ttft-hist"] .u-over');
+    await bars.scrollIntoViewIfNeeded();
+    const barsBox = await bars.boundingBox();
+    if (barsBox === null) throw new Error('the TTFT histogram has no plotting area');
+    await page.mouse.move(barsBox.x + barsBox.width * 0.5, barsBox.y + barsBox.height * 0.9);
+    await page.waitForFunction(() => window.reportCharts['ttft-hist']?.cursor.idx != null, undefined, { timeout: 5000 });
+    const bar = await page.evaluate(() => {
+      const u = window.reportCharts['ttft-hist'] as UPlotLike;
+      const idx = u.cursor.idx as number;
+      const legend = (series: number): string => document.querySelector(`[data-chart-id="ttft-hist"] .u-legend tr:nth-child(${series + 1}) .u-value`)?.textContent ?? '';
+      return { count: u.data[1]?.[idx] ?? null, rangeText: legend(0), countText: legend(1) };
+    });
+    expect(bar.rangeText).toMatch(/^[\d.,]+–[\d.,]+ ms$/);
+    expect(bar.countText).toBe(`${String(bar.count)} requests`);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -353,6 +369,8 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
     expect(await page.innerText('[data-key="banner"]')).toContain('stopped early');
     const text = await page.innerText('body');
     expect(text.match(CAMEL_CASE) ?? []).toEqual([]);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'compare-desktop.png'), fullPage: true });
     // Narrowed to a phone, the charts follow their boxes (a ResizeObserver resizes each plot).
     await page.setViewportSize({ width: 390, height: 900 });
     await page.waitForFunction(() => Object.values(window.reportCharts).every((u) => u.width <= 390), undefined, { timeout: 5000 });
