@@ -6,6 +6,7 @@ import { createMockCommand } from './commands/mock.js';
 import { createReportCommand } from './commands/report.js';
 import { createResultsCommand } from './commands/results.js';
 import { createRunCommand } from './commands/run.js';
+import { createServeCommand } from './commands/serve.js';
 import { createStatusCommand } from './commands/status.js';
 import { createStopCommand } from './commands/stop.js';
 import type { CliContext } from './io.js';
@@ -27,5 +28,6 @@ export function createProgram(ctx: CliContext): Command {
   program.addCommand(createStopCommand(ctx));
   program.addCommand(createReportCommand(ctx));
   program.addCommand(createCompareCommand(ctx));
+  program.addCommand(createServeCommand(ctx));
   return program;
 }

@@ -61,6 +61,11 @@ export const ERROR_CODES = {
   MOCK_OPTION_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'an option passed to startMockServer is out of its range' },
   MOCK_LISTEN_FAILED: { category: 'input', exitCode: ExitCode.input, meaning: 'the mock server cannot listen on the host and port' },
 
+  // `serve`: the HTTP service.
+  SERVE_TOKEN_MISSING: { category: 'input', exitCode: ExitCode.input, meaning: 'serve: LLM_LOADTEST_SERVE_TOKEN is not set, or shorter than 16 characters' },
+  SERVE_BIND_REFUSED: { category: 'input', exitCode: ExitCode.input, meaning: 'serve: --host is not a loopback address and --allow-remote was not given' },
+  SERVE_LISTEN_FAILED: { category: 'input', exitCode: ExitCode.input, meaning: 'serve: the service cannot listen on the host and port' },
+
   // The target's pre-check: the category says why.
   PRECHECK_FAILED: { category: FAILURE_CATEGORIES, exitCode: ExitCode.precheck, meaning: 'the pre-check request to the target failed' },
 
