@@ -55,6 +55,7 @@ export const ERROR_CODES = {
   NOT_A_RUN_DIR: { category: 'input', exitCode: ExitCode.input, meaning: 'the folder holds no results.jsonl or summary.json' },
   NO_RECORDS: { category: 'input', exitCode: ExitCode.input, meaning: 'there are no request records to report from' },
   NOT_A_SUMMARY: { category: 'input', exitCode: ExitCode.input, meaning: 'the file is not an llm-loadtest summary.json' },
+  RUNS_NOT_MERGEABLE: { category: 'input', exitCode: ExitCode.input, meaning: 'the runs given to merge are not one test: fewer than two, one given twice, one without summary.json or results.jsonl, another target or model, or days apart' },
   RECORDS_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'the records of results.jsonl cannot be one run (their times span more than a run can last)' },
 
   // The mock server.

@@ -72,6 +72,7 @@ const ROWS: Array<[ErrorCode, Category | Category[], number]> = [
   ['RECORDS_INVALID', 'input', 2],
   ['MOCK_OPTION_INVALID', 'input', 2],
   ['MOCK_LISTEN_FAILED', 'input', 2],
+  ['RUNS_NOT_MERGEABLE', 'input', 2],
   ['SERVE_TOKEN_MISSING', 'input', 2],
   ['SERVE_BIND_REFUSED', 'input', 2],
   ['SERVE_LISTEN_FAILED', 'input', 2],
