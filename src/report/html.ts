@@ -5,6 +5,7 @@ import type { FailureCategory } from '../failures/categories.js';
 import { maskHeadersOnce, maskUrlOnce } from './mask-once.js';
 import { percentileOfSorted } from '../metrics/math.js';
 import { buildStepsTable } from './steps-table.js';
+import { renderBurstHtml } from './burst-figures.js';
 import { collectSortedValues, ttftBySentSecond } from './record-series.js';
 import { formatMs, formatNumber, formatPct, formatPercentage } from '../text/format.js';
 
@@ -19,6 +20,7 @@ export function renderHtml(summary: Summary, records?: readonly RequestRecord[])
     renderVerdict(summary),
     renderNotes(summary),
     renderLatencyTable(summary),
+    renderBurstHtml(summary, esc),
     renderSteps(summary),
     renderTimeCharts(summary, records),
     renderHistograms(records),
