@@ -4,10 +4,10 @@ import type { ServedRun } from './served-run.js';
 
 /**
  * `GET /runs/<id>/events`: server-sent events of one run. First its status (`state`), then `tick` with the
- * live figures, `state` on each change and `done` with the final status, after which the stream ends. A
- * client that goes away only unsubscribes: the run goes on.
+ * live figures, `state` on each change and `done` with the final status, after which the stream ends; a
+ * `: keep-alive` comment every `heartbeatMs`. A client that goes away only unsubscribes: the run goes on.
  */
-export function streamRunEvents(run: ServedRun, req: IncomingMessage, res: ServerResponse, streams: Set<ServerResponse>): void {
+export function streamRunEvents(run: ServedRun, req: IncomingMessage, res: ServerResponse, streams: Set<ServerResponse>, heartbeatMs: number): void {
   const send = openEventStream(res);
   send('state', run.status());
   if (!run.active) {
@@ -20,7 +20,11 @@ export function streamRunEvents(run: ServedRun, req: IncomingMessage, res: Serve
     send(event.event, event.data);
     if (event.event === 'done') res.end();
   });
+  // A comment line now and then: proxies close a stream that stays silent (a pre-check may take minutes).
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs);
+  heartbeat.unref();
   const forget = (): void => {
+    clearInterval(heartbeat);
     unsubscribe();
     streams.delete(res);
   };

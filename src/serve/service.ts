@@ -27,6 +27,8 @@ export interface ServiceOptions {
   /** Interval of the live figures (default 1000 ms). */
   tickMs?: number;
   gracefulStopMs?: number;
+  /** Interval of the event streams' keep-alive comments (default 15000 ms). */
+  heartbeatMs?: number;
 }
 
 export interface Service {
@@ -87,7 +89,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     }
     if (part === 'stop') return method === 'POST' ? stopRun(run, res) : methodNotAllowed(res, 'POST');
     if (method !== 'GET') return methodNotAllowed(res, 'GET');
-    if (part === 'events') return streamRunEvents(run, req, res, streams);
+    if (part === 'events') return streamRunEvents(run, req, res, streams, options.heartbeatMs ?? 15_000);
     if (part === 'summary') {
       if (run.summary === null) return sendError(res, 409, { code: 'RUN_NOT_FINISHED', message: `run ${run.id} is ${run.state}: no summary`, hint: 'wait for state "finished" (GET /runs/<id>, or its events)' });
       return sendJson(res, 200, run.summary);

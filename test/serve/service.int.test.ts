@@ -18,7 +18,7 @@ let target: string;
 beforeAll(async () => {
   mock = await startMockServer({ ttftMs: 5, itlMs: 1, outputTokens: 8 });
   runsDir = mkdtempSync(join(tmpdir(), 'serve-'));
-  service = await startService({ host: '127.0.0.1', port: 0, token: TOKEN, allowTargets: LOOPBACK_PATTERNS.map(parseTargetPattern), maxRuns: 1, runsDir, tickMs: 100, gracefulStopMs: 2000 });
+  service = await startService({ host: '127.0.0.1', port: 0, token: TOKEN, allowTargets: LOOPBACK_PATTERNS.map(parseTargetPattern), maxRuns: 1, runsDir, tickMs: 100, gracefulStopMs: 2000, heartbeatMs: 50 });
   target = `${mock.url}/v1/chat/completions`;
 });
 afterAll(async () => {
@@ -148,6 +148,25 @@ describe('serve: runs', () => {
     expect(done?.data['state']).toBe('finished');
     const summary = (await call(service.url, 'GET', `/runs/${id}/summary`)).json() as Summary;
     expect(summary.requests.ok).toBe(40);
+  });
+
+  test('a stream stays alive through a long pre-check (keep-alive comments); a stop then ends the run before its load: failed, INTERRUPTED', async () => {
+    const started = await call(service.url, 'POST', '/runs', { body: { url: target, model: 'mock-model', maxRequests: 5, header: 'x-mock-ttft-ms: 3000' } });
+    const { id } = started.json() as { id: string };
+    const stream = await fetch(`${service.url}/runs/${id}/events`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const reader = stream.body?.getReader();
+    let text = '';
+    while (!text.includes(': keep-alive')) {
+      const chunk = await reader?.read();
+      if (chunk === undefined || chunk.done) throw new Error(`the stream ended without a keep-alive: ${text}`);
+      text += new TextDecoder().decode(chunk.value);
+    }
+    expect((await call(service.url, 'GET', `/runs/${id}`)).json()).toMatchObject({ state: 'starting', live: null });
+    expect((await call(service.url, 'POST', `/runs/${id}/stop`)).status).toBe(202);
+    const final = await waitForRun(service.url, id, 'state failed after a stop in the pre-check', (status) => status.state === 'failed');
+    expect(final['error']).toMatchObject({ code: 'INTERRUPTED' });
+    expect((await call(service.url, 'GET', `/runs/${id}/summary`)).status).toBe(409);
+    await reader?.cancel();
   });
 
   test('unknown runs and endpoints: 404; a wrong method: 405', async () => {
