@@ -20,16 +20,18 @@ export function sendError(
   sendJson(res, status, { error: { code: error.code, message: error.message, hint: error.hint ?? null, field: error.field ?? null } }, headers);
 }
 
-/** The request body as text, or null when it is over `maxBytes` (the rest is not read). */
+/**
+ * The request body as text, or null when it is over `maxBytes`. Past the limit the rest is read and
+ * dropped (bounded by the server's request timeout), so the client gets its 413 instead of a reset.
+ */
 export async function readBody(req: IncomingMessage, maxBytes: number): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBytes) return null;
-    chunks.push(chunk as Buffer);
+    if (size <= maxBytes) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return size > maxBytes ? null : Buffer.concat(chunks).toString('utf8');
 }
 
 /** Open a server-sent event stream; the returned function writes one event. */

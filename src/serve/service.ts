@@ -4,7 +4,7 @@ import { AppError } from '../failures/errors.js';
 import { buildRunPlan } from '../input/plan.js';
 import type { RunPlan } from '../model/plan.js';
 import { runLocal } from '../run/local.js';
-import { maskUrl } from '../text/mask.js';
+import { maskText, maskUrl } from '../text/mask.js';
 import { isTargetAllowed, type TargetPattern } from './allow-target.js';
 import { createTokenCheck } from './auth.js';
 import { MAX_BODY_BYTES, readBody, sendError, sendJson } from './http-io.js';
@@ -120,9 +120,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         platformBaseUrl: null,
       });
     } catch (error) {
-      if (error instanceof PlanRequestError) return sendError(res, 400, { code: 'PLAN_INVALID', message: error.message, hint: error.hint, field: error.field });
+      // The plan's own words may quote what was posted: masked like every line the CLI prints.
+      if (error instanceof PlanRequestError) return sendError(res, 400, { code: 'PLAN_INVALID', message: maskText(error.message), hint: error.hint, field: error.field });
       if (error instanceof AppError && error.category === 'input') {
-        return sendError(res, 400, { code: error.code, message: error.message, hint: error.hint ?? null, field: fieldOfInputError(error) });
+        return sendError(res, 400, { code: error.code, message: maskText(error.message), hint: error.hint === undefined ? null : maskText(error.hint), field: fieldOfInputError(error) });
       }
       throw error;
     }

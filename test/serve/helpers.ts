@@ -14,8 +14,10 @@ export function call(base: string, method: string, path: string, options: { body
   const auth = options.auth === undefined ? `Bearer ${TOKEN}` : options.auth;
   const payload = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
+    // A new connection per call: a reused keep-alive socket can meet the server's idle close (ECONNRESET).
     const req = request(`${base}${path}`, {
       method,
+      agent: false,
       headers: { ...(auth === null ? {} : { authorization: auth }), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
     });
     req.on('response', (res) => {

@@ -65,6 +65,19 @@ describe('serve: a plan the service refuses', () => {
     expect(service.runs.size).toBe(0);
   });
 
+  test('a 400 that quotes a posted secret masks it', async () => {
+    const answer = await call(service.url, 'POST', '/runs', { body: { url: target, model: 'm', header: [`Authorization Bearer ${SECRET}`] } });
+    expect(answer.status).toBe(400);
+    expect((answer.json() as { error: { code: string; field: string } }).error).toMatchObject({ code: 'HEADER_INVALID', field: 'header' });
+    expect(answer.text).not.toContain(SECRET);
+  });
+
+  test('a plan over 1 MiB: 413', async () => {
+    const answer = await call(service.url, 'POST', '/runs', { body: { url: target, model: 'm', body: { pad: 'x'.repeat(1_100_000) } } });
+    expect(answer.status).toBe(413);
+    expect(service.runs.size).toBe(0);
+  });
+
   test('a body that is not JSON: 400', async () => {
     const answer = await call(service.url, 'POST', '/runs', { body: '{"url":' });
     expect(answer.status).toBe(400);
