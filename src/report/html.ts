@@ -6,6 +6,7 @@ import { maskHeadersOnce, maskUrlOnce } from './mask-once.js';
 import { percentileOfSorted } from '../metrics/math.js';
 import { buildStepsTable } from './steps-table.js';
 import { renderBurstHtml } from './burst-figures.js';
+import { renderHostsHtml } from './hosts-section.js';
 import { collectSortedValues, ttftBySentSecond } from './record-series.js';
 import { formatMs, formatNumber, formatPct, formatPercentage } from '../text/format.js';
 
@@ -21,6 +22,7 @@ export function renderHtml(summary: Summary, records?: readonly RequestRecord[])
     renderNotes(summary),
     renderLatencyTable(summary),
     renderBurstHtml(summary, esc),
+    renderHostsHtml(summary, esc),
     renderSteps(summary),
     renderTimeCharts(summary, records),
     renderHistograms(records),

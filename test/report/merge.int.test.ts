@@ -75,7 +75,9 @@ describe('merge', () => {
     expect(new Set(merged.map((record) => (record as RequestRecord & { host: string }).host))).toEqual(new Set(['host-a', 'host-b']));
     // Users are numbered apart per host: 3 + 5.
     expect(new Set(merged.map((record) => record.user)).size).toBe(8);
-    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('merged from 2 runs');
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('merged from 2 runs');
+    expect(html).toMatch(/<h2>Hosts<\/h2><table data-key="hosts">.*<tr><td>host-a<\/td><td class="n">\+0\.000 s<\/td><td class="n">30<\/td><td class="n">30<\/td><td class="n">0<\/td>/s);
     expect(readFileSync(join(out, 'metrics.prom'), 'utf8')).toMatch(/^llm_loadtest_requests_total\{outcome="ok"\} 75$/m);
   });
 
