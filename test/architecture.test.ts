@@ -11,6 +11,8 @@ import { adapters } from '../src/protocol/registry.js';
 const TIERS: Record<string, number> = {
   'index.ts': 7,
   cli: 6,
+  // The HTTP service drives the run layer as the CLI does, and the CLI starts it.
+  serve: 5.5,
   run: 5,
   input: 4,
   precheck: 4,

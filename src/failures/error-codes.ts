@@ -55,11 +55,17 @@ export const ERROR_CODES = {
   NOT_A_RUN_DIR: { category: 'input', exitCode: ExitCode.input, meaning: 'the folder holds no results.jsonl or summary.json' },
   NO_RECORDS: { category: 'input', exitCode: ExitCode.input, meaning: 'there are no request records to report from' },
   NOT_A_SUMMARY: { category: 'input', exitCode: ExitCode.input, meaning: 'the file is not an llm-loadtest summary.json' },
+  RUNS_NOT_MERGEABLE: { category: 'input', exitCode: ExitCode.input, meaning: 'the runs given to merge are not one test: fewer than two, one given twice, one without summary.json or results.jsonl, another target or model, or days apart' },
   RECORDS_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'the records of results.jsonl cannot be one run (their times span more than a run can last)' },
 
   // The mock server.
   MOCK_OPTION_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'an option passed to startMockServer is out of its range' },
   MOCK_LISTEN_FAILED: { category: 'input', exitCode: ExitCode.input, meaning: 'the mock server cannot listen on the host and port' },
+
+  // `serve`: the HTTP service.
+  SERVE_TOKEN_MISSING: { category: 'input', exitCode: ExitCode.input, meaning: 'serve: LLM_LOADTEST_SERVE_TOKEN is not set, or shorter than 16 characters' },
+  SERVE_BIND_REFUSED: { category: 'input', exitCode: ExitCode.input, meaning: 'serve: --host is not a loopback address and --allow-remote was not given' },
+  SERVE_LISTEN_FAILED: { category: 'input', exitCode: ExitCode.input, meaning: 'serve: the service cannot listen on the host and port' },
 
   // The target's pre-check: the category says why.
   PRECHECK_FAILED: { category: FAILURE_CATEGORIES, exitCode: ExitCode.precheck, meaning: 'the pre-check request to the target failed' },

@@ -290,4 +290,19 @@ export interface Summary {
   outDir?: string;
   /** Burst runs only (`--burst`): each round's and all rounds' figures. */
   burst?: BurstSummary;
+  /** Merged runs only (`merge`): each host's run, its clock offset and its own generator verdict. */
+  hosts?: MergedHost[];
+}
+
+/** One run of a merged summary (docs/cli.md "Merging runs from several hosts"). */
+export interface MergedHost {
+  /** The run folder's name (made unique with #2, #3...). */
+  label: string;
+  dir: string;
+  startedAt: string;
+  endedAt: string;
+  /** Seconds from the earliest host's first request to this host's first request (by wall clock). */
+  offsetS: number;
+  requests: { total: number; ok: number; failed: number };
+  generator: { verdict: GeneratorVerdict; reasons: string[] };
 }

@@ -1,5 +1,6 @@
 import { LATENCY_METRICS, LATENCY_STATS } from '../model/metric-catalog.js';
 import type { LatencyStats, StepResult, Summary } from '../model/summary.js';
+import { burstCsvRows } from './burst-figures.js';
 
 /**
  * report.csv: one header, one `timeline` row per second of the run, then one `summary` row per metric
@@ -81,6 +82,7 @@ export function renderCsv(summary: Summary): string {
     rows.push({ row: 'summary', metric: `errors_${category}`, value: n });
   }
   for (const step of summary.steps ?? []) rows.push(...stepRows(step));
+  rows.push(...burstCsvRows(summary));
   const lines = [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvField(r[c])).join(','))];
   return `${lines.join('\r\n')}\r\n`;
 }

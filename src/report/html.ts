@@ -5,6 +5,8 @@ import type { RequestRecord, Summary } from '../model/summary.js';
 import { formatMs, formatNumber, formatPct, formatPercentage } from '../text/format.js';
 import { renderCallout, renderDefinitionList, renderTable, type PageSection, type TableCell } from './html/blocks.js';
 import { renderChartGrid } from './html/chart-figure.js';
+import { buildBurstSection } from './burst-figures.js';
+import { buildHostsSection } from './hosts-section.js';
 import type { ChartSpec } from './html/chart-spec.js';
 import { dataAttrs, esc } from './html/escape.js';
 import { describeValue, labelFor } from './html/labels.js';
@@ -40,6 +42,8 @@ export function buildRunSections(s: Summary, records: readonly RequestRecord[] |
     { id: 'summary', title: 'Summary', body: renderVerdict(s) },
     renderNotes(s),
     { id: 'latency', title: 'Latency (ms)', body: renderGeneratorCallout(s, 'latency') + renderLatencyTable(s) },
+    buildBurstSection(s),
+    buildHostsSection(s),
     renderSteps(s, charts),
     renderOverTime(s, records, charts),
     renderDistributions(records, charts),

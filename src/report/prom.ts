@@ -1,5 +1,6 @@
 import { LATENCY_METRICS, LATENCY_STATS } from '../model/metric-catalog.js';
 import type { LatencyStats, RequestRecord, Summary } from '../model/summary.js';
+import { burstPromLines } from './burst-figures.js';
 import { maskUrlOnce } from './mask-once.js';
 import { collectSortedValues } from './record-series.js';
 
@@ -87,6 +88,7 @@ export function renderProm(summary: Summary, records?: readonly RequestRecord[])
     family(name, 'gauge', help);
     sample(name, {}, value);
   }
+  out.push(...burstPromLines(summary));
   return `${out.join('\n')}\n`;
 }
 
