@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { TRANSPORT_FAILURE_CATEGORIES } from '../failures/categories.js';
 import type { LoadOptions, TargetSpec } from '../model/plan.js';
 import type { RequestRecord } from '../model/summary.js';
+import { keepsReplies, type Workload } from '../model/workload.js';
 import { maskText } from '../text/mask.js';
 import { streamContentTypeOf } from '../protocol/registry.js';
 import { countPromptTokens, loadTokenizer } from '../protocol/tokens.js';
@@ -9,6 +10,8 @@ import type { PromptItem, ProtocolAdapter } from '../protocol/types.js';
 import { RoundRobinBodies, type BodySource } from './body-source.js';
 import { BurstExecutor } from './burst.js';
 import { ClosedLoop } from './closed-loop.js';
+import { ConversationSource } from './conversations.js';
+import { scenarioBody } from './scenario-body.js';
 import { LiveCounters, type LiveStats } from './live-stats.js';
 import type { ExecutorHost, LoadExecutor } from './load-executor.js';
 import { OpenLoop } from './open-loop.js';
@@ -43,6 +46,8 @@ export interface LoadRunOptions {
   load: LoadOptions;
   adapter: ProtocolAdapter;
   prompts: readonly PromptItem[] | null;
+  /** Scenarios of conversations (a profile, --turns, a conversations dataset); null: the bodies in turn. */
+  workload?: Workload | null;
   /** This thread's share of the users: ids i with i % count === index (worker threads). */
   partition?: Partition;
   /** Called once per finished request, in finishing order (results.jsonl). */
@@ -138,6 +143,8 @@ export class LoadThread implements UserHost, ExecutorHost {
   private readonly users: User[] = [];
   private readonly secrets: readonly string[];
   private readonly bodies: BodySource;
+  private readonly conversations: ConversationSource | null;
+  readonly keepsReplies: boolean;
   private readonly executor: LoadExecutor;
   private readonly rules: StopRules;
   private readonly batcher: TurnBatcher;
@@ -147,7 +154,8 @@ export class LoadThread implements UserHost, ExecutorHost {
   private measuring = false;
   private measureStartMs = 0;
   private preconnected = 0;
-  private readonly promptCounts = new Map<Buffer, number>();
+  /** Weak: a conversation's bodies are each sent once and must not be kept alive by their count. */
+  private readonly promptCounts = new WeakMap<Buffer, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private sweepTimer: NodeJS.Timeout | null = null;
   private resolveRun: ((outcome: LoadOutcome) => void) | null = null;
@@ -164,6 +172,12 @@ export class LoadThread implements UserHost, ExecutorHost {
     this.secrets = options.secrets ?? [];
     this.request = prepareRequest(options.target, options.adapter, options.prompts);
     this.bodies = new RoundRobinBodies(this.request.bodies, this.partition);
+    const workload = options.workload ?? null;
+    this.conversations =
+      workload === null
+        ? null
+        : new ConversationSource(workload, options.adapter, this.partition, (scenario) => scenarioBody(options.target, options.adapter, scenario));
+    this.keepsReplies = workload !== null && keepsReplies(workload);
     this.rules = new StopRules(load.maxRequests === null ? null : ownedShare(load.maxRequests, this.partition));
     this.batcher = new TurnBatcher(this);
     this.executor =
@@ -251,8 +265,9 @@ export class LoadThread implements UserHost, ExecutorHost {
 
   // UserHost -------------------------------------------------------------------------------------
 
-  nextBody(): Buffer {
-    return this.bodies.next();
+  nextBody(user: User): Buffer {
+    const conversations = this.conversations;
+    return conversations === null ? this.bodies.next() : conversations.next(user);
   }
 
   /** A bound field: the parsers call it once per successful answer with usage. */
@@ -289,6 +304,11 @@ export class LoadThread implements UserHost, ExecutorHost {
     if (record.errorCategory === 'generator') this.options.onGeneratorError?.();
     recorder.recordRequest(record, endAtMs, user.t0);
     this.options.onRecord?.(record, { requestId: user.lastRequestId, t0Ms: user.t0, endAtMs });
+    let thinkMs = 0;
+    if (this.conversations !== null) {
+      thinkMs = this.conversations.afterReply(user, record, user.replyText);
+      user.replyText = null;
+    }
     if (this.rules.reason !== null) {
       if (this.counters.inFlight === 0) this.finishRun();
       return;
@@ -298,7 +318,15 @@ export class LoadThread implements UserHost, ExecutorHost {
       return;
     }
     user.transportFailures = 0;
-    this.executor.release(user);
+    if (thinkMs > 0) this.thinkThenRelease(user, thinkMs);
+    else this.executor.release(user);
+  }
+
+  /** The user thinks before its conversation's next turn: it is neither sending nor free for an arrival. */
+  private thinkThenRelease(user: User, thinkMs: number): void {
+    this.at(performance.now() + thinkMs, () => {
+      if (this.rules.reason === null) this.executor.release(user);
+    });
   }
 
   /** The user goes again only after its backoff (see BACKOFF_BASE_MS); the timer dies with a stop. */

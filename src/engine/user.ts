@@ -6,6 +6,7 @@ import { categorizeTransportError } from '../failures/classify-transport.js';
 import { readProviderError } from '../protocol/provider-error.js';
 import { maskAndCut, maskUrl } from '../text/mask.js';
 import type { ChunkListener, ParsedResponse, ProtocolAdapter, StreamParser } from '../protocol/types.js';
+import type { ConversationSlot, ConversationState } from './conversations.js';
 import type { PreparedRequest } from './send.js';
 
 /** What a user needs from the run it belongs to. */
@@ -19,8 +20,10 @@ export interface UserHost {
   readonly timeOriginMs: number;
   /** A response header worth keeping per request (e.g. `x-mock-request-id`), or null. */
   readonly requestIdHeader: string | null;
-  /** The body of the next request (round robin over the test data). */
-  nextBody(): Buffer;
+  /** The body of the next request (round robin over the test data, or the user's conversation). */
+  nextBody(user: User): Buffer;
+  /** Keep the text of each answer (a conversation appends it to its history). */
+  readonly keepsReplies: boolean;
   /** Prompt tokens of a body, counted with the tokenizer (once per body): for a server that reports none. */
   promptTokens(body: Buffer): number;
   /** Whether to count the text of this answer, whose usage the server reported, to reconcile the two. */
@@ -72,10 +75,21 @@ const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
  * is stamped with performance.now() and pushed to the protocol parser, whose content events write
  * chunk gaps into a preallocated array.
  */
-export class User implements Dispatcher.DispatchHandler, ChunkListener {
+export class User implements Dispatcher.DispatchHandler, ChunkListener, ConversationSlot {
   readonly id: number;
   seq = 0;
   busy = false;
+  /** Whether the current request streams (a scenario may say otherwise than the target). */
+  stream: boolean;
+  /** The scenario, conversation id and turn (from 1) of the current request; null without a workload. */
+  scenario: string | null = null;
+  conversation: string | null = null;
+  turn: number | null = null;
+  /** Owned by the ConversationSource: the conversation under way. */
+  conversationState: ConversationState | null = null;
+  conversationCount = 0;
+  /** The text of the last successful answer, when the host keeps replies; taken by completeRequest. */
+  replyText: string | null = null;
   /** performance.now() at send, and the deadline of the whole request. */
   t0 = 0;
   private scheduledAtMs = -1;
@@ -115,6 +129,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
   constructor(id: number, host: UserHost) {
     this.id = id;
     this.host = host;
+    this.stream = host.request.stream;
   }
 
   /** Send the next request. `scheduledAtMs` is the open loop's planned send time (-1 when closed loop). */
@@ -138,7 +153,8 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     this.lastContentAt = -1;
     this.dropPending();
     this.streamEndAt = -1;
-    const body = host.nextBody();
+    this.replyText = null;
+    const body = host.nextBody(this);
     this.body = body;
     const request = host.request;
     this.phase = host.beginRequest(performance.now());
@@ -185,7 +201,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       this.redirectTo = statusCode >= 300 && statusCode < 400 && typeof location === 'string' ? location : null;
       return;
     }
-    if (!this.host.request.stream) {
+    if (!this.stream) {
       this.collectLimit = MAX_JSON_BODY_BYTES;
       return;
     }
@@ -205,6 +221,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
         model: this.host.request.model,
         mask: this.mask,
         reconcileUsage: this.host.shouldReconcile,
+        keepText: this.host.keepsReplies,
       });
       this.ownParser = parser;
     } else {
@@ -335,7 +352,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       this.finishFailed('invalid_response', this.mismatch, endAt);
       return;
     }
-    const options = { model: this.host.request.model, mask: this.mask, reconcileUsage: this.host.shouldReconcile };
+    const options = { model: this.host.request.model, mask: this.mask, reconcileUsage: this.host.shouldReconcile, keepText: this.host.keepsReplies };
     this.finishParsed(this.host.adapter.parseJson(text, endAt, options), endAt);
   }
 
@@ -385,7 +402,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     if (ok) {
       const output = parsed.outputTokens;
       // Without streaming the answer arrives at once: no first token or gap was timed (null, not E2E or 0).
-      if (this.host.request.stream) {
+      if (this.stream) {
         const ttftMs = parsed.firstContentAt === null ? null : parsed.firstContentAt - t0;
         record.ttftMs = ttftMs === null ? null : round3(ttftMs);
         record.ttfoMs = parsed.firstOutputAt === null ? null : round3(parsed.firstOutputAt - t0);
@@ -404,6 +421,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       record.vectors = parsed.vectors ?? null;
       record.tokenSource = parsed.tokenSource;
       record.countedOutputTokens = parsed.countedOutputTokens ?? null;
+      if (parsed.text !== undefined) this.replyText = parsed.text;
     }
     this.finish(record, Math.max(endAt, parsed.endAt));
   }
@@ -432,8 +450,9 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       inputTokenSource: null,
       countedOutputTokens: null,
       queueMs: this.scheduledAtMs < 0 ? null : round3(Math.max(0, this.t0 - this.scheduledAtMs)),
-      scenario: null,
-      turn: null,
+      scenario: this.scenario,
+      turn: this.turn,
+      conversation: this.conversation,
     };
   }
 

@@ -50,6 +50,9 @@ export interface MockRequestRecord {
   firstTokenAtEpochMs: number | null;
   endAtEpochMs: number | null;
   inputTokens: number | null;
+  /** Chat APIs: the request's messages, and the first 200 characters of its last assistant message (null: none). */
+  messages: number | null;
+  lastAssistant: string | null;
   /** Content tokens written (reasoning included). */
   outputTokens: number;
   reasoningTokens: number;
@@ -543,6 +546,8 @@ function answerApiRequest(state: ServerState, spoken: SpokenApi, req: IncomingMe
     firstTokenAtEpochMs: null,
     endAtEpochMs: null,
     inputTokens: null,
+    messages: null,
+    lastAssistant: null,
     outputTokens: 0,
     reasoningTokens: 0,
     aborted: false,
@@ -594,6 +599,8 @@ function startAnswer(state: ServerState, spoken: SpokenApi, req: IncomingMessage
   record.stream = request.stream;
   record.model = request.model;
   record.inputTokens = request.inputTokens;
+  record.messages = request.messages ?? null;
+  record.lastAssistant = request.lastAssistant ?? null;
   if (request.stream) stats.streams += 1;
 
   const faultsConfigured =

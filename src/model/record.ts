@@ -37,6 +37,10 @@ export interface RequestRecord {
    */
   countedOutputTokens?: number | null;
   queueMs: number | null;
+  /** The profile's scenario of the request (`default` for --turns without a profile); null without a workload. */
   scenario: string | null;
+  /** The turn of its conversation, from 1; null without a workload. */
   turn: number | null;
+  /** The conversation's id (`<user>-<n>`: the user's n-th conversation); null without a workload. Optional: older records lack it. */
+  conversation?: string | null;
 }

@@ -14,6 +14,9 @@ export interface MockRequest {
   /** OpenAI stream_options.include_usage. */
   includeUsage: boolean;
   inputTokens: number;
+  /** Chat APIs: the messages of the request and the start of its last assistant message (multi-turn tests). */
+  messages?: number;
+  lastAssistant?: string | null;
   /** An embeddings request: the vectors to answer (one per input) and their shape; absent for generation. */
   embedding?: MockEmbedding;
 }

@@ -1,6 +1,6 @@
 /** How the mock reads an OpenAI chat request: checked as the real API checks it, refused in its words. */
 import { z } from 'zod';
-import { estimatePromptTokens } from '../mock-prompt-tokens.js';
+import { describeMessages, estimatePromptTokens } from '../mock-prompt-tokens.js';
 import { isMissing, type Issue } from '../mock-issue.js';
 import type { ParsedMockRequest } from '../mock-types.js';
 import { openAiErrorBody } from './mock-errors.js';
@@ -41,6 +41,7 @@ export function readOpenAiRequest(text: string): ParsedMockRequest {
       maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
       includeUsage: body.stream_options?.include_usage === true,
       inputTokens: estimatePromptTokens(body.messages, undefined),
+      ...describeMessages(body.messages),
     },
   };
 }
