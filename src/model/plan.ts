@@ -1,5 +1,6 @@
 import type { ApiType } from './api.js';
 import type { SloMetricId, StatId } from './metric-catalog.js';
+import type { Stage, WorkloadPlan } from './workload.js';
 
 export interface NameValue {
   name: string;
@@ -103,6 +104,10 @@ export interface LoadOptions {
   slo: SloCheck[];
   /** Burst mode (local only); absent or null: the closed or open loop. */
   burst?: BurstOptions | null;
+  /** Conversations, think time, data order or a profile's scenarios (docs/profiles.md); absent or null: none. */
+  workload?: WorkloadPlan | null;
+  /** A profile's stages, users or a rate for a duration each (local only); absent or null: the flags' shape. */
+  stages?: Stage[] | null;
 }
 
 export interface OutputOptions {

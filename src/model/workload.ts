@@ -81,3 +81,36 @@ export function maxTurnsOf(scenario: Scenario): number {
   for (const script of scenario.scripts) most = Math.max(most, script.next.length);
   return 1 + most;
 }
+
+/** Where a profile scenario's content comes from, before files are read (docs/profiles.md "Content"). */
+export type ScenarioContentPlan =
+  /** The run's own content: `--test-data`, else the body. */
+  | { kind: 'default' }
+  | { kind: 'prompts'; prompts: string[] }
+  /** A dataset file (absolute path): prompts, message lists or ShareGPT conversations. */
+  | { kind: 'dataset'; path: string }
+  /** The user's turns of one conversation, in order. */
+  | { kind: 'script'; turns: string[] }
+  /** Synthetic prompts of `inputTokens` (± stddev) and follow-up turns of `followUpTokens`. */
+  | { kind: 'sized'; inputTokens: number; stddev: number; followUpTokens: number };
+
+/** A scenario as the plan holds it (docs/profiles.md); Scenario once its content is read. */
+export interface ScenarioPlan extends Omit<Scenario, 'scripts'> {
+  content: ScenarioContentPlan;
+}
+
+/**
+ * The workload part of a plan: `--turns`, `--think-time`, `--data-order`, `--seed`, or a `--profile`
+ * (its scenarios; its stages are the load's). Null in the plan when none of them was given.
+ */
+export interface WorkloadPlan {
+  turns: number | null;
+  thinkTime: ThinkTime | null;
+  order: DataOrder;
+  seed: number;
+  /** The profile file (absolute path) and its scenarios; null without --profile. */
+  profile: { path: string; scenarios: ScenarioPlan[] } | null;
+}
+
+/** The default seed of scenario picks, random data order and think times: runs repeat unless told otherwise. */
+export const DEFAULT_WORKLOAD_SEED = 1;
