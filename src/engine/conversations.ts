@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../model/record.js';
-import { maxTurnsOf, type ChatMessage, type ConversationScript, type Scenario, type ThinkTime, type Workload } from '../model/workload.js';
+import { maxTurnsOf, type ChatMessage, type ConversationScript, type Scenario, type ThinkTime, type ScenarioSet } from '../model/scenarios.js';
 import type { ProtocolAdapter } from '../protocol/types.js';
 import { createRandom } from '../random.js';
 import type { Partition } from './partition.js';
@@ -52,7 +52,7 @@ interface PreparedScenario {
  * body per request.
  */
 export class ConversationSource {
-  private readonly workload: Workload;
+  private readonly workload: ScenarioSet;
   private readonly adapter: ProtocolAdapter;
   private readonly prepared: PreparedScenario[];
   private readonly cumulativeWeights: number[];
@@ -61,7 +61,7 @@ export class ConversationSource {
   private readonly stride: number;
 
   constructor(
-    workload: Workload,
+    workload: ScenarioSet,
     adapter: ProtocolAdapter,
     partition: Partition,
     prepareBody: (scenario: Scenario) => { body: Record<string, unknown>; stream: boolean },

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { TRANSPORT_FAILURE_CATEGORIES } from '../failures/categories.js';
 import type { LoadOptions, TargetSpec } from '../model/plan.js';
 import type { RequestRecord } from '../model/summary.js';
-import { keepsReplies, type Workload } from '../model/workload.js';
+import { keepsReplies, type ScenarioSet } from '../model/scenarios.js';
 import { maskText } from '../text/mask.js';
 import { streamContentTypeOf } from '../protocol/registry.js';
 import { countPromptTokens, loadTokenizer } from '../protocol/tokens.js';
@@ -47,7 +47,7 @@ export interface LoadRunOptions {
   adapter: ProtocolAdapter;
   prompts: readonly PromptItem[] | null;
   /** Scenarios of conversations (a profile, --turns, a conversations dataset); null: the bodies in turn. */
-  workload?: Workload | null;
+  scenarioSet?: ScenarioSet | null;
   /** This thread's share of the users: ids i with i % count === index (worker threads). */
   partition?: Partition;
   /** Called once per finished request, in finishing order (results.jsonl). */
@@ -172,12 +172,12 @@ export class LoadThread implements UserHost, ExecutorHost {
     this.secrets = options.secrets ?? [];
     this.request = prepareRequest(options.target, options.adapter, options.prompts);
     this.bodies = new RoundRobinBodies(this.request.bodies, this.partition);
-    const workload = options.workload ?? null;
+    const scenarioSet = options.scenarioSet ?? null;
     this.conversations =
-      workload === null
+      scenarioSet === null
         ? null
-        : new ConversationSource(workload, options.adapter, this.partition, (scenario) => scenarioBody(options.target, options.adapter, scenario));
-    this.keepsReplies = workload !== null && keepsReplies(workload);
+        : new ConversationSource(scenarioSet, options.adapter, this.partition, (scenario) => scenarioBody(options.target, options.adapter, scenario));
+    this.keepsReplies = scenarioSet !== null && keepsReplies(scenarioSet);
     this.rules = new StopRules(load.maxRequests === null ? null : ownedShare(load.maxRequests, this.partition));
     this.batcher = new TurnBatcher(this);
     this.executor =

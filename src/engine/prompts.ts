@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { inputError } from '../failures/errors.js';
-import type { ConversationScript } from '../model/workload.js';
+import type { ConversationScript } from '../model/scenarios.js';
 import type { PromptItem } from '../protocol/types.js';
 import { readShareGptItem } from './sharegpt.js';
 

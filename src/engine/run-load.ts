@@ -4,7 +4,7 @@ import type { GeneratorHealth } from '../metrics/generator-verdict.js';
 import type { RequestRecord } from '../model/summary.js';
 import { getAdapter } from '../protocol/registry.js';
 import type { PromptItem } from '../protocol/types.js';
-import type { Workload } from '../model/workload.js';
+import type { ScenarioSet } from '../model/scenarios.js';
 import { startHealthMonitor } from './health.js';
 import type { LiveStats } from './live-stats.js';
 import { LoadThread, type LoadOutcome, type RecordMeta } from './load-thread.js';
@@ -31,7 +31,7 @@ export interface RunLoadOptions {
   load: LoadOptions;
   prompts: readonly PromptItem[] | null;
   /** Scenarios of conversations; null or absent: the bodies in turn. */
-  workload?: Workload | null;
+  scenarioSet?: ScenarioSet | null;
   sink?: RecordSink;
   /** Secret values to mask in error messages. */
   secrets?: readonly string[];
@@ -82,7 +82,7 @@ function startThreadLoad(options: RunLoadOptions): LoadHandle {
     load: options.load,
     adapter: getAdapter(options.target.apiType),
     prompts: options.prompts,
-    workload: options.workload ?? null,
+    scenarioSet: options.scenarioSet ?? null,
     secrets: options.secrets ?? [],
     requestIdHeader: options.requestIdHeader ?? null,
     ...(options.gracefulStopMs === undefined ? {} : { gracefulStopMs: options.gracefulStopMs }),

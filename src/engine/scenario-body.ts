@@ -1,5 +1,5 @@
 import type { TargetSpec } from '../model/plan.js';
-import type { Scenario } from '../model/workload.js';
+import type { Scenario } from '../model/scenarios.js';
 import type { ProtocolAdapter } from '../protocol/types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ConversationScript } from '../model/workload.js';
+import type { ConversationScript } from '../model/scenarios.js';
 
 /**
  * ShareGPT-style conversations, the common shape of public chat datasets:

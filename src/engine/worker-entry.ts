@@ -47,7 +47,7 @@ const thread = new LoadThread({
   load: input.load,
   adapter: getAdapter(input.target.apiType),
   prompts: input.prompts,
-  workload: input.workload,
+  scenarioSet: input.scenarioSet,
   partition: { index: input.index, count: input.count },
   secrets: input.secrets,
   ...(input.gracefulStopMs === null ? {} : { gracefulStopMs: input.gracefulStopMs }),

@@ -8,7 +8,7 @@ import { apiTypeIds } from '../protocol/registry.js';
 import type { ApiType } from '../protocol/types.js';
 import type { Arrival, BurstOptions, LoadMode, LoadOptions, StepOptions } from '../model/plan.js';
 import { parseSlo } from '../metrics/slo.js';
-import type { RawWorkloadOptions } from './workload-options.js';
+import type { RawScenarioOptions } from './scenario-options.js';
 
 /**
  * The `run` command's options, validated with zod: each invalid value is an error naming the flag, the
@@ -57,7 +57,7 @@ export function defaultLoadOptions(mode: RunMode, name: string): LoadOptions {
 }
 
 /** Options as commander hands them over: strings, booleans and string lists, undefined when not given. */
-export interface RawRunOptions extends RawWorkloadOptions {
+export interface RawRunOptions extends RawScenarioOptions {
   url?: string;
   curl?: string;
   local?: boolean;

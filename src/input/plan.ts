@@ -6,7 +6,7 @@ import { maskBaseUrl } from '../text/mask.js';
 import { buildRequestSpecFromFlags, parseHeaderFlags } from './flags.js';
 import { normalizeTarget } from './normalize.js';
 import { DEFAULTS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
-import { resolveWorkloadOptions, stagedShape } from './workload-options.js';
+import { resolveScenarioOptions, stagedShape } from './scenario-options.js';
 import type { LoadOptions, RequestSpec, RunPlan, TargetSpec } from '../model/plan.js';
 
 /** What building a plan needs from the outside world (the CLI passes its Io's parts). */
@@ -82,8 +82,8 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
     burst: options.burst,
   };
   await checkTestData(load.testData, context.cwd);
-  const { workload, profile } = await resolveWorkloadOptions(raw, context.cwd);
-  if (workload !== null) load.workload = workload;
+  const { scenarios, profile } = await resolveScenarioOptions(raw, context.cwd);
+  if (scenarios !== null) load.scenarios = scenarios;
   if (profile !== null && profile.stages !== null) Object.assign(load, stagedShape(profile.stages, options.concurrentUsers), { stages: profile.stages });
   if (profile !== null && profile.name !== null && raw.name === undefined) load.name = profile.name;
   const outDir = raw.out === undefined ? null : resolve(context.cwd, raw.out);

@@ -2,7 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { inputError } from '../failures/errors.js';
-import type { DataOrder, ScenarioContentPlan, ScenarioPlan, Stage } from '../model/workload.js';
+import type { DataOrder, ScenarioContentPlan, ScenarioPlan, Stage } from '../model/scenarios.js';
 import { parseStage, STAGE_HELP } from './stages.js';
 import { parseThinkTime, THINK_TIME_HELP } from './think-time.js';
 

@@ -1,6 +1,6 @@
 import { parseDurationS } from '../protocol/duration.js';
 import { LOCAL_LIMITS } from '../model/local-limits.js';
-import type { Stage } from '../model/workload.js';
+import type { Stage } from '../model/scenarios.js';
 
 export const STAGE_HELP = '"<users>:<duration>" (e.g. 10:30s, closed loop) or "@<rate>:<duration>" (e.g. "@5:1m", requests per second, open loop)';
 

@@ -1,5 +1,5 @@
 import { parseDurationS } from '../protocol/duration.js';
-import type { ThinkTime } from '../model/workload.js';
+import type { ThinkTime } from '../model/scenarios.js';
 
 /** The longest think time taken (an hour): longer is a typo, not a user's pause. */
 export const MAX_THINK_S = 3600;

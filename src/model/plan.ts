@@ -1,6 +1,6 @@
 import type { ApiType } from './api.js';
 import type { SloMetricId, StatId } from './metric-catalog.js';
-import type { Stage, WorkloadPlan } from './workload.js';
+import type { Stage, ScenariosPlan } from './scenarios.js';
 
 export interface NameValue {
   name: string;
@@ -105,7 +105,7 @@ export interface LoadOptions {
   /** Burst mode (local only); absent or null: the closed or open loop. */
   burst?: BurstOptions | null;
   /** Conversations, think time, data order or a profile's scenarios (docs/profiles.md); absent or null: none. */
-  workload?: WorkloadPlan | null;
+  scenarios?: ScenariosPlan | null;
   /** A profile's stages, users or a rate for a duration each (local only); absent or null: the flags' shape. */
   stages?: Stage[] | null;
 }

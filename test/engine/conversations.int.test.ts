@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLoad } from '../../src/engine/run-load.js';
 import type { LoadOptions } from '../../src/model/plan.js';
 import type { RequestRecord } from '../../src/model/summary.js';
-import { DEFAULT_REPLY_CAP_CHARS, type Scenario, type Workload } from '../../src/model/workload.js';
+import { DEFAULT_REPLY_CAP_CHARS, type Scenario, type ScenarioSet } from '../../src/model/scenarios.js';
 import { startMockServer, type MockRequestRecord, type MockServer } from '../../src/mock/server.js';
 import { loadOptions, memorySink, mockTarget } from './helpers.js';
 
@@ -27,13 +27,13 @@ function scenario(overrides: Partial<Scenario> = {}): Scenario {
   };
 }
 
-function workload(scenarios: Scenario[], seed = 7): Workload {
+function workload(scenarios: Scenario[], seed = 7): ScenarioSet {
   return { scenarios, order: 'round-robin', seed, replyCapChars: DEFAULT_REPLY_CAP_CHARS };
 }
 
 async function run(
   load: Partial<LoadOptions>,
-  work: Workload,
+  work: ScenarioSet,
   options: { stream?: boolean; headers?: Record<string, string> } = {},
 ): Promise<{ records: RequestRecord[]; server: Map<string, MockRequestRecord> }> {
   mock.reset();
@@ -43,7 +43,7 @@ async function run(
     target: mockTarget(mock.url, { headers: { 'x-mock-ttft-ms': '2', 'x-mock-itl-ms': '1', 'x-mock-output-tokens': '8', ...options.headers }, ...(options.stream === undefined ? {} : { stream: options.stream }) }),
     load: loadOptions({ durationS: 30, ...load }),
     prompts: null,
-    workload: work,
+    scenarioSet: work,
     sink,
     gracefulStopMs: 2000,
     requestIdHeader: 'x-mock-request-id',

@@ -58,7 +58,7 @@ export interface Stage {
 export type DataOrder = 'round-robin' | 'random';
 
 /** The resolved workload a load thread runs (files read, weights checked). */
-export interface Workload {
+export interface ScenarioSet {
   scenarios: Scenario[];
   order: DataOrder;
   seed: number;
@@ -70,7 +70,7 @@ export interface Workload {
 export const DEFAULT_REPLY_CAP_CHARS = 16_384;
 
 /** Whether a workload's users must capture the reply text (only conversations of 2 turns or more do). */
-export function keepsReplies(workload: Workload): boolean {
+export function keepsReplies(workload: ScenarioSet): boolean {
   return workload.scenarios.some((scenario) => maxTurnsOf(scenario) > 1);
 }
 
@@ -103,7 +103,7 @@ export interface ScenarioPlan extends Omit<Scenario, 'scripts'> {
  * The workload part of a plan: `--turns`, `--think-time`, `--data-order`, `--seed`, or a `--profile`
  * (its scenarios; its stages are the load's). Null in the plan when none of them was given.
  */
-export interface WorkloadPlan {
+export interface ScenariosPlan {
   turns: number | null;
   thinkTime: ThinkTime | null;
   order: DataOrder;

@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { inputError } from '../failures/errors.js';
 import type { LoadOptions } from '../model/plan.js';
-import { DEFAULT_WORKLOAD_SEED, type DataOrder, type Stage, type WorkloadPlan } from '../model/workload.js';
+import { DEFAULT_WORKLOAD_SEED, type DataOrder, type Stage, type ScenariosPlan } from '../model/scenarios.js';
 import { parseProfile, type Profile } from './profile.js';
 import { parseThinkTime, THINK_TIME_HELP } from './think-time.js';
 
-/** The workload flags as commander hands them over (docs/cli.md "Workload"). */
-export interface RawWorkloadOptions {
+/** The scenario flags as commander hands them over (docs/cli.md "Scenarios and conversations"). */
+export interface RawScenarioOptions {
   turns?: string;
   thinkTime?: string;
   dataOrder?: string;
@@ -36,15 +36,15 @@ const SHAPE_FLAGS = [
 ] as const;
 
 /**
- * `--turns`, `--think-time`, `--data-order`, `--seed` and `--profile` as a plan's workload (null when none
+ * `--turns`, `--think-time`, `--data-order`, `--seed` and `--profile` as a plan's scenarios (null when none
  * was given) and the stages of the profile. Reads the profile file; its datasets are read by the run.
  */
-export async function resolveWorkloadOptions(
-  raw: RawWorkloadOptions & { burst?: string; testData?: string } & Partial<Record<(typeof SHAPE_FLAGS)[number][0], string>>,
+export async function resolveScenarioOptions(
+  raw: RawScenarioOptions & { burst?: string; testData?: string } & Partial<Record<(typeof SHAPE_FLAGS)[number][0], string>>,
   cwd: string,
-): Promise<{ workload: WorkloadPlan | null; profile: Profile | null }> {
+): Promise<{ scenarios: ScenariosPlan | null; profile: Profile | null }> {
   const given = (['turns', 'thinkTime', 'dataOrder', 'seed', 'profile'] as const).filter((key) => raw[key] !== undefined);
-  if (given.length === 0) return { workload: null, profile: null };
+  if (given.length === 0) return { scenarios: null, profile: null };
   if (raw.burst !== undefined) {
     throw inputError('OPTION_INVALID', `${given.map(flagOf).join(', ')} cannot be used with --burst: a burst sends one request per user`, 'drop them, or drop --burst');
   }
@@ -91,7 +91,7 @@ export async function resolveWorkloadOptions(
     }
   }
   return {
-    workload: {
+    scenarios: {
       turns,
       thinkTime,
       order: order ?? profile?.order ?? 'round-robin',
