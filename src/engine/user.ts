@@ -19,8 +19,16 @@ export interface UserHost {
   readonly timeOriginMs: number;
   /** A response header worth keeping per request (e.g. `x-mock-request-id`), or null. */
   readonly requestIdHeader: string | null;
-  /** The body of the next request (round robin over the test data). */
-  nextBody(): Buffer;
+  /** The body of the next request of this conversation (round robin over the test data, or synthetic). */
+  nextBody(conversation: number): Buffer;
+  /** Of the body nextBody last returned: its prompt tokens as sent (synthetic prompts), else null. */
+  readonly bodyInputTokens: number | null;
+  /** Of the body nextBody last returned: the output length it asks for when we set it, else null. */
+  readonly bodyOutputTokens: number | null;
+  /** A new conversation number, unique in the run (across worker threads too): single-shot requests take one each. */
+  newConversation(): number;
+  /** What every `x-request-id` of the run starts with (`<prefix>-c<conversation>-t<turn>`). */
+  readonly requestIdPrefix: string;
   /** Prompt tokens of a body, counted with the tokenizer (once per body): for a server that reports none. */
   promptTokens(body: Buffer): number;
   /** Whether to count the text of this answer, whose usage the server reported, to reconcile the two. */
@@ -76,6 +84,18 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
   readonly id: number;
   seq = 0;
   busy = false;
+  /**
+   * The conversation the next request belongs to and its turn (1-based), for its `x-request-id` and
+   * cache-bust tag: -1 takes a new conversation per request (single-shot). A multi-turn user sets both.
+   */
+  conversation = -1;
+  turn = 1;
+  /** The request's headers: the run's, then `x-request-id` (its value set per send; undici copies them at dispatch). */
+  private readonly headers: string[];
+  private readonly requestIdSlot: number;
+  private sentRequestId: string | null = null;
+  private inputTokensSent: number | null = null;
+  private outputTokensAsked: number | null = null;
   /** performance.now() at send, and the deadline of the whole request. */
   t0 = 0;
   private scheduledAtMs = -1;
@@ -115,6 +135,11 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
   constructor(id: number, host: UserHost) {
     this.id = id;
     this.host = host;
+    const headers = host.request.headers;
+    // The user's own x-request-id wins: theirs is sent as given and ours is not recorded.
+    const own = headers.some((value, i) => i % 2 === 0 && value.toLowerCase() === REQUEST_ID_HEADER);
+    this.headers = own ? headers : [...headers, REQUEST_ID_HEADER, ''];
+    this.requestIdSlot = own ? -1 : this.headers.length - 1;
   }
 
   /** Send the next request. `scheduledAtMs` is the open loop's planned send time (-1 when closed loop). */
@@ -138,14 +163,22 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     this.lastContentAt = -1;
     this.dropPending();
     this.streamEndAt = -1;
-    const body = host.nextBody();
+    const conversation = this.conversation >= 0 ? this.conversation : host.newConversation();
+    const body = host.nextBody(conversation);
     this.body = body;
+    this.inputTokensSent = host.bodyInputTokens;
+    this.outputTokensAsked = host.bodyOutputTokens;
+    if (this.requestIdSlot >= 0) {
+      const requestId = `${host.requestIdPrefix}-c${conversation}-t${this.turn}`;
+      this.sentRequestId = requestId;
+      this.headers[this.requestIdSlot] = requestId;
+    }
     const request = host.request;
     this.phase = host.beginRequest(performance.now());
     this.t0 = performance.now();
     try {
       host.dispatcher.dispatch(
-        { path: request.path, method: request.method, headers: request.headers, body, blocking: false },
+        { path: request.path, method: request.method, headers: this.headers, body, blocking: false },
         this,
       );
     } catch (error) {
@@ -394,6 +427,10 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       if (parsed.inputTokens !== null) {
         record.inputTokens = parsed.inputTokens;
         record.inputTokenSource = 'usage';
+      } else if (this.inputTokensSent !== null) {
+        // A synthetic prompt's size is known exactly: no counting (and no per-body count kept).
+        record.inputTokens = this.inputTokensSent;
+        record.inputTokenSource = 'tokenizer';
       } else if (this.body !== null) {
         record.inputTokens = this.host.promptTokens(this.body);
         record.inputTokenSource = 'tokenizer';
@@ -434,6 +471,9 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       queueMs: this.scheduledAtMs < 0 ? null : round3(Math.max(0, this.t0 - this.scheduledAtMs)),
       scenario: null,
       turn: null,
+      requestId: this.sentRequestId,
+      inputTokensSent: this.inputTokensSent,
+      outputTokensAsked: this.outputTokensAsked,
     };
   }
 
@@ -452,6 +492,9 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     this.host.completeRequest(this, record, endAt);
   }
 }
+
+/** Sent with every request (docs/cli.md "Request ids"), lower-case as undici's header lists are matched. */
+const REQUEST_ID_HEADER = 'x-request-id';
 
 /** Milliseconds with microsecond resolution: what a record keeps. */
 function round3(value: number): number {

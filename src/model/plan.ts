@@ -1,5 +1,6 @@
 import type { ApiType } from './api.js';
 import type { SloMetricId, StatId } from './metric-catalog.js';
+import type { WorkloadOptions } from './workload.js';
 
 export interface NameValue {
   name: string;
@@ -103,6 +104,8 @@ export interface LoadOptions {
   slo: SloCheck[];
   /** Burst mode (local only); absent or null: the closed or open loop. */
   burst?: BurstOptions | null;
+  /** Sized prompts, trace replay, cache control, request ids (model/workload.ts); absent: the body as given. */
+  workload?: WorkloadOptions | null;
 }
 
 export interface OutputOptions {

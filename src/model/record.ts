@@ -39,4 +39,10 @@ export interface RequestRecord {
   queueMs: number | null;
   scenario: string | null;
   turn: number | null;
+  /** The `x-request-id` we sent (`<run>-c<conversation>-t<turn>`), to join with server logs. */
+  requestId?: string | null;
+  /** Synthetic prompts: the prompt's tokens as sent, exact by our tokenizer (docs/metrics.md); null otherwise. */
+  inputTokensSent?: number | null;
+  /** The output length we asked for (max_tokens or the API's field); null when the body's own applies. */
+  outputTokensAsked?: number | null;
 }

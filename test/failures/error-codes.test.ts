@@ -61,6 +61,8 @@ const ROWS: Array<[ErrorCode, Category | Category[], number]> = [
   ['TEST_DATA_UNREADABLE', 'input', 2],
   ['TEST_DATA_INVALID', 'input', 2],
   ['TEST_DATA_EMPTY', 'input', 2],
+  ['TRACE_INVALID', 'input', 2],
+  ['TRACE_EMPTY', 'input', 2],
   ['OUT_DIR_HAS_RUN', 'input', 2],
   ['OUT_DIR_UNWRITABLE', 'input', 2],
   ['OUT_WRITE_FAILED', 'input', 2],
