@@ -11,7 +11,7 @@ export const FOLLOW_UP_TEXT = 'Please go on.';
 export class ConversationState {
   constructor(
     readonly scenario: number,
-    readonly id: string,
+    readonly id: number,
     readonly scriptIndex: number,
     readonly script: ConversationScript,
     readonly turns: number,
@@ -25,12 +25,11 @@ export class ConversationState {
 export interface ConversationSlot {
   /** Set by the source: the conversation the user is in, null before its first request. */
   conversationState: ConversationState | null;
-  conversationCount: number;
-  readonly id: number;
   stream: boolean;
   scenario: string | null;
-  conversation: string | null;
-  turn: number | null;
+  /** The conversation's number (unique in the run) and turn, as the request id says them; -1: none. */
+  conversation: number;
+  turn: number;
 }
 
 interface PreparedScenario {
@@ -59,13 +58,16 @@ export class ConversationSource {
   private readonly totalWeight: number;
   private readonly random: () => number;
   private readonly stride: number;
+  private readonly newConversation: () => number;
 
   constructor(
     workload: ScenarioSet,
     adapter: ProtocolAdapter,
     partition: Partition,
     prepareBody: (scenario: Scenario) => { body: Record<string, unknown>; stream: boolean },
+    newConversation: () => number,
   ) {
+    this.newConversation = newConversation;
     this.workload = workload;
     this.adapter = adapter;
     this.stride = partition.count;
@@ -109,6 +111,8 @@ export class ConversationSource {
     if (state === null) return 0;
     if (!record.ok || state.turn >= state.turns || state.history === null) {
       user.conversationState = null;
+      user.conversation = -1;
+      user.turn = 1;
       return 0;
     }
     const reply = replyText ?? '';
@@ -131,9 +135,8 @@ export class ConversationSource {
       prepared.cursor += this.stride;
     }
     const script = scripts[scriptIndex] as ConversationScript;
-    user.conversationCount += 1;
     const turns = prepared.scenario.turns ?? 1 + script.next.length;
-    return new ConversationState(index, `${user.id}-${user.conversationCount}`, scriptIndex, script, Math.min(turns, prepared.maxTurns));
+    return new ConversationState(index, this.newConversation(), scriptIndex, script, Math.min(turns, prepared.maxTurns));
   }
 
   private firstBody(prepared: PreparedScenario, state: ConversationState): Buffer {

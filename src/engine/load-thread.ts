@@ -7,6 +7,7 @@ import { maskText } from '../text/mask.js';
 import { streamContentTypeOf } from '../protocol/registry.js';
 import { countPromptTokens, loadTokenizer } from '../protocol/tokens.js';
 import type { PromptItem, ProtocolAdapter } from '../protocol/types.js';
+import { isSynthetic } from '../model/workload.js';
 import { RoundRobinBodies, type BodySource } from './body-source.js';
 import { BurstExecutor } from './burst.js';
 import { ClosedLoop } from './closed-loop.js';
@@ -19,6 +20,7 @@ import { ownedShare, type Partition } from './partition.js';
 import { peakUsers } from './schedule.js';
 import { createConnectionPool, prepareRequest, type ConnectionPool, type PreparedRequest } from './send.js';
 import { StopRules, type StopReason } from './stop-rules.js';
+import { SizedBodies, TraceBodies } from './synthetic-bodies.js';
 import { TurnBatcher } from './turn-batcher.js';
 import { User, type UserHost } from './user.js';
 
@@ -133,7 +135,9 @@ export class LoadThread implements UserHost, ExecutorHost {
   readonly streamContentType: string;
   readonly timeOriginMs = performance.timeOrigin;
   readonly requestIdHeader: string | null;
+  readonly requestIdPrefix: string;
   private readonly reconcileUsage: boolean;
+  private nextConversation: number;
   /** Answers with usage seen, for sampling the reconciliation. */
   private usageAnswers = 0;
   private readonly options: LoadRunOptions;
@@ -144,6 +148,7 @@ export class LoadThread implements UserHost, ExecutorHost {
   private readonly secrets: readonly string[];
   private readonly bodies: BodySource;
   private readonly conversations: ConversationSource | null;
+  readonly hasScenarios: boolean;
   readonly keepsReplies: boolean;
   private readonly executor: LoadExecutor;
   private readonly rules: StopRules;
@@ -170,22 +175,47 @@ export class LoadThread implements UserHost, ExecutorHost {
     this.requestIdHeader = options.requestIdHeader ?? null;
     this.reconcileUsage = options.reconcileUsage ?? false;
     this.secrets = options.secrets ?? [];
-    this.request = prepareRequest(options.target, options.adapter, options.prompts);
-    this.bodies = new RoundRobinBodies(this.request.bodies, this.partition);
+    const workload = load.workload ?? null;
+    this.requestIdPrefix = workload?.runId ?? 'run';
+    this.nextConversation = this.partition.index;
+    // --output-tokens on the given body or prompts: one length, set once in every body.
+    const fixedOutput = workload !== null && !isSynthetic(workload) && workload.outputTokens !== null ? workload.outputTokens.mean : null;
+    this.request = prepareRequest(
+      options.target,
+      options.adapter,
+      options.prompts,
+      fixedOutput === null ? null : { tokens: fixedOutput, exact: workload?.ignoreEos ?? false },
+    );
+    const trace = workload?.trace ?? null;
+    const traceBodies = workload !== null && trace !== null ? new TraceBodies(options.target, options.adapter, workload, this.partition) : null;
+    this.bodies =
+      traceBodies ??
+      (workload !== null && isSynthetic(workload)
+        ? new SizedBodies(options.target, options.adapter, workload, this.partition)
+        : new RoundRobinBodies(this.request.bodies, this.partition, fixedOutput));
     const scenarioSet = options.scenarioSet ?? null;
     this.conversations =
       scenarioSet === null
         ? null
-        : new ConversationSource(scenarioSet, options.adapter, this.partition, (scenario) => scenarioBody(options.target, options.adapter, scenario));
+        : new ConversationSource(
+            scenarioSet,
+            options.adapter,
+            this.partition,
+            (scenario) => scenarioBody(options.target, options.adapter, scenario),
+            () => this.newConversation(),
+          );
+    this.hasScenarios = scenarioSet !== null;
     this.keepsReplies = scenarioSet !== null && keepsReplies(scenarioSet);
     this.rules = new StopRules(load.maxRequests === null ? null : ownedShare(load.maxRequests, this.partition));
     this.batcher = new TurnBatcher(this);
     this.executor =
       load.burst !== undefined && load.burst !== null
         ? new BurstExecutor(this, load.burst.users, this.partition)
-        : load.rate === null
-          ? new ClosedLoop(this, load, this.partition)
-          : new OpenLoop(this, load.rate, load.arrival, load.concurrentUsers, this.partition);
+        : traceBodies !== null && trace !== null
+          ? new OpenLoop(this, 1, 'constant', load.concurrentUsers, this.partition, traceBodies.arrivalGaps(trace.speedup))
+          : load.rate === null
+            ? new ClosedLoop(this, load, this.partition)
+            : new OpenLoop(this, load.rate, load.arrival, load.concurrentUsers, this.partition);
     const target = options.target;
     this.connections = createConnectionPool(this.request.origin, {
       connections: ownedShare(peakUsers(load), this.partition),
@@ -265,9 +295,27 @@ export class LoadThread implements UserHost, ExecutorHost {
 
   // UserHost -------------------------------------------------------------------------------------
 
-  nextBody(user: User): Buffer {
+  nextBody(conversation: number): Buffer {
+    return this.bodies.next(conversation);
+  }
+
+  get bodyInputTokens(): number | null {
+    return this.bodies.inputTokens;
+  }
+
+  get bodyOutputTokens(): number | null {
+    return this.bodies.outputTokens;
+  }
+
+  newConversation(): number {
+    const conversation = this.nextConversation;
+    this.nextConversation += this.partition.count;
+    return conversation;
+  }
+
+  nextScenarioBody(user: User): Buffer | null {
     const conversations = this.conversations;
-    return conversations === null ? this.bodies.next() : conversations.next(user);
+    return conversations === null ? null : conversations.next(user);
   }
 
   /** A bound field: the parsers call it once per successful answer with usage. */
@@ -324,9 +372,13 @@ export class LoadThread implements UserHost, ExecutorHost {
 
   /** The user thinks before its conversation's next turn: it is neither sending nor free for an arrival. */
   private thinkThenRelease(user: User, thinkMs: number): void {
-    this.at(performance.now() + thinkMs, () => {
-      if (this.rules.reason === null) this.executor.release(user);
-    });
+    const dueMs = performance.now() + thinkMs;
+    // Timers run on the loop's cached clock and may fire a little early: an early one waits again.
+    const release = (): void => {
+      if (performance.now() < dueMs) this.at(dueMs, release);
+      else if (this.rules.reason === null) this.executor.release(user);
+    };
+    this.at(dueMs, release);
   }
 
   /** The user goes again only after its backoff (see BACKOFF_BASE_MS); the timer dies with a stop. */

@@ -20,8 +20,20 @@ export interface UserHost {
   readonly timeOriginMs: number;
   /** A response header worth keeping per request (e.g. `x-mock-request-id`), or null. */
   readonly requestIdHeader: string | null;
-  /** The body of the next request (round robin over the test data, or the user's conversation). */
-  nextBody(user: User): Buffer;
+  /** The body of the next request of this conversation (round robin over the test data, or synthetic). */
+  nextBody(conversation: number): Buffer;
+  /** Of the body nextBody last returned: its prompt tokens as sent (synthetic prompts), else null. */
+  readonly bodyInputTokens: number | null;
+  /** Of the body nextBody last returned: the output length it asks for when we set it, else null. */
+  readonly bodyOutputTokens: number | null;
+  /** A new conversation number, unique in the run (across worker threads too): single-shot requests take one each. */
+  newConversation(): number;
+  /** What every `x-request-id` of the run starts with (`<prefix>-c<conversation>-t<turn>`). */
+  readonly requestIdPrefix: string;
+  /** Scenarios drive the bodies (a profile, --turns): nextScenarioBody gives them. */
+  readonly hasScenarios: boolean;
+  /** With scenarios: the body of `user`'s next turn (it sets the user's conversation, turn and stream); null without. */
+  nextScenarioBody(user: User): Buffer | null;
   /** Keep the text of each answer (a conversation appends it to its history). */
   readonly keepsReplies: boolean;
   /** Prompt tokens of a body, counted with the tokenizer (once per body): for a server that reports none. */
@@ -79,15 +91,24 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
   readonly id: number;
   seq = 0;
   busy = false;
+  /**
+   * The conversation the next request belongs to and its turn (1-based), for its `x-request-id` and
+   * cache-bust tag: -1 takes a new conversation per request (single-shot). A multi-turn user sets both.
+   */
+  conversation = -1;
+  turn = 1;
+  /** The request's headers: the run's, then `x-request-id` (its value set per send; undici copies them at dispatch). */
+  private readonly headers: string[];
+  private readonly requestIdSlot: number;
+  private sentRequestId: string | null = null;
+  private inputTokensSent: number | null = null;
+  private outputTokensAsked: number | null = null;
   /** Whether the current request streams (a scenario may say otherwise than the target). */
   stream: boolean;
-  /** The scenario, conversation id and turn (from 1) of the current request; null without a workload. */
+  /** The scenario of the current request; null without scenarios (then records carry no turn either). */
   scenario: string | null = null;
-  conversation: string | null = null;
-  turn: number | null = null;
   /** Owned by the ConversationSource: the conversation under way. */
   conversationState: ConversationState | null = null;
-  conversationCount = 0;
   /** The text of the last successful answer, when the host keeps replies; taken by completeRequest. */
   replyText: string | null = null;
   /** performance.now() at send, and the deadline of the whole request. */
@@ -130,6 +151,11 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
     this.id = id;
     this.host = host;
     this.stream = host.request.stream;
+    const headers = host.request.headers;
+    // The user's own x-request-id wins: theirs is sent as given and ours is not recorded.
+    const own = headers.some((value, i) => i % 2 === 0 && value.toLowerCase() === REQUEST_ID_HEADER);
+    this.headers = own ? headers : [...headers, REQUEST_ID_HEADER, ''];
+    this.requestIdSlot = own ? -1 : this.headers.length - 1;
   }
 
   /** Send the next request. `scheduledAtMs` is the open loop's planned send time (-1 when closed loop). */
@@ -154,14 +180,23 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
     this.dropPending();
     this.streamEndAt = -1;
     this.replyText = null;
-    const body = host.nextBody(this);
+    const scenarioBody = host.hasScenarios ? host.nextScenarioBody(this) : null;
+    const conversation = this.conversation >= 0 ? this.conversation : host.newConversation();
+    const body = scenarioBody ?? host.nextBody(conversation);
     this.body = body;
+    this.inputTokensSent = host.bodyInputTokens;
+    this.outputTokensAsked = host.bodyOutputTokens;
+    if (this.requestIdSlot >= 0) {
+      const requestId = `${host.requestIdPrefix}-c${conversation}-t${this.turn}`;
+      this.sentRequestId = requestId;
+      this.headers[this.requestIdSlot] = requestId;
+    }
     const request = host.request;
     this.phase = host.beginRequest(performance.now());
     this.t0 = performance.now();
     try {
       host.dispatcher.dispatch(
-        { path: request.path, method: request.method, headers: request.headers, body, blocking: false },
+        { path: request.path, method: request.method, headers: this.headers, body, blocking: false },
         this,
       );
     } catch (error) {
@@ -411,6 +446,10 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
       if (parsed.inputTokens !== null) {
         record.inputTokens = parsed.inputTokens;
         record.inputTokenSource = 'usage';
+      } else if (this.inputTokensSent !== null) {
+        // A synthetic prompt's size is known exactly: no counting (and no per-body count kept).
+        record.inputTokens = this.inputTokensSent;
+        record.inputTokenSource = 'tokenizer';
       } else if (this.body !== null) {
         record.inputTokens = this.host.promptTokens(this.body);
         record.inputTokenSource = 'tokenizer';
@@ -451,8 +490,11 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
       countedOutputTokens: null,
       queueMs: this.scheduledAtMs < 0 ? null : round3(Math.max(0, this.t0 - this.scheduledAtMs)),
       scenario: this.scenario,
-      turn: this.turn,
-      conversation: this.conversation,
+      turn: this.scenario === null ? null : this.turn,
+      conversation: this.scenario === null ? null : this.conversation,
+      requestId: this.sentRequestId,
+      inputTokensSent: this.inputTokensSent,
+      outputTokensAsked: this.outputTokensAsked,
     };
   }
 
@@ -471,6 +513,9 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
     this.host.completeRequest(this, record, endAt);
   }
 }
+
+/** Sent with every request (docs/cli.md "Request ids"), lower-case as undici's header lists are matched. */
+const REQUEST_ID_HEADER = 'x-request-id';
 
 /** Milliseconds with microsecond resolution: what a record keeps. */
 function round3(value: number): number {

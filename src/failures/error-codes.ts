@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   TEST_DATA_EMPTY: { category: 'input', exitCode: ExitCode.input, meaning: 'the --test-data file holds no prompts' },
   PROFILE_UNREADABLE: { category: 'input', exitCode: ExitCode.input, meaning: 'the --profile file, or a dataset it names, cannot be read' },
   PROFILE_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'the --profile file is not valid YAML/JSON or breaks its schema (docs/profiles.md)' },
+  TRACE_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'a line of the --trace file is not a request of the trace shape' },
+  TRACE_EMPTY: { category: 'input', exitCode: ExitCode.input, meaning: 'the --trace file holds no requests' },
   OUT_DIR_HAS_RUN: { category: 'input', exitCode: ExitCode.input, meaning: 'the --out folder already holds a run' },
   OUT_DIR_UNWRITABLE: { category: 'input', exitCode: ExitCode.input, meaning: 'the --out folder cannot be created, is not a folder, or holds a link where a run file goes' },
   OUT_WRITE_FAILED: { category: 'input', exitCode: ExitCode.input, meaning: 'a file of the run could not be written (a full disk): the load stopped, complete lines kept' },

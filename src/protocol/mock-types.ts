@@ -11,6 +11,10 @@ export interface MockRequest {
   stream: boolean;
   /** max_tokens / max_completion_tokens, null when not given. */
   maxTokens: number | null;
+  /** `min_tokens` (vLLM / SGLang): the answer is at least this long; null or absent when not given. */
+  minTokens?: number | null;
+  /** `ignore_eos` (vLLM / SGLang): the answer runs to max_tokens. */
+  ignoreEos?: boolean;
   /** OpenAI stream_options.include_usage. */
   includeUsage: boolean;
   inputTokens: number;

@@ -204,6 +204,12 @@ export interface ProtocolAdapter {
   /** The body with a test-data prompt in place of the user's messages. */
   applyPrompt(body: Record<string, unknown>, prompt: PromptItem): Record<string, unknown>;
   createStreamParser(options?: ParseOptions): StreamParser;
+  /**
+   * The body asking for `tokens` generated tokens through the API's own cap (max_tokens, max_output_tokens,
+   * options.num_predict); with `exact`, also for no fewer (`min_tokens` and `ignore_eos`, which vLLM and
+   * SGLang take) where the API has such fields. Absent: the API generates no text (embeddings).
+   */
+  applyOutputLength?(body: Record<string, unknown>, tokens: number, exact: boolean): Record<string, unknown>;
   /** The body's cap on generated tokens (max_tokens, max_output_tokens, options.num_predict), null when none. */
   readMaxTokens?(body: Readonly<Record<string, unknown>>): number | null;
   /** Read a complete non-streamed 2xx JSON body. */

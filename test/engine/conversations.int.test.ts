@@ -75,7 +75,9 @@ describe('multi-turn conversations against the bundled mock', () => {
       const { records, server } = await run({ concurrentUsers: 1, maxRequests: 6 }, workload([scenario()]), { stream });
       expect(records.map((r) => r.ok)).toEqual([true, true, true, true, true, true]);
       expect(records.map((r) => r.turn)).toEqual([1, 2, 3, 1, 2, 3]);
-      expect(records.map((r) => r.conversation)).toEqual(['0-1', '0-1', '0-1', '0-2', '0-2', '0-2']);
+      expect(records.map((r) => r.conversation)).toEqual([0, 0, 0, 1, 1, 1]);
+      // The request id names the conversation and turn (the mock saw the same header).
+      expect(records.map((r) => r.requestId?.replace(/^.*?-c/, 'c'))).toEqual(['c0-t1', 'c0-t2', 'c0-t3', 'c1-t1', 'c1-t2', 'c1-t3']);
       expect(records.map((r) => r.scenario)).toEqual(['chat', 'chat', 'chat', 'chat', 'chat', 'chat']);
       const seen = records.map((r) => server.get(`${r.user}/${r.seq}`));
       expect(seen.map((s) => s?.messages)).toEqual([1, 3, 5, 1, 3, 5]);

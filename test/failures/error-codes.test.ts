@@ -63,6 +63,8 @@ const ROWS: Array<[ErrorCode, Category | Category[], number]> = [
   ['TEST_DATA_EMPTY', 'input', 2],
   ['PROFILE_UNREADABLE', 'input', 2],
   ['PROFILE_INVALID', 'input', 2],
+  ['TRACE_INVALID', 'input', 2],
+  ['TRACE_EMPTY', 'input', 2],
   ['OUT_DIR_HAS_RUN', 'input', 2],
   ['OUT_DIR_UNWRITABLE', 'input', 2],
   ['OUT_WRITE_FAILED', 'input', 2],

@@ -12,6 +12,8 @@ const openAiBodySchema = z.looseObject({
   messages: z.array(messageSchema).min(1),
   stream: z.boolean().nullish(),
   max_tokens: z.number().int().positive().nullish(),
+  min_tokens: z.number().int().nonnegative().nullish(),
+  ignore_eos: z.boolean().nullish(),
   max_completion_tokens: z.number().int().positive().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
 });
@@ -39,6 +41,8 @@ export function readOpenAiRequest(text: string): ParsedMockRequest {
       model: body.model,
       stream: body.stream === true,
       maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
+      minTokens: body.min_tokens ?? null,
+      ignoreEos: body.ignore_eos === true,
       includeUsage: body.stream_options?.include_usage === true,
       inputTokens: estimatePromptTokens(body.messages, undefined),
       ...describeMessages(body.messages),
