@@ -10,5 +10,6 @@ export function scenarioBody(target: TargetSpec, adapter: ProtocolAdapter, scena
   const stream = scenario.stream ?? target.stream;
   let body = target.body;
   if (stream !== target.stream) body = adapter.normalizeRequest(body, { model: target.model, stream, headers: target.headers }).body;
+  if (scenario.maxOutputTokens !== null && adapter.applyOutputLength !== undefined) body = adapter.applyOutputLength(body, scenario.maxOutputTokens, false);
   return { body, stream };
 }

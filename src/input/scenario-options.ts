@@ -4,6 +4,7 @@ import { inputError } from '../failures/errors.js';
 import type { LoadOptions } from '../model/plan.js';
 import { DEFAULT_WORKLOAD_SEED, type DataOrder, type Stage, type ScenariosPlan } from '../model/scenarios.js';
 import { parseProfile, type Profile } from './profile.js';
+import type { RawWorkloadOptions } from './workload-options.js';
 import { parseThinkTime, THINK_TIME_HELP } from './think-time.js';
 
 /** The scenario flags as commander hands them over (docs/cli.md "Scenarios and conversations"). */
@@ -26,6 +27,16 @@ export interface StagedShape {
   rate: number | null;
 }
 
+/** s15a's flags that make every request's prompt (docs/cli.md "Workload"). */
+const SYNTHETIC_FLAGS = [
+  ['inputTokens', '--input-tokens'],
+  ['outputTokens', '--output-tokens'],
+  ['preset', '--preset'],
+  ['trace', '--trace'],
+  ['cacheBust', '--cache-bust'],
+  ['sharedPrefixTokens', '--shared-prefix-tokens'],
+] as const;
+
 /** Flags that shape the load, which a profile's stages replace. */
 const SHAPE_FLAGS = [
   ['concurrentUsers', '--concurrent-users'],
@@ -40,13 +51,23 @@ const SHAPE_FLAGS = [
  * was given) and the stages of the profile. Reads the profile file; its datasets are read by the run.
  */
 export async function resolveScenarioOptions(
-  raw: RawScenarioOptions & { burst?: string; testData?: string } & Partial<Record<(typeof SHAPE_FLAGS)[number][0], string>>,
+  raw: RawScenarioOptions & RawWorkloadOptions & { burst?: string; testData?: string } & Partial<Record<(typeof SHAPE_FLAGS)[number][0], string>>,
   cwd: string,
 ): Promise<{ scenarios: ScenariosPlan | null; profile: Profile | null }> {
   const given = (['turns', 'thinkTime', 'dataOrder', 'seed', 'profile'] as const).filter((key) => raw[key] !== undefined);
   if (given.length === 0) return { scenarios: null, profile: null };
   if (raw.burst !== undefined) {
     throw inputError('OPTION_INVALID', `${given.map(flagOf).join(', ')} cannot be used with --burst: a burst sends one request per user`, 'drop them, or drop --burst');
+  }
+  // s15a's synthetic prompts and trace pick each request's prompt themselves; a profile's scenarios say theirs.
+  const synthetic = SYNTHETIC_FLAGS.filter(([key]) => raw[key] !== undefined && raw[key] !== false).map(([, flag]) => flag);
+  if (synthetic.length > 0 && (raw.profile !== undefined || raw.turns !== undefined)) {
+    const ours = raw.profile !== undefined ? '--profile' : '--turns';
+    throw inputError(
+      'OPTION_INVALID',
+      `${synthetic.join(', ')} cannot be used with ${ours}: ${raw.profile !== undefined ? "the profile's scenarios say their own content and output tokens" : 'conversations grow from their own prompts'}`,
+      'use a profile scenario with `sized: {input_tokens: N}` and `max_output_tokens` (docs/profiles.md), or drop one of them',
+    );
   }
   const problems: string[] = [];
   let turns: number | null = null;
