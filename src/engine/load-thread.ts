@@ -17,7 +17,7 @@ import { LiveCounters, type LiveStats } from './live-stats.js';
 import type { ExecutorHost, LoadExecutor } from './load-executor.js';
 import { OpenLoop } from './open-loop.js';
 import { ownedShare, type Partition } from './partition.js';
-import { peakUsers } from './schedule.js';
+import { createStagedArrivalGaps, peakUsers } from './schedule.js';
 import { createConnectionPool, prepareRequest, type ConnectionPool, type PreparedRequest } from './send.js';
 import { StopRules, type StopReason } from './stop-rules.js';
 import { SizedBodies, TraceBodies } from './synthetic-bodies.js';
@@ -110,6 +110,13 @@ const RECONCILE_EVERY = 16;
 const TRANSPORT_CATEGORIES: ReadonlySet<string> = new Set(TRANSPORT_FAILURE_CATEGORIES);
 /** How long aborted requests get to report back before the run ends without them. */
 const ABORT_SETTLE_MS = 1000;
+
+/** A profile's rate stages: the arrival gaps at each stage's rate; undefined for a single --rate. */
+function stagedGaps(load: LoadOptions, partition: Partition): (() => number) | undefined {
+  const stages = load.stages ?? null;
+  if (stages === null || stages.length === 0 || stages[0]?.rate === null) return undefined;
+  return createStagedArrivalGaps(stages, load.warmupS * 1000, 1 / partition.count, load.arrival, 0x9e3779b9 + partition.index);
+}
 
 /** Until start() hands over the real one; nothing is recorded before that. */
 const NO_RECORDER: LoadRecorder = {
@@ -215,7 +222,7 @@ export class LoadThread implements UserHost, ExecutorHost {
           ? new OpenLoop(this, 1, 'constant', load.concurrentUsers, this.partition, traceBodies.arrivalGaps(trace.speedup))
           : load.rate === null
             ? new ClosedLoop(this, load, this.partition)
-            : new OpenLoop(this, load.rate, load.arrival, load.concurrentUsers, this.partition);
+            : new OpenLoop(this, load.rate, load.arrival, load.concurrentUsers, this.partition, stagedGaps(load, this.partition));
     const target = options.target;
     this.connections = createConnectionPool(this.request.origin, {
       connections: ownedShare(peakUsers(load), this.partition),
@@ -407,6 +414,15 @@ export class LoadThread implements UserHost, ExecutorHost {
 
   reportUsers(atMs: number): void {
     this.recorder.setUsers(this.counters.users, atMs);
+  }
+
+  restUser(atMs: number): void {
+    this.counters.users -= 1;
+    this.reportUsers(atMs);
+  }
+
+  wakeUser(): void {
+    this.counters.users += 1;
   }
 
   /** The stop rules, checked before every send. */

@@ -5,6 +5,7 @@ import type { FailureCategory } from '../failures/categories.js';
 import { maskHeadersOnce, maskUrlOnce } from './mask-once.js';
 import { percentileOfSorted } from '../metrics/math.js';
 import { buildStepsTable } from './steps-table.js';
+import { renderScenariosSection } from './scenarios-html.js';
 import { collectSortedValues, ttftBySentSecond } from './record-series.js';
 import { formatMs, formatNumber, formatPct, formatPercentage } from '../text/format.js';
 
@@ -20,6 +21,7 @@ export function renderHtml(summary: Summary, records?: readonly RequestRecord[])
     renderNotes(summary),
     renderLatencyTable(summary),
     renderSteps(summary),
+    renderScenariosSection(summary, esc),
     renderTimeCharts(summary, records),
     renderHistograms(records),
     renderErrors(summary),
@@ -175,7 +177,7 @@ function renderSteps(s: Summary): string {
   const rows = table.rows
     .map((cells, r) => `<tr data-key="steps.${r}">${cells.map((cell, i) => `<td${i < 3 ? '' : ' class="n"'}>${esc(cell)}</td>`).join('')}</tr>`)
     .join('');
-  return `<section><h2>Per step</h2><table><tr>${head}</tr>${rows}</table>
+  return `<section><h2>${s.config.stages ? 'Per stage' : 'Per step'}</h2><table><tr>${head}</tr>${rows}</table>
 <p class="note">Latencies in ms. ${esc(table.settleNote)}.</p></section>`;
 }
 
