@@ -86,7 +86,7 @@ export class ConversationSource {
   next(user: ConversationSlot): Buffer {
     let state = user.conversationState;
     if (state === null) {
-      state = this.startConversation(user);
+      state = this.startConversation();
       user.conversationState = state;
     }
     const prepared = this.prepared[state.scenario] as PreparedScenario;
@@ -123,7 +123,7 @@ export class ConversationSource {
     return think === null ? 0 : sampleThinkMs(think, this.random);
   }
 
-  private startConversation(user: ConversationSlot): ConversationState {
+  private startConversation(): ConversationState {
     const index = this.pickScenario();
     const prepared = this.prepared[index] as PreparedScenario;
     const scripts = prepared.scenario.scripts;

@@ -24,8 +24,8 @@ export async function resolveScenarioSet(load: LoadOptions, target: TargetSpec, 
     scenarios.push({ name: 'default', weight: 1, scripts: await runContent(), turns: plan.turns, stream: null, maxOutputTokens: null, thinkTime: plan.thinkTime });
   } else {
     for (const [index, scenario] of plan.profile.scenarios.entries()) {
-      const { content, ...rest } = scenario;
-      scenarios.push({ ...rest, scripts: await scriptsOf(scenario, index, runContent, target, plan.seed) });
+      const { name, weight, turns, stream, maxOutputTokens, thinkTime } = scenario;
+      scenarios.push({ name, weight, turns, stream, maxOutputTokens, thinkTime, scripts: await scriptsOf(scenario, index, runContent, target, plan.seed) });
     }
   }
   return { scenarios, order: plan.order, seed: plan.seed, replyCapChars: DEFAULT_REPLY_CAP_CHARS };
