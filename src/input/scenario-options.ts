@@ -27,7 +27,7 @@ export interface StagedShape {
   rate: number | null;
 }
 
-/** s15a's flags that make every request's prompt (docs/cli.md "Workload"). */
+/** The synthetic-prompt and trace flags, which make every request's prompt themselves. */
 const SYNTHETIC_FLAGS = [
   ['inputTokens', '--input-tokens'],
   ['outputTokens', '--output-tokens'],
@@ -59,7 +59,7 @@ export async function resolveScenarioOptions(
   if (raw.burst !== undefined) {
     throw inputError('OPTION_INVALID', `${given.map(flagOf).join(', ')} cannot be used with --burst: a burst sends one request per user`, 'drop them, or drop --burst');
   }
-  // s15a's synthetic prompts and trace pick each request's prompt themselves; a profile's scenarios say theirs.
+  // Synthetic prompts and a trace pick each request's prompt themselves; a profile's scenarios say theirs.
   const synthetic = SYNTHETIC_FLAGS.filter(([key]) => raw[key] !== undefined && raw[key] !== false).map(([, flag]) => flag);
   if (synthetic.length > 0 && (raw.profile !== undefined || raw.turns !== undefined)) {
     const ours = raw.profile !== undefined ? '--profile' : '--turns';
