@@ -256,7 +256,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
         model: this.host.request.model,
         mask: this.mask,
         reconcileUsage: this.host.shouldReconcile,
-        keepText: this.host.keepsReplies,
+        returnText: this.host.keepsReplies,
       });
       this.ownParser = parser;
     } else {
@@ -387,7 +387,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
       this.finishFailed('invalid_response', this.mismatch, endAt);
       return;
     }
-    const options = { model: this.host.request.model, mask: this.mask, reconcileUsage: this.host.shouldReconcile, keepText: this.host.keepsReplies };
+    const options = { model: this.host.request.model, mask: this.mask, reconcileUsage: this.host.shouldReconcile, returnText: this.host.keepsReplies };
     this.finishParsed(this.host.adapter.parseJson(text, endAt, options), endAt);
   }
 

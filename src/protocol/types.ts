@@ -80,8 +80,13 @@ export interface StreamParser {
 
 export interface ParseOptions {
   listener?: ChunkListener;
-  /** Keep the generated text in the outcome (pre-check). */
+  /** Keep the generated text in the outcome (pre-check): every event parsed in full. */
   keepText?: boolean;
+  /**
+   * Return the generated text in the outcome, read on the fast path (a conversation appends the reply):
+   * the text is what keepText gives, without parsing every event in full.
+   */
+  returnText?: boolean;
   /** The model asked for; picks the tokenizer encoding when usage is missing. */
   model?: string;
   /**

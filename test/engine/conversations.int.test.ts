@@ -34,13 +34,13 @@ function workload(scenarios: Scenario[], seed = 7): ScenarioSet {
 async function run(
   load: Partial<LoadOptions>,
   work: ScenarioSet,
-  options: { stream?: boolean; headers?: Record<string, string> } = {},
+  options: { stream?: boolean; headers?: Record<string, string>; apiType?: 'openai-chat' | 'anthropic-messages' } = {},
 ): Promise<{ records: RequestRecord[]; server: Map<string, MockRequestRecord> }> {
   mock.reset();
   const sink = memorySink();
   const server = new Map<string, MockRequestRecord>();
   const handle = startLoad({
-    target: mockTarget(mock.url, { headers: { 'x-mock-ttft-ms': '2', 'x-mock-itl-ms': '1', 'x-mock-output-tokens': '8', ...options.headers }, ...(options.stream === undefined ? {} : { stream: options.stream }) }),
+    target: mockTarget(mock.url, { headers: { 'x-mock-ttft-ms': '2', 'x-mock-itl-ms': '1', 'x-mock-output-tokens': '8', ...options.headers }, ...(options.stream === undefined ? {} : { stream: options.stream }), ...(options.apiType === undefined ? {} : { apiType: options.apiType }) }),
     load: loadOptions({ durationS: 30, ...load }),
     prompts: null,
     scenarioSet: work,
@@ -68,11 +68,11 @@ async function mockReplyText(): Promise<string> {
 }
 
 describe('multi-turn conversations against the bundled mock', () => {
-  for (const stream of [true, false]) {
-    test(`the context grows turn by turn with the actual reply (stream ${stream})`, async () => {
+  for (const [apiType, stream] of [['openai-chat', true], ['openai-chat', false], ['anthropic-messages', true]] as const) {
+    test(`the context grows turn by turn with the actual reply (${apiType}, stream ${stream})`, async () => {
       const reply = await mockReplyText();
       expect(reply.length).toBeGreaterThan(0);
-      const { records, server } = await run({ concurrentUsers: 1, maxRequests: 6 }, workload([scenario()]), { stream });
+      const { records, server } = await run({ concurrentUsers: 1, maxRequests: 6 }, workload([scenario()]), { stream, apiType });
       expect(records.map((r) => r.ok)).toEqual([true, true, true, true, true, true]);
       expect(records.map((r) => r.turn)).toEqual([1, 2, 3, 1, 2, 3]);
       expect(records.map((r) => r.conversation)).toEqual([0, 0, 0, 1, 1, 1]);
