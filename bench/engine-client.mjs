@@ -4,7 +4,9 @@
 //   bare-json  the same, splitting SSE events and JSON.parse on every one
 //   engine     our engine (dist/engine/run-load.js), closed loop
 //   autocannon autocannon against the same endpoint (reads bodies, parses nothing)
-// Options: url, users, durationS, warmupS, rampPerS, collectTtft (engine, bare), workers, sampleRss.
+// Options: url, users, durationS, warmupS, rampPerS, collectTtft (engine, bare), workers, sampleRss,
+// scenarios (engine: [[name, weight, turns, inputTokens, followUpTokens], ...], weighted scenarios of
+// conversations of sized prompts, built here: a prompt set is too large for a command line).
 import { Pool } from 'undici';
 
 const config = JSON.parse(process.argv[2]);
@@ -102,11 +104,15 @@ async function runEngine() {
   };
   const ttft = [];
   const rss = [];
+  // Built before the baseline: the prompts (and the tokenizer that sized them) are not the run's memory.
+  const scenarioSet = config.scenarios ? await buildScenarioSet(config.scenarios) : null;
   if (globalThis.gc) globalThis.gc();
   const rssBeforeMb = process.memoryUsage().rss / 1048576;
+  const heapBeforeMb = process.memoryUsage().heapUsed / 1048576;
+  const cpuRunStart = process.cpuUsage();
   const handle = startLoad({
     // TTFT runs follow in-flight streams to their end, as the bare loop does, so both measure the same requests.
-    target, load, prompts: null, gracefulStopMs: config.collectTtft ? 10_000 : 0, preloadTokenizer: config.preloadTokenizer ?? false,
+    target, load, prompts: null, scenarioSet, gracefulStopMs: config.collectTtft ? 10_000 : 0, preloadTokenizer: config.preloadTokenizer ?? false,
     ...(config.collectTtft
       ? {
           requestIdHeader: 'x-mock-request-id',
@@ -120,9 +126,15 @@ async function runEngine() {
   });
   let sampler = null;
   if (config.sampleRss) {
-    sampler = setInterval(() => rss.push({ inFlight: handle.live().inFlight, rssMb: process.memoryUsage().rss / 1048576 }), 250);
+    sampler = setInterval(() => {
+      // gcSamples: the live heap after a full collection, steadier than RSS for comparing two runs.
+      if (config.gcSamples && globalThis.gc) globalThis.gc();
+      const memory = process.memoryUsage();
+      rss.push({ inFlight: handle.live().inFlight, rssMb: memory.rss / 1048576, heapMb: memory.heapUsed / 1048576 });
+    }, 250);
   }
   const result = await handle.done;
+  const cpuRun = process.cpuUsage(cpuRunStart);
   if (sampler) clearInterval(sampler);
   const snapshot = result.snapshot;
   const measuredS = (snapshot.lastMeasuredEndMs - snapshot.measureStartMs) / 1000;
@@ -133,10 +145,13 @@ async function runEngine() {
     ok: snapshot.requests.ok,
     all: result.outcome.finished,
     failed: snapshot.requests.failed,
+    // CPU per request of the load alone (setup such as sizing prompts left out).
+    runCpuMsPerRequest: (cpuRun.user + cpuRun.system) / 1000 / result.outcome.finished,
     generator: result.generator,
     preconnected: result.outcome.preconnected,
     ttft: config.collectTtft ? ttft : undefined,
     rssBeforeMb,
+    heapBeforeMb,
     rss: config.sampleRss ? rss : undefined,
   };
 }
@@ -148,6 +163,24 @@ async function runAutocannon() {
     duration: config.durationS,
   });
   return { kind: 'autocannon', rps: out.requests.average, non2xx: out.non2xx, errors: out.errors };
+}
+
+/** Weighted scenarios of sized prompts (16 distinct per scenario), as a profile's `sized` content makes them. */
+async function buildScenarioSet(specs) {
+  const { sizedPrompt } = await import('../dist/protocol/sized-prompt.js');
+  const scenarios = specs.map(([name, weight, turns, inputTokens, followUpTokens]) => ({
+    name,
+    weight,
+    turns,
+    stream: null,
+    maxOutputTokens: null,
+    thinkTime: null,
+    scripts: Array.from({ length: 16 }, (_, i) => ({
+      first: { prompt: sizedPrompt(inputTokens, { seed: i + 1 }) },
+      next: turns > 1 ? [sizedPrompt(followUpTokens, { seed: 1000 + i })] : [],
+    })),
+  }));
+  return { scenarios, order: 'round-robin', seed: 1, replyCapChars: 16384 };
 }
 
 function sleep(ms) {

@@ -36,6 +36,7 @@ export interface MockFlags {
   apiKey?: string;
   seed?: string;
   maxConcurrent?: string;
+  countPrompt?: boolean;
 }
 
 /** Flag → option, for the numeric flags (validated with the server's own ranges). */
@@ -66,6 +67,7 @@ export function readMockFlags(flags: MockFlags): MockServerOptions {
     roleChunk: flags.roleChunk,
     quotaExceeded: flags.quotaExceeded === true,
     hang: flags.hang === true,
+    countPrompt: flags.countPrompt === true,
   };
   const target = options as Record<string, unknown>;
   for (const [flagKey, flag, optionKey] of NUMBER_FLAGS) {

@@ -5,7 +5,12 @@ import type { Partition } from './partition.js';
  * prompt per request is another implementation, and the users and executors do not change.
  */
 export interface BodySource {
-  next(): Buffer;
+  /** The body of the next request, of this conversation (synthetic prompts start with its cache-bust tag). */
+  next(conversation: number): Buffer;
+  /** Of the body `next` last returned: its prompt tokens as sent (synthetic prompts), else null. */
+  readonly inputTokens: number | null;
+  /** Of the body `next` last returned: the output length it asks for when we set it, else null. */
+  readonly outputTokens: number | null;
 }
 
 /** The test data in turn; threads interleave (thread k takes k, k + count, ...) so together they go round. */
@@ -13,9 +18,13 @@ export class RoundRobinBodies implements BodySource {
   private readonly bodies: readonly Buffer[];
   private readonly stride: number;
   private index: number;
+  readonly inputTokens = null;
+  readonly outputTokens: number | null;
 
-  constructor(bodies: readonly Buffer[], partition: Partition) {
+  /** `outputTokens`: the length every body asks for (`--output-tokens` on the given prompts), or null. */
+  constructor(bodies: readonly Buffer[], partition: Partition, outputTokens: number | null = null) {
     this.bodies = bodies;
+    this.outputTokens = outputTokens;
     this.stride = partition.count;
     this.index = partition.index;
   }

@@ -1,12 +1,13 @@
 import type { LoadOptions } from '../model/plan.js';
 import type { ExecutorHost, LoadExecutor } from './load-executor.js';
-import type { Partition } from './partition.js';
+import { ownedShare, type Partition } from './partition.js';
 import { nextUserChangeS, usersAt } from './schedule.js';
 import type { User } from './user.js';
 
 /**
- * Closed loop (fixed users with a spawn rate, or stepped): the shape only ever adds users, and a user
- * that finished simply goes again.
+ * Closed loop (fixed users with a spawn rate, stepped, or a profile's user stages): a user that finished
+ * simply goes again, unless the shape now wants fewer users (a later stage with fewer): then it rests
+ * until a stage wants it again.
  */
 export class ClosedLoop implements LoadExecutor {
   readonly droppedArrivals = 0;
@@ -15,6 +16,10 @@ export class ClosedLoop implements LoadExecutor {
   private readonly partition: Partition;
   private created = 0;
   private shapeStartMs = 0;
+  /** Users of this thread sending (or thinking), and those resting because the shape wants fewer. */
+  private active = 0;
+  private readonly resting: User[] = [];
+  private wanted = 0;
 
   constructor(host: ExecutorHost, load: LoadOptions, partition: Partition) {
     this.host = host;
@@ -29,6 +34,12 @@ export class ClosedLoop implements LoadExecutor {
   }
 
   release(user: User): void {
+    if (this.active > this.wanted) {
+      this.active -= 1;
+      this.resting.push(user);
+      this.host.restUser(performance.now());
+      return;
+    }
     this.host.queueSend(user);
   }
 
@@ -47,10 +58,19 @@ export class ClosedLoop implements LoadExecutor {
     const { index, count } = this.partition;
     const now = performance.now();
     const wanted = usersAt((now - this.shapeStartMs) / 1000, this.load);
+    this.wanted = ownedShare(wanted, this.partition);
     host.beforeSends();
+    while (this.active < this.wanted) {
+      const user = this.resting.pop();
+      if (user === undefined) break;
+      this.active += 1;
+      host.wakeUser();
+      if (host.canSend(now)) user.send();
+    }
     for (let id = index + this.created * count; id < wanted; id += count) {
       const user = host.addUser(id);
       this.created += 1;
+      this.active += 1;
       if (!host.canSend(now)) break;
       user.send();
     }

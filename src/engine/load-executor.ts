@@ -9,6 +9,10 @@ export interface ExecutorHost {
   addUser(id: number): User;
   /** Tell the timeline how many users this thread has now. */
   reportUsers(atMs: number): void;
+  /** A user rests (a stage wants fewer): it no longer counts, and the timeline is told. */
+  restUser(atMs: number): void;
+  /** A resting user goes again (counted again; the caller reports the users). */
+  wakeUser(): void;
   /** Whether a request may start at `nowMs`; stops the run when a stop rule says so. */
   canSend(nowMs: number): boolean;
   /** Send this user (again) once this event-loop turn's reads are handled, at one flush of the records. */

@@ -2,20 +2,25 @@ import type { Dispatcher } from 'undici';
 import { TRANSPORT_FAILURE_CATEGORIES } from '../failures/categories.js';
 import type { LoadOptions, TargetSpec } from '../model/plan.js';
 import type { RequestRecord } from '../model/summary.js';
+import { keepsReplies, type ScenarioSet } from '../model/scenarios.js';
 import { maskText } from '../text/mask.js';
 import { streamContentTypeOf } from '../protocol/registry.js';
 import { countPromptTokens, loadTokenizer } from '../protocol/tokens.js';
 import type { PromptItem, ProtocolAdapter } from '../protocol/types.js';
+import { isSynthetic } from '../model/workload.js';
 import { RoundRobinBodies, type BodySource } from './body-source.js';
 import { BurstExecutor } from './burst.js';
 import { ClosedLoop } from './closed-loop.js';
+import { ConversationSource } from './conversations.js';
+import { scenarioBody } from './scenario-body.js';
 import { LiveCounters, type LiveStats } from './live-stats.js';
 import type { ExecutorHost, LoadExecutor } from './load-executor.js';
 import { OpenLoop } from './open-loop.js';
 import { ownedShare, type Partition } from './partition.js';
-import { peakUsers } from './schedule.js';
+import { createStagedArrivalGaps, peakUsers } from './schedule.js';
 import { createConnectionPool, prepareRequest, type ConnectionPool, type PreparedRequest } from './send.js';
 import { StopRules, type StopReason } from './stop-rules.js';
+import { SizedBodies, TraceBodies } from './synthetic-bodies.js';
 import { TurnBatcher } from './turn-batcher.js';
 import { User, type UserHost } from './user.js';
 
@@ -43,6 +48,8 @@ export interface LoadRunOptions {
   load: LoadOptions;
   adapter: ProtocolAdapter;
   prompts: readonly PromptItem[] | null;
+  /** Scenarios of conversations (a profile, --turns, a conversations dataset); null: the bodies in turn. */
+  scenarioSet?: ScenarioSet | null;
   /** This thread's share of the users: ids i with i % count === index (worker threads). */
   partition?: Partition;
   /** Called once per finished request, in finishing order (results.jsonl). */
@@ -104,6 +111,13 @@ const TRANSPORT_CATEGORIES: ReadonlySet<string> = new Set(TRANSPORT_FAILURE_CATE
 /** How long aborted requests get to report back before the run ends without them. */
 const ABORT_SETTLE_MS = 1000;
 
+/** A profile's rate stages: the arrival gaps at each stage's rate; undefined for a single --rate. */
+function stagedGaps(load: LoadOptions, partition: Partition): (() => number) | undefined {
+  const stages = load.stages ?? null;
+  if (stages === null || stages.length === 0 || stages[0]?.rate === null) return undefined;
+  return createStagedArrivalGaps(stages, load.warmupS * 1000, 1 / partition.count, load.arrival, 0x9e3779b9 + partition.index);
+}
+
 /** Until start() hands over the real one; nothing is recorded before that. */
 const NO_RECORDER: LoadRecorder = {
   startMeasuring: () => undefined,
@@ -128,7 +142,9 @@ export class LoadThread implements UserHost, ExecutorHost {
   readonly streamContentType: string;
   readonly timeOriginMs = performance.timeOrigin;
   readonly requestIdHeader: string | null;
+  readonly requestIdPrefix: string;
   private readonly reconcileUsage: boolean;
+  private nextConversation: number;
   /** Answers with usage seen, for sampling the reconciliation. */
   private usageAnswers = 0;
   private readonly options: LoadRunOptions;
@@ -138,6 +154,9 @@ export class LoadThread implements UserHost, ExecutorHost {
   private readonly users: User[] = [];
   private readonly secrets: readonly string[];
   private readonly bodies: BodySource;
+  private readonly conversations: ConversationSource | null;
+  readonly hasScenarios: boolean;
+  readonly keepsReplies: boolean;
   private readonly executor: LoadExecutor;
   private readonly rules: StopRules;
   private readonly batcher: TurnBatcher;
@@ -147,7 +166,8 @@ export class LoadThread implements UserHost, ExecutorHost {
   private measuring = false;
   private measureStartMs = 0;
   private preconnected = 0;
-  private readonly promptCounts = new Map<Buffer, number>();
+  /** Weak: a conversation's bodies are each sent once and must not be kept alive by their count. */
+  private readonly promptCounts = new WeakMap<Buffer, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private sweepTimer: NodeJS.Timeout | null = null;
   private resolveRun: ((outcome: LoadOutcome) => void) | null = null;
@@ -162,16 +182,47 @@ export class LoadThread implements UserHost, ExecutorHost {
     this.requestIdHeader = options.requestIdHeader ?? null;
     this.reconcileUsage = options.reconcileUsage ?? false;
     this.secrets = options.secrets ?? [];
-    this.request = prepareRequest(options.target, options.adapter, options.prompts);
-    this.bodies = new RoundRobinBodies(this.request.bodies, this.partition);
+    const workload = load.workload ?? null;
+    this.requestIdPrefix = workload?.runId ?? 'run';
+    this.nextConversation = this.partition.index;
+    // --output-tokens on the given body or prompts: one length, set once in every body.
+    const fixedOutput = workload !== null && !isSynthetic(workload) && workload.outputTokens !== null ? workload.outputTokens.mean : null;
+    this.request = prepareRequest(
+      options.target,
+      options.adapter,
+      options.prompts,
+      fixedOutput === null ? null : { tokens: fixedOutput, exact: workload?.ignoreEos ?? false },
+    );
+    const trace = workload?.trace ?? null;
+    const traceBodies = workload !== null && trace !== null ? new TraceBodies(options.target, options.adapter, workload, this.partition) : null;
+    this.bodies =
+      traceBodies ??
+      (workload !== null && isSynthetic(workload)
+        ? new SizedBodies(options.target, options.adapter, workload, this.partition)
+        : new RoundRobinBodies(this.request.bodies, this.partition, fixedOutput));
+    const scenarioSet = options.scenarioSet ?? null;
+    this.conversations =
+      scenarioSet === null
+        ? null
+        : new ConversationSource(
+            scenarioSet,
+            options.adapter,
+            this.partition,
+            (scenario) => scenarioBody(options.target, options.adapter, scenario),
+            () => this.newConversation(),
+          );
+    this.hasScenarios = scenarioSet !== null;
+    this.keepsReplies = scenarioSet !== null && keepsReplies(scenarioSet);
     this.rules = new StopRules(load.maxRequests === null ? null : ownedShare(load.maxRequests, this.partition));
     this.batcher = new TurnBatcher(this);
     this.executor =
       load.burst !== undefined && load.burst !== null
         ? new BurstExecutor(this, load.burst.users, this.partition)
-        : load.rate === null
-          ? new ClosedLoop(this, load, this.partition)
-          : new OpenLoop(this, load.rate, load.arrival, load.concurrentUsers, this.partition);
+        : traceBodies !== null && trace !== null
+          ? new OpenLoop(this, 1, 'constant', load.concurrentUsers, this.partition, traceBodies.arrivalGaps(trace.speedup))
+          : load.rate === null
+            ? new ClosedLoop(this, load, this.partition)
+            : new OpenLoop(this, load.rate, load.arrival, load.concurrentUsers, this.partition, stagedGaps(load, this.partition));
     const target = options.target;
     this.connections = createConnectionPool(this.request.origin, {
       connections: ownedShare(peakUsers(load), this.partition),
@@ -251,8 +302,27 @@ export class LoadThread implements UserHost, ExecutorHost {
 
   // UserHost -------------------------------------------------------------------------------------
 
-  nextBody(): Buffer {
-    return this.bodies.next();
+  nextBody(conversation: number): Buffer {
+    return this.bodies.next(conversation);
+  }
+
+  get bodyInputTokens(): number | null {
+    return this.bodies.inputTokens;
+  }
+
+  get bodyOutputTokens(): number | null {
+    return this.bodies.outputTokens;
+  }
+
+  newConversation(): number {
+    const conversation = this.nextConversation;
+    this.nextConversation += this.partition.count;
+    return conversation;
+  }
+
+  nextScenarioBody(user: User): Buffer | null {
+    const conversations = this.conversations;
+    return conversations === null ? null : conversations.next(user);
   }
 
   /** A bound field: the parsers call it once per successful answer with usage. */
@@ -289,6 +359,11 @@ export class LoadThread implements UserHost, ExecutorHost {
     if (record.errorCategory === 'generator') this.options.onGeneratorError?.();
     recorder.recordRequest(record, endAtMs, user.t0);
     this.options.onRecord?.(record, { requestId: user.lastRequestId, t0Ms: user.t0, endAtMs });
+    let thinkMs = 0;
+    if (this.conversations !== null) {
+      thinkMs = this.conversations.afterReply(user, record, user.replyText);
+      user.replyText = null;
+    }
     if (this.rules.reason !== null) {
       if (this.counters.inFlight === 0) this.finishRun();
       return;
@@ -298,7 +373,19 @@ export class LoadThread implements UserHost, ExecutorHost {
       return;
     }
     user.transportFailures = 0;
-    this.executor.release(user);
+    if (thinkMs > 0) this.thinkThenRelease(user, thinkMs);
+    else this.executor.release(user);
+  }
+
+  /** The user thinks before its conversation's next turn: it is neither sending nor free for an arrival. */
+  private thinkThenRelease(user: User, thinkMs: number): void {
+    const dueMs = performance.now() + thinkMs;
+    // Timers run on the loop's cached clock and may fire a little early: an early one waits again.
+    const release = (): void => {
+      if (performance.now() < dueMs) this.at(dueMs, release);
+      else if (this.rules.reason === null) this.executor.release(user);
+    };
+    this.at(dueMs, release);
   }
 
   /** The user goes again only after its backoff (see BACKOFF_BASE_MS); the timer dies with a stop. */
@@ -327,6 +414,15 @@ export class LoadThread implements UserHost, ExecutorHost {
 
   reportUsers(atMs: number): void {
     this.recorder.setUsers(this.counters.users, atMs);
+  }
+
+  restUser(atMs: number): void {
+    this.counters.users -= 1;
+    this.reportUsers(atMs);
+  }
+
+  wakeUser(): void {
+    this.counters.users += 1;
   }
 
   /** The stop rules, checked before every send. */

@@ -30,11 +30,15 @@ export class OpenLoop implements LoadExecutor {
   private dropped = 0;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(host: ExecutorHost, rate: number, arrival: Arrival, users: number, partition: Partition) {
+  /**
+   * `gaps`: the arrival gaps themselves (a replayed trace), instead of a rate; Infinity once there are no
+   * more, and the run then ends when its max-requests are sent and answered.
+   */
+  constructor(host: ExecutorHost, rate: number, arrival: Arrival, users: number, partition: Partition, gaps?: () => number) {
     this.host = host;
     this.partition = partition;
     this.users = users;
-    this.arrivalGapMs = createArrivalGaps(rate / partition.count, arrival, 0x9e3779b9 + partition.index);
+    this.arrivalGapMs = gaps ?? createArrivalGaps(rate / partition.count, arrival, 0x9e3779b9 + partition.index);
   }
 
   get droppedArrivals(): number {
@@ -53,7 +57,11 @@ export class OpenLoop implements LoadExecutor {
   release(user: User): void {
     // Through the batcher: the turn's finished records are flushed once, not once per released user.
     if (this.queueHead < this.queue.length) this.host.queueSend(user, this.dequeue());
-    else this.idle.push(user);
+    else {
+      this.idle.push(user);
+      // No arrival is left (a trace ran out): the stop rules end the run once the last one is sent.
+      if (this.nextArrivalMs === Number.POSITIVE_INFINITY) this.host.canSend(performance.now());
+    }
   }
 
   finishDue(): void {
@@ -84,6 +92,11 @@ export class OpenLoop implements LoadExecutor {
       else this.dropped += 1;
     }
     if (host.stopping !== null) return;
+    if (this.nextArrivalMs === Number.POSITIVE_INFINITY) {
+      // Nothing left to arrive: ask the stop rules now (max-requests ends a trace that is all sent).
+      host.canSend(now);
+      return;
+    }
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = setTimeout(this.tick, Math.max(0, this.nextArrivalMs - performance.now()));
   };

@@ -3,7 +3,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { inputError } from '../failures/errors.js';
+import type { ConversationScript } from '../model/scenarios.js';
 import type { PromptItem } from '../protocol/types.js';
+import { readShareGptItem } from './sharegpt.js';
 
 /** The built-in set, shipped in the package: data/prompts/default.jsonl (src/engine and dist/engine are 2 deep). */
 export const DEFAULT_PROMPTS_PATH = fileURLToPath(new URL('../../data/prompts/default.jsonl', import.meta.url));
@@ -19,7 +21,8 @@ const promptItemSchema = z.union([
     .transform((item): PromptItem => (item.system === undefined ? { prompt: item.prompt } : { prompt: item.prompt, system: item.system })),
 ]);
 
-const HINT = 'give a JSONL file with one {"prompt": "..."} or {"messages": [...]} per line, a JSON array of them, or `default`';
+const HINT =
+  'give a JSONL file with one {"prompt": "..."}, {"messages": [...]} or ShareGPT {"conversations": [...]} per line, a JSON array of them, or `default`';
 
 /**
  * The prompts of `--test-data`: null for '' (the user's body every time), the built-in set for
@@ -27,6 +30,16 @@ const HINT = 'give a JSONL file with one {"prompt": "..."} or {"messages": [...]
  * a string, `{prompt, system?}` or `{messages}`.
  */
 export async function loadPrompts(testData: string, cwd: string): Promise<PromptItem[] | null> {
+  const scripts = await loadConversations(testData, cwd);
+  return scripts === null ? null : scripts.map((script) => script.first);
+}
+
+/**
+ * The conversations of `--test-data`: each prompt item is a one-turn conversation, each ShareGPT item
+ * its human turns in order (the recorded assistant turns are not sent: the server's replies are). Null
+ * for '' (the user's body).
+ */
+export async function loadConversations(testData: string, cwd: string): Promise<ConversationScript[] | null> {
   if (testData === '') return null;
   const path = testData === 'default' ? DEFAULT_PROMPTS_PATH : isAbsolute(testData) ? testData : resolve(cwd, testData);
   let text: string;
@@ -36,13 +49,18 @@ export async function loadPrompts(testData: string, cwd: string): Promise<Prompt
     const code = (error as NodeJS.ErrnoException).code ?? 'read error';
     throw inputError('TEST_DATA_UNREADABLE', `--test-data ${testData}: cannot read ${path} (${code})`, HINT);
   }
-  return parsePrompts(text, testData);
+  return parseConversations(text, testData);
 }
 
-/** Parse the text of a test-data file (JSON array, or JSONL). */
+/** Parse the text of a test-data file (JSON array, or JSONL): its prompts (a conversation's first turn). */
 export function parsePrompts(text: string, label: string): PromptItem[] {
+  return parseConversations(text, label).map((script) => script.first);
+}
+
+/** Parse the text of a test-data file (JSON array, or JSONL) into conversations (see loadConversations). */
+export function parseConversations(text: string, label: string): ConversationScript[] {
   const trimmed = text.trim();
-  const items: PromptItem[] = [];
+  const items: ConversationScript[] = [];
   if (trimmed.startsWith('[')) {
     let parsed: unknown;
     try {
@@ -70,10 +88,15 @@ export function parsePrompts(text: string, label: string): PromptItem[] {
   return items;
 }
 
-function parseItem(value: unknown, where: string): PromptItem {
+function parseItem(value: unknown, where: string): ConversationScript {
+  const shareGpt = readShareGptItem(value);
+  if (shareGpt !== null) {
+    if (typeof shareGpt === 'string') throw inputError('TEST_DATA_INVALID', `--test-data ${where}: ${shareGpt}`, HINT);
+    return shareGpt;
+  }
   const result = promptItemSchema.safeParse(value);
   if (!result.success) {
-    throw inputError('TEST_DATA_INVALID', `--test-data ${where}: expected a prompt string, {"prompt"} or {"messages"}`, HINT);
+    throw inputError('TEST_DATA_INVALID', `--test-data ${where}: expected a prompt string, {"prompt"}, {"messages"} or {"conversations"}`, HINT);
   }
-  return result.data;
+  return { first: result.data, next: [] };
 }

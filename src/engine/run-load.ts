@@ -4,6 +4,7 @@ import type { GeneratorHealth } from '../metrics/generator-verdict.js';
 import type { RequestRecord } from '../model/summary.js';
 import { getAdapter } from '../protocol/registry.js';
 import type { PromptItem } from '../protocol/types.js';
+import type { ScenarioSet } from '../model/scenarios.js';
 import { startHealthMonitor } from './health.js';
 import type { LiveStats } from './live-stats.js';
 import { LoadThread, type LoadOutcome, type RecordMeta } from './load-thread.js';
@@ -29,6 +30,8 @@ export interface RunLoadOptions {
   target: TargetSpec;
   load: LoadOptions;
   prompts: readonly PromptItem[] | null;
+  /** Scenarios of conversations; null or absent: the bodies in turn. */
+  scenarioSet?: ScenarioSet | null;
   sink?: RecordSink;
   /** Secret values to mask in error messages. */
   secrets?: readonly string[];
@@ -79,6 +82,7 @@ function startThreadLoad(options: RunLoadOptions): LoadHandle {
     load: options.load,
     adapter: getAdapter(options.target.apiType),
     prompts: options.prompts,
+    scenarioSet: options.scenarioSet ?? null,
     secrets: options.secrets ?? [],
     requestIdHeader: options.requestIdHeader ?? null,
     ...(options.gracefulStopMs === undefined ? {} : { gracefulStopMs: options.gracefulStopMs }),

@@ -1,6 +1,8 @@
 import type { LoadOptions } from '../model/plan.js';
 import { steppedTotalS } from '../model/stepped.js';
 import { createRandom } from '../random.js';
+import { stageIndexAt, stageStartS } from '../model/stages.js';
+import type { Stage } from '../model/scenarios.js';
 
 /**
  * Load shapes as pure functions of time, so the engine, the worker threads and the tests agree on them.
@@ -27,8 +29,11 @@ export function peakUsers(load: Pick<LoadOptions, 'loadMode' | 'step' | 'concurr
  */
 export function usersAt(
   tS: number,
-  load: Pick<LoadOptions, 'loadMode' | 'step' | 'concurrentUsers' | 'spawnRate'>,
+  load: Pick<LoadOptions, 'loadMode' | 'step' | 'concurrentUsers' | 'spawnRate' | 'stages'>,
 ): number {
+  const stages = load.stages ?? null;
+  // A profile's user stages: each stage's users from its start (the first one through warmup).
+  if (stages !== null && stages.length > 0) return stages[stageIndexAt(stages, tS)]?.users ?? load.concurrentUsers;
   if (load.loadMode === 'stepped' && load.step !== null) {
     const step = load.step;
     if (tS < 0) return step.startUsers;
@@ -44,8 +49,13 @@ export function usersAt(
  */
 export function nextUserChangeS(
   tS: number,
-  load: Pick<LoadOptions, 'loadMode' | 'step' | 'concurrentUsers' | 'spawnRate'>,
+  load: Pick<LoadOptions, 'loadMode' | 'step' | 'concurrentUsers' | 'spawnRate' | 'stages'>,
 ): number | null {
+  const stages = load.stages ?? null;
+  if (stages !== null && stages.length > 0) {
+    const index = stageIndexAt(stages, Math.max(0, tS));
+    return index + 1 < stages.length ? stageStartS(stages, index + 1) : null;
+  }
   const now = usersAt(tS, load);
   if (load.loadMode === 'stepped' && load.step !== null) {
     if (now >= load.step.maxUsers) return null;
@@ -65,4 +75,27 @@ export function createArrivalGaps(rate: number, arrival: 'poisson' | 'constant',
   const random = createRandom(seed);
   // 1 - u is in (0, 1], so the log is finite.
   return () => -Math.log(1 - random()) * meanMs;
+}
+
+/**
+ * Open-loop arrivals of rate stages: each gap is drawn at the rate of the stage its arrival falls in
+ * (this thread's share of it). The function keeps its own clock (ms since the run's start), as the open
+ * loop adds the gaps up from there; stages count from `shapeStartMs` (after warmup).
+ */
+export function createStagedArrivalGaps(
+  stages: readonly Stage[],
+  shapeStartMs: number,
+  share: number,
+  arrival: 'poisson' | 'constant',
+  seed: number,
+): () => number {
+  const random = createRandom(seed);
+  let atMs = 0;
+  return () => {
+    const stage = stages[stageIndexAt(stages, (atMs - shapeStartMs) / 1000)] as Stage;
+    const meanMs = 1000 / ((stage.rate ?? 1) * share);
+    const gap = arrival === 'constant' ? meanMs : -Math.log(1 - random()) * meanMs;
+    atMs += gap;
+    return gap;
+  };
 }

@@ -28,13 +28,17 @@ export function prepareRequest(
   target: TargetSpec,
   adapter: ProtocolAdapter,
   prompts: readonly PromptItem[] | null,
+  output: { tokens: number; exact: boolean } | null = null,
 ): PreparedRequest {
   const url = new URL(target.url);
   const headers = Object.entries(buildWireHeaders({ headers: target.headers, cookies: target.cookies }).headers).flat();
+  // `--output-tokens` on the given body or prompts: the same length asked every time.
+  const sized = (body: Record<string, unknown>): Record<string, unknown> =>
+    output === null || adapter.applyOutputLength === undefined ? body : adapter.applyOutputLength(body, output.tokens, output.exact);
   const bodies =
     prompts === null
-      ? [Buffer.from(JSON.stringify(target.body))]
-      : prompts.map((prompt) => Buffer.from(JSON.stringify(adapter.applyPrompt(target.body, prompt))));
+      ? [Buffer.from(JSON.stringify(sized(target.body)))]
+      : prompts.map((prompt) => Buffer.from(JSON.stringify(sized(adapter.applyPrompt(target.body, prompt)))));
   return {
     origin: url.origin,
     path: `${url.pathname}${url.search}`,

@@ -6,6 +6,7 @@ import { categorizeTransportError } from '../failures/classify-transport.js';
 import { readProviderError } from '../protocol/provider-error.js';
 import { maskAndCut, maskUrl } from '../text/mask.js';
 import type { ChunkListener, ParsedResponse, ProtocolAdapter, StreamParser } from '../protocol/types.js';
+import type { ConversationSlot, ConversationState } from './conversations.js';
 import type { PreparedRequest } from './send.js';
 
 /** What a user needs from the run it belongs to. */
@@ -19,8 +20,22 @@ export interface UserHost {
   readonly timeOriginMs: number;
   /** A response header worth keeping per request (e.g. `x-mock-request-id`), or null. */
   readonly requestIdHeader: string | null;
-  /** The body of the next request (round robin over the test data). */
-  nextBody(): Buffer;
+  /** The body of the next request of this conversation (round robin over the test data, or synthetic). */
+  nextBody(conversation: number): Buffer;
+  /** Of the body nextBody last returned: its prompt tokens as sent (synthetic prompts), else null. */
+  readonly bodyInputTokens: number | null;
+  /** Of the body nextBody last returned: the output length it asks for when we set it, else null. */
+  readonly bodyOutputTokens: number | null;
+  /** A new conversation number, unique in the run (across worker threads too): single-shot requests take one each. */
+  newConversation(): number;
+  /** What every `x-request-id` of the run starts with (`<prefix>-c<conversation>-t<turn>`). */
+  readonly requestIdPrefix: string;
+  /** Scenarios drive the bodies (a profile, --turns): nextScenarioBody gives them. */
+  readonly hasScenarios: boolean;
+  /** With scenarios: the body of `user`'s next turn (it sets the user's conversation, turn and stream); null without. */
+  nextScenarioBody(user: User): Buffer | null;
+  /** Keep the text of each answer (a conversation appends it to its history). */
+  readonly keepsReplies: boolean;
   /** Prompt tokens of a body, counted with the tokenizer (once per body): for a server that reports none. */
   promptTokens(body: Buffer): number;
   /** Whether to count the text of this answer, whose usage the server reported, to reconcile the two. */
@@ -72,10 +87,30 @@ const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
  * is stamped with performance.now() and pushed to the protocol parser, whose content events write
  * chunk gaps into a preallocated array.
  */
-export class User implements Dispatcher.DispatchHandler, ChunkListener {
+export class User implements Dispatcher.DispatchHandler, ChunkListener, ConversationSlot {
   readonly id: number;
   seq = 0;
   busy = false;
+  /**
+   * The conversation the next request belongs to and its turn (1-based), for its `x-request-id` and
+   * cache-bust tag: -1 takes a new conversation per request (single-shot). A multi-turn user sets both.
+   */
+  conversation = -1;
+  turn = 1;
+  /** The request's headers: the run's, then `x-request-id` (its value set per send; undici copies them at dispatch). */
+  private readonly headers: string[];
+  private readonly requestIdSlot: number;
+  private sentRequestId: string | null = null;
+  private inputTokensSent: number | null = null;
+  private outputTokensAsked: number | null = null;
+  /** Whether the current request streams (a scenario may say otherwise than the target). */
+  stream: boolean;
+  /** The scenario of the current request; null without scenarios (then records carry no turn either). */
+  scenario: string | null = null;
+  /** Owned by the ConversationSource: the conversation under way. */
+  conversationState: ConversationState | null = null;
+  /** The text of the last successful answer, when the host keeps replies; taken by completeRequest. */
+  replyText: string | null = null;
   /** performance.now() at send, and the deadline of the whole request. */
   t0 = 0;
   private scheduledAtMs = -1;
@@ -115,6 +150,12 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
   constructor(id: number, host: UserHost) {
     this.id = id;
     this.host = host;
+    this.stream = host.request.stream;
+    const headers = host.request.headers;
+    // The user's own x-request-id wins: theirs is sent as given and ours is not recorded.
+    const own = headers.some((value, i) => i % 2 === 0 && value.toLowerCase() === REQUEST_ID_HEADER);
+    this.headers = own ? headers : [...headers, REQUEST_ID_HEADER, ''];
+    this.requestIdSlot = own ? -1 : this.headers.length - 1;
   }
 
   /** Send the next request. `scheduledAtMs` is the open loop's planned send time (-1 when closed loop). */
@@ -138,14 +179,24 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     this.lastContentAt = -1;
     this.dropPending();
     this.streamEndAt = -1;
-    const body = host.nextBody();
+    this.replyText = null;
+    const scenarioBody = host.hasScenarios ? host.nextScenarioBody(this) : null;
+    const conversation = this.conversation >= 0 ? this.conversation : host.newConversation();
+    const body = scenarioBody ?? host.nextBody(conversation);
     this.body = body;
+    this.inputTokensSent = host.bodyInputTokens;
+    this.outputTokensAsked = host.bodyOutputTokens;
+    if (this.requestIdSlot >= 0) {
+      const requestId = `${host.requestIdPrefix}-c${conversation}-t${this.turn}`;
+      this.sentRequestId = requestId;
+      this.headers[this.requestIdSlot] = requestId;
+    }
     const request = host.request;
     this.phase = host.beginRequest(performance.now());
     this.t0 = performance.now();
     try {
       host.dispatcher.dispatch(
-        { path: request.path, method: request.method, headers: request.headers, body, blocking: false },
+        { path: request.path, method: request.method, headers: this.headers, body, blocking: false },
         this,
       );
     } catch (error) {
@@ -185,7 +236,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       this.redirectTo = statusCode >= 300 && statusCode < 400 && typeof location === 'string' ? location : null;
       return;
     }
-    if (!this.host.request.stream) {
+    if (!this.stream) {
       this.collectLimit = MAX_JSON_BODY_BYTES;
       return;
     }
@@ -205,6 +256,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
         model: this.host.request.model,
         mask: this.mask,
         reconcileUsage: this.host.shouldReconcile,
+        returnText: this.host.keepsReplies,
       });
       this.ownParser = parser;
     } else {
@@ -335,7 +387,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       this.finishFailed('invalid_response', this.mismatch, endAt);
       return;
     }
-    const options = { model: this.host.request.model, mask: this.mask, reconcileUsage: this.host.shouldReconcile };
+    const options = { model: this.host.request.model, mask: this.mask, reconcileUsage: this.host.shouldReconcile, returnText: this.host.keepsReplies };
     this.finishParsed(this.host.adapter.parseJson(text, endAt, options), endAt);
   }
 
@@ -385,7 +437,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     if (ok) {
       const output = parsed.outputTokens;
       // Without streaming the answer arrives at once: no first token or gap was timed (null, not E2E or 0).
-      if (this.host.request.stream) {
+      if (this.stream) {
         const ttftMs = parsed.firstContentAt === null ? null : parsed.firstContentAt - t0;
         record.ttftMs = ttftMs === null ? null : round3(ttftMs);
         record.ttfoMs = parsed.firstOutputAt === null ? null : round3(parsed.firstOutputAt - t0);
@@ -394,6 +446,10 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       if (parsed.inputTokens !== null) {
         record.inputTokens = parsed.inputTokens;
         record.inputTokenSource = 'usage';
+      } else if (this.inputTokensSent !== null) {
+        // A synthetic prompt's size is known exactly: no counting (and no per-body count kept).
+        record.inputTokens = this.inputTokensSent;
+        record.inputTokenSource = 'tokenizer';
       } else if (this.body !== null) {
         record.inputTokens = this.host.promptTokens(this.body);
         record.inputTokenSource = 'tokenizer';
@@ -404,6 +460,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       record.vectors = parsed.vectors ?? null;
       record.tokenSource = parsed.tokenSource;
       record.countedOutputTokens = parsed.countedOutputTokens ?? null;
+      if (parsed.text !== undefined) this.replyText = parsed.text;
     }
     this.finish(record, Math.max(endAt, parsed.endAt));
   }
@@ -432,8 +489,12 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
       inputTokenSource: null,
       countedOutputTokens: null,
       queueMs: this.scheduledAtMs < 0 ? null : round3(Math.max(0, this.t0 - this.scheduledAtMs)),
-      scenario: null,
-      turn: null,
+      scenario: this.scenario,
+      turn: this.scenario === null ? null : this.turn,
+      conversation: this.scenario === null ? null : this.conversation,
+      requestId: this.sentRequestId,
+      inputTokensSent: this.inputTokensSent,
+      outputTokensAsked: this.outputTokensAsked,
     };
   }
 
@@ -452,6 +513,9 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener {
     this.host.completeRequest(this, record, endAt);
   }
 }
+
+/** Sent with every request (docs/cli.md "Request ids"), lower-case as undici's header lists are matched. */
+const REQUEST_ID_HEADER = 'x-request-id';
 
 /** Milliseconds with microsecond resolution: what a record keeps. */
 function round3(value: number): number {

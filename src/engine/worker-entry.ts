@@ -47,6 +47,7 @@ const thread = new LoadThread({
   load: input.load,
   adapter: getAdapter(input.target.apiType),
   prompts: input.prompts,
+  scenarioSet: input.scenarioSet,
   partition: { index: input.index, count: input.count },
   secrets: input.secrets,
   ...(input.gracefulStopMs === null ? {} : { gracefulStopMs: input.gracefulStopMs }),

@@ -2,6 +2,7 @@ import type { LoadOptions, TargetSpec } from '../model/plan.js';
 import type { RecorderSnapshot } from '../metrics/recorder.js';
 import type { Summary } from '../model/summary.js';
 import type { PromptItem } from '../protocol/types.js';
+import type { ScenarioSet } from '../model/scenarios.js';
 import type { LiveStats } from './live-stats.js';
 import type { LoadOutcome } from './load-thread.js';
 import type { StopReason } from './stop-rules.js';
@@ -12,6 +13,7 @@ export interface WorkerInput {
   target: TargetSpec;
   load: LoadOptions;
   prompts: readonly PromptItem[] | null;
+  scenarioSet: ScenarioSet | null;
   index: number;
   count: number;
   secrets: readonly string[];

@@ -57,6 +57,7 @@ export function startWorkerLoad(options: RunLoadOptions): LoadHandle {
         target: options.target,
         load: options.load,
         prompts: options.prompts,
+        scenarioSet: options.scenarioSet ?? null,
         index,
         count,
         secrets: options.secrets ?? [],

@@ -1,3 +1,4 @@
+import { describeScenarios, describeStages } from './describe-scenarios.js';
 import { maskBaseUrl, maskCookies, maskHeaders, maskJsonValue, maskText, maskUrl, targetSecrets } from '../text/mask.js';
 import type { RunPlan } from '../model/plan.js';
 
@@ -59,6 +60,10 @@ export function renderDryRunText(plan: RunPlan): string {
   const bodyText = JSON.stringify(json['body']);
   row('body', bodyText.length > 400 ? `${bodyText.slice(0, 397)}... (${bodyText.length} chars)` : bodyText);
   row('load', describeLoad(plan));
+  const stages = describeStages(load.stages);
+  if (stages !== null) row('stages', stages);
+  const scenarios = describeScenarios(load);
+  if (scenarios !== null) row('scenarios', scenarios);
   row('timeouts', `request ${target.timeoutMs / 1000} s, pre-check ${plan.precheckTimeoutMs / 1000} s, idle gap ${target.idleTimeoutMs / 1000} s, connect ${target.connectTimeoutMs / 1000} s${target.insecure ? ', TLS not verified (--insecure)' : ''}`);
   const slo = load.slo.map((check) => check.raw).join(', ');
   row('pass if', `success rate ≥ ${load.successThreshold}${slo === '' ? '' : `; SLO ${slo}`}`);

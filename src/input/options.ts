@@ -8,6 +8,8 @@ import { apiTypeIds } from '../protocol/registry.js';
 import type { ApiType } from '../protocol/types.js';
 import type { Arrival, BurstOptions, LoadMode, LoadOptions, StepOptions } from '../model/plan.js';
 import { parseSlo } from '../metrics/slo.js';
+import type { RawScenarioOptions } from './scenario-options.js';
+import type { RawWorkloadOptions } from './workload-options.js';
 
 /**
  * The `run` command's options, validated with zod: each invalid value is an error naming the flag, the
@@ -56,7 +58,7 @@ export function defaultLoadOptions(mode: RunMode, name: string): LoadOptions {
 }
 
 /** Options as commander hands them over: strings, booleans and string lists, undefined when not given. */
-export interface RawRunOptions {
+export interface RawRunOptions extends RawScenarioOptions, RawWorkloadOptions {
   url?: string;
   curl?: string;
   local?: boolean;
@@ -335,6 +337,19 @@ const LOCAL_ONLY: ReadonlyArray<[keyof RawRunOptions, string]> = [
   ['idleTimeout', "the platform's engine uses its own request timeouts"],
   ['insecure', "the platform's engine does its own TLS checks"],
   ['out', 'the platform keeps the results (see the report URL)'],
+  ['turns', "the platform's engine sends single requests"],
+  ['thinkTime', "the platform's engine sends single requests"],
+  ['dataOrder', "the platform's engine takes the test data in its own order"],
+  ['seed', "the platform's engine takes the test data in its own order"],
+  ['profile', "the platform's engine runs one scenario"],
+  ['inputTokens', "the platform's engine sends the body or the test data as given"],
+  ['outputTokens', "the platform's engine sends the body or the test data as given"],
+  ['preset', "the platform's engine sends the body or the test data as given"],
+  ['ignoreEos', "the platform's engine sends the body or the test data as given"],
+  ['cacheBust', "the platform's engine sends the body or the test data as given"],
+  ['sharedPrefixTokens', "the platform's engine sends the body or the test data as given"],
+  ['trace', "the platform's engine runs closed-loop users only"],
+  ['traceSpeedup', "the platform's engine runs closed-loop users only"],
 ];
 
 /** docs/platform.md: local-only flags are refused in platform mode, each with its reason. */

@@ -6,6 +6,8 @@ import { maskBaseUrl } from '../text/mask.js';
 import { buildRequestSpecFromFlags, parseHeaderFlags } from './flags.js';
 import { normalizeTarget } from './normalize.js';
 import { DEFAULTS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
+import { resolveScenarioOptions, stagedShape } from './scenario-options.js';
+import { resolveWorkload } from './workload-options.js';
 import type { LoadOptions, RequestSpec, RunPlan, TargetSpec } from '../model/plan.js';
 
 /** What building a plan needs from the outside world (the CLI passes its Io's parts). */
@@ -81,6 +83,24 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
     burst: options.burst,
   };
   await checkTestData(load.testData, context.cwd);
+  const resolved = await resolveWorkload(
+    raw,
+    load,
+    {
+      duration: raw.duration !== undefined,
+      warmup: raw.warmup !== undefined,
+      maxRequests: raw.maxRequests !== undefined,
+      rate: raw.rate !== undefined,
+      arrival: raw.arrival !== undefined,
+      timeoutS: target.timeoutMs / 1000,
+    },
+    context.cwd,
+  );
+  Object.assign(load, resolved.load, { workload: resolved.workload });
+  const { scenarios, profile } = await resolveScenarioOptions(raw, context.cwd);
+  if (scenarios !== null) load.scenarios = scenarios;
+  if (profile !== null && profile.stages !== null) Object.assign(load, stagedShape(profile.stages, options.concurrentUsers), { stages: profile.stages });
+  if (profile !== null && profile.name !== null && raw.name === undefined) load.name = profile.name;
   const outDir = raw.out === undefined ? null : resolve(context.cwd, raw.out);
   return {
     mode: mode.mode,

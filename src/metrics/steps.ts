@@ -4,7 +4,8 @@
  * that just joined (and of the step before, still draining) do not blur its figures.
  */
 import type { SloCheck, StepOptions } from '../model/plan.js';
-import { stepWindows } from '../model/stepped.js';
+import { stageWindows } from '../model/stages.js';
+import { stepWindows, type StepWindow } from '../model/stepped.js';
 import type { RequestRecord, StepPercentiles, StepResult, Summary } from '../model/summary.js';
 import { percentileOfSorted, round3 } from './math.js';
 import { meetsSlo } from './recorder.js';
@@ -36,14 +37,28 @@ export interface StepsContext {
  * over the step's successful requests; the chunk-gap SLO is not judged here (records keep no gaps).
  */
 export function summarizeSteps(records: readonly RequestRecord[], context: StepsContext): StepResult[] {
+  return summarizeWindows(records, stepWindows(context.step), context, 'steps');
+}
+
+/**
+ * Each window's figures: steps leave out their settle time; a profile's stages count every measured
+ * request sent in them (no settle), so the stages sum to the run's totals.
+ */
+export function summarizeWindows(
+  records: readonly RequestRecord[],
+  windows: readonly StepWindow[],
+  context: Omit<StepsContext, 'step'>,
+  kind: 'steps' | 'stages',
+): StepResult[] {
   const slo = context.slo.filter((check) => check.metric !== 'chunk_gap');
-  const windows = stepWindows(context.step);
   const buckets: RequestRecord[][] = windows.map(() => []);
-  const settlesS = windows.map((window) => settleSecondsOf(window.toS - window.fromS));
+  const settlesS = windows.map((window) => (kind === 'stages' ? 0 : settleSecondsOf(window.toS - window.fromS)));
   const spansMs = windows.map((window, i) => {
     const fromMs = context.shapeStartMs + (window.fromS + (settlesS[i] as number)) * 1000;
     const planEndMs = context.shapeStartMs + window.toS * 1000;
-    return { fromMs, toMs: context.sendEndMs === null ? planEndMs : Math.min(planEndMs, context.sendEndMs) };
+    // The last stage takes every request sent until sending stopped (a timer a hair late still counts).
+    const toMs = kind === 'stages' && i === windows.length - 1 ? Number.POSITIVE_INFINITY : context.sendEndMs === null ? planEndMs : Math.min(planEndMs, context.sendEndMs);
+    return { fromMs: kind === 'stages' && i === 0 ? Number.NEGATIVE_INFINITY : fromMs, toMs };
   });
   for (const record of records) {
     if (record.phase !== 'measure') continue;
@@ -54,8 +69,17 @@ export function summarizeSteps(records: readonly RequestRecord[], context: Steps
   const results: StepResult[] = [];
   windows.forEach((window, i) => {
     const span = spansMs[i] as { fromMs: number; toMs: number };
-    if (span.toMs <= span.fromMs) return;
-    results.push(describeStep(buckets[i] as RequestRecord[], window.index, window.users, window.sustain, span, settlesS[i] as number, context.runStartMs, slo));
+    // The reported span is the plan's (an open end or start above only catches stragglers).
+    const planFromMs = context.shapeStartMs + window.fromS * 1000;
+    const planToMs = context.shapeStartMs + window.toS * 1000;
+    const shown = {
+      fromMs: Number.isFinite(span.fromMs) ? span.fromMs : planFromMs,
+      toMs: Number.isFinite(span.toMs) ? span.toMs : context.sendEndMs === null ? planToMs : Math.min(planToMs, context.sendEndMs),
+    };
+    if (shown.toMs <= shown.fromMs) return;
+    const result = describeStep(buckets[i] as RequestRecord[], window.index, window.users, window.sustain, shown, settlesS[i] as number, context.runStartMs, slo, kind);
+    if (window.rate !== undefined && window.rate !== null) result.rate = window.rate;
+    results.push(result);
   });
   return results;
 }
@@ -69,12 +93,14 @@ function describeStep(
   settleS: number,
   runStartMs: number,
   slo: readonly SloCheck[],
+  kind: 'steps' | 'stages',
 ): StepResult {
   const spanS = (span.toMs - span.fromMs) / 1000;
   const ok = records.filter((record) => record.ok);
+  const incomplete = kind === 'stages' ? records.filter((record) => record.errorCategory === 'incomplete').length : 0;
   const errors: Record<string, number> = {};
   for (const record of records) {
-    if (record.ok) continue;
+    if (record.ok || (kind === 'stages' && record.errorCategory === 'incomplete')) continue;
     const category = record.errorCategory ?? 'unknown';
     errors[category] = (errors[category] ?? 0) + 1;
   }
@@ -86,7 +112,7 @@ function describeStep(
     startS: round3((span.fromMs - runStartMs) / 1000),
     endS: round3((span.toMs - runStartMs) / 1000),
     settleS: round3(settleS),
-    requests: { ok: ok.length, failed: records.length - ok.length },
+    requests: kind === 'stages' ? { ok: ok.length, failed: records.length - ok.length - incomplete, incomplete } : { ok: ok.length, failed: records.length - ok.length },
     rps: round3(ok.length / spanS),
     outputTokensPerSecond: round3(outputTokens / spanS),
     ttft: percentilesOf(ok.map((record) => record.ttftMs)),
@@ -113,6 +139,15 @@ export function percentilesOf(values: readonly (number | null)[]): StepPercentil
  */
 export function stepsOfRun(summary: Summary, records: readonly RequestRecord[], slo: readonly SloCheck[]): StepResult[] | undefined {
   const config = summary.config;
+  const stages = config.stages ?? null;
+  if (stages !== null && stages.length > 0) {
+    const runStartMs = Date.parse(summary.startedAt);
+    if (!Number.isFinite(runStartMs) || stages.length > MAX_STEPS) return undefined;
+    const shapeStartMs = runStartMs + (summary.measureStartS ?? 0) * 1000;
+    const stopAtMs = summary.stop?.at === null || summary.stop?.at === undefined ? Number.NaN : Date.parse(summary.stop.at);
+    const sendEndMs = Number.isFinite(stopAtMs) ? stopAtMs : shapeStartMs + summary.measuredSeconds * 1000;
+    return summarizeWindows(records, stageWindows(stages, config.concurrentUsers ?? 0), { runStartMs, shapeStartMs, sendEndMs, slo }, 'stages');
+  }
   if (config.loadMode !== 'stepped' || config.step === undefined || config.step === null || !isSane(config.step)) return undefined;
   const runStartMs = Date.parse(summary.startedAt);
   if (!Number.isFinite(runStartMs)) return undefined;

@@ -83,6 +83,12 @@ export interface MockServerOptions extends Partial<MockBehaviour> {
    * load, as a real server's does). A slot is held from the start of the answer to its end. Unset: no limit.
    */
   maxConcurrent?: number;
+  /**
+   * Count each prompt exactly with the model's tokenizer (js-tiktoken), record what it received (tokens,
+   * messages, the start of the prompt, a hash of the system prompt) and report that count as the usage's
+   * input tokens. Off by default: it costs the mock a tokenizer pass per request.
+   */
+  countPrompt?: boolean;
 }
 
 /** The largest --max-concurrent: beyond it the limit means nothing on one machine. */

@@ -6,6 +6,7 @@ import { createRandom } from '../random.js';
 import { AppError, inputError } from '../failures/errors.js';
 import { adapters, DEFAULT_API_TYPE, getAdapter, streamContentTypeOf } from '../protocol/registry.js';
 import type { MockRequest, MockRequestReader } from '../protocol/mock-types.js';
+import { describePrompt } from '../protocol/prompt-stats.js';
 import type { ApiType, ProtocolAdapter } from '../protocol/types.js';
 import { buildStatusError, isChosenForFault, type ErrorReply, type MockFault } from './faults.js';
 import {
@@ -50,12 +51,31 @@ export interface MockRequestRecord {
   firstTokenAtEpochMs: number | null;
   endAtEpochMs: number | null;
   inputTokens: number | null;
+  /** Chat APIs: the first 200 characters of the request's last assistant message (null: none). */
+  lastAssistant: string | null;
   /** Content tokens written (reasoning included). */
   outputTokens: number;
   reasoningTokens: number;
   /** The client closed the connection before the response ended. */
   aborted: boolean;
+  /** The `x-request-id` header the client sent, null without one. */
+  clientRequestId: string | null;
+  /** The output length asked: max_tokens (or the API's field), min_tokens, ignore_eos; null when not asked. */
+  maxTokens: number | null;
+  minTokens: number | null;
+  ignoreEos: boolean;
+  /** With countPrompt: the prompt's exact tokens by the model's encoding (each text alone), else null. */
+  promptTokens: number | null;
+  /** Messages in the request: chat APIs always, any API with countPrompt (0 for a plain prompt); else null. */
+  messages: number | null;
+  /** With countPrompt: the first PROMPT_HEAD_CHARS characters of the non-system prompt text, else null. */
+  promptHead: string | null;
+  /** With countPrompt: an FNV-1a hash (hex) of the whole system text ('' hashes too), else null. */
+  systemHash: string | null;
 }
+
+/** Characters of the prompt a record keeps (enough to tell cache-bust tags apart). */
+const PROMPT_HEAD_CHARS = 120;
 
 export interface MockStats {
   /** API requests received (chat completions and messages). */
@@ -138,6 +158,7 @@ interface ServerState {
   rateCounter: number;
   /** maxConcurrent, or null for no limit. */
   slots: number | null;
+  countPrompt: boolean;
   /** Exchanges answering now (holding a slot). */
   active: number;
   /** Exchanges waiting for a slot, oldest first from `queueHead` (a head index: no shift() per release). */
@@ -354,6 +375,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     nextId: 1,
     rateCounter: 0,
     slots: checkMaxConcurrent(options.maxConcurrent),
+    countPrompt: options.countPrompt === true,
     active: 0,
     queue: [],
     queueHead: 0,
@@ -548,9 +570,18 @@ function answerApiRequest(state: ServerState, spoken: SpokenApi, req: IncomingMe
     firstTokenAtEpochMs: null,
     endAtEpochMs: null,
     inputTokens: null,
+    lastAssistant: null,
     outputTokens: 0,
     reasoningTokens: 0,
     aborted: false,
+    clientRequestId: typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : null,
+    maxTokens: null,
+    minTokens: null,
+    ignoreEos: false,
+    promptTokens: null,
+    messages: null,
+    promptHead: null,
+    systemHash: null,
   };
   addRecord(state, record);
   const stats = state.stats;
@@ -598,7 +629,20 @@ function startAnswer(state: ServerState, spoken: SpokenApi, req: IncomingMessage
   const request = parsed.request;
   record.stream = request.stream;
   record.model = request.model;
+  record.maxTokens = request.maxTokens;
+  record.minTokens = request.minTokens ?? null;
+  record.ignoreEos = request.ignoreEos === true;
+  if (state.countPrompt) {
+    const prompt = describePrompt(JSON.parse(text) as Record<string, unknown>, request.model);
+    record.promptTokens = prompt.tokens;
+    record.messages = prompt.messages;
+    record.promptHead = prompt.user.slice(0, PROMPT_HEAD_CHARS);
+    record.systemHash = fnv1a(prompt.system);
+    request.inputTokens = prompt.tokens;
+  }
   record.inputTokens = request.inputTokens;
+  if (record.messages === null) record.messages = request.messages ?? null;
+  record.lastAssistant = request.lastAssistant ?? null;
   if (request.stream) stats.streams += 1;
 
   const faultsConfigured =
@@ -627,6 +671,25 @@ function startAnswer(state: ServerState, spoken: SpokenApi, req: IncomingMessage
   respondNormally(state, exchange, api, request, behaviour, faulty, headersAt);
 }
 
+/**
+ * The answer's tokens: the mock's own length, cut at max_tokens; as vLLM does, `ignore_eos` runs to
+ * max_tokens and `min_tokens` lengthens a shorter answer (never past max_tokens).
+ */
+function answerLength(outputTokens: number, request: MockRequest): number {
+  const max = request.maxTokens;
+  if (request.ignoreEos === true && max !== null) return max;
+  const natural = max === null ? outputTokens : Math.min(outputTokens, max);
+  const min = request.minTokens ?? 0;
+  return max === null ? Math.max(natural, min) : Math.min(max, Math.max(natural, min));
+}
+
+/** A short hash of a text (FNV-1a, 32 bits, hex): tells identical system prompts from different ones. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+}
+
 function badRequest(api: ApiType, message: string, requestId: string): ErrorReply {
   const body = getAdapter(api).mock.invalidRequestBody(message, requestId);
   return { status: 400, headers: { 'content-type': 'application/json' }, body };
@@ -651,7 +714,7 @@ function respondNormally(
   // An embeddings answer generates nothing: its time is the TTFT alone.
   const generates = request.embedding === undefined;
   const outputTokens = generates ? behaviour.outputTokens : 0;
-  const answerTokens = request.maxTokens === null ? outputTokens : Math.min(outputTokens, request.maxTokens);
+  const answerTokens = answerLength(outputTokens, request);
   const plan: ReplyPlan = {
     api,
     id: getAdapter(api).mock.replyId(record.id),

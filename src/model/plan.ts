@@ -1,5 +1,7 @@
 import type { ApiType } from './api.js';
 import type { SloMetricId, StatId } from './metric-catalog.js';
+import type { Stage, ScenariosPlan } from './scenarios.js';
+import type { WorkloadOptions } from './workload.js';
 
 export interface NameValue {
   name: string;
@@ -103,6 +105,12 @@ export interface LoadOptions {
   slo: SloCheck[];
   /** Burst mode (local only); absent or null: the closed or open loop. */
   burst?: BurstOptions | null;
+  /** Conversations, think time, data order or a profile's scenarios (docs/profiles.md); absent or null: none. */
+  scenarios?: ScenariosPlan | null;
+  /** A profile's stages, users or a rate for a duration each (local only); absent or null: the flags' shape. */
+  stages?: Stage[] | null;
+  /** Sized prompts, trace replay, cache control, request ids (model/workload.ts); absent: the body as given. */
+  workload?: WorkloadOptions | null;
 }
 
 export interface OutputOptions {

@@ -37,6 +37,16 @@ export interface RequestRecord {
    */
   countedOutputTokens?: number | null;
   queueMs: number | null;
+  /** The profile's scenario of the request (`default` for --turns without a profile); null without a workload. */
   scenario: string | null;
+  /** The turn of its conversation, from 1; null without a workload. */
   turn: number | null;
+  /** With scenarios: the conversation's number, unique in the run (as in requestId); null otherwise. Optional: older records lack it. */
+  conversation?: number | null;
+  /** The `x-request-id` we sent (`<run>-c<conversation>-t<turn>`), to join with server logs. */
+  requestId?: string | null;
+  /** Synthetic prompts: the prompt's tokens as sent, exact by our tokenizer (docs/metrics.md); null otherwise. */
+  inputTokensSent?: number | null;
+  /** The output length we asked for (max_tokens or the API's field); null when the body's own applies. */
+  outputTokensAsked?: number | null;
 }

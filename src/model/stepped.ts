@@ -19,6 +19,8 @@ export interface StepWindow {
   toS: number;
   /** The sustain after the ramp (at the most users), not a ramp step. */
   sustain: boolean;
+  /** A profile's rate stage: its requests per second (users is then the concurrency cap). */
+  rate?: number | null;
 }
 
 /**

@@ -158,13 +158,19 @@ export interface StepResult {
   /** 1-based, in the order of the plan. */
   step: number;
   users: number;
+  /** A profile's rate stage: the requests per second asked for (users then cap concurrency); absent otherwise. */
+  rate?: number;
   /** The sustain at the most users after the ramp. */
   sustain: boolean;
   startS: number;
   endS: number;
   /** Seconds at the step's start left out while the new users settle. */
   settleS: number;
-  requests: { ok: number; failed: number };
+  /**
+   * Stages count every measured request (no settle time), so stages sum to the run's totals: `incomplete`
+   * (cut off by the stop) is then apart from `failed`, as in the run's totals; steps count it as failed.
+   */
+  requests: { ok: number; failed: number; incomplete?: number };
   /** Successful requests per second of the counted span. */
   rps: number;
   /** Output tokens of the successful requests per second of the counted span. */
@@ -175,6 +181,32 @@ export interface StepResult {
   /** Failed requests by category. */
   errors: Record<string, number>;
   /** Requests per second meeting every --slo (null without --slo). */
+  goodput: number | null;
+}
+
+/**
+ * One scenario's figures over the measured window (docs/profiles.md "Report"): its measured requests by
+ * outcome (the scenarios sum to the run's totals), rates per second of the window, latencies of its
+ * successful requests (exact, nearest rank) and its prompts' and answers' sizes.
+ */
+export interface ScenarioResult {
+  scenario: string;
+  /** weight / sum of weights: the share of conversations asked for. */
+  weightShare: number;
+  /** Conversations started in the measured window (their first turn was measured), and their share. */
+  conversations: number;
+  conversationShare: number | null;
+  requests: { ok: number; failed: number; incomplete: number };
+  /** Successful requests per second of the measured window. */
+  rps: number;
+  outputTokensPerSecond: number;
+  /** Mean input and output tokens of the successful requests (null: none). */
+  meanInputTokens: number | null;
+  meanOutputTokens: number | null;
+  ttft: StepPercentiles;
+  itl: StepPercentiles;
+  e2e: StepPercentiles;
+  errors: Record<string, number>;
   goodput: number | null;
 }
 
@@ -279,8 +311,10 @@ export interface Summary {
   thresholds: { passed: boolean; checks: ThresholdCheck[] };
   /** Requests per second meeting every --slo (null without --slo). */
   goodput: number | null;
-  /** Stepped runs only (absent otherwise): each step's figures, in the order of the plan. */
+  /** Stepped runs and a profile's stages only (absent otherwise): each step's or stage's figures, in the order of the plan. */
   steps?: StepResult[];
+  /** Runs with scenarios only (a profile, --turns; absent otherwise): each scenario's figures, in the profile's order. */
+  scenarios?: ScenarioResult[];
   /** Embeddings only (absent otherwise): the vectors answered, and per second of the measured window. */
   vectors?: { total: number; perSecond: number };
   /** The pre-check's capability report, when one ran. */

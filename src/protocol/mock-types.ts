@@ -11,9 +11,16 @@ export interface MockRequest {
   stream: boolean;
   /** max_tokens / max_completion_tokens, null when not given. */
   maxTokens: number | null;
+  /** `min_tokens` (vLLM / SGLang): the answer is at least this long; null or absent when not given. */
+  minTokens?: number | null;
+  /** `ignore_eos` (vLLM / SGLang): the answer runs to max_tokens. */
+  ignoreEos?: boolean;
   /** OpenAI stream_options.include_usage. */
   includeUsage: boolean;
   inputTokens: number;
+  /** Chat APIs: the messages of the request and the start of its last assistant message (multi-turn tests). */
+  messages?: number;
+  lastAssistant?: string | null;
   /** An embeddings request: the vectors to answer (one per input) and their shape; absent for generation. */
   embedding?: MockEmbedding;
 }

@@ -57,6 +57,8 @@ class LiteralBuffer {
 export class ResponseState {
   readonly listener: ChunkListener;
   readonly keepText: boolean;
+  /** ParseOptions.returnText: the text in the outcome, the parser staying on its fast path. */
+  private readonly returnText: boolean;
   readonly model: string | undefined;
   private readonly reconcileUsage: boolean | (() => boolean);
   /** Masks secrets in server text before a failure message cuts it (ParseOptions.mask). */
@@ -87,6 +89,7 @@ export class ResponseState {
   constructor(options: ParseOptions | undefined) {
     this.listener = options?.listener ?? NO_LISTENER;
     this.keepText = options?.keepText ?? false;
+    this.returnText = this.keepText || options?.returnText === true;
     this.model = options?.model;
     this.reconcileUsage = options?.reconcileUsage ?? false;
     this.mask = options?.mask ?? ((text) => maskText(text));
@@ -202,7 +205,7 @@ export class ResponseState {
       sawReasoning: this.sawReasoning,
       sawToolCall: this.sawToolCall,
     };
-    if (this.keepText) response.text = this.text?.read() ?? '';
+    if (this.returnText) response.text = this.text?.read() ?? '';
     return response;
   }
 

@@ -60,8 +60,13 @@ export function loadTokenizer(model?: string): void {
  * request over a count.
  */
 export function countTokens(text: string, model?: string): number {
+  return countEncodingTokens(text, encodingForModel(model));
+}
+
+/** Tokens of a text in a named encoding (countTokens picks the encoding from a model name). */
+export function countEncodingTokens(text: string, encoding: EncodingName): number {
   if (text === '') return 0;
-  const { encoder, piece, counts } = getCounter(encodingForModel(model));
+  const { encoder, piece, counts } = getCounter(encoding);
   let total = 0;
   let start = 0;
   piece.lastIndex = 0;

@@ -80,8 +80,13 @@ export interface StreamParser {
 
 export interface ParseOptions {
   listener?: ChunkListener;
-  /** Keep the generated text in the outcome (pre-check). */
+  /** Keep the generated text in the outcome (pre-check): every event parsed in full. */
   keepText?: boolean;
+  /**
+   * Return the generated text in the outcome, read on the fast path (a conversation appends the reply):
+   * the text is what keepText gives, without parsing every event in full.
+   */
+  returnText?: boolean;
   /** The model asked for; picks the tokenizer encoding when usage is missing. */
   model?: string;
   /**
@@ -204,6 +209,12 @@ export interface ProtocolAdapter {
   /** The body with a test-data prompt in place of the user's messages. */
   applyPrompt(body: Record<string, unknown>, prompt: PromptItem): Record<string, unknown>;
   createStreamParser(options?: ParseOptions): StreamParser;
+  /**
+   * The body asking for `tokens` generated tokens through the API's own cap (max_tokens, max_output_tokens,
+   * options.num_predict); with `exact`, also for no fewer (`min_tokens` and `ignore_eos`, which vLLM and
+   * SGLang take) where the API has such fields. Absent: the API generates no text (embeddings).
+   */
+  applyOutputLength?(body: Record<string, unknown>, tokens: number, exact: boolean): Record<string, unknown>;
   /** The body's cap on generated tokens (max_tokens, max_output_tokens, options.num_predict), null when none. */
   readMaxTokens?(body: Readonly<Record<string, unknown>>): number | null;
   /** Read a complete non-streamed 2xx JSON body. */

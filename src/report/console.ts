@@ -12,6 +12,7 @@ import type { Summary, SummaryConfig, ThresholdCheck } from '../model/summary.js
 import { escapeControl } from '../text/escape.js';
 import { maskUrlOnce } from './mask-once.js';
 import { buildStepsTable } from './steps-table.js';
+import { buildScenariosTable } from './scenarios-table.js';
 
 export interface ConsoleReportOptions {
   style?: TextStyle;
@@ -100,13 +101,23 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
   lines.push(style.dim(describeLegend(summary)));
 
   if (summary.steps !== undefined && summary.steps.length > 0) {
-    section('Per step');
+    section(summary.config.stages ? 'Per stage' : 'Per step');
     const table = buildStepsTable(summary.steps);
     const widths = table.heads.map((head, i) => Math.max(head.length, ...table.rows.map((cells) => (cells[i] as string).length)));
     const line = (cells: readonly string[]): string => `  ${cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ')}`;
     lines.push(style.dim(line(table.heads)));
     for (const cells of table.rows) lines.push(line(cells));
     lines.push(style.dim(`  ${table.settleNote}`));
+  }
+
+  if (summary.scenarios !== undefined && summary.scenarios.length > 0) {
+    section('Per scenario');
+    const table = buildScenariosTable(summary.scenarios);
+    const widths = table.heads.map((head, i) => Math.max(head.length, ...table.rows.map((cells) => (cells[i] as string).length)));
+    const line = (cells: readonly string[]): string => `  ${cells.map((cell, i) => (i < 1 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ')}`;
+    lines.push(style.dim(line(table.heads)));
+    for (const cells of table.rows) lines.push(line(cells));
+    lines.push(style.dim(`  ${table.note}`));
   }
 
   const categories = Object.entries(summary.errors.byCategory).sort((a, b) => b[1] - a[1]);

@@ -1,12 +1,13 @@
 import { LATENCY_METRICS, LATENCY_STATS } from '../model/metric-catalog.js';
-import type { LatencyStats, StepResult, Summary } from '../model/summary.js';
+import type { LatencyStats, ScenarioResult, StepResult, Summary } from '../model/summary.js';
 import { burstCsvRows } from './burst-figures.js';
 
 /**
  * report.csv: one header, one `timeline` row per second of the run, then one `summary` row per metric
  * (latencies with their statistics, counts and rates in `value`), then for a stepped run `step` rows: per
  * step (`t_s` its counted start, `users` its users) one row per metric, as the summary rows are. One table, so a spreadsheet or
- * `csvkit` opens it without knowing our layout; the `row` column tells the two kinds apart.
+ * `csvkit` opens it without knowing our layout; the `row` column tells the kinds apart. Runs with scenarios
+ * add `scenario` rows (the `scenario` column names each), as the step rows are.
  */
 export const CSV_COLUMNS = [
   'row',
@@ -22,6 +23,7 @@ export const CSV_COLUMNS = [
   'value',
   'count',
   ...LATENCY_STATS.map((stat) => `${stat.id}_ms` as const),
+  'scenario',
 ] as const;
 
 type Column = (typeof CSV_COLUMNS)[number];
@@ -82,6 +84,7 @@ export function renderCsv(summary: Summary): string {
     rows.push({ row: 'summary', metric: `errors_${category}`, value: n });
   }
   for (const step of summary.steps ?? []) rows.push(...stepRows(step));
+  for (const scenario of summary.scenarios ?? []) rows.push(...scenarioRows(scenario));
   rows.push(...burstCsvRows(summary));
   const lines = [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvField(r[c])).join(','))];
   return `${lines.join('\r\n')}\r\n`;
@@ -106,10 +109,42 @@ function stepRows(step: StepResult): Row[] {
     ['sustain', step.sustain ? 1 : 0],
     ['requests_ok', step.requests.ok],
     ['requests_failed', step.requests.failed],
+    // A profile's stages only: incomplete apart from failed, and the rate asked for.
+    ...(step.requests.incomplete === undefined ? [] : [['requests_incomplete', step.requests.incomplete] as [string, number]]),
+    ...(step.rate === undefined ? [] : [['rate', step.rate] as [string, number]]),
     ['rps', step.rps],
     ['output_tokens_per_second', step.outputTokensPerSecond],
     ['goodput_rps', step.goodput],
     ...Object.entries(step.errors).map(([category, n]): [string, number] => [`errors_${category}`, n]),
+  ];
+  for (const [metric, value] of values) rows.push({ ...base, metric, value });
+  return rows;
+}
+
+/** One scenario's rows (`scenario` names it): its latencies with p50/p95/p99, then its counts and rates. */
+function scenarioRows(s: ScenarioResult): Row[] {
+  const base: Row = { row: 'scenario', scenario: s.scenario };
+  const rows: Row[] = (['ttft', 'itl', 'e2e'] as const).map((metric) => ({
+    ...base,
+    metric: `${metric}_ms`,
+    count: s.requests.ok,
+    p50_ms: s[metric].p50,
+    p95_ms: s[metric].p95,
+    p99_ms: s[metric].p99,
+  }));
+  const values: Array<[string, number | null]> = [
+    ['weight_share', s.weightShare],
+    ['conversations', s.conversations],
+    ['conversation_share', s.conversationShare],
+    ['requests_ok', s.requests.ok],
+    ['requests_failed', s.requests.failed],
+    ['requests_incomplete', s.requests.incomplete],
+    ['rps', s.rps],
+    ['output_tokens_per_second', s.outputTokensPerSecond],
+    ['mean_input_tokens', s.meanInputTokens],
+    ['mean_output_tokens', s.meanOutputTokens],
+    ['goodput_rps', s.goodput],
+    ...Object.entries(s.errors).map(([category, n]): [string, number] => [`errors_${category}`, n]),
   ];
   for (const [metric, value] of values) rows.push({ ...base, metric, value });
   return rows;

@@ -7,6 +7,7 @@ import { renderCallout, renderDefinitionList, renderTable, type PageSection, typ
 import { renderChartGrid } from './html/chart-figure.js';
 import { buildBurstSection } from './burst-figures.js';
 import { buildHostsSection } from './hosts-section.js';
+import { buildScenariosSection } from './scenarios-html.js';
 import type { ChartSpec } from './html/chart-spec.js';
 import { dataAttrs, esc } from './html/escape.js';
 import { describeValue, labelFor } from './html/labels.js';
@@ -45,6 +46,7 @@ export function buildRunSections(s: Summary, records: readonly RequestRecord[] |
     buildBurstSection(s),
     buildHostsSection(s),
     renderSteps(s, charts),
+    buildScenariosSection(s),
     renderOverTime(s, records, charts),
     renderDistributions(records, charts),
     { id: 'errors', title: 'Errors', body: renderErrors(s) },
@@ -199,7 +201,8 @@ function renderSteps(s: Summary, charts: ChartSpec[]): PageSection | null {
   charts.push(...specs);
   return {
     id: 'steps',
-    title: 'Per step',
+    // A profile's stages are its steps.
+    title: s.config.stages ? 'Per stage' : 'Per step',
     body: `${renderTable(columns, table.rows, { rowAttrs: (r) => `data-key="steps.${r}"` })}
 <p class="note">Latencies in ms. ${esc(table.settleNote)}.</p>${specs.length === 0 ? '' : renderChartGrid(specs)}`,
   };

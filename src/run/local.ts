@@ -11,6 +11,7 @@ import { forecastLoad, type LoadForecast } from './forecast.js';
 import { join } from 'node:path';
 import { runBurstRounds } from './burst.js';
 import { readRunRecords, writeRunFiles } from './reports.js';
+import { resolveScenarioSet } from './scenario-set.js';
 import { addSteps, describeStop, summarizeBurstRun, summarizeRun, type StopRequest } from './summary.js';
 
 /** How long in-flight requests may finish after a stop or the end of the duration. */
@@ -151,6 +152,7 @@ async function runTarget(
     import('../engine/run-load.js'),
   ]);
   const prompts = await loadPrompts(plan.load.testData, cwd);
+  const scenarioSet = await resolveScenarioSet(plan.load, target, cwd);
   const outDir = writer.resolveRunDir({ outDir: plan.output.outDir, name: plan.load.name, cwd });
 
   let precheck: CapabilityReport | undefined;
@@ -183,6 +185,7 @@ async function runTarget(
       target,
       load: plan.load,
       prompts,
+      scenarioSet,
       sink: results,
       secrets: targetSecrets(target),
       gracefulStopMs,

@@ -126,13 +126,27 @@ function describeConfig(plan: RunPlan, target: TargetSpec, threads: number): Run
     timeoutMs: target.timeoutMs,
     idleTimeoutMs: target.idleTimeoutMs,
     ...(load.burst ? { burst: load.burst } : {}),
+    ...(load.stages ? { stages: load.stages } : {}),
   };
 }
 
-/** A stepped run's per-step figures, from its records (the live recorder keeps no per-step split). */
+/**
+ * A stepped (or staged) run's per-step figures and a run's per-scenario figures, from its records (the live
+ * recorder keeps neither split).
+ */
 export async function addSteps(summary: Summary, plan: RunPlan, records: readonly RequestRecord[] | undefined): Promise<Summary> {
-  if (plan.load.loadMode !== 'stepped' || records === undefined) return summary;
-  const { stepsOfRun } = await import('../metrics/steps.js');
-  const steps = stepsOfRun(summary, records, plan.load.slo);
-  return steps === undefined ? summary : { ...summary, steps };
+  if (records === undefined) return summary;
+  let out = summary;
+  if (plan.load.loadMode === 'stepped' || (plan.load.stages ?? null) !== null) {
+    const { stepsOfRun } = await import('../metrics/steps.js');
+    const steps = stepsOfRun(summary, records, plan.load.slo);
+    if (steps !== undefined) out = { ...out, steps };
+  }
+  const scenarios = plan.load.scenarios ?? null;
+  if (scenarios !== null) {
+    const { summarizeScenarios } = await import('../metrics/scenarios.js');
+    const named = scenarios.profile === null ? [{ name: 'default', weight: 1 }] : scenarios.profile.scenarios;
+    out = { ...out, scenarios: summarizeScenarios(records, { scenarios: named, measuredSeconds: summary.measuredSeconds, slo: plan.load.slo }) };
+  }
+  return out;
 }

@@ -17,6 +17,8 @@ function busyHost(): ExecutorHost & { sent: number; flushes: number } {
       host.flushes += 1;
     },
     at: () => undefined,
+    restUser: () => undefined,
+    wakeUser: () => undefined,
   };
   return host;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   createArrivalGaps,
+  createStagedArrivalGaps,
   measuredDurationS,
   nextUserChangeS,
   peakUsers,
@@ -78,5 +79,50 @@ describe('createArrivalGaps', () => {
     const a = createArrivalGaps(50, 'poisson', 3);
     const b = createArrivalGaps(50, 'poisson', 3);
     expect([a(), a()]).toEqual([b(), b()]);
+  });
+});
+
+describe('a profile\'s stages', () => {
+  const stages = [
+    { users: 2, rate: null, durationS: 10 },
+    { users: 5, rate: null, durationS: 5 },
+    { users: 1, rate: null, durationS: 5 },
+  ];
+  const load = { loadMode: 'fixed' as const, step: null, concurrentUsers: 5, spawnRate: 1, stages };
+  test.each([
+    [-1, 2],
+    [0, 2],
+    [9.999, 2],
+    [10, 5],
+    [14.9, 5],
+    [15, 1],
+    [25, 1],
+  ])('users at %s s: %s (each stage from its start; down as well as up)', (tS, users) => {
+    expect(usersAt(tS, load)).toBe(users);
+  });
+  test.each([
+    [0, 10],
+    [12, 15],
+    [15, null],
+  ])('after %s s the users next change at %s s', (tS, next) => {
+    expect(nextUserChangeS(tS, load)).toBe(next);
+  });
+  test('rate stages: arrivals at each stage\'s rate, from the end of warmup', () => {
+    const gaps = createStagedArrivalGaps(
+      [
+        { users: null, rate: 10, durationS: 1 },
+        { users: null, rate: 100, durationS: 1 },
+      ],
+      500,
+      1,
+      'constant',
+      1,
+    );
+    const times: number[] = [];
+    let t = 0;
+    for (let i = 0; i < 120; i += 1) times.push((t += gaps()));
+    // Warmup (0.5 s) and the first stage (1 s) at 10/s, then 100/s.
+    expect(times.filter((at) => at <= 1500).length).toBe(15);
+    expect(times.filter((at) => at > 1500 && at <= 2500).length).toBe(100);
   });
 });

@@ -60,8 +60,8 @@ describe('per-step table', () => {
     const stepRows = renderCsv(stepped).split('\r\n').filter((line) => line.startsWith('step,'));
     // 3 latency rows + 9 values + 1 error category, per step.
     expect(stepRows).toHaveLength(2 * 13);
-    expect(stepRows[0]).toBe('step,1.4,ttft_ms,2,,,,,,,,10,,,101.4,,120,130,,');
-    expect(stepRows).toContain('step,3.4,sustain,4,,,,,,,1,,,,,,,,,');
+    expect(stepRows[0]).toBe('step,1.4,ttft_ms,2,,,,,,,,10,,,101.4,,120,130,,,');
+    expect(stepRows).toContain('step,3.4,sustain,4,,,,,,,1,,,,,,,,,,');
     expect(renderCsv(plain)).not.toContain('\r\nstep,');
   });
 });

@@ -1,6 +1,6 @@
 /** How the mock reads an Anthropic messages request: checked as the real API checks it, refused in its words. */
 import { z } from 'zod';
-import { estimatePromptTokens } from '../mock-prompt-tokens.js';
+import { describeMessages, estimatePromptTokens } from '../mock-prompt-tokens.js';
 import { isMissing, type Issue } from '../mock-issue.js';
 import type { ParsedMockRequest } from '../mock-types.js';
 import { anthropicErrorBody } from './mock-errors.js';
@@ -36,6 +36,7 @@ export function readAnthropicRequest(text: string, requestId: string): ParsedMoc
       maxTokens: body.max_tokens,
       includeUsage: false,
       inputTokens: estimatePromptTokens(body.messages, body.system),
+      ...describeMessages(body.messages),
     },
   };
 }

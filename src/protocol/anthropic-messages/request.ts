@@ -36,6 +36,11 @@ export function normalizeRequest(
   return { body: out, headers, notes };
 }
 
+/** `max_tokens`: the Messages API has no way to ask for a minimum, so `exact` adds nothing. */
+export function applyOutputLength(body: Readonly<Body>, tokens: number): Body {
+  return { ...body, max_tokens: tokens };
+}
+
 /**
  * The body with a test-data prompt. `{prompt, system?}` replaces the messages; its system prompt goes
  * to the top-level `system` (the body's own is kept when none is given). `{messages}` replaces the

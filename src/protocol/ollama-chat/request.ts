@@ -51,6 +51,12 @@ export function applyPromptToGenerate(body: Readonly<Body>, prompt: PromptItem):
   return out;
 }
 
+/** `options.num_predict` (the body's other options kept); Ollama has no minimum, so `exact` adds nothing. */
+export function applyOutputLength(body: Readonly<Body>, tokens: number): Body {
+  const options = body['options'];
+  return { ...body, options: { ...(isRecord(options) ? options : {}), num_predict: tokens } };
+}
+
 /** `options.num_predict`; -1 (no limit) and -2 (fill the context) are no cap. */
 export function readMaxTokens(body: Readonly<Body>): number | null {
   const options = body['options'];

@@ -1,6 +1,6 @@
 /** How the mock reads an OpenAI chat request: checked as the real API checks it, refused in its words. */
 import { z } from 'zod';
-import { estimatePromptTokens } from '../mock-prompt-tokens.js';
+import { describeMessages, estimatePromptTokens } from '../mock-prompt-tokens.js';
 import { isMissing, type Issue } from '../mock-issue.js';
 import type { ParsedMockRequest } from '../mock-types.js';
 import { openAiErrorBody } from './mock-errors.js';
@@ -12,6 +12,8 @@ const openAiBodySchema = z.looseObject({
   messages: z.array(messageSchema).min(1),
   stream: z.boolean().nullish(),
   max_tokens: z.number().int().positive().nullish(),
+  min_tokens: z.number().int().nonnegative().nullish(),
+  ignore_eos: z.boolean().nullish(),
   max_completion_tokens: z.number().int().positive().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
 });
@@ -39,8 +41,11 @@ export function readOpenAiRequest(text: string): ParsedMockRequest {
       model: body.model,
       stream: body.stream === true,
       maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
+      minTokens: body.min_tokens ?? null,
+      ignoreEos: body.ignore_eos === true,
       includeUsage: body.stream_options?.include_usage === true,
       inputTokens: estimatePromptTokens(body.messages, undefined),
+      ...describeMessages(body.messages),
     },
   };
 }

@@ -35,6 +35,21 @@ export function normalizeRequest(
 }
 
 /**
+ * The output length through `max_completion_tokens` when the body uses it, else `max_tokens`; exact adds
+ * `min_tokens` and `ignore_eos` (vLLM / SGLang extensions; OpenAI itself refuses them).
+ */
+export function applyOutputLength(body: Readonly<Body>, tokens: number, exact: boolean): Body {
+  const out: Body = { ...body };
+  if (out['max_completion_tokens'] !== undefined) out['max_completion_tokens'] = tokens;
+  else out['max_tokens'] = tokens;
+  if (exact) {
+    out['min_tokens'] = tokens;
+    out['ignore_eos'] = true;
+  }
+  return out;
+}
+
+/**
  * The body with a test-data prompt: `{prompt, system?}` replaces the conversation and keeps the body's
  * leading system/developer messages unless a system prompt is given; `{messages}` replaces all messages.
  */

@@ -10,6 +10,8 @@ const completionsBodySchema = z.looseObject({
   prompt: z.union([z.string(), z.array(z.string()).min(1), z.array(z.number().int()).min(1)]),
   stream: z.boolean().nullish(),
   max_tokens: z.number().int().positive().nullish(),
+  min_tokens: z.number().int().nonnegative().nullish(),
+  ignore_eos: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
 });
 
@@ -37,6 +39,8 @@ export function readCompletionsRequest(text: string): ParsedMockRequest {
       model: body.model,
       stream: body.stream === true,
       maxTokens: body.max_tokens ?? null,
+      minTokens: body.min_tokens ?? null,
+      ignoreEos: body.ignore_eos === true,
       includeUsage: body.stream_options?.include_usage === true,
       inputTokens,
     },

@@ -21,6 +21,11 @@ export function applyPrompt(body: Readonly<Body>, prompt: PromptItem): Body {
   return { ...body, prompt: prompt.system === undefined ? prompt.prompt : `${prompt.system}\n\n${prompt.prompt}` };
 }
 
+/** `max_tokens`; exact adds `min_tokens` and `ignore_eos` (vLLM / SGLang extensions). */
+export function applyOutputLength(body: Readonly<Body>, tokens: number, exact: boolean): Body {
+  return exact ? { ...body, max_tokens: tokens, min_tokens: tokens, ignore_eos: true } : { ...body, max_tokens: tokens };
+}
+
 export function readMaxTokens(body: Readonly<Body>): number | null {
   const value = body['max_tokens'];
   return typeof value === 'number' ? value : null;

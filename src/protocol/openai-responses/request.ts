@@ -42,6 +42,11 @@ export function applyPrompt(body: Readonly<Body>, prompt: PromptItem): Body {
   return out;
 }
 
+/** `max_output_tokens`: the Responses API has no minimum, so `exact` adds nothing. */
+export function applyOutputLength(body: Readonly<Body>, tokens: number): Body {
+  return { ...body, max_output_tokens: tokens };
+}
+
 export function readMaxTokens(body: Readonly<Body>): number | null {
   const value = body['max_output_tokens'];
   return typeof value === 'number' ? value : null;

@@ -1,0 +1,270 @@
+import type { TargetSpec } from '../model/plan.js';
+import { CACHE_BUST_TAG_TOKENS, TRACE_BLOCK_TOKENS, type TokenLength, type TraceRequest, type WorkloadOptions } from '../model/workload.js';
+import { numberWords, sizedPrompt, wordRun } from '../protocol/sized-prompt.js';
+import { encodingForModel, type EncodingName } from '../protocol/tokens.js';
+import type { ProtocolAdapter } from '../protocol/types.js';
+import { createRandom } from '../random.js';
+import type { BodySource } from './body-source.js';
+import type { Partition } from './partition.js';
+
+/**
+ * Bodies of synthetic prompts (docs/cli.md "Workload"), built per request without JSON work: the body
+ * is serialised once per output length around a placeholder, and each request's prompt is spliced in
+ * as bytes: its cache-bust tag, then a slice of one pre-generated run of one-token words (so a slice of
+ * n words is n tokens). One Buffer.concat per request.
+ */
+
+/** Stands for the prompt in a serialised body: plain ASCII, so JSON keeps it as it is. */
+const PLACEHOLDER = '@@llm-loadtest-prompt@@';
+/** Words of the cache-bust tag that spell the run (so a rerun's tags differ) and the conversation. */
+const RUN_TAG_WORDS = 3;
+const CONVERSATION_TAG_WORDS = CACHE_BUST_TAG_TOKENS - RUN_TAG_WORDS;
+/** Seeds of the texts: the shared prefix is the same in every run; the filler and blocks vary per run. */
+const SHARED_PREFIX_SEED = 0x5eed;
+/** A sampled length stays within this many standard deviations of its mean. */
+const SPREAD_LIMIT = 4;
+/** Serialised bodies kept per output length, and trace blocks kept, before the cache starts afresh. */
+const MAX_CACHED = 4096;
+
+/** The run's id as a number: seeds its texts and spells its tag. */
+function hashRunId(runId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < runId.length; i += 1) hash = Math.imul(hash ^ runId.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+/** What both kinds of synthetic bodies share: the serialised body per output length and the tags. */
+class PromptSplicer {
+  readonly encoding: EncodingName;
+  private readonly runTag: string;
+  private readonly templates = new Map<number, Buffer[]>();
+  private readonly system: string | undefined;
+
+  constructor(
+    private readonly target: TargetSpec,
+    private readonly adapter: ProtocolAdapter,
+    private readonly workload: WorkloadOptions,
+    readonly runSeed: number,
+  ) {
+    this.encoding = encodingForModel(target.model);
+    this.runTag = numberWords(runSeed, RUN_TAG_WORDS, this.encoding);
+    this.system = workload.sharedPrefixTokens > 0 ? sizedPrompt(workload.sharedPrefixTokens, { encoding: this.encoding, seed: SHARED_PREFIX_SEED }) : undefined;
+  }
+
+  /** The cache-bust tag of a conversation: CACHE_BUST_TAG_TOKENS one-token words. */
+  tag(conversation: number): Buffer {
+    return Buffer.from(this.runTag + numberWords(conversation, CONVERSATION_TAG_WORDS, this.encoding), 'latin1');
+  }
+
+  /** The body serialised around the prompt, for an output length (null: the body's own). */
+  template(outputTokens: number | null): Buffer[] {
+    const key = outputTokens ?? -1;
+    let parts = this.templates.get(key);
+    if (parts === undefined) {
+      const prompt = this.system === undefined ? { prompt: PLACEHOLDER } : { prompt: PLACEHOLDER, system: this.system };
+      let body = this.adapter.applyPrompt(this.target.body, prompt);
+      if (outputTokens !== null && this.adapter.applyOutputLength !== undefined) {
+        body = this.adapter.applyOutputLength(body, outputTokens, this.workload.ignoreEos);
+      }
+      parts = JSON.stringify(body)
+        .split(PLACEHOLDER)
+        .map((part) => Buffer.from(part));
+      if (this.templates.size >= MAX_CACHED) this.templates.clear();
+      this.templates.set(key, parts);
+    }
+    return parts;
+  }
+
+  /** The body: the template with the prompt (its pieces in order) wherever the API puts it. */
+  splice(template: readonly Buffer[], prompt: readonly Buffer[]): Buffer {
+    const pieces: Buffer[] = [template[0] as Buffer];
+    for (let i = 1; i < template.length; i += 1) {
+      for (const piece of prompt) pieces.push(piece);
+      pieces.push(template[i] as Buffer);
+    }
+    return Buffer.concat(pieces);
+  }
+
+  /** The shared system prompt's tokens (0 without one). */
+  get sharedTokens(): number {
+    return this.workload.sharedPrefixTokens;
+  }
+}
+
+/** One pre-generated run of one-token words: a slice of its first n words is n tokens. */
+class WordFiller {
+  private readonly bytes: Buffer;
+  /** offsets[n]: where the first n words end. */
+  private readonly offsets: Uint32Array;
+
+  constructor(words: number, encoding: EncodingName, seed: number) {
+    const text = wordRun(words, { encoding, seed });
+    this.bytes = Buffer.from(text, 'latin1');
+    this.offsets = new Uint32Array(words + 1);
+    let n = 0;
+    for (let i = 0; i < text.length; i += 1) {
+      if (text.charCodeAt(i) === 32) {
+        this.offsets[n] = i;
+        n += 1;
+      }
+    }
+    this.offsets[words] = text.length;
+  }
+
+  get words(): number {
+    return this.offsets.length - 1;
+  }
+
+  /** The first n words (a view, no copy). */
+  slice(n: number): Buffer {
+    return this.bytes.subarray(0, this.offsets[Math.min(n, this.words)]);
+  }
+}
+
+/** A length drawn from a normal distribution (Box-Muller), rounded and kept within [min, max]. */
+function createSampler(length: TokenLength, min: number, seed: number): { sample: () => number; max: number } {
+  const max = Math.max(min, Math.ceil(length.mean + SPREAD_LIMIT * length.stddev));
+  if (length.stddev === 0) return { sample: () => Math.max(min, length.mean), max };
+  const random = createRandom(seed);
+  return {
+    sample: () => {
+      const gauss = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+      return Math.min(max, Math.max(min, Math.round(length.mean + length.stddev * gauss)));
+    },
+    max,
+  };
+}
+
+/**
+ * `--input-tokens` / `--preset`: each request a prompt of a sampled size (the cache-bust tag of its
+ * conversation first, unless --no-cache-bust), a sampled output length, the shared system prompt if any.
+ */
+export class SizedBodies implements BodySource {
+  inputTokens: number | null = null;
+  outputTokens: number | null = null;
+  private readonly splicer: PromptSplicer;
+  private readonly filler: WordFiller;
+  private readonly input: () => number;
+  private readonly output: (() => number) | null;
+  private readonly tagTokens: number;
+  private readonly prompt: Buffer[] = [];
+
+  constructor(target: TargetSpec, adapter: ProtocolAdapter, workload: WorkloadOptions, partition: Partition) {
+    const runSeed = hashRunId(workload.runId);
+    this.splicer = new PromptSplicer(target, adapter, workload, runSeed);
+    this.tagTokens = workload.cacheBust ? CACHE_BUST_TAG_TOKENS : 0;
+    const input = workload.inputTokens ?? { mean: 1, stddev: 0 };
+    const inputSampler = createSampler(input, Math.max(1, this.tagTokens), runSeed + 2 * partition.index);
+    this.input = inputSampler.sample;
+    this.filler = new WordFiller(inputSampler.max, this.splicer.encoding, runSeed);
+    const output = workload.outputTokens;
+    this.output = output === null ? null : createSampler(output, 1, runSeed + 2 * partition.index + 1).sample;
+    if (output === null) this.outputTokens = adapter.readMaxTokens?.(target.body) ?? null;
+  }
+
+  next(conversation: number): Buffer {
+    const tokens = this.input();
+    const outputTokens = this.output === null ? this.outputTokens : this.output();
+    const prompt = this.prompt;
+    prompt.length = 0;
+    if (this.tagTokens > 0) prompt.push(this.splicer.tag(conversation));
+    prompt.push(this.filler.slice(tokens - this.tagTokens));
+    this.inputTokens = tokens + this.splicer.sharedTokens;
+    this.outputTokens = outputTokens;
+    return this.splicer.splice(this.splicer.template(outputTokens), prompt);
+  }
+}
+
+/**
+ * `--trace`: this thread's requests of the trace in order (the open loop sends them in that order), each
+ * with its sizes. Hash ids give blocks of TRACE_BLOCK_TOKENS words, the same text wherever an id repeats
+ * (in this run); the rest of the prompt after the blocks starts with the request's cache-bust tag.
+ */
+export class TraceBodies implements BodySource {
+  inputTokens: number | null = null;
+  outputTokens: number | null = null;
+  private readonly splicer: PromptSplicer;
+  private readonly filler: WordFiller;
+  private readonly requests: readonly TraceRequest[];
+  private readonly stride: number;
+  private index: number;
+  private readonly tagTokens: number;
+  private readonly blocks = new Map<number, Buffer>();
+  private readonly prompt: Buffer[] = [];
+
+  constructor(target: TargetSpec, adapter: ProtocolAdapter, workload: WorkloadOptions, partition: Partition) {
+    const trace = workload.trace;
+    this.requests = trace === null ? [] : trace.requests;
+    this.stride = partition.count;
+    this.index = partition.index;
+    const runSeed = hashRunId(workload.runId);
+    this.splicer = new PromptSplicer(target, adapter, workload, runSeed);
+    this.tagTokens = workload.cacheBust ? CACHE_BUST_TAG_TOKENS : 0;
+    let longest = 1;
+    for (const request of this.requests) longest = Math.max(longest, request.inputTokens);
+    this.filler = new WordFiller(longest, this.splicer.encoding, runSeed);
+  }
+
+  /** The times this thread's requests are due at, as gaps from the run start (ms, sped up); then Infinity. */
+  arrivalGaps(speedup: number): () => number {
+    let index = this.index;
+    let previousMs = 0;
+    return () => {
+      const request = this.requests[index];
+      if (request === undefined) return Number.POSITIVE_INFINITY;
+      index += this.stride;
+      const atMs = request.atMs / speedup;
+      const gap = atMs - previousMs;
+      previousMs = atMs;
+      return gap;
+    };
+  }
+
+  next(conversation: number): Buffer {
+    // The open loop sends this thread's share in order; past the end (never, with max-requests) the last again.
+    const request = this.requests[Math.min(this.index, this.requests.length - 1)] as TraceRequest;
+    this.index += this.stride;
+    const prompt = this.prompt;
+    prompt.length = 0;
+    let left = request.inputTokens;
+    for (const id of request.hashIds) {
+      if (left <= 0) break;
+      const block = this.block(id);
+      const words = Math.min(left, TRACE_BLOCK_TOKENS);
+      prompt.push(words === TRACE_BLOCK_TOKENS ? block : blockSlice(block, words));
+      left -= words;
+    }
+    if (left > 0) {
+      const tagged = this.tagTokens > 0 && left >= this.tagTokens;
+      if (tagged) prompt.push(this.splicer.tag(conversation));
+      prompt.push(this.filler.slice(tagged ? left - this.tagTokens : left));
+    }
+    this.inputTokens = request.inputTokens + this.splicer.sharedTokens;
+    this.outputTokens = request.outputTokens;
+    return this.splicer.splice(this.splicer.template(request.outputTokens), prompt);
+  }
+
+  /** The text of a hash id: TRACE_BLOCK_TOKENS seeded words, the same for the same id in this run. */
+  private block(id: number): Buffer {
+    let block = this.blocks.get(id);
+    if (block === undefined) {
+      block = Buffer.from(wordRun(TRACE_BLOCK_TOKENS, { encoding: this.splicer.encoding, seed: (this.splicer.runSeed ^ Math.imul(id + 1, 0x9e3779b1)) >>> 0 }), 'latin1');
+      if (this.blocks.size >= MAX_CACHED) this.blocks.clear();
+      this.blocks.set(id, block);
+    }
+    return block;
+  }
+}
+
+/** The first `words` words of a block (each starts with a space). */
+function blockSlice(block: Buffer, words: number): Buffer {
+  let seen = 0;
+  for (let i = 1; i < block.length; i += 1) {
+    if (block[i] === 32) {
+      seen += 1;
+      if (seen === words) return block.subarray(0, i);
+    }
+  }
+  return block;
+}
+
