@@ -99,6 +99,8 @@ export interface RawRunOptions {
   quiet?: boolean;
   color?: boolean;
   wait?: boolean;
+  serverMetrics?: string[];
+  serverMetricsInterval?: string;
 }
 
 /**
@@ -335,6 +337,8 @@ const LOCAL_ONLY: ReadonlyArray<[keyof RawRunOptions, string]> = [
   ['idleTimeout', "the platform's engine uses its own request timeouts"],
   ['insecure', "the platform's engine does its own TLS checks"],
   ['out', 'the platform keeps the results (see the report URL)'],
+  ['serverMetrics', 'the platform runs the load on its engine, which scrapes nothing'],
+  ['serverMetricsInterval', 'the platform runs the load on its engine, which scrapes nothing'],
 ];
 
 /** docs/platform.md: local-only flags are refused in platform mode, each with its reason. */

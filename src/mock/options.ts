@@ -1,4 +1,5 @@
 import { inputError } from '../failures/errors.js';
+import type { MetricsFault } from './metrics.js';
 
 /**
  * What the mock server does. Every option can also be set per request with a header
@@ -83,6 +84,8 @@ export interface MockServerOptions extends Partial<MockBehaviour> {
    * load, as a real server's does). A slot is held from the start of the answer to its end. Unset: no limit.
    */
   maxConcurrent?: number;
+  /** GET /metrics misbehaves: `hang` (never answers), `error` (HTTP 500), `malformed` (not Prometheus text). Unset: it answers. */
+  metricsFault?: MetricsFault;
 }
 
 /** The largest --max-concurrent: beyond it the limit means nothing on one machine. */

@@ -1,5 +1,6 @@
 import type { ApiType } from './api.js';
 import type { SloMetricId, StatId } from './metric-catalog.js';
+import type { ServerMetricsPlan } from './server-metrics.js';
 
 export interface NameValue {
   name: string;
@@ -130,6 +131,8 @@ export interface RunPlan {
   warmupIsDefault: boolean;
   /** Platform mode: follow the task to its end. */
   wait: boolean;
+  /** `--server-metrics` (local runs): the server's Prometheus endpoints to scrape; absent or null: none. */
+  serverMetrics?: ServerMetricsPlan | null;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ApiType, TokenSource } from './api.js';
 import type { CapabilityReport } from './capability.js';
 import type { Arrival, LoadOptions } from './plan.js';
+import type { ServerMetricsSummary } from './server-metrics.js';
 
 export type { RecordCategory, RequestRecord } from './record.js';
 
@@ -290,4 +291,6 @@ export interface Summary {
   outDir?: string;
   /** Burst runs only (`--burst`): each round's and all rounds' figures. */
   burst?: BurstSummary;
+  /** `--server-metrics` only: the server's own figures over the run, beside ours (docs/server-metrics.md). */
+  serverMetrics?: ServerMetricsSummary;
 }

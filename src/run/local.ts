@@ -11,6 +11,7 @@ import { forecastLoad, type LoadForecast } from './forecast.js';
 import { join } from 'node:path';
 import { runBurstRounds } from './burst.js';
 import { readRunRecords, writeRunFiles } from './reports.js';
+import { offerServerMetrics, startServerMetrics } from './server-metrics.js';
 import { addSteps, describeStop, summarizeBurstRun, summarizeRun, type StopRequest } from './summary.js';
 
 /** How long in-flight requests may finish after a stop or the end of the duration. */
@@ -161,7 +162,7 @@ async function runTarget(
     emit({ type: 'precheck-start', url: maskUrl(target.url), timeoutMs: plan.precheckTimeoutMs });
     const result = await unlessStopped(beforeLoad, 'the pre-check', runPrecheck(target, { timeoutMs: plan.precheckTimeoutMs }));
     if (!result.ok) throw new PrecheckFailedError(result.failure);
-    precheck = result.capability;
+    precheck = plan.serverMetrics ? result.capability : await offerServerMetrics(result.capability, target.url, target.insecure);
     preloadTokenizer = !result.capability.usageReported;
     emit({ type: 'precheck', capability: precheck });
   }
@@ -178,6 +179,8 @@ async function runTarget(
   const results = new writer.ResultsWriter(outDir, { onFailure: () => stopOnFailure() });
   const gracefulStopMs = options.gracefulStopMs ?? GRACEFUL_STOP_MS;
   let ticker: ReturnType<typeof setInterval> | undefined;
+  // Scraped on its own timer and sockets; parsed only after the load (src/server-metrics/).
+  const serverMetrics = await startServerMetrics(plan.serverMetrics, outDir, targetSecrets(target), plan.load.warmupS);
   try {
     const loadOptions = {
       target,
@@ -242,13 +245,15 @@ async function runTarget(
     const stop = cutShort ? { ...describeStop(plan, result, request), reason: 'interrupted' as const, detail: request.detail ?? 'stopped from outside' } : describeStop(plan, result, request);
     // Read once for the per-step figures and the reports' histograms.
     const records = await readRunRecords(results.path);
-    const summary = await addSteps(
+    const clientSummary = await addSteps(
       burstRun === null
         ? await summarizeRun(plan, target, result, outDir, precheck, stop)
         : await summarizeBurstRun(plan, target, result, burstRun, outDir, precheck, stop),
       plan,
       records,
     );
+    const loadStartMs = (burstRun?.firstStartedAt ?? result.startedAt).getTime();
+    const summary = serverMetrics === null ? clientSummary : { ...clientSummary, serverMetrics: await serverMetrics.finish(loadStartMs, clientSummary) };
     const writeFailure = results.failure;
     if (writeFailure !== null) {
       // The disk is full: the files are tried (each whole or not at all), the summary is still shown.
@@ -270,5 +275,6 @@ async function runTarget(
   } finally {
     clearInterval(ticker);
     results.close();
+    await serverMetrics?.abandon();
   }
 }

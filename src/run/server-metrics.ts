@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import type { ServerMetricsPlan, ServerMetricsSummary } from '../model/server-metrics.js';
+import type { CapabilityReport } from '../model/capability.js';
+import type { Summary } from '../model/summary.js';
+import type { ServerScraper } from '../server-metrics/scraper.js';
+
+/** The server-metrics files in a run folder: the spool while the load runs, the parsed series after. */
+export const SERVER_METRICS_FILE = 'server-metrics.jsonl';
+const SPOOL_FILE = 'server-metrics.spool.jsonl';
+
+/** A run's scraping: the baseline before the load, the timer during it, the last scrape and the summary after. */
+export interface ServerMetricsSession {
+  finish(loadStartMs: number, summary: Summary): Promise<ServerMetricsSummary>;
+  /** Stop without a summary (the run failed): the timer and sockets end, the spool stays. */
+  abandon(): Promise<void>;
+}
+
+/** Start scraping: one baseline scrape (bounded by its deadline) then the timer. Null without --server-metrics. */
+export async function startServerMetrics(
+  plan: ServerMetricsPlan | null | undefined,
+  outDir: string,
+  secrets: readonly string[],
+  warmupS: number,
+): Promise<ServerMetricsSession | null> {
+  if (plan === null || plan === undefined) return null;
+  const { createServerScraper } = await import('../server-metrics/scraper.js');
+  const spoolPath = join(outDir, SPOOL_FILE);
+  const scraper: ServerScraper = createServerScraper({ urls: plan.urls, intervalMs: plan.intervalS * 1000, spoolPath, secrets });
+  await scraper.scrapeNow();
+  scraper.startTimer();
+  // A scrape as the warmup ends, so the server's window starts with ours (not a whole interval later).
+  const warmupEnd = warmupS > 0 ? setTimeout(() => void scraper.scrapeNow(), warmupS * 1000) : null;
+  warmupEnd?.unref();
+  let stopped = false;
+  return {
+    finish: async (loadStartMs, summary) => {
+      if (warmupEnd !== null) clearTimeout(warmupEnd);
+      await scraper.scrapeNow();
+      await scraper.stop();
+      stopped = true;
+      const [{ collectScrapes }, { summarizeServerMetrics }] = await Promise.all([import('../server-metrics/collect.js'), import('../metrics/server-window.js')]);
+      const scrapes = await collectScrapes(spoolPath, join(outDir, SERVER_METRICS_FILE), loadStartMs);
+      return summarizeServerMetrics(scrapes, {
+        intervalS: plan.intervalS,
+        timeoutMs: scraper.timeoutMs,
+        urls: [...scraper.urls],
+        windowStartS: summary.measureStartS !== undefined && summary.measureStartS > 0 ? summary.measureStartS : null,
+        client: { ttft: summary.latency.ttft, requests: summary.latency.ttft.count },
+      });
+    },
+    abandon: async () => {
+      if (warmupEnd !== null) clearTimeout(warmupEnd);
+      if (!stopped) await scraper.stop();
+      stopped = true;
+    },
+  };
+}
+
+/**
+ * After the pre-check of a run without --server-metrics: offer `<origin>/metrics` in the capability report
+ * when it answers with a known server's names (nothing is scraped unless asked).
+ */
+export async function offerServerMetrics(capability: CapabilityReport, targetUrl: string, insecure: boolean): Promise<CapabilityReport> {
+  const [{ probeServerMetrics }, { SERVER_NAMES }] = await Promise.all([import('../server-metrics/probe.js'), import('../metrics/server-vocabulary.js')]);
+  const found = await probeServerMetrics(targetUrl, { insecure });
+  if (found === null) return capability;
+  return {
+    ...capability,
+    serverMetricsOffer: found,
+    notes: [...capability.notes, `${found.url} serves ${SERVER_NAMES[found.server]}'s metrics: add --server-metrics ${found.url} to scrape them during the run and see the server's side (queue, KV cache, its TTFT)`],
+  };
+}
