@@ -1,6 +1,6 @@
 /**
- * The mock's `/metrics`: vLLM's Prometheus names and format, from the mock's own stamps (docs/mock.md
- * "Server metrics"): running and waiting gauges, a KV-cache gauge that follows the load, TTFT, E2E and
+ * The mock's `/metrics`: vLLM's Prometheus names and format, from the mock's own stamps
+ * (docs/server-metrics.md "The mock's /metrics"): running and waiting gauges, a KV-cache gauge that follows the load, TTFT, E2E and
  * queue-time histograms, token and prefix-cache counters. Counters are cumulative for the server's life
  * (a /mock/reset does not clear them, as a real server's survive between runs).
  */
