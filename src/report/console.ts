@@ -12,6 +12,7 @@ import type { Summary, SummaryConfig, ThresholdCheck } from '../model/summary.js
 import { escapeControl } from '../text/escape.js';
 import { maskUrlOnce } from './mask-once.js';
 import { buildStepsTable } from './steps-table.js';
+import { renderServerMetricsLines } from './server-metrics-console.js';
 
 export interface ConsoleReportOptions {
   style?: TextStyle;
@@ -98,6 +99,7 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
     lines.push(`${label.padEnd(LABEL_WIDTH)}${cells.join('')}${formatCount(stats.count).padStart(COLUMN_WIDTH)}`);
   }
   lines.push(style.dim(describeLegend(summary)));
+  lines.push(...renderServerMetricsLines(summary.serverMetrics, style));
 
   if (summary.steps !== undefined && summary.steps.length > 0) {
     section('Per step');
@@ -141,6 +143,7 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
   if (options.outDir !== undefined) {
     section('Files:');
     for (const file of RUN_FILES) lines.push(`  ${join(options.outDir, file)}`);
+    if (summary.serverMetrics !== undefined) lines.push(`  ${join(options.outDir, 'server-metrics.jsonl')}`);
   }
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 import { LATENCY_METRICS, LATENCY_STATS } from '../model/metric-catalog.js';
+import { serverCsvRows } from './server-metrics-csv.js';
 import type { LatencyStats, StepResult, Summary } from '../model/summary.js';
 
 /**
@@ -80,6 +81,7 @@ export function renderCsv(summary: Summary): string {
   for (const [category, n] of Object.entries(summary.errors.byCategory)) {
     rows.push({ row: 'summary', metric: `errors_${category}`, value: n });
   }
+  rows.push(...serverCsvRows(summary.serverMetrics));
   for (const step of summary.steps ?? []) rows.push(...stepRows(step));
   const lines = [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvField(r[c])).join(','))];
   return `${lines.join('\r\n')}\r\n`;

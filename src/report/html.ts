@@ -5,6 +5,7 @@ import type { FailureCategory } from '../failures/categories.js';
 import { maskHeadersOnce, maskUrlOnce } from './mask-once.js';
 import { percentileOfSorted } from '../metrics/math.js';
 import { buildStepsTable } from './steps-table.js';
+import { renderServerMetricsSection } from './server-metrics-html.js';
 import { collectSortedValues, ttftBySentSecond } from './record-series.js';
 import { formatMs, formatNumber, formatPct, formatPercentage } from '../text/format.js';
 
@@ -21,6 +22,7 @@ export function renderHtml(summary: Summary, records?: readonly RequestRecord[])
     renderLatencyTable(summary),
     renderSteps(summary),
     renderTimeCharts(summary, records),
+    renderServerMetricsSection(summary),
     renderHistograms(records),
     renderErrors(summary),
     renderSettings(summary),
