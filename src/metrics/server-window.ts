@@ -11,7 +11,7 @@ import {
   type ServerTimelinePoint,
   type TtftComparison,
 } from '../model/server-metrics.js';
-import { formatElapsed, formatMs, formatNumber } from '../text/format.js';
+import { formatElapsed, formatMs as formatMsBare, formatNumber } from '../text/format.js';
 import {
   COUNTERS,
   familyOf,
@@ -364,6 +364,11 @@ function thin<T>(points: readonly T[], max: number): T[] {
   for (let i = 0; i < max - 1; i += 1) out.push(points[Math.floor(i * step)] as T);
   out.push(points.at(-1) as T);
   return out;
+}
+
+/** Milliseconds with the unit: "0.65 ms". */
+function formatMs(ms: number | null): string {
+  return ms === null ? '–' : `${formatMsBare(ms)} ms`;
 }
 
 function round3(value: number): number {

@@ -1,10 +1,14 @@
 import type { ServerLatency, ServerMetricsSummary } from '../model/server-metrics.js';
 import { escapeControl } from '../text/escape.js';
-import { formatMs, formatNumber, formatPct } from '../text/format.js';
+import { formatMs as formatMsBare, formatNumber, formatPct } from '../text/format.js';
 import { PLAIN_STYLE, type TextStyle } from '../text/style.js';
 import { maskUrlOnce } from './mask-once.js';
 
 const LABEL_WIDTH = 12;
+
+function formatMs(ms: number | null): string {
+  return ms === null ? '–' : `${formatMsBare(ms)} ms`;
+}
 
 /**
  * The console report's "Server" block (after our latency table): the server's figures beside ours, its

@@ -25,7 +25,7 @@ ${renderCharts(summary, server)}
 ${renderLatencies(summary, server)}
 ${renderComparison(server)}
 <h3>Endpoints</h3><table><tr><th>URL</th><th>server</th><th class="n">scrapes</th><th class="n">failed</th><th>last error</th><th class="n">raw families</th></tr>${endpoints}</table>
-<p class="note">Scraped every ${esc(formatNumber(server.intervalS, 1))} s, each scrape with a ${esc(formatMs(server.timeoutMs))} deadline; every sample is in server-metrics.jsonl. ${esc(capitalize(server.percentileMethod))}.</p></section>`;
+<p class="note">Scraped every ${esc(formatNumber(server.intervalS, 1))} s, each scrape with a ${esc(formatMs(server.timeoutMs))} ms deadline; every sample is in server-metrics.jsonl. ${esc(capitalize(server.percentileMethod))}.</p></section>`;
 }
 
 function renderLatencies(summary: Summary, server: ServerMetricsSummary): string {
@@ -51,7 +51,7 @@ function renderComparison(server: ServerMetricsSummary): string {
   const c = server.comparison;
   if (c === null) return '<p class="note">The server publishes no TTFT histogram we know: no TTFT comparison.</p>';
   const d = c.difference;
-  return `<h3>TTFT: ours − the server's</h3><p data-key="serverMetrics.comparison.difference.mean" data-value="${d.mean ?? ''}">Mean ${esc(formatMs(d.mean))} · p50 ${esc(formatMs(d.p50))} · p95 ${esc(formatMs(d.p95))} · p99 ${esc(formatMs(d.p99))}</p><p class="note">${esc(capitalize(c.explanation))}</p>`;
+  return `<h3>TTFT: ours − the server's</h3><p data-key="serverMetrics.comparison.difference.mean" data-value="${d.mean ?? ''}">Mean ${esc(formatMs(d.mean))} ms · p50 ${esc(formatMs(d.p50))} ms · p95 ${esc(formatMs(d.p95))} ms · p99 ${esc(formatMs(d.p99))} ms</p><p class="note">${esc(capitalize(c.explanation))}</p>`;
 }
 
 const W = 560;
