@@ -56,6 +56,18 @@ const ROWS: Row[] = [
     }),
   ),
   { flag: '--api', argv: ['--api', 'anthropic-messages'], ...both((p) => expect(p['apiType']).toBe('anthropic-messages')) },
+  {
+    flag: '--server-metrics',
+    argv: ['--server-metrics', 'http://127.0.0.1:8000/metrics'],
+    local: applied((p) => expect(p['serverMetrics']).toEqual({ urls: ['http://127.0.0.1:8000/metrics'], intervalS: 5 })),
+    platform: refused('OPTION_LOCAL_ONLY'),
+  },
+  {
+    flag: '--server-metrics-interval',
+    argv: ['--server-metrics', 'http://127.0.0.1:8000/metrics', '--server-metrics-interval', '2'],
+    local: applied((p) => expect(p['serverMetrics']).toEqual({ urls: ['http://127.0.0.1:8000/metrics'], intervalS: 2 })),
+    platform: refused('OPTION_LOCAL_ONLY'),
+  },
   { flag: '--rate', argv: ['--rate', '4'], local: applied((p) => expect(p.load['rate']).toBe(4)), platform: refused('OPTION_LOCAL_ONLY') },
   { flag: '--arrival', argv: ['--rate', '4', '--arrival', 'constant'], local: applied((p) => expect(p.load['arrival']).toBe('constant')), platform: refused('OPTION_LOCAL_ONLY') },
   { flag: '--max-requests', argv: ['--max-requests', '9'], local: applied((p) => expect(p.load['maxRequests']).toBe(9)), platform: refused('OPTION_LOCAL_ONLY') },
