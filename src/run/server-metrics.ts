@@ -39,7 +39,10 @@ export async function startServerMetrics(
       await scraper.stop();
       stopped = true;
       const [{ collectScrapes }, { summarizeServerMetrics }] = await Promise.all([import('../server-metrics/collect.js'), import('../metrics/server-window.js')]);
-      const scrapes = await collectScrapes(spoolPath, join(outDir, SERVER_METRICS_FILE), loadStartMs);
+      // The server's side never fails the run: scrapes that could not be kept are reported as failed.
+      const scrapes = await collectScrapes(spoolPath, join(outDir, SERVER_METRICS_FILE), loadStartMs).catch((error: unknown) =>
+        scraper.urls.map((url) => ({ url, t: 0, ok: false as const, error: `the scrapes could not be kept: ${(error as Error).message}`, durationMs: 0 })),
+      );
       return summarizeServerMetrics(scrapes, {
         intervalS: plan.intervalS,
         timeoutMs: scraper.timeoutMs,
