@@ -87,7 +87,8 @@ export function summarizeServerMetrics(scrapes: readonly Scrape[], options: Serv
     .map((reads) => ({ first: reads[0] as ReadScrape, last: reads.at(-1) as ReadScrape }));
   const window =
     windows.length === 0 ? null : { fromS: round3(Math.min(...windows.map((w) => w.first.t))), toS: round3(Math.max(...windows.map((w) => w.last.t))) };
-  const spanS = window === null ? 0 : window.toS - window.fromS;
+  // Rates count from the load's start when the baseline came before it (the engine's set-up sends nothing).
+  const spanS = window === null ? 0 : window.toS - Math.max(window.fromS, 0);
   const histogram = (term: HistogramTerm): Histogram | null => mergeHistograms(windows.map((w) => deltaHistogram(w.first.histograms[term], w.last.histograms[term])));
   const counter = (term: CounterTerm): number | null => sumOrNull(windows.map((w) => deltaCounter(w.first.counters[term], w.last.counters[term])));
   const perSecond = (term: CounterTerm): number | null => {

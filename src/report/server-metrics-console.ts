@@ -50,6 +50,6 @@ export function renderServerMetricsLines(server: ServerMetricsSummary | undefine
   const saturation = server.saturation;
   const color = saturation.state === 'queued' ? style.yellow : saturation.state === 'not-queued' ? style.green : style.dim;
   row('Saturation', color(escapeControl(saturation.verdict)));
-  lines.push(style.dim(`Server percentiles: ${server.percentileMethod}`));
+  lines.push(style.dim(`  ${server.percentileMethod.charAt(0).toUpperCase()}${server.percentileMethod.slice(1)}`));
   return lines;
 }

@@ -56,7 +56,8 @@ describe('summarizeServerMetrics', () => {
     expect(summary.window).toEqual({ fromS: -0.01, toS: 2 });
     // 4 new observations, all in (0.02, 0.04]: mean (0.27 − 0.15) / 4 = 30 ms exactly.
     expect(summary.ttft).toEqual({ count: 4, mean: 30, p50: 30, p90: 38, p95: 39, p99: 39.8 });
-    expect(summary.generationTokensPerSecond).toBeCloseTo(200 / 2.01, 6);
+    // Per second from the load’s start (the baseline came 10 ms before it).
+    expect(summary.generationTokensPerSecond).toBe(100);
     expect(summary.endpoints).toEqual([{ url: URL_A, server: 'vllm', scrapes: 2, failed: 0, lastError: null, rawFamilies: 1 }]);
     expect(summary.comparison?.difference.mean).toBe(0);
     expect(summary.comparison?.explanation).not.toMatch(/approximate/);
