@@ -11,7 +11,7 @@ import { forecastLoad, type LoadForecast } from './forecast.js';
 import { join } from 'node:path';
 import { runBurstRounds } from './burst.js';
 import { readRunRecords, writeRunFiles } from './reports.js';
-import { offerServerMetrics, startServerMetrics } from './server-metrics.js';
+import { offerServerMetrics, startServerMetrics, type ServerMetricsSession } from './server-metrics.js';
 import { addSteps, describeStop, summarizeBurstRun, summarizeRun, type StopRequest } from './summary.js';
 
 /** How long in-flight requests may finish after a stop or the end of the duration. */
@@ -179,9 +179,10 @@ async function runTarget(
   const results = new writer.ResultsWriter(outDir, { onFailure: () => stopOnFailure() });
   const gracefulStopMs = options.gracefulStopMs ?? GRACEFUL_STOP_MS;
   let ticker: ReturnType<typeof setInterval> | undefined;
-  // Scraped on its own timer and sockets; parsed only after the load (src/server-metrics/).
-  const serverMetrics = await startServerMetrics(plan.serverMetrics, outDir, targetSecrets(target), plan.load.warmupS);
+  let serverMetrics: ServerMetricsSession | null = null;
   try {
+    // Scraped on its own timer and sockets; parsed only after the load (src/server-metrics/).
+    serverMetrics = await startServerMetrics(plan.serverMetrics, outDir, targetSecrets(target), plan.load.warmupS);
     const loadOptions = {
       target,
       load: plan.load,

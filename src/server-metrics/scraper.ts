@@ -93,16 +93,15 @@ export function createServerScraper(options: ScraperOptions): ServerScraper {
       for await (const chunk of response.body) {
         bytes += (chunk as Buffer).length;
         if (bytes > MAX_SCRAPE_BYTES) {
-          controller.abort();
-          throw new Error(`body larger than ${MAX_SCRAPE_BYTES / 1024 / 1024} MB`);
+          response.body.destroy();
+          write({ url: masked[index] as string, atMs, ok: false, error: `body larger than ${MAX_SCRAPE_BYTES / 1024 / 1024} MB`, durationMs: elapsed() });
+          return;
         }
         chunks.push(chunk as Buffer);
       }
       write({ url: masked[index] as string, atMs, ok: true, status: 200, durationMs: elapsed(), text: Buffer.concat(chunks).toString('utf8') });
     } catch (error) {
-      const reason = controller.signal.aborted && !(error instanceof Error && error.message.startsWith('body larger'))
-        ? `timed out after ${timeoutMs} ms`
-        : describeFailure(error);
+      const reason = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : describeFailure(error);
       write({ url: masked[index] as string, atMs, ok: false, error: maskText(reason, secrets), durationMs: elapsed() });
     } finally {
       clearTimeout(deadline);
@@ -146,6 +145,5 @@ export function createServerScraper(options: ScraperOptions): ServerScraper {
 }
 
 function describeFailure(error: unknown): string {
-  const failure = categorizeTransportError(error);
-  return failure.message;
+  return categorizeTransportError(error).message;
 }
