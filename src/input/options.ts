@@ -337,8 +337,6 @@ const LOCAL_ONLY: ReadonlyArray<[keyof RawRunOptions, string]> = [
   ['idleTimeout', "the platform's engine uses its own request timeouts"],
   ['insecure', "the platform's engine does its own TLS checks"],
   ['out', 'the platform keeps the results (see the report URL)'],
-  ['serverMetrics', 'the platform runs the load on its engine, which scrapes nothing'],
-  ['serverMetricsInterval', 'the platform runs the load on its engine, which scrapes nothing'],
 ];
 
 /** docs/platform.md: local-only flags are refused in platform mode, each with its reason. */

@@ -101,7 +101,7 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
     precheckTimeoutMs: options.timeoutS !== undefined || spec.timeoutS !== undefined ? target.timeoutMs : Math.min(target.timeoutMs, DEFAULTS.precheckTimeoutS * 1000),
     warmupIsDefault: raw.warmup === undefined,
     wait: raw.wait === true,
-    serverMetrics: parseServerMetricsOptions(raw),
+    serverMetrics: parseServerMetricsOptions(raw, { platform: mode.mode === 'platform', wait: raw.wait === true }),
   };
 }
 

@@ -7,12 +7,22 @@ import { maskUrl } from '../text/mask.js';
 export const SERVER_METRICS_DEFAULTS = { intervalS: 5, minIntervalS: 0.1, maxIntervalS: 3600, maxEndpoints: 16 } as const;
 
 /**
- * `--server-metrics URL` (repeatable) and `--server-metrics-interval`: the endpoints to scrape during a local
- * run, or null when none was given. A URL without a scheme gets http:// (as --url does); anything but an
+ * `--server-metrics URL` (repeatable) and `--server-metrics-interval`: the endpoints to scrape during a run
+ * (in platform mode, while --wait follows the task), or null when none was given. A URL without a scheme gets http:// (as --url does); anything but an
  * http(s) URL, a repeated one, or an interval outside its range is an input error naming the flag and value.
  */
-export function parseServerMetricsOptions(raw: { serverMetrics?: string[]; serverMetricsInterval?: string }): ServerMetricsPlan | null {
+export function parseServerMetricsOptions(
+  raw: { serverMetrics?: string[]; serverMetricsInterval?: string },
+  mode: { platform: boolean; wait: boolean } = { platform: false, wait: false },
+): ServerMetricsPlan | null {
   const given = raw.serverMetrics ?? [];
+  if (given.length > 0 && mode.platform && !mode.wait) {
+    throw inputError(
+      'OPTION_INVALID',
+      "--server-metrics scrapes the server from this machine while the platform's task runs, which only --wait follows, but this platform run does not wait",
+      'add --wait, or run locally with --local',
+    );
+  }
   if (given.length === 0) {
     if (raw.serverMetricsInterval !== undefined) {
       throw inputError('OPTION_INVALID', '--server-metrics-interval needs --server-metrics', 'add --server-metrics <url of the server\'s /metrics>, or drop --server-metrics-interval');

@@ -120,7 +120,8 @@ export function summarizeServerMetrics(scrapes: readonly Scrape[], options: Serv
     promptTokensPerSecond: perSecond('promptTokens'),
     generationTokensPerSecond: perSecond('generationTokens'),
     requestsFinished: counter('requestsFinished'),
-    comparison: ttft === null ? null : compareTtft(options.client, ttft, queueTime, serverRequests ?? 0),
+    // Nothing to compare when the server timed no first token in the window.
+    comparison: ttft === null || ttft.mean === null ? null : compareTtft(options.client, ttft, queueTime, serverRequests ?? 0),
     saturation: judgeSaturation(timeline, kind, endpoints),
     timeline: thin(timeline, MAX_TIMELINE_POINTS),
     percentileMethod: SERVER_PERCENTILE_METHOD,

@@ -11,7 +11,7 @@ import { forecastLoad, type LoadForecast } from './forecast.js';
 import { join } from 'node:path';
 import { runBurstRounds } from './burst.js';
 import { readRunRecords, writeRunFiles } from './reports.js';
-import { offerServerMetrics, startServerMetrics, type ServerMetricsSession } from './server-metrics.js';
+import { finishLocal, offerServerMetrics, startServerMetrics, type ServerMetricsSession } from './server-metrics.js';
 import { addSteps, describeStop, summarizeBurstRun, summarizeRun, type StopRequest } from './summary.js';
 
 /** How long in-flight requests may finish after a stop or the end of the duration. */
@@ -254,7 +254,7 @@ async function runTarget(
       records,
     );
     const loadStartMs = (burstRun?.firstStartedAt ?? result.startedAt).getTime();
-    const summary = serverMetrics === null ? clientSummary : { ...clientSummary, serverMetrics: await serverMetrics.finish(loadStartMs, clientSummary) };
+    const summary = serverMetrics === null ? clientSummary : { ...clientSummary, serverMetrics: await finishLocal(serverMetrics, loadStartMs, clientSummary) };
     const writeFailure = results.failure;
     if (writeFailure !== null) {
       // The disk is full: the files are tried (each whole or not at all), the summary is still shown.

@@ -3,6 +3,8 @@ import type { ServerMetricsPlan, ServerMetricsSummary } from '../model/server-me
 import type { CapabilityReport } from '../model/capability.js';
 import type { Summary } from '../model/summary.js';
 import type { ServerScraper } from '../server-metrics/scraper.js';
+import type { ClientSide } from '../metrics/server-window.js';
+import type { FollowResult } from './platform.js';
 
 /** The server-metrics files in a run folder: the spool while the load runs, the parsed series after. */
 export const SERVER_METRICS_FILE = 'server-metrics.jsonl';
@@ -10,7 +12,8 @@ const SPOOL_FILE = 'server-metrics.spool.jsonl';
 
 /** A run's scraping: the baseline before the load, the timer during it, the last scrape and the summary after. */
 export interface ServerMetricsSession {
-  finish(loadStartMs: number, summary: Summary): Promise<ServerMetricsSummary>;
+  /** Our side for the comparison, and where our measured window starts (null: at the baseline). */
+  finish(loadStartMs: number, client: ClientSide, windowStartS: number | null): Promise<ServerMetricsSummary>;
   /** Stop without a summary (the run failed): the timer and sockets end, the spool stays. */
   abandon(): Promise<void>;
 }
@@ -33,7 +36,7 @@ export async function startServerMetrics(
   warmupEnd?.unref();
   let stopped = false;
   return {
-    finish: async (loadStartMs, summary) => {
+    finish: async (loadStartMs, client, windowStartS) => {
       if (warmupEnd !== null) clearTimeout(warmupEnd);
       await scraper.scrapeNow();
       await scraper.stop();
@@ -47,8 +50,8 @@ export async function startServerMetrics(
         intervalS: plan.intervalS,
         timeoutMs: scraper.timeoutMs,
         urls: [...scraper.urls],
-        windowStartS: summary.measureStartS !== undefined && summary.measureStartS > 0 ? summary.measureStartS : null,
-        client: { ttft: summary.latency.ttft, requests: summary.latency.ttft.count },
+        windowStartS,
+        client,
       });
     },
     abandon: async () => {
@@ -57,6 +60,46 @@ export async function startServerMetrics(
       stopped = true;
     },
   };
+}
+
+/** A local run's side of the comparison: its TTFT over the measured window, which starts after a warmup. */
+export function finishLocal(session: ServerMetricsSession, loadStartMs: number, summary: Summary): Promise<ServerMetricsSummary> {
+  const windowStartS = summary.measureStartS !== undefined && summary.measureStartS > 0 ? summary.measureStartS : null;
+  return session.finish(loadStartMs, { ttft: summary.latency.ttft, requests: summary.latency.ttft.count }, windowStartS);
+}
+
+/**
+ * Platform mode with --server-metrics (and --wait): this machine scrapes the server while the platform's
+ * engine loads it, from the task's creation to its end, into a folder of its own (the platform keeps the
+ * run, so there is no run folder). The results carry the server's side and where its series is.
+ */
+export async function scrapeWhileFollowing(plan: ServerMetricsPlan | null | undefined, secrets: readonly string[], follow: () => Promise<FollowResult>): Promise<FollowResult> {
+  if (plan === null || plan === undefined) return follow();
+  const [{ mkdtemp }, { tmpdir }] = await Promise.all([import('node:fs/promises'), import('node:os')]);
+  const dir = await mkdtemp(join(tmpdir(), 'llm-loadtest-server-metrics-'));
+  const session = (await startServerMetrics(plan, dir, secrets, 0)) as ServerMetricsSession;
+  const startMs = Date.now();
+  let result: FollowResult;
+  try {
+    result = await follow();
+  } catch (error) {
+    await session.abandon();
+    throw error;
+  }
+  if (!result.followed || result.results.figures === null) {
+    await session.abandon();
+    return result;
+  }
+  const { figures } = result.results;
+  const ttft = figures.ttftMs;
+  const ok = Math.max(0, figures.requests.total - figures.requests.failed);
+  // The platform keeps mean, min, max, p50 and p95 only.
+  const client: ClientSide = {
+    ttft: { count: ttft === null ? 0 : ok, mean: ttft?.mean ?? null, min: ttft?.min ?? null, p50: ttft?.p50 ?? null, p90: null, p95: ttft?.p95 ?? null, p99: null, p999: null, max: ttft?.max ?? null },
+    requests: ttft === null ? 0 : ok,
+  };
+  const serverMetrics = await session.finish(startMs, client, null);
+  return { ...result, results: { ...result.results, serverMetrics, serverMetricsFile: join(dir, SERVER_METRICS_FILE) } };
 }
 
 /**

@@ -48,10 +48,12 @@ describe('--server-metrics and --server-metrics-interval', () => {
     expect(errorOf(() => parseServerMetricsOptions({ serverMetrics: ['ftp://u:sk-secret0123456789abcd@h/metrics'] })).message).not.toContain('sk-secret0123456789abcd');
   });
 
-  it('is refused in platform mode: the platform scrapes nothing', () => {
-    const error = errorOf(() => parseRunOptions({ serverMetrics: ['http://h/metrics'] }, 'platform'));
-    expect(error.code).toBe('OPTION_LOCAL_ONLY');
-    expect(error.message).toContain('--server-metrics works only in local mode');
-    expect(error.message).toContain("the platform runs the load on its engine, which scrapes nothing");
+  it('platform mode: scraped while --wait follows the task, refused without it', () => {
+    expect(parseServerMetricsOptions({ serverMetrics: ['http://h/metrics'] }, { platform: true, wait: true })).toEqual({ urls: ['http://h/metrics'], intervalS: 5 });
+    const error = errorOf(() => parseServerMetricsOptions({ serverMetrics: ['http://h/metrics'] }, { platform: true, wait: false }));
+    expect(error.code).toBe('OPTION_INVALID');
+    expect(error.message).toContain('which only --wait follows');
+    expect(error.hint).toBe('add --wait, or run locally with --local');
+    expect(() => parseRunOptions({ serverMetrics: ['http://h/metrics'], wait: true }, 'platform')).not.toThrow();
   });
 });
