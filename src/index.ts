@@ -12,6 +12,7 @@ export type { RequestSpec, TargetSpec, RunPlan, LoadOptions, OutputOptions, SloC
 export type { RequestRecord, RecordCategory } from './model/record.js';
 export type { Summary, SummaryConfig, RunConfig, LatencyStats, TimelinePoint, TimelineCounts, ThresholdCheck, GeneratorFigures, GeneratorVerdict, RunStop, RunStopReason, StepResult, StepPercentiles, RunRates, UsageReconciliation, TransportFailures } from './model/summary.js';
 export type { CapabilityReport } from './model/capability.js';
+export type { ServerMetricsPlan, ServerMetricsSummary, ServerKind, Scrape, PromSample, ServerLatency, ServerTimelinePoint, TtftComparison, SaturationVerdict } from './model/server-metrics.js';
 export { planTargets, type NameValue, type LoadMode, type Arrival, type StepOptions } from './model/plan.js';
 export { runLocal, type RunLocalOptions, type LocalRun, type LocalRunEvent, type LocalRunResult } from './run/local.js';
 export { runDemo, type RunDemoOptions, type DemoRunEvent, type DemoStartedEvent } from './run/demo.js';

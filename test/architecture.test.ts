@@ -20,6 +20,7 @@ const TIERS: Record<string, number> = {
   platform: 4,
   report: 4,
   mock: 4,
+  'server-metrics': 4,
   protocol: 3,
   metrics: 3,
   model: 2,

@@ -8,6 +8,7 @@ import {
   type MockServerOptions,
   type NumberRange,
 } from '../mock/options.js';
+import { METRICS_FAULTS } from '../mock/metrics.js';
 
 /** The flags as commander hands them over: numbers still text, so errors can name the flag and value. */
 export interface MockFlags {
@@ -37,6 +38,7 @@ export interface MockFlags {
   seed?: string;
   maxConcurrent?: string;
   countPrompt?: boolean;
+  metricsFault?: string;
 }
 
 /** Flag → option, for the numeric flags (validated with the server's own ranges). */
@@ -84,6 +86,16 @@ export function readMockFlags(flags: MockFlags): MockServerOptions {
   if (flags.maxConcurrent !== undefined) {
     const range = { min: 1, max: MAX_CONCURRENT_LIMIT, integer: true, nullable: false };
     options.maxConcurrent = parseFlagNumber('--max-concurrent', flags.maxConcurrent, range) as number;
+  }
+  if (flags.metricsFault !== undefined) {
+    const fault = METRICS_FAULTS.find((value) => value === flags.metricsFault);
+    if (fault === undefined) {
+      throw inputError('OPTION_INVALID', `--metrics-fault ${JSON.stringify(flags.metricsFault)}: expected ${METRICS_FAULTS.join(', ')}`, 'leave it out for a working /metrics', {
+        flag: '--metrics-fault',
+        value: flags.metricsFault,
+      });
+    }
+    options.metricsFault = fault;
   }
   return options;
 }

@@ -8,6 +8,7 @@ import type { SubmitEvent, SubmittedTask } from '../platform/submit.js';
 import { followPlatformTask, type FollowResult, type PlatformChecks, type PlatformResults } from '../run/platform.js';
 import type { TextStyle } from '../text/style.js';
 import type { CliContext } from './io.js';
+import { renderServerMetricsLines } from '../report/server-metrics-console.js';
 
 /** One stderr line per submit step. */
 export function describeSubmitStep(event: SubmitEvent, client: PlatformClient, style: TextStyle): string {
@@ -88,12 +89,15 @@ export function setThresholdExit(ctx: CliContext, results: PlatformResults): voi
 export function resultsJson(results: PlatformResults): Record<string, unknown> {
   const { status, figures, thresholds } = results;
   if (figures === null) return { status, figures: null, note: results.note };
-  return { status, ...figures, ...(thresholds === null ? {} : { thresholds }) };
+  const server = results.serverMetrics === undefined ? {} : { serverMetrics: results.serverMetrics, serverMetricsFile: results.serverMetricsFile };
+  return { status, ...figures, ...(thresholds === null ? {} : { thresholds }), ...server };
 }
 
 export function renderResults(results: PlatformResults, style: TextStyle): string {
   if (results.figures === null) return `Status:     ${results.status}\nResults:    ${results.note ?? ''}\n`;
-  return renderFigures(results.status, results.figures, results.thresholds, style);
+  const server = renderServerMetricsLines(results.serverMetrics, style);
+  const series = results.serverMetricsFile === undefined ? '' : `${style.dim('Series')}      ${results.serverMetricsFile}\n`;
+  return `${renderFigures(results.status, results.figures, results.thresholds, style)}${server.length === 0 ? '' : `${server.join('\n')}\n${series}`}`;
 }
 
 /** docs/cli.md's platform JSON: `{"ok":true,"mode":"platform","apiType","taskId","reportUrl","precheck":{...}}`. */

@@ -59,6 +59,8 @@ export function addRunOptions(command: Command): Command {
     .option('--skip-precheck', 'skip the one-request pre-check')
     .option('--success-threshold <0..1>', 'minimum success rate, else exit 5 (default 0.9; platform: with --wait)')
     .option('--slo <checks>', 'e.g. "ttft_p95<=2000,e2e_p99<=30000" (ms); each failed check: exit 5 (platform: with --wait)')
+    .option('--server-metrics <url>', "local: scrape the server's Prometheus metrics (e.g. http://host:8000/metrics) during the run (repeatable)", collect)
+    .option('--server-metrics-interval <s>', 'local: seconds between server-metrics scrapes (default 5)')
     .option('--wait', 'platform mode: follow the task to its end and print its results (a local run always does)')
     .option('--no-progress', 'no live progress lines')
     .option('--quiet', 'nothing but errors and the result')

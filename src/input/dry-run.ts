@@ -33,6 +33,7 @@ export function renderDryRunJson(plan: RunPlan): Record<string, unknown> {
     outDir: plan.output.outDir,
     skipPrecheck: plan.skipPrecheck,
     wait: plan.wait,
+    serverMetrics: plan.serverMetrics ? { urls: plan.serverMetrics.urls.map((url) => mask(maskUrl(url))), intervalS: plan.serverMetrics.intervalS } : null,
     output: { quiet: plan.output.quiet, progress: plan.output.progress, color: plan.output.color },
     notes: target.notes.map(mask),
     warnings: target.warnings.map(mask),
@@ -69,6 +70,7 @@ export function renderDryRunText(plan: RunPlan): string {
   row('pass if', `success rate ≥ ${load.successThreshold}${slo === '' ? '' : `; SLO ${slo}`}`);
   if (plan.mode === 'local') row('output', plan.output.outDir ?? './llm-loadtest-runs/<name>-<UTC stamp>');
   if (plan.skipPrecheck) row('pre-check', 'skipped (--skip-precheck)');
+  if (plan.serverMetrics) row('server', `scrape ${(json['serverMetrics'] as { urls: string[] }).urls.join(', ')} every ${plan.serverMetrics.intervalS} s`);
   const notes = json['notes'] as string[];
   const warnings = json['warnings'] as string[];
   if (notes.length > 0) lines.push('Notes:', ...notes.map((note) => `  - ${note}`));

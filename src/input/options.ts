@@ -101,6 +101,8 @@ export interface RawRunOptions extends RawScenarioOptions, RawWorkloadOptions {
   quiet?: boolean;
   color?: boolean;
   wait?: boolean;
+  serverMetrics?: string[];
+  serverMetricsInterval?: string;
 }
 
 /**

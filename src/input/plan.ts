@@ -5,6 +5,7 @@ import { normalizeUrl, parseCurl } from './curl.js';
 import { maskBaseUrl } from '../text/mask.js';
 import { buildRequestSpecFromFlags, parseHeaderFlags } from './flags.js';
 import { normalizeTarget } from './normalize.js';
+import { parseServerMetricsOptions } from './server-metrics-options.js';
 import { DEFAULTS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
 import { resolveScenarioOptions, stagedShape } from './scenario-options.js';
 import { resolveWorkload } from './workload-options.js';
@@ -120,6 +121,7 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
     precheckTimeoutMs: options.timeoutS !== undefined || spec.timeoutS !== undefined ? target.timeoutMs : Math.min(target.timeoutMs, DEFAULTS.precheckTimeoutS * 1000),
     warmupIsDefault: raw.warmup === undefined,
     wait: raw.wait === true,
+    serverMetrics: parseServerMetricsOptions(raw, { platform: mode.mode === 'platform', wait: raw.wait === true }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { inputError } from '../failures/errors.js';
+import type { MetricsFault } from './metrics.js';
 
 /**
  * What the mock server does. Every option can also be set per request with a header
@@ -89,6 +90,8 @@ export interface MockServerOptions extends Partial<MockBehaviour> {
    * input tokens. Off by default: it costs the mock a tokenizer pass per request.
    */
   countPrompt?: boolean;
+  /** GET /metrics misbehaves: `hang` (never answers), `error` (HTTP 500), `malformed` (not Prometheus text). Unset: it answers. */
+  metricsFault?: MetricsFault;
 }
 
 /** The largest --max-concurrent: beyond it the limit means nothing on one machine. */

@@ -18,6 +18,7 @@ import {
   type MockServerOptions,
 } from './options.js';
 import { buildJsonBody, buildModelsBody, buildStreamParts, type ReplyPlan } from './wire.js';
+import { METRICS_FAULTS, MockMetrics, type MetricsFault } from './metrics.js';
 
 /**
  * What the mock did with one API request. Times are `performance.now()` values of this process (the same
@@ -164,6 +165,9 @@ interface ServerState {
   /** Exchanges waiting for a slot, oldest first from `queueHead` (a head index: no shift() per release). */
   queue: Exchange[];
   queueHead: number;
+  /** What /metrics reports (vLLM's names), and how it misbehaves when asked to. */
+  metrics: MockMetrics;
+  metricsFault: MetricsFault | null;
 }
 
 /**
@@ -180,6 +184,8 @@ class Exchange {
   private ending: 'tail' | 'drop' = 'tail';
   private plannedReasoningTokens = 0;
   private holdsSlot = false;
+  /** The finish reason of a normal answer, for /metrics' request_success. */
+  finishReason = 'stop';
   /** What the exchange does once it has a slot; null when it has started (or never waited). */
   pendingStart: (() => void) | null = null;
   private readonly boundStep = (): void => this.step();
@@ -215,6 +221,7 @@ class Exchange {
     this.record.status = 200;
     this.record.firstTokenAt = now;
     this.record.firstTokenAtEpochMs = performance.timeOrigin + now;
+    this.state.metrics.observeFirstToken(this.record.receivedAt, now);
     this.record.outputTokens = outputTokens;
     this.record.reasoningTokens = reasoningTokens;
     this.res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-mock-request-id': this.record.id });
@@ -266,6 +273,7 @@ class Exchange {
       if (this.record.firstTokenAt === null) {
         this.record.firstTokenAt = now;
         this.record.firstTokenAtEpochMs = performance.timeOrigin + now;
+        this.state.metrics.observeFirstToken(this.record.receivedAt, now);
         this.shiftSchedule(now - (this.writeAt[firstIndex] as number));
       }
       this.record.outputTokens += tokens;
@@ -305,6 +313,7 @@ class Exchange {
     this.record.startedAt = now;
     this.record.startedAtEpochMs = performance.timeOrigin + now;
     this.record.queuedMs = now - this.record.receivedAt;
+    this.state.metrics.observeQueue(this.record.queuedMs);
   }
 
   private finish(): void {
@@ -332,6 +341,9 @@ class Exchange {
     if (record.status !== null) stats.byStatus[record.status] = (stats.byStatus[record.status] ?? 0) + 1;
     if (record.fault === null) {
       if (!record.aborted) stats.completed += 1;
+      if (!record.aborted && record.status === 200) {
+        this.state.metrics.observeFinished(record.receivedAt, now, record.inputTokens ?? 0, record.outputTokens, this.finishReason);
+      }
     } else {
       stats.faulted += 1;
       stats.byFault[record.fault] = (stats.byFault[record.fault] ?? 0) + 1;
@@ -379,6 +391,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     active: 0,
     queue: [],
     queueHead: 0,
+    metrics: new MockMetrics(),
+    metricsFault: checkMetricsFault(options.metricsFault),
   };
 
   const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 0, noDelay: true }, (req, res) =>
@@ -433,6 +447,29 @@ function checkMaxConcurrent(value: number | undefined): number | null {
     );
   }
   return value;
+}
+
+function checkMetricsFault(value: MetricsFault | undefined): MetricsFault | null {
+  if (value === undefined) return null;
+  if (!METRICS_FAULTS.includes(value)) {
+    throw inputError('MOCK_OPTION_INVALID', `mock option metricsFault: "${String(value)}" must be one of ${METRICS_FAULTS.join(', ')}`, 'leave it unset for a working /metrics');
+  }
+  return value;
+}
+
+/** GET /metrics: vLLM's text, or the fault asked for (a hang holds the connection until the client gives up). */
+function answerMetrics(state: ServerState, res: ServerResponse): void {
+  if (state.metricsFault === 'hang') return;
+  if (state.metricsFault === 'error') {
+    sendJson(res, 500, '{"error":"metrics unavailable"}');
+    return;
+  }
+  const body =
+    state.metricsFault === 'malformed'
+      ? 'vllm:num_requests_running{model_name=unquoted} 1\n'
+      : state.metrics.render(state.models[0] ?? 'mock-model', state.active, state.stats.waiting, state.slots);
+  res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 /** Start waiting exchanges, oldest first, while slots are free. */
@@ -507,6 +544,10 @@ function handleRequest(state: ServerState, req: IncomingMessage, res: ServerResp
   }
   if (path.endsWith('/models') && method === 'GET') {
     sendJson(res, 200, buildModelsBody(state.models, new Set(Object.keys(req.headers))));
+    return;
+  }
+  if (path === '/metrics' && method === 'GET') {
+    answerMetrics(state, res);
     return;
   }
   if (path === '/mock/stats' && method === 'GET') {
@@ -733,6 +774,8 @@ function respondNormally(
     cachedTokens: Math.min(behaviour.cachedTokens, request.inputTokens),
   };
   const totalTokens = plan.reasoningTokens + plan.answerTokens;
+  exchange.finishReason = plan.finishReason;
+  state.metrics.observePrompt(plan.inputTokens, plan.cachedTokens ?? 0);
   const errorAfter = faulty ? behaviour.midStreamErrorAfterTokens : null;
   const dropAfter = faulty ? behaviour.dropAfterTokens : null;
   // The earlier of the two in-stream faults wins; one set beyond the answer comes after all of it.

@@ -1,4 +1,5 @@
 import type { ApiType, TokenSource } from './api.js';
+import type { ServerKind } from './server-metrics.js';
 
 /**
  * What the one pre-check request showed about the target, printed before the load starts and kept in
@@ -46,4 +47,9 @@ export type CapabilityReport = {
   notes: string[];
   /** The first characters of the generated text, so a user sees the target really answered. */
   textPreview: string;
+  /**
+   * Local runs without --server-metrics: `<origin>/metrics` answered with a known server's Prometheus names,
+   * offered (never scraped unasked); absent when it did not (or was not looked for).
+   */
+  serverMetricsOffer?: { url: string; server: ServerKind };
 };

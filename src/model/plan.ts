@@ -2,6 +2,7 @@ import type { ApiType } from './api.js';
 import type { SloMetricId, StatId } from './metric-catalog.js';
 import type { Stage, ScenariosPlan } from './scenarios.js';
 import type { WorkloadOptions } from './workload.js';
+import type { ServerMetricsPlan } from './server-metrics.js';
 
 export interface NameValue {
   name: string;
@@ -138,6 +139,8 @@ export interface RunPlan {
   warmupIsDefault: boolean;
   /** Platform mode: follow the task to its end. */
   wait: boolean;
+  /** `--server-metrics` (local runs): the server's Prometheus endpoints to scrape; absent or null: none. */
+  serverMetrics?: ServerMetricsPlan | null;
 }
 
 /**

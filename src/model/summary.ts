@@ -1,6 +1,7 @@
 import type { ApiType, TokenSource } from './api.js';
 import type { CapabilityReport } from './capability.js';
 import type { Arrival, LoadOptions } from './plan.js';
+import type { ServerMetricsSummary } from './server-metrics.js';
 
 export type { RecordCategory, RequestRecord } from './record.js';
 
@@ -326,6 +327,8 @@ export interface Summary {
   burst?: BurstSummary;
   /** Merged runs only (`merge`): each host's run, its clock offset and its own generator verdict. */
   hosts?: MergedHost[];
+  /** `--server-metrics` only: the server's own figures over the run, beside ours (docs/server-metrics.md). */
+  serverMetrics?: ServerMetricsSummary;
 }
 
 /** One run of a merged summary (docs/cli.md "Merging runs from several hosts"). */

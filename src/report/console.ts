@@ -13,6 +13,7 @@ import { escapeControl } from '../text/escape.js';
 import { maskUrlOnce } from './mask-once.js';
 import { buildStepsTable } from './steps-table.js';
 import { buildScenariosTable } from './scenarios-table.js';
+import { renderServerMetricsLines } from './server-metrics-console.js';
 
 export interface ConsoleReportOptions {
   style?: TextStyle;
@@ -99,6 +100,7 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
     lines.push(`${label.padEnd(LABEL_WIDTH)}${cells.join('')}${formatCount(stats.count).padStart(COLUMN_WIDTH)}`);
   }
   lines.push(style.dim(describeLegend(summary)));
+  lines.push(...renderServerMetricsLines(summary.serverMetrics, style));
 
   if (summary.steps !== undefined && summary.steps.length > 0) {
     section(summary.config.stages ? 'Per stage' : 'Per step');
@@ -152,6 +154,7 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
   if (options.outDir !== undefined) {
     section('Files:');
     for (const file of RUN_FILES) lines.push(`  ${join(options.outDir, file)}`);
+    if (summary.serverMetrics !== undefined) lines.push(`  ${join(options.outDir, 'server-metrics.jsonl')}`);
   }
   return lines.join('\n');
 }

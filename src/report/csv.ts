@@ -1,6 +1,7 @@
 import { LATENCY_METRICS, LATENCY_STATS } from '../model/metric-catalog.js';
 import type { LatencyStats, ScenarioResult, StepResult, Summary } from '../model/summary.js';
 import { burstCsvRows } from './burst-figures.js';
+import { serverCsvRows } from './server-metrics-csv.js';
 
 /**
  * report.csv: one header, one `timeline` row per second of the run, then one `summary` row per metric
@@ -83,6 +84,7 @@ export function renderCsv(summary: Summary): string {
   for (const [category, n] of Object.entries(summary.errors.byCategory)) {
     rows.push({ row: 'summary', metric: `errors_${category}`, value: n });
   }
+  rows.push(...serverCsvRows(summary.serverMetrics));
   for (const step of summary.steps ?? []) rows.push(...stepRows(step));
   for (const scenario of summary.scenarios ?? []) rows.push(...scenarioRows(scenario));
   rows.push(...burstCsvRows(summary));

@@ -8,6 +8,7 @@ import { renderChartGrid } from './html/chart-figure.js';
 import { buildBurstSection } from './burst-figures.js';
 import { buildHostsSection } from './hosts-section.js';
 import { buildScenariosSection } from './scenarios-html.js';
+import { buildServerMetricsSection } from './server-metrics-html.js';
 import type { ChartSpec } from './html/chart-spec.js';
 import { dataAttrs, esc } from './html/escape.js';
 import { describeValue, labelFor } from './html/labels.js';
@@ -48,6 +49,7 @@ export function buildRunSections(s: Summary, records: readonly RequestRecord[] |
     renderSteps(s, charts),
     buildScenariosSection(s),
     renderOverTime(s, records, charts),
+    buildServerMetricsSection(s, charts),
     renderDistributions(records, charts),
     { id: 'errors', title: 'Errors', body: renderErrors(s) },
     { id: 'plan', title: 'Plan and pre-check', body: renderPlan(s) },

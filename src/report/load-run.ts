@@ -155,8 +155,28 @@ export function recomputeSummary(records: readonly RequestRecord[], previous: Su
   });
   // The steps are timed from the run's start and measurement start, which the run's own summary knows exactly.
   const steps = stepsOfRun(previous ?? summary, records, slo);
-  return steps === undefined ? summary : { ...summary, steps };
+  // The server's side is not in the records: kept from the run's summary when it has the shape we wrote.
+  const server = serverMetricsSchema.safeParse(previous?.serverMetrics);
+  const withServer = server.success && previous?.serverMetrics !== undefined ? { ...summary, serverMetrics: previous.serverMetrics } : summary;
+  return steps === undefined ? withServer : { ...withServer, steps };
 }
+
+const serverLatencySchema = z.looseObject({ count: z.number(), mean: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() }).nullable();
+const serverMetricsSchema = z.looseObject({
+  intervalS: z.number(),
+  timeoutMs: z.number(),
+  endpoints: z.array(z.looseObject({ url: z.string(), server: z.string(), scrapes: z.number(), failed: z.number(), lastError: z.string().nullable() })),
+  ttft: serverLatencySchema,
+  e2e: serverLatencySchema,
+  queueTime: serverLatencySchema,
+  running: z.looseObject({ mean: z.number(), max: z.number() }).nullable(),
+  waiting: z.looseObject({ mean: z.number(), max: z.number() }).nullable(),
+  kvCacheUsage: z.looseObject({ mean: z.number(), max: z.number() }).nullable(),
+  comparison: z.looseObject({ difference: z.looseObject({ mean: z.number().nullable() }), explanation: z.string() }).nullable(),
+  saturation: z.looseObject({ state: z.string(), verdict: z.string() }),
+  timeline: z.array(z.looseObject({ t: z.number() })),
+  percentileMethod: z.string(),
+});
 
 /** summary.json keeps the `--slo` checks as written; read them back so goodput and checks are redone. */
 function readSloFromConfig(raw: readonly string[] | undefined): SloCheck[] {

@@ -115,5 +115,7 @@ async function buildDemoPlan(mockUrl: string, options: RunDemoOptions, hasPrompt
     precheckTimeoutMs: target.timeoutMs,
     warmupIsDefault: true,
     wait: false,
+    // The mock's own /metrics (vLLM's names): the demo shows the server's side beside ours too.
+    serverMetrics: { urls: [`${mockUrl}/metrics`], intervalS: 1 },
   };
 }

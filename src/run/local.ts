@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { runBurstRounds } from './burst.js';
 import { readRunRecords, writeRunFiles } from './reports.js';
 import { resolveScenarioSet } from './scenario-set.js';
+import { finishLocal, offerServerMetrics, startServerMetrics, type ServerMetricsSession } from './server-metrics.js';
 import { addSteps, describeStop, summarizeBurstRun, summarizeRun, type StopRequest } from './summary.js';
 
 /** How long in-flight requests may finish after a stop or the end of the duration. */
@@ -163,7 +164,7 @@ async function runTarget(
     emit({ type: 'precheck-start', url: maskUrl(target.url), timeoutMs: plan.precheckTimeoutMs });
     const result = await unlessStopped(beforeLoad, 'the pre-check', runPrecheck(target, { timeoutMs: plan.precheckTimeoutMs }));
     if (!result.ok) throw new PrecheckFailedError(result.failure);
-    precheck = result.capability;
+    precheck = plan.serverMetrics ? result.capability : await offerServerMetrics(result.capability, target.url, target.insecure);
     preloadTokenizer = !result.capability.usageReported;
     emit({ type: 'precheck', capability: precheck });
   }
@@ -180,7 +181,10 @@ async function runTarget(
   const results = new writer.ResultsWriter(outDir, { onFailure: () => stopOnFailure() });
   const gracefulStopMs = options.gracefulStopMs ?? GRACEFUL_STOP_MS;
   let ticker: ReturnType<typeof setInterval> | undefined;
+  let serverMetrics: ServerMetricsSession | null = null;
   try {
+    // Scraped on its own timer and sockets; parsed only after the load (src/server-metrics/).
+    serverMetrics = await startServerMetrics(plan.serverMetrics, outDir, targetSecrets(target), plan.load.warmupS);
     const loadOptions = {
       target,
       load: plan.load,
@@ -245,13 +249,15 @@ async function runTarget(
     const stop = cutShort ? { ...describeStop(plan, result, request), reason: 'interrupted' as const, detail: request.detail ?? 'stopped from outside' } : describeStop(plan, result, request);
     // Read once for the per-step figures and the reports' histograms.
     const records = await readRunRecords(results.path);
-    const summary = await addSteps(
+    const clientSummary = await addSteps(
       burstRun === null
         ? await summarizeRun(plan, target, result, outDir, precheck, stop)
         : await summarizeBurstRun(plan, target, result, burstRun, outDir, precheck, stop),
       plan,
       records,
     );
+    const loadStartMs = (burstRun?.firstStartedAt ?? result.startedAt).getTime();
+    const summary = serverMetrics === null ? clientSummary : { ...clientSummary, serverMetrics: await finishLocal(serverMetrics, loadStartMs, clientSummary) };
     const writeFailure = results.failure;
     if (writeFailure !== null) {
       // The disk is full: the files are tried (each whole or not at all), the summary is still shown.
@@ -273,5 +279,6 @@ async function runTarget(
   } finally {
     clearInterval(ticker);
     results.close();
+    await serverMetrics?.abandon();
   }
 }

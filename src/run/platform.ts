@@ -9,6 +9,9 @@ import { checkTestDataText } from '../platform/payload.js';
 import type { ResultRow, TaskStatus } from '../platform/schema.js';
 import { submitTask, type SubmitEvent, type SubmittedTask } from '../platform/submit.js';
 import { forecastLoad, type LoadForecast } from './forecast.js';
+import { scrapeWhileFollowing } from './server-metrics.js';
+import type { ServerMetricsSummary } from '../model/server-metrics.js';
+import { targetSecrets } from '../text/mask.js';
 
 /**
  * How long we wait for the platform's pre-check: it reads a streamed answer for up to 120 s itself, plus
@@ -50,6 +53,9 @@ export interface PlatformResults {
   note: string | null;
   /** Null when nothing was checked (no checks, or no figures). */
   thresholds: PlatformThresholds | null;
+  /** `run --wait --server-metrics`: the server's side, scraped from this machine, and the file of its series. */
+  serverMetrics?: ServerMetricsSummary;
+  serverMetricsFile?: string;
 }
 
 /** How following went: the results, or `followed: false` when the token may not read the task (403). */
@@ -96,13 +102,16 @@ export function runPlatform(options: RunPlatformOptions): PlatformRun {
     });
     emit({ type: 'submitted', task });
     if (!plan.wait) return { task, follow: null };
-    const follow = await followPlatformTask(client, task.taskId, {
-      checks: plan.load,
-      signal: abort.signal,
-      onStatus: (status, elapsedMs) => emit({ type: 'status', status, elapsedMs }),
-      onRetry: (retry) => emit({ type: 'retry', retry }),
-      ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
-    });
+    // --server-metrics: this machine scrapes the server while the platform's engine loads it.
+    const follow = await scrapeWhileFollowing(plan.serverMetrics, targetSecrets(plan.target), () =>
+      followPlatformTask(client, task.taskId, {
+        checks: plan.load,
+        signal: abort.signal,
+        onStatus: (status, elapsedMs) => emit({ type: 'status', status, elapsedMs }),
+        onRetry: (retry) => emit({ type: 'retry', retry }),
+        ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+      }),
+    );
     return { task, follow };
   })();
   return { done, stop: () => abort.abort() };

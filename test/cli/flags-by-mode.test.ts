@@ -56,6 +56,17 @@ const ROWS: Row[] = [
     }),
   ),
   { flag: '--api', argv: ['--api', 'anthropic-messages'], ...both((p) => expect(p['apiType']).toBe('anthropic-messages')) },
+  // Platform mode: scraped from this machine while --wait follows the task (without it: refused, below).
+  {
+    flag: '--server-metrics',
+    argv: ['--server-metrics', 'http://127.0.0.1:8000/metrics', '--wait'],
+    ...both((p) => expect(p['serverMetrics']).toEqual({ urls: ['http://127.0.0.1:8000/metrics'], intervalS: 5 })),
+  },
+  {
+    flag: '--server-metrics-interval',
+    argv: ['--server-metrics', 'http://127.0.0.1:8000/metrics', '--server-metrics-interval', '2', '--wait'],
+    ...both((p) => expect(p['serverMetrics']).toEqual({ urls: ['http://127.0.0.1:8000/metrics'], intervalS: 2 })),
+  },
   { flag: '--rate', argv: ['--rate', '4'], local: applied((p) => expect(p.load['rate']).toBe(4)), platform: refused('OPTION_LOCAL_ONLY') },
   { flag: '--arrival', argv: ['--rate', '4', '--arrival', 'constant'], local: applied((p) => expect(p.load['arrival']).toBe('constant')), platform: refused('OPTION_LOCAL_ONLY') },
   { flag: '--max-requests', argv: ['--max-requests', '9'], local: applied((p) => expect(p.load['maxRequests']).toBe(9)), platform: refused('OPTION_LOCAL_ONLY') },
@@ -145,6 +156,11 @@ describe('every run flag, in each mode: applied or refused with the reason', () 
     expect(withWait.code).toBe(0);
     const arrival = await dryRun('local', { flag: '--arrival', argv: ['--arrival', 'constant'], ...both(() => undefined) });
     expect(arrival.json).toMatchObject({ code: 'OPTION_INVALID', message: '--arrival shapes the arrivals of an open loop, but no --rate was given' });
+    const scrape = await dryRun('platform', { flag: '--server-metrics', argv: ['--server-metrics', 'http://127.0.0.1:8000/metrics'], ...both(() => undefined) });
+    expect(scrape.json).toMatchObject({
+      code: 'OPTION_INVALID',
+      message: "--server-metrics scrapes the server from this machine while the platform's task runs, which only --wait follows, but this platform run does not wait",
+    });
     const burst = await dryRun('platform', { flag: '--burst', argv: ['--burst', '40'], ...both(() => undefined) });
     expect(burst.json['message']).toBe(
       "--burst works only in local mode, but this run is in platform mode: the platform's engine ramps users up at a spawn rate and runs for a duration",

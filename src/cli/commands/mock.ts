@@ -32,12 +32,14 @@ export function createMockCommand(ctx: CliContext): Command {
     .option('--seed <n>', 'seed of the jitter generator (default 1)')
     .option('--max-concurrent <n>', 'answer at most n requests at once; later ones wait in a FIFO queue (default: no limit)')
     .option('--count-prompt', "count each prompt exactly with the model's tokenizer, report it as usage and in /mock/stats records")
+    .option('--metrics-fault <kind>', 'GET /metrics (vLLM names) misbehaves: hang, error (HTTP 500) or malformed')
     .addHelpText(
       'after',
       '\nEvery answer option (not --port, --host, --model, --api-key, --seed, --max-concurrent, --count-prompt) can also be set\n' +
         'per request with a header x-mock-<option>, e.g. x-mock-ttft-ms: 200, x-mock-fail-status: 429,\n' +
         'x-mock-hang: true (off clears a fault). GET /mock/stats shows counters and\n' +
-        'per-request records (server-side first-token times); POST /mock/reset clears them.',
+        'per-request records (server-side first-token times); POST /mock/reset clears them.\n' +
+        'GET /metrics answers in vLLM\'s Prometheus names (running/waiting, KV cache, TTFT/E2E histograms).',
     )
     .action(async (flags: MockFlags) => {
       const options = readMockFlags(flags);
