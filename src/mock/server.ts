@@ -143,6 +143,8 @@ interface ServerState {
   /** Exchanges waiting for a slot, oldest first from `queueHead` (a head index: no shift() per release). */
   queue: Exchange[];
   queueHead: number;
+  /** MockServerOptions.responseHeaders; null when none (no spread per answer). */
+  extraHeaders: Readonly<Record<string, string>> | null;
 }
 
 /**
@@ -181,10 +183,18 @@ class Exchange {
     else this.timer = setTimeout(() => this.at(atMs, fn), Math.ceil(delayMs));
   }
 
+  /** The answer's headers with the server's extra ones (`{id}` is this request's id). */
+  private withExtra(headers: Record<string, string | number>): Record<string, string | number> {
+    const extra = this.state.extraHeaders;
+    if (extra === null) return headers;
+    for (const [name, value] of Object.entries(extra)) headers[name] = value.replaceAll('{id}', this.record.id);
+    return headers;
+  }
+
   replyError(reply: ErrorReply, fault: MockFault | null): void {
     this.record.fault = fault;
     this.record.status = reply.status;
-    this.res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body), 'x-mock-request-id': this.record.id });
+    this.res.writeHead(reply.status, this.withExtra({ ...reply.headers, 'content-length': Buffer.byteLength(reply.body), 'x-mock-request-id': this.record.id }));
     this.res.end(reply.body);
     this.finish();
   }
@@ -196,7 +206,7 @@ class Exchange {
     this.record.firstTokenAtEpochMs = performance.timeOrigin + now;
     this.record.outputTokens = outputTokens;
     this.record.reasoningTokens = reasoningTokens;
-    this.res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-mock-request-id': this.record.id });
+    this.res.writeHead(200, this.withExtra({ 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-mock-request-id': this.record.id }));
     this.res.end(body);
     this.finish();
   }
@@ -222,7 +232,7 @@ class Exchange {
     this.ending = ending;
     // Corked: with no delays, headers, head and the whole stream leave in one write.
     this.res.cork();
-    this.res.writeHead(200, { ...streamHeaders(this.record.api), 'x-mock-request-id': this.record.id });
+    this.res.writeHead(200, this.withExtra({ ...streamHeaders(this.record.api), 'x-mock-request-id': this.record.id }));
     if (head === '') this.res.flushHeaders();
     else this.res.write(head);
     this.step();
@@ -357,6 +367,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     active: 0,
     queue: [],
     queueHead: 0,
+    extraHeaders: options.responseHeaders === undefined || Object.keys(options.responseHeaders).length === 0 ? null : options.responseHeaders,
   };
 
   const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 0, noDelay: true }, (req, res) =>

@@ -39,4 +39,11 @@ export interface RequestRecord {
   queueMs: number | null;
   scenario: string | null;
   turn: number | null;
+  /**
+   * The recorded response headers present in the answer (docs/metrics.md "Gateway headers"), values masked
+   * when secret-looking; absent when none was asked for or none came.
+   */
+  headers?: Record<string, string>;
+  /** A failed answer a gateway explains: its own error, or the upstream's it passed on; absent when unknown. */
+  failureLayer?: 'gateway' | 'upstream';
 }
