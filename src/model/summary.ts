@@ -1,3 +1,4 @@
+import type { ComparisonSummary, TargetOutcome } from './comparison.js';
 import type { ApiType, TokenSource } from './api.js';
 import type { CapabilityReport } from './capability.js';
 import type { Arrival, LoadOptions } from './plan.js';
@@ -290,4 +291,10 @@ export interface Summary {
   outDir?: string;
   /** Burst runs only (`--burst`): each round's and all rounds' figures. */
   burst?: BurstSummary;
+  /**
+   * Several targets only (`--target`, `--targets`): each target's outcome (its files under targets/<name>),
+   * and the delta table against the baseline. The rest of the summary is the baseline's.
+   */
+  targets?: TargetOutcome[];
+  comparison?: ComparisonSummary;
 }

@@ -10,6 +10,7 @@ import { maskUrl, targetSecrets } from '../text/mask.js';
 import { forecastLoad, type LoadForecast } from './forecast.js';
 import { join } from 'node:path';
 import { runBurstRounds } from './burst.js';
+import { unlessStopped } from './unless-stopped.js';
 import { readRunRecords, writeRunFiles } from './reports.js';
 import { addSteps, describeStop, summarizeBurstRun, summarizeRun, type StopRequest } from './summary.js';
 
@@ -100,30 +101,8 @@ export function runLocal(options: RunLocalOptions): LocalRun {
   };
 }
 
-/** Wait for `work` unless the run is stopped first (Ctrl-C, SIGTERM): then INTERRUPTED (exit 130). */
-async function unlessStopped<T>(signal: AbortSignal, what: string, work: Promise<T>): Promise<T> {
-  const stopped = (): AppError =>
-    new AppError('INTERRUPTED', `interrupted during ${what}: the load did not start and no file was written`, {
-      category: 'interrupted',
-      stage: 'run',
-      hint: 'run the command again when you are ready',
-    });
-  if (signal.aborted) throw stopped();
-  let onAbort: () => void = () => undefined;
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => reject(stopped());
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work, aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
-}
-
 /**
- * The one place that reads the plan's targets, so a list of targets changes this function, not the
- * engine. A plan holds exactly one today (planTargets says so).
+ * The one place that reads the plan's targets: one runs here, several side by side in run/targets.ts.
  */
 async function runEachTarget(
   options: RunLocalOptions,
@@ -131,7 +110,13 @@ async function runEachTarget(
   onStoppable: (stop: (reason: StopReason) => void) => void,
   stopRequest: () => StopRequest | null,
 ): Promise<LocalRunResult> {
-  const [target] = planTargets(options.plan);
+  const targets = planTargets(options.plan);
+  const comparison = options.plan.comparison ?? null;
+  if (comparison !== null && targets.length > 1) {
+    const { runTargets } = await import('./targets.js');
+    return runTargets(options, comparison, beforeLoad, onStoppable, stopRequest);
+  }
+  const [target] = targets;
   if (target === undefined) throw new AppError('INTERNAL', 'a run plan without a target', { category: 'internal' });
   return runTarget(options, target, beforeLoad, onStoppable, stopRequest);
 }
