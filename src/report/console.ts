@@ -12,6 +12,7 @@ import type { Summary, SummaryConfig, ThresholdCheck } from '../model/summary.js
 import { escapeControl } from '../text/escape.js';
 import { maskUrlOnce } from './mask-once.js';
 import { buildStepsTable } from './steps-table.js';
+import { renderComparisonLines } from './comparison-console.js';
 
 export interface ConsoleReportOptions {
   style?: TextStyle;
@@ -47,6 +48,7 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
   row('Model', `${escapeControl(summary.target.model)} · ${summary.target.apiType} · ${summary.target.stream ? 'streaming' : 'not streaming'}`);
   const load = describeLoad(summary.config);
   if (load !== null) row('Load', load);
+  if (summary.comparison !== undefined) lines.push('', ...renderComparisonLines(summary.comparison, summary.targets ?? [], style));
 
   section('Requests');
   const { ok, failed, incomplete, successRate } = summary.requests;
@@ -140,7 +142,9 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
 
   if (options.outDir !== undefined) {
     section('Files:');
-    for (const file of RUN_FILES) lines.push(`  ${join(options.outDir, file)}`);
+    // Several targets: each target's records are in its own folder, not beside the run's summary.
+    const files = summary.targets === undefined ? RUN_FILES : [...RUN_FILES.filter((file) => file !== 'results.jsonl'), ...summary.targets.map((target) => `${target.dir}/`)];
+    for (const file of files) lines.push(`  ${join(options.outDir, file)}`);
   }
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import type { FailureCategory } from '../failures/categories.js';
 import { maskHeadersOnce, maskUrlOnce } from './mask-once.js';
 import { percentileOfSorted } from '../metrics/math.js';
 import { buildStepsTable } from './steps-table.js';
+import { renderComparisonSection } from './comparison-html.js';
 import { collectSortedValues, ttftBySentSecond } from './record-series.js';
 import { formatMs, formatNumber, formatPct, formatPercentage } from '../text/format.js';
 
@@ -17,6 +18,7 @@ export function renderHtml(summary: Summary, records?: readonly RequestRecord[])
   const name = summary.config.name ?? hostOf(summary.target.url);
   const sections = [
     renderVerdict(summary),
+    summary.comparison === undefined ? '' : renderComparisonSection(summary.comparison, summary.targets ?? []),
     renderNotes(summary),
     renderLatencyTable(summary),
     renderSteps(summary),
