@@ -128,7 +128,7 @@ export class LoadThread implements UserHost, ExecutorHost {
   readonly streamContentType: string;
   readonly timeOriginMs = performance.timeOrigin;
   readonly requestIdHeader: string | null;
-  readonly recordHeaders: readonly string[] | null;
+  readonly recordHeaders: ReadonlySet<string> | null;
   private readonly reconcileUsage: boolean;
   /** Answers with usage seen, for sampling the reconciliation. */
   private usageAnswers = 0;
@@ -162,7 +162,7 @@ export class LoadThread implements UserHost, ExecutorHost {
     this.partition = options.partition ?? { index: 0, count: 1 };
     this.requestIdHeader = options.requestIdHeader ?? null;
     const recordHeaders = options.target.recordHeaders ?? [];
-    this.recordHeaders = recordHeaders.length === 0 ? null : recordHeaders;
+    this.recordHeaders = recordHeaders.length === 0 ? null : new Set(recordHeaders);
     this.reconcileUsage = options.reconcileUsage ?? false;
     this.secrets = options.secrets ?? [];
     this.request = prepareRequest(options.target, options.adapter, options.prompts);

@@ -22,7 +22,7 @@ export interface UserHost {
   /** A response header worth keeping per request (e.g. `x-mock-request-id`), or null. */
   readonly requestIdHeader: string | null;
   /** Response headers to record per request (lower-case), or null: none read (the default). */
-  readonly recordHeaders: readonly string[] | null;
+  readonly recordHeaders: ReadonlySet<string> | null;
   /** The body of the next request (round robin over the test data). */
   nextBody(): Buffer;
   /** Prompt tokens of a body, counted with the tokenizer (once per body): for a server that reports none. */

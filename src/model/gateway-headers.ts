@@ -30,22 +30,17 @@ export function recordedHeaderNames(userNames: readonly string[]): string[] {
 }
 
 /**
- * The wanted headers of one answer, values masked when secret-looking (by name or shape); null when none
- * is there. Called once per response, only when headers are recorded.
+ * The wanted headers of one answer (and every header with a gateway prefix), values masked when
+ * secret-looking (by name or shape); null when none is there. Called once per response, only when headers
+ * are recorded: one pass over the answer's headers, a set lookup each.
  */
 export function captureHeaders(
   headers: Readonly<Record<string, string | string[] | undefined>>,
-  names: readonly string[],
+  wanted: ReadonlySet<string>,
 ): Record<string, string> | null {
   let out: Record<string, string> | null = null;
-  for (const name of names) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    out ??= {};
-    out[name] = maskHeaderValue(name, Array.isArray(value) ? value.join(', ') : value);
-  }
   for (const name in headers) {
-    if (!GATEWAY_HEADER_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
+    if (!wanted.has(name) && !hasGatewayPrefix(name)) continue;
     const value = headers[name];
     if (value === undefined) continue;
     out ??= {};
@@ -54,8 +49,17 @@ export function captureHeaders(
   return out;
 }
 
+function hasGatewayPrefix(name: string): boolean {
+  for (const prefix of GATEWAY_HEADER_PREFIXES) if (name.startsWith(prefix)) return true;
+  return false;
+}
+
+/** Every shape maskText finds is 10 characters or more: shorter values ("3.25", "MISS") skip its regexes. */
+const SHORTEST_MASKED = 10;
+
 function maskHeaderValue(name: string, value: string): string {
-  return isSecretName(name) ? maskSecret(value) : maskText(value);
+  if (isSecretName(name)) return maskSecret(value);
+  return value.length < SHORTEST_MASKED ? value : maskText(value);
 }
 
 /** One `Server-Timing` metric: `name;desc="…";dur=12.5`. */

@@ -16,14 +16,16 @@ describe('parseServerTiming', () => {
 });
 
 describe('captureHeaders', () => {
-  const names = recordedHeaderNames(['x-served-by', 'X-Api-Key']);
+  const names = new Set(recordedHeaderNames(['x-served-by', 'X-Api-Key']));
   it('keeps the wanted headers and every x-portkey-*, masking secret-looking values; null when none', () => {
     expect(
       captureHeaders(
         { 'x-litellm-overhead-duration-ms': '3', 'x-portkey-cache-status': 'HIT', 'x-served-by': ['a', 'b'], 'x-api-key': 'sk-0123456789abcdefghij', 'content-type': 'text/event-stream' },
         names,
       ),
-    ).toEqual({ 'x-litellm-overhead-duration-ms': '3', 'x-served-by': 'a, b', 'x-api-key': 'sk-…ghij', 'x-portkey-cache-status': 'HIT' });
+    ).toEqual({ 'x-litellm-overhead-duration-ms': '3', 'x-portkey-cache-status': 'HIT', 'x-served-by': 'a, b', 'x-api-key': 'sk-…ghij' });
+    // A key-shaped value under an ordinary name is masked by its shape.
+    expect(captureHeaders({ 'x-request-id': 'sk-proj-0123456789abcdefghij' }, names)).toEqual({ 'x-request-id': 'sk-…ghij' });
     expect(captureHeaders({ 'content-type': 'application/json' }, names)).toBeNull();
   });
 
