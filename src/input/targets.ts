@@ -43,8 +43,16 @@ export interface TargetsContext {
 export const DEFAULT_COMPARISON_ROUNDS = 5;
 const MAX_ROUNDS = 100;
 
+/** Several targets were asked for; the per-target flags without a target are refused (never ignored). */
 export function wantsComparison(flags: TargetFlags): boolean {
-  return flags.target !== undefined || flags.targets !== undefined;
+  if (flags.target !== undefined || flags.targets !== undefined) return true;
+  const orphans = (['targetHeader', 'targetModel', 'targetApi', 'targetKey', 'baseline', 'onTargetFailure'] as const)
+    .filter((key) => flags[key] !== undefined)
+    .map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  if (orphans.length > 0) {
+    throw inputError('OPTION_INVALID', `${orphans.join(', ')} ${orphans.length === 1 ? 'needs' : 'need'} several targets`, 'name them with --target name=URL (or a --targets file), or drop the option');
+  }
+  return false;
 }
 
 /** `--record-header NAME` (repeatable): header names, checked and lower-cased. */

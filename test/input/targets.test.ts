@@ -65,6 +65,7 @@ describe('--target and its per-target flags', () => {
     ['rounds 2.5', { target: [`a=${A}`, `b=${A}`], rounds: '2.5' }, 'OPTION_INVALID', '--rounds'],
     ['a bad failure policy', { target: [`a=${A}`, `b=${A}`], onTargetFailure: 'retry' }, 'OPTION_INVALID', '--on-target-failure "retry": expected stop or drop'],
     ['a bad header name', { target: [`a=${A}`, `b=${A}`], recordHeader: ['x y'] }, 'OPTION_INVALID', '--record-header "x y": not a header name'],
+    ['a per-target flag without targets', { url: A, targetModel: ['a=x'], baseline: 'a' }, 'OPTION_INVALID', '--target-model, --baseline need several targets'],
     ['a bad target URL', { target: [`a=ftp://x/v1/chat/completions`, `b=${A}`] }, 'URL_INVALID', 'target "a"'],
   ])('refuses %s', async (_what, raw, code, message) => {
     await expect(plan(raw)).rejects.toMatchObject({ code, message: expect.stringContaining(message) });
