@@ -25,8 +25,9 @@ export type LocalRunEvent =
    * The pre-check request is on its way (url masked): a caller may say it waits, and a stop from here until
    * `precheck` ends the run (INTERRUPTED).
    */
-  | { type: 'precheck-start'; url: string; timeoutMs: number }
-  | { type: 'precheck'; capability: CapabilityReport }
+  | { type: 'precheck-start'; url: string; timeoutMs: number; target?: string }
+  /** `target`: the target's name, when the run has several. */
+  | { type: 'precheck'; capability: CapabilityReport; target?: string }
   /** Before the load: what it will be, and roughly how much at the pre-check's pace. */
   | { type: 'plan'; forecast: LoadForecast }
   /** Each user holds a socket: the users need more open files than the soft limit allows. */

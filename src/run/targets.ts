@@ -163,7 +163,7 @@ async function precheckAll(
   const [{ runPrecheck }, { PrecheckFailedError }] = await Promise.all([import('../precheck/precheck.js'), import('../failures/precheck-failed.js')]);
   const results = await Promise.all(
     comparison.targets.map((named) => {
-      emit({ type: 'precheck-start', url: maskUrl(named.target.url), timeoutMs: plan.precheckTimeoutMs });
+      emit({ type: 'precheck-start', url: maskUrl(named.target.url), timeoutMs: plan.precheckTimeoutMs, target: named.name });
       return unlessStopped(beforeLoad, 'the pre-checks', runPrecheck(named.target, { timeoutMs: plan.precheckTimeoutMs }));
     }),
   );
@@ -172,7 +172,7 @@ async function precheckAll(
   for (const [index, result] of results.entries()) {
     const named = comparison.targets[index] as NamedTarget;
     if (result.ok) {
-      emit({ type: 'precheck', capability: result.capability });
+      emit({ type: 'precheck', capability: result.capability, target: named.name });
       ready.push({ ...named, precheck: result.capability, preloadTokenizer: !result.capability.usageReported });
       continue;
     }

@@ -44,6 +44,9 @@ describe('run with several targets (CLI)', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'cli-targets-')), 'run');
     const io = createFakeIo();
     expect(await runCli(argv(out), io)).toBe(0);
+    // A pre-check each, said under the target's name.
+    expect(io.err()).toMatch(/Target direct\nPre-check ok: HTTP 200/);
+    expect(io.err()).toMatch(/Target gw\nPre-check ok: HTTP 200/);
     const text = io.out();
     expect(text).toContain('Targets compared with direct (2 rounds of');
     expect(text).toMatch(/TTFT p50\s+\d+(\.\d+)? ms\s+\d+(\.\d+)? ms/);
@@ -53,6 +56,15 @@ describe('run with several targets (CLI)', () => {
     expect(text).not.toContain(join(out, 'results.jsonl'));
     // The key given for one target never shows.
     expect(io.out() + io.err()).not.toContain('sk-gateway-0123456789abcdef');
+
+    // `report` re-computes one target's folder; the run's top folder says where the records are.
+    const top = createFakeIo();
+    expect(await runCli(['report', out], top)).toBe(2);
+    expect(top.err()).toContain('a run with several targets: each target has its own folder under targets/');
+    expect(top.err()).toContain(`llm-loadtest report ${join(out, 'targets', '<name>')}`);
+    const one = createFakeIo();
+    expect(await runCli(['report', join(out, 'targets', 'gw'), '--json'], one)).toBe(0);
+    expect((JSON.parse(one.out()) as { requests: { ok: number } }).requests.ok).toBe(6);
   }, 60_000);
 
   it('--json: the summary with targets and comparison, ok true', async () => {
