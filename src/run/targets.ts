@@ -72,8 +72,17 @@ export async function runTargets(
   };
   let ticker: ReturnType<typeof setInterval> | undefined;
   try {
-    // Every engine is started in the same turn with the same load: each opens its connections and starts
-    // its clock, so the schedules line up to within the time a connection takes to open.
+    // Every engine is started with the same load and opens its connections (workers boot); once all are
+    // ready their clocks start together, so the schedules line up.
+    let readyEngines = 0;
+    let openGate: () => void = () => undefined;
+    const startGate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    const onReady = (): void => {
+      readyEngines += 1;
+      if (readyEngines === ready.length) openGate();
+    };
     handles = ready.map((target, index) =>
       startLoad({
         target: target.target,
@@ -84,8 +93,17 @@ export async function runTargets(
         gracefulStopMs,
         preloadTokenizer: target.preloadTokenizer,
         reconcileUsage: true,
+        onReady,
+        startGate,
       }),
     );
+    // An engine that fails before it is ready would hold the others at the gate: open it and stop them.
+    for (const handle of handles) {
+      handle.done.catch(() => {
+        openGate();
+        stopAll('interrupted');
+      });
+    }
     emit({ type: 'started', outDir, gracefulStopMs });
     if (writers.some((results) => results.failure !== null)) stopAll('interrupted');
     onStoppable(stopAll);

@@ -69,8 +69,12 @@ describe('several targets in one run', () => {
     const row = comparison?.rows.find((candidate) => candidate.metric === 'ttft_p50');
     const cell = row?.cells.find((candidate) => candidate.target === 'b');
     const serverDelta = serverTtftP50(slow) - serverTtftP50(fast);
-    expect(Math.abs((cell?.diff as number) - serverDelta)).toBeLessThanOrEqual(3);
-    expect(Math.abs((cell?.diff as number) - 50)).toBeLessThanOrEqual(3 + Math.abs(serverDelta - 50));
+    // 3 ms on a healthy generator; on a machine so busy that the run itself says its event loop lagged,
+    // that lag (the generator's own p99, measured in the run) is added: the client then stamps late at random.
+    const generators = ['a', 'b'].map((name) => (JSON.parse(readFileSync(join(out, 'targets', name, 'summary.json'), 'utf8')) as typeof summary).generator);
+    const lagMs = generators.every((generator) => generator.verdict === 'ok') ? 0 : Math.max(...generators.map((generator) => generator.eventLoopDelayP99Ms ?? 0));
+    expect(Math.abs((cell?.diff as number) - serverDelta), `client delta ${cell?.diff} ms, mocks' delta ${serverDelta} ms, generator lag ${lagMs} ms`).toBeLessThanOrEqual(3 + lagMs);
+    expect(Math.abs((cell?.diff as number) - 50)).toBeLessThanOrEqual(3 + lagMs + Math.abs(serverDelta - 50));
     expect(cell?.pct).toBeCloseTo(((cell?.diff as number) / (row?.cells[0]?.value as number)) * 100, 1);
     expect(cell?.interval?.rounds).toBe(3);
     expect(cell?.perRound).toHaveLength(3);
