@@ -102,7 +102,10 @@ describe('several targets in one run', () => {
     const top = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as typeof summary;
     expect(top.comparison?.rows).toHaveLength(7);
     expect(JSON.parse(readFileSync(join(out, 'targets', 'b', 'summary.json'), 'utf8')).requests.ok).toBe(wb.ok);
-    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('data-comparison-chart="ttft_p50"');
+    // The page: the delta table and a chart per metric, each with one series per target.
+    const page = readFileSync(join(out, 'report.html'), 'utf8');
+    for (const row of comparison?.rows ?? []) expect(page).toContain(`data-comparison-chart="${row.metric}" data-series="2"`);
+    expect(page).toContain(`data-key="comparison.ttft_p50.b" data-diff="${cell?.diff}"`);
     expect(comparison?.notes).toEqual([]);
   }, 60_000);
 
