@@ -158,7 +158,7 @@ export async function runTargets(
         thresholdsPassed: ran.summary.thresholds.passed,
       };
     });
-    const summary = combine(perTarget.find((entry) => entry.target.name === baseline)?.summary as Summary, outcomes, table, outDir);
+    const summary = combine(baseline, perTarget.map(({ target, summary: own }) => ({ name: target.name, summary: own })), outcomes, table, outDir);
     await writeRunFiles(outDir, summary, perTarget.find((entry) => entry.target.name === baseline)?.records);
     emit({ type: 'done', summary, outDir });
     const outcome = (results[ready.findIndex((target) => target.name === baseline)] as RunLoadResult).outcome;
@@ -205,18 +205,26 @@ async function precheckAll(
 
 /**
  * The run folder's summary: the baseline's figures (so every reader of a one-target summary still works),
- * with `targets` and `comparison`. The run passes when every target passed its checks.
+ * with `targets` and `comparison`. The run passes when every target passed its checks: another target's
+ * failed checks join the baseline's, named `<target>: <check>`.
  */
-function combine(baseline: Summary, targets: TargetOutcome[], comparison: Summary['comparison'] & object, outDir: string): Summary {
-  const failing = targets.filter((target) => target.thresholdsPassed === false).map((target) => target.name);
-  const passed = failing.length === 0 && baseline.thresholds.passed;
-  const notes = [...(baseline.notes ?? [])];
-  if (failing.length > 0) notes.push(`failed their checks: ${failing.join(', ')}`);
+function combine(
+  baseline: string,
+  summaries: ReadonlyArray<{ name: string; summary: Summary }>,
+  targets: TargetOutcome[],
+  comparison: Summary['comparison'] & object,
+  outDir: string,
+): Summary {
+  const own = summaries.find((entry) => entry.name === baseline)?.summary;
+  if (own === undefined) throw new AppError('INTERNAL', `no summary of the baseline ${baseline}`, { category: 'internal' });
+  const othersFailed = summaries
+    .filter((entry) => entry.name !== baseline)
+    .flatMap((entry) => entry.summary.thresholds.checks.filter((check) => check.result === 'failed' || (check.result === undefined && !check.passed)).map((check) => ({ ...check, name: `${entry.name}: ${check.name}` })));
+  const passed = own.thresholds.passed && othersFailed.length === 0;
   return {
-    ...baseline,
-    notes,
-    thresholds: { ...baseline.thresholds, passed },
-    ...(baseline.verdict === undefined || baseline.verdict === 'interrupted' ? {} : { verdict: passed ? 'passed' : 'failed' }),
+    ...own,
+    thresholds: { passed, checks: [...own.thresholds.checks, ...othersFailed] },
+    ...(own.verdict === undefined || own.verdict === 'interrupted' ? {} : { verdict: passed ? 'passed' : 'failed' }),
     outDir,
     targets,
     comparison,

@@ -176,6 +176,13 @@ describe('several targets in one run', () => {
     expect(down?.requests?.failed).toBeGreaterThan(0);
     expect(down?.failuresByLayer).toEqual({ gateway: 0, upstream: 0, unknown: down?.requests?.failed });
     expect(summary.comparison?.notes.some((note) => note.startsWith(`down failed ${down?.requests?.failed} of`))).toBe(true);
+    // The run fails as a whole by the refused target's success rate, named, beside the baseline's own check.
+    expect(summary.verdict).toBe('failed');
+    expect(summary.thresholds.passed).toBe(false);
+    expect(summary.thresholds.checks.map((check) => [check.name, check.passed])).toEqual([
+      ['success_rate', true],
+      ['down: success_rate', false],
+    ]);
   }, 60_000);
 
   test('--on-target-failure stop (the default): the refused target ends the run at its pre-check, named', async () => {
