@@ -124,7 +124,9 @@ export async function runTargets(
       const result = results[index] as RunLoadResult;
       const dir = join(outDir, 'targets', target.name);
       const records = (await readRunRecords(join(dir, 'results.jsonl'))) ?? [];
-      const summary = await addSteps(await summarizeRun(plan, target.target, result, dir, target.precheck, describeStop(plan, result, request)), plan, records);
+      // Its own files say whose they are: the run's name with the target's.
+      const own = { ...plan, load: { ...plan.load, name: `${plan.load.name} · ${target.name}` } };
+      const summary = await addSteps(await summarizeRun(own, target.target, result, dir, target.precheck, describeStop(plan, result, request)), plan, records);
       await writeRunFiles(dir, summary, records);
       perTarget.push({ target, summary, records });
     }

@@ -90,7 +90,7 @@ describe('several targets in one run', () => {
     const [wa, wb] = windows as [{ start: number; end: number; ok: number }, { start: number; end: number; ok: number }];
     const shared = Math.min(wa.end, wb.end) - Math.max(wa.start, wb.start);
     const union = Math.max(wa.end, wb.end) - Math.min(wa.start, wb.start);
-    expect(shared / union).toBeGreaterThanOrEqual(0.95);
+    expect(shared / union, `windows a ${wa.start}..${wa.end}, b ${wb.start}..${wb.end}`).toBeGreaterThanOrEqual(0.95);
     expect(comparison?.overlap).toBeGreaterThanOrEqual(0.95);
     // Each target's counts are its own mock's (the pre-check aside).
     expect(wa.ok).toBe(fast.stats().completed - 1);
