@@ -65,3 +65,12 @@ export { summarizeResultRows, checkPlatformThresholds, type PlatformFigures, typ
 export { loadTokenizer, countTokens, countPromptTokens, encodingForModel } from './protocol/tokens.js';
 export { startLoad, type LoadHandle, type RunLoadOptions, type RunLoadResult, type RecordSink } from './engine/run-load.js';
 export { loadPrompts, parsePrompts } from './engine/prompts.js';
+export type { ComparisonPlan, NamedTarget } from './model/plan.js';
+export { DELTA_METRICS, type ComparisonSummary, type DeltaCell, type DeltaMetric, type DeltaMetricId, type DeltaRow, type FailuresByLayer, type GatewayFigures, type RoundInterval, type TargetOutcome } from './model/comparison.js';
+export { GATEWAY_HEADER_NAMES, parseServerTiming, type ServerTimingEntry } from './model/gateway-headers.js';
+export { targetEntrySchema, targetListSchema, targetsFileSchema, type TargetEntry, type TargetsFile } from './input/targets-schema.js';
+export { parseTargetsFile } from './input/targets.js';
+export { compareTargets, type TargetRecords } from './metrics/target-comparison.js';
+export { gatewayFigures } from './metrics/gateway-figures.js';
+export { classifyFailureLayer } from './failures/gateway-layer.js';
+export { GATEWAY_RESPONSE_HEADERS } from './mock/options.js';

@@ -69,7 +69,15 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
   const onEvent = (event: LocalRunEvent): void => {
     switch (event.type) {
       case 'precheck-start':
-        if (!output.quiet) stopWaiting = startWaiting((line) => say(`${line}\n`), `the pre-check's answer from ${event.url}`, event.timeoutMs);
+        if (!output.quiet) {
+          // Several targets: a pre-check each, all waited for together; the first answer ends the waiting lines.
+          const before = stopWaiting;
+          const stop = startWaiting((line) => say(`${line}\n`), `the pre-check's answer from ${event.url}`, event.timeoutMs);
+          stopWaiting = () => {
+            before();
+            stop();
+          };
+        }
         return listen(() => {
           unsubscribeAll();
           stopWaiting();
@@ -78,7 +86,7 @@ export async function followLocalRun(ctx: CliContext, output: OutputOptions, sta
       case 'precheck':
         stopWaiting();
         unsubscribeAll();
-        return say(`${renderCapabilityReport(event.capability, errStyle)}\n`);
+        return say(`${event.target === undefined ? '' : `${errStyle.bold(`Target ${event.target}`)}\n`}${renderCapabilityReport(event.capability, errStyle)}\n`);
       case 'plan':
         planned.forecast = event.forecast;
         return say(renderForecast(event.forecast, errStyle));

@@ -2,6 +2,7 @@ import { inputError } from '../failures/errors.js';
 // options.ts is light (no zod, no server): the flags are checked against the server's own ranges.
 import {
   describeRangeViolation,
+  GATEWAY_RESPONSE_HEADERS,
   MAX_CONCURRENT_LIMIT,
   MOCK_NUMBER_RANGES,
   type MockBehaviour,
@@ -39,6 +40,8 @@ export interface MockFlags {
   maxConcurrent?: string;
   countPrompt?: boolean;
   metricsFault?: string;
+  responseHeader?: string[];
+  gatewayHeaders?: boolean;
 }
 
 /** Flag → option, for the numeric flags (validated with the server's own ranges). */
@@ -97,7 +100,26 @@ export function readMockFlags(flags: MockFlags): MockServerOptions {
     }
     options.metricsFault = fault;
   }
+  const headers = readResponseHeaders(flags);
+  if (headers !== null) options.responseHeaders = headers;
   return options;
+}
+
+/** `--gateway-headers` (a gateway's usual headers), then each `--response-header 'Name: value'` over them. */
+function readResponseHeaders(flags: MockFlags): Record<string, string> | null {
+  const lines = flags.responseHeader ?? [];
+  if (flags.gatewayHeaders !== true && lines.length === 0) return null;
+  const headers: Record<string, string> = flags.gatewayHeaders === true ? { ...GATEWAY_RESPONSE_HEADERS } : {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    const name = colon < 0 ? '' : line.slice(0, colon).trim().toLowerCase();
+    const value = colon < 0 ? '' : line.slice(colon + 1).trim();
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name) || /[\r\n]/.test(value)) {
+      throw inputError('OPTION_INVALID', `--response-header ${JSON.stringify(line)}: not a header line "Name: value"`, "e.g. --response-header 'x-litellm-overhead-duration-ms: 3'", { flag: '--response-header', value: line });
+    }
+    headers[name] = value;
+  }
+  return headers;
 }
 
 function parseFlagNumber(flag: string, raw: string, range: NumberRange): number | null {

@@ -143,6 +143,7 @@ export class LoadThread implements UserHost, ExecutorHost {
   readonly timeOriginMs = performance.timeOrigin;
   readonly requestIdHeader: string | null;
   readonly requestIdPrefix: string;
+  readonly recordHeaders: ReadonlySet<string> | null;
   private readonly reconcileUsage: boolean;
   private nextConversation: number;
   /** Answers with usage seen, for sampling the reconciliation. */
@@ -180,6 +181,8 @@ export class LoadThread implements UserHost, ExecutorHost {
     this.streamContentType = streamContentTypeOf(options.adapter);
     this.partition = options.partition ?? { index: 0, count: 1 };
     this.requestIdHeader = options.requestIdHeader ?? null;
+    const recordHeaders = options.target.recordHeaders ?? [];
+    this.recordHeaders = recordHeaders.length === 0 ? null : new Set(recordHeaders);
     this.reconcileUsage = options.reconcileUsage ?? false;
     this.secrets = options.secrets ?? [];
     const workload = load.workload ?? null;

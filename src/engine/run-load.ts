@@ -44,6 +44,12 @@ export interface RunLoadOptions {
   /** Single thread only (benchmarks): every record with its request id and clock times. */
   onRecord?: (record: RequestRecord, meta: RecordMeta) => void;
   requestIdHeader?: string | null;
+  /**
+   * Several engines started together (one per target): `onReady` once this one's connections are open
+   * (workers: every worker ready), then its clock starts when `startGate` resolves.
+   */
+  onReady?: () => void;
+  startGate?: Promise<void>;
 }
 
 export interface RunLoadResult {
@@ -105,6 +111,8 @@ function startThreadLoad(options: RunLoadOptions): LoadHandle {
   const done = (async (): Promise<RunLoadResult> => {
     try {
       await thread.prepare();
+      options.onReady?.();
+      if (options.startGate !== undefined) await options.startGate;
       const runStartMs = performance.now();
       const startedAt = new Date();
       const recorder = new Recorder({ runStartMs, slo: options.load.slo });

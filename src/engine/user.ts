@@ -3,6 +3,8 @@ import type { FailureCategory } from '../failures/categories.js';
 import type { RecordCategory, RequestRecord } from '../model/summary.js';
 import { categorizeHttpStatus } from '../failures/classify-http.js';
 import { categorizeTransportError } from '../failures/classify-transport.js';
+import { classifyFailureLayer } from '../failures/gateway-layer.js';
+import { captureHeaders } from '../model/gateway-headers.js';
 import { readProviderError } from '../protocol/provider-error.js';
 import { maskAndCut, maskUrl } from '../text/mask.js';
 import type { ChunkListener, ParsedResponse, ProtocolAdapter, StreamParser } from '../protocol/types.js';
@@ -20,6 +22,8 @@ export interface UserHost {
   readonly timeOriginMs: number;
   /** A response header worth keeping per request (e.g. `x-mock-request-id`), or null. */
   readonly requestIdHeader: string | null;
+  /** Response headers to record per request (lower-case), or null: none read (the default). */
+  readonly recordHeaders: ReadonlySet<string> | null;
   /** The body of the next request of this conversation (round robin over the test data, or synthetic). */
   nextBody(conversation: number): Buffer;
   /** Of the body nextBody last returned: its prompt tokens as sent (synthetic prompts), else null. */
@@ -127,6 +131,8 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
   private controller: Dispatcher.DispatchController | null = null;
   private pendingAbort: AbortedByEngine | null = null;
   private requestId: string | null = null;
+  /** The recorded headers of the current answer (only when the host records some). */
+  private captured: Record<string, string> | null = null;
   /** The Location of a 3xx answer (said in the record: point --url there). */
   private redirectTo: string | null = null;
   private done = false;
@@ -174,6 +180,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
     this.controller = null;
     this.pendingAbort = null;
     this.requestId = null;
+    this.captured = null;
     this.redirectTo = null;
     this.gapCount = 0;
     this.lastContentAt = -1;
@@ -230,6 +237,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
       const id = headers[this.host.requestIdHeader];
       this.requestId = typeof id === 'string' ? id : null;
     }
+    if (this.host.recordHeaders !== null) this.captured = captureHeaders(headers, this.host.recordHeaders);
     if (statusCode < 200 || statusCode >= 300) {
       this.collectLimit = MAX_ERROR_BODY_BYTES;
       const location = headers['location'];
@@ -380,7 +388,8 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
       const providerError = readProviderError(text, this.mask);
       const category = categorizeHttpStatus(this.status, providerError);
       const message = providerError.message ?? `HTTP ${this.status}`;
-      this.finishFailed(category, `HTTP ${this.status}: ${message}`, endAt);
+      const layer = this.host.recordHeaders === null ? null : classifyFailureLayer(text, this.captured);
+      this.finishFailed(category, `HTTP ${this.status}: ${message}`, endAt, layer);
       return;
     }
     if (this.mismatch !== null) {
@@ -417,9 +426,10 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
     this.finish(this.baseRecord(false, category, maskAndCut(failure.message, MAX_ERROR_CHARS, this.mask)), endAt);
   }
 
-  private finishFailed(category: FailureCategory, message: string, endAt: number): void {
+  private finishFailed(category: FailureCategory, message: string, endAt: number, layer: 'gateway' | 'upstream' | null = null): void {
     const record = this.baseRecord(false, category, maskAndCut(message, MAX_ERROR_CHARS, this.mask));
     record.e2eMs = round3(endAt - this.t0);
+    if (layer !== null) record.failureLayer = layer;
     this.finish(record, endAt);
   }
 
@@ -504,6 +514,10 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
   }
 
   private finish(record: RequestRecord, endAt: number): void {
+    if (this.captured !== null) {
+      record.headers = this.captured;
+      this.captured = null;
+    }
     this.done = true;
     this.streamEndAt = -1;
     this.dropPending();

@@ -118,6 +118,8 @@ export function startWorkerLoad(options: RunLoadOptions): LoadHandle {
     }
     try {
       await Promise.all(readiness);
+      options.onReady?.();
+      if (options.startGate !== undefined) await options.startGate;
       const runStartEpochMs = performance.timeOrigin + performance.now() + START_LEAD_MS;
       const startedAt = new Date(runStartEpochMs);
       send({ type: 'start', runStartEpochMs });

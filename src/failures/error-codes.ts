@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   URL_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'the target URL is not an http(s) URL' },
   HEADER_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'a header is not "Name: value"' },
   COOKIE_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'a cookie is not "name=value"' },
+  TARGETS_FILE_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'the --targets file cannot be read, does not parse, or breaks its schema' },
   BODY_FILE_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'an @file body names no file' },
   FILE_NOT_FOUND: { category: 'input', exitCode: ExitCode.input, meaning: 'an @file body cannot be read' },
   BODY_INVALID_JSON: { category: 'input', exitCode: ExitCode.input, meaning: 'the body is not valid JSON' },

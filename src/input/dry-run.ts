@@ -1,6 +1,6 @@
 import { describeScenarios, describeStages } from './describe-scenarios.js';
 import { maskBaseUrl, maskCookies, maskHeaders, maskJsonValue, maskText, maskUrl, targetSecrets } from '../text/mask.js';
-import type { RunPlan } from '../model/plan.js';
+import type { ComparisonPlan, RunPlan } from '../model/plan.js';
 
 /**
  * `--dry-run`: the plan as docs/cli.md's JSON or as text for people. Every field passes through masking:
@@ -37,6 +37,21 @@ export function renderDryRunJson(plan: RunPlan): Record<string, unknown> {
     output: { quiet: plan.output.quiet, progress: plan.output.progress, color: plan.output.color },
     notes: target.notes.map(mask),
     warnings: target.warnings.map(mask),
+    ...(target.recordHeaders === undefined ? {} : { recordHeaders: target.recordHeaders }),
+    ...(plan.comparison === undefined || plan.comparison === null ? {} : { comparison: describeComparison(plan.comparison) }),
+  };
+}
+
+/** The targets of a comparison, each as the plan shows one (masked), with the baseline and the rounds. */
+function describeComparison(comparison: ComparisonPlan): Record<string, unknown> {
+  return {
+    baseline: comparison.baseline,
+    rounds: comparison.rounds,
+    onTargetFailure: comparison.onTargetFailure,
+    targets: comparison.targets.map(({ name, target }) => {
+      const mask = (text: string): string => maskText(text, targetSecrets(target));
+      return { name, apiType: target.apiType, url: mask(maskUrl(target.url)), model: target.model, stream: target.stream, headers: maskHeaders(target.headers) };
+    }),
   };
 }
 
@@ -71,6 +86,16 @@ export function renderDryRunText(plan: RunPlan): string {
   if (plan.mode === 'local') row('output', plan.output.outDir ?? './llm-loadtest-runs/<name>-<UTC stamp>');
   if (plan.skipPrecheck) row('pre-check', 'skipped (--skip-precheck)');
   if (plan.serverMetrics) row('server', `scrape ${(json['serverMetrics'] as { urls: string[] }).urls.join(', ')} every ${plan.serverMetrics.intervalS} s`);
+  const comparison = plan.comparison ?? null;
+  if (comparison !== null) {
+    // The lines above are the first target's; each target's own decisions follow.
+    row('targets', `${comparison.targets.length}, the same load to each at once; baseline ${comparison.baseline}, ${comparison.rounds} rounds, a failed pre-check: ${comparison.onTargetFailure}`);
+    const shown = (json['comparison'] as { targets: Array<{ name: string; apiType: string; url: string; model: string; headers: Record<string, string> }> }).targets;
+    for (const named of shown) {
+      row('', `${named.name}: ${named.apiType} ${named.url} · ${named.model} · ${Object.entries(named.headers).map(([name, value]) => `${name}: ${value}`).join('; ')}`);
+    }
+  }
+  if (target.recordHeaders !== undefined) row('record', `response headers ${target.recordHeaders.join(', ')}`);
   const notes = json['notes'] as string[];
   const warnings = json['warnings'] as string[];
   if (notes.length > 0) lines.push('Notes:', ...notes.map((note) => `  - ${note}`));

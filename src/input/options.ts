@@ -103,6 +103,16 @@ export interface RawRunOptions extends RawScenarioOptions, RawWorkloadOptions {
   wait?: boolean;
   serverMetrics?: string[];
   serverMetricsInterval?: string;
+  /** Several targets (src/input/targets.ts): `name=URL` each, and per-target `name=value` settings. */
+  target?: string[];
+  targetHeader?: string[];
+  targetModel?: string[];
+  targetApi?: string[];
+  targetKey?: string[];
+  targets?: string;
+  baseline?: string;
+  onTargetFailure?: string;
+  recordHeader?: string[];
 }
 
 /**
@@ -309,7 +319,9 @@ const NOT_WITH_BURST = ['concurrentUsers', 'spawnRate', 'duration', 'warmup', 'l
 /** `--burst N [--rounds R] [--pause S]`, or null; --rounds and --pause need --burst. */
 function resolveBurst(raw: RawRunOptions, v: ParsedSchema): BurstOptions | null {
   if (v.burst === undefined) {
-    const orphans = (['rounds', 'pause'] as const).filter((key) => raw[key] !== undefined).map((key) => `--${key}`);
+    // With several targets --rounds cuts the run into rounds for the delta table's spread.
+    const comparing = raw.target !== undefined || raw.targets !== undefined;
+    const orphans = (comparing ? (['pause'] as const) : (['rounds', 'pause'] as const)).filter((key) => raw[key] !== undefined).map((key) => `--${key}`);
     if (orphans.length > 0) {
       throw inputError('OPTION_INVALID', `${orphans.join(', ')} ${orphans.length === 1 ? 'needs' : 'need'} --burst`, 'add --burst <n>, or drop them');
     }
@@ -335,6 +347,15 @@ const LOCAL_ONLY: ReadonlyArray<[keyof RawRunOptions, string]> = [
   ['rounds', "the platform's engine ramps users up at a spawn rate and runs for a duration"],
   ['pause', "the platform's engine ramps users up at a spawn rate and runs for a duration"],
   ['workers', 'the platform scales with its own engines'],
+  ['target', 'a platform task has one target'],
+  ['targets', 'a platform task has one target'],
+  ['targetHeader', 'a platform task has one target'],
+  ['targetModel', 'a platform task has one target'],
+  ['targetApi', 'a platform task has one target'],
+  ['targetKey', 'a platform task has one target'],
+  ['baseline', 'a platform task has one target'],
+  ['onTargetFailure', 'a platform task has one target'],
+  ['recordHeader', "the platform's engine records no response headers"],
   ['timeout', "the platform's engine uses its own request timeouts"],
   ['idleTimeout', "the platform's engine uses its own request timeouts"],
   ['insecure', "the platform's engine does its own TLS checks"],

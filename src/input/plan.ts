@@ -4,12 +4,14 @@ import { readBodyArgument, readInputFile } from './body.js';
 import { normalizeUrl, parseCurl } from './curl.js';
 import { maskBaseUrl } from '../text/mask.js';
 import { buildRequestSpecFromFlags, parseHeaderFlags } from './flags.js';
-import { normalizeTarget } from './normalize.js';
+import { normalizeTarget, type NormalizeOptions } from './normalize.js';
 import { parseServerMetricsOptions } from './server-metrics-options.js';
+import { buildComparison, parseRecordHeaders, wantsComparison } from './targets.js';
+import { recordedHeaderNames } from '../model/gateway-headers.js';
 import { DEFAULTS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
 import { resolveScenarioOptions, stagedShape } from './scenario-options.js';
 import { resolveWorkload } from './workload-options.js';
-import type { LoadOptions, RequestSpec, RunPlan, TargetSpec } from '../model/plan.js';
+import type { ComparisonPlan, LoadOptions, RequestSpec, RunPlan, TargetSpec } from '../model/plan.js';
 
 /** What building a plan needs from the outside world (the CLI passes its Io's parts). */
 export interface PlanContext {
@@ -56,18 +58,15 @@ function normalizePlatformUrl(raw: string, what: string): string {
 export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, decided?: ModeDecision): Promise<RunPlan> {
   const mode = decided ?? resolveMode(raw, context.env);
   const options = parseRunOptions(raw, mode.mode);
-  const spec = await readRequestSpec(raw, context);
-  const target = normalizeTarget(spec, {
-    api: options.api,
-    model: options.model,
-    stream: options.stream,
-    timeoutS: options.timeoutS,
-    idleTimeoutS: options.idleTimeoutS,
-  });
+  const normalize = { api: options.api, model: options.model, stream: options.stream, timeoutS: options.timeoutS, idleTimeoutS: options.idleTimeoutS };
+  const comparison = wantsComparison(raw) ? await readComparison(raw, normalize, context) : null;
+  const spec = comparison === null ? await readRequestSpec(raw, context) : null;
+  const target = comparison?.targets[0]?.target ?? normalizeTarget(spec as RequestSpec, normalize);
+  if (comparison === null && raw.recordHeader !== undefined) target.recordHeaders = recordedHeaderNames(parseRecordHeaders(raw.recordHeader));
   if (mode.mode === 'platform' && target.insecure) target.warnings.push("curl's -k/--insecure is not sent: the platform's engine does its own TLS checks");
-  if (mode.mode === 'platform' && spec.timeoutS !== undefined) target.warnings.push("curl's -m/--max-time is not sent: the platform's engine uses its own request timeouts");
+  if (mode.mode === 'platform' && spec !== null && spec.timeoutS !== undefined) target.warnings.push("curl's -m/--max-time is not sent: the platform's engine uses its own request timeouts");
   const load: LoadOptions = {
-    name: options.name ?? defaultName(target),
+    name: options.name ?? (comparison === null ? defaultName(target) : `compare-${comparison.targets.map((named) => named.name).join('-')}`.slice(0, DEFAULTS.nameMaxChars)),
     concurrentUsers: options.concurrentUsers,
     spawnRate: options.spawnRate,
     durationS: options.durationS,
@@ -118,11 +117,25 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
     },
     skipPrecheck: raw.skipPrecheck === true,
     // A timeout the user chose (--timeout, curl's -m) is the pre-check's too; else its own, shorter default.
-    precheckTimeoutMs: options.timeoutS !== undefined || spec.timeoutS !== undefined ? target.timeoutMs : Math.min(target.timeoutMs, DEFAULTS.precheckTimeoutS * 1000),
+    precheckTimeoutMs: options.timeoutS !== undefined || (spec !== null && spec.timeoutS !== undefined) ? target.timeoutMs : Math.min(target.timeoutMs, DEFAULTS.precheckTimeoutS * 1000),
     warmupIsDefault: raw.warmup === undefined,
     wait: raw.wait === true,
     serverMetrics: parseServerMetricsOptions(raw, { platform: mode.mode === 'platform', wait: raw.wait === true }),
+    ...(comparison === null ? {} : { comparison }),
   };
+}
+
+/** `--target`/`--targets`: several targets instead of --url or --curl (docs/cli.md "Several targets"). */
+async function readComparison(raw: RawRunOptions, normalize: NormalizeOptions, context: PlanContext): Promise<ComparisonPlan> {
+  const given = (['url', 'curl', 'burst'] as const).filter((key) => raw[key] !== undefined).map((key) => `--${key}`);
+  if (given.length > 0) {
+    throw inputError('USAGE', `--target/--targets cannot be used with ${given.join(', ')}`, 'name every target with --target name=URL (or a --targets file); -H, --body, --model and --api apply to all of them');
+  }
+  return buildComparison(
+    raw,
+    { headers: raw.header ?? [], cookies: raw.cookie ?? [], body: raw.body, insecure: raw.insecure === true, normalize },
+    context,
+  );
 }
 
 async function readRequestSpec(raw: RawRunOptions, context: PlanContext): Promise<RequestSpec> {

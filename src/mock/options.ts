@@ -92,7 +92,28 @@ export interface MockServerOptions extends Partial<MockBehaviour> {
   countPrompt?: boolean;
   /** GET /metrics misbehaves: `hang` (never answers), `error` (HTTP 500), `malformed` (not Prometheus text). Unset: it answers. */
   metricsFault?: MetricsFault;
+  /**
+   * Headers added to every API answer (errors too), e.g. a gateway's `x-litellm-overhead-duration-ms: 3`,
+   * so a test can check what a run records of them. Names lower-case; `{id}` in a value is the request's id.
+   */
+  responseHeaders?: Record<string, string>;
 }
+
+/**
+ * `--gateway-headers`: what a gateway in front of the mock would add (LiteLLM, Portkey, Envoy, Server-Timing),
+ * with fixed values a test can check exactly.
+ */
+export const GATEWAY_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'x-litellm-overhead-duration-ms': '3.25',
+  'x-litellm-attempted-retries': '0',
+  'server-timing': 'gateway;dur=3.25, upstream;desc="mock";dur=12.5',
+  'openai-processing-ms': '120',
+  'x-envoy-upstream-service-time': '118',
+  'x-portkey-retry-attempt-count': '1',
+  'x-portkey-cache-status': 'MISS',
+  'x-portkey-last-used-option-index': 'config.targets[0]',
+  'x-request-id': 'req-{id}',
+};
 
 /** The largest --max-concurrent: beyond it the limit means nothing on one machine. */
 export const MAX_CONCURRENT_LIMIT = 100_000;

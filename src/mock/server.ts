@@ -168,6 +168,8 @@ interface ServerState {
   /** What /metrics reports (vLLM's names), and how it misbehaves when asked to. */
   metrics: MockMetrics;
   metricsFault: MetricsFault | null;
+  /** MockServerOptions.responseHeaders; null when none (no spread per answer). */
+  extraHeaders: Readonly<Record<string, string>> | null;
 }
 
 /**
@@ -208,10 +210,18 @@ class Exchange {
     else this.timer = setTimeout(() => this.at(atMs, fn), Math.ceil(delayMs));
   }
 
+  /** The answer's headers with the server's extra ones (`{id}` is this request's id). */
+  private withExtra(headers: Record<string, string | number>): Record<string, string | number> {
+    const extra = this.state.extraHeaders;
+    if (extra === null) return headers;
+    for (const [name, value] of Object.entries(extra)) headers[name] = value.replaceAll('{id}', this.record.id);
+    return headers;
+  }
+
   replyError(reply: ErrorReply, fault: MockFault | null): void {
     this.record.fault = fault;
     this.record.status = reply.status;
-    this.res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body), 'x-mock-request-id': this.record.id });
+    this.res.writeHead(reply.status, this.withExtra({ ...reply.headers, 'content-length': Buffer.byteLength(reply.body), 'x-mock-request-id': this.record.id }));
     this.res.end(reply.body);
     this.finish();
   }
@@ -224,7 +234,7 @@ class Exchange {
     this.state.metrics.observeFirstToken(this.record.receivedAt, now);
     this.record.outputTokens = outputTokens;
     this.record.reasoningTokens = reasoningTokens;
-    this.res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-mock-request-id': this.record.id });
+    this.res.writeHead(200, this.withExtra({ 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-mock-request-id': this.record.id }));
     this.res.end(body);
     this.finish();
   }
@@ -250,7 +260,7 @@ class Exchange {
     this.ending = ending;
     // Corked: with no delays, headers, head and the whole stream leave in one write.
     this.res.cork();
-    this.res.writeHead(200, { ...streamHeaders(this.record.api), 'x-mock-request-id': this.record.id });
+    this.res.writeHead(200, this.withExtra({ ...streamHeaders(this.record.api), 'x-mock-request-id': this.record.id }));
     if (head === '') this.res.flushHeaders();
     else this.res.write(head);
     this.step();
@@ -393,6 +403,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     queueHead: 0,
     metrics: new MockMetrics(),
     metricsFault: checkMetricsFault(options.metricsFault),
+    extraHeaders: options.responseHeaders === undefined || Object.keys(options.responseHeaders).length === 0 ? null : options.responseHeaders,
   };
 
   const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 0, noDelay: true }, (req, res) =>

@@ -53,6 +53,11 @@ export interface TargetSpec {
   /** What we added or changed, said to the user. */
   notes: string[];
   warnings: string[];
+  /**
+   * Response headers recorded per request (lower-case names; docs/metrics.md "Gateway headers"): absent or
+   * empty, none are read (the hot path's default).
+   */
+  recordHeaders?: readonly string[];
 }
 
 export type LoadMode = 'fixed' | 'stepped';
@@ -141,12 +146,32 @@ export interface RunPlan {
   wait: boolean;
   /** `--server-metrics` (local runs): the server's Prometheus endpoints to scrape; absent or null: none. */
   serverMetrics?: ServerMetricsPlan | null;
+  /** Several targets compared in one run (`--target`, `--targets`); absent or null: one target. */
+  comparison?: ComparisonPlan | null;
+}
+
+/** One of the targets of a comparison run, by the name the user gave it. */
+export interface NamedTarget {
+  name: string;
+  target: TargetSpec;
+}
+
+/** docs/cli.md "Several targets": the same load sent to every target at once, compared to a baseline. */
+export interface ComparisonPlan {
+  /** In the order given (two or more); `plan.target` is the first's. */
+  targets: NamedTarget[];
+  /** The name of the target the others are compared with (the first unless --baseline). */
+  baseline: string;
+  /** The measured window is cut into this many equal rounds: the spread of the per-round differences. */
+  rounds: number;
+  /** A target whose pre-check fails stops the run (`stop`) or is left out (`drop`). */
+  onTargetFailure: 'stop' | 'drop';
 }
 
 /**
  * The targets a plan runs against, in order: the run layer walks them here, so a plan with a list of
- * targets needs no change below it. One today.
+ * targets needs no change below it.
  */
 export function planTargets(plan: RunPlan): readonly TargetSpec[] {
-  return [plan.target];
+  return plan.comparison === undefined || plan.comparison === null ? [plan.target] : plan.comparison.targets.map((named) => named.target);
 }

@@ -49,4 +49,11 @@ export interface RequestRecord {
   inputTokensSent?: number | null;
   /** The output length we asked for (max_tokens or the API's field); null when the body's own applies. */
   outputTokensAsked?: number | null;
+  /**
+   * The recorded response headers present in the answer (docs/metrics.md "Gateway headers"), values masked
+   * when secret-looking; absent when none was asked for or none came.
+   */
+  headers?: Record<string, string>;
+  /** A failed answer a gateway explains: its own error, or the upstream's it passed on; absent when unknown. */
+  failureLayer?: 'gateway' | 'upstream';
 }

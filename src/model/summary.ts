@@ -1,3 +1,4 @@
+import type { ComparisonSummary, TargetOutcome } from './comparison.js';
 import type { ApiType, TokenSource } from './api.js';
 import type { CapabilityReport } from './capability.js';
 import type { Arrival, LoadOptions } from './plan.js';
@@ -329,6 +330,12 @@ export interface Summary {
   hosts?: MergedHost[];
   /** `--server-metrics` only: the server's own figures over the run, beside ours (docs/server-metrics.md). */
   serverMetrics?: ServerMetricsSummary;
+  /**
+   * Several targets only (`--target`, `--targets`): each target's outcome (its files under targets/<name>),
+   * and the delta table against the baseline. The rest of the summary is the baseline's.
+   */
+  targets?: TargetOutcome[];
+  comparison?: ComparisonSummary;
 }
 
 /** One run of a merged summary (docs/cli.md "Merging runs from several hosts"). */

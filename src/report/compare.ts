@@ -35,6 +35,8 @@ export interface MetricComparison {
   gated: boolean;
   baseline: number | null;
   candidate: number | null;
+  /** candidate − baseline in the metric's unit (ms for latencies): the overhead itself, beside the percentage. */
+  change: number | null;
   changePct: number | null;
   /** 95% bootstrap interval of changePct, when both runs had records. */
   changeInterval: [number, number] | null;
@@ -52,6 +54,8 @@ export interface Comparison {
   seed: number;
   metrics: MetricComparison[];
   notes: string[];
+  /** The two runs targeted different URLs (masked, as their summaries say): two endpoints, not one over time. */
+  differentTargets: boolean;
 }
 
 /** The percentiles compared: the median for context, the tail to gate. */
@@ -124,8 +128,9 @@ export function compareRuns(baseline: CompareInput, candidate: CompareInput, opt
     const b = def.value(baseline.summary);
     const c = def.value(candidate.summary);
     const changePct = b === null || c === null || b === 0 ? null : ((c - b) / b) * 100;
+    const change = b === null || c === null ? null : Math.round((c - b) * 1000) / 1000;
     const changeInterval = bootstrap === null || def.noise === null || changePct === null ? null : bootstrap.interval(def.noise);
-    const base = { key: def.key, label: def.label, unit: def.unit, better: def.better, gated: def.gated, baseline: b, candidate: c, changePct, changeInterval };
+    const base = { key: def.key, label: def.label, unit: def.unit, better: def.better, gated: def.gated, baseline: b, candidate: c, change, changePct, changeInterval };
     return { ...base, status: decideStatus(def, changePct, changeInterval, options.regressPct) };
   });
 
@@ -155,6 +160,7 @@ export function compareRuns(baseline: CompareInput, candidate: CompareInput, opt
     seed,
     metrics,
     notes,
+    differentTargets: baseline.summary.target.url !== candidate.summary.target.url,
   };
 }
 
@@ -316,6 +322,11 @@ function percentileInterval(values: Float64Array): [number, number] | null {
 /** Differences in setup that make a comparison less than like for like. */
 function describeMismatches(baseline: CompareInput, candidate: CompareInput): string[] {
   const notes: string[] = [];
+  if (baseline.summary.target.url !== candidate.summary.target.url) {
+    notes.push(
+      `the runs targeted different URLs (${baseline.summary.target.url} vs ${candidate.summary.target.url}): the changes compare two endpoints measured at different times, not one endpoint over time; run them together with --target to see the same moments`,
+    );
+  }
   const pairs: Array<[string, unknown, unknown]> = [
     ['model', baseline.summary.target.model, candidate.summary.target.model],
     ['API type', baseline.summary.target.apiType, candidate.summary.target.apiType],
@@ -353,11 +364,12 @@ const STATUS_TEXT: Record<MetricStatus, string> = {
 
 /** The side-by-side table people read in a terminal or a CI log. */
 export function renderComparison(c: Comparison): string {
-  const header = ['metric', 'baseline', 'candidate', 'change', '95% interval', 'status'];
+  const header = ['metric', 'baseline', 'candidate', 'difference', 'change', '95% interval', 'status'];
   const rows = c.metrics.map((m) => [
     m.unit === 'ms' ? `${m.label} (ms)` : m.unit === '%' ? `${m.label} (%)` : m.label,
     formatValue(m.baseline),
     formatValue(m.candidate),
+    m.change === null ? '–' : `${m.change > 0 ? '+' : ''}${formatValue(m.change)}${m.unit === 'ms' ? ' ms' : m.unit === '%' ? ' pt' : ''}`,
     m.changePct === null ? '–' : formatSigned(m.changePct),
     m.changeInterval === null ? '–' : `${formatSigned(m.changeInterval[0])} … ${formatSigned(m.changeInterval[1])}`,
     `${STATUS_TEXT[m.status]}${m.gated ? '' : ' ·'}`,

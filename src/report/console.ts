@@ -14,6 +14,7 @@ import { maskUrlOnce } from './mask-once.js';
 import { buildStepsTable } from './steps-table.js';
 import { buildScenariosTable } from './scenarios-table.js';
 import { renderServerMetricsLines } from './server-metrics-console.js';
+import { renderComparisonLines } from './comparison-console.js';
 
 export interface ConsoleReportOptions {
   style?: TextStyle;
@@ -49,6 +50,7 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
   row('Model', `${escapeControl(summary.target.model)} · ${summary.target.apiType} · ${summary.target.stream ? 'streaming' : 'not streaming'}`);
   const load = describeLoad(summary.config);
   if (load !== null) row('Load', load);
+  if (summary.comparison !== undefined) lines.push('', ...renderComparisonLines(summary.comparison, summary.targets ?? [], style));
 
   section('Requests');
   const { ok, failed, incomplete, successRate } = summary.requests;
@@ -153,7 +155,9 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
 
   if (options.outDir !== undefined) {
     section('Files:');
-    for (const file of RUN_FILES) lines.push(`  ${join(options.outDir, file)}`);
+    // Several targets: each target's records are in its own folder, not beside the run's summary.
+    const files = summary.targets === undefined ? RUN_FILES : [...RUN_FILES.filter((file) => file !== 'results.jsonl'), ...summary.targets.map((target) => `${target.dir}/`)];
+    for (const file of files) lines.push(`  ${join(options.outDir, file)}`);
     if (summary.serverMetrics !== undefined) lines.push(`  ${join(options.outDir, 'server-metrics.jsonl')}`);
   }
   return lines.join('\n');

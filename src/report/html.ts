@@ -9,6 +9,7 @@ import { buildBurstSection } from './burst-figures.js';
 import { buildHostsSection } from './hosts-section.js';
 import { buildScenariosSection } from './scenarios-html.js';
 import { buildServerMetricsSection } from './server-metrics-html.js';
+import { buildComparisonSection } from './comparison-html.js';
 import type { ChartSpec } from './html/chart-spec.js';
 import { dataAttrs, esc } from './html/escape.js';
 import { describeValue, labelFor } from './html/labels.js';
@@ -42,6 +43,7 @@ export function renderHtml(summary: Summary, records?: readonly RequestRecord[])
 export function buildRunSections(s: Summary, records: readonly RequestRecord[] | undefined, charts: ChartSpec[]): PageSection[] {
   const sections: Array<PageSection | null> = [
     { id: 'summary', title: 'Summary', body: renderVerdict(s) },
+    s.comparison === undefined ? null : buildComparisonSection(s.comparison, s.targets ?? [], charts),
     renderNotes(s),
     { id: 'latency', title: 'Latency (ms)', body: renderGeneratorCallout(s, 'latency') + renderLatencyTable(s) },
     buildBurstSection(s),

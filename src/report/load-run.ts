@@ -89,7 +89,13 @@ export async function readRunOnDisk(path: string, cwd: string, options: { needRe
     }
   }
   if (options.needRecords && recordsPath === null) {
-    throw inputError('NO_RECORDS', `${path}: no ${RECORDS_FILE} to report from`, `give the run folder that holds ${RECORDS_FILE}, or the file itself`);
+    // A run with several targets keeps each target's records in its own folder.
+    const targets = kind === 'dir' && (await statKind(join(full, 'targets'))) === 'dir';
+    throw inputError(
+      'NO_RECORDS',
+      `${path}: no ${RECORDS_FILE} to report from${targets ? ' (a run with several targets: each target has its own folder under targets/)' : ''}`,
+      targets ? `report one target's folder: llm-loadtest report ${join(path, 'targets', '<name>')}` : `give the run folder that holds ${RECORDS_FILE}, or the file itself`,
+    );
   }
 
   let summary: Summary | null = null;

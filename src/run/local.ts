@@ -10,6 +10,7 @@ import { maskUrl, targetSecrets } from '../text/mask.js';
 import { forecastLoad, type LoadForecast } from './forecast.js';
 import { join } from 'node:path';
 import { runBurstRounds } from './burst.js';
+import { unlessStopped } from './unless-stopped.js';
 import { readRunRecords, writeRunFiles } from './reports.js';
 import { resolveScenarioSet } from './scenario-set.js';
 import { finishLocal, offerServerMetrics, startServerMetrics, type ServerMetricsSession } from './server-metrics.js';
@@ -26,8 +27,9 @@ export type LocalRunEvent =
    * The pre-check request is on its way (url masked): a caller may say it waits, and a stop from here until
    * `precheck` ends the run (INTERRUPTED).
    */
-  | { type: 'precheck-start'; url: string; timeoutMs: number }
-  | { type: 'precheck'; capability: CapabilityReport }
+  | { type: 'precheck-start'; url: string; timeoutMs: number; target?: string }
+  /** `target`: the target's name, when the run has several. */
+  | { type: 'precheck'; capability: CapabilityReport; target?: string }
   /** Before the load: what it will be, and roughly how much at the pre-check's pace. */
   | { type: 'plan'; forecast: LoadForecast }
   /** Each user holds a socket: the users need more open files than the soft limit allows. */
@@ -102,30 +104,8 @@ export function runLocal(options: RunLocalOptions): LocalRun {
   };
 }
 
-/** Wait for `work` unless the run is stopped first (Ctrl-C, SIGTERM): then INTERRUPTED (exit 130). */
-async function unlessStopped<T>(signal: AbortSignal, what: string, work: Promise<T>): Promise<T> {
-  const stopped = (): AppError =>
-    new AppError('INTERRUPTED', `interrupted during ${what}: the load did not start and no file was written`, {
-      category: 'interrupted',
-      stage: 'run',
-      hint: 'run the command again when you are ready',
-    });
-  if (signal.aborted) throw stopped();
-  let onAbort: () => void = () => undefined;
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => reject(stopped());
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work, aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
-}
-
 /**
- * The one place that reads the plan's targets, so a list of targets changes this function, not the
- * engine. A plan holds exactly one today (planTargets says so).
+ * The one place that reads the plan's targets: one runs here, several side by side in run/targets.ts.
  */
 async function runEachTarget(
   options: RunLocalOptions,
@@ -133,7 +113,13 @@ async function runEachTarget(
   onStoppable: (stop: (reason: StopReason) => void) => void,
   stopRequest: () => StopRequest | null,
 ): Promise<LocalRunResult> {
-  const [target] = planTargets(options.plan);
+  const targets = planTargets(options.plan);
+  const comparison = options.plan.comparison ?? null;
+  if (comparison !== null && targets.length > 1) {
+    const { runTargets } = await import('./targets.js');
+    return runTargets(options, comparison, beforeLoad, onStoppable, stopRequest);
+  }
+  const [target] = targets;
   if (target === undefined) throw new AppError('INTERNAL', 'a run plan without a target', { category: 'internal' });
   return runTarget(options, target, beforeLoad, onStoppable, stopRequest);
 }

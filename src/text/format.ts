@@ -112,3 +112,9 @@ function floorTo(value: number, digits: number): number {
   const scale = 10 ** digits;
   return Math.floor(value * scale + 1e-9) / scale;
 }
+
+/** A difference, signed, decimals by size: "+50.2", "-3.00", "+1,234". */
+export function formatSigned(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return MISSING;
+  return `${value > 0 ? '+' : ''}${formatBySize(value)}`;
+}

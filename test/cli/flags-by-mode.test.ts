@@ -1,3 +1,4 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +28,8 @@ interface Row {
 }
 
 const outDir = join(tmpdir(), `flags-by-mode-${process.pid}`, 'run');
+const TARGETS_FILE = join(mkdtempSync(join(tmpdir(), 'flags-by-mode-targets-')), 'targets.yaml');
+writeFileSync(TARGETS_FILE, `targets:\n  - {name: f1, url: "${URL}"}\n  - {name: f2, url: "${URL}"}\n`);
 const applied = (check: (plan: Plan, stderr: string) => void): Expect => ({ applied: check });
 const refused = (code: string): Expect => ({ refused: code });
 const both = (check: (plan: Plan, stderr: string) => void): Pick<Row, 'local' | 'platform'> => ({ local: applied(check), platform: applied(check) });
@@ -93,6 +96,13 @@ const ROWS: Row[] = [
   { flag: '--idle-timeout', argv: ['--idle-timeout', '15'], local: applied((p) => expect(p.timeouts['idleMs']).toBe(15_000)), platform: refused('OPTION_LOCAL_ONLY') },
   { flag: '--insecure', argv: ['--insecure'], local: applied((p) => expect(p['insecure']).toBe(true)), platform: refused('OPTION_LOCAL_ONLY') },
   { flag: '--out', argv: ['--out', outDir], local: applied((p) => expect(p['outDir']).toBe(outDir)), platform: refused('OPTION_LOCAL_ONLY') },
+  ...targetRows(),
+  {
+    flag: '--record-header',
+    argv: ['--record-header', 'X-Served-By'],
+    local: applied((p) => expect(p['recordHeaders']).toEqual(expect.arrayContaining(['x-served-by', 'x-litellm-overhead-duration-ms']))),
+    platform: refused('OPTION_LOCAL_ONLY'),
+  },
   { flag: '--json', argv: [], ...both((p) => expect(p['ok']).toBe(true)) },
   { flag: '--dry-run', argv: [], ...both((p) => expect(p['load']).toBeDefined()) },
   { flag: '--skip-precheck', argv: ['--skip-precheck'], ...both((p) => expect(p['skipPrecheck']).toBe(true)) },
@@ -117,6 +127,24 @@ const ROWS: Row[] = [
   },
   { flag: '--no-color', argv: ['--no-color'], ...both((p) => expect(p.output['color']).toBe(false)) },
 ];
+
+/** Several targets: every flag applied locally (the plan's comparison shows it), refused on the platform. */
+function targetRows(): Row[] {
+  const two = ['--target', `a=${URL}`, '--target', `b=${URL}`, '--model', 'm'];
+  const comparison = (p: Plan): Record<string, unknown> & { targets: Array<Record<string, unknown>> } =>
+    p['comparison'] as Record<string, unknown> & { targets: Array<Record<string, unknown>> };
+  const row = (flag: string, argv: string[], check: (p: Plan) => void): Row => ({ flag, argv, target: two, local: applied(check), platform: refused('OPTION_LOCAL_ONLY') });
+  return [
+    row('--target', [], (p) => expect(comparison(p).targets.map((t) => t['name'])).toEqual(['a', 'b'])),
+    row('--target-header', ['--target-header', 'b=X-Team: red'], (p) => expect(comparison(p).targets[1]?.['headers']).toMatchObject({ 'X-Team': 'red' })),
+    row('--target-model', ['--target-model', 'b=other'], (p) => expect(comparison(p).targets[1]?.['model']).toBe('other')),
+    row('--target-api', ['--target-api', 'b=anthropic-messages'], (p) => expect(comparison(p).targets[1]?.['apiType']).toBe('anthropic-messages')),
+    row('--target-key', ['--target-key', 'b=sk-abcdefghijklmnop0123'], (p) => expect(comparison(p).targets[1]?.['headers']).toMatchObject({ Authorization: 'Bearer sk-…0123' })),
+    row('--baseline', ['--baseline', 'b'], (p) => expect(comparison(p)['baseline']).toBe('b')),
+    row('--on-target-failure', ['--on-target-failure', 'drop'], (p) => expect(comparison(p)['onTargetFailure']).toBe('drop')),
+    row('--targets', ['--targets', TARGETS_FILE], (p) => expect(comparison(p).targets.map((t) => t['name'])).toEqual(['f1', 'f2', 'a', 'b'])),
+  ];
+}
 
 async function dryRun(mode: Mode, row: Row): Promise<{ code: number; json: Record<string, unknown>; stderr: string }> {
   const modeArgs = mode === 'platform' && !row.argv.includes('--platform') ? ['--platform', PLATFORM] : [];

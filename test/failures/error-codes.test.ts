@@ -52,6 +52,7 @@ const ROWS: Array<[ErrorCode, Category | Category[], number]> = [
   ['URL_INVALID', 'input', 2],
   ['HEADER_INVALID', 'input', 2],
   ['COOKIE_INVALID', 'input', 2],
+  ['TARGETS_FILE_INVALID', 'input', 2],
   ['BODY_FILE_INVALID', 'input', 2],
   ['FILE_NOT_FOUND', 'input', 2],
   ['BODY_INVALID_JSON', 'input', 2],

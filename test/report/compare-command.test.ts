@@ -32,14 +32,14 @@ describe('llm-loadtest compare', () => {
   it('passes identical runs (exit 0)', async () => {
     const io = createFakeIo();
     expect(await runCli(['compare', base, same], io)).toBe(0);
-    expect(io.out()).toMatch(/Requests\/s \(successful\)\s+(\d+\.\d)\s+\1\s+\+0\.0%/);
+    expect(io.out()).toMatch(/Requests\/s \(successful\)\s+(\d+\.\d)\s+\1\s+0\.00\s+\+0\.0%/);
     expect(io.out()).toContain('no regression beyond 10%');
   });
 
   it('fails a 30% slower candidate with exit 5', async () => {
     const io = createFakeIo();
     expect(await runCli(['compare', base, slow], io)).toBe(5);
-    expect(io.out()).toMatch(/E2E p95 \(ms\)\s+\d+\s+\d+\s+\+2\d\.\d%.*REGRESSION/);
+    expect(io.out()).toMatch(/E2E p95 \(ms\)\s+\d+\s+\d+\s+\+\d+(\.\d+)? ms\s+\+2\d\.\d%.*REGRESSION/);
     expect(io.out()).toContain('REGRESSION: Requests/s');
   });
 

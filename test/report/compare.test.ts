@@ -77,3 +77,28 @@ describe('compareRuns', () => {
     expect(compareRuns(a, b, { regressPct: 10 }).notes.join('\n')).toContain('the runs differ in users (--concurrent-users) (4 vs 99)');
   });
 });
+
+describe('compareRuns: differences in units and different targets', () => {
+  it('gives each change in the metric’s unit (ms) beside the percentage, and the table shows it', () => {
+    const a = input('a', STEADY);
+    const ttft = a.summary.latency.ttft;
+    const b = { ...a, label: 'b', summary: { ...a.summary, latency: { ...a.summary.latency, ttft: { ...ttft, p50: (ttft.p50 ?? 0) + 50 } } } };
+    const c = compareRuns(a, b, { regressPct: 10 });
+    const p50 = c.metrics.find((m) => m.key === 'latency.ttft.p50');
+    expect(p50?.change).toBe(50);
+    expect(p50?.changePct).toBeCloseTo((50 / (ttft.p50 ?? 1)) * 100, 6);
+    expect(renderComparison(c)).toMatch(/TTFT p50 \(ms\)\s+\S+\s+\S+\s+\+50\.0 ms\s+\+/);
+    expect(c.differentTargets).toBe(false);
+    expect(c.notes.join('\n')).not.toContain('different URLs');
+  });
+
+  it('says when the two runs targeted different URLs', () => {
+    const a = input('a', STEADY);
+    const b = { ...a, label: 'b', summary: { ...a.summary, target: { ...a.summary.target, url: 'http://127.0.0.1:4000/v1/chat/completions' } } };
+    const c = compareRuns(a, b, { regressPct: 10 });
+    expect(c.differentTargets).toBe(true);
+    expect(c.notes).toContain(
+      `the runs targeted different URLs (${a.summary.target.url} vs http://127.0.0.1:4000/v1/chat/completions): the changes compare two endpoints measured at different times, not one endpoint over time; run them together with --target to see the same moments`,
+    );
+  });
+});

@@ -30,6 +30,8 @@ export function createMockCommand(ctx: CliContext): Command {
     .option('--model <name...>', 'models listed by /v1/models (default mock-model; any requested model is echoed)')
     .option('--api-key <key>', 'require this key (Authorization: Bearer, x-api-key or api-key), else 401')
     .option('--seed <n>', 'seed of the jitter generator (default 1)')
+    .option('--response-header <header>', 'add "Name: value" to every answer, e.g. a gateway\'s x-litellm-overhead-duration-ms: 3 (repeatable; {id}: the request id)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--gateway-headers', 'answer with the headers a gateway adds (LiteLLM overhead, Server-Timing, openai-processing-ms, Envoy, Portkey, x-request-id), fixed values')
     .option('--max-concurrent <n>', 'answer at most n requests at once; later ones wait in a FIFO queue (default: no limit)')
     .option('--count-prompt', "count each prompt exactly with the model's tokenizer, report it as usage and in /mock/stats records")
     .option('--metrics-fault <kind>', 'GET /metrics (vLLM names) misbehaves: hang, error (HTTP 500) or malformed')

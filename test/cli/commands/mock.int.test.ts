@@ -68,4 +68,32 @@ describe('llm-loadtest mock', () => {
     expect(io.err()).toContain('Hint: give');
     expect(io.out()).toBe('');
   });
+
+  it('--gateway-headers and --response-header: every answer, errors too, carries them ({id} is the request id)', async () => {
+    const io = createFakeIo();
+    const done = runCli(['mock', '--output-tokens', '1', '--gateway-headers', '--response-header', 'x-litellm-overhead-duration-ms: 7', '--response-header', 'X-Served-By: edge-{id}'], io);
+    const url = await waitForUrl(io);
+    const ask = (headers: Record<string, string> = {}): Promise<Response> =>
+      fetch(`${url}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) });
+    const ok = await ask();
+    await ok.text();
+    const id = ok.headers.get('x-mock-request-id');
+    expect(ok.headers.get('x-litellm-overhead-duration-ms')).toBe('7');
+    expect(ok.headers.get('server-timing')).toBe('gateway;dur=3.25, upstream;desc="mock";dur=12.5');
+    expect(ok.headers.get('x-portkey-cache-status')).toBe('MISS');
+    expect(ok.headers.get('x-request-id')).toBe(`req-${id}`);
+    expect(ok.headers.get('x-served-by')).toBe(`edge-${id}`);
+    const failed = await ask({ 'x-mock-fail-status': '429' });
+    await failed.text();
+    expect(failed.status).toBe(429);
+    expect(failed.headers.get('x-litellm-overhead-duration-ms')).toBe('7');
+    io.emit('SIGINT');
+    expect(await done).toBe(0);
+  });
+
+  it.each([['no colon'], ['bad name: x'], [': empty name']])('refuses --response-header %j with exit 2, naming the flag', async (line) => {
+    const io = createFakeIo();
+    expect(await runCli(['mock', '--response-header', line], io)).toBe(2);
+    expect(io.err()).toContain(`--response-header ${JSON.stringify(line)}: not a header line "Name: value"`);
+  });
 });
