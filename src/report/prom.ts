@@ -1,6 +1,7 @@
 import { LATENCY_METRICS, LATENCY_STATS } from '../model/metric-catalog.js';
 import type { LatencyStats, RequestRecord, Summary } from '../model/summary.js';
 import { maskUrlOnce } from './mask-once.js';
+import { renderStepSeries } from './prom-steps.js';
 import { collectSortedValues } from './record-series.js';
 
 /**
@@ -87,6 +88,7 @@ export function renderProm(summary: Summary, records?: readonly RequestRecord[])
     family(name, 'gauge', help);
     sample(name, {}, value);
   }
+  out.push(...renderStepSeries(summary.steps));
   return `${out.join('\n')}\n`;
 }
 
