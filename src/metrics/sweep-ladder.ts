@@ -12,7 +12,11 @@ export interface LadderRules {
   start: number;
   /** A chosen ladder never goes above this (its last rung is this when doubling would pass it). */
   maxLoad: number;
-  /** Throughput gaining less than this percentage over the previous point: saturated. */
+  /**
+   * Saturated when throughput rose less than this percentage of the load's own rise from the previous
+   * point (25: doubling the users must add at least 25% throughput). Relative to the load's rise, so a
+   * ladder of small steps is judged as fairly as a doubling one.
+   */
   minGainPct: number;
   /** The p95 TTFT (E2E when TTFT is not measured) beyond this many times the first point's: latency exploded. */
   latencyFactor: number;
@@ -53,10 +57,14 @@ export function judgeSaturation(points: readonly SweepPoint[], rules: LadderRule
   if (previous !== undefined && previous.sloPassed === false && last.sloPassed === false) {
     return { stop: 'slo-failed', detail: `the SLOs failed at ${previous.load} and again at ${last.load}` };
   }
-  if (previous !== undefined && previous.rps > 0) {
+  if (previous !== undefined && previous.rps > 0 && last.load > previous.load) {
     const gainPct = ((last.rps - previous.rps) / previous.rps) * 100;
-    if (gainPct < rules.minGainPct) {
-      return { stop: 'throughput-flat', detail: `throughput rose ${round(gainPct)}% from ${previous.load} to ${last.load} (less than ${rules.minGainPct}%)` };
+    const loadRisePct = ((last.load - previous.load) / previous.load) * 100;
+    if (gainPct < (rules.minGainPct / 100) * loadRisePct) {
+      return {
+        stop: 'throughput-flat',
+        detail: `throughput rose ${round(gainPct)}% from ${previous.load} to ${last.load} while the load rose ${round(loadRisePct)}% (less than ${rules.minGainPct}% of it)`,
+      };
     }
   }
   return null;

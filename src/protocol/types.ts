@@ -206,6 +206,8 @@ export interface ProtocolAdapter {
   createStreamParser(options?: ParseOptions): StreamParser;
   /** The body's cap on generated tokens (max_tokens, max_output_tokens, options.num_predict), null when none. */
   readMaxTokens?(body: Readonly<Record<string, unknown>>): number | null;
+  /** The body with its cap on generated tokens set to `maxTokens` (a heatmap's output sizes); absent: the API generates no text. */
+  applyMaxTokens?(body: Readonly<Record<string, unknown>>, maxTokens: number): Record<string, unknown>;
   /** Read a complete non-streamed 2xx JSON body. */
   parseJson(text: string, atMs: number, options?: ParseOptions): ParsedResponse;
 }

@@ -24,7 +24,7 @@ function point(load: number, rps: number, extra: Partial<SweepPoint> = {}): Swee
   };
 }
 
-const AUTO: LadderRules = { kind: 'users', given: null, start: 1, maxLoad: 64, minGainPct: 10, latencyFactor: 4, maxErrorRate: 0.1 };
+const AUTO: LadderRules = { kind: 'users', given: null, start: 1, maxLoad: 64, minGainPct: 25, latencyFactor: 4, maxErrorRate: 0.1 };
 
 describe('nextRung', () => {
   it.each<[string, SweepPoint[], Partial<LadderRules>, ReturnType<typeof nextRung>]>([
@@ -33,7 +33,8 @@ describe('nextRung', () => {
     ['doubles while throughput rises', [point(1, 10), point(2, 19)], {}, { next: 4 }],
     ['caps the last rung at the most allowed', [point(16, 10), point(32, 19)], { maxLoad: 48 }, { next: 48 }],
     ['stops at the most allowed', [point(24, 10), point(48, 19)], { maxLoad: 48 }, { stop: 'max-load', detail: 'reached the most users allowed (48) without saturating' }],
-    ['stops when throughput gains < 10%', [point(4, 40), point(8, 43)], {}, { stop: 'throughput-flat', detail: 'throughput rose 7.5% from 4 to 8 (less than 10%)' }],
+    ['stops when doubling gains < 25%', [point(4, 40), point(8, 49)], {}, { stop: 'throughput-flat', detail: 'throughput rose 22.5% from 4 to 8 while the load rose 100% (less than 25% of it)' }],
+    ['a small step judged by its own rise', [point(10, 100), point(11, 103)], { given: [10, 11, 12] }, { next: 12 }],
     ['stops on errors beyond the limit', [point(1, 10), point(2, 18, { errorRate: 0.2 })], {}, { stop: 'errors', detail: '20% of the requests failed at 2 (limit 10%)' }],
     [
       'stops when p95 TTFT passes 4× the first',
@@ -51,7 +52,7 @@ describe('nextRung', () => {
     ['one SLO failure climbs on', [point(1, 10, { sloPassed: true }), point(2, 19, { sloPassed: false })], {}, { next: 4 }],
     ['walks a given ladder', [point(2, 10)], { given: [2, 3, 5] }, { next: 3 }],
     ['ends a given ladder', [point(2, 10), point(3, 15)], { given: [2, 3] }, { stop: 'ladder-done', detail: 'every given users value was measured' }],
-    ['a given ladder stops early when saturated', [point(2, 10), point(3, 10)], { given: [2, 3, 5] }, { stop: 'throughput-flat', detail: 'throughput rose 0% from 2 to 3 (less than 10%)' }],
+    ['a given ladder stops early when saturated', [point(2, 10), point(3, 10)], { given: [2, 3, 5] }, { stop: 'throughput-flat', detail: 'throughput rose 0% from 2 to 3 while the load rose 50% (less than 25% of it)' }],
     ['rates double too', [point(0.5, 0.5)], { kind: 'rate', start: 0.5 }, { next: 1 }],
   ])('%s', (_name, points, rules, expected) => {
     expect(nextRung(points, { ...AUTO, ...rules })).toEqual(expected);

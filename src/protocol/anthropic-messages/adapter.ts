@@ -4,7 +4,7 @@ import { anthropicErrorBody, anthropicStatusError, anthropicStreamErrorEvent } f
 import { writeAnthropicJson, writeAnthropicModels, writeAnthropicStream } from './mock-wire.js';
 import { createStreamParser, parseJson } from './parse.js';
 import { anthropicMessagesPlatform } from './platform.js';
-import { applyPrompt, minimalBody, normalizeRequest } from './request.js';
+import { applyMaxTokens, applyPrompt, minimalBody, normalizeRequest } from './request.js';
 
 export const anthropicMessagesAdapter: ProtocolAdapter = {
   apiType: 'anthropic-messages',
@@ -39,6 +39,7 @@ export const anthropicMessagesAdapter: ProtocolAdapter = {
   minimalBody,
   normalizeRequest,
   applyPrompt,
+  applyMaxTokens,
   createStreamParser,
   parseJson,
 };

@@ -59,3 +59,7 @@ export function applyPrompt(body: Readonly<Body>, prompt: PromptItem): Body {
   }
   return out;
 }
+
+export function applyMaxTokens(body: Readonly<Record<string, unknown>>, maxTokens: number): Record<string, unknown> {
+  return { ...body, max_tokens: maxTokens };
+}

@@ -7,7 +7,7 @@ import type { ProtocolAdapter } from '../types.js';
 import { ollamaErrorBody, ollamaStatusError, ollamaStreamErrorLine } from './mock-errors.js';
 import { writeChatJson, writeChatStream } from './mock-wire.js';
 import { createStreamParser, parseJson } from './parse.js';
-import { applyPromptToChat, minimalChatBody, normalizeRequest, readMaxTokens } from './request.js';
+import { applyMaxTokens, applyPromptToChat, minimalChatBody, normalizeRequest, readMaxTokens } from './request.js';
 
 const CHAT_PATH = '/api/chat';
 
@@ -46,6 +46,7 @@ export const ollamaChatAdapter: ProtocolAdapter = {
   minimalBody: minimalChatBody,
   normalizeRequest,
   applyPrompt: applyPromptToChat,
+  applyMaxTokens,
   readMaxTokens,
   createStreamParser,
   parseJson,

@@ -57,3 +57,9 @@ export function readMaxTokens(body: Readonly<Body>): number | null {
   const value = isRecord(options) ? options['num_predict'] : undefined;
   return typeof value === 'number' && value > 0 ? value : null;
 }
+
+/** `options.num_predict`, the other options kept. */
+export function applyMaxTokens(body: Readonly<Body>, maxTokens: number): Body {
+  const options = isRecord(body['options']) ? body['options'] : {};
+  return { ...body, options: { ...options, num_predict: maxTokens } };
+}

@@ -6,7 +6,7 @@ import { OLLAMA_COMMON } from '../ollama-chat/adapter.js';
 import { ollamaErrorBody, ollamaStatusError, ollamaStreamErrorLine } from '../ollama-chat/mock-errors.js';
 import { writeGenerateJson, writeGenerateStream } from '../ollama-chat/mock-wire.js';
 import { createStreamParser, parseJson } from '../ollama-chat/parse.js';
-import { applyPromptToGenerate, minimalGenerateBody, normalizeRequest, readMaxTokens } from '../ollama-chat/request.js';
+import { applyMaxTokens, applyPromptToGenerate, minimalGenerateBody, normalizeRequest, readMaxTokens } from '../ollama-chat/request.js';
 import type { ProtocolAdapter } from '../types.js';
 
 const GENERATE_PATH = '/api/generate';
@@ -41,6 +41,7 @@ export const ollamaGenerateAdapter: ProtocolAdapter = {
   minimalBody: minimalGenerateBody,
   normalizeRequest,
   applyPrompt: applyPromptToGenerate,
+  applyMaxTokens,
   readMaxTokens,
   createStreamParser,
   parseJson,

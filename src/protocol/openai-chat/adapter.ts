@@ -7,7 +7,7 @@ import { openAiErrorBody, openAiStatusError, openAiStreamErrorEvent } from './mo
 import { writeOpenAiJson, writeOpenAiModels, writeOpenAiStream } from './mock-wire.js';
 import { createStreamParser, parseJson } from './parse.js';
 import { openAiChatPlatform } from './platform.js';
-import { applyPrompt, minimalBody, normalizeRequest } from './request.js';
+import { applyMaxTokens, applyPrompt, minimalBody, normalizeRequest } from './request.js';
 
 const CHAT_SUFFIX = '/chat/completions';
 const AZURE_PATH = /\/openai\/deployments\/([^/]+)\/chat\/completions$/;
@@ -53,6 +53,7 @@ export const openAiChatAdapter: ProtocolAdapter = {
   minimalBody,
   normalizeRequest,
   applyPrompt,
+  applyMaxTokens,
   createStreamParser,
   parseJson,
 };

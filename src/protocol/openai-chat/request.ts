@@ -49,3 +49,8 @@ export function applyPrompt(body: Readonly<Body>, prompt: PromptItem): Body {
   const system = prompt.system === undefined ? leadingSystem : [{ role: 'system', content: prompt.system }];
   return { ...body, messages: [...system, userMessage(prompt.prompt)] };
 }
+
+/** max_completion_tokens when the body already uses it (the newer name), else max_tokens. */
+export function applyMaxTokens(body: Readonly<Body>, maxTokens: number): Body {
+  return 'max_completion_tokens' in body ? { ...body, max_completion_tokens: maxTokens } : { ...body, max_tokens: maxTokens };
+}

@@ -8,7 +8,7 @@ import { createStreamParser, parseJson } from '../openai-chat/parse.js';
 import { normalizeRequest } from '../openai-chat/request.js';
 import type { ProtocolAdapter } from '../types.js';
 import { writeCompletionsJson, writeCompletionsStream } from './mock-wire.js';
-import { applyPrompt, minimalBody, readMaxTokens } from './request.js';
+import { applyMaxTokens, applyPrompt, minimalBody, readMaxTokens } from './request.js';
 
 const COMPLETIONS_SUFFIX = '/v1/completions';
 
@@ -44,6 +44,7 @@ export const openAiCompletionsAdapter: ProtocolAdapter = {
   minimalBody,
   normalizeRequest,
   applyPrompt,
+  applyMaxTokens,
   readMaxTokens,
   createStreamParser,
   parseJson,

@@ -25,3 +25,7 @@ export function readMaxTokens(body: Readonly<Body>): number | null {
   const value = body['max_tokens'];
   return typeof value === 'number' ? value : null;
 }
+
+export function applyMaxTokens(body: Readonly<Body>, maxTokens: number): Body {
+  return { ...body, max_tokens: maxTokens };
+}

@@ -7,7 +7,7 @@ import type { ProtocolAdapter } from '../types.js';
 import { responsesStreamErrorEvent } from './mock-errors.js';
 import { writeResponsesJson, writeResponsesStream } from './mock-wire.js';
 import { createStreamParser, parseJson } from './parse.js';
-import { applyPrompt, minimalBody, normalizeRequest, readMaxTokens } from './request.js';
+import { applyMaxTokens, applyPrompt, minimalBody, normalizeRequest, readMaxTokens } from './request.js';
 
 const RESPONSES_SUFFIX = '/responses';
 
@@ -50,6 +50,7 @@ export const openAiResponsesAdapter: ProtocolAdapter = {
   minimalBody,
   normalizeRequest,
   applyPrompt,
+  applyMaxTokens,
   readMaxTokens,
   createStreamParser,
   parseJson,
