@@ -2,12 +2,14 @@ import { Command } from 'commander';
 import { TOOL_VERSION } from '../version.js';
 import { createCompareCommand } from './commands/compare.js';
 import { createDemoCommand } from './commands/demo.js';
+import { createHeatmapCommand } from './commands/heatmap.js';
 import { createMockCommand } from './commands/mock.js';
 import { createReportCommand } from './commands/report.js';
 import { createResultsCommand } from './commands/results.js';
 import { createRunCommand } from './commands/run.js';
 import { createStatusCommand } from './commands/status.js';
 import { createStopCommand } from './commands/stop.js';
+import { createSweepCommand } from './commands/sweep.js';
 import type { CliContext } from './io.js';
 
 /**
@@ -27,5 +29,7 @@ export function createProgram(ctx: CliContext): Command {
   program.addCommand(createStopCommand(ctx));
   program.addCommand(createReportCommand(ctx));
   program.addCommand(createCompareCommand(ctx));
+  program.addCommand(createSweepCommand(ctx));
+  program.addCommand(createHeatmapCommand(ctx));
   return program;
 }
