@@ -9,7 +9,7 @@ export function describeSweepEvent(event: { type: string }): string | null {
     case 'plan':
       return `Sweep plan: ${e.cost.plan}\nFiles: ${e.outDir}`;
     case 'point-start':
-      return `Point ${e.index}${e.source === 'bisect' ? ' (bisect)' : ''}: ${e.load} …`;
+      return `Point ${e.index}${e.source === 'ladder' ? '' : ` (${e.source === 'knee' ? 'knee probe' : 'bisect'})`}: ${e.load} …`;
     case 'point':
       return `  ${e.point.load}: ${format.formatNumber(e.point.rps, 2)} req/s, TTFT p95 ${format.formatMs(e.point.ttftMs.p95, 'brief')}, E2E p95 ${format.formatMs(e.point.e2eMs.p95, 'brief')}, ${e.point.requests.failed} failed${e.point.sloPassed === null ? '' : e.point.sloPassed ? ', SLOs met' : ', SLOs failed'}`;
     default:

@@ -15,9 +15,15 @@ export interface SweepCostInput {
   maxLoad: number;
   settleS: number;
   durationS: number;
+  /** SLO bisection (with --bisect and --slo). */
   bisect: boolean;
+  /** Knee probes (with --bisect). */
+  refineKnee: boolean;
   budgetS: number | null;
 }
+
+/** Knee probes planned: the gap below the knee and the one above it, once each (more are rare). */
+export const KNEE_PROBES = 2;
 
 export interface SweepCost {
   pointS: number;
@@ -25,6 +31,8 @@ export interface SweepCost {
   ladderPoints: number;
   /** At most this many bisection points. */
   bisectPoints: number;
+  /** About this many knee probes. */
+  kneePoints: number;
   /** The worst case, in seconds, capped by the budget. */
   plannedS: number;
   /** What it will cost, in words. */
@@ -45,17 +53,19 @@ export function planSweepCost(input: SweepCostInput): SweepCost {
     widest = [input.maxLoad / 2, input.maxLoad];
   }
   const bisectPoints = input.bisect ? bisectStepsFor(widest[0], widest[1], input.kind) : 0;
-  const worstS = (ladderPoints + bisectPoints) * pointS;
+  const kneePoints = input.refineKnee ? KNEE_PROBES : 0;
+  const worstS = (ladderPoints + kneePoints + bisectPoints) * pointS;
   const plannedS = input.budgetS === null ? worstS : Math.min(worstS, input.budgetS);
   const each = `${fmt(pointS)} s each (${fmt(input.settleS)} s settle + ${fmt(input.durationS)} s measured + ~${POINT_OVERHEAD_S} s to finish)`;
-  const points = `up to ${ladderPoints} ladder point${ladderPoints === 1 ? '' : 's'}${bisectPoints > 0 ? ` and ${bisectPoints} bisection point${bisectPoints === 1 ? '' : 's'}` : ''}`;
+  const extras = [kneePoints > 0 ? `${kneePoints} knee probes` : null, bisectPoints > 0 ? `${bisectPoints} bisection point${bisectPoints === 1 ? '' : 's'}` : null].filter((x) => x !== null);
+  const points = `up to ${ladderPoints} ladder point${ladderPoints === 1 ? '' : 's'}${extras.length > 0 ? ` and ${extras.join(' and ')}` : ''}`;
   const budget =
     input.budgetS === null
       ? 'no budget'
       : worstS <= input.budgetS
         ? `within the budget of ${fmt(input.budgetS)} s`
         : `the budget of ${fmt(input.budgetS)} s allows ${Math.floor(input.budgetS / pointS)} points: the sweep stops when it runs out`;
-  return { pointS, ladderPoints, bisectPoints, plannedS, plan: `${points}, ${each}: at most ${fmt(worstS)} s, ${budget}` };
+  return { pointS, ladderPoints, bisectPoints, kneePoints, plannedS, plan: `${points}, ${each}: at most ${fmt(worstS)} s, ${budget}` };
 }
 
 /** One more point fits when the time spent plus one point's cost stays within the budget. */

@@ -8,7 +8,7 @@ import type { SweepKind, SweepPoint, SweepSloAnswer } from '../model/experiment.
  * The largest load meeting every SLO with every lighter point meeting them too (latency grows with load,
  * so a pass above a failure is noise, not capacity), and the lightest failing load above it.
  */
-export function answerSlo(points: readonly SweepPoint[], slo: readonly string[], bisected: boolean): SweepSloAnswer {
+export function answerSlo(points: readonly SweepPoint[], slo: readonly string[], bisect: boolean, kind: SweepKind): SweepSloAnswer {
   const sorted = [...points].sort((a, b) => a.load - b.load);
   let maxLoad: number | null = null;
   let firstFailingLoad: number | null = null;
@@ -28,6 +28,7 @@ export function answerSlo(points: readonly SweepPoint[], slo: readonly string[],
       : firstFailingLoad === null
         ? `every point met the SLOs: the limit is above ${maxLoad}`
         : `${maxLoad} met every SLO; ${firstFailingLoad} failed one`;
+  const bisected = bisect && maxLoad !== null && firstFailingLoad !== null && nextBisectLoad(maxLoad, firstFailingLoad, kind) === null;
   return { slo: [...slo], maxLoad, firstFailingLoad, bisected, detail };
 }
 

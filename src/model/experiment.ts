@@ -10,8 +10,11 @@ export type SweepKind = 'users' | 'rate';
 export interface SweepPoint {
   /** Users, or requests per second offered. */
   load: number;
-  /** How the point came to be: a rung of the ladder, or a bisection between two rungs. */
-  source: 'ladder' | 'bisect';
+  /**
+   * How the point came to be: a rung of the ladder, a probe narrowing the knee between two points
+   * (`--bisect`), or a bisection of the SLO answer.
+   */
+  source: 'ladder' | 'knee' | 'bisect';
   /** Successful requests per second of the measured window. */
   rps: number;
   outputTokensPerSecond: number;
@@ -49,7 +52,10 @@ export interface SweepSloAnswer {
   maxLoad: number | null;
   /** The lightest load that failed an SLO (the upper bracket); null when none failed. */
   firstFailingLoad: number | null;
-  /** Bisection narrowed the bracket (--bisect). */
+  /**
+   * --bisect was asked and the bracket is as narrow as bisection goes (1 user; rates: 10% of the lower
+   * end), whichever points narrowed it (bisection or knee probes).
+   */
   bisected: boolean;
   detail: string;
 }

@@ -44,7 +44,7 @@ export function renderSweepCsv(summary: SweepSummary): string {
       p.errorRate,
       p.goodput,
       p.sloPassed === null ? null : p.sloPassed ? 1 : 0,
-      p.source === 'ladder' && p.load === summary.knee.load ? 1 : 0,
+      p.source !== 'bisect' && p.load === summary.knee.load ? 1 : 0,
       p.outDir,
     ]
       .map(csvField)
@@ -60,7 +60,7 @@ export function buildSweepTable(summary: SweepSummary): { heads: string[]; rows:
   if (withSlo) heads.push('goodput', 'SLOs');
   const rows = sortedPoints(summary).map((p) => {
     const cells = [
-      `${format.formatNumber(p.load, p.load % 1 === 0 ? 0 : 2, WRITTEN)}${p.source === 'bisect' ? ' (bisect)' : ''}${p.source === 'ladder' && p.load === summary.knee.load ? ' ← knee' : ''}`,
+      `${format.formatNumber(p.load, p.load % 1 === 0 ? 0 : 2, WRITTEN)}${p.source === 'ladder' ? '' : ` (${p.source === 'knee' ? 'knee probe' : 'bisect'})`}${p.source !== 'bisect' && p.load === summary.knee.load ? ' ← knee' : ''}`,
       format.formatNumber(p.rps, 2, WRITTEN),
       format.formatNumber(p.outputTokensPerSecond, 1, WRITTEN),
       pair(p.ttftMs.p50, p.ttftMs.p95),

@@ -6,7 +6,7 @@ import type { Summary } from '../model/summary.js';
 import { TOOL_VERSION } from '../version.js';
 import { maskUrl } from '../text/mask.js';
 import { fitsBudget, planSweepCost, type SweepCost } from '../metrics/sweep-budget.js';
-import { findKnee } from '../metrics/sweep-knee.js';
+import { findKnee, nextKneeProbe } from '../metrics/sweep-knee.js';
 import { nextRung, type LadderRules } from '../metrics/sweep-ladder.js';
 import { answerSlo, bestPoint, nextBisectLoad } from '../metrics/sweep-slo.js';
 import { precheckOnce } from './experiment-precheck.js';
@@ -41,7 +41,7 @@ export interface SweepOptions {
   settleS?: number;
   /** Measured seconds of each point. */
   pointDurationS?: number;
-  /** Narrow the SLO answer between its passing and failing points (needs SLOs in the plan). */
+  /** Narrow the knee between its neighbours, and the SLO answer between its passing and failing points. */
   bisect?: boolean;
   /** Seconds the whole sweep may take (the pre-check aside); null: none. */
   budgetS?: number | null;
@@ -96,9 +96,10 @@ async function sweep(options: SweepOptions, onPoint: (point: PointRun | null) =>
     maxErrorRate: options.maxErrorRate ?? SWEEP_DEFAULTS.maxErrorRate,
   };
   const slo = plan.load.slo.map((check) => check.raw);
-  const bisect = (options.bisect ?? false) && slo.length > 0;
+  const refineKnee = options.bisect ?? false;
+  const bisect = refineKnee && slo.length > 0;
   const budgetS = options.budgetS ?? null;
-  const cost = planSweepCost({ kind, given: rules.given, start: rules.start, maxLoad: rules.maxLoad, settleS, durationS, bisect, budgetS });
+  const cost = planSweepCost({ kind, given: rules.given, start: rules.start, maxLoad: rules.maxLoad, settleS, durationS, bisect, refineKnee, budgetS });
 
   const writer = await import('../engine/results-writer.js');
   const outDir = writer.resolveRunDir({ outDir: plan.output.outDir, name: `sweep-${plan.load.name}`, cwd });
@@ -153,16 +154,19 @@ async function sweep(options: SweepOptions, onPoint: (point: PointRun | null) =>
     if (outOfBudget()) break;
     await measure(step.next, 'ladder');
   }
-  let bisected = false;
+  // Knee probes, then the SLO bisection; out of budget either ends, the ladder's reason for stopping stays.
+  while (refineKnee && !isStopped() && fitsBudget(spentS(), cost.pointS, budgetS)) {
+    const probe = nextKneeProbe(points, kind);
+    if (probe === null) break;
+    await measure(probe, 'knee');
+  }
   while (bisect && !isStopped()) {
-    const answer = answerSlo(points, slo, bisected);
+    const answer = answerSlo(points, slo, bisect, kind);
     if (answer.maxLoad === null || answer.firstFailingLoad === null) break;
     const mid = nextBisectLoad(answer.maxLoad, answer.firstFailingLoad, kind);
     if (mid === null || points.some((point) => point.load === mid)) break;
-    // Out of budget, bisection ends; the ladder's reason for stopping stays the sweep's.
     if (!fitsBudget(spentS(), cost.pointS, budgetS)) break;
     await measure(mid, 'bisect');
-    bisected = true;
   }
   if (isStopped()) stop = { reason: 'interrupted', detail: 'stopped from outside' };
 
@@ -178,7 +182,7 @@ async function sweep(options: SweepOptions, onPoint: (point: PointRun | null) =>
     stop: stop ?? { reason: 'ladder-done', detail: 'the ladder ended' },
     knee: findKnee(points),
     best: bestPoint(points),
-    answer: slo.length === 0 ? null : answerSlo(points, slo, bisected),
+    answer: slo.length === 0 ? null : answerSlo(points, slo, bisect, kind),
     budget: { budgetS, plannedS: cost.plannedS, spentS: Math.round(spentS() * 10) / 10, plan: cost.plan },
   };
   const { writeSweepFiles } = await import('./experiment-files.js');

@@ -36,6 +36,7 @@ describe('library examples', () => {
   test('sweep: the most users meeting the SLO is the mock\'s 2 slots', async () => {
     const summary = await sweepMain();
     expect(summary.answer).toMatchObject({ maxLoad: 2, firstFailingLoad: 3, bisected: true });
+    expect(summary.knee.load).toBe(2);
   }, 60_000);
 
   test('heatmap: every cell of its 2 × 2 grid', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SweepPoint } from '../../src/model/experiment.js';
 import { fitsBudget, planSweepCost } from '../../src/metrics/sweep-budget.js';
-import { findKnee } from '../../src/metrics/sweep-knee.js';
+import { findKnee, nextKneeProbe } from '../../src/metrics/sweep-knee.js';
 import { nextRung, type LadderRules } from '../../src/metrics/sweep-ladder.js';
 import { answerSlo, bestPoint, bisectStepsFor, nextBisectLoad } from '../../src/metrics/sweep-slo.js';
 
@@ -75,6 +75,25 @@ describe('findKnee', () => {
   });
 });
 
+describe('nextKneeProbe', () => {
+  it.each<[string, SweepPoint[], 'users' | 'rate', number | null]>([
+    ['a server of 6 slots seen by a doubling ladder: probe 6 between 4 and the knee 8', [point(1, 10), point(2, 20), point(4, 40), point(8, 60), point(16, 60)], 'users', 6],
+    [
+      'once 6 is measured the knee is 6 and its gaps are narrow enough',
+      [point(1, 10), point(2, 20), point(4, 40), point(8, 60), point(16, 60), point(6, 59, { source: 'knee' })],
+      'users',
+      null,
+    ],
+    ['the gap above is probed when the one below is narrow', [point(1, 10), point(2, 20), point(4, 22)], 'users', 3],
+    ['no knee: nothing to narrow', [point(1, 10), point(2, 20)], 'users', null],
+    ['rates: the gap below first', [point(1, 10), point(2, 20), point(4, 40), point(8, 45)], 'rate', 3],
+    ['rates: midpoints to the cent', [point(1, 10), point(1.5, 15), point(2.45, 16)], 'rate', 1.98],
+    ['SLO bisection points do not move the knee', [point(1, 10), point(2, 20), point(4, 40), point(8, 60), point(16, 60), point(6, 30, { source: 'bisect' })], 'users', 12],
+  ])('%s', (_name, points, kind, expected) => {
+    expect(nextKneeProbe(points, kind)).toBe(expected);
+  });
+});
+
 describe('answerSlo and bisection', () => {
   it.each<[string, Array<[number, boolean]>, number | null, number | null]>([
     ['the last pass below the first failure', [[1, true], [2, true], [4, false], [8, false]], 2, 4],
@@ -83,8 +102,10 @@ describe('answerSlo and bisection', () => {
     ['the lightest fails', [[1, false], [2, false]], null, 1],
     ['order of measuring does not matter', [[4, false], [1, true], [3, true]], 3, 4],
   ])('%s', (_name, marks, maxLoad, firstFailing) => {
-    const answer = answerSlo(marks.map(([load, passed]) => point(load, load, { sloPassed: passed })), ['ttft_p95<=100'], false);
+    const answer = answerSlo(marks.map(([load, passed]) => point(load, load, { sloPassed: passed })), ['ttft_p95<=100'], true, 'users');
     expect([answer.maxLoad, answer.firstFailingLoad]).toEqual([maxLoad, firstFailing]);
+    // Narrow as bisection goes only when the bracket is 1 user wide.
+    expect(answer.bisected).toBe(maxLoad !== null && firstFailing !== null && firstFailing - maxLoad === 1);
   });
 
   it.each<[number, number, 'users' | 'rate', number | null]>([
@@ -113,10 +134,10 @@ describe('answerSlo and bisection', () => {
 
 describe('the budget', () => {
   it('plans the worst case and says it in words', () => {
-    const cost = planSweepCost({ kind: 'users', given: null, start: 1, maxLoad: 64, settleS: 2, durationS: 10, bisect: true, budgetS: 600 });
-    expect(cost).toMatchObject({ pointS: 13, ladderPoints: 7, bisectPoints: 5, plannedS: 156 });
-    expect(cost.plan).toBe('up to 7 ladder points and 5 bisection points, 13 s each (2 s settle + 10 s measured + ~1 s to finish): at most 156 s, within the budget of 600 s');
-    const tight = planSweepCost({ kind: 'users', given: [1, 2, 4, 8], start: 1, maxLoad: 64, settleS: 1, durationS: 2, bisect: false, budgetS: 10 });
+    const cost = planSweepCost({ kind: 'users', given: null, start: 1, maxLoad: 64, settleS: 2, durationS: 10, bisect: true, refineKnee: true, budgetS: 600 });
+    expect(cost).toMatchObject({ pointS: 13, ladderPoints: 7, kneePoints: 2, bisectPoints: 5, plannedS: 182 });
+    expect(cost.plan).toBe('up to 7 ladder points and 2 knee probes and 5 bisection points, 13 s each (2 s settle + 10 s measured + ~1 s to finish): at most 182 s, within the budget of 600 s');
+    const tight = planSweepCost({ kind: 'users', given: [1, 2, 4, 8], start: 1, maxLoad: 64, settleS: 1, durationS: 2, bisect: false, refineKnee: false, budgetS: 10 });
     expect(tight).toMatchObject({ ladderPoints: 4, bisectPoints: 0, plannedS: 10 });
     expect(tight.plan).toContain('the budget of 10 s allows 2 points: the sweep stops when it runs out');
   });

@@ -79,21 +79,39 @@ describe('sweep', () => {
     const plan = await planFor(mock, { slo: `ttft_p95<=${LIMIT}` });
     const { summary } = await runSweep({ plan, cwd: process.cwd(), kind: 'users', maxLoad: 4, settleS: 0.5, pointDurationS: 1.5, bisect: true, budgetS: 60 }).done;
 
-    expect(summary.points.map((p) => [p.load, p.source, p.sloPassed])).toEqual([
+    // The knee (2: throughput is flat from 2 to 4) is probed at 3, which also narrows the SLO bracket to 1 user.
+    const seen = JSON.stringify(summary.points.map((p) => [p.load, p.source, p.rps, p.ttftMs.p95]));
+    expect(summary.points.map((p) => [p.load, p.source, p.sloPassed]), seen).toEqual([
       [1, 'ladder', true],
       [2, 'ladder', true],
       [4, 'ladder', false],
-      [3, 'bisect', false],
+      [3, 'knee', false],
     ]);
+    expect(summary.knee.load).toBe(N);
     // 4 users: p95 TTFT ≈ 330 ms, over 5× the 30 ms at 1 user, unless a busy machine slowed the first point.
     expect(['latency-exploded', 'max-load']).toContain(summary.stop.reason);
     expect(summary.answer).toMatchObject({ slo: [`ttft_p95<=${LIMIT}`], maxLoad: expected, firstFailingLoad: 3, bisected: true });
     expect(summary.best?.metric).toBe('goodput');
-    // The failing point's TTFT holds the queue wait: at least S/2, at most about S (timers fire late on a busy machine).
+    // The failing point's TTFT holds the queue wait: at least S/2, about S at most (2 S: timers fire late on a busy machine).
     const at3 = summary.points.find((p) => p.load === 3)?.ttftMs.p95 as number;
     expect(at3).toBeGreaterThanOrEqual(TTFT + waitAtLeastMs(3) - 10);
-    expect(at3).toBeLessThanOrEqual(TTFT + S + 100);
+    expect(at3).toBeLessThanOrEqual(TTFT + 2 * S);
   }, 60_000);
+
+  test('--bisect narrows the knee a doubling ladder cannot resolve: a server of 6 slots, knee within 25% of 6', async () => {
+    const N = 6;
+    mock = await startMockServer({ maxConcurrent: N, ttftMs: 40, itlMs: 8, outputTokens: 8 });
+    const plan = await planFor(mock);
+    const { summary } = await runSweep({ plan, cwd: process.cwd(), kind: 'users', maxLoad: 16, settleS: 0.5, pointDurationS: 1.5, bisect: true, budgetS: 90 }).done;
+    const ladder = summary.points.filter((p) => p.source === 'ladder').map((p) => p.load);
+    expect(ladder).toEqual([1, 2, 4, 8, 16].slice(0, ladder.length));
+    expect(ladder.at(-1)).toBeGreaterThanOrEqual(8);
+    expect(summary.points.filter((p) => p.source === 'knee').length).toBeGreaterThanOrEqual(1);
+    expect(summary.knee.load).not.toBeNull();
+    const seen = JSON.stringify(summary.points.map((p) => [p.load, p.source, p.rps, p.ttftMs.p95]));
+    expect(Math.abs((summary.knee.load as number) - N) / N, `${summary.knee.detail} ${seen}`).toBeLessThanOrEqual(0.25);
+    expect(summary.budget.plan).toContain('2 knee probes');
+  }, 90_000);
 
   test('a budget too small for the next point stops the ladder and says so', async () => {
     mock = await startMockServer({ ttftMs: 5, outputTokens: 2 });
