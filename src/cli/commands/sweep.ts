@@ -17,7 +17,7 @@ export function createSweepCommand(ctx: CliContext): Command {
     .option('--min-gain <pct>', 'saturated when throughput rises less than this % of the load\'s rise (default 25)')
     .option('--latency-factor <x>', 'stop when p95 TTFT (E2E without streaming) passes x times the first point\'s (default 5)')
     .option('--max-error-rate <0..1>', 'stop when more than this share of a point\'s requests fail (default 0.1)')
-    .option('--bisect', 'with --slo: narrow the answer between the last passing and first failing point')
+    .option('--bisect', 'narrow the knee between its neighbours, and with --slo the answer between the last passing and first failing point')
     .option('--budget <t>', 'most time the sweep may take, e.g. 10m (the pre-check aside)')
     .action(async (_options: unknown, command: Command) => {
       await sweepAction(ctx, command.opts<RawSweepOptions>());
