@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { inputError } from '../failures/errors.js';
 import type { CapabilityReport } from '../model/capability.js';
 import type { SweepKind, SweepPoint, SweepStopReason, SweepSummary } from '../model/experiment.js';
 import type { RunPlan } from '../model/plan.js';
@@ -101,6 +102,9 @@ async function sweep(options: SweepOptions, onPoint: (point: PointRun | null) =>
   const budgetS = options.budgetS ?? null;
   const cost = planSweepCost({ kind, given: rules.given, start: rules.start, maxLoad: rules.maxLoad, settleS, durationS, bisect, refineKnee, budgetS });
 
+  if (budgetS !== null && budgetS < cost.pointS) {
+    throw inputError('INVALID_FLAG_VALUE', `--budget ${budgetS} s is less than one point of the sweep (${cost.pointS} s: ${settleS} s settle + ${durationS} s measured + ~1 s)`, 'raise --budget, or shorten --point-duration / --settle');
+  }
   const writer = await import('../engine/results-writer.js');
   const outDir = writer.resolveRunDir({ outDir: plan.output.outDir, name: `sweep-${plan.load.name}`, cwd });
   const capability = plan.skipPrecheck ? undefined : await precheckOnce(plan.target, plan.precheckTimeoutMs, emit);

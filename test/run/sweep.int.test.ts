@@ -123,4 +123,39 @@ describe('sweep', () => {
     expect(summary.budget.plan).toContain('the budget of 3 s allows 1 points');
     expect(existsSync(join(outDir, 'points'))).toBe(true);
   }, 30_000);
+
+  test('a budget below one point is refused before any network; a stop ends the point under way and the sweep', async () => {
+    mock = await startMockServer({ ttftMs: 5, outputTokens: 2 });
+    const server = mock;
+    const plan = await planFor(server);
+    await expect(runSweep({ plan, cwd: process.cwd(), kind: 'users', settleS: 1, pointDurationS: 5, budgetS: 3 }).done).rejects.toMatchObject({
+      code: 'INVALID_FLAG_VALUE',
+      message: '--budget 3 s is less than one point of the sweep (7 s: 1 s settle + 5 s measured + ~1 s)',
+    });
+    expect(server.records).toHaveLength(0);
+
+    const run = runSweep({
+      plan,
+      cwd: process.cwd(),
+      kind: 'users',
+      settleS: 0.2,
+      pointDurationS: 30,
+      onEvent: (event) => {
+        // Stop once the first point has answered a few measured requests.
+        if (event.type === 'point-start') {
+          const timer = setInterval(() => {
+            if (server.records.length >= 20) {
+              clearInterval(timer);
+              run.stop();
+            }
+          }, 20);
+        }
+      },
+    });
+    const { summary, outDir } = await run.done;
+    expect(summary.stop.reason).toBe('interrupted');
+    expect(summary.points).toHaveLength(1);
+    expect(summary.points[0]?.requests.ok).toBeGreaterThan(0);
+    expect(existsSync(join(outDir, 'summary.json'))).toBe(true);
+  }, 30_000);
 });
