@@ -16,6 +16,17 @@ export type { ServerMetricsPlan, ServerMetricsSummary, ServerKind, Scrape, PromS
 export { planTargets, type NameValue, type LoadMode, type Arrival, type StepOptions } from './model/plan.js';
 export { runLocal, type RunLocalOptions, type LocalRun, type LocalRunEvent, type LocalRunResult } from './run/local.js';
 export { runDemo, type RunDemoOptions, type DemoRunEvent, type DemoStartedEvent } from './run/demo.js';
+export { createEndpoint, type Endpoint, type EndpointOptions, type InvokeOptions } from './run/endpoint.js';
+export { runBatch, runLoadTest, type RunnerOptions } from './run/runner.js';
+export { runSweep, SWEEP_DEFAULTS, type SweepOptions, type SweepEvent, type SweepRun } from './run/sweep.js';
+export { runHeatmap, HEATMAP_DEFAULTS, HEATMAP_METHOD, type HeatmapOptions, type HeatmapEvent, type HeatmapRun } from './run/heatmap.js';
+export type { SweepSummary, SweepPoint, SweepKind, SweepKnee, SweepSloAnswer, SweepStopReason, HeatmapSummary, HeatmapCell } from './model/experiment.js';
+export { findKnee, KNEE_METHOD } from './metrics/sweep-knee.js';
+export { nextRung, type LadderRules, type LadderStep } from './metrics/sweep-ladder.js';
+export { answerSlo, nextBisectLoad, bestPoint } from './metrics/sweep-slo.js';
+export { planSweepCost, type SweepCost } from './metrics/sweep-budget.js';
+export { renderSweepConsole, renderSweepCsv, renderSweepHtml } from './report/sweep-report.js';
+export { renderHeatmapConsole, renderHeatmapCsv, renderHeatmapHtml } from './report/heatmap-report.js';
 export {
   runPlatform,
   followPlatformTask,

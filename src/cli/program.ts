@@ -3,6 +3,7 @@ import { TOOL_VERSION } from '../version.js';
 import { createCompareCommand } from './commands/compare.js';
 import { createDemoCommand } from './commands/demo.js';
 import { createMergeCommand } from './commands/merge.js';
+import { createHeatmapCommand } from './commands/heatmap.js';
 import { createMockCommand } from './commands/mock.js';
 import { createReportCommand } from './commands/report.js';
 import { createResultsCommand } from './commands/results.js';
@@ -10,6 +11,7 @@ import { createRunCommand } from './commands/run.js';
 import { createServeCommand } from './commands/serve.js';
 import { createStatusCommand } from './commands/status.js';
 import { createStopCommand } from './commands/stop.js';
+import { createSweepCommand } from './commands/sweep.js';
 import type { CliContext } from './io.js';
 
 /**
@@ -31,5 +33,7 @@ export function createProgram(ctx: CliContext): Command {
   program.addCommand(createCompareCommand(ctx));
   program.addCommand(createMergeCommand(ctx));
   program.addCommand(createServeCommand(ctx));
+  program.addCommand(createSweepCommand(ctx));
+  program.addCommand(createHeatmapCommand(ctx));
   return program;
 }

@@ -17,7 +17,7 @@ export const ERROR_CODES = {
   // The command line and its flags.
   USAGE: { category: 'input', exitCode: ExitCode.input, meaning: 'the command line is wrong: an unknown flag, a missing argument, flags that exclude each other' },
   OPTION_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'a flag has a value out of its range or shape' },
-  INVALID_FLAG_VALUE: { category: 'input', exitCode: ExitCode.input, meaning: 'a `compare` flag has a value out of its range' },
+  INVALID_FLAG_VALUE: { category: 'input', exitCode: ExitCode.input, meaning: 'a flag of `compare`, `sweep` or `heatmap` has a value out of its range' },
   OPTION_LOCAL_ONLY: { category: 'input', exitCode: ExitCode.input, meaning: 'a local-only flag was given to a platform run' },
   SLO_INVALID: { category: 'input', exitCode: ExitCode.input, meaning: 'the --slo list does not parse' },
   MODEL_MISSING: { category: 'input', exitCode: ExitCode.input, meaning: 'no model: neither --model nor the body names one' },

@@ -1,4 +1,5 @@
 import { formatBySize, formatChangePct as formatSigned } from '../text/format.js';
+import { compareSteps, renderStepComparison, type StepComparison } from './compare-steps.js';
 import type { RequestRecord, Summary } from '../model/summary.js';
 import { LATENCY_STATS, latencyMetric, type RecordLatencyField } from '../model/metric-catalog.js';
 import { collectSortedValues, findMeasureStartMs, spreadBySecond, type SpreadSeconds } from './record-series.js';
@@ -56,6 +57,8 @@ export interface Comparison {
   notes: string[];
   /** The two runs targeted different URLs (masked, as their summaries say): two endpoints, not one over time. */
   differentTargets: boolean;
+  /** Both runs stepped: their steps side by side (absent otherwise). */
+  steps?: StepComparison[];
 }
 
 /** The percentiles compared: the median for context, the tail to gate. */
@@ -161,7 +164,13 @@ export function compareRuns(baseline: CompareInput, candidate: CompareInput, opt
     metrics,
     notes,
     differentTargets: baseline.summary.target.url !== candidate.summary.target.url,
+    ...stepsOf(baseline.summary, candidate.summary),
   };
+}
+
+function stepsOf(baseline: Summary, candidate: Summary): { steps?: StepComparison[] } {
+  const steps = compareSteps(baseline, candidate);
+  return steps === undefined ? {} : { steps };
 }
 
 function decideStatus(def: MetricDef, changePct: number | null, interval: [number, number] | null, regressPct: number): MetricStatus {
@@ -388,6 +397,7 @@ export function renderComparison(c: Comparison): string {
     ...rows.map(line),
     '',
     '· = shown for context, does not gate (throughput and p95/p99 latency gate)',
+    ...renderStepComparison(c.steps),
     ...c.notes.map((n) => `note: ${n}`),
     verdict,
     '',

@@ -2,6 +2,7 @@ import { LATENCY_METRICS, LATENCY_STATS } from '../model/metric-catalog.js';
 import type { LatencyStats, RequestRecord, Summary } from '../model/summary.js';
 import { burstPromLines } from './burst-figures.js';
 import { maskUrlOnce } from './mask-once.js';
+import { renderStepSeries } from './prom-steps.js';
 import { collectSortedValues } from './record-series.js';
 
 /**
@@ -89,6 +90,7 @@ export function renderProm(summary: Summary, records?: readonly RequestRecord[])
     sample(name, {}, value);
   }
   out.push(...burstPromLines(summary));
+  out.push(...renderStepSeries(summary.steps));
   return `${out.join('\n')}\n`;
 }
 

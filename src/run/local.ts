@@ -56,6 +56,8 @@ export interface RunLocalOptions {
   /** The soft open-file limit, when the caller knows it (e.g. from /proc/self/limits): checked against the users. */
   openFileLimit?: number | null;
   gracefulStopMs?: number;
+  /** A pre-check already made for this target (an experiment's one, before its points): not repeated. */
+  precheck?: CapabilityReport;
 }
 
 export interface LocalRunResult {
@@ -142,10 +144,10 @@ async function runTarget(
   const scenarioSet = await resolveScenarioSet(plan.load, target, cwd);
   const outDir = writer.resolveRunDir({ outDir: plan.output.outDir, name: plan.load.name, cwd });
 
-  let precheck: CapabilityReport | undefined;
+  let precheck: CapabilityReport | undefined = options.precheck;
   // Without a pre-check we do not know whether the target reports usage: be ready to count tokens.
-  let preloadTokenizer = plan.skipPrecheck;
-  if (!plan.skipPrecheck) {
+  let preloadTokenizer = precheck === undefined ? plan.skipPrecheck : !precheck.usageReported;
+  if (!plan.skipPrecheck && precheck === undefined) {
     const [{ runPrecheck }, { PrecheckFailedError }] = await Promise.all([import('../precheck/precheck.js'), import('../failures/precheck-failed.js')]);
     emit({ type: 'precheck-start', url: maskUrl(target.url), timeoutMs: plan.precheckTimeoutMs });
     const result = await unlessStopped(beforeLoad, 'the pre-check', runPrecheck(target, { timeoutMs: plan.precheckTimeoutMs }));

@@ -65,3 +65,24 @@ describe('per-step table', () => {
     expect(renderCsv(plain)).not.toContain('\r\nstep,');
   });
 });
+
+describe('per-step series in metrics.prom', () => {
+  it('a stepped run adds gauges labelled with step and users, latencies in seconds; other runs add none', async () => {
+    const { default: parsePrometheusTextFormat } = await import('parse-prometheus-text-format');
+    const { renderProm } = await import('../../src/report/prom.js');
+    const plain = loadSmallRun().summary;
+    const text = renderProm({ ...plain, steps: STEPS });
+    const families = new Map(parsePrometheusTextFormat(text).map((f) => [f.name, f]));
+    const rps = families.get('llm_loadtest_step_requests_per_second');
+    expect(rps?.metrics).toEqual([
+      { labels: { step: '1', users: '2' }, value: '6.25' },
+      { labels: { step: '2', users: '4' }, value: '6.25' },
+    ]);
+    const ttft = families.get('llm_loadtest_step_ttft_seconds');
+    expect(ttft?.metrics[0]).toEqual({ labels: { step: '1', users: '2', quantile: '0.5' }, value: '0.1014' });
+    expect(ttft?.metrics[1]).toEqual({ labels: { step: '1', users: '2', quantile: '0.95' }, value: '0.12' });
+    expect(families.get('llm_loadtest_step_itl_seconds')?.metrics[2]).toEqual({ labels: { step: '1', users: '2', quantile: '0.99' }, value: 'NaN' });
+    expect(families.get('llm_loadtest_step_goodput_requests_per_second')?.metrics[0]?.value).toBe('NaN');
+    expect(renderProm(plain)).not.toContain('llm_loadtest_step_');
+  });
+});

@@ -1,0 +1,58 @@
+import type { StopReason } from '../engine/stop-rules.js';
+import type { CapabilityReport } from '../model/capability.js';
+import type { RunPlan, TargetSpec } from '../model/plan.js';
+import type { Summary } from '../model/summary.js';
+import { runLocal, type LocalRun } from './local.js';
+
+/** One measured point of an experiment: a fixed load for a while, after a settle time left out as warmup. */
+export interface PointLoad {
+  users: number;
+  /** Open loop (requests per second), users then cap concurrency; null: closed loop. */
+  rate: number | null;
+  settleS: number;
+  durationS: number;
+  outDir: string;
+  name: string;
+  /** The request to send instead of the plan's (a heatmap's sized body). */
+  target?: TargetSpec;
+}
+
+/**
+ * The plan of one point: the experiment's target, SLOs and timeouts, with the load replaced by a fixed
+ * one; every user starts at once (the settle time absorbs the start) and the pre-check is the experiment's.
+ */
+export function pointPlan(base: RunPlan, point: PointLoad): RunPlan {
+  return {
+    ...base,
+    mode: 'local',
+    target: point.target ?? base.target,
+    load: {
+      ...base.load,
+      name: point.name,
+      concurrentUsers: point.users,
+      spawnRate: point.users,
+      durationS: point.durationS,
+      warmupS: point.settleS,
+      loadMode: 'fixed',
+      step: null,
+      rate: point.rate,
+      maxRequests: null,
+      burst: null,
+    },
+    output: { ...base.output, outDir: point.outDir },
+    skipPrecheck: true,
+    warmupIsDefault: false,
+  };
+}
+
+/** A point under way: its summary when done; stop() ends it early (what it measured is still written). */
+export interface PointRun {
+  done: Promise<Summary>;
+  stop(reason?: StopReason): void;
+}
+
+/** `precheck`: the experiment's one pre-check (undefined when skipped), told to every point. */
+export function startPoint(base: RunPlan, point: PointLoad, cwd: string, precheck: CapabilityReport | undefined): PointRun {
+  const run: LocalRun = runLocal({ plan: pointPlan(base, point), cwd, tickMs: null, ...(precheck === undefined ? {} : { precheck }) });
+  return { done: run.done.then((result) => result.summary), stop: (reason) => run.stop(reason ?? 'interrupted') };
+}

@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildRunPlan, startMockServer, type MockServer } from '../../src/index.js';
+import type { HeatmapSummary } from '../../src/model/experiment.js';
+import { runHeatmap } from '../../src/run/heatmap.js';
+import { buildSizedPrompt } from '../../src/run/heatmap-prompt.js';
+import { countTokens } from '../../src/protocol/tokens.js';
+
+let mock: MockServer;
+beforeAll(async () => {
+  // A fixed per-token pace: E2E grows with the output size, 2 ms a token.
+  mock = await startMockServer({ ttftMs: 20, itlMs: 2, outputTokens: 1000, chunkTokens: 4 });
+});
+afterAll(async () => {
+  await mock.close();
+});
+
+describe('buildSizedPrompt', () => {
+  test.each([32, 128, 512])('about %i tokens by the tokenizer', (size) => {
+    const prompt = buildSizedPrompt(size, 'gpt-4o-mini');
+    expect(prompt.tokens).toBeGreaterThanOrEqual(size);
+    expect(prompt.tokens).toBeLessThanOrEqual(size + 3);
+    expect(countTokens(prompt.text, 'gpt-4o-mini')).toBe(prompt.tokens);
+  });
+
+  test('a size below the instruction gets the instruction alone', () => {
+    const prompt = buildSizedPrompt(4, 'gpt-4o-mini');
+    expect(prompt.text).not.toContain('\n' + 'The');
+    expect(prompt.tokens).toBe(countTokens(prompt.text, 'gpt-4o-mini'));
+    expect(prompt.tokens).toBeGreaterThan(4);
+  });
+});
+
+describe('heatmap', () => {
+  test('covers every input × output size of its grid, each cell sending its sizes', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'heatmap-')), 'heatmap');
+    const plan = await buildRunPlan({ local: true, url: `${mock.url}/v1/chat/completions`, model: 'mock-model', out }, { env: {}, cwd: process.cwd(), readStdin: async () => '' });
+    const inputSizes = [64, 256];
+    const outputSizes = [16, 64];
+    const { summary, outDir } = await runHeatmap({ plan, cwd: process.cwd(), inputSizes, outputSizes, settleS: 0.3, cellDurationS: 1 }).done;
+
+    expect(summary.cells.map((c) => [c.inputTokens, c.outputTokens])).toEqual([
+      [64, 16],
+      [64, 64],
+      [256, 16],
+      [256, 64],
+    ]);
+    for (const cell of summary.cells) {
+      expect(cell.requests.ok).toBeGreaterThan(0);
+      expect(cell.requests.failed).toBe(0);
+      // The mock answers exactly max_tokens, and reports the prompt it read.
+      expect(cell.measuredOutputTokens).toBe(cell.outputTokens);
+      expect(cell.measuredInputTokens as number).toBeGreaterThanOrEqual(cell.inputTokens * 0.9);
+      expect(cell.measuredInputTokens as number).toBeLessThanOrEqual(cell.inputTokens * 1.3);
+    }
+    // 48 more tokens at 2 ms each: the longer answers take longer end to end.
+    const e2e = (input: number, output: number): number => summary.cells.find((c) => c.inputTokens === input && c.outputTokens === output)?.e2eMs.p50 as number;
+    expect(e2e(64, 64) - e2e(64, 16)).toBeGreaterThan(48 * 2 * 0.8);
+
+    const onDisk = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as HeatmapSummary;
+    expect(onDisk.cells).toHaveLength(4);
+    expect(readFileSync(join(outDir, 'heatmap.csv'), 'utf8').trimEnd().split('\r\n')).toHaveLength(5);
+    const html = readFileSync(join(outDir, 'report.html'), 'utf8');
+    // Five grids of four coloured cells.
+    expect((html.match(/<td class="cell"/g) ?? []).length).toBe(5 * 4);
+    expect(html).toContain('data-input="256" data-output="64" style="background:hsl(');
+  }, 60_000);
+
+  test('refuses an API without an output size, before any network', async () => {
+    const plan = await buildRunPlan({ local: true, url: `${mock.url}/v1/embeddings`, model: 'e' }, { env: {}, cwd: process.cwd(), readStdin: async () => '' });
+    const before = mock.records.length;
+    await expect(runHeatmap({ plan, cwd: process.cwd(), inputSizes: [8], outputSizes: [8] }).done).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('no output size') });
+    expect(mock.records.length).toBe(before);
+  });
+});
