@@ -21,6 +21,8 @@ type Expect = { applied: (plan: Plan, stderr: string) => void } | { refused: str
 interface Row {
   flag: string;
   argv: string[];
+  /** The flags in platform mode when they differ (a flag alone, not beside another that is refused first). */
+  platformArgv?: string[];
   /** Replaces --url <URL> --model m (for --curl). */
   target?: string[];
   local: Expect;
@@ -30,6 +32,10 @@ interface Row {
 const outDir = join(tmpdir(), `flags-by-mode-${process.pid}`, 'run');
 const TARGETS_FILE = join(mkdtempSync(join(tmpdir(), 'flags-by-mode-targets-')), 'targets.yaml');
 writeFileSync(TARGETS_FILE, `targets:\n  - {name: f1, url: "${URL}"}\n  - {name: f2, url: "${URL}"}\n`);
+const TRACE_FILE = join(mkdtempSync(join(tmpdir(), 'flags-by-mode-trace-')), 'trace.jsonl');
+writeFileSync(TRACE_FILE, '{"timestamp":0,"input_length":10,"output_length":5}\n{"timestamp":100,"input_length":12,"output_length":5}\n');
+const PROFILE_FILE = join(mkdtempSync(join(tmpdir(), 'flags-by-mode-profile-')), 'profile.yaml');
+writeFileSync(PROFILE_FILE, 'scenarios:\n  - {name: short, weight: 3, prompts: ["hi"]}\n  - {name: chat, weight: 1, prompts: ["hello"], turns: 2}\n');
 const applied = (check: (plan: Plan, stderr: string) => void): Expect => ({ applied: check });
 const refused = (code: string): Expect => ({ refused: code });
 const both = (check: (plan: Plan, stderr: string) => void): Pick<Row, 'local' | 'platform'> => ({ local: applied(check), platform: applied(check) });
@@ -103,6 +109,7 @@ const ROWS: Row[] = [
     local: applied((p) => expect(p['recordHeaders']).toEqual(expect.arrayContaining(['x-served-by', 'x-litellm-overhead-duration-ms']))),
     platform: refused('OPTION_LOCAL_ONLY'),
   },
+  ...workloadRows(),
   { flag: '--json', argv: [], ...both((p) => expect(p['ok']).toBe(true)) },
   { flag: '--dry-run', argv: [], ...both((p) => expect(p['load']).toBeDefined()) },
   { flag: '--skip-precheck', argv: ['--skip-precheck'], ...both((p) => expect(p['skipPrecheck']).toBe(true)) },
@@ -146,11 +153,35 @@ function targetRows(): Row[] {
   ];
 }
 
+/** Workload and scenario flags: applied locally (the plan's workload or scenarios show them), refused on the platform. */
+function workloadRows(): Row[] {
+  const workload = (p: Plan): Record<string, unknown> => p.load['workload'] as Record<string, unknown>;
+  const scenarios = (p: Plan): Record<string, unknown> => p.load['scenarios'] as Record<string, unknown>;
+  const row = (flag: string, argv: string[], check: (p: Plan) => void): Row => ({ flag, argv, platformArgv: flag === '--input-tokens' ? argv : argv.filter((arg) => arg !== '--input-tokens' && arg !== '100'), local: applied(check), platform: refused('OPTION_LOCAL_ONLY') });
+  return [
+    row('--input-tokens', ['--input-tokens', '100:10'], (p) => expect(workload(p)['inputTokens']).toEqual({ mean: 100, stddev: 10 })),
+    row('--output-tokens', ['--output-tokens', '50'], (p) => expect(workload(p)['outputTokens']).toEqual({ mean: 50, stddev: 0 })),
+    row('--preset', ['--preset', 'perf-550'], (p) => expect(workload(p)).toMatchObject({ preset: 'perf-550', inputTokens: { mean: 550 }, outputTokens: { mean: 150 } })),
+    row('--ignore-eos', ['--input-tokens', '100', '--output-tokens', '50', '--ignore-eos'], (p) => expect(workload(p)['ignoreEos']).toBe(true)),
+    row('--cache-bust', ['--input-tokens', '100', '--cache-bust'], (p) => expect(workload(p)['cacheBust']).toBe(true)),
+    row('--no-cache-bust', ['--input-tokens', '100', '--no-cache-bust'], (p) => expect(workload(p)['cacheBust']).toBe(false)),
+    row('--shared-prefix-tokens', ['--input-tokens', '100', '--shared-prefix-tokens', '20'], (p) => expect(workload(p)['sharedPrefixTokens']).toBe(20)),
+    row('--trace', ['--trace', TRACE_FILE], (p) => expect(workload(p)['trace']).toMatchObject({ path: TRACE_FILE, speedup: 1 })),
+    row('--trace-speedup', ['--trace', TRACE_FILE, '--trace-speedup', '2'], (p) => expect(workload(p)['trace']).toMatchObject({ speedup: 2 })),
+    row('--turns', ['--turns', '3'], (p) => expect(scenarios(p)['turns']).toBe(3)),
+    row('--think-time', ['--turns', '3', '--think-time', '1s..2s'], (p) => expect(scenarios(p)['thinkTime']).toEqual({ kind: 'uniform', minMs: 1000, maxMs: 2000 })),
+    row('--data-order', ['--turns', '2', '--data-order', 'random'], (p) => expect(scenarios(p)['order']).toBe('random')),
+    row('--seed', ['--turns', '2', '--data-order', 'random', '--seed', '7'], (p) => expect(scenarios(p)['seed']).toBe(7)),
+    row('--profile', ['--profile', PROFILE_FILE], (p) => expect((scenarios(p)['profile'] as { scenarios: Array<{ name: string }> }).scenarios.map((x) => x.name)).toEqual(['short', 'chat'])),
+  ];
+}
+
 async function dryRun(mode: Mode, row: Row): Promise<{ code: number; json: Record<string, unknown>; stderr: string }> {
   const modeArgs = mode === 'platform' && !row.argv.includes('--platform') ? ['--platform', PLATFORM] : [];
   const target = row.target ?? ['--url', URL, '--model', 'm'];
   const io = createFakeIo();
-  const code = await runCli([...target, ...modeArgs, ...row.argv, '--dry-run', '--json'], io);
+  const argv = mode === 'platform' ? (row.platformArgv ?? row.argv) : row.argv;
+  const code = await runCli([...target, ...modeArgs, ...argv, '--dry-run', '--json'], io);
   return { code, json: JSON.parse(io.out()) as Record<string, unknown>, stderr: io.err() };
 }
 

@@ -37,7 +37,8 @@ export function createMockCommand(ctx: CliContext): Command {
     .option('--metrics-fault <kind>', 'GET /metrics (vLLM names) misbehaves: hang, error (HTTP 500) or malformed')
     .addHelpText(
       'after',
-      '\nEvery answer option (not --port, --host, --model, --api-key, --seed, --max-concurrent, --count-prompt) can also be set\n' +
+      '\nEvery answer option (not --port, --host, --model, --api-key, --seed, --max-concurrent, --count-prompt,\n' +
+        '--metrics-fault) can also be set ' +
         'per request with a header x-mock-<option>, e.g. x-mock-ttft-ms: 200, x-mock-fail-status: 429,\n' +
         'x-mock-hang: true (off clears a fault). GET /mock/stats shows counters and\n' +
         'per-request records (server-side first-token times); POST /mock/reset clears them.\n' +
