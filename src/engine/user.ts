@@ -4,7 +4,7 @@ import type { RecordCategory, RequestRecord } from '../model/summary.js';
 import { categorizeHttpStatus } from '../failures/classify-http.js';
 import { categorizeTransportError } from '../failures/classify-transport.js';
 import { classifyFailureLayer } from '../failures/gateway-layer.js';
-import { captureHeaders } from '../model/gateway-headers.js';
+import { captureHeaders, readServerRequestId } from '../model/gateway-headers.js';
 import { readProviderError } from '../protocol/provider-error.js';
 import { maskAndCut, maskUrl } from '../text/mask.js';
 import type { ChunkListener, ParsedResponse, ProtocolAdapter, StreamParser } from '../protocol/types.js';
@@ -133,6 +133,8 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
   private requestId: string | null = null;
   /** The recorded headers of the current answer (only when the host records some). */
   private captured: Record<string, string> | null = null;
+  /** The server's own request id of the answer under way (readServerRequestId). */
+  private serverRequestId: string | null = null;
   /** The Location of a 3xx answer (said in the record: point --url there). */
   private redirectTo: string | null = null;
   private done = false;
@@ -180,6 +182,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
     this.controller = null;
     this.pendingAbort = null;
     this.requestId = null;
+    this.serverRequestId = null;
     this.captured = null;
     this.redirectTo = null;
     this.gapCount = 0;
@@ -237,6 +240,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
       const id = headers[this.host.requestIdHeader];
       this.requestId = typeof id === 'string' ? id : null;
     }
+    this.serverRequestId = readServerRequestId(headers);
     if (this.host.recordHeaders !== null) this.captured = captureHeaders(headers, this.host.recordHeaders);
     if (statusCode < 200 || statusCode >= 300) {
       this.collectLimit = MAX_ERROR_BODY_BYTES;
@@ -514,6 +518,10 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
   }
 
   private finish(record: RequestRecord, endAt: number): void {
+    if (this.serverRequestId !== null) {
+      record.serverRequestId = this.serverRequestId;
+      this.serverRequestId = null;
+    }
     if (this.captured !== null) {
       record.headers = this.captured;
       this.captured = null;

@@ -24,6 +24,21 @@ export const GATEWAY_HEADER_PREFIXES: readonly string[] = ['x-portkey-'];
 /** The server's request id, first found wins. */
 export const REQUEST_ID_HEADERS: readonly string[] = ['x-request-id', 'request-id', 'x-amzn-requestid', 'x-litellm-call-id'];
 
+/** Longer server request ids are cut: an id is for joining logs, not a place for a body. */
+const MAX_REQUEST_ID_CHARS = 200;
+
+/**
+ * The server's own request id of one answer (the first of REQUEST_ID_HEADERS it sends), recorded on every
+ * request as `serverRequestId` (docs/cli.md "Request ids"); null when it sends none. A few lookups per answer.
+ */
+export function readServerRequestId(headers: Readonly<Record<string, string | string[] | undefined>>): string | null {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers[name];
+    if (typeof value === 'string' && value !== '') return value.length > MAX_REQUEST_ID_CHARS ? value.slice(0, MAX_REQUEST_ID_CHARS) : value;
+  }
+  return null;
+}
+
 /** What a run records: the gateway set plus the user's own names (lower-cased, each once). */
 export function recordedHeaderNames(userNames: readonly string[]): string[] {
   return [...new Set([...GATEWAY_HEADER_NAMES, ...userNames.map((name) => name.trim().toLowerCase())])];

@@ -49,6 +49,8 @@ export interface RequestRecord {
   inputTokensSent?: number | null;
   /** The output length we asked for (max_tokens or the API's field); null when the body's own applies. */
   outputTokensAsked?: number | null;
+  /** The server's own request id (`x-request-id`, `request-id`, ...) when its answer had one; absent otherwise. */
+  serverRequestId?: string;
   /**
    * The recorded response headers present in the answer (docs/metrics.md "Gateway headers"), values masked
    * when secret-looking; absent when none was asked for or none came.

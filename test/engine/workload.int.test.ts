@@ -128,6 +128,22 @@ describe('request ids', () => {
     expect(server.map((r) => r.clientRequestId).sort()).toEqual([...ids].sort());
   });
 
+  test("the server's own request id is kept as serverRequestId; none when it sends none", async () => {
+    const gateway = await startMockServer({ ttftMs: 1, outputTokens: 2, responseHeaders: { 'request-id': 'srv-{id}' } });
+    try {
+      const sink = memorySink();
+      const load = loadOptions({ concurrentUsers: 2, maxRequests: 6, durationS: 30, workload: defaultWorkload('0badcafe') });
+      await startLoad({ target: mockTarget(gateway.url), load, prompts: null, sink, gracefulStopMs: 2000 }).done;
+      const byOurs = new Map(gateway.records.map((r) => [r.clientRequestId, `srv-${r.id}`]));
+      expect(sink.records).toHaveLength(6);
+      for (const record of sink.records) expect(record.serverRequestId).toBe(byOurs.get(record.requestId ?? ''));
+    } finally {
+      await gateway.close();
+    }
+    const { records } = await run(mockTarget(mock.url), defaultWorkload('feedbeef'), { requests: 2 });
+    expect(records.map((r) => r.serverRequestId)).toEqual([undefined, undefined]);
+  });
+
   test('the given body gets request ids too', async () => {
     const { records, server } = await run(mockTarget(mock.url), defaultWorkload('feedbeef'), { requests: 3 });
     expect(records.map((r) => r.requestId).sort()).toEqual(['feedbeef-c0-t1', 'feedbeef-c1-t1', 'feedbeef-c2-t1']);
