@@ -268,3 +268,31 @@ function blockSlice(block: Buffer, words: number): Buffer {
   return block;
 }
 
+
+/** The pre-check's conversation: far from the load's (0, 1, 2, ...), so it warms no load request's cache. */
+const PRECHECK_CONVERSATION = 90_000_000;
+
+/** What the pre-check sends when the workload shapes the body, and the sizes it asked for. */
+export interface PrecheckBody {
+  body: Record<string, unknown>;
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+/**
+ * The pre-check's body when the workload shapes what is sent (a synthetic prompt, a trace's first request,
+ * an output length on the given body), so the capability report can say whether the server keeps to
+ * those lengths; null when the body goes as given.
+ */
+export function buildPrecheckBody(target: TargetSpec, adapter: ProtocolAdapter, workload: WorkloadOptions | null | undefined): PrecheckBody | null {
+  if (workload === null || workload === undefined) return null;
+  const one = { index: 0, count: 1 };
+  const source = workload.trace !== null ? new TraceBodies(target, adapter, workload, one) : workload.inputTokens !== null ? new SizedBodies(target, adapter, workload, one) : null;
+  if (source !== null) {
+    const bytes = source.next(PRECHECK_CONVERSATION);
+    return { body: JSON.parse(bytes.toString('utf8')) as Record<string, unknown>, inputTokens: source.inputTokens, outputTokens: source.outputTokens };
+  }
+  const output = workload.outputTokens;
+  if (output === null || adapter.applyOutputLength === undefined) return null;
+  return { body: adapter.applyOutputLength(target.body, output.mean, workload.ignoreEos), inputTokens: null, outputTokens: output.mean };
+}

@@ -1,4 +1,6 @@
 import { maskBaseUrl, maskCookies, maskHeaders, maskJsonValue, maskText, maskUrl, targetSecrets } from '../text/mask.js';
+import { describeWorkload } from '../model/workload.js';
+import { encodingForModel } from '../protocol/tokens.js';
 import type { RunPlan } from '../model/plan.js';
 
 /**
@@ -26,7 +28,7 @@ export function renderDryRunJson(plan: RunPlan): Record<string, unknown> {
     model: target.model,
     stream: target.stream,
     body: JSON.parse(mask(JSON.stringify(maskJsonValue(target.body)))) as unknown,
-    load: plan.load,
+    load: plan.load.workload ? { ...plan.load, workload: describeWorkload(plan.load.workload, encodingForModel(plan.target.model)) } : plan.load,
     timeouts: { requestMs: target.timeoutMs, idleMs: target.idleTimeoutMs, connectMs: target.connectTimeoutMs, precheckMs: plan.precheckTimeoutMs },
     insecure: target.insecure,
     outDir: plan.output.outDir,

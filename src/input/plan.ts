@@ -6,7 +6,8 @@ import { maskBaseUrl } from '../text/mask.js';
 import { buildRequestSpecFromFlags, parseHeaderFlags } from './flags.js';
 import { normalizeTarget } from './normalize.js';
 import { DEFAULTS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
-import { resolveWorkload } from './workload-options.js';
+import { describeWorkloadPlan, resolveWorkload } from './workload-options.js';
+import { encodingForModel } from '../protocol/tokens.js';
 import type { LoadOptions, RequestSpec, RunPlan, TargetSpec } from '../model/plan.js';
 
 /** What building a plan needs from the outside world (the CLI passes its Io's parts). */
@@ -96,6 +97,11 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
     context.cwd,
   );
   Object.assign(load, resolved.load, { workload: resolved.workload });
+  if (mode.mode === 'local') {
+    const said = describeWorkloadPlan(resolved.workload, load, encodingForModel(target.model), target.model);
+    target.notes.push(...said.notes);
+    target.warnings.push(...said.warnings);
+  }
   const outDir = raw.out === undefined ? null : resolve(context.cwd, raw.out);
   return {
     mode: mode.mode,

@@ -46,4 +46,18 @@ export type CapabilityReport = {
   notes: string[];
   /** The first characters of the generated text, so a user sees the target really answered. */
   textPreview: string;
+  /** Sized prompts or outputs (--input-tokens, --output-tokens, --preset, --trace): asked against got. */
+  lengths?: LengthCheck;
 };
+
+/** Whether the server kept to the lengths the pre-check asked for (docs/cli.md "Workload"). */
+export interface LengthCheck {
+  /** The prompt's tokens as we sent them (our tokenizer), and as the server's usage reports them. */
+  inputSent: number | null;
+  inputReported: number | null;
+  /** The output length asked, and the answer's (usage, else our count). */
+  outputAsked: number | null;
+  outputGot: number | null;
+  /** exact, shorter (the server stopped early), longer (it ignored the cap), unknown; null: none asked. */
+  output: 'exact' | 'shorter' | 'longer' | 'unknown' | null;
+}

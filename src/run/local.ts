@@ -157,11 +157,23 @@ async function runTarget(
   // Without a pre-check we do not know whether the target reports usage: be ready to count tokens.
   let preloadTokenizer = plan.skipPrecheck;
   if (!plan.skipPrecheck) {
-    const [{ runPrecheck }, { PrecheckFailedError }] = await Promise.all([import('../precheck/precheck.js'), import('../failures/precheck-failed.js')]);
+    const [{ runPrecheck }, { PrecheckFailedError }, { checkAskedLengths }, { buildPrecheckBody }, { getAdapter }] = await Promise.all([
+      import('../precheck/precheck.js'),
+      import('../failures/precheck-failed.js'),
+      import('../precheck/length-check.js'),
+      import('../engine/synthetic-bodies.js'),
+      import('../protocol/registry.js'),
+    ]);
     emit({ type: 'precheck-start', url: maskUrl(target.url), timeoutMs: plan.precheckTimeoutMs });
-    const result = await unlessStopped(beforeLoad, 'the pre-check', runPrecheck(target, { timeoutMs: plan.precheckTimeoutMs }));
+    // Sized prompts or outputs: the pre-check sends one, so its report says whether the server keeps to the sizes.
+    const sized = buildPrecheckBody(target, getAdapter(target.apiType), plan.load.workload);
+    const checked = sized === null ? target : { ...target, body: sized.body };
+    const result = await unlessStopped(beforeLoad, 'the pre-check', runPrecheck(checked, { timeoutMs: plan.precheckTimeoutMs }));
     if (!result.ok) throw new PrecheckFailedError(result.failure);
-    precheck = result.capability;
+    precheck =
+      sized === null
+        ? result.capability
+        : checkAskedLengths(result.capability, { inputTokens: sized.inputTokens, outputTokens: sized.outputTokens, exact: plan.load.workload?.ignoreEos ?? false });
     preloadTokenizer = !result.capability.usageReported;
     emit({ type: 'precheck', capability: precheck });
   }

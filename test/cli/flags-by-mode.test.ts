@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +28,9 @@ interface Row {
 }
 
 const outDir = join(tmpdir(), `flags-by-mode-${process.pid}`, 'run');
+const tracePath = join(tmpdir(), `flags-by-mode-${process.pid}-trace.jsonl`);
+writeFileSync(tracePath, '{"timestamp": 0, "input_length": 100, "output_length": 10}\n');
+const workload = (plan: Plan): Record<string, unknown> => plan.load['workload'] as Record<string, unknown>;
 const applied = (check: (plan: Plan, stderr: string) => void): Expect => ({ applied: check });
 const refused = (code: string): Expect => ({ refused: code });
 const both = (check: (plan: Plan, stderr: string) => void): Pick<Row, 'local' | 'platform'> => ({ local: applied(check), platform: applied(check) });
@@ -82,6 +86,15 @@ const ROWS: Row[] = [
   { flag: '--idle-timeout', argv: ['--idle-timeout', '15'], local: applied((p) => expect(p.timeouts['idleMs']).toBe(15_000)), platform: refused('OPTION_LOCAL_ONLY') },
   { flag: '--insecure', argv: ['--insecure'], local: applied((p) => expect(p['insecure']).toBe(true)), platform: refused('OPTION_LOCAL_ONLY') },
   { flag: '--out', argv: ['--out', outDir], local: applied((p) => expect(p['outDir']).toBe(outDir)), platform: refused('OPTION_LOCAL_ONLY') },
+  { flag: '--input-tokens', argv: ['--input-tokens', '550:50'], local: applied((p) => expect(workload(p)['inputTokens']).toEqual({ mean: 550, stddev: 50 })), platform: refused('OPTION_LOCAL_ONLY') },
+  { flag: '--output-tokens', argv: ['--output-tokens', '64'], local: applied((p) => expect(workload(p)['outputTokens']).toEqual({ mean: 64, stddev: 0 })), platform: refused('OPTION_LOCAL_ONLY') },
+  { flag: '--preset', argv: ['--preset', 'hotpath'], local: applied((p) => expect(workload(p)['inputTokens']).toEqual({ mean: 12_500, stddev: 0 })), platform: refused('OPTION_LOCAL_ONLY') },
+  { flag: '--ignore-eos', argv: ['--ignore-eos', '--output-tokens', '9'], local: applied((p) => expect(workload(p)['ignoreEos']).toBe(true)), platform: refused('OPTION_LOCAL_ONLY') },
+  { flag: '--cache-bust', argv: ['--cache-bust', '--input-tokens', '90'], local: applied((p) => expect(workload(p)['cacheBust']).toBe(true)), platform: refused('OPTION_LOCAL_ONLY') },
+  { flag: '--no-cache-bust', argv: ['--no-cache-bust', '--input-tokens', '90'], local: applied((p) => expect(workload(p)['cacheBust']).toBe(false)), platform: refused('OPTION_LOCAL_ONLY') },
+  { flag: '--shared-prefix-tokens', argv: ['--shared-prefix-tokens', '300', '--input-tokens', '90'], local: applied((p) => expect(workload(p)['sharedPrefixTokens']).toBe(300)), platform: refused('OPTION_LOCAL_ONLY') },
+  { flag: '--trace', argv: ['--trace', tracePath], local: applied((p) => expect(workload(p)['trace']).toEqual({ path: tracePath, speedup: 1, requests: 1 })), platform: refused('OPTION_LOCAL_ONLY') },
+  { flag: '--trace-speedup', argv: ['--trace', tracePath, '--trace-speedup', '3'], local: applied((p) => expect(workload(p)['trace']).toMatchObject({ speedup: 3 })), platform: refused('OPTION_LOCAL_ONLY') },
   { flag: '--json', argv: [], ...both((p) => expect(p['ok']).toBe(true)) },
   { flag: '--dry-run', argv: [], ...both((p) => expect(p['load']).toBeDefined()) },
   { flag: '--skip-precheck', argv: ['--skip-precheck'], ...both((p) => expect(p['skipPrecheck']).toBe(true)) },
