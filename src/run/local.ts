@@ -100,6 +100,12 @@ export function runLocal(options: RunLocalOptions): LocalRun {
   };
 }
 
+/** The pre-check's `x-request-id`: `<run>-precheck` (docs/cli.md "Request ids"), unless the user sends their own. */
+function withPrecheckRequestId(target: TargetSpec, runId: string | null): TargetSpec {
+  if (runId === null || Object.keys(target.headers).some((name) => name.toLowerCase() === 'x-request-id')) return target;
+  return { ...target, headers: { ...target.headers, 'x-request-id': `${runId}-precheck` } };
+}
+
 /** Wait for `work` unless the run is stopped first (Ctrl-C, SIGTERM): then INTERRUPTED (exit 130). */
 async function unlessStopped<T>(signal: AbortSignal, what: string, work: Promise<T>): Promise<T> {
   const stopped = (): AppError =>
@@ -167,7 +173,7 @@ async function runTarget(
     emit({ type: 'precheck-start', url: maskUrl(target.url), timeoutMs: plan.precheckTimeoutMs });
     // Sized prompts or outputs: the pre-check sends one, so its report says whether the server keeps to the sizes.
     const sized = buildPrecheckBody(target, getAdapter(target.apiType), plan.load.workload);
-    const checked = sized === null ? target : { ...target, body: sized.body };
+    const checked = withPrecheckRequestId(sized === null ? target : { ...target, body: sized.body }, plan.load.workload?.runId ?? null);
     const result = await unlessStopped(beforeLoad, 'the pre-check', runPrecheck(checked, { timeoutMs: plan.precheckTimeoutMs }));
     if (!result.ok) throw new PrecheckFailedError(result.failure);
     precheck =
