@@ -4,7 +4,8 @@
 //   bare-json  the same, splitting SSE events and JSON.parse on every one
 //   engine     our engine (dist/engine/run-load.js), closed loop
 //   autocannon autocannon against the same endpoint (reads bodies, parses nothing)
-// Options: url, users, durationS, warmupS, rampPerS, collectTtft (engine, bare), workers, sampleRss.
+// Options: url, users, durationS, warmupS, rampPerS, collectTtft (engine, bare), workers, sampleRss,
+// workload (engine: sized prompts).
 import { Pool } from 'undici';
 
 const config = JSON.parse(process.argv[2]);
@@ -99,6 +100,8 @@ async function runEngine() {
     name: 'bench', concurrentUsers: config.users, spawnRate: config.rampPerS ?? 1e9, durationS: config.durationS,
     warmupS: config.warmupS ?? 1, loadMode: 'fixed', step: null, rate: null, arrival: 'poisson', maxRequests: null,
     workers: config.workers ?? 1, testData: '', successThreshold: 0.9, slo: [],
+    // Sized prompts (bench/workload.bench.mjs): a WorkloadOptions object, or none for the fixed body.
+    ...(config.workload === undefined ? {} : { workload: config.workload }),
   };
   const ttft = [];
   const rss = [];
