@@ -141,27 +141,31 @@ describe('request ids', () => {
 });
 
 /**
- * Sent → received by the mock, at most: loopback, and the mock's turn on this process's event loop,
- * which a loaded machine delays (a few ms when idle; every gap of the trace below is ≥ 10 ms apart
- * only in its sped-up form, so order and schedule are checked exactly above).
+ * Sent → received by the mock: loopback, and the mock's turn on this process's event loop (it counts
+ * every prompt with the tokenizer). A few ms on an idle machine; a loaded one delays some requests by
+ * far more, so the median is held tight and each one only to a bound.
  */
-const TRANSPORT_MS = 50;
+const TRANSPORT_MEDIAN_MS = 20;
+const TRANSPORT_MAX_MS = 1000;
 
 /**
  * The arrivals against the trace: the engine's schedule is the trace's offsets exactly (each send's
- * planned time is its send time minus its queueMs, the lateness the engine reports itself), and the
- * mock receives each request within TRANSPORT_MS of its send; so every arrival is at its timestamp,
- * give or take what the engine reported as late on a busy machine.
+ * planned time is its send time minus its queueMs, the lateness the engine reports itself), and the mock
+ * receives each request right after its send (its own receive stamp, same clock).
  */
 function checkArrivals(run: { records: RequestRecord[]; server: MockRequestRecord[]; sentAt: Map<string, number> }, plannedMs: readonly number[]): void {
   const scheduled = run.records.map((record) => (run.sentAt.get(record.requestId ?? '') as number) - (record.queueMs ?? 0)).sort((a, b) => a - b);
   const origin = scheduled[0] as number;
   scheduled.forEach((at, i) => expect(at - origin, `planned time of request ${i}`).toBeCloseTo(plannedMs[i] as number, 0));
-  for (const received of run.server) {
-    const send = run.sentAt.get(received.clientRequestId ?? '') as number;
-    expect(received.receivedAt - send, `transport of ${received.clientRequestId}`).toBeLessThanOrEqual(TRANSPORT_MS);
-    expect(received.receivedAt - send).toBeGreaterThanOrEqual(0);
-  }
+  const transport = run.server.map((received) => received.receivedAt - (run.sentAt.get(received.clientRequestId ?? '') as number)).sort((a, b) => a - b);
+  expect(transport).toHaveLength(plannedMs.length);
+  expect(transport[0]).toBeGreaterThanOrEqual(0);
+  expect(transport[Math.floor(transport.length / 2)], `median transport of ${transport.map((t) => t.toFixed(1)).join(', ')} ms`).toBeLessThanOrEqual(TRANSPORT_MEDIAN_MS);
+  expect(transport[transport.length - 1]).toBeLessThanOrEqual(TRANSPORT_MAX_MS);
+}
+
+function conversationOf(record: MockRequestRecord): number {
+  return Number(/-c(\d+)-t/.exec(record.clientRequestId ?? '')?.[1]);
 }
 
 describe('trace replay', () => {
@@ -181,13 +185,14 @@ describe('trace replay', () => {
     const { records, server, stopReason } = replay;
     expect(stopReason).toBe('max-requests');
     expect(server).toHaveLength(trace.length);
-    const byArrival = [...server].sort((a, b) => a.receivedAt - b.receivedAt);
     checkArrivals(replay, trace.map((t) => t.atMs));
-    expect(byArrival.map((r) => r.promptTokens)).toEqual(trace.map((t) => t.inputTokens));
-    expect(byArrival.map((r) => r.maxTokens)).toEqual(trace.map((t) => t.outputTokens));
+    // One thread sends the trace in order: conversation k is line k.
+    const byLine = [...server].sort((a, b) => conversationOf(a) - conversationOf(b));
+    expect(byLine.map((r) => r.promptTokens)).toEqual(trace.map((t) => t.inputTokens));
+    expect(byLine.map((r) => r.maxTokens)).toEqual(trace.map((t) => t.outputTokens));
     expect(records.map((r) => r.outputTokens).sort()).toEqual(trace.map((t) => t.outputTokens).sort());
     // Hash ids 7, 8, 9 repeat: the same text; the prompt after the shared blocks still differs (cache-bust tag).
-    const [a, , c, d, , f] = byArrival as MockRequestRecord[];
+    const [a, , c, d, , f] = byLine as MockRequestRecord[];
     expect(a?.promptHead).toBe(c?.promptHead);
     expect(a?.promptHead).toBe(f?.promptHead);
     expect(a?.promptHead).not.toBe(d?.promptHead);
