@@ -310,14 +310,22 @@ export interface PrecheckBody {
 }
 
 /**
- * The pre-check's body when the workload shapes what is sent (a synthetic prompt, a trace's first request,
- * an output length on the given body), so the capability report can say whether the server keeps to
+ * The pre-check's body when the workload shapes what is sent (a synthetic prompt, a trace's first request
+ * without its shared blocks, an output length on the given body), so the capability report can say whether the server keeps to
  * those lengths; null when the body goes as given.
  */
 export function buildPrecheckBody(target: TargetSpec, adapter: ProtocolAdapter, workload: WorkloadOptions | null | undefined): PrecheckBody | null {
   if (workload === null || workload === undefined) return null;
   const one = { index: 0, count: 1 };
-  const source = workload.trace !== null ? new TraceBodies(target, adapter, workload, one) : workload.inputTokens !== null ? new SizedBodies(target, adapter, workload, one) : null;
+  const trace = workload.trace;
+  const first = trace?.requests[0];
+  // The trace's first sizes without its hash ids: the pre-check must not warm the blocks the trace shares.
+  const source =
+    trace !== null && first !== undefined
+      ? new TraceBodies(target, adapter, { ...workload, trace: { ...trace, requests: [{ ...first, hashIds: [] }] } }, one)
+      : workload.inputTokens !== null
+        ? new SizedBodies(target, adapter, workload, one)
+        : null;
   if (source !== null) {
     const bytes = source.next(PRECHECK_CONVERSATION);
     return { body: JSON.parse(bytes.toString('utf8')) as Record<string, unknown>, inputTokens: source.inputTokens, outputTokens: source.outputTokens };

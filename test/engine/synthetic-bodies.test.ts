@@ -117,3 +117,18 @@ describe('buildPrecheckBody', () => {
     expect(o200k.encode(promptOf('openai-chat', sized?.body ?? {})).length).toBe(77);
   });
 });
+
+describe('the pre-check of a trace', () => {
+  it("has the first line's sizes but none of its shared blocks, so it warms no prefix the trace reuses", () => {
+    const chat = target('openai-chat');
+    const adapter = getAdapter('openai-chat');
+    const trace = { path: 't', speedup: 1, requests: [{ atMs: 0, inputTokens: 600, outputTokens: 5, hashIds: [1, 2] }] };
+    const precheck = buildPrecheckBody(chat, adapter, work({ trace }));
+    const load = new TraceBodies(chat, adapter, work({ trace }), { index: 0, count: 1 });
+    const first = promptOf('openai-chat', JSON.parse(load.next(0).toString('utf8')) as Record<string, unknown>);
+    const checked = promptOf('openai-chat', precheck?.body ?? {});
+    expect(precheck).toMatchObject({ inputTokens: 600, outputTokens: 5 });
+    expect(o200k.encode(checked).length).toBe(600);
+    expect(checked.slice(0, 100)).not.toBe(first.slice(0, 100));
+  });
+});
