@@ -7,6 +7,7 @@
 // Options: url, users, durationS, warmupS, rampPerS, collectTtft (engine, bare), workers, sampleRss,
 // scenarios (engine: [[name, weight, turns, inputTokens, followUpTokens], ...], weighted scenarios of
 // conversations of sized prompts, built here: a prompt set is too large for a command line).
+// workload (engine: sized prompts).
 import { Pool } from 'undici';
 
 const config = JSON.parse(process.argv[2]);
@@ -101,6 +102,8 @@ async function runEngine() {
     name: 'bench', concurrentUsers: config.users, spawnRate: config.rampPerS ?? 1e9, durationS: config.durationS,
     warmupS: config.warmupS ?? 1, loadMode: 'fixed', step: null, rate: null, arrival: 'poisson', maxRequests: null,
     workers: config.workers ?? 1, testData: '', successThreshold: 0.9, slo: [],
+    // Sized prompts (bench/workload.bench.mjs): a WorkloadOptions object, or none for the fixed body.
+    ...(config.workload === undefined ? {} : { workload: config.workload }),
   };
   const ttft = [];
   const rss = [];

@@ -1,6 +1,6 @@
 import type { TargetSpec } from '../model/plan.js';
 import { CACHE_BUST_TAG_TOKENS, TRACE_BLOCK_TOKENS, type TokenLength, type TraceRequest, type WorkloadOptions } from '../model/workload.js';
-import { numberWords, sizedPrompt, wordRun } from '../protocol/sized-prompt.js';
+import { numberWords, promptWords, sizedPrompt, wordRun } from '../protocol/sized-prompt.js';
 import { encodingForModel, type EncodingName } from '../protocol/tokens.js';
 import type { ProtocolAdapter } from '../protocol/types.js';
 import { createRandom } from '../random.js';
@@ -11,7 +11,7 @@ import type { Partition } from './partition.js';
  * Bodies of synthetic prompts (docs/cli.md "Workload"), built per request without JSON work: the body
  * is serialised once per output length around a placeholder, and each request's prompt is spliced in
  * as bytes: its cache-bust tag, then a slice of one pre-generated run of one-token words (so a slice of
- * n words is n tokens). One Buffer.concat per request.
+ * n words is n tokens). One buffer written per request, no strings.
  */
 
 /** Stands for the prompt in a serialised body: plain ASCII, so JSON keeps it as it is. */
@@ -36,9 +36,13 @@ function hashRunId(runId: string): number {
 /** What both kinds of synthetic bodies share: the serialised body per output length and the tags. */
 class PromptSplicer {
   readonly encoding: EncodingName;
-  private readonly runTag: string;
   private readonly templates = new Map<number, Buffer[]>();
   private readonly system: string | undefined;
+  /** The vocabulary as bytes, for writing a tag's words without building strings. */
+  private readonly words: readonly Buffer[];
+  /** The tag is written here (the run's words are there from the start) and copied into each body at once. */
+  private readonly tagBytes: Buffer;
+  private readonly runTagLength: number;
 
   constructor(
     private readonly target: TargetSpec,
@@ -47,13 +51,31 @@ class PromptSplicer {
     readonly runSeed: number,
   ) {
     this.encoding = encodingForModel(target.model);
-    this.runTag = numberWords(runSeed, RUN_TAG_WORDS, this.encoding);
+    this.words = promptWords(this.encoding).map((word) => Buffer.from(word, 'latin1'));
+    const longest = Math.max(...this.words.map((word) => word.length));
+    this.tagBytes = Buffer.alloc(CACHE_BUST_TAG_TOKENS * longest);
+    this.runTagLength = this.tagBytes.write(numberWords(runSeed, RUN_TAG_WORDS, this.encoding), 0, 'latin1');
     this.system = workload.sharedPrefixTokens > 0 ? sizedPrompt(workload.sharedPrefixTokens, { encoding: this.encoding, seed: SHARED_PREFIX_SEED }) : undefined;
   }
 
-  /** The cache-bust tag of a conversation: CACHE_BUST_TAG_TOKENS one-token words. */
+  /**
+   * The cache-bust tag of a conversation: CACHE_BUST_TAG_TOKENS one-token words, the conversation's
+   * number spelt as numberWords does. A view of a reused buffer: valid until the next call.
+   */
   tag(conversation: number): Buffer {
-    return Buffer.from(this.runTag + numberWords(conversation, CONVERSATION_TAG_WORDS, this.encoding), 'latin1');
+    const words = this.words;
+    const digits = CONVERSATION_TAG_WORDS;
+    let rest = Math.floor(Math.abs(conversation));
+    let end = this.runTagLength;
+    // Most significant first: find each digit from the top.
+    let scale = words.length ** (digits - 1);
+    for (let i = 0; i < digits; i += 1) {
+      const digit = Math.floor(rest / scale) % words.length;
+      rest %= scale;
+      scale /= words.length;
+      end += (words[digit] as Buffer).copy(this.tagBytes, end);
+    }
+    return this.tagBytes.subarray(0, end);
   }
 
   /** The body serialised around the prompt, for an output length (null: the body's own). */
@@ -75,14 +97,22 @@ class PromptSplicer {
     return parts;
   }
 
-  /** The body: the template with the prompt (its pieces in order) wherever the API puts it. */
-  splice(template: readonly Buffer[], prompt: readonly Buffer[]): Buffer {
-    const pieces: Buffer[] = [template[0] as Buffer];
-    for (let i = 1; i < template.length; i += 1) {
-      for (const piece of prompt) pieces.push(piece);
-      pieces.push(template[i] as Buffer);
+  /**
+   * The body: the template with the prompt (its first `count` pieces, in order) wherever the API puts it,
+   * written into one buffer (small bodies come from Node's buffer pool).
+   */
+  splice(template: readonly Buffer[], prompt: readonly Buffer[], count: number): Buffer {
+    let promptBytes = 0;
+    for (let i = 0; i < count; i += 1) promptBytes += (prompt[i] as Buffer).length;
+    let size = promptBytes * (template.length - 1);
+    for (const part of template) size += part.length;
+    const body = Buffer.allocUnsafe(size);
+    let at = (template[0] as Buffer).copy(body, 0);
+    for (let t = 1; t < template.length; t += 1) {
+      for (let i = 0; i < count; i += 1) at += (prompt[i] as Buffer).copy(body, at);
+      at += (template[t] as Buffer).copy(body, at);
     }
-    return Buffer.concat(pieces);
+    return body;
   }
 
   /** The shared system prompt's tokens (0 without one). */
@@ -166,12 +196,12 @@ export class SizedBodies implements BodySource {
     const tokens = this.input();
     const outputTokens = this.output === null ? this.outputTokens : this.output();
     const prompt = this.prompt;
-    prompt.length = 0;
-    if (this.tagTokens > 0) prompt.push(this.splicer.tag(conversation));
-    prompt.push(this.filler.slice(tokens - this.tagTokens));
+    let count = 0;
+    if (this.tagTokens > 0) prompt[count++] = this.splicer.tag(conversation);
+    prompt[count++] = this.filler.slice(tokens - this.tagTokens);
     this.inputTokens = tokens + this.splicer.sharedTokens;
     this.outputTokens = outputTokens;
-    return this.splicer.splice(this.splicer.template(outputTokens), prompt);
+    return this.splicer.splice(this.splicer.template(outputTokens), prompt, count);
   }
 }
 
@@ -225,23 +255,23 @@ export class TraceBodies implements BodySource {
     const request = this.requests[Math.min(this.index, this.requests.length - 1)] as TraceRequest;
     this.index += this.stride;
     const prompt = this.prompt;
-    prompt.length = 0;
+    let count = 0;
     let left = request.inputTokens;
     for (const id of request.hashIds) {
       if (left <= 0) break;
       const block = this.block(id);
       const words = Math.min(left, TRACE_BLOCK_TOKENS);
-      prompt.push(words === TRACE_BLOCK_TOKENS ? block : blockSlice(block, words));
+      prompt[count++] = words === TRACE_BLOCK_TOKENS ? block : blockSlice(block, words);
       left -= words;
     }
     if (left > 0) {
       const tagged = this.tagTokens > 0 && left >= this.tagTokens;
-      if (tagged) prompt.push(this.splicer.tag(conversation));
-      prompt.push(this.filler.slice(tagged ? left - this.tagTokens : left));
+      if (tagged) prompt[count++] = this.splicer.tag(conversation);
+      prompt[count++] = this.filler.slice(tagged ? left - this.tagTokens : left);
     }
     this.inputTokens = request.inputTokens + this.splicer.sharedTokens;
     this.outputTokens = request.outputTokens;
-    return this.splicer.splice(this.splicer.template(request.outputTokens), prompt);
+    return this.splicer.splice(this.splicer.template(request.outputTokens), prompt, count);
   }
 
   /** The text of a hash id: TRACE_BLOCK_TOKENS seeded words, the same for the same id in this run. */
@@ -268,3 +298,39 @@ function blockSlice(block: Buffer, words: number): Buffer {
   return block;
 }
 
+
+/** The pre-check's conversation: far from the load's (0, 1, 2, ...), so it warms no load request's cache. */
+const PRECHECK_CONVERSATION = 90_000_000;
+
+/** What the pre-check sends when the workload shapes the body, and the sizes it asked for. */
+export interface PrecheckBody {
+  body: Record<string, unknown>;
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+/**
+ * The pre-check's body when the workload shapes what is sent (a synthetic prompt, a trace's first request
+ * without its shared blocks, an output length on the given body), so the capability report can say whether the server keeps to
+ * those lengths; null when the body goes as given.
+ */
+export function buildPrecheckBody(target: TargetSpec, adapter: ProtocolAdapter, workload: WorkloadOptions | null | undefined): PrecheckBody | null {
+  if (workload === null || workload === undefined) return null;
+  const one = { index: 0, count: 1 };
+  const trace = workload.trace;
+  const first = trace?.requests[0];
+  // The trace's first sizes without its hash ids: the pre-check must not warm the blocks the trace shares.
+  const source =
+    trace !== null && first !== undefined
+      ? new TraceBodies(target, adapter, { ...workload, trace: { ...trace, requests: [{ ...first, hashIds: [] }] } }, one)
+      : workload.inputTokens !== null
+        ? new SizedBodies(target, adapter, workload, one)
+        : null;
+  if (source !== null) {
+    const bytes = source.next(PRECHECK_CONVERSATION);
+    return { body: JSON.parse(bytes.toString('utf8')) as Record<string, unknown>, inputTokens: source.inputTokens, outputTokens: source.outputTokens };
+  }
+  const output = workload.outputTokens;
+  if (output === null || adapter.applyOutputLength === undefined) return null;
+  return { body: adapter.applyOutputLength(target.body, output.mean, workload.ignoreEos), inputTokens: null, outputTokens: output.mean };
+}

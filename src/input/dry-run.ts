@@ -1,6 +1,8 @@
 import { describeScenarios, describeStages } from './describe-scenarios.js';
 import { maskBaseUrl, maskCookies, maskHeaders, maskJsonValue, maskText, maskUrl, targetSecrets } from '../text/mask.js';
 import type { ComparisonPlan, RunPlan } from '../model/plan.js';
+import { describeWorkload } from '../model/workload.js';
+import { encodingForModel } from '../protocol/tokens.js';
 
 /**
  * `--dry-run`: the plan as docs/cli.md's JSON or as text for people. Every field passes through masking:
@@ -27,7 +29,7 @@ export function renderDryRunJson(plan: RunPlan): Record<string, unknown> {
     model: target.model,
     stream: target.stream,
     body: JSON.parse(mask(JSON.stringify(maskJsonValue(target.body)))) as unknown,
-    load: plan.load,
+    load: plan.load.workload ? { ...plan.load, workload: describeWorkload(plan.load.workload, encodingForModel(plan.target.model)) } : plan.load,
     timeouts: { requestMs: target.timeoutMs, idleMs: target.idleTimeoutMs, connectMs: target.connectTimeoutMs, precheckMs: plan.precheckTimeoutMs },
     insecure: target.insecure,
     outDir: plan.output.outDir,

@@ -377,10 +377,10 @@ const LOCAL_ONLY: ReadonlyArray<[keyof RawRunOptions, string]> = [
 
 /** docs/platform.md: local-only flags are refused in platform mode, each with its reason. */
 function refuseLocalOnly(raw: RawRunOptions): void {
-  // --no-cache-bust is a choice too (false), where the other switches' false is their default.
+  // --no-cache-bust is a choice too (false), unlike a negated default such as --no-progress.
   const given = LOCAL_ONLY.filter(([key]) => raw[key] !== undefined && (raw[key] !== false || key === 'cacheBust'));
   if (given.length === 0) return;
-  const flags = given.map(([key]) => (key === 'cacheBust' && raw.cacheBust === false ? '--no-cache-bust' : `--${kebab(key)}`)).join(', ');
+  const flags = given.map(([key]) => (raw[key] === false ? `--no-${kebab(key)}` : `--${kebab(key)}`)).join(', ');
   const reasons = [...new Set(given.map(([, reason]) => reason))].join('; ');
   throw inputError(
     'OPTION_LOCAL_ONLY',

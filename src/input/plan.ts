@@ -10,7 +10,8 @@ import { buildComparison, parseRecordHeaders, wantsComparison } from './targets.
 import { recordedHeaderNames } from '../model/gateway-headers.js';
 import { DEFAULTS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
 import { resolveScenarioOptions, stagedShape } from './scenario-options.js';
-import { resolveWorkload } from './workload-options.js';
+import { describeWorkloadPlan, resolveWorkload } from './workload-options.js';
+import { encodingForModel } from '../protocol/tokens.js';
 import type { ComparisonPlan, LoadOptions, RequestSpec, RunPlan, TargetSpec } from '../model/plan.js';
 
 /** What building a plan needs from the outside world (the CLI passes its Io's parts). */
@@ -101,6 +102,11 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
   if (scenarios !== null) load.scenarios = scenarios;
   if (profile !== null && profile.stages !== null) Object.assign(load, stagedShape(profile.stages, options.concurrentUsers), { stages: profile.stages });
   if (profile !== null && profile.name !== null && raw.name === undefined) load.name = profile.name;
+  if (mode.mode === 'local') {
+    const said = describeWorkloadPlan(resolved.workload, load, encodingForModel(target.model), target.model);
+    target.notes.push(...said.notes);
+    target.warnings.push(...said.warnings);
+  }
   const outDir = raw.out === undefined ? null : resolve(context.cwd, raw.out);
   return {
     mode: mode.mode,

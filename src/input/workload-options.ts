@@ -165,3 +165,42 @@ function describePresets(): string {
     .map(([name, preset]) => `${name} = ${preset.input}:${preset.output} (${preset.about})`)
     .join('; ');
 }
+
+/**
+ * What the plan says about the workload (docs/cli.md "Workload"): the prompts' sizes and the tokenizer
+ * they are exact for, the output asked, cache-busting; a warning when every request is the same body.
+ */
+export function describeWorkloadPlan(workload: WorkloadOptions, load: Pick<LoadOptions, 'testData'>, encoding: string, model: string): { notes: string[]; warnings: string[] } {
+  const notes: string[] = [];
+  const warnings: string[] = [];
+  const size = (length: TokenLength): string => (length.stddev === 0 ? `${length.mean}` : `${length.mean} ± ${length.stddev}`);
+  const preset = workload.preset === null ? '' : ` (--preset ${workload.preset})`;
+  if (workload.trace !== null) {
+    const { trace } = workload;
+    notes.push(
+      `trace replay: ${trace.requests.length} requests from ${trace.path} at their timestamps${trace.speedup === 1 ? '' : ` sped up ${trace.speedup}x`}, prompts exact to the token in ${encoding} (the tokenizer for ${model})`,
+    );
+  } else if (workload.inputTokens !== null) {
+    notes.push(`synthetic prompts of ${size(workload.inputTokens)} tokens${preset}, exact to the token in ${encoding} (the tokenizer for ${model})`);
+  }
+  if (workload.outputTokens !== null) {
+    notes.push(`output of ${size(workload.outputTokens)} tokens asked through the API's max-tokens field${workload.ignoreEos ? ', with min_tokens and ignore_eos' : ''}`);
+  }
+  if (workload.sharedPrefixTokens > 0) notes.push(`a shared system prompt of ${workload.sharedPrefixTokens} tokens, identical in every request`);
+  if (workload.cacheBust) {
+    notes.push(`cache-bust on: each prompt starts with a ${CACHE_BUST_TAG_TOKENS}-token tag unique to its conversation, so no request reuses another's prompt cache (--no-cache-bust to turn off)`);
+  }
+  const identical = identicalRequests(workload, load);
+  // The given body is the quick start's default: said as a note; sized prompts made identical on purpose are warned.
+  if (identical !== null) (workload.inputTokens === null ? notes : warnings).push(identical);
+  return { notes, warnings };
+}
+
+/** Why every request of the run is the same body (no cache-bust, one prompt, one size), or null. */
+export function identicalRequests(workload: WorkloadOptions, load: Pick<LoadOptions, 'testData'>): string | null {
+  const synthetic = workload.inputTokens !== null || workload.trace !== null;
+  const sameSize = workload.inputTokens !== null && workload.inputTokens.stddev === 0 && (workload.outputTokens === null || workload.outputTokens.stddev === 0);
+  if ((synthetic || load.testData !== '') && !(sameSize && !workload.cacheBust)) return null;
+  const fix = workload.inputTokens === null ? '--input-tokens or --preset send sized prompts with a unique prefix each' : 'drop --no-cache-bust, or give the sizes a spread (N:stddev)';
+  return `every request sends the same body: a server's prefix cache can answer all but the first from cache, which flatters TTFT; ${fix}`;
+}

@@ -67,6 +67,12 @@ export interface RecorderSnapshot {
     /** Successful measured requests whose output count came from the server / from our tokenizer. */
     usageRequests: number;
     tokenizerRequests: number;
+    /**
+     * Prompt tokens the server read from its cache (usage: OpenAI cached_tokens, Anthropic cache reads),
+     * and the successful measured requests whose usage said (absent in snapshots from before it was kept).
+     */
+    cachedInput?: number;
+    cachedRequests?: number;
     /** Successful measured requests whose input count came from the server / from our prompt count. */
     inputUsageRequests?: number;
     inputTokenizerRequests?: number;
@@ -124,6 +130,8 @@ export class Recorder {
   private inputTokens = 0;
   private outputTokens = 0;
   private reasoningTokens = 0;
+  private cachedInputTokens = 0;
+  private cachedRequests = 0;
   private vectors = 0;
   private usageRequests = 0;
   private tokenizerRequests = 0;
@@ -230,6 +238,8 @@ export class Recorder {
         input: this.inputTokens,
         output: this.outputTokens,
         reasoning: this.reasoningTokens,
+        cachedInput: this.cachedInputTokens,
+        cachedRequests: this.cachedRequests,
         // Only embeddings answer vectors: other runs' snapshots stay as they were.
         ...(this.vectors > 0 ? { vectors: this.vectors } : {}),
         usageRequests: this.usageRequests,
@@ -270,6 +280,11 @@ export class Recorder {
     this.inputTokens += record.inputTokens ?? 0;
     this.outputTokens += record.outputTokens ?? 0;
     this.reasoningTokens += record.reasoningTokens ?? 0;
+    const cached = record.cachedInputTokens ?? null;
+    if (cached !== null) {
+      this.cachedInputTokens += cached;
+      this.cachedRequests += 1;
+    }
     this.vectors += record.vectors ?? 0;
     if (record.tokenSource === 'usage') this.usageRequests += 1;
     else if (record.tokenSource === 'tokenizer') this.tokenizerRequests += 1;
@@ -448,6 +463,8 @@ export function mergeSnapshots(list: readonly RecorderSnapshot[]): RecorderSnaps
       input: sum(list, (s) => s.tokens.input),
       output: sum(list, (s) => s.tokens.output),
       reasoning: sum(list, (s) => s.tokens.reasoning),
+      cachedInput: sum(list, (s) => s.tokens.cachedInput ?? 0),
+      cachedRequests: sum(list, (s) => s.tokens.cachedRequests ?? 0),
       usageRequests: sum(list, (s) => s.tokens.usageRequests),
       tokenizerRequests: sum(list, (s) => s.tokens.tokenizerRequests),
       inputUsageRequests: sum(list, (s) => s.tokens.inputUsageRequests ?? 0),

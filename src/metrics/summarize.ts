@@ -136,6 +136,7 @@ export function summarize(snapshot: RecorderSnapshot, context: SummaryContext): 
       source: describeSource(usageRequests, tokenizerRequests),
       inputSource: describeSource(inputUsage, inputTokenizer),
       reconciliation,
+      ...describeCached(snapshot.tokens),
     },
     transport,
     latency,
@@ -150,6 +151,14 @@ export function summarize(snapshot: RecorderSnapshot, context: SummaryContext): 
   const vectors = snapshot.tokens.vectors ?? 0;
   if (vectors > 0) summary.vectors = { total: vectors, perSecond: perSecond(vectors) };
   return summary;
+}
+
+/** Cached prompt tokens, when any answer's usage reported them (docs/metrics.md "Cached tokens"). */
+function describeCached(tokens: RecorderSnapshot['tokens']): { cached?: NonNullable<Summary['tokens']['cached']> } {
+  const requests = tokens.cachedRequests ?? 0;
+  if (requests === 0) return {};
+  const input = tokens.cachedInput ?? 0;
+  return { cached: { input, requests, sharePct: tokens.input > 0 ? Math.round((input / tokens.input) * 10_000) / 100 : null } };
 }
 
 function describeSource(usage: number, tokenizer: number): Summary['tokens']['source'] {

@@ -52,4 +52,18 @@ export type CapabilityReport = {
    * offered (never scraped unasked); absent when it did not (or was not looked for).
    */
   serverMetricsOffer?: { url: string; server: ServerKind };
+  /** Sized prompts or outputs (--input-tokens, --output-tokens, --preset, --trace): asked against got. */
+  lengths?: LengthCheck;
 };
+
+/** Whether the server kept to the lengths the pre-check asked for (docs/cli.md "Workload"). */
+export interface LengthCheck {
+  /** The prompt's tokens as we sent them (our tokenizer), and as the server's usage reports them. */
+  inputSent: number | null;
+  inputReported: number | null;
+  /** The output length asked, and the answer's (usage, else our count). */
+  outputAsked: number | null;
+  outputGot: number | null;
+  /** exact, shorter (the server stopped early), longer (it ignored the cap), unknown; null: none asked. */
+  output: 'exact' | 'shorter' | 'longer' | 'unknown' | null;
+}

@@ -3,6 +3,7 @@ import type { ApiType, TokenSource } from './api.js';
 import type { CapabilityReport } from './capability.js';
 import type { Arrival, LoadOptions } from './plan.js';
 import type { ServerMetricsSummary } from './server-metrics.js';
+import type { WorkloadConfig } from './workload.js';
 
 export type { RecordCategory, RequestRecord } from './record.js';
 
@@ -11,7 +12,9 @@ export type { RecordCategory, RequestRecord } from './record.js';
  * `--slo` checks as written, `arrival` null for a closed loop, `workers` the threads that ran the users,
  * and the target's timeouts.
  */
-export type RunConfig = Omit<LoadOptions, 'arrival' | 'slo'> & {
+export type RunConfig = Omit<LoadOptions, 'arrival' | 'slo' | 'workload'> & {
+  /** What was sent beside the body (sizes, cache control, the trace as its path and length); absent before it existed. */
+  workload?: WorkloadConfig;
   arrival: Arrival | null;
   slo: string[];
   timeoutMs: number;
@@ -285,6 +288,11 @@ export interface Summary {
     source: TokenSource | 'mixed' | 'none';
     /** Where the input counts came from ("tokenizer": the prompt text counted by us, an estimate). */
     inputSource?: TokenSource | 'mixed' | 'none';
+    /**
+     * Prompt tokens the server read from its prompt cache, as its usage reports them (docs/metrics.md
+     * "Cached tokens"), and their share of the input tokens; absent when no answer reported any.
+     */
+    cached?: { input: number; requests: number; sharePct: number | null };
     reconciliation?: UsageReconciliation | null;
   };
   transport?: TransportFailures;

@@ -59,3 +59,15 @@ export interface WorkloadOptions {
 export function isSynthetic(workload: WorkloadOptions | null | undefined): boolean {
   return workload !== null && workload !== undefined && (workload.inputTokens !== null || workload.trace !== null);
 }
+
+/** The workload as summary.json keeps it: the trace as its path, speed-up and length (not its requests). */
+export type WorkloadConfig = Omit<WorkloadOptions, 'trace'> & {
+  trace: { path: string; speedup: number; requests: number } | null;
+  /** The tokenizer encoding synthetic prompts are exact for (the model's, else o200k_base). */
+  encoding: string;
+};
+
+export function describeWorkload(workload: WorkloadOptions, encoding: string): WorkloadConfig {
+  const trace = workload.trace;
+  return { ...workload, trace: trace === null ? null : { path: trace.path, speedup: trace.speedup, requests: trace.requests.length }, encoding };
+}

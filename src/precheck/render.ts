@@ -21,6 +21,14 @@ export function renderCapabilityReport(report: CapabilityReport, style: TextStyl
   row('reasoning', report.reasoning ? `yes${report.ttfoMs !== null && report.stream ? ` (TTFO ${formatMs(report.ttfoMs)})` : ''}` : 'no');
   row('tokens/chunk', describeTokensPerChunk(report));
   row('max_tokens hit', report.maxTokensHit ? style.yellow(`yes (${escapeControl(report.finishReason ?? 'length')})`) : 'no');
+  const lengths = report.lengths;
+  if (lengths !== undefined && lengths.outputAsked !== null) {
+    const kept = lengths.output === 'exact' ? style.green('kept') : lengths.output === 'unknown' ? 'unknown' : style.yellow(lengths.output ?? 'unknown');
+    row('output length', `asked ${lengths.outputAsked}, got ${lengths.outputGot ?? 'unknown'} (${kept})`);
+  }
+  if (lengths !== undefined && lengths.inputSent !== null) {
+    row('prompt tokens', `sent ${lengths.inputSent}${lengths.inputReported === null ? '' : `, server counts ${lengths.inputReported}`}`);
+  }
   if (report.textPreview !== '') row('answer', `"${escapeControl(report.textPreview)}"`);
   row('exact', report.exact.join(', '));
   row('estimated', report.estimated.length === 0 ? 'none' : style.yellow(report.estimated.join(', ')));

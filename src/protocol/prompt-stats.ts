@@ -1,7 +1,7 @@
 import { countTokens } from './tokens.js';
 
 /**
- * What a request's prompt holds, for the mock's report of what it received (docs/mock.md): the exact
+ * What a request's prompt holds, for the mock's report of what it received (docs/cli.md, the mock's `--count-prompt`): the exact
  * tokens of its texts by the model's encoding (each text counted alone, so no seam between two texts
  * adds or merges a token), how many messages, and the system and user texts. API-agnostic, like
  * countPromptTokens: the prompt fields of every API we speak.

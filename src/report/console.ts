@@ -83,6 +83,10 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
     'Tokens',
     `${formatCount(summary.tokens.input)} in${inputEstimated ? ' (estimated from the prompt text)' : ''} · ${formatCount(summary.tokens.output)} out · ${describeTokenSource(summary.tokens.source)}`,
   );
+  const cached = summary.tokens.cached;
+  if (cached !== undefined) {
+    row('Cached', `${formatCount(cached.input)} input tokens read from the server's prompt cache${cached.sharePct === null ? '' : ` (${formatNumber(cached.sharePct, 1)}% of input)`}`);
+  }
   const reconciliation = summary.tokens.reconciliation ?? null;
   if (reconciliation !== null && reconciliation.driftPct !== null) {
     const drift = `usage ${reconciliation.driftPct > 0 ? '+' : ''}${formatNumber(reconciliation.driftPct, 1)}% vs our count over ${formatCount(reconciliation.requests)} requests (tolerance ±${reconciliation.tolerancePct}%)`;

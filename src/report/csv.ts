@@ -72,6 +72,8 @@ export function renderCsv(summary: Summary): string {
     ['vectors', summary.vectors?.total ?? null],
     ['vectors_per_second', summary.vectors?.perSecond ?? null],
     ['input_token_source', summary.tokens.inputSource ?? null],
+    ['cached_input_tokens', summary.tokens.cached?.input ?? null],
+    ['cached_input_share_pct', summary.tokens.cached?.sharePct ?? null],
     ['usage_drift_pct', reconciliation?.driftPct ?? null],
     ['usage_drift_flagged', reconciliation === null ? null : reconciliation.flagged ? 1 : 0],
     ['transport_failures', summary.transport?.failed ?? null],

@@ -109,6 +109,11 @@ function renderVerdict(s: Summary): string {
     ['Incomplete', 'requests.incomplete', s.requests.incomplete, formatNumber(s.requests.incomplete, 0)],
   ];
   if (s.goodput !== null) cards.push(['Goodput (req/s in SLO)', 'goodput', s.goodput, formatNumber(s.goodput, 2)]);
+  const cached = s.tokens.cached;
+  if (cached !== undefined) {
+    cards.push(['Cached input tokens (server usage)', 'tokens.cached.input', cached.input, formatNumber(cached.input, 0)]);
+    if (cached.sharePct !== null) cards.push(['Cached share of input tokens', 'tokens.cached.sharePct', cached.sharePct, `${formatNumber(cached.sharePct, 1)}%`]);
+  }
   const drift = s.tokens.reconciliation?.driftPct ?? null;
   if (drift !== null) {
     const flagged = s.tokens.reconciliation?.flagged === true ? ' FLAGGED' : '';

@@ -106,6 +106,13 @@ export function runLocal(options: RunLocalOptions): LocalRun {
   };
 }
 
+/** The pre-check's `x-request-id`: `<run>-precheck` (docs/cli.md "Request ids"), unless the user sends their own. */
+function withPrecheckRequestId(target: TargetSpec, runId: string | null): TargetSpec {
+  if (runId === null || Object.keys(target.headers).some((name) => name.toLowerCase() === 'x-request-id')) return target;
+  return { ...target, headers: { ...target.headers, 'x-request-id': `${runId}-precheck` } };
+}
+
+
 /**
  * The one place that reads the plan's targets: one runs here, several side by side in run/targets.ts.
  */
@@ -148,11 +155,24 @@ async function runTarget(
   // Without a pre-check we do not know whether the target reports usage: be ready to count tokens.
   let preloadTokenizer = precheck === undefined ? plan.skipPrecheck : !precheck.usageReported;
   if (!plan.skipPrecheck && precheck === undefined) {
-    const [{ runPrecheck }, { PrecheckFailedError }] = await Promise.all([import('../precheck/precheck.js'), import('../failures/precheck-failed.js')]);
+    const [{ runPrecheck }, { PrecheckFailedError }, { checkAskedLengths }, { buildPrecheckBody }, { getAdapter }] = await Promise.all([
+      import('../precheck/precheck.js'),
+      import('../failures/precheck-failed.js'),
+      import('../precheck/length-check.js'),
+      import('../engine/synthetic-bodies.js'),
+      import('../protocol/registry.js'),
+    ]);
     emit({ type: 'precheck-start', url: maskUrl(target.url), timeoutMs: plan.precheckTimeoutMs });
-    const result = await unlessStopped(beforeLoad, 'the pre-check', runPrecheck(target, { timeoutMs: plan.precheckTimeoutMs }));
+    // Sized prompts or outputs: the pre-check sends one, so its report says whether the server keeps to the sizes.
+    const sized = buildPrecheckBody(target, getAdapter(target.apiType), plan.load.workload);
+    const checked = withPrecheckRequestId(sized === null ? target : { ...target, body: sized.body }, plan.load.workload?.runId ?? null);
+    const result = await unlessStopped(beforeLoad, 'the pre-check', runPrecheck(checked, { timeoutMs: plan.precheckTimeoutMs }));
     if (!result.ok) throw new PrecheckFailedError(result.failure);
-    precheck = plan.serverMetrics ? result.capability : await offerServerMetrics(result.capability, target.url, target.insecure);
+    const lengths =
+      sized === null
+        ? result.capability
+        : checkAskedLengths(result.capability, { inputTokens: sized.inputTokens, outputTokens: sized.outputTokens, exact: plan.load.workload?.ignoreEos ?? false });
+    precheck = plan.serverMetrics ? lengths : await offerServerMetrics(lengths, target.url, target.insecure);
     preloadTokenizer = !result.capability.usageReported;
     emit({ type: 'precheck', capability: precheck });
   }

@@ -3,6 +3,9 @@ import type { StopReason } from '../engine/stop-rules.js';
 import type { CapabilityReport } from '../model/capability.js';
 import type { RunPlan, TargetSpec } from '../model/plan.js';
 import type { BurstSummary, RequestRecord, RunConfig, RunStop, Summary } from '../model/summary.js';
+import { describeWorkload } from '../model/workload.js';
+import { encodingForModel } from '../protocol/tokens.js';
+import { identicalRequests } from '../input/workload-options.js';
 import { maskHeaders, maskUrl } from '../text/mask.js';
 
 /** A stop asked for from outside the load (Ctrl-C, a library caller, a failed write), with why in words. */
@@ -33,11 +36,14 @@ export function describeStop(plan: RunPlan, result: RunLoadResult, request: Stop
 }
 
 /** The run's notes in words, beyond what the figures say themselves. */
-function describeNotes(result: RunLoadResult): string[] {
+function describeNotes(result: RunLoadResult, plan: RunPlan): string[] {
   const dropped = result.outcome.droppedArrivals;
-  return dropped > 0
-    ? [`${dropped} scheduled arrivals were still queued at the stop (every user was busy) and never sent: raise --concurrent-users or lower --rate`]
-    : [];
+  const notes =
+    dropped > 0 ? [`${dropped} scheduled arrivals were still queued at the stop (every user was busy) and never sent: raise --concurrent-users or lower --rate`] : [];
+  const workload = plan.load.workload ?? null;
+  const identical = workload === null ? null : identicalRequests(workload, plan.load);
+  if (identical !== null) notes.push(identical);
+  return notes;
 }
 
 export async function summarizeRun(
@@ -60,7 +66,7 @@ export async function summarizeRun(
       generator: result.generator,
       threads: result.threads,
       stop,
-      notes: describeNotes(result),
+      notes: describeNotes(result, plan),
       ...(precheck === undefined ? {} : { precheck }),
     }),
     mode: 'local',
@@ -127,6 +133,7 @@ function describeConfig(plan: RunPlan, target: TargetSpec, threads: number): Run
     idleTimeoutMs: target.idleTimeoutMs,
     ...(load.burst ? { burst: load.burst } : {}),
     ...(load.stages ? { stages: load.stages } : {}),
+    ...(load.workload ? { workload: describeWorkload(load.workload, encodingForModel(target.model)) } : {}),
   };
 }
 

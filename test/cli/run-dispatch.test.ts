@@ -41,6 +41,7 @@ describe('run: hands the plan to the mode', () => {
       'note: added stream: true',
       'note: added stream_options.include_usage: true so the server reports token usage',
       'note: added header Content-Type: application/json',
+      "note: every request sends the same body: a server's prefix cache can answer all but the first from cache, which flatters TTFT; --input-tokens or --preset send sized prompts with a unique prefix each",
       '',
     ]);
     expect(io.out()).toBe('');
