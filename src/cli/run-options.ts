@@ -27,7 +27,7 @@ export function addRunOptions(command: Command): Command {
     .option('--seed <n>', 'local: seed of the random order, scenario picks and think times (default 1)')
     .option('--profile <file>', 'local: YAML/JSON of weighted scenarios and stages (docs/profiles.md)')
     .option('--warmup <s>', 'warmup seconds, sent but not measured (default: platform 120, local 0)')
-    .addOption(new Option('--load-mode <mode>', 'fixed or stepped (default fixed)').choices(['fixed', 'stepped']))
+    .addOption(new Option('--load-mode <mode>', 'fixed, stepped, or burst (local: --concurrent-users requests at once, as --burst; default fixed)').choices(['fixed', 'stepped', 'burst']))
     .option('--step-start-users <n>', 'stepped: users at the start')
     .option('--step-increment <n>', 'stepped: users added per step')
     .option('--step-duration <t>', 'stepped: seconds per step')

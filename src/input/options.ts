@@ -166,11 +166,16 @@ function numberFlag(flag: string, range: Range, options: { duration?: boolean; e
   });
 }
 
+/** "a, b or c". */
+function listOr(values: readonly string[]): string {
+  return values.length <= 2 ? values.join(' or ') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1] ?? ''}`;
+}
+
 function enumFlag<T extends string>(flag: string, values: readonly T[]) {
   return z.string().transform((text, ctx) => {
     const found = values.find((v) => v === text);
     if (found === undefined) {
-      ctx.addIssue({ code: 'custom', message: `${flag} "${text}" is invalid: expected ${values.join(' or ')}` });
+      ctx.addIssue({ code: 'custom', message: `${flag} "${text}" is invalid: expected ${listOr(values)}` });
       return z.NEVER;
     }
     return found;
@@ -192,7 +197,7 @@ export function createRunOptionsSchema(mode: RunMode) {
     spawnRate: numberFlag('--spawn-rate', platform ? upTo(L.spawnRate) : positiveUpTo(M.spawnRate), withNote({ exclusiveMin: !platform })).optional(),
     duration: numberFlag('--duration', platform ? upTo(L.durationS) : positiveUpTo(M.durationS), withNote({ duration: true, exclusiveMin: !platform })).optional(),
     warmup: numberFlag('--warmup', platform ? { min: 0, max: L.warmupMaxS, integer: true } : positiveUpTo(M.warmupS), withNote({ duration: true })).optional(),
-    loadMode: enumFlag('--load-mode', ['fixed', 'stepped'] as const).optional(),
+    loadMode: enumFlag('--load-mode', ['fixed', 'stepped', 'burst'] as const).optional(),
     stepStartUsers: numberFlag('--step-start-users', upTo(platform ? L.stepStartUsers : M.users)).optional(),
     stepIncrement: numberFlag('--step-increment', upTo(platform ? L.stepIncrement : M.users)).optional(),
     stepDuration: numberFlag('--step-duration', upTo(platform ? L.stepDurationS : M.stepDurationS), { duration: true }).optional(),
@@ -243,8 +248,12 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
   if (!platform && raw.arrival !== undefined && raw.rate === undefined) {
     throw inputError('OPTION_INVALID', '--arrival shapes the arrivals of an open loop, but no --rate was given', 'add --rate <requests per second>, or drop --arrival');
   }
+  if (platform && v.loadMode === 'burst') {
+    throw inputError('OPTION_LOCAL_ONLY', "--load-mode burst works only in local mode, but this run is in platform mode: the platform's engine ramps users up at a spawn rate", 'add --local to run the bundled engine, or drop the option');
+  }
   const burst = resolveBurst(raw, v);
-  const loadMode = v.loadMode ?? 'fixed';
+  // A burst's plan says fixed: one request per user, which maxRequests ends (as --burst N).
+  const loadMode = v.loadMode === 'burst' || v.loadMode === undefined ? 'fixed' : v.loadMode;
   const step = resolveStep(raw, v, loadMode, platform);
   let concurrentUsers = v.concurrentUsers ?? DEFAULTS.concurrentUsers;
   let spawnRate = v.spawnRate ?? DEFAULTS.spawnRate;
@@ -318,6 +327,12 @@ const NOT_WITH_BURST = ['concurrentUsers', 'spawnRate', 'duration', 'warmup', 'l
 
 /** `--burst N [--rounds R] [--pause S]`, or null; --rounds and --pause need --burst. */
 function resolveBurst(raw: RawRunOptions, v: ParsedSchema): BurstOptions | null {
+  if (v.loadMode === 'burst') {
+    // `--load-mode burst --concurrent-users N` is `--burst N`.
+    if (v.burst !== undefined) throw inputError('OPTION_INVALID', '--load-mode burst and --burst both ask for a burst', 'keep one: --burst <n>, or --load-mode burst --concurrent-users <n>');
+    if (v.concurrentUsers === undefined) throw inputError('OPTION_INVALID', '--load-mode burst needs --concurrent-users <n>: the requests sent at once', 'add --concurrent-users <n>, or use --burst <n>');
+    return checkBurst(raw, '--load-mode burst', { users: v.concurrentUsers, rounds: v.rounds ?? 1, pauseS: v.pause ?? 0 });
+  }
   if (v.burst === undefined) {
     // With several targets --rounds cuts the run into rounds for the delta table's spread.
     const comparing = raw.target !== undefined || raw.targets !== undefined;
@@ -327,15 +342,22 @@ function resolveBurst(raw: RawRunOptions, v: ParsedSchema): BurstOptions | null 
     }
     return null;
   }
-  const clashes = NOT_WITH_BURST.filter((key) => raw[key] !== undefined).map((key) => `--${kebab(key)}`);
+  return checkBurst(raw, '--burst', { users: v.burst, rounds: v.rounds ?? 1, pauseS: v.pause ?? 0 });
+}
+
+/** The burst, unless a flag that shapes a loop over time was given beside it. */
+function checkBurst(raw: RawRunOptions, asked: '--burst' | '--load-mode burst', burst: BurstOptions): BurstOptions {
+  // --load-mode burst takes its size from --concurrent-users.
+  const own = asked === '--burst' ? [] : ['concurrentUsers', 'loadMode'];
+  const clashes = NOT_WITH_BURST.filter((key) => raw[key] !== undefined && !own.includes(key)).map((key) => `--${kebab(key)}`);
   if (clashes.length > 0) {
     throw inputError(
       'OPTION_INVALID',
-      `${clashes.join(', ')} cannot be used with --burst: a burst sends exactly one request per user, all at once, in one thread`,
+      `${clashes.join(', ')} cannot be used with ${asked}: a burst sends exactly one request per user, all at once, in one thread`,
       'drop them; --burst <n> sets the users and requests, --rounds and --pause repeat the burst',
     );
   }
-  return { users: v.burst, rounds: v.rounds ?? 1, pauseS: v.pause ?? 0 };
+  return burst;
 }
 
 /** Flags of the local engine, each with why the platform cannot take it. */

@@ -51,13 +51,14 @@ const SHAPE_FLAGS = [
  * was given) and the stages of the profile. Reads the profile file; its datasets are read by the run.
  */
 export async function resolveScenarioOptions(
-  raw: RawScenarioOptions & RawWorkloadOptions & { burst?: string; testData?: string } & Partial<Record<(typeof SHAPE_FLAGS)[number][0], string>>,
+  raw: RawScenarioOptions & RawWorkloadOptions & { burst?: string; loadMode?: string; testData?: string } & Partial<Record<(typeof SHAPE_FLAGS)[number][0], string>>,
   cwd: string,
 ): Promise<{ scenarios: ScenariosPlan | null; profile: Profile | null }> {
   const given = (['turns', 'thinkTime', 'dataOrder', 'seed', 'profile'] as const).filter((key) => raw[key] !== undefined);
   if (given.length === 0) return { scenarios: null, profile: null };
-  if (raw.burst !== undefined) {
-    throw inputError('OPTION_INVALID', `${given.map(flagOf).join(', ')} cannot be used with --burst: a burst sends one request per user`, 'drop them, or drop --burst');
+  if (raw.burst !== undefined || raw.loadMode === 'burst') {
+    const burst = raw.burst !== undefined ? '--burst' : '--load-mode burst';
+    throw inputError('OPTION_INVALID', `${given.map(flagOf).join(', ')} cannot be used with ${burst}: a burst sends one request per user`, `drop them, or drop ${burst}`);
   }
   // Synthetic prompts and a trace pick each request's prompt themselves; a profile's scenarios say theirs.
   const synthetic = SYNTHETIC_FLAGS.filter(([key]) => raw[key] !== undefined && raw[key] !== false).map(([, flag]) => flag);

@@ -76,8 +76,8 @@ describe('parseRunOptions: invalid values name the flag, the value and the range
     [{ timeout: '0' }, 'local', '--timeout "0" is invalid: expected a number > 0 and ≤ 86400 s; durations are seconds or 90s, 5m, 1h'],
     [{ idleTimeout: 'never' }, 'local', '--idle-timeout "never" is invalid: expected a number > 0 and ≤ 86400 s; durations are seconds or 90s, 5m, 1h'],
     [{ arrival: 'burst' }, 'local', '--arrival "burst" is invalid: expected poisson or constant'],
-    [{ loadMode: 'ramp' }, 'local', '--load-mode "ramp" is invalid: expected fixed or stepped'],
-    [{ api: 'gemini' }, 'local', '--api "gemini" is invalid: expected openai-chat or anthropic-messages or openai-embeddings or openai-responses or ollama-chat or ollama-generate or openai-completions'],
+    [{ loadMode: 'ramp' }, 'local', '--load-mode "ramp" is invalid: expected fixed, stepped or burst'],
+    [{ api: 'gemini' }, 'local', '--api "gemini" is invalid: expected openai-chat, anthropic-messages, openai-embeddings, openai-responses, ollama-chat, ollama-generate or openai-completions'],
     [{ rate: '5' }, 'platform', "--rate works only in local mode, but this run is in platform mode: the platform's engine runs closed-loop users only"],
     [{ workers: '2', maxRequests: '10' }, 'platform', '--max-requests, --workers work only in local mode, but this run is in platform mode: a platform task runs for its duration; the platform scales with its own engines'],
     [{ model: '  ' }, 'local', '--model is empty'],
@@ -106,6 +106,14 @@ describe('burst', () => {
     expect(parseRunOptions({ burst: '3', rounds: '4', pause: '1.5' }, 'local').burst).toEqual({ users: 3, rounds: 4, pauseS: 1.5 });
   });
 
+  it('--load-mode burst --concurrent-users N is --burst N', () => {
+    const viaMode = parseRunOptions({ loadMode: 'burst', concurrentUsers: '50', rounds: '2', pause: '3' }, 'local');
+    expect(viaMode).toEqual(parseRunOptions({ burst: '50', rounds: '2', pause: '3' }, 'local'));
+    expect(viaMode).toMatchObject({ loadMode: 'fixed', burst: { users: 50, rounds: 2, pauseS: 3 }, concurrentUsers: 50, maxRequests: 50 });
+    const platform = errorOf({ loadMode: 'burst', concurrentUsers: '50' }, 'platform');
+    expect([platform.code, platform.message]).toEqual(['OPTION_LOCAL_ONLY', "--load-mode burst works only in local mode, but this run is in platform mode: the platform's engine ramps users up at a spawn rate"]);
+  });
+
   it.each<[RawRunOptions, string]>([
     [{ burst: '0' }, '--burst "0" is invalid: expected a whole number from 1 to 50000'],
     [{ burst: '2.5' }, '--burst "2.5" is invalid: expected a whole number from 1 to 50000'],
@@ -118,6 +126,9 @@ describe('burst', () => {
     [{ burst: '5', concurrentUsers: '5' }, '--concurrent-users cannot be used with --burst'],
     [{ burst: '5', duration: '10', rate: '2', workers: '2' }, '--duration, --rate, --workers cannot be used with --burst'],
     [{ burst: '5', maxRequests: '5', warmup: '1', spawnRate: '9', loadMode: 'stepped' }, '--spawn-rate, --warmup, --load-mode, --max-requests cannot be used with --burst'],
+    [{ loadMode: 'burst' }, '--load-mode burst needs --concurrent-users <n>'],
+    [{ loadMode: 'burst', burst: '5', concurrentUsers: '5' }, '--load-mode burst and --burst both ask for a burst'],
+    [{ loadMode: 'burst', concurrentUsers: '5', duration: '10', rate: '2' }, '--duration, --rate cannot be used with --load-mode burst'],
   ])('%o is refused: %s', (raw, message) => {
     const error = errorOf(raw, 'local');
     expect(error.code).toBe('OPTION_INVALID');
