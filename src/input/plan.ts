@@ -6,7 +6,7 @@ import { maskBaseUrl } from '../text/mask.js';
 import { buildRequestSpecFromFlags, parseHeaderFlags } from './flags.js';
 import { normalizeTarget, type NormalizeOptions } from './normalize.js';
 import { parseServerMetricsOptions } from './server-metrics-options.js';
-import { buildComparison, parseRecordHeaders, wantsComparison } from './targets.js';
+import { buildComparison, parseRecordHeaders, wantsComparison, type TargetsList } from './targets.js';
 import { recordedHeaderNames } from '../model/gateway-headers.js';
 import { DEFAULTS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
 import { resolveScenarioOptions, stagedShape } from './scenario-options.js';
@@ -60,7 +60,10 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
   const mode = decided ?? resolveMode(raw, context.env);
   const options = parseRunOptions(raw, mode.mode);
   const normalize = { api: options.api, model: options.model, stream: options.stream, timeoutS: options.timeoutS, idleTimeoutS: options.idleTimeoutS };
-  const comparison = wantsComparison(raw) ? await readComparison(raw, normalize, context) : null;
+  // A profile may list the targets too: read it before the targets are decided.
+  const { scenarios, profile } = await resolveScenarioOptions(raw, context.cwd);
+  const profileTargets = profile?.targets ?? null;
+  const comparison = wantsComparison(raw, profileTargets !== null) ? await readComparison(raw, normalize, context, profileTargets) : null;
   const spec = comparison === null ? await readRequestSpec(raw, context) : null;
   const target = comparison?.targets[0]?.target ?? normalizeTarget(spec as RequestSpec, normalize);
   if (comparison === null && raw.recordHeader !== undefined) target.recordHeaders = recordedHeaderNames(parseRecordHeaders(raw.recordHeader));
@@ -98,7 +101,6 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
     context.cwd,
   );
   Object.assign(load, resolved.load, { workload: resolved.workload });
-  const { scenarios, profile } = await resolveScenarioOptions(raw, context.cwd);
   if (scenarios !== null) load.scenarios = scenarios;
   if (profile !== null && profile.stages !== null) Object.assign(load, stagedShape(profile.stages, options.concurrentUsers), { stages: profile.stages });
   if (profile !== null && profile.name !== null && raw.name === undefined) load.name = profile.name;
@@ -132,15 +134,17 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
 }
 
 /** `--target`/`--targets`: several targets instead of --url or --curl (docs/cli.md "Several targets"). */
-async function readComparison(raw: RawRunOptions, normalize: NormalizeOptions, context: PlanContext): Promise<ComparisonPlan> {
+async function readComparison(raw: RawRunOptions, normalize: NormalizeOptions, context: PlanContext, profileTargets: TargetsList | null): Promise<ComparisonPlan> {
   const given = (['url', 'curl', 'burst'] as const).filter((key) => raw[key] !== undefined).map((key) => `--${key}`);
   if (given.length > 0) {
-    throw inputError('USAGE', `--target/--targets cannot be used with ${given.join(', ')}`, 'name every target with --target name=URL (or a --targets file); -H, --body, --model and --api apply to all of them');
+    const asked = raw.target !== undefined || raw.targets !== undefined ? '--target/--targets' : "the profile's targets section";
+    throw inputError('USAGE', `${asked} cannot be used with ${given.join(', ')}`, 'name every target with --target name=URL (or a --targets file, or a profile\'s targets); -H, --body, --model and --api apply to all of them');
   }
   return buildComparison(
     raw,
     { headers: raw.header ?? [], cookies: raw.cookie ?? [], body: raw.body, insecure: raw.insecure === true, normalize },
     context,
+    profileTargets,
   );
 }
 

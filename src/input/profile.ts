@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { inputError } from '../failures/errors.js';
 import type { DataOrder, ScenarioContentPlan, ScenarioPlan, Stage } from '../model/scenarios.js';
 import { parseStage, STAGE_HELP } from './stages.js';
+import { TARGET_ENTRY_KEYS, targetListSchema, type TargetEntry } from './targets-schema.js';
 import { parseThinkTime, THINK_TIME_HELP } from './think-time.js';
 
 /**
@@ -21,6 +22,8 @@ export interface Profile {
   scenarios: ScenarioPlan[];
   /** null: the flags shape the load. */
   stages: Stage[] | null;
+  /** The `targets` section (several targets compared in one run, as a --targets file says them); null without. */
+  targets: { targets: TargetEntry[]; baseline?: string; rounds?: number } | null;
 }
 
 const CONTENT_KEYS = ['prompts', 'dataset', 'script', 'sized'] as const;
@@ -50,6 +53,9 @@ const profileSchema = z.strictObject({
   data_order: z.enum(['round-robin', 'random']).optional(),
   scenarios: z.array(scenarioSchema).min(1, 'needs at least one scenario').max(100),
   stages: z.array(z.string()).min(1).max(10_000).optional(),
+  targets: targetListSchema.optional(),
+  baseline: z.string().min(1).optional(),
+  rounds: z.number().int().min(1).max(100).optional(),
 });
 
 type RawScenario = z.infer<typeof scenarioSchema>;
@@ -102,7 +108,15 @@ export function parseProfile(text: string, path: string): Profile {
     const kinds = new Set(stages.map((stage) => (stage.rate === null ? 'users' : 'rate')));
     if (kinds.size > 1) fail(lineOf(doc.getIn(['stages'], true) as YamlNode | undefined), `stages: mix users and rates; use all ${STAGE_HELP.split(' or ')[0]} or all "@rate:duration" stages`);
   }
-  return { path, name: raw.name ?? null, seed: raw.seed ?? null, order: raw.data_order ?? null, scenarios, stages };
+  if (raw.targets === undefined && (raw.baseline !== undefined || raw.rounds !== undefined)) {
+    const key = raw.baseline !== undefined ? 'baseline' : 'rounds';
+    fail(lineOf(doc.getIn([key], true) as YamlNode | undefined), `${key}: needs a targets section (it compares several targets)`);
+  }
+  const targets =
+    raw.targets === undefined
+      ? null
+      : { targets: raw.targets as TargetEntry[], ...(raw.baseline === undefined ? {} : { baseline: raw.baseline }), ...(raw.rounds === undefined ? {} : { rounds: raw.rounds }) };
+  return { path, name: raw.name ?? null, seed: raw.seed ?? null, order: raw.data_order ?? null, scenarios, stages, targets };
 }
 
 function toScenarioPlan(raw: RawScenario, folder: string, fail: (key: string, message: string) => never): ScenarioPlan {
@@ -135,6 +149,7 @@ function toScenarioPlan(raw: RawScenario, folder: string, fail: (key: string, me
 function allowedKeys(path: ReadonlyArray<string | number>): string[] {
   if (path.length === 0) return Object.keys(profileSchema.shape);
   if (path[0] === 'scenarios' && path.length === 2) return Object.keys(scenarioSchema.shape);
+  if (path[0] === 'targets') return [...TARGET_ENTRY_KEYS];
   return Object.keys(sizedSchema.shape);
 }
 

@@ -43,9 +43,9 @@ export interface TargetsContext {
 export const DEFAULT_COMPARISON_ROUNDS = 5;
 const MAX_ROUNDS = 100;
 
-/** Several targets were asked for; the per-target flags without a target are refused (never ignored). */
-export function wantsComparison(flags: TargetFlags): boolean {
-  if (flags.target !== undefined || flags.targets !== undefined) return true;
+/** Several targets were asked for (flags, or a profile's targets section); the per-target flags without a target are refused (never ignored). */
+export function wantsComparison(flags: TargetFlags, profileHasTargets = false): boolean {
+  if (flags.target !== undefined || flags.targets !== undefined || profileHasTargets) return true;
   const orphans = (['targetHeader', 'targetModel', 'targetApi', 'targetKey', 'baseline', 'onTargetFailure'] as const)
     .filter((key) => flags[key] !== undefined)
     .map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
@@ -72,8 +72,11 @@ export function parseRecordHeaders(names: readonly string[] | undefined): string
  * The targets of a comparison run from `--targets FILE` and `--target name=URL` (file first), each with
  * the shared request and its own headers, model, API and key; classified and normalised like `--url`.
  */
-export async function buildComparison(flags: TargetFlags, shared: SharedRequest, context: TargetsContext): Promise<ComparisonPlan> {
-  const file = flags.targets === undefined ? null : await readTargetsFile(flags.targets, context.cwd);
+export async function buildComparison(flags: TargetFlags, shared: SharedRequest, context: TargetsContext, fromProfile: TargetsList | null = null): Promise<ComparisonPlan> {
+  if (fromProfile !== null && flags.targets !== undefined) {
+    throw inputError('USAGE', '--targets and the profile\'s targets section both list the targets', 'keep one list: the --targets file or the profile\'s targets');
+  }
+  const file = flags.targets === undefined ? fromProfile : await readTargetsFile(flags.targets, context.cwd);
   const entries: TargetEntry[] = [...(file?.targets ?? [])];
   for (const value of flags.target ?? []) {
     const [name, url] = splitNamed(value, '--target', 'name=URL');
@@ -186,13 +189,20 @@ function parseOnFailure(raw: string | undefined): 'stop' | 'drop' {
   throw inputError('OPTION_INVALID', `--on-target-failure ${JSON.stringify(raw)}: expected stop or drop`, 'stop: a failed pre-check ends the run; drop: that target is left out');
 }
 
+/** The targets of a `--targets` file or a profile's targets section. */
+export interface TargetsList {
+  targets: TargetEntry[];
+  baseline?: string;
+  rounds?: number;
+}
+
 /** A `--targets` file (YAML, or JSON by its .json name), checked against targetsFileSchema. */
-export async function readTargetsFile(path: string, cwd: string): Promise<{ targets: TargetEntry[]; baseline?: string; rounds?: number }> {
+export async function readTargetsFile(path: string, cwd: string): Promise<TargetsList> {
   const text = await readInputFile(path, cwd, '--targets');
   return parseTargetsFile(text, path);
 }
 
-export function parseTargetsFile(text: string, path: string): { targets: TargetEntry[]; baseline?: string; rounds?: number } {
+export function parseTargetsFile(text: string, path: string): TargetsList {
   const fail = (problem: string): never => {
     throw inputError('TARGETS_FILE_INVALID', `--targets ${path}: ${problem}`, 'see docs/cli.md "Several targets" for the file shape: targets: [{name, url, headers, model, api, key | keyEnv}]');
   };
@@ -209,5 +219,5 @@ export function parseTargetsFile(text: string, path: string): { targets: TargetE
     const where = issue === undefined ? '' : issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
     fail(`${where === '' ? '' : `${where}: `}${issue?.message ?? 'invalid'}`);
   }
-  return result.data as { targets: TargetEntry[]; baseline?: string; rounds?: number };
+  return result.data as TargetsList;
 }

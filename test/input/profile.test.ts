@@ -79,7 +79,7 @@ describe('parseProfile', () => {
   test.each([
     ['bad YAML, with its line', 'scenarios:\n  - name: a\n    weight: [1,\n', 'line 4: not valid YAML or JSON'],
     ['a rate stage unquoted (@ starts no YAML value)', 'scenarios:\n  - {name: a, weight: 1}\nstages:\n  - @5:30s\n', 'line 4: not valid YAML or JSON'],
-    ['an unknown top-level field', 'scenarios:\n  - {name: a, weight: 1}\nusers: 5\n', 'line 3: users: unknown field; allowed: name, seed, data_order, scenarios, stages'],
+    ['an unknown top-level field', 'scenarios:\n  - {name: a, weight: 1}\nusers: 5\n', 'line 3: users: unknown field; allowed: name, seed, data_order, scenarios, stages, targets, baseline, rounds'],
     ['an unknown scenario field', 'scenarios:\n  - name: a\n    weight: 1\n    wieght: 2\n', 'line 4: scenarios[0].wieght: unknown field; allowed: name, weight, turns'],
     ['a weight of 0', 'scenarios:\n  - name: a\n    weight: 0\n', 'line 3: scenarios[0].weight: must be a number > 0'],
     ['a negative weight', 'scenarios:\n  - name: a\n    weight: -2\n', 'line 3: scenarios[0].weight: must be a number > 0'],
@@ -100,6 +100,11 @@ describe('parseProfile', () => {
     ['a bad data order', 'data_order: shuffled\nscenarios:\n  - {name: a, weight: 1}\n', 'line 1: data_order: expected "round-robin" or "random"'],
     ['an unknown sized field', 'scenarios:\n  - name: a\n    weight: 1\n    sized: {input_tokens: 5, tokens: 5}\n', 'scenarios[0].sized.tokens: unknown field; allowed: input_tokens, stddev, follow_up_tokens'],
     ['a list, not a mapping', '- a\n- b\n', 'the profile:'],
+    ['one target only', 'scenarios:\n  - {name: a, weight: 1}\ntargets:\n  - {name: gw, url: "http://127.0.0.1:4000"}\n', 'line 4: targets: at least two targets'],
+    ['an unknown target field', 'scenarios:\n  - {name: a, weight: 1}\ntargets:\n  - {name: gw, url: "http://127.0.0.1:4000"}\n  - name: direct\n    url: "http://127.0.0.1:8000"\n    token: x\n', 'line 7: targets[1].token: unknown field; allowed: name, url, headers, model, api, key, keyEnv'],
+    ['a target without a url', 'scenarios:\n  - {name: a, weight: 1}\ntargets:\n  - {name: gw, url: "http://127.0.0.1:4000"}\n  - {name: direct}\n', 'line 5: targets[1].url:'],
+    ['a baseline without targets', 'scenarios:\n  - {name: a, weight: 1}\nbaseline: gw\n', 'line 3: baseline: needs a targets section'],
+    ['rounds of 0', 'scenarios:\n  - {name: a, weight: 1}\ntargets:\n  - {name: a1, url: "http://127.0.0.1:4000"}\n  - {name: a2, url: "http://127.0.0.1:4001"}\nrounds: 0\n', 'line 6: rounds:'],
   ])('%s: exit 2, the place and what is allowed', (_what, text, message) => {
     const error = errorOf(text);
     expect(error.code).toBe('PROFILE_INVALID');

@@ -40,6 +40,24 @@ describe('--target and its per-target flags', () => {
     expect(p.load.name).toBe('compare-gw-direct');
   });
 
+  it("a profile's targets section compares them with the profile's scenarios; not beside --targets or --url", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'profile-targets-'));
+    const profile = join(dir, 'p.yaml');
+    writeFileSync(profile, `scenarios:\n  - {name: chat, weight: 1, prompts: [hi], turns: 2}\ntargets:\n  - {name: gw, url: "${A}", keyEnv: GW_KEY}\n  - {name: direct, url: "${B}", api: anthropic-messages}\nbaseline: direct\nrounds: 3\n`);
+    const p = await plan({ profile });
+    expect(p.comparison).toMatchObject({ baseline: 'direct', rounds: 3 });
+    expect(p.comparison?.targets.map((named) => [named.name, named.target.apiType])).toEqual([
+      ['gw', 'openai-chat'],
+      ['direct', 'anthropic-messages'],
+    ]);
+    expect(p.comparison?.targets[0]?.target.headers).toMatchObject({ Authorization: 'Bearer sk-gateway-0123456789abcdef' });
+    expect(p.load.scenarios?.profile?.scenarios.map((scenario) => scenario.name)).toEqual(['chat']);
+    const targetsFile = join(dir, 't.yaml');
+    writeFileSync(targetsFile, `targets:\n  - {name: a, url: "${A}"}\n  - {name: b, url: "${A}"}\n`);
+    await expect(plan({ profile, targets: targetsFile })).rejects.toMatchObject({ code: 'USAGE', message: "--targets and the profile's targets section both list the targets" });
+    await expect(plan({ profile, url: A })).rejects.toMatchObject({ code: 'USAGE', message: "the profile's targets section cannot be used with --url" });
+  });
+
   it('--baseline, --on-target-failure drop and --record-header', async () => {
     const p = await plan({ target: [`a=${A}`, `b=${A}`], baseline: 'b', onTargetFailure: 'drop', recordHeader: ['X-Served-By'] });
     expect(p.comparison).toMatchObject({ baseline: 'b', onTargetFailure: 'drop', rounds: 5 });
