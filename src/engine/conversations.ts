@@ -2,6 +2,7 @@ import type { RequestRecord } from '../model/record.js';
 import { maxTurnsOf, type ChatMessage, type ConversationScript, type Scenario, type ThinkTime, type ScenarioSet } from '../model/scenarios.js';
 import type { ProtocolAdapter } from '../protocol/types.js';
 import { createRandom } from '../random.js';
+import { buildMessagesTemplate, serializeMessage, spliceMessages, templateFits, type MessagesTemplate } from './messages-template.js';
 import type { Partition } from './partition.js';
 
 /** The user turn sent when a conversation runs longer than its script. */
@@ -17,8 +18,10 @@ export class ConversationState {
     readonly turns: number,
   ) {}
   turn = 1;
-  /** The messages sent so far; null for a one-turn conversation (nothing to remember). */
+  /** The messages sent so far; null for a one-turn conversation (nothing to remember), or when `sent` keeps them. */
   history: ChatMessage[] | null = null;
+  /** The messages sent so far, serialised (the scenario's body has a messages template); null otherwise. */
+  sent: Buffer[] | null = null;
 }
 
 /** What a user sends next and under which names (the record and the request id use them). */
@@ -40,6 +43,10 @@ interface PreparedScenario {
   maxTurns: number;
   /** Bodies of first turns, made once per script (a single-shot scenario then sends ready bytes). */
   firstBodies: Array<Buffer | undefined>;
+  /** The body cut around its messages (later turns spliced from bytes); null: built with applyPrompt. */
+  template: MessagesTemplate | null;
+  /** With a template: each script's opening messages serialised, made once per script. */
+  openings: Array<Buffer[] | undefined>;
   /** Round robin over the scripts: threads interleave (thread k takes k, k + count, ...). */
   cursor: number;
 }
@@ -78,7 +85,17 @@ export class ConversationSource {
     this.totalWeight = sum;
     this.prepared = workload.scenarios.map((scenario) => {
       const { body, stream } = prepareBody(scenario);
-      return { scenario, body, stream, maxTurns: maxTurnsOf(scenario), firstBodies: new Array<Buffer | undefined>(scenario.scripts.length), cursor: partition.index };
+      const maxTurns = maxTurnsOf(scenario);
+      return {
+        scenario,
+        body,
+        stream,
+        maxTurns,
+        firstBodies: new Array<Buffer | undefined>(scenario.scripts.length),
+        template: maxTurns > 1 ? buildMessagesTemplate(adapter, body) : null,
+        openings: new Array<Buffer[] | undefined>(scenario.scripts.length),
+        cursor: partition.index,
+      };
     });
   }
 
@@ -95,11 +112,30 @@ export class ConversationSource {
     user.conversation = state.id;
     user.turn = state.turn;
     if (state.turn === 1) {
-      if (state.turns > 1) state.history = openingMessages(state.script);
+      if (state.turns > 1) this.openHistory(prepared, state);
       return this.firstBody(prepared, state);
     }
+    if (state.sent !== null) return spliceMessages(prepared.template as MessagesTemplate, state.sent);
     const history = state.history as ChatMessage[];
     return Buffer.from(JSON.stringify(this.adapter.applyPrompt(prepared.body, { messages: history })));
+  }
+
+  /** The history a conversation of several turns starts with: serialised messages where the template fits. */
+  private openHistory(prepared: PreparedScenario, state: ConversationState): void {
+    const template = prepared.template;
+    const cached = prepared.openings[state.scriptIndex];
+    if (cached !== undefined) {
+      state.sent = [...cached];
+      return;
+    }
+    const opening = openingMessages(state.script);
+    if (template === null || !templateFits(template, opening)) {
+      state.history = opening;
+      return;
+    }
+    const serialized = opening.map(serializeMessage);
+    prepared.openings[state.scriptIndex] = serialized;
+    state.sent = [...serialized];
   }
 
   /**
@@ -109,15 +145,17 @@ export class ConversationSource {
   afterReply(user: ConversationSlot, record: RequestRecord, replyText: string | null): number {
     const state = user.conversationState;
     if (state === null) return 0;
-    if (!record.ok || state.turn >= state.turns || state.history === null) {
+    if (!record.ok || state.turn >= state.turns || (state.history === null && state.sent === null)) {
       user.conversationState = null;
       user.conversation = -1;
       user.turn = 1;
       return 0;
     }
     const reply = replyText ?? '';
-    state.history.push({ role: 'assistant', content: reply.length > this.workload.replyCapChars ? reply.slice(0, this.workload.replyCapChars) : reply });
-    state.history.push({ role: 'user', content: state.script.next[state.turn - 1] ?? state.script.next[state.script.next.length - 1] ?? FOLLOW_UP_TEXT });
+    const assistant: ChatMessage = { role: 'assistant', content: reply.length > this.workload.replyCapChars ? reply.slice(0, this.workload.replyCapChars) : reply };
+    const next: ChatMessage = { role: 'user', content: state.script.next[state.turn - 1] ?? state.script.next[state.script.next.length - 1] ?? FOLLOW_UP_TEXT };
+    if (state.sent !== null) state.sent.push(serializeMessage(assistant), serializeMessage(next));
+    else state.history?.push(assistant, next);
     state.turn += 1;
     const think = (this.prepared[state.scenario] as PreparedScenario).scenario.thinkTime;
     return think === null ? 0 : sampleThinkMs(think, this.random);
