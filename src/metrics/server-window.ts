@@ -27,7 +27,7 @@ import {
 } from './server-vocabulary.js';
 
 export const SERVER_PERCENTILE_METHOD =
-  "server percentiles are interpolated linearly inside the server histogram's buckets (bucket deltas over the window, as Prometheus histogram_quantile does): accurate to a bucket's width; counts and means are exact";
+  "server percentiles are interpolated linearly inside the server histogram's buckets (bucket deltas over the window, as Prometheus histogram_quantile does), capped at mean / (1 − q) (no share of durations above that can exceed 1 − q): accurate to a bucket's width; counts and means are exact";
 
 /** One scrape read in the vocabulary: gauges, counters and histograms, each over its label sets. */
 interface ReadScrape {
@@ -210,13 +210,20 @@ function latencyOf(histogram: Histogram | null): ServerLatency | null {
   if (histogram === null) return null;
   const count = histogram.count;
   const ms = (seconds: number | null): number | null => (seconds === null ? null : round3(seconds * 1000));
+  const mean = count > 0 ? histogram.sum / count : null;
+  // Durations are never negative, so at most a share 1 − q of them reach mean / (1 − q) (Markov): a bound
+  // the interpolation can break inside a wide first bucket (every queue time 0 s read as p50 = 150 ms).
+  const quantile = (q: number): number | null => {
+    const value = histogramQuantile(histogram, q);
+    return value === null || mean === null ? value : Math.min(value, mean / (1 - q));
+  };
   return {
     count: Math.round(count),
-    mean: count > 0 ? ms(histogram.sum / count) : null,
-    p50: ms(histogramQuantile(histogram, 0.5)),
-    p90: ms(histogramQuantile(histogram, 0.9)),
-    p95: ms(histogramQuantile(histogram, 0.95)),
-    p99: ms(histogramQuantile(histogram, 0.99)),
+    mean: ms(mean),
+    p50: ms(quantile(0.5)),
+    p90: ms(quantile(0.9)),
+    p95: ms(quantile(0.95)),
+    p99: ms(quantile(0.99)),
   };
 }
 

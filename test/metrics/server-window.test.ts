@@ -63,6 +63,20 @@ describe('summarizeServerMetrics', () => {
     expect(summary.comparison?.explanation).not.toMatch(/approximate/);
   });
 
+  it('percentiles never pass mean / (1 − q): queue times all 0 s in a [0, 0.3] bucket read 0, not 150 ms', () => {
+    const queue = (count: number, sum: number): ReturnType<typeof s>[] => [
+      s('vllm:request_queue_time_seconds_bucket', count, { le: '0.3' }),
+      s('vllm:request_queue_time_seconds_bucket', count, { le: '+Inf' }),
+      s('vllm:request_queue_time_seconds_sum', sum),
+      s('vllm:request_queue_time_seconds_count', count),
+    ];
+    const zero = summarizeServerMetrics([ok(0, queue(0, 0)), ok(2, queue(40, 0))], options());
+    expect(zero.queueTime).toEqual({ count: 40, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0 });
+    // Mean 10 ms: p50 at most 20 ms, p90 at most 100 ms; p95 and p99 keep the interpolation (under their caps).
+    const small = summarizeServerMetrics([ok(0, queue(0, 0)), ok(2, queue(40, 0.4))], options());
+    expect(small.queueTime).toEqual({ count: 40, mean: 10, p50: 20, p90: 100, p95: 200, p99: 297 });
+  });
+
   it('a counter that went down was reset: what it counted since', () => {
     const summary = summarizeServerMetrics(
       [ok(0, [s('vllm:prompt_tokens_total', 500)]), ok(10, [s('vllm:prompt_tokens_total', 40)])],
