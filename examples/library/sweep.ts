@@ -1,6 +1,6 @@
 /**
  * A sweep over users against a server of 2 slots: the knee, and the most users keeping p95 TTFT under
- * 100 ms (docs/experiments.md "Sweep"). In your own project, import from 'llm-loadtest'.
+ * 200 ms (docs/experiments.md "Sweep"). In your own project, import from 'llm-loadtest'.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ export async function main(): Promise<SweepSummary> {
   const mock = await startMockServer({ maxConcurrent: 2, ttftMs: 20, itlMs: 30, outputTokens: 10 });
   try {
     const endpoint = await createEndpoint({ url: `${mock.url}/v1/chat/completions`, model: 'mock-model' });
-    const plan = endpoint.plan({ slo: parseSlo('ttft_p95<=100') }, { outDir: join(mkdtempSync(join(tmpdir(), 'llm-loadtest-example-')), 'sweep') });
+    const plan = endpoint.plan({ slo: parseSlo('ttft_p95<=200') }, { outDir: join(mkdtempSync(join(tmpdir(), 'llm-loadtest-example-')), 'sweep') });
     const { summary, outDir } = await runSweep({
       plan,
       cwd: '.',

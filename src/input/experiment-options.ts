@@ -76,6 +76,24 @@ const NOT_FOR_EXPERIMENTS: ReadonlyArray<[keyof RawRunOptions, string]> = [
   ['rounds', '--rounds'],
   ['pause', '--pause'],
   ['dryRun', '--dry-run'],
+  // A trace sets its own times and sizes; a profile's stages, its own load.
+  ['trace', '--trace'],
+  ['traceSpeedup', '--trace-speedup'],
+];
+
+/** The workload flags a heatmap sets itself: each cell sends prompts and answers of its sizes. */
+const NOT_FOR_HEATMAP: ReadonlyArray<[keyof RawRunOptions, string]> = [
+  ['inputTokens', '--input-tokens'],
+  ['outputTokens', '--output-tokens'],
+  ['preset', '--preset'],
+  ['ignoreEos', '--ignore-eos'],
+  ['cacheBust', '--cache-bust'],
+  ['sharedPrefixTokens', '--shared-prefix-tokens'],
+  ['testData', '--test-data'],
+  ['profile', '--profile'],
+  ['turns', '--turns'],
+  ['thinkTime', '--think-time'],
+  ['dataOrder', '--data-order'],
 ];
 
 function refuseRunFlags(command: string, raw: RawRunOptions, durationFlag: string): void {
@@ -123,6 +141,10 @@ export function parseSweepFlags(raw: RawSweepOptions): SweepFlags {
 
 export function parseHeatmapFlags(raw: RawHeatmapOptions): HeatmapFlags {
   refuseRunFlags('heatmap', raw, '--cell-duration');
+  for (const [key, flag] of NOT_FOR_HEATMAP) {
+    if (raw[key] === undefined) continue;
+    throw inputError('USAGE', `${flag} does not apply to heatmap: each cell sends synthetic prompts and answers of its own sizes`, `leave out ${flag}; --input-sizes and --output-sizes set them`);
+  }
   const inputSizes = listFlag('--input-sizes', raw.inputSizes, { integer: true, max: MAX_HEATMAP_TOKENS });
   const outputSizes = listFlag('--output-sizes', raw.outputSizes, { integer: true, max: MAX_HEATMAP_TOKENS });
   if (inputSizes === null || outputSizes === null) {

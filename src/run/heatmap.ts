@@ -4,18 +4,19 @@ import type { CapabilityReport } from '../model/capability.js';
 import type { HeatmapCell, HeatmapSummary } from '../model/experiment.js';
 import type { RunPlan, TargetSpec } from '../model/plan.js';
 import type { Summary } from '../model/summary.js';
+import type { WorkloadOptions } from '../model/workload.js';
+import { defaultWorkload, newRunId } from '../input/workload-options.js';
 import { getAdapter } from '../protocol/registry.js';
 import { maskUrl } from '../text/mask.js';
 import { TOOL_VERSION } from '../version.js';
 import { POINT_OVERHEAD_S } from '../metrics/sweep-budget.js';
 import { precheckOnce } from './experiment-precheck.js';
-import { buildSizedPrompt } from './heatmap-prompt.js';
 import { startPoint, type PointRun } from './point-run.js';
 
 export const HEATMAP_DEFAULTS = { users: 1, settleS: 1, cellDurationS: 10 } as const;
 
 export const HEATMAP_METHOD =
-  'input: an instruction plus filler text repeated to the size (counted with the model\'s tokenizer); output: the API\'s max_tokens set to the size, the prompt asking for a long answer';
+  "input: synthetic prompts exact to the token in the model's encoding, each starting with a tag unique to its request (no prefix-cache reuse); output: the API's cap (max_tokens or its own field) set to the size";
 
 export interface HeatmapOptions {
   /** The target, timeouts and SLOs; each cell sends its own sized body. */
@@ -63,13 +64,33 @@ export function runHeatmap(options: HeatmapOptions): HeatmapRun {
   };
 }
 
-/** The target of one cell: the sized prompt in the body and the answer capped at the output size. */
-export function sizedTarget(target: TargetSpec, prompt: string, outputTokens: number): TargetSpec {
+/**
+ * The workload of one cell: synthetic prompts exact to the token in the model's encoding, each starting
+ * with a tag unique to its request in the whole heatmap (so no request reads another's prompt from a prefix
+ * cache), and the answer
+ * asked at the output size through the API's own cap.
+ */
+export function cellWorkload(base: WorkloadOptions | null | undefined, inputTokens: number, outputTokens: number): WorkloadOptions {
+  return {
+    ...(base ?? defaultWorkload()),
+    // Each cell a run id of its own: conversations are numbered from 0 in every cell, so the tags differ by it.
+    runId: newRunId(),
+    preset: null,
+    inputTokens: { mean: inputTokens, stddev: 0 },
+    outputTokens: { mean: outputTokens, stddev: 0 },
+    ignoreEos: false,
+    cacheBust: true,
+    sharedPrefixTokens: 0,
+    trace: null,
+  };
+}
+
+/** A heatmap sizes answers: an API that generates no text (embeddings) is refused before any network. */
+function checkOutputSize(target: TargetSpec): void {
   const adapter = getAdapter(target.apiType);
   if (adapter.applyOutputLength === undefined) {
     throw inputError('USAGE', `heatmap: ${adapter.label} generates no text, so it has no output size`, 'point the heatmap at an API that generates text (chat, completions, messages, responses)');
   }
-  return { ...target, body: adapter.applyOutputLength(adapter.applyPrompt(target.body, { prompt }), outputTokens, false) };
 }
 
 async function heatmap(options: HeatmapOptions, onCell: (cell: PointRun | null) => void, isStopped: () => boolean): Promise<{ summary: HeatmapSummary; outDir: string }> {
@@ -81,9 +102,8 @@ async function heatmap(options: HeatmapOptions, onCell: (cell: PointRun | null) 
   if (plan.load.testData !== '') {
     throw inputError('USAGE', 'heatmap makes its own prompts of each input size: --test-data does not apply', 'leave out --test-data');
   }
-  // Every body is built before any network: a target without an output size is refused up front.
-  const prompts = new Map(inputSizes.map((size) => [size, buildSizedPrompt(size, plan.target.model).text]));
-  const targets = inputSizes.flatMap((input) => outputSizes.map((output) => ({ input, output, target: sizedTarget(plan.target, prompts.get(input) as string, output) })));
+  checkOutputSize(plan.target);
+  const targets = inputSizes.flatMap((input) => outputSizes.map((output) => ({ input, output, workload: cellWorkload(plan.load.workload, input, output) })));
 
   const writer = await import('../engine/results-writer.js');
   const outDir = writer.resolveRunDir({ outDir: plan.output.outDir, name: `heatmap-${plan.load.name}`, cwd });
@@ -94,12 +114,12 @@ async function heatmap(options: HeatmapOptions, onCell: (cell: PointRun | null) 
 
   const startedAt = new Date();
   const cells: HeatmapCell[] = [];
-  for (const [i, { input, output, target }] of targets.entries()) {
+  for (const [i, { input, output, workload }] of targets.entries()) {
     if (isStopped()) break;
     emit({ type: 'cell-start', index: i + 1, inputTokens: input, outputTokens: output });
     const run = startPoint(
       plan,
-      { users, rate: null, settleS, durationS, outDir: join(outDir, 'cells', `in${input}-out${output}`), name: `${plan.load.name} in ${input} out ${output}`, target },
+      { users, rate: null, settleS, durationS, outDir: join(outDir, 'cells', `in${input}-out${output}`), name: `${plan.load.name} in ${input} out ${output}`, workload },
       cwd,
       capability,
     );

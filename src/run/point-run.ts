@@ -2,6 +2,8 @@ import type { StopReason } from '../engine/stop-rules.js';
 import type { CapabilityReport } from '../model/capability.js';
 import type { RunPlan, TargetSpec } from '../model/plan.js';
 import type { Summary } from '../model/summary.js';
+import type { WorkloadOptions } from '../model/workload.js';
+import { newRunId } from '../input/workload-options.js';
 import { runLocal, type LocalRun } from './local.js';
 
 /** One measured point of an experiment: a fixed load for a while, after a settle time left out as warmup. */
@@ -13,8 +15,10 @@ export interface PointLoad {
   durationS: number;
   outDir: string;
   name: string;
-  /** The request to send instead of the plan's (a heatmap's sized body). */
+  /** The request to send instead of the plan's. */
   target?: TargetSpec;
+  /** The workload instead of the plan's (a heatmap cell's prompt and answer sizes). */
+  workload?: WorkloadOptions;
 }
 
 /**
@@ -38,6 +42,11 @@ export function pointPlan(base: RunPlan, point: PointLoad): RunPlan {
       rate: point.rate,
       maxRequests: null,
       burst: null,
+      // A profile's scenarios go to every point; its stages would be a load of their own.
+      stages: null,
+      // Each point a run id of its own: conversations restart from 0 in every point, and cache-bust tags and
+      // request ids must not repeat across points.
+      workload: point.workload ?? (base.load.workload ? { ...base.load.workload, runId: newRunId() } : null),
     },
     output: { ...base.output, outDir: point.outDir },
     skipPrecheck: true,

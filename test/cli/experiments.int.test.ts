@@ -62,6 +62,9 @@ describe('sweep and heatmap on the command line', () => {
     [['heatmap', '--input-sizes', '8'], 'USAGE', /heatmap needs --output-sizes/],
     [['heatmap', '--input-sizes', '8', '--output-sizes', 'x'], 'INVALID_FLAG_VALUE', /--output-sizes "x" is not a whole number/],
     [['heatmap', '--input-sizes', '8', '--output-sizes', '8', '--burst', '3'], 'USAGE', /--burst does not apply to heatmap/],
+    [['sweep', '--trace', 'trace.jsonl'], 'USAGE', /--trace does not apply to sweep/],
+    [['heatmap', '--input-sizes', '8', '--output-sizes', '8', '--input-tokens', '100'], 'USAGE', /--input-tokens does not apply to heatmap: each cell sends synthetic prompts and answers of its own sizes/],
+    [['heatmap', '--input-sizes', '8', '--output-sizes', '8', '--profile', 'p.yaml'], 'USAGE', /--profile does not apply to heatmap/],
   ])('%j is refused (%s), exit 2, before any network', async (args, code, message) => {
     const io = createFakeIo({ cwd: work });
     const before = mock.records.length;

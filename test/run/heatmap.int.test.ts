@@ -5,32 +5,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildRunPlan, startMockServer, type MockServer } from '../../src/index.js';
 import type { HeatmapSummary } from '../../src/model/experiment.js';
 import { runHeatmap } from '../../src/run/heatmap.js';
-import { buildSizedPrompt } from '../../src/run/heatmap-prompt.js';
-import { countTokens } from '../../src/protocol/tokens.js';
 
 let mock: MockServer;
 beforeAll(async () => {
-  // A fixed per-token pace: E2E grows with the output size, 2 ms a token.
-  mock = await startMockServer({ ttftMs: 20, itlMs: 2, outputTokens: 1000, chunkTokens: 4 });
+  // A fixed per-token pace: E2E grows with the output size, 2 ms a token; the mock counts each prompt exactly.
+  mock = await startMockServer({ ttftMs: 20, itlMs: 2, outputTokens: 1000, chunkTokens: 4, countPrompt: true });
 });
 afterAll(async () => {
   await mock.close();
-});
-
-describe('buildSizedPrompt', () => {
-  test.each([32, 128, 512])('about %i tokens by the tokenizer', (size) => {
-    const prompt = buildSizedPrompt(size, 'gpt-4o-mini');
-    expect(prompt.tokens).toBeGreaterThanOrEqual(size);
-    expect(prompt.tokens).toBeLessThanOrEqual(size + 3);
-    expect(countTokens(prompt.text, 'gpt-4o-mini')).toBe(prompt.tokens);
-  });
-
-  test('a size below the instruction gets the instruction alone', () => {
-    const prompt = buildSizedPrompt(4, 'gpt-4o-mini');
-    expect(prompt.text).not.toContain('\n' + 'The');
-    expect(prompt.tokens).toBe(countTokens(prompt.text, 'gpt-4o-mini'));
-    expect(prompt.tokens).toBeGreaterThan(4);
-  });
 });
 
 describe('heatmap', () => {
@@ -50,11 +32,15 @@ describe('heatmap', () => {
     for (const cell of summary.cells) {
       expect(cell.requests.ok).toBeGreaterThan(0);
       expect(cell.requests.failed).toBe(0);
-      // The mock answers exactly max_tokens, and reports the prompt it read.
+      // The mock answers exactly max_tokens, and counts the prompt it read with the model's encoding.
       expect(cell.measuredOutputTokens).toBe(cell.outputTokens);
-      expect(cell.measuredInputTokens as number).toBeGreaterThanOrEqual(cell.inputTokens * 0.9);
-      expect(cell.measuredInputTokens as number).toBeLessThanOrEqual(cell.inputTokens * 1.3);
+      expect(cell.measuredInputTokens).toBe(cell.inputTokens);
     }
+    // Every request of the grid (the pre-check aside) sent a prompt of its cell's size exactly, each with its own start.
+    const sent = mock.records.filter((r) => r.clientRequestId !== null && !r.clientRequestId.endsWith('-precheck'));
+    expect(new Set(sent.map((r) => r.promptTokens))).toEqual(new Set([64, 256]));
+    expect(new Set(sent.map((r) => r.maxTokens))).toEqual(new Set([16, 64]));
+    expect(new Set(sent.map((r) => r.promptHead)).size).toBe(sent.length);
     // 48 more tokens at 2 ms each: the longer answers take longer end to end.
     const e2e = (input: number, output: number): number => summary.cells.find((c) => c.inputTokens === input && c.outputTokens === output)?.e2eMs.p50 as number;
     expect(e2e(64, 64) - e2e(64, 16)).toBeGreaterThan(48 * 2 * 0.8);
