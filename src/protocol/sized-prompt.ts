@@ -6,25 +6,10 @@
  * after it fill up to the size (the seam is checked by counting the whole text).
  */
 import { createRandom } from '../random.js';
+import { ONE_TOKEN_WORDS } from './one-token-words.js';
 import { countEncodingTokens, type EncodingName } from './tokens.js';
 
 export type { EncodingName };
-
-/** Candidate words: kept for an encoding when ` word` is one token in it (most are in every encoding). */
-const CANDIDATES = [
-  'the', 'of', 'and', 'to', 'in', 'is', 'that', 'for', 'it', 'as', 'was', 'with', 'be', 'by', 'on', 'not',
-  'he', 'this', 'are', 'or', 'his', 'from', 'at', 'which', 'but', 'have', 'an', 'they', 'you', 'were', 'her',
-  'she', 'there', 'one', 'all', 'we', 'their', 'can', 'has', 'more', 'when', 'will', 'would', 'if', 'no',
-  'out', 'so', 'said', 'what', 'up', 'its', 'about', 'into', 'than', 'them', 'only', 'other', 'new', 'some',
-  'could', 'time', 'these', 'two', 'may', 'then', 'do', 'first', 'any', 'my', 'now', 'such', 'like', 'our',
-  'over', 'man', 'me', 'even', 'most', 'made', 'after', 'also', 'did', 'many', 'before', 'must', 'through',
-  'back', 'years', 'where', 'much', 'your', 'way', 'well', 'down', 'should', 'because', 'each', 'just',
-  'those', 'people', 'how', 'too', 'little', 'state', 'good', 'very', 'make', 'world', 'still', 'own', 'see',
-  'men', 'work', 'long', 'get', 'here', 'between', 'both', 'life', 'being', 'under', 'never', 'day', 'same',
-  'another', 'know', 'while', 'last', 'might', 'us', 'great', 'old', 'year', 'off', 'come', 'since',
-  'against', 'go', 'came', 'right', 'used', 'take', 'three', 'water', 'house', 'city', 'light', 'small',
-  'music', 'river', 'green', 'table', 'story', 'paper', 'money', 'night', 'point', 'place', 'order', 'group',
-] as const;
 
 const vocabularies = new Map<EncodingName, readonly string[]>();
 
@@ -32,7 +17,7 @@ const vocabularies = new Map<EncodingName, readonly string[]>();
 export function promptWords(encoding: EncodingName = 'o200k_base'): readonly string[] {
   let words = vocabularies.get(encoding);
   if (words === undefined) {
-    words = CANDIDATES.map((word) => ` ${word}`).filter((word) => countEncodingTokens(word, encoding) === 1);
+    words = ONE_TOKEN_WORDS.map((word) => ` ${word}`).filter((word) => countEncodingTokens(word, encoding) === 1);
     vocabularies.set(encoding, words);
   }
   return words;
