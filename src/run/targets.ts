@@ -13,6 +13,7 @@ import { maskUrl, targetSecrets } from '../text/mask.js';
 import { forecastLoad } from './forecast.js';
 import type { LocalRunResult, RunLocalOptions } from './local.js';
 import { readRunRecords, writeRunFiles } from './reports.js';
+import { resolveScenarioSet } from './scenario-set.js';
 import { addSteps, describeStop, summarizeRun, type StopRequest } from './summary.js';
 import { unlessStopped } from './unless-stopped.js';
 
@@ -56,6 +57,8 @@ export async function runTargets(
     notes.push(`the baseline ${baseline} was dropped: ${first.name} is the baseline instead`);
     baseline = first.name;
   }
+  // Each target its own scenario bodies (its API and model shape them), the same scenarios for all.
+  const scenarioSets = await Promise.all(ready.map((target) => resolveScenarioSet(plan.load, target.target, cwd)));
   const pace = ready[0]?.precheck === undefined ? null : { latencyMs: ready[0].precheck.latencyMs, outputTokens: ready[0].precheck.outputTokens };
   emit({ type: 'plan', forecast: forecastLoad({ mode: 'local', load: plan.load, warmupIsDefault: plan.warmupIsDefault, pace }) });
 
@@ -88,6 +91,7 @@ export async function runTargets(
         target: target.target,
         load: plan.load,
         prompts,
+        scenarioSet: scenarioSets[index] ?? null,
         sink: writers[index] as InstanceType<typeof writer.ResultsWriter>,
         secrets: targetSecrets(target.target),
         gracefulStopMs,

@@ -110,6 +110,24 @@ describe('several targets in one run', () => {
     expect(comparison?.notes).toEqual([]);
   }, 60_000);
 
+  test('conversations go to every target: each sends its turns with the context growing (a profile or --turns beside --target)', async () => {
+    const servers = await Promise.all([startMockServer({ ttftMs: 5, outputTokens: 4, countPrompt: true }), startMockServer({ ttftMs: 5, outputTokens: 4, countPrompt: true })]);
+    try {
+      const [a, b] = servers as [MockServer, MockServer];
+      const { summary, out } = await runTargets({ target: [`a=${chat(a)}`, `b=${chat(b)}`], concurrentUsers: '2', maxRequests: '6', turns: '3' });
+      expect(summary.targets?.map((t) => t.requests?.ok)).toEqual([6, 6]);
+      for (const [name, server] of [['a', a], ['b', b]] as const) {
+        const records = readRecords(join(out, 'targets', name, 'results.jsonl'));
+        expect(records.map((r) => r.turn).sort()).toEqual([1, 1, 2, 2, 3, 3]);
+        expect(records.every((r) => r.scenario === 'default')).toBe(true);
+        // The mock saw 1, 3 and 5 messages: each turn adds the reply and the next user turn (the pre-check aside).
+        expect(server.records.slice(1).map((r) => r.messages).sort()).toEqual([1, 1, 3, 3, 5, 5]);
+      }
+    } finally {
+      await Promise.all(servers.map((server) => server.close()));
+    }
+  }, 60_000);
+
   test("a gateway's response headers are recorded per request and summarized per target, with exact values", async () => {
     gateway.reset();
     const { summary, out } = await runTargets({ target: [`direct=${chat(fast)}`, `gw=${chat(gateway)}`], concurrentUsers: '2', maxRequests: '6', recordHeader: ['x-mock-request-id'] });
