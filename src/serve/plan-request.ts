@@ -48,6 +48,29 @@ const PlanRequestSchema = z
     skipPrecheck: z.boolean(),
     successThreshold: numberOrText,
     slo: text,
+    // Workload and conversations (docs/cli.md "Workload", "Scenarios and conversations"): no files.
+    inputTokens: numberOrText,
+    outputTokens: numberOrText,
+    preset: text,
+    ignoreEos: z.boolean(),
+    cacheBust: z.boolean(),
+    sharedPrefixTokens: numberOrText,
+    turns: numberOrText,
+    thinkTime: text,
+    dataOrder: text,
+    seed: numberOrText,
+    // Several targets: every URL must be on the service's allow-list, as the one target's is.
+    target: lines,
+    targetHeader: lines,
+    targetModel: lines,
+    targetApi: lines,
+    targetKey: lines,
+    baseline: text,
+    onTargetFailure: text,
+    recordHeader: lines,
+    // The server's metrics: scraped from the service's machine, so allow-listed like a target.
+    serverMetrics: lines,
+    serverMetricsInterval: numberOrText,
   })
   .partial()
   .strict();

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { AppError } from '../failures/errors.js';
 import { buildRunPlan } from '../input/plan.js';
-import type { RunPlan } from '../model/plan.js';
+import { planTargets, type RunPlan } from '../model/plan.js';
 import { runLocal } from '../run/local.js';
 import { maskText, maskUrl } from '../text/mask.js';
 import { isTargetAllowed, type TargetPattern } from './allow-target.js';
@@ -127,12 +127,18 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       }
       throw error;
     }
-    if (!isTargetAllowed(plan.target.url, options.allowTargets)) {
+    // Every URL the run would send to: the targets, and the server-metrics endpoints it would scrape.
+    const reached: Array<[string, string]> = [
+      ...planTargets(plan).map((target): [string, string] => [target.url, plan.comparison ? 'target' : targetField]),
+      ...(plan.serverMetrics?.urls ?? []).map((url): [string, string] => [url, 'serverMetrics']),
+    ];
+    const refused = reached.find(([url]) => !isTargetAllowed(url, options.allowTargets));
+    if (refused !== undefined) {
       return sendError(res, 403, {
         code: 'TARGET_NOT_ALLOWED',
-        message: `the target ${maskUrl(plan.target.url)} is not on this service's allow-list`,
+        message: `the ${refused[1] === 'serverMetrics' ? 'server-metrics endpoint' : 'target'} ${maskUrl(refused[0])} is not on this service's allow-list`,
         hint: 'the operator allows targets with --allow-target <host[:port]> (default: loopback only)',
-        field: targetField,
+        field: refused[1],
       });
     }
     const active = [...runs.values()].filter((candidate) => candidate.active);

@@ -57,8 +57,13 @@ describe('serve: a plan the service refuses', () => {
     ['a curl command reading the environment', { curl: 'curl http://127.0.0.1:1/v1/chat/completions -H "Authorization: Bearer $HOME"' }, 400, 'curl'],
     ['no target', { model: 'm' }, 400, 'url'],
     ['a target off the allow-list', { url: 'http://example.com/v1/chat/completions', model: 'm' }, 403, 'url'],
+    ['a second target off the allow-list', { target: ['a=T', 'b=http://example.com/v1/chat/completions'], model: 'm' }, 403, 'target'],
+    ['a server-metrics endpoint off the allow-list', { url: 'T', model: 'm', serverMetrics: 'http://example.com/metrics' }, 403, 'serverMetrics'],
+    ['a profile (a file of the service)', { url: 'T', model: 'm', profile: '/etc/passwd' }, 400, 'profile'],
+    ['a trace (a file of the service)', { url: 'T', model: 'm', trace: '/etc/passwd' }, 400, 'trace'],
+    ['a bad workload value', { url: 'T', model: 'm', inputTokens: 0 }, 400, 'inputTokens'],
   ])('%s: %s naming the field', async (_what, plan, status, field) => {
-    const body = JSON.parse(JSON.stringify(plan).replace('"T"', JSON.stringify(target))) as unknown;
+    const body = JSON.parse(JSON.stringify(plan).replace('"T"', JSON.stringify(target)).replace('"a=T"', JSON.stringify(`a=${target}`))) as unknown;
     const answer = await call(service.url, 'POST', '/runs', { body });
     expect(answer.status).toBe(status);
     expect((answer.json() as { error: { field: string | null } }).error.field).toBe(field);
@@ -77,6 +82,19 @@ describe('serve: a plan the service refuses', () => {
     expect(answer.status).toBe(413);
     expect(service.runs.size).toBe(0);
   });
+
+  test('sized prompts, conversations and the server metrics of an allowed host: the run sends them', async () => {
+    const started = await call(service.url, 'POST', '/runs', {
+      body: { url: target, model: 'mock-model', concurrentUsers: 1, maxRequests: 4, duration: 60, inputTokens: 40, outputTokens: 3, serverMetrics: `${new URL(target).origin}/metrics`, serverMetricsInterval: 1 },
+    });
+    expect(started.status).toBe(201);
+    const { id } = started.json() as { id: string };
+    await waitForRun(service.url, id, 'state finished', (status) => status.state === 'finished');
+    const summary = (await call(service.url, 'GET', `/runs/${id}/summary`)).json() as Summary;
+    expect(summary.requests.ok).toBe(4);
+    expect(summary.tokens.output).toBe(12);
+    expect(summary.serverMetrics?.endpoints[0]?.server).toBe('vllm');
+  }, 60_000);
 
   test('a body that is not JSON: 400', async () => {
     const answer = await call(service.url, 'POST', '/runs', { body: '{"url":' });
