@@ -36,6 +36,7 @@ hooks:{setScale:[function(u,key){if(key==='x'&&time)syncZoom(u);}],draw:[functio
 if(bars)opts.scales.x.range=function(u,min,max){return [min-half,max+half];};
 if(groups){opts.scales.x.range=function(){return [-0.5,spec.x.length-0.5];};opts.cursor.points={show:false};opts.axes[0]={splits:function(){return spec.x;},values:function(u,vs){return vs.map(function(v){var n=cats[v]==null?'':cats[v];return n.length>14?n.slice(0,13)+'\\u2026':n;});}};}
 if(spec.xLog&&spec.x[0]>0){opts.scales.x.distr=3;opts.scales.x.log=2;}
+if(spec.kind==='xy'&&spec.x.length<=12)opts.axes[0].splits=function(u,ai,min,max){return spec.x.filter(function(v){return v>=min&&v<=max;});};
 var u=new uPlot(opts,[spec.x].concat(spec.series.map(function(s){return s.values;})),box);
 u.reportKind=spec.kind;charts[spec.id]=u;box.classList.add('live');
 if(typeof ResizeObserver!=='undefined'){var last=w;new ResizeObserver(function(){var nw=Math.max(200,box.clientWidth);if(Math.abs(nw-last)<2)return;last=nw;u.setSize({width:nw,height:heightFor(nw)});}).observe(box);}

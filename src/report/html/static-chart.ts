@@ -7,6 +7,8 @@ const H = 200;
 const PAD = { left: 50, right: 10, top: 10, bottom: 26 };
 const IW = W - PAD.left - PAD.right;
 const IH = H - PAD.top - PAD.bottom;
+/** Up to this many x values of an `xy` chart, each gets its tick (the page's script does the same). */
+const MAX_POINT_TICKS = 12;
 
 /**
  * The chart as SVG drawn here: what prints and what a reader without JavaScript sees. The page's data
@@ -50,16 +52,18 @@ function xAxisOf(spec: ChartSpec): XAxis {
     const names = spec.categories ?? [];
     return { min: -0.5, max: spec.x.length - 0.5, pos: (v) => v, ticks: spec.x.map((v, i) => [v, shorten(names[i] ?? String(v))]) };
   }
+  // A few measured loads (a sweep's points, the steps' users): a tick at each, never between two users.
+  const pointTicks = spec.kind === 'xy' && spec.x.length <= MAX_POINT_TICKS ? spec.x.map((v): [number, string] => [v, formatTick(v)]) : null;
   if (spec.xLog === true && first > 0 && last > first) {
     const ticks: Array<[number, string]> = [];
     for (let e = Math.ceil(Math.log2(first)); e <= Math.floor(Math.log2(last)); e++) ticks.push([2 ** e, formatTick(2 ** e)]);
-    return { min: first, max: last, pos: Math.log2, ticks };
+    return { min: first, max: last, pos: Math.log2, ticks: pointTicks ?? ticks };
   }
   const half = spec.kind === 'bars' ? (spec.binWidth ?? 1) / 2 : 0;
   const min = Math.min(spec.kind === 'time' ? 0 : Infinity, first - half);
   const max = Math.max(min + 1e-9, last + half);
   const unit = spec.kind === 'time' ? 's' : '';
-  return { min, max, pos: (v) => v, ticks: spreadTicks(min, max).map((v) => [v, `${formatTick(v)}${unit}`]) };
+  return { min, max, pos: (v) => v, ticks: pointTicks ?? spreadTicks(min, max).map((v) => [v, `${formatTick(v)}${unit}`]) };
 }
 
 /** A long category name cut to fit under its group. */
