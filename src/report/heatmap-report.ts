@@ -74,7 +74,7 @@ const BEST_HUE = 120;
 const hsl = (hue: number): string => `hsl(${hue}, 70%, 75%)`;
 
 /** Green (best) to red (worst) within one grid, by the value's place between the grid's min and max. */
-export function heatColor(value: number | null, min: number, max: number, higherIsBetter: boolean): string {
+function heatColor(value: number | null, min: number, max: number, higherIsBetter: boolean): string {
   if (value === null) return '#eee';
   const share = max === min ? 0 : (value - min) / (max - min);
   const bad = higherIsBetter ? 1 - share : share;

@@ -25,7 +25,7 @@ export function buildScenariosSection(summary: Summary, charts: ChartSpec[]): Pa
 }
 
 /** TTFT and E2E p50/p95 of each scenario's successful requests, side by side; a chart with no value (no streaming: no TTFT) is left out. */
-export function buildScenarioCharts(scenarios: readonly ScenarioResult[]): ChartSpec[] {
+function buildScenarioCharts(scenarios: readonly ScenarioResult[]): ChartSpec[] {
   const base = { kind: 'groups' as const, xLabel: 'scenario', xUnit: '', yUnit: 'ms', x: scenarios.map((_, i) => i), categories: scenarios.map((s) => s.scenario) };
   const specs: ChartSpec[] = [
     { ...base, id: 'scenarios-ttft', title: 'TTFT by scenario', color: 4, series: (['p50', 'p95'] as const).map((p) => ({ label: `TTFT ${p}`, values: scenarios.map((s) => s.ttft[p]) })) },

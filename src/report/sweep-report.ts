@@ -204,7 +204,7 @@ function renderRun(summary: SweepSummary): string {
  * lightest first, with the knee marked; x on a log scale when the ladder spans 8× or more (it doubles).
  * The values are the points' own figures, unrounded.
  */
-export function buildSweepCharts(summary: SweepSummary): ChartSpec[] {
+function buildSweepCharts(summary: SweepSummary): ChartSpec[] {
   const points = sortedPoints(summary);
   if (points.length === 0) return [];
   const x = points.map((p) => p.load);

@@ -94,8 +94,11 @@ describe('the sweep page', () => {
       { label: 'E2E p50', values: sorted.map((p) => p.e2eMs.p50) },
       { label: 'E2E p95', values: sorted.map((p) => p.e2eMs.p95) },
     ]);
-    // The static SVG (print, no JavaScript) marks the knee too.
+    // The static SVG (print, no JavaScript) marks the knee too, with a tick at each measured load (log scale).
     expect(page.match(/<g class="mark" data-mark-x="2">/g)).toHaveLength(4);
+    const svg = /<svg class="chart static" data-chart="sweep-rps"[\s\S]*?<\/svg>/.exec(page)?.[0] ?? '';
+    expect([...svg.matchAll(/<text x="[\d.]+" y="192" text-anchor="middle">([^<]*)<\/text>/g)].map((m) => m[1])).toEqual(['1', '2', '3', '4', '8']);
+    expect(svg.match(/<circle /g)).toHaveLength(2 * 5);
   });
 
   it('says the answers beside the charts, the points in a table, why it stopped and what it cost in words', () => {
