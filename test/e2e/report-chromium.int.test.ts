@@ -511,13 +511,17 @@ describe.skipIf(cannotInstall)('the sweep, heatmap and per-scenario views in hea
     expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     for (const right of await phone.page.evaluate(() => Object.values(window.reportCharts).map((u) => u.root.getBoundingClientRect().right))) expect(right).toBeLessThanOrEqual(390);
     await phone.page.screenshot({ path: join(ARTIFACTS, 'sweep-390px.png'), fullPage: true });
+    // Printed, each chart is its static SVG.
+    await phone.page.emulateMedia({ media: 'print' });
+    expect(await phone.page.$$eval('svg.chart.static', (svgs) => svgs.filter((svg) => svg.getBoundingClientRect().height > 50).length)).toBe(4);
     expect(phone.problems).toEqual([]);
     await phone.context.close();
   });
 
-  it('heatmap: every grid has a coloured value in each cell, the best green and the worst red; no sideways scroll at 390 px; it reads without JavaScript', async () => {
-    for (const [width, javaScriptEnabled] of [[1280, true], [390, true], [390, false]] as const) {
+  it('heatmap: every grid has a coloured value in each cell, the best green and the worst red; no sideways scroll at 390 px; it reads without JavaScript and in print', async () => {
+    for (const [width, javaScriptEnabled, media] of [[1280, true, 'screen'], [390, true, 'screen'], [390, false, 'screen'], [1280, true, 'print']] as const) {
       const { context, page, problems } = await openPage(browser, join(work, 'heatmap', 'report.html'), width, { javaScriptEnabled });
+      await page.emulateMedia({ media });
       const cells = await page.$$eval('td.cell', (tds) =>
         tds.map((td) => ({ key: td.getAttribute('data-key') ?? '', value: td.getAttribute('data-value') ?? '', background: getComputedStyle(td).backgroundColor, shown: td.getBoundingClientRect().height > 0 })),
       );
@@ -535,7 +539,7 @@ describe.skipIf(cannotInstall)('the sweep, heatmap and per-scenario views in hea
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
       const text = await page.innerText('body');
       expect(text.match(CAMEL_CASE) ?? [], 'camelCase keys in the visible text').toEqual([]);
-      if (javaScriptEnabled) {
+      if (javaScriptEnabled && media === 'screen') {
         mkdirSync(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: join(ARTIFACTS, `heatmap-${width === 390 ? '390px' : 'desktop'}.png`), fullPage: true });
       }
