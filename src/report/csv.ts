@@ -161,7 +161,7 @@ function statsColumns(s: LatencyStats): Row {
 }
 
 /** RFC 4180: quote a field holding a comma, quote or line break; empty for null. */
-function csvField(v: string | number | null | undefined): string {
+export function csvField(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
   const text = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;

@@ -1,7 +1,11 @@
 /** A heatmap's renderers (docs/experiments.md "Heatmap files"): the console grid, heatmap.csv and report.html. */
 import type { HeatmapCell, HeatmapSummary } from '../model/experiment.js';
 import * as format from '../text/format.js';
-import { csvField, escapeHtml } from './svg-chart.js';
+import { csvField } from './csv.js';
+import { renderDefinitionList, renderTable, type PageSection, type TableCell } from './html/blocks.js';
+import { dataAttrs, esc } from './html/escape.js';
+import { renderPage } from './html/page.js';
+import { maskUrlOnce } from './mask-once.js';
 
 const WRITTEN: format.NumberStyle = { rounding: 'written' };
 
@@ -31,12 +35,12 @@ export function renderHeatmapCsv(summary: HeatmapSummary): string {
 }
 
 /** The grids a heatmap shows: each a metric over input (rows) × output (columns); lower is better unless said. */
-export const HEATMAP_GRIDS: ReadonlyArray<{ title: string; unit: string; higherIsBetter: boolean; value: (cell: HeatmapCell) => number | null }> = [
-  { title: 'TTFT p50', unit: 'ms', higherIsBetter: false, value: (c) => c.ttftMs.p50 },
-  { title: 'TTFT p95', unit: 'ms', higherIsBetter: false, value: (c) => c.ttftMs.p95 },
-  { title: 'E2E p50', unit: 'ms', higherIsBetter: false, value: (c) => c.e2eMs.p50 },
-  { title: 'E2E p95', unit: 'ms', higherIsBetter: false, value: (c) => c.e2eMs.p95 },
-  { title: 'Output tokens/s', unit: 'tok/s', higherIsBetter: true, value: (c) => c.outputTokensPerSecond },
+export const HEATMAP_GRIDS: ReadonlyArray<{ id: string; title: string; unit: string; higherIsBetter: boolean; value: (cell: HeatmapCell) => number | null }> = [
+  { id: 'ttft_p50', title: 'TTFT p50', unit: 'ms', higherIsBetter: false, value: (c) => c.ttftMs.p50 },
+  { id: 'ttft_p95', title: 'TTFT p95', unit: 'ms', higherIsBetter: false, value: (c) => c.ttftMs.p95 },
+  { id: 'e2e_p50', title: 'E2E p50', unit: 'ms', higherIsBetter: false, value: (c) => c.e2eMs.p50 },
+  { id: 'e2e_p95', title: 'E2E p95', unit: 'ms', higherIsBetter: false, value: (c) => c.e2eMs.p95 },
+  { id: 'output_tokens_per_second', title: 'Output tokens/s', unit: 'tok/s', higherIsBetter: true, value: (c) => c.outputTokensPerSecond },
 ];
 
 function cellAt(summary: HeatmapSummary, input: number, output: number): HeatmapCell | undefined {
@@ -65,41 +69,94 @@ export function renderHeatmapConsole(summary: HeatmapSummary, outDir: string | n
   return `${out.join('\n')}\n`;
 }
 
-/** Green (best) to red (worst) within one grid. */
-function colorOf(value: number | null, min: number, max: number, higherIsBetter: boolean): string {
+/** The colour scale's ends and middle: green (best) through yellow to red (worst). */
+const BEST_HUE = 120;
+const hsl = (hue: number): string => `hsl(${hue}, 70%, 75%)`;
+
+/** Green (best) to red (worst) within one grid, by the value's place between the grid's min and max. */
+function heatColor(value: number | null, min: number, max: number, higherIsBetter: boolean): string {
   if (value === null) return '#eee';
   const share = max === min ? 0 : (value - min) / (max - min);
   const bad = higherIsBetter ? 1 - share : share;
-  return `hsl(${Math.round(120 * (1 - bad))}, 70%, 75%)`;
+  return hsl(Math.round(BEST_HUE * (1 - bad)));
 }
 
+/**
+ * report.html of a heatmap: one coloured grid per metric (an HTML table, so it reads without JavaScript
+ * and prints), input sizes as rows and output sizes as columns, each cell's background scaled from the
+ * grid's best to its worst value; then every cell's figures and how the heatmap ran.
+ */
 export function renderHeatmapHtml(summary: HeatmapSummary): string {
-  const grids = HEATMAP_GRIDS.map((grid) => {
-    const values = summary.cells.map(grid.value).filter((v): v is number => v !== null);
-    const [min, max] = [Math.min(...values), Math.max(...values)];
-    const head = `<tr><th>input \\ output tokens</th>${summary.outputSizes.map((o) => `<th>${o}</th>`).join('')}</tr>`;
-    const rows = summary.inputSizes
-      .map((input) => {
-        const cells = summary.outputSizes.map((output) => {
-          const cell = cellAt(summary, input, output);
-          const value = cell === undefined ? null : grid.value(cell);
-          const tip = cell === undefined ? 'not run' : `${cell.requests.ok} ok, ${cell.requests.failed} failed; measured ${cell.measuredInputTokens ?? '-'} in / ${cell.measuredOutputTokens ?? '-'} out tokens`;
-          return `<td class="cell" data-input="${input}" data-output="${output}" style="background:${colorOf(value, min, max, grid.higherIsBetter)}" title="${escapeHtml(tip)}">${escapeHtml(cell === undefined ? 'not run' : formatValue(value, grid.unit))}</td>`;
-        });
-        return `<tr><th>${input}</th>${cells.join('')}</tr>`;
-      })
-      .join('\n');
-    return `<h2>${escapeHtml(grid.title)} (${escapeHtml(grid.unit)})</h2>\n<table class="grid">\n${head}\n${rows}\n</table>`;
+  const users = `${summary.users} user${summary.users === 1 ? '' : 's'} per cell`;
+  const grids = HEATMAP_GRIDS.map((grid) => renderGrid(summary, grid)).join('');
+  const sections: PageSection[] = [
+    {
+      id: 'grids',
+      title: 'By input × output size',
+      body: `<p class="note">Rows: prompt size in tokens; columns: answer size (the output cap) in tokens; ${esc(users)}. Each grid is coloured from its best value (green) to its worst (red). Hover a cell for its requests and the sizes measured.</p><div class="grid">${grids}</div>`,
+    },
+    { id: 'cells', title: 'Cells', body: renderCells(summary) },
+    {
+      id: 'run',
+      title: 'How the heatmap ran',
+      body: renderDefinitionList([
+        ['Users', users],
+        ['Sizes', summary.method],
+        ['Time spent', `${format.formatNumber(summary.budget.spentS, 0, WRITTEN)} s for ${summary.cells.length} cells (planned at most ${format.formatNumber(summary.budget.plannedS, 0, WRITTEN)} s)`],
+        ['Cells', 'each cell is a run of its own: its folder under cells/ holds its own report'],
+        ['Started', summary.startedAt],
+        ['Ended', summary.endedAt],
+      ]),
+    },
+  ];
+  return renderPage({
+    title: `llm-loadtest heatmap: ${summary.target.model}`,
+    heading: 'Latency and throughput by input × output size',
+    subtitleHtml: `${esc(maskUrlOnce(summary.target.url))} · ${esc(summary.target.model)} · ${esc(summary.target.apiType)} · ${esc(summary.startedAt)} · ${esc(summary.tool)} ${esc(summary.version)}`,
+    sections,
+    charts: [],
   });
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Heatmap: ${escapeHtml(summary.target.model)}</title>
-<style>body{font:14px system-ui,sans-serif;margin:24px;max-width:1000px}table.grid{border-collapse:collapse}td,th{padding:6px 12px;border:1px solid #fff;text-align:right}</style>
-</head><body>
-<h1>Latency and throughput by input × output size</h1>
-<p>${escapeHtml(summary.target.model)} at ${escapeHtml(summary.target.url)} · ${summary.users} user${summary.users === 1 ? '' : 's'} per cell · ${escapeHtml(summary.startedAt)}</p>
-<p>Green is best within each grid, red worst. Sizes: ${escapeHtml(summary.method)}.</p>
-${grids.join('\n')}
-<p>Cost: ${summary.budget.spentS} s for ${summary.cells.length} cells. Each cell is a run of its own (its folder under cells/ holds its report).</p>
-</body></html>
-`;
+}
+
+function renderGrid(summary: HeatmapSummary, grid: (typeof HEATMAP_GRIDS)[number]): string {
+  const values = summary.cells.map(grid.value).filter((v): v is number => v !== null);
+  const [min, max] = values.length === 0 ? [0, 0] : [Math.min(...values), Math.max(...values)];
+  const rows = summary.inputSizes.map((input) => [
+    String(input),
+    ...summary.outputSizes.map((output): TableCell => {
+      const cell = cellAt(summary, input, output);
+      const value = cell === undefined ? null : grid.value(cell);
+      const tip = cell === undefined ? 'not run' : `${cell.requests.ok} ok, ${cell.requests.failed} failed; measured ${cell.measuredInputTokens ?? '-'} in / ${cell.measuredOutputTokens ?? '-'} out tokens`;
+      return {
+        html: esc(cell === undefined ? 'not run' : formatValue(value, grid.unit)),
+        attrs: `${dataAttrs(`heatmap.${grid.id}.${input}x${output}`, value)} style="background:${heatColor(value, min, max, grid.higherIsBetter)}" title="${esc(tip)}"`,
+        className: 'cell',
+      };
+    }),
+  ]);
+  const columns = [{ head: 'input \\ output' }, ...summary.outputSizes.map((o) => ({ head: String(o), numeric: true }))];
+  const [best, worst] = grid.higherIsBetter ? [max, min] : [min, max];
+  const scale = `background:linear-gradient(to right,${hsl(BEST_HUE)},${hsl(BEST_HUE / 2)},${hsl(0)})`;
+  const legend =
+    values.length === 0
+      ? 'no values'
+      : `${grid.higherIsBetter ? 'higher' : 'lower'} is better: best ${esc(formatValue(best, grid.unit))} <span class="heat-scale" style="${scale}"></span> worst ${esc(formatValue(worst, grid.unit))}`;
+  return `<figure class="heat" data-grid="${esc(grid.id)}"><figcaption>${esc(grid.title)} <span class="note">(${esc(grid.unit)})</span></figcaption><p class="legend">${legend}</p>${renderTable(columns, rows, { rowHeads: true })}</figure>`;
+}
+
+function renderCells(summary: HeatmapSummary): string {
+  const heads = ['input tok', 'output tok', 'measured in/out tok', 'ok', 'failed', 'req/s', 'out tok/s', 'TTFT p50/p95', 'E2E p50/p95'];
+  const pair = (p50: number | null, p95: number | null): string => `${formatValue(p50, 'ms')}/${formatValue(p95, 'ms')}`;
+  const rows = summary.cells.map((c) => [
+    String(c.inputTokens),
+    String(c.outputTokens),
+    `${c.measuredInputTokens === null ? '-' : format.formatNumber(c.measuredInputTokens, 0, WRITTEN)}/${c.measuredOutputTokens === null ? '-' : format.formatNumber(c.measuredOutputTokens, 0, WRITTEN)}`,
+    format.formatCount(c.requests.ok, WRITTEN),
+    format.formatCount(c.requests.failed, WRITTEN),
+    format.formatNumber(c.rps, 2, WRITTEN),
+    format.formatNumber(c.outputTokensPerSecond, 1, WRITTEN),
+    pair(c.ttftMs.p50, c.ttftMs.p95),
+    pair(c.e2eMs.p50, c.e2eMs.p95),
+  ]);
+  return `${renderTable(heads.map((head) => ({ head, numeric: true })), rows)}<p class="note">Latencies in ms of successful requests, each cell after its settle time; measured tokens are the means of its successful requests.</p>`;
 }

@@ -49,7 +49,7 @@ export function buildRunSections(s: Summary, records: readonly RequestRecord[] |
     buildBurstSection(s),
     buildHostsSection(s),
     renderSteps(s, charts),
-    buildScenariosSection(s),
+    buildScenariosSection(s, charts),
     renderOverTime(s, records, charts),
     buildServerMetricsSection(s, charts),
     renderDistributions(records, charts),

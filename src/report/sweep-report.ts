@@ -1,7 +1,13 @@
 /** A sweep's renderers (docs/experiments.md "Sweep files"): the console table, sweep.csv and report.html. */
-import type { SweepPoint, SweepSummary } from '../model/experiment.js';
+import type { SweepPoint, SweepStopReason, SweepSummary } from '../model/experiment.js';
 import * as format from '../text/format.js';
-import { csvField, escapeHtml, renderLineChart } from './svg-chart.js';
+import { csvField } from './csv.js';
+import { renderDefinitionList, renderTable, type PageSection } from './html/blocks.js';
+import { renderChartGrid } from './html/chart-figure.js';
+import type { ChartSpec } from './html/chart-spec.js';
+import { dataAttrs, esc } from './html/escape.js';
+import { renderPage } from './html/page.js';
+import { maskUrlOnce } from './mask-once.js';
 
 const WRITTEN: format.NumberStyle = { rounding: 'written' };
 
@@ -104,57 +110,133 @@ export function renderSweepConsole(summary: SweepSummary, outDir: string | null)
   return `${out.join('\n')}\n`;
 }
 
+/** Why the ladder stopped, in words (the detail says by how much). */
+const STOP_WORDS: Readonly<Record<SweepStopReason, string>> = {
+  'throughput-flat': 'throughput stopped rising with the load',
+  'latency-exploded': 'latency grew past its limit',
+  errors: 'too many requests failed',
+  'slo-failed': 'the SLOs failed at two points in a row',
+  'max-load': 'it reached the most load allowed',
+  'ladder-done': 'every point of the ladder was measured',
+  budget: 'the time budget ran out',
+  interrupted: 'it was stopped from outside',
+};
+
+/**
+ * report.html of a sweep: the answers (knee, best point, SLO answer) beside throughput and latency
+ * against the load with the knee marked, the points' table, and how the sweep ran and what it cost.
+ * Built from the same page, sections and chart specs as a run's report.
+ */
 export function renderSweepHtml(summary: SweepSummary): string {
-  const points = sortedPoints(summary);
-  const x = summary.sweepOver === 'users' ? 'concurrent users' : 'offered rate (req/s)';
-  const mark = summary.knee.load === null ? null : { x: summary.knee.load, label: `knee ${summary.knee.load}` };
-  const throughput = renderLineChart({
-    title: 'Throughput',
-    xLabel: x,
-    yLabel: 'req/s',
-    series: [
-      { name: 'successful req/s', color: '#2563eb', points: points.map((p) => [p.load, p.rps] as const) },
-      ...(summary.answer === null ? [] : [{ name: 'goodput (SLOs met)', color: '#16a34a', points: points.map((p) => [p.load, p.goodput] as const) }]),
-    ],
-    mark,
-  });
-  const latency = renderLineChart({
-    title: 'Latency (p95)',
-    xLabel: x,
-    yLabel: 'ms',
-    series: [
-      { name: 'TTFT p95', color: '#9333ea', points: points.map((p) => [p.load, p.ttftMs.p95] as const) },
-      { name: 'E2E p95', color: '#ea580c', points: points.map((p) => [p.load, p.e2eMs.p95] as const) },
-    ],
-    mark,
-  });
+  const over = summary.sweepOver === 'users' ? 'concurrent users' : 'request rate';
+  const charts = buildSweepCharts(summary);
   const table = buildSweepTable(summary);
-  const head = `<tr>${table.heads.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
-  const body = table.rows.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
-  const answers = describeSweepAnswers(summary)
-    .map((line) => `<li>${escapeHtml(line.trim())}</li>`)
-    .join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sweep: ${escapeHtml(summary.target.model)}</title>
-<style>body{font:14px system-ui,sans-serif;margin:24px;max-width:1000px}table{border-collapse:collapse}td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:right}td:first-child,th:first-child{text-align:left}svg{max-width:100%;height:auto;display:block;margin:12px 0}</style>
-</head><body>
-<h1>Sweep over ${summary.sweepOver === 'users' ? 'concurrent users' : 'request rate'}</h1>
-<p>${escapeHtml(summary.target.model)} at ${escapeHtml(summary.target.url)} · ${escapeHtml(summary.startedAt)} → ${escapeHtml(summary.endedAt)}</p>
-<h2>Answers</h2>
-<ul>
-${answers}
-</ul>
-<h2>Charts</h2>
-${throughput}
-${latency}
-<h2>Points</h2>
-<table>
-${head}
-${body}
-</table>
-<p>Each point is a run of its own (its folder under points/ holds its report); its first ${summary.points[0]?.settleS ?? 0} s are left out while its users settle.</p>
-</body></html>
-`;
+  const settleS = summary.points[0]?.settleS ?? 0;
+  const sections: PageSection[] = [
+    { id: 'answers', title: 'Capacity', body: `${renderAnswers(summary)}${charts.length === 0 ? '<p class="note">No point was measured.</p>' : renderChartGrid(charts)}` },
+    {
+      id: 'points',
+      title: 'Points',
+      body: `${renderTable(
+        table.heads.map((head, i) => ({ head, numeric: i >= 1 && head !== 'SLOs' })),
+        table.rows,
+        { rowAttrs: (r) => `data-key="sweep.points.${r}"` },
+      )}<p class="note">Lightest load first. Latencies in ms of successful requests, each point after its first ${esc(format.formatNumber(settleS, 1, WRITTEN))} s (left out while its users settle). Each point is a run of its own: its folder under points/ holds its own report.</p>`,
+    },
+    { id: 'run', title: 'How the sweep ran', body: renderRun(summary) },
+  ];
+  const interrupted = summary.stop.reason === 'interrupted';
+  return renderPage({
+    title: `llm-loadtest sweep: ${summary.target.model}`,
+    heading: `Sweep over ${over}`,
+    subtitleHtml: `${esc(maskUrlOnce(summary.target.url))} · ${esc(summary.target.model)} · ${esc(summary.target.apiType)} · ${esc(summary.startedAt)} · ${esc(summary.tool)} ${esc(summary.version)}`,
+    bannerHtml: interrupted
+      ? `<div class="banner" role="alert" data-key="banner">Interrupted: ${esc(summary.stop.detail)}. The sweep stopped early: its answers cover only the ${summary.points.length} point${summary.points.length === 1 ? '' : 's'} measured before the stop.</div>`
+      : '',
+    sections,
+    charts,
+  });
+}
+
+/** The load in words: "4 users", "8 req/s". */
+function loadText(summary: SweepSummary, load: number): string {
+  return `${format.formatNumber(load, load % 1 === 0 ? 0 : 2, WRITTEN)} ${summary.sweepOver === 'users' ? (load === 1 ? 'user' : 'users') : 'req/s'}`;
+}
+
+/** The three answers as cards (knee, best point, SLO answer), each explained underneath. */
+function renderAnswers(summary: SweepSummary): string {
+  const { knee, best, answer } = summary;
+  const card = (key: string, value: number | null, text: string, title: string): string => `<div class="card"><b ${dataAttrs(key, value)}>${esc(text)}</b><span>${esc(title)}</span></div>`;
+  const cards = [card('sweep.knee', knee.load, knee.load === null ? 'none found' : loadText(summary, knee.load), 'Knee: where more load stops paying')];
+  if (best !== null) {
+    cards.push(card('sweep.best', best.value, `${format.formatNumber(best.value, 2, WRITTEN)} req/s`, `Best ${best.metric === 'goodput' ? 'goodput (SLOs met)' : 'throughput'}, at ${loadText(summary, best.load)}`));
+  }
+  if (answer !== null) {
+    cards.push(card('sweep.answer', answer.maxLoad, answer.maxLoad === null ? 'no load met them' : `up to ${loadText(summary, answer.maxLoad)}`, `Most load meeting ${answer.slo.join(', ')}`));
+  }
+  const lines = [`Knee: ${knee.detail}. Method: ${knee.method}.`];
+  if (answer !== null) {
+    lines.push(
+      `SLO answer: ${answer.detail}${answer.firstFailingLoad === null ? '' : `; the lightest load failing them: ${loadText(summary, answer.firstFailingLoad)}`}${answer.bisected ? '; narrowed by bisection' : ''}.`,
+    );
+  }
+  return `<div class="cards">${cards.join('')}</div><ul data-key="sweep.answers">${lines.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>`;
+}
+
+/** Why it stopped, what it cost against the budget and plan, and how the points came to be. */
+function renderRun(summary: SweepSummary): string {
+  const { budget, stop } = summary;
+  const count = (source: SweepPoint['source']): number => summary.points.filter((p) => p.source === source).length;
+  const point = summary.points[0];
+  const items: Array<readonly [string, string]> = [
+    ['Stopped because', `${STOP_WORDS[stop.reason]}: ${stop.detail}`],
+    ['Time spent', `${format.formatNumber(budget.spentS, 0, WRITTEN)} s${budget.budgetS === null ? ', no budget set' : ` of a budget of ${format.formatNumber(budget.budgetS, 0, WRITTEN)} s`}`],
+    ['Plan', budget.plan],
+    ['Points measured', `${summary.points.length}: ${count('ladder')} on the ladder, ${count('knee')} narrowing the knee, ${count('bisect')} narrowing the SLO answer`],
+  ];
+  if (point !== undefined) items.push(['Each point', `${format.formatNumber(point.settleS, 1, WRITTEN)} s to settle, then ${format.formatNumber(point.durationS, 1, WRITTEN)} s measured`]);
+  items.push(['Started', summary.startedAt], ['Ended', summary.endedAt]);
+  return `<div data-key="sweep.run">${renderDefinitionList(items)}</div>`;
+}
+
+/**
+ * Throughput (req/s with goodput, output tokens/s) and latency (TTFT and E2E p50/p95) against the load,
+ * lightest first, with the knee marked; x on a log scale when the ladder spans 8× or more (it doubles).
+ * The values are the points' own figures, unrounded.
+ */
+function buildSweepCharts(summary: SweepSummary): ChartSpec[] {
+  const points = sortedPoints(summary);
+  if (points.length === 0) return [];
+  const x = points.map((p) => p.load);
+  const users = summary.sweepOver === 'users';
+  const by = users ? 'by users' : 'by offered rate';
+  const first = x[0] as number;
+  const base = {
+    kind: 'xy' as const,
+    xLabel: users ? 'users' : 'offered rate',
+    xUnit: users ? 'users' : 'req/s',
+    x,
+    xLog: first > 0 && (x[x.length - 1] as number) / first >= 8,
+    marks: summary.knee.load === null ? [] : [{ x: summary.knee.load, label: `knee: ${loadText(summary, summary.knee.load)}` }],
+  };
+  const specs: ChartSpec[] = [
+    {
+      ...base,
+      id: 'sweep-rps',
+      title: `Throughput ${by}`,
+      yUnit: 'req/s',
+      series: [
+        { label: 'successful req/s', values: points.map((p) => p.rps) },
+        ...(summary.answer === null ? [] : [{ label: 'goodput (SLOs met)', values: points.map((p) => p.goodput) }]),
+      ],
+      note: `Dashed: the knee (${summary.knee.load === null ? 'none found' : loadText(summary, summary.knee.load)}).${base.xLog ? ' Load on a log scale.' : ''}`,
+    },
+    { ...base, id: 'sweep-tokens', title: `Output tokens per second ${by}`, yUnit: 'tok/s', color: 2, series: [{ label: 'output tokens/s', values: points.map((p) => p.outputTokensPerSecond) }] },
+    { ...base, id: 'sweep-ttft', title: `TTFT ${by}`, yUnit: 'ms', color: 4, series: [{ label: 'TTFT p50', values: points.map((p) => p.ttftMs.p50) }, { label: 'TTFT p95', values: points.map((p) => p.ttftMs.p95) }] },
+    { ...base, id: 'sweep-e2e', title: `E2E ${by}`, yUnit: 'ms', color: 5, series: [{ label: 'E2E p50', values: points.map((p) => p.e2eMs.p50) }, { label: 'E2E p95', values: points.map((p) => p.e2eMs.p95) }] },
+  ];
+  // Without streaming there is no TTFT: its chart is left out rather than drawn empty.
+  return specs.filter((spec) => spec.series.some((series) => series.values.some((v) => v !== null)));
 }
 
 function sortedPoints(summary: SweepSummary): SweepPoint[] {

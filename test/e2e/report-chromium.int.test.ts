@@ -6,6 +6,7 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
+import type { HeatmapCell, HeatmapSummary, SweepSummary } from '../../src/model/experiment.js';
 import type { RequestRecord, Summary } from '../../src/model/summary.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { formatMs, formatNumber, formatPct } from '../../src/text/format.js';
@@ -32,6 +33,9 @@ interface UPlotLike {
   cursor: { idx?: number | null };
   scales: Record<string, { min?: number; max?: number }>;
   series: Array<{ show?: boolean }>;
+  valToPos(value: number, scale: string, canvasPixels?: boolean): number;
+  bbox: { top: number; height: number };
+  ctx: { getImageData(x: number, y: number, width: number, height: number): { data: ArrayLike<number> } };
 }
 interface ReportWindow {
   reportCharts: Record<string, UPlotLike>;
@@ -46,6 +50,7 @@ interface BrowserElement {
   nextElementSibling: BrowserElement | null;
 }
 declare const window: ReportWindow;
+declare function getComputedStyle(element: BrowserElement): { backgroundColor: string };
 declare const document: {
   documentElement: { scrollWidth: number };
   body: { innerText: string };
@@ -196,7 +201,7 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
   });
 
   it('hovering a chart shows the value under the cursor; time charts share the cursor and the zoom; the legend toggles a line', async () => {
-    const { context, page, problems } = await openPage(join(runDir, 'report.html'), 1280);
+    const { context, page, problems } = await openPage(browser, join(runDir, 'report.html'), 1280);
     const over = page.locator('[data-chart-id="ttft"] .u-over');
     await over.scrollIntoViewIfNeeded();
     const box = await over.boundingBox();
@@ -269,7 +274,7 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
   });
 
   it('at 390 px wide nothing scrolls the page sideways, tables scroll in their own box, charts fit', async () => {
-    const { context, page, problems } = await openPage(join(runDir, 'report.html'), 390);
+    const { context, page, problems } = await openPage(browser, join(runDir, 'report.html'), 390);
     await page.waitForSelector('html[data-charts-ready]', { timeout: 10_000 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const widths = await page.evaluate(() => Object.values(window.reportCharts).map((u) => u.root.getBoundingClientRect().right));
@@ -287,7 +292,7 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
   it('marks an interrupted run: a banner above everything and the verdict', async () => {
     const stopped = JSON.parse(readFileSync(join(interruptedDir, 'summary.json'), 'utf8')) as Summary;
     expect(stopped.verdict).toBe('interrupted');
-    const { context, page, problems } = await openPage(join(interruptedDir, 'report.html'), 1280);
+    const { context, page, problems } = await openPage(browser, join(interruptedDir, 'report.html'), 1280);
     const banner = page.locator('[data-key="banner"]');
     expect(await banner.isVisible()).toBe(true);
     expect(await banner.innerText()).toMatch(/^Interrupted at .* s into the run\): interrupted by SIGINT \(Ctrl-C\)\. This run stopped early/);
@@ -301,7 +306,7 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
   });
 
   it('prints with every section and a static chart for each interactive one (print media, and a PDF)', async () => {
-    const { context, page, problems } = await openPage(join(runDir, 'report.html'), 1280);
+    const { context, page, problems } = await openPage(browser, join(runDir, 'report.html'), 1280);
     await page.waitForSelector('html[data-charts-ready]', { timeout: 10_000 });
     const sections = await page.$$eval('section[data-section]', (els) => els.map((el) => el.getAttribute('data-section')));
     expect(sections).toEqual(['summary', ...((summary.notes ?? []).length > 0 ? ['notes'] : []), 'latency', 'time', 'distributions', 'errors', 'plan', 'definitions']);
@@ -333,7 +338,7 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
   });
 
   it('without JavaScript the static charts, their legends and every table show', async () => {
-    const { context, page } = await openPage(join(runDir, 'report.html'), 1280, { javaScriptEnabled: false });
+    const { context, page } = await openPage(browser, join(runDir, 'report.html'), 1280, { javaScriptEnabled: false });
     const statics = await page.$$eval('svg.chart.static', (svgs) =>
       svgs.map((svg) => ({ id: svg.getAttribute('data-chart'), points: Number(svg.getAttribute('data-points')), height: svg.getBoundingClientRect().height })),
     );
@@ -348,7 +353,7 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
   });
 
   it('compare --html: a page with the comparison’s figures and every chart drawn, no console error', async () => {
-    const { context, page, problems } = await openPage(comparePage, 1280);
+    const { context, page, problems } = await openPage(browser, comparePage, 1280);
     await page.waitForSelector('html[data-charts-ready]', { timeout: 10_000 });
     const charts = await page.evaluate(() =>
       Object.entries(window.reportCharts).map(([id, u]) => ({
@@ -380,25 +385,6 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
     expect(problems).toEqual([]);
     await context.close();
   });
-
-  /** A page opened offline (any request off file: is aborted and fails the test), with its console problems collected. */
-  async function openPage(file: string, width: number, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-    const context = await browser.newContext({ viewport: { width, height: 900 }, ...options });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:')) return route.continue();
-      problems.push(`request off the page: ${url}`);
-      return route.abort();
-    });
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    return { context, page, problems };
-  }
 
   it('writes a metrics.prom that parses and a report.csv whose totals match the records', () => {
     const families = new Map(parsePrometheusTextFormat(readFileSync(join(runDir, 'metrics.prom'), 'utf8')).map((f) => [f.name, f]));
@@ -434,3 +420,174 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
     expect(again.latency.ttft.p95).toBe(summary.latency.ttft.p95);
   });
 });
+
+describe.skipIf(cannotInstall)('the sweep, heatmap and per-scenario views in headless Chromium, from real runs against the mock', () => {
+  let mock: MockServer;
+  let work: string;
+  let browser: Browser;
+  let sweep: SweepSummary;
+  let heatmap: HeatmapSummary;
+  let scenarioRun: Summary;
+
+  beforeAll(async () => {
+    if (chromiumMissing) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/ensure-chromium.sh\` (installs Debian's chromium) and rerun`);
+    // Two slots: throughput doubles from 1 to 2 users and stays flat at 4 (the knee at 2).
+    mock = await startMockServer({ port: 0, maxConcurrent: 2, ttftMs: 30, itlMs: 5, outputTokens: 10, models: ['mock-model'] });
+    work = mkdtempSync(join(tmpdir(), 'llm-loadtest-e2e-experiments-'));
+    const url = `${mock.url}/v1/chat/completions`;
+    const cli = async (args: string[]): Promise<void> => {
+      const io = createFakeIo();
+      expect(await runCli(args, io), io.err()).toBe(0);
+    };
+    await cli(['sweep', '--url', url, '--model', 'mock-model', '--users', '1,2,4', '--point-duration', '1', '--settle', '0.3', '--slo', 'ttft_p95<=5s', '--out', join(work, 'sweep'), '--quiet']);
+    sweep = JSON.parse(readFileSync(join(work, 'sweep', 'summary.json'), 'utf8')) as SweepSummary;
+    await cli(['heatmap', '--url', url, '--model', 'mock-model', '--input-sizes', '32,128', '--output-sizes', '4,16', '--cell-duration', '0.5', '--settle', '0', '--out', join(work, 'heatmap'), '--quiet']);
+    heatmap = JSON.parse(readFileSync(join(work, 'heatmap', 'summary.json'), 'utf8')) as HeatmapSummary;
+    const profile = join(work, 'mix.yaml');
+    writeFileSync(profile, ['seed: 3', 'scenarios:', '  - {name: short-questions, weight: 60, prompts: ["one", "two"]}', '  - {name: chat, weight: 40, turns: 2, script: ["hi", "more"]}'].join('\n'));
+    await cli(['run', '--local', '--url', url, '--model', 'mock-model', '--profile', profile, '--concurrent-users', '2', '--duration', '2', '--out', join(work, 'scenarios'), '--no-progress', '--no-color']);
+    scenarioRun = JSON.parse(readFileSync(join(work, 'scenarios', 'summary.json'), 'utf8')) as Summary;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await mock?.close();
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('sweep: every chart drawn with the points’ figures, the knee line on the canvas, a value on hover; no sideways scroll at 390 px', async () => {
+    expect(sweep.knee.load, sweep.knee.detail).toBe(2);
+    const { context, page, problems } = await openPage(browser, join(work, 'sweep', 'report.html'), 1280);
+    await page.waitForSelector('html[data-charts-ready]', { timeout: 10_000 });
+    const charts = await page.evaluate(() =>
+      Object.entries(window.reportCharts).map(([id, u]) => ({ id, x: u.data[0] ?? [], points: u.data.slice(1).reduce((n, values) => n + values.filter((v) => v !== null && v !== undefined).length, 0) })),
+    );
+    expect(charts.map((c) => c.id)).toEqual(['sweep-rps', 'sweep-tokens', 'sweep-ttft', 'sweep-e2e']);
+    for (const chart of charts) {
+      expect(chart.x).toEqual([1, 2, 4]);
+      expect(chart.points, `chart ${chart.id} has data`).toBeGreaterThan(0);
+    }
+    // The knee: a dashed red line drawn on the canvas at x = 2 (some of its pixels are the dash gaps).
+    const redPixels = await page.evaluate((knee) => {
+      const u = window.reportCharts['sweep-rps'] as UPlotLike;
+      const x = Math.round(u.valToPos(knee, 'x', true));
+      const pixels = u.ctx.getImageData(x, u.bbox.top, 1, u.bbox.height).data;
+      let red = 0;
+      for (let i = 0; i < pixels.length; i += 4) if ((pixels[i] ?? 0) > 170 && (pixels[i + 1] ?? 255) < 90 && (pixels[i + 2] ?? 255) < 90) red += 1;
+      return red;
+    }, 2);
+    expect(redPixels).toBeGreaterThan(10);
+
+    // Hovering the throughput chart shows the load and the req/s of the point under the cursor.
+    const over = page.locator('[data-chart-id="sweep-rps"] .u-over');
+    const box = await over.boundingBox();
+    if (box === null) throw new Error('the sweep throughput chart has no plotting area');
+    await page.mouse.move(box.x + box.width * 0.98, box.y + box.height * 0.5);
+    await page.waitForFunction(() => window.reportCharts['sweep-rps']?.cursor.idx != null, undefined, { timeout: 5000 });
+    const hover = await page.evaluate(() => {
+      const u = window.reportCharts['sweep-rps'] as UPlotLike;
+      const idx = u.cursor.idx as number;
+      const legend = (series: number): string => document.querySelector(`[data-chart-id="sweep-rps"] .u-legend tr:nth-child(${series + 1}) .u-value`)?.textContent ?? '';
+      return { load: u.data[0]?.[idx] ?? null, loadText: legend(0), rpsText: legend(1) };
+    });
+    const point = sweep.points.find((p) => p.load === hover.load);
+    expect(point, `a point under the cursor (${String(hover.load)})`).toBeDefined();
+    expect(hover.loadText).toBe(`${String(hover.load)} users`);
+    expect(hover.rpsText).toMatch(/ req\/s$/);
+    expect(Number(hover.rpsText.replace(/ req\/s$/, ''))).toBeCloseTo(point?.rps ?? Number.NaN, 1);
+    const text = await page.innerText('body');
+    expect(text.match(CAMEL_CASE) ?? [], 'camelCase keys in the visible text').toEqual([]);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'sweep-desktop.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+
+    const phone = await openPage(browser, join(work, 'sweep', 'report.html'), 390);
+    await phone.page.waitForSelector('html[data-charts-ready]', { timeout: 10_000 });
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    for (const right of await phone.page.evaluate(() => Object.values(window.reportCharts).map((u) => u.root.getBoundingClientRect().right))) expect(right).toBeLessThanOrEqual(390);
+    await phone.page.screenshot({ path: join(ARTIFACTS, 'sweep-390px.png'), fullPage: true });
+    // Printed, each chart is its static SVG.
+    await phone.page.emulateMedia({ media: 'print' });
+    expect(await phone.page.$$eval('svg.chart.static', (svgs) => svgs.filter((svg) => svg.getBoundingClientRect().height > 50).length)).toBe(4);
+    expect(phone.problems).toEqual([]);
+    await phone.context.close();
+  });
+
+  it('heatmap: every grid has a coloured value in each cell, the best green and the worst red; no sideways scroll at 390 px; it reads without JavaScript and in print', async () => {
+    for (const [width, javaScriptEnabled, media] of [[1280, true, 'screen'], [390, true, 'screen'], [390, false, 'screen'], [1280, true, 'print']] as const) {
+      const { context, page, problems } = await openPage(browser, join(work, 'heatmap', 'report.html'), width, { javaScriptEnabled });
+      await page.emulateMedia({ media });
+      const cells = await page.$$eval('td.cell', (tds) =>
+        tds.map((td) => ({ key: td.getAttribute('data-key') ?? '', value: td.getAttribute('data-value') ?? '', background: getComputedStyle(td).backgroundColor, shown: td.getBoundingClientRect().height > 0 })),
+      );
+      expect(cells).toHaveLength(5 * heatmap.cells.length);
+      for (const cell of cells) {
+        expect(cell.value, cell.key).not.toBe('');
+        expect(cell.shown, cell.key).toBe(true);
+      }
+      // E2E p50: the cell with the longest answers is the worst (red), the one with the shortest the best (green).
+      const e2e = [...heatmap.cells].sort((a, b) => (a.e2eMs.p50 as number) - (b.e2eMs.p50 as number));
+      const background = (c: HeatmapCell | undefined): string | undefined => cells.find((x) => x.key === `heatmap.e2e_p50.${c?.inputTokens}x${c?.outputTokens}`)?.background;
+      // hsl(120, 70%, 75%) and hsl(0, 70%, 75%), the scale's ends, as the browser computes them.
+      expect(background(e2e[0])).toBe('rgb(147, 236, 147)');
+      expect(background(e2e.at(-1))).toBe('rgb(236, 147, 147)');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      const text = await page.innerText('body');
+      expect(text.match(CAMEL_CASE) ?? [], 'camelCase keys in the visible text').toEqual([]);
+      if (javaScriptEnabled && media === 'screen') {
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: join(ARTIFACTS, `heatmap-${width === 390 ? '390px' : 'desktop'}.png`), fullPage: true });
+      }
+      expect(problems).toEqual([]);
+      await context.close();
+    }
+  });
+
+  it('per scenario: TTFT and E2E as bars grouped by scenario, the scenario and its value on hover', async () => {
+    const scenarios = scenarioRun.scenarios ?? [];
+    expect(scenarios.map((s) => s.scenario)).toEqual(['short-questions', 'chat']);
+    const { context, page, problems } = await openPage(browser, join(work, 'scenarios', 'report.html'), 1280);
+    await page.waitForSelector('html[data-charts-ready]', { timeout: 10_000 });
+    const e2e = await page.evaluate(() => (window.reportCharts['scenarios-e2e'] as UPlotLike).data.map((values) => [...values]));
+    expect(e2e).toEqual([[0, 1], scenarios.map((s) => s.e2e.p50), scenarios.map((s) => s.e2e.p95)]);
+    expect(await page.evaluate(() => Object.keys(window.reportCharts).filter((id) => id.startsWith('scenarios-')))).toEqual(['scenarios-ttft', 'scenarios-e2e']);
+    const over = page.locator('[data-chart-id="scenarios-e2e"] .u-over');
+    await over.scrollIntoViewIfNeeded();
+    const box = await over.boundingBox();
+    if (box === null) throw new Error('the per-scenario E2E chart has no plotting area');
+    // The right half of the plot is the second group.
+    await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.5);
+    await page.waitForFunction(() => window.reportCharts['scenarios-e2e']?.cursor.idx === 1, undefined, { timeout: 5000 });
+    const legend = await page.evaluate(() => [1, 2, 3].map((n) => document.querySelector(`[data-chart-id="scenarios-e2e"] .u-legend tr:nth-child(${n}) .u-value`)?.textContent ?? ''));
+    expect(legend[0]).toBe('chat');
+    expect(Number(legend[2]?.replace(/ ms$/, '').replace(/,/g, ''))).toBeCloseTo(scenarios[1]?.e2e.p95 ?? Number.NaN, 0);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.locator('#scenarios').screenshot({ path: join(ARTIFACTS, 'scenarios-desktop.png') });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+/** A page opened offline (any request off file: is aborted and fails the test), with its console problems collected. */
+async function openPage(browser: Browser, file: string, width: number, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, ...options });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:')) return route.continue();
+    problems.push(`request off the page: ${url}`);
+    return route.abort();
+  });
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  return { context, page, problems };
+}

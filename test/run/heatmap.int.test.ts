@@ -49,9 +49,14 @@ describe('heatmap', () => {
     expect(onDisk.cells).toHaveLength(4);
     expect(readFileSync(join(outDir, 'heatmap.csv'), 'utf8').trimEnd().split('\r\n')).toHaveLength(5);
     const html = readFileSync(join(outDir, 'report.html'), 'utf8');
-    // Five grids of four coloured cells.
-    expect((html.match(/<td class="cell"/g) ?? []).length).toBe(5 * 4);
-    expect(html).toContain('data-input="256" data-output="64" style="background:hsl(');
+    // Five grids of four coloured cells, each the cell's own figure.
+    expect((html.match(/<td class="n cell"/g) ?? []).length).toBe(5 * 4);
+    for (const cell of summary.cells) {
+      expect(html).toContain(`data-key="heatmap.e2e_p50.${cell.inputTokens}x${cell.outputTokens}" data-value="${cell.e2eMs.p50}" style="background:hsl(`);
+    }
+    // The longest answers take longest: the worst (red) end of the E2E scale.
+    const slowest = [...summary.cells].sort((a, b) => (b.e2eMs.p50 as number) - (a.e2eMs.p50 as number))[0];
+    expect(html).toContain(`data-key="heatmap.e2e_p50.${slowest?.inputTokens}x${slowest?.outputTokens}" data-value="${slowest?.e2eMs.p50}" style="background:hsl(0, 70%, 75%)"`);
   }, 60_000);
 
   test('refuses an API without an output size, before any network', async () => {

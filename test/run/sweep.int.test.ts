@@ -12,6 +12,11 @@ import { runSweep, type SweepEvent } from '../../src/run/sweep.js';
  * user; past N requests wait for a slot, throughput stays at N / service time and TTFT grows by the wait.
  */
 let mock: MockServer | null = null;
+
+/** The charts of a page as its script reads them: the JSON data block. */
+function readCharts(page: string): Array<{ id: string; x: number[]; marks?: Array<{ x: number; label: string }>; series: Array<{ label: string; values: Array<number | null> }> }> {
+  return (JSON.parse(/id="report-data">([\s\S]*?)<\/script>/.exec(page)?.[1] ?? '{}') as { charts: ReturnType<typeof readCharts> }).charts;
+}
 afterEach(async () => {
   await mock?.close();
   mock = null;
@@ -58,9 +63,20 @@ describe('sweep', () => {
     const csv = readFileSync(join(outDir, 'sweep.csv'), 'utf8').trimEnd().split('\r\n');
     expect(csv).toHaveLength(5);
     expect(csv[0]).toMatch(/^load,source,rps,/);
+    // report.html: the charts' data are the points' own figures, lightest first, the knee marked at its load.
     const html = readFileSync(join(outDir, 'report.html'), 'utf8');
-    expect(html).toContain(`knee ${summary.knee.load}`);
-    expect((html.match(/<svg /g) ?? []).length).toBe(2);
+    const charts = readCharts(html);
+    expect(charts.map((c) => c.id)).toEqual(['sweep-rps', 'sweep-tokens', 'sweep-ttft', 'sweep-e2e']);
+    const sorted = [...summary.points].sort((a, b) => a.load - b.load);
+    for (const chart of charts) {
+      expect(chart.x).toEqual(sorted.map((p) => p.load));
+      expect(chart.marks).toEqual([{ x: summary.knee.load, label: `knee: ${summary.knee.load} users` }]);
+    }
+    expect(charts[0]?.series).toEqual([{ label: 'successful req/s', values: sorted.map((p) => p.rps) }]);
+    expect(charts[1]?.series).toEqual([{ label: 'output tokens/s', values: sorted.map((p) => p.outputTokensPerSecond) }]);
+    expect(charts[2]?.series[1]).toEqual({ label: 'TTFT p95', values: sorted.map((p) => p.ttftMs.p95) });
+    expect(charts[3]?.series[1]).toEqual({ label: 'E2E p95', values: sorted.map((p) => p.e2eMs.p95) });
+    expect(html).toContain(`data-key="sweep.knee" data-value="${summary.knee.load}"`);
   }, 60_000);
 
   test('with --slo ttft_p95 it answers the largest user count meeting it, as the queueing maths says, narrowed by bisection', async () => {

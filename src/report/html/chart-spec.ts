@@ -9,15 +9,21 @@ export interface ChartSeries {
   values: Array<number | null>;
 }
 
+export interface ChartMark {
+  x: number;
+  label: string;
+}
+
 export interface ChartSpec {
   /** Unique on the page; `data-chart` on the figure. */
   id: string;
   title: string;
   /**
    * `time`: x is seconds since the run started; every time chart of a page shares the cursor and the zoom.
-   * `bars`: a histogram, x the bin centres, `binWidth` wide. `xy`: lines over any x (a CDF).
+   * `bars`: a histogram, x the bin centres, `binWidth` wide. `xy`: lines over any x (a CDF, a sweep's load).
+   * `groups`: grouped bars, one group per category (x is 0, 1, 2… naming `categories`), one bar per series.
    */
-  kind: 'time' | 'bars' | 'xy';
+  kind: 'time' | 'bars' | 'xy' | 'groups';
   /** What x is and its unit, for the legend and the axis: "time" and "s", "TTFT" and "ms". */
   xLabel: string;
   xUnit: string;
@@ -26,6 +32,12 @@ export interface ChartSpec {
   x: number[];
   series: ChartSeries[];
   binWidth?: number;
+  /** `groups`: the name of each x, in order (a scenario's name). */
+  categories?: string[];
+  /** `xy`: x on a log (base 2) scale, for a ladder that doubles. */
+  xLog?: boolean;
+  /** Vertical lines at these x, each with its label (a sweep's knee). */
+  marks?: ChartMark[];
   /** Time charts: seconds before this are warmup (shaded, not measured). */
   warmupS?: number;
   /** The first colour of the palette to use (errors start on red). */

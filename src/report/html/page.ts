@@ -82,6 +82,9 @@ figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:8px;min-w
 html[data-charts-ready] .static-legend{display:none}
 .uplot .u-legend{font-size:12px;text-align:left}.uplot th,.uplot td{border:0;padding:0 2px}.uplot .u-legend .u-series{padding:0 6px}.uplot .u-legend th{font-weight:500}
 svg{width:100%;height:auto;display:block}svg text{font-size:11px;fill:#57606a}svg .grid-line{stroke:#eaeef2}svg .axis{stroke:#8c959f}svg .warmup{fill:#eef1f4}
+svg .mark line{stroke:var(--bad);stroke-dasharray:4 3}svg .mark text{fill:var(--bad)}
+.heat td.cell{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;border:1px solid #fff}
+.heat-scale{display:inline-block;width:90px;height:10px;margin:0 6px;vertical-align:middle;border-radius:2px}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre-wrap;word-break:break-all}
 .note{color:var(--mute);font-size:12px}dl{display:grid;grid-template-columns:minmax(7em,max-content) minmax(0,1fr);gap:4px 14px;margin:0}dt{font-weight:600}dd{margin:0;min-width:0}
 @media (max-width:600px){body{padding:10px 12px}h1{font-size:19px}.card b{font-size:17px}dl{grid-template-columns:minmax(0,1fr)}dd{margin:0 0 6px}}
