@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderComparisonHtml, shortLabels } from '../../src/report/compare-html.js';
-import type { ChartSpec } from '../../src/report/html/chart-spec.js';
 import { loadSmallRun } from './fixtures.js';
+import { readPageCharts } from '../helpers/page-charts.js';
 
 const { summary, records } = loadSmallRun();
-
-function readChartData(html: string): ChartSpec[] {
-  const json = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '{}';
-  return (JSON.parse(json) as { charts: ChartSpec[] }).charts;
-}
 
 describe('renderComparisonHtml', () => {
   it('takes N runs (targets of one run, say): one line per run in every chart, one column per run', () => {
@@ -18,7 +13,7 @@ describe('renderComparisonHtml', () => {
       { label: 'b', summary: slower, records },
       { label: 'c', summary, records: null },
     ]);
-    const charts = readChartData(html);
+    const charts = readPageCharts(html);
     expect(charts.map((c) => c.id)).toEqual(['cmp-rps', 'cmp-tokens', 'cmp-ttft', 'cmp-errors', 'cmp-ttft-pct', 'cmp-itl-pct', 'cmp-e2e-pct']);
     for (const chart of charts) expect(chart.series.map((s) => s.label)).toEqual(['a', 'b', 'c']);
     // One run without records: the percentile charts use the summaries' own percentiles for all.

@@ -5,22 +5,9 @@ import { renderHeatmapHtml } from '../../src/report/heatmap-report.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderSweepHtml } from '../../src/report/sweep-report.js';
 import { loadSmallRun } from './fixtures.js';
+import type { ChartSpec } from '../../src/report/html/chart-spec.js';
+import { readPageCharts } from '../helpers/page-charts.js';
 
-interface PageChart {
-  id: string;
-  kind: string;
-  xLabel: string;
-  x: number[];
-  xLog?: boolean;
-  categories?: string[];
-  marks?: Array<{ x: number; label: string }>;
-  series: Array<{ label: string; values: Array<number | null> }>;
-}
-
-/** The charts of a page as its script reads them: the JSON data block. */
-function readCharts(page: string): PageChart[] {
-  return (JSON.parse(/id="report-data">([\s\S]*?)<\/script>/.exec(page)?.[1] ?? '{}') as { charts: PageChart[] }).charts;
-}
 
 /** The text a reader sees: tags, the style and the scripts removed. */
 function visibleText(page: string): string {
@@ -72,7 +59,7 @@ const SWEEP: SweepSummary = {
 
 describe('the sweep page', () => {
   const page = renderSweepHtml(SWEEP);
-  const charts = readCharts(page);
+  const charts = readPageCharts(page);
   const sorted = [...SWEEP.points].sort((a, b) => a.load - b.load);
 
   it('draws throughput, tokens/s, TTFT and E2E against the users: the points’ own figures, lightest first, the knee marked', () => {
@@ -80,7 +67,7 @@ describe('the sweep page', () => {
     for (const chart of charts) {
       expect(chart).toMatchObject({ kind: 'xy', xLabel: 'users', x: [1, 2, 3, 4, 8], xLog: true, marks: [{ x: 2, label: 'knee: 2 users' }] });
     }
-    const series = (id: string): PageChart['series'] | undefined => charts.find((c) => c.id === id)?.series;
+    const series = (id: string): ChartSpec['series'] | undefined => charts.find((c) => c.id === id)?.series;
     expect(series('sweep-rps')).toEqual([
       { label: 'successful req/s', values: [3.125, 6.2, 6.25, 6.3, 6.4] },
       { label: 'goodput (SLOs met)', values: [3.125, 6.2, 4, 1.5, 0] },
@@ -132,7 +119,7 @@ describe('the sweep page', () => {
       answer: null,
       stop: { reason: 'interrupted', detail: 'stopped from outside' },
     });
-    const rateCharts = readCharts(rate);
+    const rateCharts = readPageCharts(rate);
     expect(rateCharts[0]).toMatchObject({ id: 'sweep-rps', xLabel: 'offered rate', x: [5, 10], xLog: false, marks: [] });
     expect(rateCharts[0]?.series.map((s) => s.label)).toEqual(['successful req/s']);
     expect(rate).toContain('data-key="sweep.knee" data-value="">none found</b>');
@@ -212,7 +199,7 @@ describe('the heatmap page', () => {
   });
 
   it('reads as a page of the report: cells table, how it ran in words, human labels, no chart data needed', () => {
-    expect(readCharts(page)).toEqual([]);
+    expect(readPageCharts(page)).toEqual([]);
     expect(page).toContain('<section id="cells" data-section="cells">');
     expect(page).toContain('<dt>Time spent</dt><dd>52 s for 4 cells (planned at most 60 s)</dd>');
     expect(visibleText(page).match(CAMEL_CASE) ?? []).toEqual([]);
@@ -241,7 +228,7 @@ describe('the per-scenario view of a run page', () => {
     const plain = loadSmallRun().summary;
     const scenarios = [SCENARIO, { ...SCENARIO, scenario: 'summarize long documents', ttft: { p50: 300, p95: 410.5, p99: 500 }, e2e: { p50: 2100, p95: 2900, p99: 3000 } }];
     const page = renderHtml({ ...plain, scenarios } satisfies Summary);
-    const charts = readCharts(page).filter((c) => c.id.startsWith('scenarios-'));
+    const charts = readPageCharts(page).filter((c) => c.id.startsWith('scenarios-'));
     expect(charts).toEqual([
       {
         id: 'scenarios-ttft',

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ChartSpec } from '../../src/report/html/chart-spec.js';
 import { binValues, renderHtml } from '../../src/report/html.js';
 import { formatMs, formatNumber, formatPct } from '../../src/text/format.js';
 import { loadSmallRun } from './fixtures.js';
+import { readPageCharts } from '../helpers/page-charts.js';
 
 const { summary, records } = loadSmallRun();
 
@@ -15,12 +15,6 @@ function readKey(html: string, key: string): { value: string; text: string } | n
 
 /** A summary key as code spells it (concurrentUsers, latencyMs); product names like vLLM are not. */
 const CAMEL_CASE = /\b[a-z]+[A-Z][a-z][A-Za-z]*\b/g;
-
-/** The charts' data the page hands its script. */
-function readChartData(html: string): ChartSpec[] {
-  const json = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '{}';
-  return (JSON.parse(json) as { charts: ChartSpec[] }).charts;
-}
 
 /** Roughly what a reader sees: the text outside scripts, styles and tags. */
 function visibleText(html: string): string {
@@ -60,7 +54,7 @@ describe('renderHtml', () => {
   });
 
   it('draws every time chart and distribution, as data for uPlot and as static SVG', () => {
-    const data = readChartData(html);
+    const data = readPageCharts(html);
     const ids = data.map((c) => c.id);
     expect(ids).toEqual(['users', 'rps', 'tokens', 'ttft', 'itl', 'e2e', 'errors', 'ttft-hist', 'itl-hist', 'e2e-hist', 'input-hist', 'output-hist']);
     for (const chart of data) {
@@ -135,7 +129,7 @@ describe('renderHtml', () => {
   it('stays small for an hour-long run: the time charts are bucketed to at most 600 points', () => {
     const timeline = Array.from({ length: 3600 }, (_, t) => ({ t, users: 50, started: 20, finished: 20, failed: t % 7 === 0 ? 1 : 0, outputTokens: 2000 + (t % 13), ttftP50: 300 + (t % 17), e2eP50: 4000 }));
     const page = renderHtml({ ...summary, timeline });
-    const data = readChartData(page);
+    const data = readPageCharts(page);
     expect(data.map((c) => [c.id, c.x.length])).toEqual([['users', 600], ['rps', 600], ['tokens', 600], ['ttft', 600], ['e2e', 600], ['errors', 600]]);
     // 6-second buckets, each the mean rate of its seconds: 20 started per second stays 20.
     expect(data[1]?.x.slice(0, 3)).toEqual([0, 6, 12]);
@@ -145,7 +139,7 @@ describe('renderHtml', () => {
 
   it('leaves out the TTFT and ITL charts of a run that measured neither (no streaming)', () => {
     const plain = records.map((r) => ({ ...r, ttftMs: null, ttfoMs: null, itlMs: null }));
-    const ids = readChartData(renderHtml(summary, plain)).map((c) => c.id);
+    const ids = readPageCharts(renderHtml(summary, plain)).map((c) => c.id);
     expect(ids).toEqual(['users', 'rps', 'tokens', 'e2e', 'errors', 'e2e-hist', 'input-hist', 'output-hist']);
   });
 
@@ -155,7 +149,7 @@ describe('renderHtml', () => {
     expect(page).toMatch(/class="badge fail" data-key="verdict">FAILED</);
     expect(page).toContain('Histograms need the records');
     // Without records: the summary's per-second medians, and no ITL line.
-    expect(readChartData(page).map((c) => c.id)).toEqual(['users', 'rps', 'tokens', 'ttft', 'e2e', 'errors']);
+    expect(readPageCharts(page).map((c) => c.id)).toEqual(['users', 'rps', 'tokens', 'ttft', 'e2e', 'errors']);
   });
 });
 

@@ -5,6 +5,7 @@ import { renderCsv } from '../../src/report/csv.js';
 import { renderHtml } from '../../src/report/html.js';
 import { buildStepsTable } from '../../src/report/steps-table.js';
 import { loadSmallRun } from './fixtures.js';
+import { readPageCharts } from '../helpers/page-charts.js';
 
 const STEP: StepResult = {
   step: 1,
@@ -23,10 +24,6 @@ const STEP: StepResult = {
   goodput: null,
 };
 const STEPS: StepResult[] = [STEP, { ...STEP, step: 2, users: 4, sustain: true, startS: 3.4, endS: 5, goodput: null }];
-
-function readCharts(page: string): { charts: Array<{ id: string; xLabel: string; x: number[]; series: Array<{ label: string; values: Array<number | null> }> }> } {
-  return JSON.parse(/id="report-data">([\s\S]*?)<\/script>/.exec(page)?.[1] ?? '{}') as ReturnType<typeof readCharts>;
-}
 
 describe('per-step table', () => {
   it('one row per step: latencies as p50/p95/p99, the sustain marked, goodput only with an SLO', () => {
@@ -48,14 +45,14 @@ describe('per-step table', () => {
     const page = renderHtml(stepped);
     expect(page).toContain('<h2>Per step</h2>');
     // Throughput and TTFT by the users of each step.
-    const data = readCharts(page);
-    const rps = data.charts.find((c) => c.id === 'steps-rps');
+    const charts = readPageCharts(page);
+    const rps = charts.find((c) => c.id === 'steps-rps');
     expect(rps?.x).toEqual([2, 4]);
     expect(rps?.series).toEqual([{ label: 'successful req/s', values: [6.25, 6.25] }]);
-    expect(data.charts.find((c) => c.id === 'steps-ttft')?.series[1]).toEqual({ label: 'TTFT p95', values: [120, 120] });
+    expect(charts.find((c) => c.id === 'steps-ttft')?.series[1]).toEqual({ label: 'TTFT p95', values: [120, 120] });
     // Users that do not rise (a sustain at the same count): by step number.
     const flat = renderHtml({ ...plain, steps: [STEP, { ...STEP, step: 2, sustain: true }] });
-    expect(readCharts(flat).charts.find((c) => c.id === 'steps-rps')).toMatchObject({ xLabel: 'step', x: [1, 2] });
+    expect(readPageCharts(flat).find((c) => c.id === 'steps-rps')).toMatchObject({ xLabel: 'step', x: [1, 2] });
     expect(renderHtml(plain)).not.toContain('Per step');
     const stepRows = renderCsv(stepped).split('\r\n').filter((line) => line.startsWith('step,'));
     // 3 latency rows + 9 values + 1 error category, per step.

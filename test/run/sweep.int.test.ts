@@ -6,6 +6,7 @@ import { buildRunPlan, startMockServer, type MockServer } from '../../src/index.
 import { readRecords } from '../../src/metrics/from-records.js';
 import type { SweepSummary } from '../../src/model/experiment.js';
 import { runSweep, type SweepEvent } from '../../src/run/sweep.js';
+import { readPageCharts } from '../helpers/page-charts.js';
 
 /**
  * Sweeps against the mock with a slot limit N: up to N users nobody queues and throughput grows with each
@@ -13,10 +14,6 @@ import { runSweep, type SweepEvent } from '../../src/run/sweep.js';
  */
 let mock: MockServer | null = null;
 
-/** The charts of a page as its script reads them: the JSON data block. */
-function readCharts(page: string): Array<{ id: string; x: number[]; marks?: Array<{ x: number; label: string }>; series: Array<{ label: string; values: Array<number | null> }> }> {
-  return (JSON.parse(/id="report-data">([\s\S]*?)<\/script>/.exec(page)?.[1] ?? '{}') as { charts: ReturnType<typeof readCharts> }).charts;
-}
 afterEach(async () => {
   await mock?.close();
   mock = null;
@@ -65,7 +62,7 @@ describe('sweep', () => {
     expect(csv[0]).toMatch(/^load,source,rps,/);
     // report.html: the charts' data are the points' own figures, lightest first, the knee marked at its load.
     const html = readFileSync(join(outDir, 'report.html'), 'utf8');
-    const charts = readCharts(html);
+    const charts = readPageCharts(html);
     expect(charts.map((c) => c.id)).toEqual(['sweep-rps', 'sweep-tokens', 'sweep-ttft', 'sweep-e2e']);
     const sorted = [...summary.points].sort((a, b) => a.load - b.load);
     for (const chart of charts) {

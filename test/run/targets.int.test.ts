@@ -8,6 +8,7 @@ import { GATEWAY_RESPONSE_HEADERS } from '../../src/mock/options.js';
 import type { RawRunOptions } from '../../src/input/options.js';
 import type { RequestRecord } from '../../src/model/record.js';
 import { percentileOfSorted } from '../../src/metrics/math.js';
+import { readPageCharts } from '../helpers/page-charts.js';
 
 /** Several targets in one run, against two bundled mocks of known TTFT on 127.0.0.1. */
 let fast: MockServer;
@@ -104,7 +105,7 @@ describe('several targets in one run', () => {
     expect(JSON.parse(readFileSync(join(out, 'targets', 'b', 'summary.json'), 'utf8')).requests.ok).toBe(wb.ok);
     // The page: the delta table and a chart per metric, each with one series per target.
     const page = readFileSync(join(out, 'report.html'), 'utf8');
-    const pageCharts = (JSON.parse(/id="report-data">([\s\S]*?)<\/script>/.exec(page)?.[1] ?? '{}') as { charts: Array<{ id: string; series: unknown[] }> }).charts;
+    const pageCharts = readPageCharts(page);
     for (const row of comparison?.rows ?? []) expect(pageCharts.find((chart) => chart.id === `comparison-${row.metric}`)?.series, row.metric).toHaveLength(2);
     expect(page).toContain(`data-key="comparison.ttft_p50.b" data-diff="${cell?.diff}"`);
     expect(comparison?.notes).toEqual([]);
