@@ -12,8 +12,7 @@ import { normalizeTarget, type NormalizeOptions } from './normalize.js';
 import { TARGET_NAME_PATTERN, targetsFileSchema, type TargetEntry } from './targets-schema.js';
 import type { RawRunOptions } from './options.js';
 
-/** The flags of a comparison run, as commander hands them over. */
-/** The run flags of several targets (docs/cli.md "Several targets"). */
+/** The flags of a comparison run, as commander hands them over (docs/cli.md "Several targets"). */
 export type TargetFlags = Pick<RawRunOptions, 'target' | 'targetHeader' | 'targetModel' | 'targetApi' | 'targetKey' | 'targets' | 'baseline' | 'rounds' | 'onTargetFailure' | 'recordHeader'>;
 
 /** What every target shares (the run's own -H, --cookie, --body, --model, --api, timeouts). */
