@@ -5,7 +5,7 @@
 //   engine     our engine (dist/engine/run-load.js), closed loop
 //   autocannon autocannon against the same endpoint (reads bodies, parses nothing)
 //   open-bare  a bare undici open loop at config.rate (constant arrivals), paced by src/engine/pacer.ts as
-//              config.pacing says: 'timer' (a timer per arrival) or 'dispatcher' (the engine's); reads bodies
+//              config.pacing says: 'timer' (a timer per arrival), 'poll' or 'sleep'; reads bodies
 // Options: url, users, durationS, warmupS, rampPerS, collectTtft (engine, bare), workers, sampleRss,
 // scenarios (engine: [[name, weight, turns, inputTokens, followUpTokens], ...], weighted scenarios of
 // conversations of sized prompts, built here: a prompt set is too large for a command line).
@@ -95,8 +95,9 @@ async function runBare() {
 
 /** Open loop without the engine: each arrival's lag (dispatch time - planned time) under one pacing. */
 async function runOpenBare() {
-  const { nextPaceStep, DISPATCHER, TIMER_PER_ARRIVAL } = await import('../dist/engine/pacer.js');
-  const pacing = config.pacing === 'timer' ? TIMER_PER_ARRIVAL : DISPATCHER;
+  const { nextPaceStep, TIMER_PER_ARRIVAL, POLLING, SLEEPING } = await import('../dist/engine/pacer.js');
+  const pacing = { timer: TIMER_PER_ARRIVAL, poll: POLLING, sleep: SLEEPING }[config.pacing];
+  const futex = new Int32Array(new SharedArrayBuffer(4));
   const pool = new Pool(url.origin, { connections: config.users, pipelining: 1 });
   const gapMs = 1000 / config.rate;
   const start = performance.now();
@@ -130,6 +131,7 @@ async function runOpenBare() {
   await new Promise((resolve) => {
     function tick() {
       let now = performance.now();
+      let slept = false;
       for (;;) {
         while (next <= now) {
           if (next >= endAt) return resolve();
@@ -138,7 +140,13 @@ async function runOpenBare() {
         }
         const step = nextPaceStep(next, performance.now(), pacing);
         if (step.kind === 'timer') return void setTimeout(tick, step.delayMs);
-        if (step.kind === 'poll') return void setImmediate(tick);
+        if (step.kind === 'poll' || (step.kind === 'sleep' && slept)) return void setImmediate(tick);
+        if (step.kind === 'sleep') {
+          Atomics.wait(futex, 0, 0, step.ms);
+          slept = true;
+          now = performance.now();
+          continue;
+        }
         while ((now = performance.now()) < next);
       }
     }

@@ -6,6 +6,9 @@ import { nextPaceStep } from './pacer.js';
 import { createArrivalGaps } from './schedule.js';
 import type { User } from './user.js';
 
+/** Nothing ever wakes it: Atomics.wait on it is a sleep of a sub-millisecond timeout (src/engine/pacer.ts). */
+const FUTEX = new Int32Array(new SharedArrayBuffer(4));
+
 /** Queued arrivals past this many are compacted away once they are more than half the queue. */
 const QUEUE_COMPACT_AFTER = 1024;
 /**
@@ -90,7 +93,7 @@ export class OpenLoop implements LoadExecutor {
 
   /**
    * A bound field, not a closure per arrival: sends what is due, then waits for the next arrival as the
-   * pacer says (a timer while it is far, a poll per event-loop turn when it is near, a spin when it is
+   * pacer says (a timer while it is far, short blocking sleeps between event-loop turns when it is near, a spin when it is
    * microseconds away; src/engine/pacer.ts says why).
    */
   private readonly tick = (): void => {
@@ -99,6 +102,7 @@ export class OpenLoop implements LoadExecutor {
     const host = this.host;
     let now = performance.now();
     let flushed = false;
+    let slept = false;
     for (;;) {
       while (this.nextArrivalMs <= now) {
         if (!flushed) {
@@ -125,9 +129,16 @@ export class OpenLoop implements LoadExecutor {
         this.timer = setTimeout(this.tick, step.delayMs);
         return;
       }
-      if (step.kind === 'poll') {
+      // One sleep per turn at most: the reads that came in meanwhile are handled (and stamped) before the next.
+      if (step.kind === 'poll' || (step.kind === 'sleep' && slept)) {
         this.immediate = setImmediate(this.tick);
         return;
+      }
+      if (step.kind === 'sleep') {
+        Atomics.wait(FUTEX, 0, 0, step.ms);
+        slept = true;
+        now = performance.now();
+        continue;
       }
       // A few microseconds: less than another event-loop turn would overshoot by.
       while ((now = performance.now()) < this.nextArrivalMs);

@@ -13,9 +13,9 @@
  * - Open loop: schedule lag p99 > 10 ms: degraded; > 50 ms: invalid. The lag is how late an arrival that had
  *   a free user was sent: the core could not keep the rate, so the arrivals the server saw bunch up and queue
  *   and e2e-from-schedule carry our delay (same bounds as the event-loop delay, for the same reasons). The
- *   open loop's pacer polls the event loop while an arrival is near (src/engine/pacer.ts), so its process
- *   CPU and loop utilization read high at any rate of hundreds per second: they are reported, and the lag,
- *   which says whether the core kept up, is judged instead.
+ *   open loop's pacer sleeps blocking and spins while an arrival is near (src/engine/pacer.ts), so its loop
+ *   utilization and CPU read high at any rate of hundreds per second: they are reported, and the lag, which
+ *   says whether the core kept up, is judged instead.
  * - Generator-side errors (EMFILE, EADDRNOTAVAIL): any is degraded; > 1% of finished requests is invalid,
  *   because then the error rate and the throughput describe our machine, not the server.
  * - Open-file limit below peak users + 64 (each user holds a socket; 64 for files, stdio and DNS): degraded.

@@ -1,30 +1,39 @@
 import { describe, expect, test } from 'vitest';
-import { DISPATCHER, EARLY_MS, SPIN_MS, TIMER_PER_ARRIVAL, nextPaceStep } from '../../src/engine/pacer.js';
+import { DISPATCHER, EARLY_MS, POLLING, SLEEPING, TIMER_PER_ARRIVAL, nextPaceStep } from '../../src/engine/pacer.js';
 import type { ExecutorHost } from '../../src/engine/load-executor.js';
 import { OpenLoop } from '../../src/engine/open-loop.js';
 import type { User } from '../../src/engine/user.js';
 
 describe('nextPaceStep: how the open loop waits for its next arrival', () => {
-  test('the kept dispatcher wakes 1.5 ms early and spins only the last 20 µs', () => {
-    expect(DISPATCHER).toEqual({ earlyMs: 1.5, spinMs: 0.02 });
+  test('the kept dispatcher sleeps: a timer 1.5 ms early, futex sleeps of at most 0.25 ms, a spin for the last 0.07 ms', () => {
+    expect(DISPATCHER).toBe(SLEEPING);
+    expect(SLEEPING).toEqual({ earlyMs: 1.5, spinMs: 0.07, sleepCapMs: 0.25 });
     expect(EARLY_MS).toBe(1.5);
-    expect(SPIN_MS).toBe(0.02);
   });
 
   test.each([
     // [next arrival, now, step]
     [1010, 1000, { kind: 'timer', delayMs: 8.5 }],
-    [1001.6, 1000, { kind: 'timer', delayMs: 1001.6 - 1000 - 1.5 }],
-    [1001.5, 1000, { kind: 'poll' }],
-    [1000.2, 1000, { kind: 'poll' }],
-    [1000.021, 1000, { kind: 'poll' }],
-    [1000.02, 1000, { kind: 'spin' }],
+    [1001.75, 1000, { kind: 'timer', delayMs: 0.25 }],
+    [1001.5, 1000, { kind: 'sleep', ms: 0.25 }],
+    [1000.32, 1000, { kind: 'sleep', ms: 0.25 }],
+    [1000.2, 1000, { kind: 'sleep', ms: 1000.2 - 1000 - 0.07 }],
+    [1000.06, 1000, { kind: 'spin' }],
     [1000.001, 1000, { kind: 'spin' }],
-    // Already due (a stop rule held it back): check again on the next turn, never spin on the past.
+    // Already due (a stop rule held it back): check again on the next turn, never wait on the past.
     [1000, 1000, { kind: 'poll' }],
     [999, 1000, { kind: 'poll' }],
-  ])('next %s, now %s → %j', (next, now, step) => {
+  ])('sleeping: next %s, now %s → %j', (next, now, step) => {
     expect(nextPaceStep(next, now)).toEqual(step);
+  });
+
+  test.each([
+    [1010, 1000, { kind: 'timer', delayMs: 8.5 }],
+    [1001.5, 1000, { kind: 'poll' }],
+    [1000.021, 1000, { kind: 'poll' }],
+    [1000.02, 1000, { kind: 'spin' }],
+  ])('polling: next %s, now %s → %j', (next, now, step) => {
+    expect(nextPaceStep(next, now, POLLING)).toEqual(step);
   });
 
   test('a timer per arrival: always a timer for the whole wait (the design the dispatcher replaced)', () => {
@@ -54,8 +63,9 @@ function recordingHost(): ExecutorHost & { planned: number[] } {
 describe('open loop: which arrivals a wake-up sends', () => {
   test('every arrival due by the wake-up, each with its own planned time, and none ahead of it', () => {
     const host = recordingHost();
-    // An arrival every 4 ms; the run started 10 ms ago: the ones planned at +4 and +8 are due, +12 is not.
-    const loop = new OpenLoop(host, 1, 'constant', 10, { index: 0, count: 1 }, () => 4);
+    // Arrivals at +4, +8 and +1008 ms; the run started 10 ms ago: the first two are due, the third is not.
+    const gaps = [4, 4, 1000];
+    const loop = new OpenLoop(host, 1, 'constant', 10, { index: 0, count: 1 }, () => gaps.shift() ?? Number.POSITIVE_INFINITY);
     const runStartMs = performance.now() - 10;
     loop.begin(runStartMs, runStartMs);
     loop.halt();
