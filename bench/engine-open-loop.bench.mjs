@@ -13,7 +13,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 5000);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 // In flight at 5,000 req/s of ~1 ms answers: a few dozen; 400 users leave room for a slow moment of the mock
-// (2,000 connections cost the mock and the client more than they save: measured, lag p99 37-151 ms against 4 ms).
+// (a run with 2,000 here, at load 3.5, gave a schedule lag p99 of 37-151 ms against 4 ms with 400 at load 3).
 const USERS = 400;
 const mock = await startMockProcess(['--output-tokens', '8']);
 console.log(`mock ${mock.url}: 8-token streams, no delay; ${RATE} req/s constant, ${DURATION_S} s measured after 1 s, ${USERS} users`);
