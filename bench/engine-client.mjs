@@ -4,10 +4,15 @@
 //   bare-json  the same, splitting SSE events and JSON.parse on every one
 //   engine     our engine (dist/engine/run-load.js), closed loop
 //   autocannon autocannon against the same endpoint (reads bodies, parses nothing)
+//   open-bare  a bare undici open loop at config.rate (constant arrivals), paced by src/engine/pacer.ts as
+//              config.pacing says: 'timer' (a timer per arrival), 'poll' or 'sleep'; reads bodies
 // Options: url, users, durationS, warmupS, rampPerS, collectTtft (engine, bare), workers, sampleRss,
 // scenarios (engine: [[name, weight, turns, inputTokens, followUpTokens], ...], weighted scenarios of
 // conversations of sized prompts, built here: a prompt set is too large for a command line).
 // workload (engine: sized prompts).
+// features (engine): 'off' sends the user's own x-request-id (ours is then neither built nor sent) and
+// records no headers; 'all' records the gateway headers a run with several targets records, and reads the
+// mock's request id per answer; absent: the defaults (our x-request-id per request, serverRequestId read).
 import { Pool } from 'undici';
 
 const config = JSON.parse(process.argv[2]);
@@ -24,12 +29,12 @@ const DONE = Buffer.from('[DONE]');
 const CONTENT = Buffer.from('"content":"');
 
 const cpuStart = process.cpuUsage();
-const result = await ({ bare: runBare, 'bare-json': runBare, engine: runEngine, autocannon: runAutocannon })[config.kind]();
+const result = await ({ bare: runBare, 'bare-json': runBare, engine: runEngine, autocannon: runAutocannon, 'open-bare': runOpenBare })[config.kind]();
 const cpu = process.cpuUsage(cpuStart);
 // CPU per request over the whole run (warmup included): steadier than requests/s on a loaded machine.
 if (result.all) result.cpuMsPerRequest = (cpu.user + cpu.system) / 1000 / result.all;
-process.stdout.write(`${JSON.stringify(result)}\n`);
-process.exit(0);
+// Exit once the line is written: a large result (every request's lag) outlives one pipe buffer.
+process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
 
 /** Shared by the bare loops: N users, each sending its next request when the last one ends. */
 async function runBare() {
@@ -88,25 +93,96 @@ async function runBare() {
   return { kind: config.kind, rps: completed / config.durationS, completed, all, ttft: config.collectTtft ? ttft : undefined };
 }
 
+/** Open loop without the engine: each arrival's lag (dispatch time - planned time) under one pacing. */
+async function runOpenBare() {
+  const { nextPaceStep, TIMER_PER_ARRIVAL, POLLING, SLEEPING } = await import('../dist/engine/pacer.js');
+  const pacing = { timer: TIMER_PER_ARRIVAL, poll: POLLING, sleep: SLEEPING }[config.pacing];
+  const futex = new Int32Array(new SharedArrayBuffer(4));
+  const pool = new Pool(url.origin, { connections: config.users, pipelining: 1 });
+  const gapMs = 1000 / config.rate;
+  const start = performance.now();
+  const measureFrom = start + (config.warmupS ?? 1) * 1000;
+  const endAt = measureFrom + config.durationS * 1000;
+  const lag = [];
+  let next = start + gapMs;
+  let inFlight = 0;
+  let all = 0;
+  let failed = 0;
+  let firstSendMs = Infinity;
+  let lastSendMs = -Infinity;
+  const finished = () => {
+    inFlight -= 1;
+    all += 1;
+  };
+  const failedOne = () => {
+    failed += 1;
+    finished();
+  };
+  function send(planned) {
+    const now = performance.now();
+    if (planned >= measureFrom) {
+      lag.push(now - planned);
+      if (now < firstSendMs) firstSendMs = now;
+      lastSendMs = now;
+    }
+    inFlight += 1;
+    pool.request({ path: url.pathname, method: 'POST', headers, body }).then((res) => res.body.text()).then(finished, failedOne);
+  }
+  await new Promise((resolve) => {
+    function tick() {
+      let now = performance.now();
+      let slept = false;
+      for (;;) {
+        while (next <= now) {
+          if (next >= endAt) return resolve();
+          send(next);
+          next += gapMs;
+        }
+        const step = nextPaceStep(next, performance.now(), pacing);
+        if (step.kind === 'timer') return void setTimeout(tick, step.delayMs);
+        if (step.kind === 'poll' || (step.kind === 'sleep' && slept)) return void setImmediate(tick);
+        if (step.kind === 'sleep') {
+          Atomics.wait(futex, 0, 0, step.ms);
+          slept = true;
+          now = performance.now();
+          continue;
+        }
+        while ((now = performance.now()) < next);
+      }
+    }
+    tick();
+  });
+  while (inFlight > 0) await sleep(5);
+  await pool.close();
+  return { kind: config.kind, pacing: config.pacing, sendRate: (lag.length - 1) / ((lastSendMs - firstSendMs) / 1000), lag, all, failed };
+}
+
 async function runEngine() {
   const { startLoad } = await import('../dist/engine/run-load.js');
   const { getAdapter } = await import('../dist/protocol/registry.js');
   const adapter = getAdapter('openai-chat');
   const normalized = adapter.normalizeRequest(JSON.parse(body), { model: 'mock-model', stream: true, headers: {} });
+  const { recordedHeaderNames } = await import('../dist/model/gateway-headers.js');
   const target = {
     apiType: 'openai-chat', url: url.href, targetHost: `${url.origin}/v1`, apiPath: '/chat/completions', method: 'POST',
-    headers, cookies: {}, model: 'mock-model', stream: true, body: normalized.body, insecure: false,
+    headers: config.features === 'off' ? { ...headers, 'x-request-id': 'bench' } : headers,
+    cookies: {}, model: 'mock-model', stream: true, body: normalized.body, insecure: false,
     timeoutMs: 120_000, idleTimeoutMs: 60_000, connectTimeoutMs: 10_000, notes: [], warnings: [],
+    ...(config.features === 'all' ? { recordHeaders: recordedHeaderNames([]) } : {}),
   };
   const load = {
     name: 'bench', concurrentUsers: config.users, spawnRate: config.rampPerS ?? 1e9, durationS: config.durationS,
-    warmupS: config.warmupS ?? 1, loadMode: 'fixed', step: null, rate: null, arrival: 'poisson', maxRequests: null,
+    warmupS: config.warmupS ?? 1, loadMode: 'fixed', step: null, rate: config.rate ?? null, arrival: config.arrival ?? 'poisson', maxRequests: null,
     workers: config.workers ?? 1, testData: '', successThreshold: 0.9, slo: [],
     // Sized prompts (bench/workload.bench.mjs): a WorkloadOptions object, or none for the fixed body.
     ...(config.workload === undefined ? {} : { workload: config.workload }),
   };
   const ttft = [];
   const rss = [];
+  // Open loop (config.rate): each measured send's lag behind its planned time (queueMs) and when it went.
+  const lag = [];
+  let firstSendMs = Infinity;
+  let lastSendMs = -Infinity;
   // Built before the baseline: the prompts (and the tokenizer that sized them) are not the run's memory.
   const scenarioSet = config.scenarios ? await buildScenarioSet(config.scenarios) : null;
   if (globalThis.gc) globalThis.gc();
@@ -116,6 +192,17 @@ async function runEngine() {
   const handle = startLoad({
     // TTFT runs follow in-flight streams to their end, as the bare loop does, so both measure the same requests.
     target, load, prompts: null, scenarioSet, gracefulStopMs: config.collectTtft ? 10_000 : 0, preloadTokenizer: config.preloadTokenizer ?? false,
+    ...(config.rate !== undefined
+      ? {
+          onRecord: (record, meta) => {
+            if (record.phase !== 'measure' || record.queueMs === null) return;
+            lag.push(record.queueMs);
+            if (meta.t0Ms < firstSendMs) firstSendMs = meta.t0Ms;
+            if (meta.t0Ms > lastSendMs) lastSendMs = meta.t0Ms;
+          },
+        }
+      : {}),
+    ...(config.features === 'all' ? { requestIdHeader: 'x-mock-request-id' } : {}),
     ...(config.collectTtft
       ? {
           requestIdHeader: 'x-mock-request-id',
@@ -153,6 +240,10 @@ async function runEngine() {
     generator: result.generator,
     preconnected: result.outcome.preconnected,
     ttft: config.collectTtft ? ttft : undefined,
+    // Open loop: measured sends per second between the first and the last one, and their lags (ms).
+    sendRate: config.rate === undefined ? undefined : (lag.length - 1) / ((lastSendMs - firstSendMs) / 1000),
+    lag: config.rate === undefined ? undefined : lag,
+    droppedArrivals: result.outcome.droppedArrivals,
     rssBeforeMb,
     heapBeforeMb,
     rss: config.sampleRss ? rss : undefined,

@@ -24,6 +24,15 @@ try {
     const engine = await runClient({ kind: 'engine', url: mock.url, users: USERS, durationS: DURATION_S });
     rounds.push({ bare, engine, ratio: engine.rps / bare.rps });
   }
+  // What the hot path gained since issue 6 (our x-request-id per request, the server's request id read per
+  // answer, header capture, the mock's id read): the same engine with each off and all on, CPU per request.
+  const features = { off: [], default: [], all: [] };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const mode of ['off', 'default', 'all']) {
+      const r = await runClient({ kind: 'engine', url: mock.url, users: USERS, durationS: DURATION_S, ...(mode === 'default' ? {} : { features: mode }) });
+      features[mode].push(r);
+    }
+  }
   const bareJson = await runClient({ kind: 'bare-json', url: mock.url, users: USERS, durationS: DURATION_S });
   const cannon = await runClient({ kind: 'autocannon', url: mock.url, users: USERS, durationS: DURATION_S });
   const locust = await runLocust(mock.url);
@@ -38,10 +47,17 @@ try {
   console.log(`  llm-loadtest engine             ${engine.rps.toFixed(0)}  (ok ${engine.ok}, failed ${engine.failed}, generator ${engine.generator.verdict})`);
   console.log(`  autocannon (reads, no parsing)  ${cannon.rps.toFixed(0)}  (non-2xx ${cannon.non2xx}, errors ${cannon.errors})`);
   console.log(`  locust LLM user                 ${locust.rps === null ? `n/a (${locust.why})` : locust.rps.toFixed(0)}`);
+  const medianOf = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const cpu = Object.fromEntries(Object.entries(features).map(([mode, runs]) => [mode, medianOf(runs.map((r) => r.runCpuMsPerRequest))]));
+  const rps = Object.fromEntries(Object.entries(features).map(([mode, runs]) => [mode, medianOf(runs.map((r) => r.rps))]));
+  console.log('hot-path features, median of rounds: requests/s (CPU ms per request of the load)');
+  for (const mode of ['off', 'default', 'all']) console.log(`  ${mode.padEnd(8)} ${rps[mode].toFixed(0)} (${cpu[mode].toFixed(4)})`);
   const ratio = median.ratio;
   const cpuRatio = bare.cpuMsPerRequest / engine.cpuMsPerRequest;
   console.log(verdictLine('engine / bare byte-scanning undici loop', ratio.toFixed(2), '>= 0.70', ratio >= 0.7));
   console.log(`info  same, by CPU per request (bare / engine)       ${cpuRatio.toFixed(2)}`);
+  console.log(`info  ${'CPU per request, defaults / features off'.padEnd(44)} ${(cpu.default / cpu.off).toFixed(3).padStart(10)}    (x-request-id built and sent, serverRequestId read)`);
+  console.log(`info  ${'CPU per request, all on / features off'.padEnd(44)} ${(cpu.all / cpu.off).toFixed(3).padStart(10)}    (+ gateway headers recorded, the mock's id read)`);
   if (locust.rps !== null) {
     const x = engine.rps / locust.rps;
     console.log(verdictLine('engine / Locust LLM user', `${x.toFixed(1)}x`, '>= 10x', x >= 10));

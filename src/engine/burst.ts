@@ -8,6 +8,7 @@ import type { Partition } from './partition.js';
  */
 export class BurstExecutor implements LoadExecutor {
   readonly droppedArrivals = 0;
+  readonly scheduleLag = null;
   private readonly host: ExecutorHost;
   private readonly users: number;
   private readonly partition: Partition;

@@ -11,6 +11,7 @@ import type { User } from './user.js';
  */
 export class ClosedLoop implements LoadExecutor {
   readonly droppedArrivals = 0;
+  readonly scheduleLag = null;
   private readonly host: ExecutorHost;
   private readonly load: LoadOptions;
   private readonly partition: Partition;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { judgeGenerator, type GeneratorHealth } from '../metrics/generator-verdict.js';
+import type { ScheduleLag } from './load-executor.js';
 
 /**
  * Sampling interval of the event-loop delay monitor. Each tick is a timer: 10 ms is 100 wake-ups a second
@@ -29,8 +30,13 @@ export interface HealthMonitorOptions {
 export interface HealthMonitor {
   /** Our side failed a request (EMFILE, EADDRNOTAVAIL): not the server's fault. */
   recordGeneratorError(): void;
-  /** End the window and judge it. Idempotent: a second call returns the same result. */
-  stop(): GeneratorHealth;
+  /**
+   * The warmup is over: the window starts again here, so the start-up's compiling and connecting (stalls of
+   * 20-150 ms in the first second of a run at thousands of requests per second) are not judged.
+   */
+  markMeasureStart(): void;
+  /** End the window and judge it (with the open loop's schedule lag, if any). Idempotent: a second call returns the same result. */
+  stop(scheduleLag?: ScheduleLag | null): GeneratorHealth;
 }
 
 export function startHealthMonitor(options: HealthMonitorOptions = {}): HealthMonitor {
@@ -39,9 +45,9 @@ export function startHealthMonitor(options: HealthMonitorOptions = {}): HealthMo
   const readLimits = options.readLimits ?? readProcLimits;
   const loop = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_INTERVAL_MS });
   loop.enable();
-  const startedAtMs = now();
-  const cpuAtStart = cpuUsage();
-  const loopAtStart = performance.eventLoopUtilization();
+  let startedAtMs = now();
+  let cpuAtStart = cpuUsage();
+  let loopAtStart = performance.eventLoopUtilization();
   let generatorErrors = 0;
   let result: GeneratorHealth | null = null;
 
@@ -49,7 +55,14 @@ export function startHealthMonitor(options: HealthMonitorOptions = {}): HealthMo
     recordGeneratorError(): void {
       generatorErrors += 1;
     },
-    stop(): GeneratorHealth {
+    markMeasureStart(): void {
+      if (result !== null) return;
+      loop.reset();
+      startedAtMs = now();
+      cpuAtStart = cpuUsage();
+      loopAtStart = performance.eventLoopUtilization();
+    },
+    stop(scheduleLag?: ScheduleLag | null): GeneratorHealth {
       if (result !== null) return result;
       loop.disable();
       const elapsedMs = now() - startedAtMs;
@@ -64,6 +77,9 @@ export function startHealthMonitor(options: HealthMonitorOptions = {}): HealthMo
         eventLoopUtilization: Number.isFinite(busy) ? Math.round(busy * 1000) / 1000 : null,
         openFileLimit: parseOpenFileLimit(readLimits()),
         generatorErrors,
+        ...(scheduleLag === undefined || scheduleLag === null
+          ? {}
+          : { scheduleLagP99Ms: roundLag(scheduleLag.p99Ms), scheduleLagMaxMs: roundLag(scheduleLag.maxMs) }),
         finishedRequests: null,
         maxUsers: null,
         ...(options.threads === undefined ? {} : { threads: options.threads }),
@@ -91,6 +107,11 @@ function readProcLimits(): string | null {
 
 function loopDelayMs(intervalNs: number): number {
   return round1(Math.max(0, intervalNs / 1e6 - LOOP_SAMPLE_INTERVAL_MS));
+}
+
+/** Lag figures are sub-millisecond where the pacer keeps up: three decimals (µs). */
+function roundLag(ms: number | null): number | null {
+  return ms === null ? null : Math.round(ms * 1000) / 1000;
 }
 
 function round1(value: number): number {

@@ -23,6 +23,12 @@ export interface ExecutorHost {
   at(atMs: number, fn: () => void): void;
 }
 
+/** How late an open loop sent the arrivals that had a free user, over the measured window (ms; null: none sent). */
+export interface ScheduleLag {
+  p99Ms: number | null;
+  maxMs: number | null;
+}
+
 /**
  * Decides when a thread's requests start: the closed loop (users that go again as soon as they finish)
  * or the open loop (arrivals at a rate, users capping concurrency). The thread holds one and never asks
@@ -39,4 +45,6 @@ export interface LoadExecutor {
   halt(): void;
   /** Arrivals still queued when the run stopped (never sent). */
   readonly droppedArrivals: number;
+  /** Open loop: how late it sent; null for a loop without a schedule (closed loop, burst). */
+  readonly scheduleLag: ScheduleLag | null;
 }

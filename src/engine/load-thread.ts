@@ -14,7 +14,7 @@ import { ClosedLoop } from './closed-loop.js';
 import { ConversationSource } from './conversations.js';
 import { scenarioBody } from './scenario-body.js';
 import { LiveCounters, type LiveStats } from './live-stats.js';
-import type { ExecutorHost, LoadExecutor } from './load-executor.js';
+import type { ExecutorHost, LoadExecutor, ScheduleLag } from './load-executor.js';
 import { OpenLoop } from './open-loop.js';
 import { ownedShare, type Partition } from './partition.js';
 import { createStagedArrivalGaps, peakUsers } from './schedule.js';
@@ -73,6 +73,8 @@ export interface LoadRunOptions {
   onGeneratorError?: () => void;
   /** Before each batch of sends: write the records finished so far (results.jsonl). */
   flushRecords?: () => void;
+  /** Measurement starts (the warmup is over): generator health watches from here. */
+  onMeasureStart?: () => void;
 }
 
 export interface LoadOutcome {
@@ -84,6 +86,8 @@ export interface LoadOutcome {
   incomplete: number;
   /** Open loop: arrivals still queued when the run stopped (never sent). */
   droppedArrivals: number;
+  /** Open loop: how late arrivals with a free user were sent (generator health); null otherwise. */
+  scheduleLag: ScheduleLag | null;
   /** Connections opened before the start. */
   preconnected: number;
   /** performance.now() when measurement started and when the last request ended. */
@@ -460,6 +464,7 @@ export class LoadThread implements UserHost, ExecutorHost {
     this.measuring = true;
     this.measureStartMs = atMs;
     this.recorder.startMeasuring(atMs);
+    this.options.onMeasureStart?.();
   }
 
   /**
@@ -497,6 +502,7 @@ export class LoadThread implements UserHost, ExecutorHost {
       failed: counters.failed,
       incomplete: counters.incomplete,
       droppedArrivals: this.executor.droppedArrivals,
+      scheduleLag: this.executor.scheduleLag,
       preconnected: this.preconnected,
       measureStartMs: this.measureStartMs,
       endedAtMs: performance.now(),

@@ -1,8 +1,13 @@
 import type { Arrival } from '../model/plan.js';
-import type { ExecutorHost, LoadExecutor } from './load-executor.js';
+import { Histogram } from '../metrics/histogram.js';
+import type { ExecutorHost, LoadExecutor, ScheduleLag } from './load-executor.js';
 import { ownedShare, type Partition } from './partition.js';
+import { nextPaceStep } from './pacer.js';
 import { createArrivalGaps } from './schedule.js';
 import type { User } from './user.js';
+
+/** Nothing ever wakes it: Atomics.wait on it is a sleep of a sub-millisecond timeout (src/engine/pacer.ts). */
+const FUTEX = new Int32Array(new SharedArrayBuffer(4));
 
 /** Queued arrivals past this many are compacted away once they are more than half the queue. */
 const QUEUE_COMPACT_AFTER = 1024;
@@ -28,7 +33,11 @@ export class OpenLoop implements LoadExecutor {
   private queueHead = 0;
   private nextArrivalMs = 0;
   private dropped = 0;
+  /** How late arrivals with a free user were sent (ms), from the measured window on: generator health. */
+  private readonly lag = new Histogram();
+  private measureFromMs = 0;
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
 
   /**
    * `gaps`: the arrival gaps themselves (a replayed trace), instead of a rate; Infinity once there are no
@@ -45,7 +54,13 @@ export class OpenLoop implements LoadExecutor {
     return this.dropped;
   }
 
-  begin(runStartMs: number): void {
+  /** The schedule lag over the measured window (p99 and max, ms), for the generator's verdict. */
+  get scheduleLag(): ScheduleLag {
+    return { p99Ms: this.lag.percentileMs(99), maxMs: this.lag.percentileMs(100) };
+  }
+
+  begin(runStartMs: number, warmupEndMs: number): void {
+    this.measureFromMs = warmupEndMs;
     const { index, count } = this.partition;
     this.nextArrivalMs = runStartMs + this.arrivalGapMs();
     const cap = ownedShare(this.users, this.partition);
@@ -65,41 +80,77 @@ export class OpenLoop implements LoadExecutor {
   }
 
   finishDue(): void {
+    this.cancelWake();
     this.tick();
   }
 
   halt(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelWake();
     this.dropped += this.queue.length - this.queueHead;
     this.queue = [];
     this.queueHead = 0;
   }
 
-  /** A bound field, not a closure per arrival: sends what is due and sleeps until the next arrival. */
+  /**
+   * A bound field, not a closure per arrival: sends what is due, then waits for the next arrival as the
+   * pacer says (a timer while it is far, short blocking sleeps between event-loop turns when it is near, a
+   * spin for the last tens of microseconds; src/engine/pacer.ts says why).
+   */
   private readonly tick = (): void => {
+    this.timer = null;
+    this.immediate = null;
     const host = this.host;
-    const now = performance.now();
-    host.beforeSends();
-    while (this.nextArrivalMs <= now) {
-      // Judged at the planned time: an arrival due before the end is sent even when the timer ran late.
-      if (!host.canSend(this.nextArrivalMs)) return;
-      const scheduled = this.nextArrivalMs;
-      this.nextArrivalMs += this.arrivalGapMs();
-      const user = this.idle.pop();
-      if (user !== undefined) this.sendAt(user, scheduled);
-      else if (this.queue.length - this.queueHead < QUEUE_MAX) this.queue.push(scheduled);
-      else this.dropped += 1;
+    let now = performance.now();
+    let flushed = false;
+    let slept = false;
+    for (;;) {
+      while (this.nextArrivalMs <= now) {
+        if (!flushed) {
+          host.beforeSends();
+          flushed = true;
+        }
+        // Judged at the planned time: an arrival due before the end is sent even when the timer ran late.
+        if (!host.canSend(this.nextArrivalMs)) return;
+        const scheduled = this.nextArrivalMs;
+        this.nextArrivalMs += this.arrivalGapMs();
+        const user = this.idle.pop();
+        if (user !== undefined) this.sendAt(user, scheduled);
+        else if (this.queue.length - this.queueHead < QUEUE_MAX) this.queue.push(scheduled);
+        else this.dropped += 1;
+      }
+      if (host.stopping !== null) return;
+      if (this.nextArrivalMs === Number.POSITIVE_INFINITY) {
+        // Nothing left to arrive: ask the stop rules now (max-requests ends a trace that is all sent).
+        host.canSend(now);
+        return;
+      }
+      const step = nextPaceStep(this.nextArrivalMs, performance.now());
+      if (step.kind === 'timer') {
+        this.timer = setTimeout(this.tick, step.delayMs);
+        return;
+      }
+      // One sleep per turn at most: the reads that came in meanwhile are handled (and stamped) before the next.
+      if (step.kind === 'poll' || (step.kind === 'sleep' && slept)) {
+        this.immediate = setImmediate(this.tick);
+        return;
+      }
+      if (step.kind === 'sleep') {
+        Atomics.wait(FUTEX, 0, 0, step.ms);
+        slept = true;
+        now = performance.now();
+        continue;
+      }
+      // The last 0.07 ms at most: a futex sleep would overshoot it (it wakes ~0.055 ms late).
+      while ((now = performance.now()) < this.nextArrivalMs);
     }
-    if (host.stopping !== null) return;
-    if (this.nextArrivalMs === Number.POSITIVE_INFINITY) {
-      // Nothing left to arrive: ask the stop rules now (max-requests ends a trace that is all sent).
-      host.canSend(now);
-      return;
-    }
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = setTimeout(this.tick, Math.max(0, this.nextArrivalMs - performance.now()));
   };
+
+  private cancelWake(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.immediate !== null) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
+  }
 
   /** The oldest queued arrival's planned time; only called with the queue not empty. */
   private dequeue(): number {
@@ -118,6 +169,7 @@ export class OpenLoop implements LoadExecutor {
       this.idle.push(user);
       return;
     }
+    if (scheduledAtMs >= this.measureFromMs) this.lag.record(performance.now() - scheduledAtMs);
     user.send(scheduledAtMs);
   }
 }

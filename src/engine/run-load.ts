@@ -100,6 +100,7 @@ function startThreadLoad(options: RunLoadOptions): LoadHandle {
       options.onRecord?.(record, meta);
     },
     onGeneratorError: () => health?.recordGeneratorError(),
+    onMeasureStart: () => health?.markMeasureStart(),
     ...(sink?.flush === undefined ? {} : { flushRecords: () => sink?.flush?.() }),
   });
   let health: ReturnType<typeof startHealthMonitor> | null = null;
@@ -121,7 +122,7 @@ function startThreadLoad(options: RunLoadOptions): LoadHandle {
       if (stopRequested !== null) thread.stop(stopRequested);
       markStarted();
       const outcome = await running;
-      const generator = health.stop();
+      const generator = health.stop(outcome.scheduleLag);
       return { snapshot: recorder.snapshot(), outcome, generator, startedAt, endedAt: new Date(), threads: 1 };
     } finally {
       markStarted();

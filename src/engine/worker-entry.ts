@@ -67,6 +67,7 @@ const thread = new LoadThread({
       }
     : {}),
   onGeneratorError: () => health?.recordGeneratorError(),
+  onMeasureStart: () => health?.markMeasureStart(),
   flushRecords,
 });
 
@@ -100,7 +101,7 @@ async function run(runStartEpochMs: number): Promise<void> {
     clearInterval(flushTimer);
     clearInterval(liveTimer);
     flushRecords();
-    const generator = health.stop();
+    const generator = health.stop(outcome.scheduleLag);
     await thread.close();
     post({ type: 'live', live: thread.live() });
     post({ type: 'done', snapshot: recorder.snapshot(), outcome, generator });

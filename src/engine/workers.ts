@@ -168,6 +168,8 @@ function mergeOutcomes(list: readonly LoadOutcome[]): LoadOutcome {
     failed: sum((o) => o.failed),
     incomplete: sum((o) => o.incomplete),
     droppedArrivals: sum((o) => o.droppedArrivals),
+    // Each thread judged its own lag (its generator health): the merged health keeps the worst.
+    scheduleLag: null,
     preconnected: sum((o) => o.preconnected),
     // Thread clocks differ: these two are only meaningful per thread.
     measureStartMs: Math.min(...list.map((o) => o.measureStartMs)),
@@ -218,11 +220,16 @@ function mergeHealth(list: readonly GeneratorHealth[]): GeneratorHealth {
     return values.length === 0 ? null : Math.max(...values);
   };
   const cpu = list.map((h) => h.cpuPct).filter((v): v is number => v !== null);
+  const paced = list.some((h) => h.scheduleLagP99Ms !== undefined);
   return {
     eventLoopDelayP99Ms: maxOf((h) => h.eventLoopDelayP99Ms),
     maxMs: maxOf((h) => h.maxMs),
     // Each thread reports the process's CPU: the same figure, not a sum.
     cpuPct: cpu.length === 0 ? null : Math.max(...cpu),
+    // The busiest thread, as documented (docs/metrics.md "Generator health").
+    ...(list.some((h) => h.eventLoopUtilization !== undefined) ? { eventLoopUtilization: maxOf((h) => h.eventLoopUtilization ?? null) } : {}),
+    // The latest thread's figures: the one that kept its share of the rate worst.
+    ...(paced ? { scheduleLagP99Ms: maxOf((h) => h.scheduleLagP99Ms ?? null), scheduleLagMaxMs: maxOf((h) => h.scheduleLagMaxMs ?? null) } : {}),
     openFileLimit: first.openFileLimit,
     generatorErrors: list.reduce((sum, h) => sum + h.generatorErrors, 0),
     verdict: list.reduce((worst, h) => (order[h.verdict] > order[worst] ? h.verdict : worst), first.verdict),

@@ -10,6 +10,12 @@
  * - Process CPU ≥ 90% of a core per thread, or the event loop busy ≥ 90% of the window: degraded. A
  *   saturated loop is about to fall behind; delay figures lag saturation, so this warns before they show it.
  *   Utilization is per thread (process CPU also counts GC and other threads), so it is the sharper of the two.
+ * - Open loop: schedule lag p99 > 10 ms: degraded; > 50 ms: invalid. The lag is how late an arrival that had
+ *   a free user was sent: the core could not keep the rate, so the arrivals the server saw bunch up and queue
+ *   and e2e-from-schedule carry our delay (same bounds as the event-loop delay, for the same reasons). The
+ *   open loop's pacer sleeps blocking and spins while an arrival is near (src/engine/pacer.ts), so its loop
+ *   utilization and CPU read high at any rate of hundreds per second: they are reported, and the lag, which
+ *   says whether the core kept up, is judged instead.
  * - Generator-side errors (EMFILE, EADDRNOTAVAIL): any is degraded; > 1% of finished requests is invalid,
  *   because then the error rate and the throughput describe our machine, not the server.
  * - Open-file limit below peak users + 64 (each user holds a socket; 64 for files, stdio and DNS): degraded.
@@ -41,6 +47,8 @@ export const LOOP_BUSY_DEGRADED = 0.9;
 export const STARVED_CPU_PCT = 50;
 export const GENERATOR_ERRORS_INVALID_SHARE = 0.01;
 export const OPEN_FILES_HEADROOM = 64;
+export const SCHEDULE_LAG_DEGRADED_MS = 10;
+export const SCHEDULE_LAG_INVALID_MS = 50;
 
 const RANK = { ok: 0, degraded: 1, invalid: 2 } as const;
 
@@ -65,8 +73,18 @@ export function judgeGenerator(facts: GeneratorFacts): GeneratorHealth {
     );
   }
 
+  const lag = facts.scheduleLagP99Ms ?? null;
+  const paced = facts.scheduleLagP99Ms !== undefined;
+  if (lag !== null && lag > SCHEDULE_LAG_DEGRADED_MS) {
+    const max = facts.scheduleLagMaxMs ?? null;
+    flag(
+      lag > SCHEDULE_LAG_INVALID_MS ? 'invalid' : 'degraded',
+      `open loop sent late: schedule lag p99 ${formatMs(lag)} ms${max === null ? '' : `, max ${formatMs(max)} ms`} behind the planned arrivals, so this core did not keep the rate; use --workers or a lower --rate`,
+    );
+  }
+
   const threads = Math.max(1, facts.threads ?? 1);
-  if (facts.cpuPct !== null && facts.cpuPct >= CPU_DEGRADED_PCT * threads) {
+  if (!paced && facts.cpuPct !== null && facts.cpuPct >= CPU_DEGRADED_PCT * threads) {
     flag(
       'degraded',
       `process CPU ${formatCpuPct(facts.cpuPct)} of a core${threads > 1 ? ` (${threads} threads)` : ''}: the generator is near saturation and its timestamps may lag; use --workers or fewer users`,
@@ -74,7 +92,7 @@ export function judgeGenerator(facts: GeneratorFacts): GeneratorHealth {
   }
 
   const busy = facts.eventLoopUtilization ?? null;
-  if (busy !== null && busy >= LOOP_BUSY_DEGRADED) {
+  if (!paced && busy !== null && busy >= LOOP_BUSY_DEGRADED) {
     flag(
       'degraded',
       `event loop busy ${formatPctIn(busy, { ...BRIEF, digits: 0, round: 'nearest' })} of the time: responses wait for the loop before they are timed; use --workers or fewer users`,
@@ -105,6 +123,7 @@ export function judgeGenerator(facts: GeneratorFacts): GeneratorHealth {
     ...(facts.eventLoopUtilization === undefined ? {} : { eventLoopUtilization: facts.eventLoopUtilization }),
     openFileLimit: facts.openFileLimit,
     generatorErrors: facts.generatorErrors,
+    ...(paced ? { scheduleLagP99Ms: lag, scheduleLagMaxMs: facts.scheduleLagMaxMs ?? null } : {}),
     verdict,
     reasons,
   };

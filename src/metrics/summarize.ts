@@ -92,6 +92,9 @@ export function summarize(snapshot: RecorderSnapshot, context: SummaryContext): 
     maxMs: context.generator.maxMs,
     cpuPct: context.generator.cpuPct,
     ...(context.generator.eventLoopUtilization === undefined ? {} : { eventLoopUtilization: context.generator.eventLoopUtilization }),
+    ...(context.generator.scheduleLagP99Ms === undefined
+      ? {}
+      : { scheduleLagP99Ms: context.generator.scheduleLagP99Ms, scheduleLagMaxMs: context.generator.scheduleLagMaxMs ?? null }),
     openFileLimit: context.generator.openFileLimit,
     generatorErrors: Math.max(context.generator.generatorErrors, snapshot.generatorErrors),
     finishedRequests: ok + failed,
@@ -216,7 +219,7 @@ export function isDerivedNote(note: string): boolean {
 }
 
 function isJudgedReason(reason: string): boolean {
-  return /^(event loop p99 delay|event loop busy|process CPU|\d+ generator-side error|open-file limit)/.test(reason);
+  return /^(event loop p99 delay|event loop busy|process CPU|\d+ generator-side error|open-file limit|open loop sent late)/.test(reason);
 }
 
 function toTimelinePoint(second: TimelineSecond): TimelinePoint {

@@ -146,6 +146,12 @@ export interface GeneratorFigures {
   eventLoopUtilization?: number | null;
   openFileLimit: number | null;
   generatorErrors: number;
+  /**
+   * Open loop only (absent otherwise): how late arrivals were sent behind their planned time when a user was
+   * free, p99 and max in ms over the measured window (the busiest thread); null when none was sent.
+   */
+  scheduleLagP99Ms?: number | null;
+  scheduleLagMaxMs?: number | null;
 }
 
 /** p50, p95 and p99 of one latency metric over a step's successful requests, in ms (null: none). */

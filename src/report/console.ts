@@ -230,10 +230,16 @@ function describeGeneratorFigures(generator: Summary['generator']): string {
     `max ${generator.maxMs === null ? 'n/a' : `${formatNumber(generator.maxMs, 1)} ms`}`,
     `CPU ${generator.cpuPct === null ? 'n/a' : format.formatPercentage(generator.cpuPct, { digits: 0, round: 'nearest', grouping: false })}`,
     ...(busy === null ? [] : [`loop busy ${format.formatPct(busy, { digits: 0, round: 'nearest' })}`]),
+    ...(generator.scheduleLagP99Ms === undefined ? [] : [`schedule lag p99 ${describeLag(generator.scheduleLagP99Ms)}, max ${describeLag(generator.scheduleLagMaxMs ?? null)}`]),
     `open files ${generator.openFileLimit === null ? 'n/a' : formatCount(generator.openFileLimit)}`,
     `generator errors ${formatCount(generator.generatorErrors)}`,
   ];
   return parts.join(' · ');
+}
+
+/** Schedule lag is sub-millisecond when the pacer keeps up: two decimals. */
+function describeLag(ms: number | null): string {
+  return ms === null ? 'n/a' : `${formatNumber(ms, 2)} ms`;
 }
 
 /** The console rounds numbers as they are written (394.95 → 395.0), as `toLocaleString` did here. */

@@ -28,6 +28,18 @@ describe('judgeGenerator', () => {
     { name: 'generator errors, requests unknown', facts: { generatorErrors: 1, finishedRequests: null }, verdict: 'invalid', reason: '1 generator-side error (EMFILE' },
     { name: 'fd limit below users', facts: { openFileLimit: 256, maxUsers: 300 }, verdict: 'degraded', reason: 'open-file limit 256 is below 300 users + 64' },
     { name: 'fd limit, users unknown', facts: { openFileLimit: 256, maxUsers: null }, verdict: 'ok', reason: null },
+    { name: 'open loop, lag p99 0.4 ms', facts: { scheduleLagP99Ms: 0.4, scheduleLagMaxMs: 3 }, verdict: 'ok', reason: null },
+    { name: 'open loop, lag p99 10 ms is still ok', facts: { scheduleLagP99Ms: 10, scheduleLagMaxMs: 12 }, verdict: 'ok', reason: null },
+    {
+      name: 'open loop, lag p99 16 ms',
+      facts: { scheduleLagP99Ms: 16, scheduleLagMaxMs: 39 },
+      verdict: 'degraded',
+      reason: 'open loop sent late: schedule lag p99 16 ms, max 39 ms behind the planned arrivals, so this core did not keep the rate; use --workers or a lower --rate',
+    },
+    { name: 'open loop, lag p99 51 ms', facts: { scheduleLagP99Ms: 51, scheduleLagMaxMs: 80 }, verdict: 'invalid', reason: 'schedule lag p99 51 ms, max 80 ms' },
+    // The pacer polls near each arrival: CPU and loop utilization read high by design, the lag is judged.
+    { name: 'open loop polling: CPU 100%, loop busy 100%, lag p99 0.3 ms', facts: { cpuPct: 100, eventLoopUtilization: 1, scheduleLagP99Ms: 0.3, scheduleLagMaxMs: 2 }, verdict: 'ok', reason: null },
+    { name: 'open loop, nothing sent yet', facts: { cpuPct: 100, scheduleLagP99Ms: null, scheduleLagMaxMs: null }, verdict: 'ok', reason: null },
   ] as const)('$name → $verdict', ({ facts, verdict, reason }) => {
     const health = judgeGenerator({ ...HEALTHY, ...facts });
     expect(health.verdict).toBe(verdict);
@@ -68,6 +80,26 @@ describe('startHealthMonitor', () => {
     const health = monitor.stop();
     expect(health).toMatchObject({ cpuPct: 95, openFileLimit: 4096, generatorErrors: 1, verdict: 'invalid' });
     expect(monitor.stop()).toBe(health);
+  });
+
+  it('judges from the measure start on, and keeps the schedule lag it is given', () => {
+    let clockMs = 1000;
+    let cpuUs = 0;
+    const monitor = startHealthMonitor({ now: () => clockMs, cpuUsage: () => ({ user: cpuUs, system: 0 }), readLimits: () => null });
+    // A warmup of 1 s at full CPU (start-up compiling), then 2 s of measurement at 40%.
+    clockMs += 1000;
+    cpuUs += 1_000_000;
+    monitor.markMeasureStart();
+    clockMs += 2000;
+    cpuUs += 800_000;
+    const health = monitor.stop({ p99Ms: 0.4567, maxMs: 2.0004 });
+    expect(health).toMatchObject({ cpuPct: 40, scheduleLagP99Ms: 0.457, scheduleLagMaxMs: 2, verdict: 'ok' });
+  });
+
+  it('has no schedule-lag figures without an open loop', () => {
+    const health = startHealthMonitor({ readLimits: () => null }).stop(null);
+    expect('scheduleLagP99Ms' in health).toBe(false);
+    expect('scheduleLagMaxMs' in health).toBe(false);
   });
 
   it('sees a blocked event loop', async () => {

@@ -28,7 +28,7 @@ describe('open loop under a rate far above what the users serve', () => {
     const host = busyHost();
     const loop = new OpenLoop(host, 1_000_000, 'constant', 2, { index: 0, count: 1 });
     // Started 3 s ago at a million requests per second: 3,000,000 arrivals are due at once.
-    loop.begin(performance.now() - 3000);
+    loop.begin(performance.now() - 3000, 0);
     expect(host.sent).toBe(2);
     // Past the 1,000,000 that wait, arrivals are dropped at once (counted): the queue never grows further.
     const overflow = loop.droppedArrivals;

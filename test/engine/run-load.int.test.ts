@@ -58,6 +58,8 @@ describe('closed loop against the bundled mock', () => {
     const result = await handle.done;
     const records = sink.records;
     expect(result.outcome.stopReason).toBe('max-requests');
+    // No schedule, no schedule lag: the closed loop's health has no such figures.
+    expect('scheduleLagP99Ms' in result.generator).toBe(false);
     expect(records).toHaveLength(12);
     expect(truth).toHaveLength(12);
     for (const { ttftErrorMs, e2eErrorMs } of truth) {
@@ -258,7 +260,7 @@ describe('shapes and stop rules', () => {
   });
 
   test('open loop: the achieved rate is within 5% of the rate asked, with queue time recorded', async () => {
-    const { records } = await run(
+    const { records, result } = await run(
       { rate: 40, arrival: 'constant', concurrentUsers: 20, durationS: 2 },
       { headers: { 'x-mock-ttft-ms': '10', 'x-mock-output-tokens': '2' } },
     );
@@ -266,13 +268,22 @@ describe('shapes and stop rules', () => {
     expect(started).toBeGreaterThanOrEqual(80 * 0.95);
     expect(started).toBeLessThanOrEqual(80 * 1.05);
     for (const r of records) expect(r.queueMs).not.toBeNull();
+    // 20 users for about one request in flight: no arrival waits for a user, so the generator's own schedule
+    // lag is the records' queue time, taken a few microseconds earlier in the same send.
+    const lags = records.filter((r) => r.phase === 'measure').map((r) => r.queueMs as number);
+    const { scheduleLagP99Ms, scheduleLagMaxMs } = result.generator;
+    expect(scheduleLagMaxMs).not.toBeNull();
+    expect(scheduleLagMaxMs as number).toBeLessThanOrEqual(Math.max(...lags) + 0.001);
+    expect(scheduleLagMaxMs as number).toBeGreaterThan(Math.max(...lags) - 1);
+    expect(scheduleLagP99Ms as number).toBeLessThanOrEqual(scheduleLagMaxMs as number);
   });
 
   test('open loop, poisson: rate within 5% over 3 s at 60/s', async () => {
-    const { records } = await run(
+    const { records, result } = await run(
       { rate: 60, arrival: 'poisson', concurrentUsers: 30, durationS: 3 },
       { headers: { 'x-mock-ttft-ms': '5', 'x-mock-output-tokens': '2' } },
     );
+    expect('scheduleLagP99Ms' in result.generator).toBe(true);
     // The seeded generator gives a fixed sequence; 180 expected.
     expect(records.length).toBeGreaterThanOrEqual(180 * 0.95);
     expect(records.length).toBeLessThanOrEqual(180 * 1.05);

@@ -93,6 +93,14 @@ describe('renderConsoleReport', () => {
     expect(busy).toContain('CPU 70% · loop busy 42% · open files 20,000');
   });
 
+  it('shows an open loop\'s schedule lag when measured', () => {
+    const paced = renderConsoleReport({ ...summary, generator: { ...summary.generator, scheduleLagP99Ms: 0.417, scheduleLagMaxMs: 3.2 } }, {});
+    expect(paced).toContain('CPU 70% · schedule lag p99 0.42 ms, max 3.20 ms · open files 20,000');
+    const none = renderConsoleReport({ ...summary, generator: { ...summary.generator, scheduleLagP99Ms: null, scheduleLagMaxMs: null } }, {});
+    expect(none).toContain('CPU 70% · schedule lag p99 n/a, max n/a · open files 20,000');
+    expect(text).not.toContain('schedule lag');
+  });
+
   it('colours only when asked', () => {
     expect(text).not.toContain('\u001b[');
     const coloured = renderConsoleReport(summary, { style: new Chalk({ level: 1 }) });
