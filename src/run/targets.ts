@@ -15,7 +15,6 @@ import type { LocalRunResult, RunLocalOptions } from './local.js';
 import { readRunRecords, writeRunFiles } from './reports.js';
 import { resolveScenarioSet } from './scenario-set.js';
 import { addSteps, describeStop, summarizeRun, type StopRequest } from './summary.js';
-import { unlessStopped } from './unless-stopped.js';
 
 const GRACEFUL_STOP_MS = 5000;
 
@@ -184,11 +183,11 @@ async function precheckAll(
   const { plan } = options;
   const emit = options.onEvent ?? (() => undefined);
   if (plan.skipPrecheck) return { ready: comparison.targets.map((named) => ({ ...named, precheck: undefined, preloadTokenizer: true })), dropped: [] };
-  const [{ runPrecheck }, { PrecheckFailedError }] = await Promise.all([import('../precheck/precheck.js'), import('../failures/precheck-failed.js')]);
+  const [{ precheckTarget }, { PrecheckFailedError }] = await Promise.all([import('./target-precheck.js'), import('../failures/precheck-failed.js')]);
   const results = await Promise.all(
     comparison.targets.map((named) => {
       emit({ type: 'precheck-start', url: maskUrl(named.target.url), timeoutMs: plan.precheckTimeoutMs, target: named.name });
-      return unlessStopped(beforeLoad, 'the pre-checks', runPrecheck(named.target, { timeoutMs: plan.precheckTimeoutMs }));
+      return precheckTarget(named.target, plan, beforeLoad, 'the pre-checks');
     }),
   );
   const ready: ReadyTarget[] = [];

@@ -212,4 +212,21 @@ describe('several targets in one run', () => {
       message: expect.stringContaining('target down'),
     });
   }, 60_000);
+
+  test('sized prompts: each target is pre-checked with a sized prompt and its run id, and each pre-check says whether its server kept to the sizes', async () => {
+    const servers = await Promise.all([startMockServer({ outputTokens: 64, countPrompt: true }), startMockServer({ outputTokens: 64, countPrompt: true })]);
+    try {
+      const { summary, out } = await runTargets({ target: servers.map((server, index) => `${'ab'[index]}=${chat(server)}`), concurrentUsers: '1', maxRequests: '2', inputTokens: '50', outputTokens: '20' });
+      const runId = summary.config.workload?.runId as string;
+      for (const [index, server] of servers.entries()) {
+        const precheck = server.records[0];
+        expect(precheck).toMatchObject({ clientRequestId: `${runId}-precheck`, maxTokens: 20, outputTokens: 20 });
+        expect(precheck?.promptTokens).toBe(50);
+        const own = JSON.parse(readFileSync(join(out, 'targets', 'ab'[index] as string, 'summary.json'), 'utf8')) as typeof summary;
+        expect(own.precheck?.lengths).toEqual({ inputSent: 50, inputReported: 50, outputAsked: 20, outputGot: 20, output: 'exact' });
+      }
+    } finally {
+      await Promise.all(servers.map((server) => server.close()));
+    }
+  }, 60_000);
 });
