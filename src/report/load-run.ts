@@ -6,6 +6,7 @@ import { parseSlo } from '../metrics/slo.js';
 import { DEFAULT_API_TYPE } from '../protocol/registry.js';
 import type { SloCheck } from '../model/plan.js';
 import { readRecords, recordsSpan, summarizeRecords } from '../metrics/from-records.js';
+import { summarizeScenarios } from '../metrics/scenarios.js';
 import { stepsOfRun } from '../metrics/steps.js';
 import { isDerivedNote } from '../metrics/summarize.js';
 import type { LatencyStats, RequestRecord, Summary } from '../model/summary.js';
@@ -164,8 +165,23 @@ export function recomputeSummary(records: readonly RequestRecord[], previous: Su
   // The server's side is not in the records: kept from the run's summary when it has the shape we wrote.
   const server = serverMetricsSchema.safeParse(previous?.serverMetrics);
   const withServer = server.success && previous?.serverMetrics !== undefined ? { ...summary, serverMetrics: previous.serverMetrics } : summary;
-  return steps === undefined ? withServer : { ...withServer, steps };
+  // The scenarios' figures again from the records, in the profile's order and weights as the run's summary names them.
+  const named = scenarioNamesSchema.safeParse(previous?.scenarios);
+  const scenarios = named.success
+    ? summarizeScenarios(records, { scenarios: named.data.map((entry) => ({ name: entry.scenario, weight: entry.weightShare })), measuredSeconds: summary.measuredSeconds, slo })
+    : undefined;
+  // Which round a record belongs to is not in the records: a burst's per-round figures are kept as measured.
+  const burst = burstSchema.safeParse(previous?.burst).success ? previous?.burst : undefined;
+  return {
+    ...withServer,
+    ...(steps === undefined ? {} : { steps }),
+    ...(scenarios === undefined ? {} : { scenarios }),
+    ...(burst === undefined ? {} : { burst }),
+  };
 }
+
+const scenarioNamesSchema = z.array(z.looseObject({ scenario: z.string(), weightShare: z.number().positive() })).min(1);
+const burstSchema = z.looseObject({ users: z.number(), rounds: z.number(), perRound: z.array(z.looseObject({ requests: z.number() })), total: z.looseObject({ requests: z.number() }) });
 
 const serverLatencySchema = z.looseObject({ count: z.number(), mean: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() }).nullable();
 const serverMetricsSchema = z.looseObject({
