@@ -165,11 +165,7 @@ export function recomputeSummary(records: readonly RequestRecord[], previous: Su
   // The server's side is not in the records: kept from the run's summary when it has the shape we wrote.
   const server = serverMetricsSchema.safeParse(previous?.serverMetrics);
   const withServer = server.success && previous?.serverMetrics !== undefined ? { ...summary, serverMetrics: previous.serverMetrics } : summary;
-  // The scenarios' figures again from the records, in the profile's order and weights as the run's summary names them.
-  const named = scenarioNamesSchema.safeParse(previous?.scenarios);
-  const scenarios = named.success
-    ? summarizeScenarios(records, { scenarios: named.data.map((entry) => ({ name: entry.scenario, weight: entry.weightShare })), measuredSeconds: summary.measuredSeconds, slo })
-    : undefined;
+  const scenarios = scenariosOfRun(summary, previous, records, slo);
   // Which round a record belongs to is not in the records: a burst's per-round figures are kept as measured.
   const burst = burstSchema.safeParse(previous?.burst).success ? previous?.burst : undefined;
   return {
@@ -178,6 +174,16 @@ export function recomputeSummary(records: readonly RequestRecord[], previous: Su
     ...(scenarios === undefined ? {} : { scenarios }),
     ...(burst === undefined ? {} : { burst }),
   };
+}
+
+/**
+ * The per-scenario figures again from the records, in the order and weights the run's summary names its
+ * scenarios (a run without scenarios: undefined).
+ */
+export function scenariosOfRun(summary: Summary, named: Summary | null, records: readonly RequestRecord[], slo: readonly SloCheck[]): Summary['scenarios'] {
+  const scenarios = scenarioNamesSchema.safeParse(named?.scenarios);
+  if (!scenarios.success) return undefined;
+  return summarizeScenarios(records, { scenarios: scenarios.data.map((entry) => ({ name: entry.scenario, weight: entry.weightShare })), measuredSeconds: summary.measuredSeconds, slo });
 }
 
 const scenarioNamesSchema = z.array(z.looseObject({ scenario: z.string(), weightShare: z.number().positive() })).min(1);
