@@ -94,8 +94,9 @@ export async function readRunOnDisk(path: string, cwd: string, options: { needRe
     const targets = kind === 'dir' && (await statKind(join(full, 'targets'))) === 'dir';
     throw inputError(
       'NO_RECORDS',
-      `${path}: no ${RECORDS_FILE} to report from${targets ? ' (a run with several targets: each target has its own folder under targets/)' : ''}`,
-      targets ? `report one target's folder: llm-loadtest report ${join(path, 'targets', '<name>')}` : `give the run folder that holds ${RECORDS_FILE}, or the file itself`,
+      `${path}: no ${RECORDS_FILE} to read${targets ? ' (a run with several targets: each target has its own folder under targets/)' : ''}`,
+      // report and merge both land here: the hint names the folder, not the command.
+      targets ? `give one target's folder instead: ${join(path, 'targets', '<name>')}` : `give the run folder that holds ${RECORDS_FILE}, or the file itself`,
     );
   }
 

@@ -95,6 +95,14 @@ describe('merge', () => {
     expect((JSON.parse(io.out()) as { code: string }).code).toBe(code);
   });
 
+  test("a several-targets run's top folder: NO_RECORDS, the hint naming its targets/<name> folders (not another command)", async () => {
+    const several = withFiles('several', { 'summary.json': readFileSync(join(hostB, 'summary.json'), 'utf8') });
+    mkdirSync(join(several, 'targets'));
+    const io = createFakeIo();
+    expect(await runCli(['merge', hostA, several, '--out', join(root, 'out-several'), '--json'], io)).toBe(2);
+    expect(JSON.parse(io.out())).toMatchObject({ code: 'NO_RECORDS', hint: `give one target's folder instead: ${join(several, 'targets', '<name>')}` });
+  });
+
   test("the first run's SLO is judged on the merged figures: failed, exit 5", async () => {
     const strict = mkdirTemp('strict');
     cpSync(hostA, strict, { recursive: true });
