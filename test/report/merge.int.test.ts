@@ -132,7 +132,7 @@ describe('merge', () => {
     const measured = hosts.flatMap((dir) => recordsOf(dir)).filter((record) => record.phase === 'measure');
     expect(summary.steps?.map((step) => step.users)).toEqual([2, 4]);
     // Stages count every measured request sent in them (they sum to the totals), here over both hosts.
-    const stepTotal = summary.steps?.reduce((sum, step) => sum + step.requests.ok + step.requests.failed + step.requests.incomplete, 0);
+    const stepTotal = summary.steps?.reduce((sum, step) => sum + step.requests.ok + step.requests.failed + (step.requests.incomplete ?? 0), 0);
     expect(stepTotal).toBe(measured.length);
     expect(summary.scenarios?.map((entry) => [entry.scenario, entry.weightShare])).toEqual([
       ['short', 0.75],
