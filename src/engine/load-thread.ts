@@ -67,6 +67,8 @@ export interface LoadRunOptions {
   /** Count the text of answers whose usage the server reported, to reconcile the two (needs the tokenizer). */
   reconcileUsage?: boolean;
   requestIdHeader?: string | null;
+  /** What each `x-request-id` starts with (default the run id): one per target when several run at once. */
+  requestIdPrefix?: string;
   /** Secret values to mask in error messages. */
   secrets?: readonly string[];
   /** A generator-side failure (EMFILE, EADDRNOTAVAIL): health counts them apart. */
@@ -186,7 +188,7 @@ export class LoadThread implements UserHost, ExecutorHost {
     this.reconcileUsage = options.reconcileUsage ?? false;
     this.secrets = options.secrets ?? [];
     const workload = load.workload ?? null;
-    this.requestIdPrefix = workload?.runId ?? 'run';
+    this.requestIdPrefix = options.requestIdPrefix ?? workload?.runId ?? 'run';
     this.nextConversation = this.partition.index;
     // --output-tokens on the given body or prompts: one length, set once in every body.
     const fixedOutput = workload !== null && !isSynthetic(workload) && workload.outputTokens !== null ? workload.outputTokens.mean : null;

@@ -8,7 +8,7 @@ import { unlessStopped } from './unless-stopped.js';
  * `x-request-id` (`<run>-precheck`, docs/cli.md "Request ids") unless the user sends their own. One run or
  * each of several targets (run/targets.ts) checks the same way.
  */
-export async function precheckTarget(target: TargetSpec, plan: RunPlan, beforeLoad: AbortSignal, what: string): Promise<PrecheckResult> {
+export async function precheckTarget(target: TargetSpec, plan: RunPlan, beforeLoad: AbortSignal, what: string, requestIdPrefix?: string): Promise<PrecheckResult> {
   const [{ runPrecheck }, { checkAskedLengths }, { buildPrecheckBody }, { getAdapter }] = await Promise.all([
     import('../precheck/precheck.js'),
     import('../precheck/length-check.js'),
@@ -17,7 +17,7 @@ export async function precheckTarget(target: TargetSpec, plan: RunPlan, beforeLo
   ]);
   const workload = plan.load.workload;
   const sized = buildPrecheckBody(target, getAdapter(target.apiType), workload);
-  const checked = withPrecheckRequestId(sized === null ? target : { ...target, body: sized.body }, workload?.runId ?? null);
+  const checked = withPrecheckRequestId(sized === null ? target : { ...target, body: sized.body }, requestIdPrefix ?? workload?.runId ?? null);
   const result = await unlessStopped(beforeLoad, what, runPrecheck(checked, { timeoutMs: plan.precheckTimeoutMs }));
   if (!result.ok || sized === null) return result;
   return { ...result, capability: checkAskedLengths(result.capability, { inputTokens: sized.inputTokens, outputTokens: sized.outputTokens, exact: workload?.ignoreEos ?? false }) };

@@ -96,6 +96,7 @@ export async function runTargets(
         gracefulStopMs,
         preloadTokenizer: target.preloadTokenizer,
         reconcileUsage: true,
+        requestIdPrefix: requestIdPrefix(plan, target.name),
         onReady,
         startGate,
       }),
@@ -187,7 +188,7 @@ async function precheckAll(
   const results = await Promise.all(
     comparison.targets.map((named) => {
       emit({ type: 'precheck-start', url: maskUrl(named.target.url), timeoutMs: plan.precheckTimeoutMs, target: named.name });
-      return precheckTarget(named.target, plan, beforeLoad, 'the pre-checks');
+      return precheckTarget(named.target, plan, beforeLoad, 'the pre-checks', requestIdPrefix(plan, named.name));
     }),
   );
   const ready: ReadyTarget[] = [];
@@ -234,6 +235,15 @@ function combine(
     targets,
     comparison,
   };
+}
+
+/**
+ * Each target's `x-request-id` prefix, `<run>-<target>`: two targets behind one server (a gateway and the
+ * server itself) must not send the same ids. The run id alone still seeds the prompts, so every target
+ * gets the same ones.
+ */
+function requestIdPrefix(plan: RunLocalOptions['plan'], name: string): string {
+  return `${plan.load.workload?.runId ?? 'run'}-${name}`;
 }
 
 /** One progress line for all targets: their counts added up. */
