@@ -199,11 +199,11 @@ export class LoadThread implements UserHost, ExecutorHost {
       fixedOutput === null ? null : { tokens: fixedOutput, exact: workload?.ignoreEos ?? false },
     );
     const trace = workload?.trace ?? null;
-    const traceBodies = workload !== null && trace !== null ? new TraceBodies(options.target, options.adapter, workload, this.partition) : null;
+    const traceBodies = workload !== null && trace !== null ? new TraceBodies(options.target, options.adapter, workload, this.partition, options.requestIdPrefix) : null;
     this.bodies =
       traceBodies ??
       (workload !== null && isSynthetic(workload)
-        ? new SizedBodies(options.target, options.adapter, workload, this.partition)
+        ? new SizedBodies(options.target, options.adapter, workload, this.partition, options.requestIdPrefix)
         : new RoundRobinBodies(this.request.bodies, this.partition, fixedOutput));
     const scenarioSet = options.scenarioSet ?? null;
     this.conversations =

@@ -16,7 +16,7 @@ export async function precheckTarget(target: TargetSpec, plan: RunPlan, beforeLo
     import('../protocol/registry.js'),
   ]);
   const workload = plan.load.workload;
-  const sized = buildPrecheckBody(target, getAdapter(target.apiType), workload);
+  const sized = buildPrecheckBody(target, getAdapter(target.apiType), workload, requestIdPrefix);
   const checked = withPrecheckRequestId(sized === null ? target : { ...target, body: sized.body }, requestIdPrefix ?? workload?.runId ?? null);
   const result = await unlessStopped(beforeLoad, what, runPrecheck(checked, { timeoutMs: plan.precheckTimeoutMs }));
   if (!result.ok || sized === null) return result;

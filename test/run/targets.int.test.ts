@@ -218,8 +218,14 @@ describe('several targets in one run', () => {
     try {
       const { summary, out } = await runTargets({ target: servers.map((server, index) => `${'ab'[index]}=${chat(server)}`), concurrentUsers: '2', maxRequests: '4', inputTokens: '50', outputTokens: '20' });
       const runId = summary.config.workload?.runId as string;
-      // The same prompts to each target (the run id seeds them), each request id the target's own.
-      expect(servers[1]?.records.slice(1).map((record) => record.promptHead).sort()).toEqual(servers[0]?.records.slice(1).map((record) => record.promptHead).sort());
+      // The same prompts to each target (the run id seeds them) but for the cache-bust tag, the target's own:
+      // a gateway and the server behind it must not answer one target's prompt from the other's cache.
+      const words = servers.map((server) => server.records.slice(1).map((record) => (record.promptHead as string).trim().split(' ')));
+      const runTags = words.map((target) => new Set(target.map((head) => head.slice(0, 3).join(' '))));
+      expect(runTags.map((tags) => tags.size)).toEqual([1, 1]);
+      expect([...(runTags[0] ?? [])]).not.toEqual([...(runTags[1] ?? [])]);
+      const rest = words.map((target) => target.map((head) => head.slice(3, 12).join(' ')).sort());
+      expect(rest[1]).toEqual(rest[0]);
       for (const [index, server] of servers.entries()) {
         const name = 'ab'[index] as string;
         const precheck = server.records[0];
