@@ -26,7 +26,7 @@ export function renderForecast(forecast: LoadForecast, style: TextStyle): string
   const staged = stages.every((stage) => stage.rate !== null) ? stages.map((stage) => `${stage.rate ?? 0} req/s`) : stages.map((stage) => `${stage.users ?? 0} ${stage.users === 1 ? 'user' : 'users'}`);
   const shape =
     stages.length > 0
-      ? `${stages.length} ${stages.length === 1 ? 'stage' : 'stages'} (${staged.join(' → ')}, each from its start)`
+      ? `${stages.length} ${stages.length === 1 ? 'stage' : 'stages'} (${staged.join(' → ')})`
       : forecast.loadMode === 'stepped'
       ? `stepped up to ${forecast.users} users (+${forecast.spawnRate} per step)`
       : `${forecast.users} ${forecast.users === 1 ? 'user' : 'users'} (${forecast.spawnRate} started per second)`;

@@ -104,7 +104,7 @@ describe('renderForecast', () => {
   it('stages say each level', () => {
     const stages = [{ users: 1, rate: null, durationS: 60 }, { users: 3, rate: null, durationS: 60 }];
     expect(renderForecast(forecastLoad({ mode: 'local', load: load({ stages, concurrentUsers: 3, durationS: 120 }), warmupIsDefault: true, pace: null, nowMs: NOW }), plain)).toBe(
-      'Plan: 2 stages (1 user → 3 users, each from its start), no warmup, 120 s measured: ends about 05:02:00 UTC (in 2m 00s).\n',
+      'Plan: 2 stages (1 user → 3 users), no warmup, 120 s measured: ends about 05:02:00 UTC (in 2m 00s).\n',
     );
   });
 });
