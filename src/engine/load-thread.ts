@@ -162,6 +162,8 @@ export class LoadThread implements UserHost, ExecutorHost {
   readonly keepsReplies: boolean;
   private readonly executor: LoadExecutor;
   private readonly rules: StopRules;
+  /** A trace replay: ms from the run's start to its last send (sped up); null otherwise. */
+  private readonly traceSpanMs: number | null;
   private readonly batcher: TurnBatcher;
   private readonly counters = new LiveCounters();
   private recorder: LoadRecorder = NO_RECORDER;
@@ -199,6 +201,7 @@ export class LoadThread implements UserHost, ExecutorHost {
       fixedOutput === null ? null : { tokens: fixedOutput, exact: workload?.ignoreEos ?? false },
     );
     const trace = workload?.trace ?? null;
+    this.traceSpanMs = trace === null ? null : (trace.requests[trace.requests.length - 1]?.atMs ?? 0) / trace.speedup;
     const traceBodies = workload !== null && trace !== null ? new TraceBodies(options.target, options.adapter, workload, this.partition, options.requestIdPrefix) : null;
     this.bodies =
       traceBodies ??
@@ -294,9 +297,11 @@ export class LoadThread implements UserHost, ExecutorHost {
   }
 
   live(): LiveStats {
+    const boundMs = this.rules.endMs - this.runStartMs;
     return this.counters.read(
       Math.max(0, performance.now() - this.runStartMs),
-      this.rules.endMs - this.runStartMs,
+      // A trace's duration is only a bound: its last send is when the load is planned to end.
+      this.traceSpanMs === null ? boundMs : Math.min(boundMs, this.traceSpanMs),
       this.rules.reason,
     );
   }
