@@ -207,8 +207,11 @@ async function runTarget(
       stopOnFailure = () => undefined;
       const run = await runBurstRounds({
         burst,
-        startRound: (onRecord) => {
-          const handle = startLoad({ ...loadOptions, onRecord });
+        startRound: (round, onRecord) => {
+          // Several rounds: each its own request ids and cache-bust tags (<run>-r<n>-c…), so a round neither
+          // repeats the ids of the one before nor is answered from its prefix cache.
+          const own = burst.rounds === 1 ? {} : { requestIdPrefix: `${plan.load.workload?.runId ?? 'run'}-r${round}` };
+          const handle = startLoad({ ...loadOptions, onRecord, ...own });
           stopOnFailure = () => {
             failed = true;
             handle.stop('interrupted');
