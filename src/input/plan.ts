@@ -8,7 +8,7 @@ import { normalizeTarget, type NormalizeOptions } from './normalize.js';
 import { parseServerMetricsOptions } from './server-metrics-options.js';
 import { buildComparison, parseRecordHeaders, wantsComparison, type TargetsList } from './targets.js';
 import { recordedHeaderNames } from '../model/gateway-headers.js';
-import { DEFAULTS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
+import { arrivalWithoutRate, DEFAULTS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
 import { resolveScenarioOptions, stagedShape } from './scenario-options.js';
 import { describeWorkloadPlan, resolveWorkload } from './workload-options.js';
 import { encodingForModel } from '../protocol/tokens.js';
@@ -103,6 +103,7 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
   Object.assign(load, resolved.load, { workload: resolved.workload });
   if (scenarios !== null) load.scenarios = scenarios;
   if (profile !== null && profile.stages !== null) Object.assign(load, stagedShape(profile.stages, options.concurrentUsers), { stages: profile.stages });
+  if (mode.mode === 'local' && raw.arrival !== undefined && load.rate === null) throw arrivalWithoutRate();
   if (profile !== null && profile.name !== null && raw.name === undefined) load.name = profile.name;
   if (mode.mode === 'local') {
     const said = describeWorkloadPlan(resolved.workload, load, encodingForModel(target.model), target.model);
