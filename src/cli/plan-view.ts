@@ -16,11 +16,21 @@ export function renderForecast(forecast: LoadForecast, style: TextStyle): string
     const plural = burst.users === 1 ? '' : 's';
     return `${style.bold('Plan:')} burst of ${formatCount(burst.users)} request${plural} at once (one per user, no ramp)${rounds}; each line below is one request as it completes.\n`;
   }
+  const trace = forecast.trace;
+  if (trace !== null) {
+    const ends = `ends about ${forecast.endsAt.slice(11, 19)} UTC (in ${formatElapsed(forecast.totalS * 1000)}; --duration ${forecast.durationS} s at most)`;
+    const tokens = forecast.outputTokens === null ? '' : ` asking ${formatCount(forecast.outputTokens)} output tokens`;
+    return `${style.bold('Plan:')} trace replay of ${formatCount(trace.requests)} requests${tokens} over ${trace.spanS} s, each at its time (at most ${forecast.users} in flight): ${ends}.\n`;
+  }
+  const stages = forecast.stages ?? [];
+  const staged = stages.every((stage) => stage.rate !== null) ? stages.map((stage) => `${stage.rate ?? 0} req/s`) : stages.map((stage) => `${stage.users ?? 0} ${stage.users === 1 ? 'user' : 'users'}`);
   const shape =
-    forecast.loadMode === 'stepped'
+    stages.length > 0
+      ? `${stages.length} ${stages.length === 1 ? 'stage' : 'stages'} (${staged.join(' → ')})`
+      : forecast.loadMode === 'stepped'
       ? `stepped up to ${forecast.users} users (+${forecast.spawnRate} per step)`
       : `${forecast.users} ${forecast.users === 1 ? 'user' : 'users'} (${forecast.spawnRate} started per second)`;
-  const open = forecast.rate === null ? '' : `, at most ${forecast.rate} requests per second (open loop)`;
+  const open = forecast.rate === null || stages.length > 0 ? '' : `, at most ${forecast.rate} requests per second (open loop)`;
   const warmup =
     forecast.warmupS === 0
       ? 'no warmup'

@@ -67,6 +67,8 @@ export interface LoadRunOptions {
   /** Count the text of answers whose usage the server reported, to reconcile the two (needs the tokenizer). */
   reconcileUsage?: boolean;
   requestIdHeader?: string | null;
+  /** What each `x-request-id` starts with (default the run id): one per target when several run at once. */
+  requestIdPrefix?: string;
   /** Secret values to mask in error messages. */
   secrets?: readonly string[];
   /** A generator-side failure (EMFILE, EADDRNOTAVAIL): health counts them apart. */
@@ -164,6 +166,8 @@ export class LoadThread implements UserHost, ExecutorHost {
   readonly keepsReplies: boolean;
   private readonly executor: LoadExecutor;
   private readonly rules: StopRules;
+  /** A trace replay: ms from the run's start to its last send (sped up); null otherwise. */
+  private readonly traceSpanMs: number | null;
   private readonly batcher: TurnBatcher;
   private readonly counters = new LiveCounters();
   private recorder: LoadRecorder = NO_RECORDER;
@@ -190,7 +194,7 @@ export class LoadThread implements UserHost, ExecutorHost {
     this.reconcileUsage = options.reconcileUsage ?? false;
     this.secrets = options.secrets ?? [];
     const workload = load.workload ?? null;
-    this.requestIdPrefix = workload?.runId ?? 'run';
+    this.requestIdPrefix = options.requestIdPrefix ?? workload?.runId ?? 'run';
     this.nextConversation = this.partition.index;
     // --output-tokens on the given body or prompts: one length, set once in every body.
     const fixedOutput = workload !== null && !isSynthetic(workload) && workload.outputTokens !== null ? workload.outputTokens.mean : null;
@@ -201,11 +205,12 @@ export class LoadThread implements UserHost, ExecutorHost {
       fixedOutput === null ? null : { tokens: fixedOutput, exact: workload?.ignoreEos ?? false },
     );
     const trace = workload?.trace ?? null;
-    const traceBodies = workload !== null && trace !== null ? new TraceBodies(options.target, options.adapter, workload, this.partition) : null;
+    this.traceSpanMs = trace === null ? null : (trace.requests[trace.requests.length - 1]?.atMs ?? 0) / trace.speedup;
+    const traceBodies = workload !== null && trace !== null ? new TraceBodies(options.target, options.adapter, workload, this.partition, options.requestIdPrefix) : null;
     this.bodies =
       traceBodies ??
       (workload !== null && isSynthetic(workload)
-        ? new SizedBodies(options.target, options.adapter, workload, this.partition)
+        ? new SizedBodies(options.target, options.adapter, workload, this.partition, options.requestIdPrefix)
         : new RoundRobinBodies(this.request.bodies, this.partition, fixedOutput));
     const scenarioSet = options.scenarioSet ?? null;
     this.conversations =
@@ -296,9 +301,11 @@ export class LoadThread implements UserHost, ExecutorHost {
   }
 
   live(): LiveStats {
+    const boundMs = this.rules.endMs - this.runStartMs;
     return this.counters.read(
       Math.max(0, performance.now() - this.runStartMs),
-      this.rules.endMs - this.runStartMs,
+      // A trace's duration is only a bound: its last send is when the load is planned to end.
+      this.traceSpanMs === null ? boundMs : Math.min(boundMs, this.traceSpanMs),
       this.rules.reason,
     );
   }

@@ -44,6 +44,8 @@ export interface RunLoadOptions {
   /** Single thread only (benchmarks): every record with its request id and clock times. */
   onRecord?: (record: RequestRecord, meta: RecordMeta) => void;
   requestIdHeader?: string | null;
+  /** What each `x-request-id` starts with (default the run id): several targets each have their own. */
+  requestIdPrefix?: string;
   /**
    * Several engines started together (one per target): `onReady` once this one's connections are open
    * (workers: every worker ready), then its clock starts when `startGate` resolves.
@@ -91,6 +93,7 @@ function startThreadLoad(options: RunLoadOptions): LoadHandle {
     scenarioSet: options.scenarioSet ?? null,
     secrets: options.secrets ?? [],
     requestIdHeader: options.requestIdHeader ?? null,
+    ...(options.requestIdPrefix === undefined ? {} : { requestIdPrefix: options.requestIdPrefix }),
     ...(options.gracefulStopMs === undefined ? {} : { gracefulStopMs: options.gracefulStopMs }),
     ...(options.preconnect === undefined ? {} : { preconnect: options.preconnect }),
     preloadTokenizer: options.preloadTokenizer ?? false,

@@ -48,13 +48,17 @@ class PromptSplicer {
     private readonly target: TargetSpec,
     private readonly adapter: ProtocolAdapter,
     private readonly workload: WorkloadOptions,
-    readonly runSeed: number,
+    /**
+     * Seeds what one target must not share with another behind the same server (the tag's run words, a
+     * trace's blocks): the run's id, or one target's of several (their prompts otherwise alike).
+     */
+    readonly cacheSeed: number,
   ) {
     this.encoding = encodingForModel(target.model);
     this.words = promptWords(this.encoding).map((word) => Buffer.from(word, 'latin1'));
     const longest = Math.max(...this.words.map((word) => word.length));
     this.tagBytes = Buffer.alloc(CACHE_BUST_TAG_TOKENS * longest);
-    this.runTagLength = this.tagBytes.write(numberWords(runSeed, RUN_TAG_WORDS, this.encoding), 0, 'latin1');
+    this.runTagLength = this.tagBytes.write(numberWords(cacheSeed, RUN_TAG_WORDS, this.encoding), 0, 'latin1');
     this.system = workload.sharedPrefixTokens > 0 ? sizedPrompt(workload.sharedPrefixTokens, { encoding: this.encoding, seed: SHARED_PREFIX_SEED }) : undefined;
   }
 
@@ -179,9 +183,10 @@ export class SizedBodies implements BodySource {
   private readonly tagTokens: number;
   private readonly prompt: Buffer[] = [];
 
-  constructor(target: TargetSpec, adapter: ProtocolAdapter, workload: WorkloadOptions, partition: Partition) {
+  /** `tagSeedFrom`: what seeds the cache-bust tags (and a trace's blocks) instead of the run id (one target's request-id prefix). */
+  constructor(target: TargetSpec, adapter: ProtocolAdapter, workload: WorkloadOptions, partition: Partition, tagSeedFrom?: string) {
     const runSeed = hashRunId(workload.runId);
-    this.splicer = new PromptSplicer(target, adapter, workload, runSeed);
+    this.splicer = new PromptSplicer(target, adapter, workload, hashRunId(tagSeedFrom ?? workload.runId));
     this.tagTokens = workload.cacheBust ? CACHE_BUST_TAG_TOKENS : 0;
     const input = workload.inputTokens ?? { mean: 1, stddev: 0 };
     const inputSampler = createSampler(input, Math.max(1, this.tagTokens), runSeed + 2 * partition.index);
@@ -222,13 +227,14 @@ export class TraceBodies implements BodySource {
   private readonly blocks = new Map<number, Buffer>();
   private readonly prompt: Buffer[] = [];
 
-  constructor(target: TargetSpec, adapter: ProtocolAdapter, workload: WorkloadOptions, partition: Partition) {
+  /** `tagSeedFrom`: as SizedBodies'. */
+  constructor(target: TargetSpec, adapter: ProtocolAdapter, workload: WorkloadOptions, partition: Partition, tagSeedFrom?: string) {
     const trace = workload.trace;
     this.requests = trace === null ? [] : trace.requests;
     this.stride = partition.count;
     this.index = partition.index;
     const runSeed = hashRunId(workload.runId);
-    this.splicer = new PromptSplicer(target, adapter, workload, runSeed);
+    this.splicer = new PromptSplicer(target, adapter, workload, hashRunId(tagSeedFrom ?? workload.runId));
     this.tagTokens = workload.cacheBust ? CACHE_BUST_TAG_TOKENS : 0;
     let longest = 1;
     for (const request of this.requests) longest = Math.max(longest, request.inputTokens);
@@ -278,7 +284,7 @@ export class TraceBodies implements BodySource {
   private block(id: number): Buffer {
     let block = this.blocks.get(id);
     if (block === undefined) {
-      block = Buffer.from(wordRun(TRACE_BLOCK_TOKENS, { encoding: this.splicer.encoding, seed: (this.splicer.runSeed ^ Math.imul(id + 1, 0x9e3779b1)) >>> 0 }), 'latin1');
+      block = Buffer.from(wordRun(TRACE_BLOCK_TOKENS, { encoding: this.splicer.encoding, seed: (this.splicer.cacheSeed ^ Math.imul(id + 1, 0x9e3779b1)) >>> 0 }), 'latin1');
       if (this.blocks.size >= MAX_CACHED) this.blocks.clear();
       this.blocks.set(id, block);
     }
@@ -314,7 +320,7 @@ export interface PrecheckBody {
  * without its shared blocks, an output length on the given body), so the capability report can say whether the server keeps to
  * those lengths; null when the body goes as given.
  */
-export function buildPrecheckBody(target: TargetSpec, adapter: ProtocolAdapter, workload: WorkloadOptions | null | undefined): PrecheckBody | null {
+export function buildPrecheckBody(target: TargetSpec, adapter: ProtocolAdapter, workload: WorkloadOptions | null | undefined, tagSeedFrom?: string): PrecheckBody | null {
   if (workload === null || workload === undefined) return null;
   const one = { index: 0, count: 1 };
   const trace = workload.trace;
@@ -322,9 +328,9 @@ export function buildPrecheckBody(target: TargetSpec, adapter: ProtocolAdapter, 
   // The trace's first sizes without its hash ids: the pre-check must not warm the blocks the trace shares.
   const source =
     trace !== null && first !== undefined
-      ? new TraceBodies(target, adapter, { ...workload, trace: { ...trace, requests: [{ ...first, hashIds: [] }] } }, one)
+      ? new TraceBodies(target, adapter, { ...workload, trace: { ...trace, requests: [{ ...first, hashIds: [] }] } }, one, tagSeedFrom)
       : workload.inputTokens !== null
-        ? new SizedBodies(target, adapter, workload, one)
+        ? new SizedBodies(target, adapter, workload, one, tagSeedFrom)
         : null;
   if (source !== null) {
     const bytes = source.next(PRECHECK_CONVERSATION);

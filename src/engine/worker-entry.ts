@@ -54,6 +54,7 @@ const thread = new LoadThread({
   preconnect: input.preconnect,
   preloadTokenizer: input.preloadTokenizer,
   reconcileUsage: input.reconcileUsage,
+  ...(input.requestIdPrefix === null ? {} : { requestIdPrefix: input.requestIdPrefix }),
   ...(input.streamRecords
     ? {
         onRecord: (record: RequestRecord): void => {

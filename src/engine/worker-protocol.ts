@@ -21,6 +21,7 @@ export interface WorkerInput {
   preconnect: boolean;
   preloadTokenizer: boolean;
   reconcileUsage: boolean;
+  requestIdPrefix: string | null;
   /** Whether the main thread writes records (a results file): without one, records are not serialized. */
   streamRecords: boolean;
   /** The results file, open for appending: the worker writes its records to it directly (none lost to a hard kill). */

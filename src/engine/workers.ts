@@ -65,6 +65,7 @@ export function startWorkerLoad(options: RunLoadOptions): LoadHandle {
         preconnect: options.preconnect ?? true,
         preloadTokenizer: options.preloadTokenizer ?? false,
         reconcileUsage: options.reconcileUsage ?? false,
+        requestIdPrefix: options.requestIdPrefix ?? null,
         streamRecords: sink !== undefined,
         resultsFd: sink?.fd ?? null,
       };

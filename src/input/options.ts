@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inputError } from '../failures/errors.js';
+import { inputError, type AppError } from '../failures/errors.js';
 import { LOCAL_LIMITS } from '../model/local-limits.js';
 import { PLATFORM_LIMITS } from '../model/platform-limits.js';
 import { steppedTotalS } from '../model/stepped.js';
@@ -245,9 +245,8 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
       );
     }
   }
-  if (!platform && raw.arrival !== undefined && raw.rate === undefined) {
-    throw inputError('OPTION_INVALID', '--arrival shapes the arrivals of an open loop, but no --rate was given', 'add --rate <requests per second>, or drop --arrival');
-  }
+  // A profile's rate stages are an open loop too: with --profile the plan checks once the profile is read.
+  if (!platform && raw.arrival !== undefined && raw.rate === undefined && raw.profile === undefined) throw arrivalWithoutRate();
   if (platform && v.loadMode === 'burst') {
     throw inputError('OPTION_LOCAL_ONLY', "--load-mode burst works only in local mode, but this run is in platform mode: the platform's engine ramps users up at a spawn rate", 'add --local to run the bundled engine, or drop the option');
   }
@@ -320,6 +319,11 @@ export function parseRunOptions(raw: RawRunOptions, mode: RunMode): RunOptions {
     idleTimeoutS: v.idleTimeout ?? DEFAULTS.idleTimeoutS,
     burst,
   };
+}
+
+/** `--arrival` in a closed loop (no --rate, no rate stages). */
+export function arrivalWithoutRate(): AppError {
+  return inputError('OPTION_INVALID', '--arrival shapes the arrivals of an open loop, but no --rate was given', "add --rate <requests per second> (or give the profile rate stages, \"@<rate>:<duration>\"), or drop --arrival");
 }
 
 /** Flags that shape a loop over time, which a burst (one request per user, all at once) has no use for. */

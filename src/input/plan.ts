@@ -8,7 +8,7 @@ import { normalizeTarget, type NormalizeOptions } from './normalize.js';
 import { parseServerMetricsOptions } from './server-metrics-options.js';
 import { buildComparison, parseRecordHeaders, wantsComparison, type TargetsList } from './targets.js';
 import { recordedHeaderNames } from '../model/gateway-headers.js';
-import { DEFAULTS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
+import { arrivalWithoutRate, DEFAULTS, parseRunOptions, type RawRunOptions, type RunMode } from './options.js';
 import { resolveScenarioOptions, stagedShape } from './scenario-options.js';
 import { describeWorkloadPlan, resolveWorkload } from './workload-options.js';
 import { encodingForModel } from '../protocol/tokens.js';
@@ -103,6 +103,7 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
   Object.assign(load, resolved.load, { workload: resolved.workload });
   if (scenarios !== null) load.scenarios = scenarios;
   if (profile !== null && profile.stages !== null) Object.assign(load, stagedShape(profile.stages, options.concurrentUsers), { stages: profile.stages });
+  if (mode.mode === 'local' && raw.arrival !== undefined && load.rate === null) throw arrivalWithoutRate();
   if (profile !== null && profile.name !== null && raw.name === undefined) load.name = profile.name;
   if (mode.mode === 'local') {
     const said = describeWorkloadPlan(resolved.workload, load, encodingForModel(target.model), target.model);
@@ -135,10 +136,19 @@ export async function buildRunPlan(raw: RawRunOptions, context: PlanContext, dec
 
 /** `--target`/`--targets`: several targets instead of --url or --curl (docs/cli.md "Several targets"). */
 async function readComparison(raw: RawRunOptions, normalize: NormalizeOptions, context: PlanContext, profileTargets: TargetsList | null): Promise<ComparisonPlan> {
-  const given = (['url', 'curl', 'burst'] as const).filter((key) => raw[key] !== undefined).map((key) => `--${key}`);
+  const asked = raw.target !== undefined || raw.targets !== undefined ? '--target/--targets' : "the profile's targets section";
+  const given = (['url', 'curl'] as const).filter((key) => raw[key] !== undefined).map((key) => `--${key}`);
   if (given.length > 0) {
-    const asked = raw.target !== undefined || raw.targets !== undefined ? '--target/--targets' : "the profile's targets section";
     throw inputError('USAGE', `${asked} cannot be used with ${given.join(', ')}`, 'name every target with --target name=URL (or a --targets file, or a profile\'s targets); -H, --body, --model and --api apply to all of them');
+  }
+  // Each target runs its own engine over one shared window: a burst's rounds and one server's scrapes
+  // (compared with one client's TTFT) have no per-target meaning yet, so they are refused, not ignored.
+  const burst = raw.burst !== undefined ? '--burst' : raw.loadMode === 'burst' ? '--load-mode burst' : null;
+  if (burst !== null) {
+    throw inputError('USAGE', `${asked} cannot be used with ${burst}: a burst measures one target`, `run the burst once per target with --url, or compare the targets under load with --concurrent-users and --max-requests`);
+  }
+  if (raw.serverMetrics !== undefined) {
+    throw inputError('USAGE', `${asked} cannot be used with --server-metrics: the server's figures are compared with one target's requests`, 'scrape the server in a one-target run (--url … --server-metrics <url>), or drop --server-metrics');
   }
   return buildComparison(
     raw,

@@ -355,6 +355,11 @@ function describeMismatches(baseline: CompareInput, candidate: CompareInput): st
     }
   }
   for (const run of [baseline, candidate]) {
+    // A several-targets run's top summary carries its baseline target's figures: say whose they are.
+    const several = run.summary.comparison;
+    if (several !== undefined) {
+      notes.push(`${run.label} is a run of several targets: its figures are its baseline ${several.baseline}'s; compare its folders targets/<name> for one target against another run`);
+    }
     if (run.summary.generator.verdict !== 'ok') {
       notes.push(`${run.label}: generator ${run.summary.generator.verdict} (${run.summary.generator.reasons.join('; ') || 'see its report'}): its figures may be about the load generator, not the server`);
     }

@@ -169,9 +169,26 @@ export function renderConsoleReport(summary: Summary, options: ConsoleReportOpti
 
 function describeLoad(config: SummaryConfig): string | null {
   const users = config.concurrentUsers ?? null;
-  const { durationS, warmupS, rate, step, workers, maxRequests } = config;
+  const { durationS, warmupS, rate, step, workers, maxRequests, burst, stages } = config;
+  const trace = config.workload?.trace ?? null;
+  // A burst, a trace and a profile's stages shape the load themselves: their plan's users, duration and
+  // request cap are the engine's means to run them, not what the user asked for.
+  if (burst !== undefined && burst !== null) {
+    const rounds = burst.rounds > 1 ? ` × ${formatCount(burst.rounds)} rounds${burst.pauseS > 0 ? `, ${formatNumber(burst.pauseS, 1)} s apart` : ''}` : '';
+    return `burst of ${formatCount(burst.users)} requests at once (one per user)${rounds}`;
+  }
   const parts: string[] = [];
-  if (rate !== undefined && rate !== null) {
+  if (trace !== null) {
+    parts.push(`trace replay of ${formatCount(trace.requests)} requests (${trace.path}${trace.speedup === 1 ? '' : `, ${formatNumber(trace.speedup, 2)}× as fast`})${users === null ? '' : `, at most ${users} in flight`}`);
+    if (durationS !== undefined) parts.push(`at most ${formatNumber(durationS, 0)} s`);
+    if (workers !== undefined && workers > 1) parts.push(`${workers} threads`);
+    return parts.join(' · ');
+  }
+  if (stages !== undefined && stages !== null && stages.length > 0) {
+    const rates = stages.every((stage) => stage.rate !== null);
+    const levels = stages.map((stage) => (rates ? `${formatNumber(stage.rate ?? 0, 2)}` : `${stage.users ?? 0}`)).join(' → ');
+    parts.push(`${stages.length} stage${stages.length === 1 ? '' : 's'}: ${levels} ${rates ? `req/s${users === null ? '' : `, at most ${users} in flight`}` : 'users'}`);
+  } else if (rate !== undefined && rate !== null) {
     const arrival = config.arrival === undefined || config.arrival === null ? '' : `${config.arrival} `;
     parts.push(`open loop ${formatNumber(rate, 2)} req/s ${arrival}arrivals${users === null ? '' : `, at most ${users} in flight`}`);
   } else if (config.loadMode === 'stepped' && step !== undefined && step !== null) {

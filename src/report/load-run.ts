@@ -6,6 +6,7 @@ import { parseSlo } from '../metrics/slo.js';
 import { DEFAULT_API_TYPE } from '../protocol/registry.js';
 import type { SloCheck } from '../model/plan.js';
 import { readRecords, recordsSpan, summarizeRecords } from '../metrics/from-records.js';
+import { summarizeScenarios } from '../metrics/scenarios.js';
 import { stepsOfRun } from '../metrics/steps.js';
 import { isDerivedNote } from '../metrics/summarize.js';
 import type { LatencyStats, RequestRecord, Summary } from '../model/summary.js';
@@ -93,8 +94,9 @@ export async function readRunOnDisk(path: string, cwd: string, options: { needRe
     const targets = kind === 'dir' && (await statKind(join(full, 'targets'))) === 'dir';
     throw inputError(
       'NO_RECORDS',
-      `${path}: no ${RECORDS_FILE} to report from${targets ? ' (a run with several targets: each target has its own folder under targets/)' : ''}`,
-      targets ? `report one target's folder: llm-loadtest report ${join(path, 'targets', '<name>')}` : `give the run folder that holds ${RECORDS_FILE}, or the file itself`,
+      `${path}: no ${RECORDS_FILE} to read${targets ? ' (a run with several targets: each target has its own folder under targets/)' : ''}`,
+      // report and merge both land here: the hint names the folder, not the command.
+      targets ? `give one target's folder instead: ${join(path, 'targets', '<name>')}` : `give the run folder that holds ${RECORDS_FILE}, or the file itself`,
     );
   }
 
@@ -164,8 +166,29 @@ export function recomputeSummary(records: readonly RequestRecord[], previous: Su
   // The server's side is not in the records: kept from the run's summary when it has the shape we wrote.
   const server = serverMetricsSchema.safeParse(previous?.serverMetrics);
   const withServer = server.success && previous?.serverMetrics !== undefined ? { ...summary, serverMetrics: previous.serverMetrics } : summary;
-  return steps === undefined ? withServer : { ...withServer, steps };
+  const scenarios = scenariosOfRun(summary, previous, records, slo);
+  // Which round a record belongs to is not in the records: a burst's per-round figures are kept as measured.
+  const burst = burstSchema.safeParse(previous?.burst).success ? previous?.burst : undefined;
+  return {
+    ...withServer,
+    ...(steps === undefined ? {} : { steps }),
+    ...(scenarios === undefined ? {} : { scenarios }),
+    ...(burst === undefined ? {} : { burst }),
+  };
 }
+
+/**
+ * The per-scenario figures again from the records, in the order and weights the run's summary names its
+ * scenarios (a run without scenarios: undefined).
+ */
+export function scenariosOfRun(summary: Summary, named: Summary | null, records: readonly RequestRecord[], slo: readonly SloCheck[]): Summary['scenarios'] {
+  const scenarios = scenarioNamesSchema.safeParse(named?.scenarios);
+  if (!scenarios.success) return undefined;
+  return summarizeScenarios(records, { scenarios: scenarios.data.map((entry) => ({ name: entry.scenario, weight: entry.weightShare })), measuredSeconds: summary.measuredSeconds, slo });
+}
+
+const scenarioNamesSchema = z.array(z.looseObject({ scenario: z.string(), weightShare: z.number().positive() })).min(1);
+const burstSchema = z.looseObject({ users: z.number(), rounds: z.number(), perRound: z.array(z.looseObject({ requests: z.number() })), total: z.looseObject({ requests: z.number() }) });
 
 const serverLatencySchema = z.looseObject({ count: z.number(), mean: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() }).nullable();
 const serverMetricsSchema = z.looseObject({

@@ -2,8 +2,10 @@ import { basename } from 'node:path';
 import { AppError } from '../failures/errors.js';
 import { recordsSpan, summarizeRecords } from '../metrics/from-records.js';
 import { parseSlo } from '../metrics/slo.js';
+import type { SloCheck } from '../model/plan.js';
 import type { GeneratorVerdict, MergedHost, RequestRecord, RunStop, Summary } from '../model/summary.js';
-import type { RunOnDisk } from './load-run.js';
+import { scenariosOfRun, type RunOnDisk } from './load-run.js';
+import { stepsOfRun } from '../metrics/steps.js';
 
 /** A record of a merged run: the host it came from is kept (results.jsonl of the merged folder). */
 export type MergedRecord = RequestRecord & { host: string };
@@ -80,6 +82,7 @@ export function mergeRuns(runs: readonly RunOnDisk[]): MergedRun {
   const configs = parts.map((part) => part.summary.config);
   const slo = first.summary.config.slo ?? [];
   const users = sumOrNull(configs.map((config) => config.concurrentUsers));
+  const sloChecks = slo.length === 0 ? [] : parseSlo(slo.join(','));
   const summary = summarizeRecords(records, {
     target: first.summary.target,
     config: {
@@ -90,7 +93,7 @@ export function mergeRuns(runs: readonly RunOnDisk[]): MergedRun {
       maxRequests: sumOrNull(configs.map((config) => config.maxRequests)),
     },
     successThreshold: first.summary.config.successThreshold ?? 0.9,
-    slo: slo.length === 0 ? [] : parseSlo(slo.join(',')),
+    slo: sloChecks,
     generator: {
       eventLoopDelayP99Ms: maxOrNull(generators.map((g) => g.eventLoopDelayP99Ms)),
       maxMs: maxOrNull(generators.map((g) => g.maxMs)),
@@ -106,7 +109,35 @@ export function mergeRuns(runs: readonly RunOnDisk[]): MergedRun {
       `merged from ${hosts.length} runs, time-aligned by their wall clocks (keep the hosts' clocks in sync, e.g. NTP): ${hosts.map((host) => `${host.label} +${host.offsetS.toFixed(3)} s, generator ${host.generator.verdict}`).join('; ')}`,
     ],
   });
-  return { summary: { ...summary, hosts }, records };
+  const steps = mergedSteps(summary, first.summary, records, parts, sloChecks);
+  const scenarios = scenariosOfRun(summary, first.summary, records, sloChecks);
+  return {
+    summary: {
+      ...summary,
+      ...(steps === undefined ? {} : { steps }),
+      ...(scenarios === undefined ? {} : { scenarios }),
+      hosts,
+    },
+    records,
+  };
+}
+
+/**
+ * A stepped (or staged) merge's per-step figures over every host's records, with each step's users the sum
+ * of the hosts' users in it. The merged window is timed by the first host's plan (the hosts ran one plan).
+ */
+function mergedSteps(
+  summary: Summary,
+  plan: Summary,
+  records: readonly RequestRecord[],
+  parts: ReadonlyArray<{ summary: Summary; records: readonly RequestRecord[] }>,
+  slo: readonly SloCheck[],
+): Summary['steps'] {
+  // The windows are the plan's (one host's users); the users each step says are summed below.
+  const steps = stepsOfRun({ ...summary, config: plan.config }, records, slo);
+  if (steps === undefined) return undefined;
+  const perHost = parts.map((part) => stepsOfRun(part.summary, part.records, slo));
+  return steps.map((step, index) => ({ ...step, users: perHost.reduce((sum, host) => sum + (host?.[index]?.users ?? 0), 0) }));
 }
 
 /** The stop of the host that stopped last ends the merged window; none when any host lacks one. */

@@ -6,8 +6,8 @@ import type { BurstRound, BurstSummary, RequestRecord } from '../model/summary.j
 
 export interface BurstRoundsOptions {
   burst: BurstOptions;
-  /** Start one round's load; `onRecord` gets each finished request of it. */
-  startRound(onRecord: (record: RequestRecord) => void): LoadHandle;
+  /** Start one round's load (rounds count from 1); `onRecord` gets each finished request of it. */
+  startRound(round: number, onRecord: (record: RequestRecord) => void): LoadHandle;
   /** Called with the running round's stop, and with a stop for the pause between rounds. */
   onStoppable(stop: (reason: StopReason) => void): void;
   /** Whether the run was asked to stop (or could not write): no further round starts. */
@@ -31,7 +31,7 @@ export async function runBurstRounds(options: BurstRoundsOptions): Promise<Burst
   const perRound: BurstRound[] = [];
   for (let round = 1; round <= burst.rounds; round += 1) {
     const roundRecords: RequestRecord[] = [];
-    const handle = options.startRound((record) => {
+    const handle = options.startRound(round, (record) => {
       roundRecords.push(record);
       options.onRequestDone(round, record);
     });

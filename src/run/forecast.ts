@@ -1,5 +1,7 @@
 import { measuredDurationS, peakUsers, usersAt } from '../engine/schedule.js';
 import type { BurstOptions, LoadOptions } from '../model/plan.js';
+import type { Stage } from '../model/scenarios.js';
+import type { TraceOptions } from '../model/workload.js';
 
 /**
  * The plan said out loud before any load: how many users, how fast they start, how long, the warmup, when
@@ -23,6 +25,10 @@ export interface LoadForecast {
   maxRequests: number | null;
   /** Burst mode: N requests at once, `rounds` times, `pauseS` apart; null otherwise. */
   burst: BurstOptions | null;
+  /** A trace replay: its requests and the seconds from its first send to its last (sped up); null otherwise. */
+  trace: { requests: number; spanS: number } | null;
+  /** A profile's stages; null otherwise. */
+  stages: Stage[] | null;
   /** Warmup + measured (the platform adds a 3 s pause after its warmup, and drains for up to 60 s). */
   totalS: number;
   /** When the load should end, ISO 8601 (UTC). */
@@ -50,6 +56,8 @@ const PLATFORM_WARMUP_PAUSE_S = 3;
 export function forecastLoad(input: ForecastInput): LoadForecast {
   const { load, pace } = input;
   if (load.burst) return forecastBurst(input, load.burst);
+  const trace = load.workload?.trace ?? null;
+  if (trace !== null) return forecastTrace(input, trace);
   const durationS = measuredDurationS(load);
   const pause = input.mode === 'platform' && load.warmupS > 0 ? PLATFORM_WARMUP_PAUSE_S : 0;
   const totalS = load.warmupS + pause + durationS;
@@ -65,11 +73,44 @@ export function forecastLoad(input: ForecastInput): LoadForecast {
     rate: load.rate,
     maxRequests: load.maxRequests,
     burst: load.burst ?? null,
+    trace: null,
+    stages: load.stages ?? null,
     totalS,
     endsAt: new Date((input.nowMs ?? Date.now()) + totalS * 1000).toISOString(),
     pace,
     requests,
     outputTokens: requests === null || pace === null || pace.outputTokens === null ? null : Math.round(requests * pace.outputTokens),
+  };
+}
+
+/**
+ * A trace says its own requests and when each is sent: the run lasts the trace's span (sped up) plus the
+ * last answer (the pre-check's pace, when there is one); the output tokens are the trace's own, asked for.
+ * Its duration is only a bound.
+ */
+function forecastTrace(input: ForecastInput, trace: TraceOptions): LoadForecast {
+  const { load, pace } = input;
+  const lastMs = trace.requests[trace.requests.length - 1]?.atMs ?? 0;
+  const spanS = Math.round(lastMs / trace.speedup) / 1000;
+  const totalS = Math.min(load.durationS, spanS + (pace === null ? 0 : pace.latencyMs / 1000));
+  return {
+    mode: input.mode,
+    loadMode: load.loadMode,
+    users: load.concurrentUsers,
+    spawnRate: load.spawnRate,
+    warmupS: 0,
+    warmupIsDefault: input.warmupIsDefault,
+    durationS: load.durationS,
+    rate: null,
+    maxRequests: trace.requests.length,
+    burst: null,
+    trace: { requests: trace.requests.length, spanS },
+    stages: null,
+    totalS,
+    endsAt: new Date((input.nowMs ?? Date.now()) + totalS * 1000).toISOString(),
+    pace,
+    requests: trace.requests.length,
+    outputTokens: trace.requests.reduce((sum, request) => sum + request.outputTokens, 0),
   };
 }
 
@@ -92,6 +133,8 @@ function forecastBurst(input: ForecastInput, burst: BurstOptions): LoadForecast 
     rate: null,
     maxRequests: burst.users,
     burst,
+    trace: null,
+    stages: null,
     totalS,
     endsAt: new Date((input.nowMs ?? Date.now()) + totalS * 1000).toISOString(),
     pace,

@@ -11,7 +11,7 @@ import { maskUrl } from '../text/mask.js';
 import { TOOL_VERSION } from '../version.js';
 import { POINT_OVERHEAD_S } from '../metrics/sweep-budget.js';
 import { precheckOnce } from './experiment-precheck.js';
-import { startPoint, type PointRun } from './point-run.js';
+import { refuseSeveralTargets, startPoint, type PointRun } from './point-run.js';
 
 export const HEATMAP_DEFAULTS = { users: 1, settleS: 1, cellDurationS: 10 } as const;
 
@@ -95,6 +95,7 @@ function checkOutputSize(target: TargetSpec): void {
 
 async function heatmap(options: HeatmapOptions, onCell: (cell: PointRun | null) => void, isStopped: () => boolean): Promise<{ summary: HeatmapSummary; outDir: string }> {
   const { plan, cwd, inputSizes, outputSizes } = options;
+  refuseSeveralTargets(plan, 'heatmap');
   const emit = options.onEvent ?? (() => undefined);
   const users = options.users ?? HEATMAP_DEFAULTS.users;
   const settleS = options.settleS ?? HEATMAP_DEFAULTS.settleS;

@@ -10,7 +10,6 @@ import { maskUrl, targetSecrets } from '../text/mask.js';
 import { forecastLoad, type LoadForecast } from './forecast.js';
 import { join } from 'node:path';
 import { runBurstRounds } from './burst.js';
-import { unlessStopped } from './unless-stopped.js';
 import { readRunRecords, writeRunFiles } from './reports.js';
 import { resolveScenarioSet } from './scenario-set.js';
 import { finishLocal, offerServerMetrics, startServerMetrics, type ServerMetricsSession } from './server-metrics.js';
@@ -106,13 +105,6 @@ export function runLocal(options: RunLocalOptions): LocalRun {
   };
 }
 
-/** The pre-check's `x-request-id`: `<run>-precheck` (docs/cli.md "Request ids"), unless the user sends their own. */
-function withPrecheckRequestId(target: TargetSpec, runId: string | null): TargetSpec {
-  if (runId === null || Object.keys(target.headers).some((name) => name.toLowerCase() === 'x-request-id')) return target;
-  return { ...target, headers: { ...target.headers, 'x-request-id': `${runId}-precheck` } };
-}
-
-
 /**
  * The one place that reads the plan's targets: one runs here, several side by side in run/targets.ts.
  */
@@ -155,23 +147,11 @@ async function runTarget(
   // Without a pre-check we do not know whether the target reports usage: be ready to count tokens.
   let preloadTokenizer = precheck === undefined ? plan.skipPrecheck : !precheck.usageReported;
   if (!plan.skipPrecheck && precheck === undefined) {
-    const [{ runPrecheck }, { PrecheckFailedError }, { checkAskedLengths }, { buildPrecheckBody }, { getAdapter }] = await Promise.all([
-      import('../precheck/precheck.js'),
-      import('../failures/precheck-failed.js'),
-      import('../precheck/length-check.js'),
-      import('../engine/synthetic-bodies.js'),
-      import('../protocol/registry.js'),
-    ]);
+    const [{ precheckTarget }, { PrecheckFailedError }] = await Promise.all([import('./target-precheck.js'), import('../failures/precheck-failed.js')]);
     emit({ type: 'precheck-start', url: maskUrl(target.url), timeoutMs: plan.precheckTimeoutMs });
-    // Sized prompts or outputs: the pre-check sends one, so its report says whether the server keeps to the sizes.
-    const sized = buildPrecheckBody(target, getAdapter(target.apiType), plan.load.workload);
-    const checked = withPrecheckRequestId(sized === null ? target : { ...target, body: sized.body }, plan.load.workload?.runId ?? null);
-    const result = await unlessStopped(beforeLoad, 'the pre-check', runPrecheck(checked, { timeoutMs: plan.precheckTimeoutMs }));
+    const result = await precheckTarget(target, plan, beforeLoad, 'the pre-check');
     if (!result.ok) throw new PrecheckFailedError(result.failure);
-    const lengths =
-      sized === null
-        ? result.capability
-        : checkAskedLengths(result.capability, { inputTokens: sized.inputTokens, outputTokens: sized.outputTokens, exact: plan.load.workload?.ignoreEos ?? false });
+    const lengths = result.capability;
     precheck = plan.serverMetrics ? lengths : await offerServerMetrics(lengths, target.url, target.insecure);
     preloadTokenizer = !result.capability.usageReported;
     emit({ type: 'precheck', capability: precheck });
@@ -227,8 +207,11 @@ async function runTarget(
       stopOnFailure = () => undefined;
       const run = await runBurstRounds({
         burst,
-        startRound: (onRecord) => {
-          const handle = startLoad({ ...loadOptions, onRecord });
+        startRound: (round, onRecord) => {
+          // Several rounds: each its own request ids and cache-bust tags (<run>-r<n>-c…), so a round neither
+          // repeats the ids of the one before nor is answered from its prefix cache.
+          const own = burst.rounds === 1 ? {} : { requestIdPrefix: `${plan.load.workload?.runId ?? 'run'}-r${round}` };
+          const handle = startLoad({ ...loadOptions, onRecord, ...own });
           stopOnFailure = () => {
             failed = true;
             handle.stop('interrupted');

@@ -3,7 +3,9 @@ import type { CapabilityReport } from '../model/capability.js';
 import type { RunPlan, TargetSpec } from '../model/plan.js';
 import type { Summary } from '../model/summary.js';
 import type { WorkloadOptions } from '../model/workload.js';
+import { inputError } from '../failures/errors.js';
 import { newRunId } from '../input/workload-options.js';
+import { planTargets } from '../model/plan.js';
 import { runLocal, type LocalRun } from './local.js';
 
 /** One measured point of an experiment: a fixed load for a while, after a settle time left out as warmup. */
@@ -19,6 +21,15 @@ export interface PointLoad {
   target?: TargetSpec;
   /** The workload instead of the plan's (a heatmap cell's prompt and answer sizes). */
   workload?: WorkloadOptions;
+}
+
+/**
+ * An experiment measures one target: several (`--target`, `--targets`, a profile's targets) would each get
+ * every point's load while the ladder, knee and answer read the baseline's figures alone, so they are refused.
+ */
+export function refuseSeveralTargets(plan: RunPlan, command: 'sweep' | 'heatmap'): void {
+  if (planTargets(plan).length <= 1) return;
+  throw inputError('USAGE', `${command} measures one target: --target/--targets (or a profile's targets) cannot be used with ${command}`, `run one ${command} per target with --url, or compare the targets at one load with \`llm-loadtest run --target …\``);
 }
 
 /**

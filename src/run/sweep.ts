@@ -11,7 +11,7 @@ import { findKnee, nextKneeProbe } from '../metrics/sweep-knee.js';
 import { nextRung, type LadderRules } from '../metrics/sweep-ladder.js';
 import { answerSlo, bestPoint, nextBisectLoad } from '../metrics/sweep-slo.js';
 import { precheckOnce } from './experiment-precheck.js';
-import { startPoint, type PointRun } from './point-run.js';
+import { refuseSeveralTargets, startPoint, type PointRun } from './point-run.js';
 
 /** Defaults of `llm-loadtest sweep` (docs/experiments.md "Sweep"). */
 export const SWEEP_DEFAULTS = {
@@ -84,6 +84,7 @@ export function runSweep(options: SweepOptions): SweepRun {
 
 async function sweep(options: SweepOptions, onPoint: (point: PointRun | null) => void, isStopped: () => boolean): Promise<{ summary: SweepSummary; outDir: string }> {
   const { plan, cwd, kind } = options;
+  refuseSeveralTargets(plan, 'sweep');
   const emit = options.onEvent ?? (() => undefined);
   const settleS = options.settleS ?? SWEEP_DEFAULTS.settleS;
   const durationS = options.pointDurationS ?? SWEEP_DEFAULTS.pointDurationS;

@@ -15,7 +15,6 @@ import type { LocalRunResult, RunLocalOptions } from './local.js';
 import { readRunRecords, writeRunFiles } from './reports.js';
 import { resolveScenarioSet } from './scenario-set.js';
 import { addSteps, describeStop, summarizeRun, type StopRequest } from './summary.js';
-import { unlessStopped } from './unless-stopped.js';
 
 const GRACEFUL_STOP_MS = 5000;
 
@@ -97,6 +96,7 @@ export async function runTargets(
         gracefulStopMs,
         preloadTokenizer: target.preloadTokenizer,
         reconcileUsage: true,
+        requestIdPrefix: requestIdPrefix(plan, target.name),
         onReady,
         startGate,
       }),
@@ -184,11 +184,11 @@ async function precheckAll(
   const { plan } = options;
   const emit = options.onEvent ?? (() => undefined);
   if (plan.skipPrecheck) return { ready: comparison.targets.map((named) => ({ ...named, precheck: undefined, preloadTokenizer: true })), dropped: [] };
-  const [{ runPrecheck }, { PrecheckFailedError }] = await Promise.all([import('../precheck/precheck.js'), import('../failures/precheck-failed.js')]);
+  const [{ precheckTarget }, { PrecheckFailedError }] = await Promise.all([import('./target-precheck.js'), import('../failures/precheck-failed.js')]);
   const results = await Promise.all(
     comparison.targets.map((named) => {
       emit({ type: 'precheck-start', url: maskUrl(named.target.url), timeoutMs: plan.precheckTimeoutMs, target: named.name });
-      return unlessStopped(beforeLoad, 'the pre-checks', runPrecheck(named.target, { timeoutMs: plan.precheckTimeoutMs }));
+      return precheckTarget(named.target, plan, beforeLoad, 'the pre-checks', requestIdPrefix(plan, named.name));
     }),
   );
   const ready: ReadyTarget[] = [];
@@ -235,6 +235,15 @@ function combine(
     targets,
     comparison,
   };
+}
+
+/**
+ * Each target's `x-request-id` prefix, `<run>-<target>`: two targets behind one server (a gateway and the
+ * server itself) must not send the same ids. The run id alone still seeds the prompts, so every target
+ * gets the same ones.
+ */
+function requestIdPrefix(plan: RunLocalOptions['plan'], name: string): string {
+  return `${plan.load.workload?.runId ?? 'run'}-${name}`;
 }
 
 /** One progress line for all targets: their counts added up. */

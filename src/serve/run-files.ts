@@ -12,16 +12,30 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.prom': 'text/plain; version=0.0.4; charset=utf-8',
 };
 
-/** The run folder's files (regular files only; temporary names of files being written are left out). */
+/**
+ * The run folder's files (regular files only; temporary names of files being written are left out), with a
+ * several-targets run's per-target files as `targets/<name>/<file>`. Links are not followed.
+ */
 export async function listRunFiles(outDir: string): Promise<Array<{ name: string; bytes: number }>> {
-  const entries = await readdir(outDir, { withFileTypes: true }).catch(() => []);
+  const files = await listFolder(outDir, '');
+  const targets = await readdir(join(outDir, TARGETS_DIR), { withFileTypes: true }).catch(() => []);
+  for (const entry of targets) {
+    if (entry.isDirectory() && !entry.name.startsWith('.')) files.push(...(await listFolder(join(outDir, TARGETS_DIR, entry.name), `${TARGETS_DIR}/${entry.name}/`)));
+  }
+  return files.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const TARGETS_DIR = 'targets';
+
+async function listFolder(dir: string, prefix: string): Promise<Array<{ name: string; bytes: number }>> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   const files: Array<{ name: string; bytes: number }> = [];
   for (const entry of entries) {
     if (!entry.isFile() || entry.name.startsWith('.') || entry.name.includes('.tmp')) continue;
-    const info = await stat(join(outDir, entry.name)).catch(() => null);
-    if (info !== null) files.push({ name: entry.name, bytes: info.size });
+    const info = await stat(join(dir, entry.name)).catch(() => null);
+    if (info !== null) files.push({ name: `${prefix}${entry.name}`, bytes: info.size });
   }
-  return files.sort((a, b) => a.name.localeCompare(b.name));
+  return files;
 }
 
 /**

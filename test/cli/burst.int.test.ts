@@ -184,6 +184,28 @@ describe('run --burst', () => {
     expect(summary.burst.total.e2eMs).toEqual(expectedStats(records.map((record) => record.e2eMs ?? NaN)));
   });
 
+  it('--rounds 3 with sized prompts: each round its own request ids and cache-bust tags, so no round is answered from the cache of the one before', async () => {
+    const counting = await startMockServer({ ttftMs: 5, outputTokens: 4, countPrompt: true });
+    try {
+      runs += 1;
+      const out = join(work, `run-${runs}`);
+      const io = createFakeIo({ cwd: work });
+      const code = await runCli(['--url', `${counting.url}/v1/chat/completions`, '--model', 'm', '--local', '--no-progress', '--out', out, '--burst', '3', '--rounds', '3', '--input-tokens', '40'], io);
+      expect(code, io.err()).toBe(0);
+      const { summary, records } = loadOf(out);
+      const runId = summary.config.workload?.runId as string;
+      expect(records.map((record) => record.requestId).sort()).toEqual([1, 2, 3].flatMap((round) => [0, 1, 2].map((c) => `${runId}-r${round}-c${c}-t1`)));
+      const load = counting.records.slice(1);
+      expect(load).toHaveLength(9);
+      expect(new Set(load.map((record) => record.clientRequestId)).size).toBe(9);
+      // The prompt's first 3 words are the round's, the next 4 the conversation's: 9 different openings.
+      expect(new Set(load.map((record) => (record.promptHead as string).trim().split(' ').slice(0, 7).join(' '))).size).toBe(9);
+      expect(load.map((record) => record.promptTokens)).toEqual(Array.from({ length: 9 }, () => 40));
+    } finally {
+      await counting.close();
+    }
+  });
+
   it('Ctrl-C in the pause between rounds: no further round, the files of the rounds done, exit 130', async () => {
     runs += 1;
     const out = join(work, `run-${runs}`);

@@ -75,4 +75,14 @@ describe('sweep and heatmap on the command line', () => {
     expect(error.message).toMatch(message);
     expect(mock.records.length).toBe(before);
   });
+
+  test.each([['sweep', '--users', '1,2'], ['heatmap', '--input-sizes', '8', '--output-sizes', '8']])('%j with several targets is refused (USAGE), exit 2, before any network: the experiment would read the baseline alone', async (...args) => {
+    const io = createFakeIo({ cwd: work });
+    const before = mock.records.length;
+    const chat = `${mock.url}/v1/chat/completions`;
+    const exit = await runCli([...args, '--target', `a=${chat}`, '--target', `b=${chat}`, '--model', 'm', '--json'], io);
+    expect(exit).toBe(2);
+    expect(JSON.parse(io.out())).toMatchObject({ ok: false, code: 'USAGE', message: `${args[0]} measures one target: --target/--targets (or a profile's targets) cannot be used with ${args[0]}` });
+    expect(mock.records.length).toBe(before);
+  });
 });

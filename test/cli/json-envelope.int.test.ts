@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
@@ -79,6 +79,18 @@ describe('the --json envelope, command by command', () => {
   it('run --dry-run', async () => {
     const { answer } = await json(['--url', `${mock.url}/v1/chat/completions`, '--model', 'mock-model', '--dry-run', '--json']);
     expect(answer).toMatchObject({ ok: true, mode: 'local', model: 'mock-model' });
+  });
+
+  it('run --dry-run of several targets and of a staged profile: the documented comparison, recordHeaders, workload, scenarios and stages', async () => {
+    const chat = `${mock.url}/v1/chat/completions`;
+    const several = (await json(['--local', '--target', `a=${chat}`, '--target', `b=${chat}`, '--target-model', 'b=other', '--model', 'mock-model', '--input-tokens', '50', '--dry-run', '--json'])).answer;
+    expect(several['comparison']).toMatchObject({ baseline: 'a', rounds: 5, onTargetFailure: 'stop', targets: [{ name: 'a', model: 'mock-model' }, { name: 'b', model: 'other' }] });
+    expect(several['recordHeaders']).toEqual(expect.arrayContaining(['x-request-id', 'server-timing']));
+    expect(several['load']).toMatchObject({ workload: { inputTokens: { mean: 50, stddev: 0 }, cacheBust: true } });
+    const profile = join(work, 'staged.yaml');
+    writeFileSync(profile, 'scenarios:\n  - {name: short, weight: 1, prompts: ["hi"]}\nstages: ["2:10s", "4:20s"]\n');
+    const staged = (await json(['--url', chat, '--model', 'mock-model', '--profile', profile, '--dry-run', '--json'])).answer;
+    expect(staged['load']).toMatchObject({ stages: [{ users: 2, rate: null, durationS: 10 }, { users: 4, rate: null, durationS: 20 }], scenarios: { profile: { scenarios: [{ name: 'short', weight: 1 }] } } });
   });
 
   it('report and compare', async () => {

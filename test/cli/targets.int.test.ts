@@ -61,7 +61,7 @@ describe('run with several targets (CLI)', () => {
     const top = createFakeIo();
     expect(await runCli(['report', out], top)).toBe(2);
     expect(top.err()).toContain('a run with several targets: each target has its own folder under targets/');
-    expect(top.err()).toContain(`llm-loadtest report ${join(out, 'targets', '<name>')}`);
+    expect(top.err()).toContain(`give one target's folder instead: ${join(out, 'targets', '<name>')}`);
     const one = createFakeIo();
     expect(await runCli(['report', join(out, 'targets', 'gw'), '--json'], one)).toBe(0);
     expect((JSON.parse(one.out()) as { requests: { ok: number } }).requests.ok).toBe(6);

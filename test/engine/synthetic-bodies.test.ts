@@ -79,6 +79,29 @@ describe('SizedBodies', () => {
   });
 });
 
+describe('one target of several (tagSeedFrom)', () => {
+  const chat = target('openai-chat');
+  const adapter = getAdapter('openai-chat');
+  const promptFor = (source: { next(c: number): Buffer }, conversation: number): string => promptOf('openai-chat', JSON.parse(source.next(conversation).toString('utf8')) as Record<string, unknown>);
+  it('sized prompts: the tag\'s run words are the target\'s, the sizes and the rest of the prompt the run\'s', () => {
+    const [a, b, plain] = ['0badc0de-a', '0badc0de-b', undefined].map((from) => new SizedBodies(chat, adapter, work({ inputTokens: { mean: 40, stddev: 0 } }), { index: 0, count: 1 }, from));
+    const words = [a, b, plain].map((source) => promptFor(source as SizedBodies, 3).trim().split(' '));
+    expect(words[0]?.slice(0, 3)).not.toEqual(words[1]?.slice(0, 3));
+    expect(words[0]?.slice(3)).toEqual(words[1]?.slice(3));
+    // Without it (one target): the run's tag, the same filler.
+    expect(words[2]?.slice(0, 3)).not.toEqual(words[0]?.slice(0, 3));
+    expect(words[2]?.slice(3)).toEqual(words[0]?.slice(3));
+    expect(o200k.encode(promptFor(a as SizedBodies, 4))).toHaveLength(40);
+  });
+  it("a trace's blocks are the target's: the same id, one text per target", () => {
+    const trace = { path: 't', speedup: 1, requests: [{ atMs: 0, inputTokens: 600, outputTokens: 1, hashIds: [7] }] };
+    const [a, b] = ['0badc0de-a', '0badc0de-b'].map((from) => new TraceBodies(chat, adapter, work({ trace }), { index: 0, count: 1 }, from));
+    const [pa, pb] = [a, b].map((source) => promptFor(source as TraceBodies, 0));
+    // The block (512 tokens) opens each prompt: different texts for different targets.
+    expect(pa?.slice(0, 200)).not.toEqual(pb?.slice(0, 200));
+  });
+});
+
 describe('TraceBodies', () => {
   const trace = { path: 't', speedup: 2, requests: [0, 100, 250, 400, 1000].map((atMs, i) => ({ atMs, inputTokens: 20 + i, outputTokens: 1 + i, hashIds: [] })) };
 

@@ -195,6 +195,14 @@ describe('trace replay', () => {
     { atMs: 700, inputTokens: 40, outputTokens: 1, hashIds: [] },
   ];
 
+  test('the live figures count down to the last send (sped up), not to the --duration bound', async () => {
+    const work = workload({ trace: { path: 'trace.jsonl', speedup: 2, requests: trace } });
+    const handle = startLoad({ target: mockTarget(mock.url), load: loadOptions({ concurrentUsers: 8, maxRequests: trace.length, durationS: 600, workload: work }), prompts: null, sink: memorySink(), gracefulStopMs: 2000 });
+    await handle.started;
+    expect(handle.live().totalMs).toBe(350);
+    await handle.done;
+  });
+
   test('requests are scheduled at their timestamps exactly and reach the mock right after, with their sizes, then the run ends', async () => {
     const work = workload({ trace: { path: 'trace.jsonl', speedup: 1, requests: trace } });
     const replay = await run(mockTarget(mock.url), work, { users: 8, requests: trace.length, durationS: 60 });

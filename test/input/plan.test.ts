@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { renderDryRunJson, renderDryRunText } from '../../src/input/dry-run.js';
 import { buildRunPlan, resolveMode } from '../../src/input/plan.js';
 import type { RawRunOptions } from '../../src/input/options.js';
@@ -127,5 +130,31 @@ describe('resolveMode masks credentials in the base URL it prints', () => {
     expect(text).toContain('  mode        platform (http://***@lm.example:5001/?token=tok…cdef)\n');
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('0123456789');
+  });
+});
+
+describe('--arrival beside a profile', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arrival-profile-'));
+  const profile = (stages: string): string => {
+    const path = join(dir, `p-${stages.length}-${Math.random()}.yaml`);
+    writeFileSync(path, `scenarios:\n  - {name: s, weight: 1, prompts: ["hi"]}\n${stages}`);
+    return path;
+  };
+  const local = { local: true, url: 'http://127.0.0.1:9/v1/chat/completions', model: 'm' };
+
+  it('rate stages are an open loop: --arrival constant is taken (docs/profiles.md), not refused for want of --rate', async () => {
+    const plan = await buildRunPlan({ ...local, profile: profile('stages: ["@5:10s", "@20:10s"]\n'), arrival: 'constant' }, context);
+    expect(plan.load).toMatchObject({ rate: 5, arrival: 'constant', stages: [{ rate: 5 }, { rate: 20 }] });
+  });
+
+  it.each([
+    ['user stages', 'stages: ["2:10s"]\n'],
+    ['no stages', ''],
+  ])('%s: a closed loop, --arrival refused as without --rate (OPTION_INVALID, naming the profile\'s rate stages)', async (_what, stages) => {
+    await expect(buildRunPlan({ ...local, profile: profile(stages), arrival: 'constant' }, context)).rejects.toMatchObject({
+      code: 'OPTION_INVALID',
+      message: '--arrival shapes the arrivals of an open loop, but no --rate was given',
+      hint: expect.stringContaining('rate stages'),
+    });
   });
 });

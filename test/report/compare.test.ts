@@ -21,6 +21,17 @@ describe('compareRuns', () => {
     }
   });
 
+  it('says whose figures a several-targets run brings: its baseline target\'s', () => {
+    const plain = input('one', STEADY);
+    const several = input('gw-vs-direct', STEADY);
+    several.summary = { ...several.summary, comparison: { baseline: 'direct', rounds: 5, overlap: 1, rows: [], notes: [] } as unknown as NonNullable<CompareInput['summary']['comparison']> };
+    const c = compareRuns(plain, several, { regressPct: 10 });
+    expect(c.notes.filter((note) => note.includes('several targets'))).toEqual([
+      "gw-vs-direct is a run of several targets: its figures are its baseline direct's; compare its folders targets/<name> for one target against another run",
+    ]);
+    expect(compareRuns(plain, plain, { regressPct: 10 }).notes.some((note) => note.includes('several targets'))).toBe(false);
+  });
+
   it('fails a 30% slower candidate on throughput and tail latency, beyond the noise', () => {
     const slower = { ...STEADY, seed: 2, rate: STEADY.rate / 1.3, ttftMedianMs: 260, e2eMedianMs: 2600 };
     const c = compareRuns(input('base', STEADY), input('slow', slower), { regressPct: 10 });

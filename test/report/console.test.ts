@@ -108,6 +108,22 @@ describe('renderConsoleReport', () => {
     expect(coloured).not.toContain('Files:');
   });
 
+  it.each<[string, Partial<Summary['config']>, string]>([
+    ['a burst (its plan\'s 300 s and request cap are not the user\'s)', { concurrentUsers: 4, durationS: 300, maxRequests: 4, burst: { users: 4, rounds: 3, pauseS: 2 } }, 'burst of 4 requests at once (one per user) × 3 rounds, 2.0 s apart'],
+    ['a one-round burst', { concurrentUsers: 4, durationS: 300, maxRequests: 4, burst: { users: 4, rounds: 1, pauseS: 0 } }, 'burst of 4 requests at once (one per user)'],
+    [
+      'a trace',
+      { concurrentUsers: 50, durationS: 601, maxRequests: 20, workers: 2, workload: { trace: { path: 'trace.jsonl', speedup: 2, requests: 20 } } as NonNullable<Summary['config']['workload']> },
+      'trace replay of 20 requests (trace.jsonl, 2.00× as fast), at most 50 in flight · at most 601 s · 2 threads',
+    ],
+    ['user stages', { concurrentUsers: 3, durationS: 120, stages: [{ users: 1, rate: null, durationS: 60 }, { users: 3, rate: null, durationS: 60 }] }, '2 stages: 1 → 3 users · 120 s'],
+    ['rate stages', { concurrentUsers: 50, durationS: 120, rate: 5, stages: [{ users: null, rate: 5, durationS: 60 }, { users: null, rate: 20, durationS: 60 }] }, '2 stages: 5.00 → 20.00 req/s, at most 50 in flight · 120 s'],
+  ])('says the load of %s as it was asked for', (_what, config, load) => {
+    const recorder = new Recorder({ runStartMs: 0 });
+    recorder.recordRequest(makeRecord({ e2eMs: 500 }), 500);
+    expect(renderConsoleReport(summarize(recorder.snapshot(), makeContext({ config })), {})).toContain(`\nLoad        ${load}\n`);
+  });
+
   it('says plainly when nothing was measured, and shows open-loop rows', () => {
     const recorder = new Recorder({ runStartMs: 0 });
     recorder.recordRequest(makeRecord({ queueMs: 12, e2eMs: 500 }), 500);

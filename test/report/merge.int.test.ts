@@ -95,6 +95,14 @@ describe('merge', () => {
     expect((JSON.parse(io.out()) as { code: string }).code).toBe(code);
   });
 
+  test("a several-targets run's top folder: NO_RECORDS, the hint naming its targets/<name> folders (not another command)", async () => {
+    const several = withFiles('several', { 'summary.json': readFileSync(join(hostB, 'summary.json'), 'utf8') });
+    mkdirSync(join(several, 'targets'));
+    const io = createFakeIo();
+    expect(await runCli(['merge', hostA, several, '--out', join(root, 'out-several'), '--json'], io)).toBe(2);
+    expect(JSON.parse(io.out())).toMatchObject({ code: 'NO_RECORDS', hint: `give one target's folder instead: ${join(several, 'targets', '<name>')}` });
+  });
+
   test("the first run's SLO is judged on the merged figures: failed, exit 5", async () => {
     const strict = mkdirTemp('strict');
     cpSync(hostA, strict, { recursive: true });
@@ -106,6 +114,33 @@ describe('merge', () => {
     expect(answer.ok).toBe(false);
     expect(answer.verdict).toBe('failed');
   });
+
+  test("two hosts' runs of one profile (stages and scenarios): the merge keeps per-stage figures with the hosts' users added, and per-scenario figures, over every record", async () => {
+    const profile = join(root, 'staged.yaml');
+    writeFileSync(profile, 'scenarios:\n  - {name: short, weight: 3, prompts: ["hi"]}\n  - {name: chat, weight: 1, turns: 2, prompts: ["Plan a trip"]}\nstages: ["1:1", "2:1"]\n');
+    const hosts = [join(root, 'staged-a'), join(root, 'staged-b')];
+    await Promise.all(
+      hosts.map(async (out) => {
+        const io = createFakeIo();
+        const code = await runCli(['run', '--local', '--url', `${mock.url}/v1/chat/completions`, '--model', 'mock-model', '--profile', profile, '--out', out, '--quiet', '--no-progress'], io);
+        if (code !== 0) throw new Error(`the run into ${out} exited ${code}: ${io.err()}`);
+      }),
+    );
+    const out = join(root, 'staged-merged');
+    expect(await runCli(['merge', ...hosts, '--out', out, '--json'], createFakeIo())).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    const measured = hosts.flatMap((dir) => recordsOf(dir)).filter((record) => record.phase === 'measure');
+    expect(summary.steps?.map((step) => step.users)).toEqual([2, 4]);
+    // Stages count every measured request sent in them (they sum to the totals), here over both hosts.
+    const stepTotal = summary.steps?.reduce((sum, step) => sum + step.requests.ok + step.requests.failed + (step.requests.incomplete ?? 0), 0);
+    expect(stepTotal).toBe(measured.length);
+    expect(summary.scenarios?.map((entry) => [entry.scenario, entry.weightShare])).toEqual([
+      ['short', 0.75],
+      ['chat', 0.25],
+    ]);
+    expect(summary.scenarios?.map((entry) => entry.requests.ok)).toEqual(['short', 'chat'].map((name) => measured.filter((record) => record.ok && record.scenario === name).length));
+    expect(readFileSync(join(out, 'report.csv'), 'utf8')).toMatch(/\r\nstep,/);
+  }, 60_000);
 
   test('an output folder that holds a run is refused', async () => {
     const io = createFakeIo();

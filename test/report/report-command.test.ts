@@ -100,7 +100,7 @@ describe('llm-loadtest report', () => {
     rmSync(join(dir, 'results.jsonl'));
     const io = createFakeIo({ cwd: dir });
     expect(await runCli(['report', '.', '--json'], io)).toBe(2);
-    expect(JSON.parse(io.out())).toMatchObject({ ok: false, code: 'NO_RECORDS', category: 'input', message: '.: no results.jsonl to report from' });
+    expect(JSON.parse(io.out())).toMatchObject({ ok: false, code: 'NO_RECORDS', category: 'input', message: '.: no results.jsonl to read' });
   });
 
   it.each([['.'], ['results.jsonl']])('reports %j from the records when the summary.json beside them is damaged, and says so', async (arg) => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultLoadOptions } from '../../src/input/options.js';
 import type { LoadOptions } from '../../src/model/plan.js';
 import { forecastLoad } from '../../src/run/forecast.js';
+import { renderForecast } from '../../src/cli/plan-view.js';
+import { defaultWorkload } from '../../src/input/workload-options.js';
 
 /** The plan said before the load: the shape, the end, and the traffic at the pre-check's pace. */
 const NOW = Date.parse('2026-12-07T05:00:00Z');
@@ -22,6 +24,8 @@ describe('forecastLoad', () => {
       rate: null,
       maxRequests: null,
       burst: null,
+      trace: null,
+      stages: null,
       totalS: 300,
       endsAt: '2026-12-07T05:05:00.000Z',
       pace: { latencyMs: 1000, outputTokens: 100 },
@@ -66,5 +70,41 @@ describe('forecastLoad', () => {
       endsAt: '2026-12-07T05:00:20.000Z',
     });
     expect(forecastLoad({ mode: 'local', load: load({ burst }), warmupIsDefault: true, pace: null, nowMs: NOW })).toMatchObject({ requests: 120, outputTokens: null });
+  });
+
+  it('a trace: its own requests and asked output tokens, ending with its span (sped up) and one answer, not the --duration bound', () => {
+    const requests = [0, 400, 2000].map((atMs, index) => ({ atMs, inputTokens: 100, outputTokens: 10 + index, hashIds: [] }));
+    const traced = load({ durationS: 601, concurrentUsers: 50, workload: { ...defaultWorkload('abcd1234'), trace: { path: 't.jsonl', speedup: 2, requests } } });
+    expect(forecastLoad({ mode: 'local', load: traced, warmupIsDefault: true, pace: { latencyMs: 500, outputTokens: 64 }, nowMs: NOW })).toMatchObject({
+      trace: { requests: 3, spanS: 1 },
+      requests: 3,
+      outputTokens: 33,
+      maxRequests: 3,
+      durationS: 601,
+      totalS: 1.5,
+      endsAt: '2026-12-07T05:00:01.500Z',
+    });
+  });
+
+  it('stages: the forecast carries them (the renderer says each level)', () => {
+    const stages = [{ users: 1, rate: null, durationS: 60 }, { users: 3, rate: null, durationS: 60 }];
+    expect(forecastLoad({ mode: 'local', load: load({ stages, concurrentUsers: 3, durationS: 120 }), warmupIsDefault: true, pace: null, nowMs: NOW })).toMatchObject({ stages, totalS: 120 });
+  });
+});
+
+describe('renderForecast', () => {
+  const plain = { bold: (text: string) => text } as unknown as Parameters<typeof renderForecast>[1];
+  it('a trace says its requests, span and end, with --duration as the bound', () => {
+    const requests = [0, 400, 2000].map((atMs) => ({ atMs, inputTokens: 100, outputTokens: 10, hashIds: [] }));
+    const traced = load({ durationS: 601, concurrentUsers: 50, workload: { ...defaultWorkload('abcd1234'), trace: { path: 't.jsonl', speedup: 1, requests } } });
+    expect(renderForecast(forecastLoad({ mode: 'local', load: traced, warmupIsDefault: true, pace: null, nowMs: NOW }), plain)).toBe(
+      'Plan: trace replay of 3 requests asking 30 output tokens over 2 s, each at its time (at most 50 in flight): ends about 05:00:02 UTC (in 2s; --duration 601 s at most).\n',
+    );
+  });
+  it('stages say each level', () => {
+    const stages = [{ users: 1, rate: null, durationS: 60 }, { users: 3, rate: null, durationS: 60 }];
+    expect(renderForecast(forecastLoad({ mode: 'local', load: load({ stages, concurrentUsers: 3, durationS: 120 }), warmupIsDefault: true, pace: null, nowMs: NOW }), plain)).toBe(
+      'Plan: 2 stages (1 user → 3 users), no warmup, 120 s measured: ends about 05:02:00 UTC (in 2m 00s).\n',
+    );
   });
 });

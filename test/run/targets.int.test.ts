@@ -212,4 +212,32 @@ describe('several targets in one run', () => {
       message: expect.stringContaining('target down'),
     });
   }, 60_000);
+
+  test('sized prompts: each target is pre-checked with a sized prompt and its own request id, and each pre-check says whether its server kept to the sizes; the load\'s ids are the target\'s too', async () => {
+    const servers = await Promise.all([startMockServer({ outputTokens: 64, countPrompt: true }), startMockServer({ outputTokens: 64, countPrompt: true })]);
+    try {
+      const { summary, out } = await runTargets({ target: servers.map((server, index) => `${'ab'[index]}=${chat(server)}`), concurrentUsers: '2', maxRequests: '4', inputTokens: '50', outputTokens: '20' });
+      const runId = summary.config.workload?.runId as string;
+      // The same prompts to each target (the run id seeds them) but for the cache-bust tag, the target's own:
+      // a gateway and the server behind it must not answer one target's prompt from the other's cache.
+      const words = servers.map((server) => server.records.slice(1).map((record) => (record.promptHead as string).trim().split(' ')));
+      const runTags = words.map((target) => new Set(target.map((head) => head.slice(0, 3).join(' '))));
+      expect(runTags.map((tags) => tags.size)).toEqual([1, 1]);
+      expect([...(runTags[0] ?? [])]).not.toEqual([...(runTags[1] ?? [])]);
+      const rest = words.map((target) => target.map((head) => head.slice(3, 12).join(' ')).sort());
+      expect(rest[1]).toEqual(rest[0]);
+      for (const [index, server] of servers.entries()) {
+        const name = 'ab'[index] as string;
+        const precheck = server.records[0];
+        expect(precheck).toMatchObject({ clientRequestId: `${runId}-${name}-precheck`, maxTokens: 20, outputTokens: 20 });
+        expect(server.records.slice(1).map((record) => record.clientRequestId).sort()).toEqual([0, 1, 2, 3].map((conversation) => `${runId}-${name}-c${conversation}-t1`));
+        expect(readRecords(join(out, 'targets', name, 'results.jsonl')).map((record) => record.requestId).sort()).toEqual([0, 1, 2, 3].map((conversation) => `${runId}-${name}-c${conversation}-t1`));
+        expect(precheck?.promptTokens).toBe(50);
+        const own = JSON.parse(readFileSync(join(out, 'targets', 'ab'[index] as string, 'summary.json'), 'utf8')) as typeof summary;
+        expect(own.precheck?.lengths).toEqual({ inputSent: 50, inputReported: 50, outputAsked: 20, outputGot: 20, output: 'exact' });
+      }
+    } finally {
+      await Promise.all(servers.map((server) => server.close()));
+    }
+  }, 60_000);
 });

@@ -96,6 +96,22 @@ describe('serve: a plan the service refuses', () => {
     expect(summary.serverMetrics?.endpoints[0]?.server).toBe('vllm');
   }, 60_000);
 
+  test('several targets: each target\'s files are listed and served as targets/<name>/<file>', async () => {
+    const started = await call(service.url, 'POST', '/runs', { body: { target: [`a=${target}`, `b=${target}`], model: 'mock-model', concurrentUsers: 1, maxRequests: 3, duration: 60 } });
+    expect(started.status).toBe(201);
+    const { id } = started.json() as { id: string };
+    await waitForRun(service.url, id, 'state finished', (status) => status.state === 'finished');
+    const files = (await call(service.url, 'GET', `/runs/${id}/files`)).json() as { files: Array<{ name: string }> };
+    const names = files.files.map((file) => file.name);
+    for (const name of ['a', 'b']) expect(names).toEqual(expect.arrayContaining([`targets/${name}/results.jsonl`, `targets/${name}/summary.json`, `targets/${name}/report.html`]));
+    const results = await call(service.url, 'GET', `/runs/${id}/files/${encodeURIComponent('targets/b/results.jsonl')}`);
+    expect(results.status).toBe(200);
+    expect(results.text.trim().split('\n').filter((line) => (JSON.parse(line) as RequestRecord).ok)).toHaveLength(3);
+    for (const path of ['targets%2F..%2Fsummary.json', 'targets%2Fb%2F..%2F..%2Fsummary.json', 'targets%2Fb']) {
+      expect((await call(service.url, 'GET', `/runs/${id}/files/${path}`)).status, path).toBe(404);
+    }
+  }, 60_000);
+
   test('a body that is not JSON: 400', async () => {
     const answer = await call(service.url, 'POST', '/runs', { body: '{"url":' });
     expect(answer.status).toBe(400);
