@@ -93,7 +93,7 @@ export function summarizeServerMetrics(scrapes: readonly Scrape[], options: Serv
   const counter = (term: CounterTerm): number | null => sumOrNull(windows.map((w) => deltaCounter(w.first.counters[term], w.last.counters[term])));
   const perSecond = (term: CounterTerm): number | null => {
     const delta = counter(term);
-    return delta === null || spanS <= 0 ? null : delta / spanS;
+    return delta === null || spanS <= 0 ? null : round3(delta / spanS);
   };
   const ttftHistogram = histogram('ttft');
   const queueHistogram = histogram('queueTime');
@@ -116,7 +116,7 @@ export function summarizeServerMetrics(scrapes: readonly Scrape[], options: Serv
     running: statsOf(timeline.map((point) => point.running)),
     waiting: statsOf(timeline.map((point) => point.waiting)),
     kvCacheUsage: statsOf(timeline.map((point) => point.kvCacheUsage)),
-    prefixCacheHitRate: hits !== null && queries !== null && queries > 0 ? hits / queries : gaugeHitRate,
+    prefixCacheHitRate: hits !== null && queries !== null && queries > 0 ? round4(hits / queries) : gaugeHitRate,
     promptTokensPerSecond: perSecond('promptTokens'),
     generationTokensPerSecond: perSecond('generationTokens'),
     requestsFinished: counter('requestsFinished'),
