@@ -1,7 +1,7 @@
 import { percentileOfSorted } from '../metrics/math.js';
 import type { RequestRecord, Summary, TimelinePoint } from '../model/summary.js';
 import { formatBySize, formatChangePct, formatNumber, formatPct } from '../text/format.js';
-import type { CompareInput, Comparison, MetricStatus } from './compare.js';
+import { STATUS_TEXT, type CompareInput, type Comparison } from './compare.js';
 import { renderCallout, renderTable, type PageSection, type TableCell } from './html/blocks.js';
 import { renderChartGrid } from './html/chart-figure.js';
 import type { ChartSeries, ChartSpec } from './html/chart-spec.js';
@@ -61,15 +61,6 @@ export function shortLabels(labels: readonly string[]): string[] {
   });
   return new Set(short).size === short.length ? short : [...labels];
 }
-
-const STATUS_TEXT: Record<MetricStatus, string> = {
-  ok: 'ok',
-  improved: 'improved',
-  regression: 'REGRESSION',
-  within_noise: 'within noise',
-  worse: 'worse (not gated)',
-  'n/a': 'n/a',
-};
 
 function renderVerdict(c: Comparison): string {
   const regressed = c.metrics.filter((m) => m.status === 'regression').map((m) => m.label);

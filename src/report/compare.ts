@@ -367,7 +367,8 @@ function describeMismatches(baseline: CompareInput, candidate: CompareInput): st
   return notes;
 }
 
-const STATUS_TEXT: Record<MetricStatus, string> = {
+/** Each status as the table and the comparison page say it. */
+export const STATUS_TEXT: Readonly<Record<MetricStatus, string>> = {
   ok: 'ok',
   improved: 'improved',
   regression: 'REGRESSION',
