@@ -202,27 +202,21 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
 
   it('hovering a chart shows the value under the cursor; time charts share the cursor and the zoom; the legend toggles a line', async () => {
     const { context, page, problems } = await openPage(browser, join(runDir, 'report.html'), 1280);
-    const over = page.locator('[data-chart-id="ttft"] .u-over');
-    await over.scrollIntoViewIfNeeded();
-    const box = await over.boundingBox();
-    if (box === null) throw new Error('the TTFT chart has no plotting area');
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
-    await page.waitForFunction(() => window.reportCharts['ttft']?.cursor.idx != null, undefined, { timeout: 5000 });
-    const hover = await page.evaluate(() => {
-      const charts = window.reportCharts;
-      const ttft = charts['ttft'] as UPlotLike;
-      const idx = ttft.cursor.idx as number;
-      const legend = (id: string, series: number): string => document.querySelector(`[data-chart-id="${id}"] .u-legend tr:nth-child(${series + 1}) .u-value`)?.textContent ?? '';
-      return {
-        idx,
-        t: ttft.data[0]?.[idx] ?? null,
-        p50: ttft.data[1]?.[idx] ?? null,
-        timeText: legend('ttft', 0),
-        p50Text: legend('ttft', 1),
-        rpsIdx: charts['rps']?.cursor.idx ?? null,
-        rpsTimeText: legend('rps', 0),
-      };
-    });
+    const ttftHover = await hoverChart(page, 'ttft', 0.5, 0.5);
+    const rpsHover = await page.evaluate(() => ({
+      idx: window.reportCharts['rps']?.cursor.idx ?? null,
+      timeText: document.querySelector('[data-chart-id="rps"] .u-legend tr .u-value')?.textContent ?? '',
+    }));
+    const ttftData = await page.evaluate(() => (window.reportCharts['ttft'] as UPlotLike).data.map((values) => [...values]));
+    const hover = {
+      idx: ttftHover.idx,
+      t: ttftData[0]?.[ttftHover.idx] ?? null,
+      p50: ttftData[1]?.[ttftHover.idx] ?? null,
+      timeText: ttftHover.legend[0] ?? '',
+      p50Text: ttftHover.legend[1] ?? '',
+      rpsIdx: rpsHover.idx,
+      rpsTimeText: rpsHover.timeText,
+    };
     expect(hover.t).not.toBeNull();
     expect(hover.timeText).toBe(`${String(hover.t)} s`);
     // The legend shows the point's value (ms, to 0.1 ms at this size).
@@ -234,6 +228,8 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
     expect(hover.rpsTimeText).toBe(hover.timeText);
 
     // Drag across a third of the TTFT chart: every time chart zooms to that range.
+    const box = await page.locator('[data-chart-id="ttft"] .u-over').boundingBox();
+    if (box === null) throw new Error('the TTFT chart has no plotting area');
     const full = await page.evaluate(() => window.reportCharts['rps']?.scales['x']);
     await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.5);
     await page.mouse.down();
@@ -255,18 +251,9 @@ describe.skipIf(cannotInstall)('report.html in headless Chromium, from a real ru
     expect(await page.evaluate(() => window.reportCharts['rps']?.series[1]?.show)).toBe(true);
 
     // A histogram's legend gives the bar under the cursor: its range and its count.
-    const bars = page.locator('[data-chart-id="ttft-hist"] .u-over');
-    await bars.scrollIntoViewIfNeeded();
-    const barsBox = await bars.boundingBox();
-    if (barsBox === null) throw new Error('the TTFT histogram has no plotting area');
-    await page.mouse.move(barsBox.x + barsBox.width * 0.5, barsBox.y + barsBox.height * 0.9);
-    await page.waitForFunction(() => window.reportCharts['ttft-hist']?.cursor.idx != null, undefined, { timeout: 5000 });
-    const bar = await page.evaluate(() => {
-      const u = window.reportCharts['ttft-hist'] as UPlotLike;
-      const idx = u.cursor.idx as number;
-      const legend = (series: number): string => document.querySelector(`[data-chart-id="ttft-hist"] .u-legend tr:nth-child(${series + 1}) .u-value`)?.textContent ?? '';
-      return { count: u.data[1]?.[idx] ?? null, rangeText: legend(0), countText: legend(1) };
-    });
+    const barHover = await hoverChart(page, 'ttft-hist', 0.5, 0.9);
+    const barCounts = await page.evaluate(() => (window.reportCharts['ttft-hist'] as UPlotLike).data[1] ?? []);
+    const bar = { count: barCounts[barHover.idx] ?? null, rangeText: barHover.legend[0] ?? '', countText: barHover.legend[1] ?? '' };
     expect(bar.rangeText).toMatch(/^[\d.,]+–[\d.,]+ ms$/);
     expect(bar.countText).toBe(`${String(bar.count)} requests`);
     expect(problems).toEqual([]);
@@ -484,17 +471,9 @@ describe.skipIf(cannotInstall)('the sweep, heatmap and per-scenario views in hea
     expect(redPixels).toBeGreaterThan(10);
 
     // Hovering the throughput chart shows the load and the req/s of the point under the cursor.
-    const over = page.locator('[data-chart-id="sweep-rps"] .u-over');
-    const box = await over.boundingBox();
-    if (box === null) throw new Error('the sweep throughput chart has no plotting area');
-    await page.mouse.move(box.x + box.width * 0.98, box.y + box.height * 0.5);
-    await page.waitForFunction(() => window.reportCharts['sweep-rps']?.cursor.idx != null, undefined, { timeout: 5000 });
-    const hover = await page.evaluate(() => {
-      const u = window.reportCharts['sweep-rps'] as UPlotLike;
-      const idx = u.cursor.idx as number;
-      const legend = (series: number): string => document.querySelector(`[data-chart-id="sweep-rps"] .u-legend tr:nth-child(${series + 1}) .u-value`)?.textContent ?? '';
-      return { load: u.data[0]?.[idx] ?? null, loadText: legend(0), rpsText: legend(1) };
-    });
+    const rpsHover = await hoverChart(page, 'sweep-rps', 0.98, 0.5);
+    const loads = await page.evaluate(() => (window.reportCharts['sweep-rps'] as UPlotLike).data[0] ?? []);
+    const hover = { load: loads[rpsHover.idx] ?? null, loadText: rpsHover.legend[0] ?? '', rpsText: rpsHover.legend[1] ?? '' };
     const point = sweep.points.find((p) => p.load === hover.load);
     expect(point, `a point under the cursor (${String(hover.load)})`).toBeDefined();
     expect(hover.loadText).toBe(`${String(hover.load)} users`);
@@ -557,14 +536,8 @@ describe.skipIf(cannotInstall)('the sweep, heatmap and per-scenario views in hea
     const e2e = await page.evaluate(() => (window.reportCharts['scenarios-e2e'] as UPlotLike).data.map((values) => [...values]));
     expect(e2e).toEqual([[0, 1], scenarios.map((s) => s.e2e.p50), scenarios.map((s) => s.e2e.p95)]);
     expect(await page.evaluate(() => Object.keys(window.reportCharts).filter((id) => id.startsWith('scenarios-')))).toEqual(['scenarios-ttft', 'scenarios-e2e']);
-    const over = page.locator('[data-chart-id="scenarios-e2e"] .u-over');
-    await over.scrollIntoViewIfNeeded();
-    const box = await over.boundingBox();
-    if (box === null) throw new Error('the per-scenario E2E chart has no plotting area');
     // The right half of the plot is the second group.
-    await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.5);
-    await page.waitForFunction(() => window.reportCharts['scenarios-e2e']?.cursor.idx === 1, undefined, { timeout: 5000 });
-    const legend = await page.evaluate(() => [1, 2, 3].map((n) => document.querySelector(`[data-chart-id="scenarios-e2e"] .u-legend tr:nth-child(${n}) .u-value`)?.textContent ?? ''));
+    const { legend } = await hoverChart(page, 'scenarios-e2e', 0.75, 0.5, 1);
     expect(legend[0]).toBe('chat');
     expect(Number(legend[2]?.replace(/ ms$/, '').replace(/,/g, ''))).toBeCloseTo(scenarios[1]?.e2e.p95 ?? Number.NaN, 0);
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -575,6 +548,32 @@ describe.skipIf(cannotInstall)('the sweep, heatmap and per-scenario views in hea
 });
 
 /** A page opened offline (any request off file: is aborted and fails the test), with its console problems collected. */
+/**
+ * Move the mouse to (fx, fy) of a chart's plotting area (fractions of its box) and wait until its cursor
+ * is on a point (`wantIdx`: that point). Returns the point's index and the legend's text, row by row (row 0
+ * is x), as the reader sees them.
+ */
+async function hoverChart(page: Page, id: string, fx: number, fy: number, wantIdx?: number): Promise<{ idx: number; legend: string[] }> {
+  const over = page.locator(`[data-chart-id="${id}"] .u-over`);
+  await over.scrollIntoViewIfNeeded();
+  const box = await over.boundingBox();
+  if (box === null) throw new Error(`the chart ${id} has no plotting area`);
+  await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+  await page.waitForFunction(
+    ([chart, want]) => {
+      const idx = window.reportCharts[chart]?.cursor.idx;
+      return want === null ? idx != null : idx === want;
+    },
+    [id, wantIdx ?? null] as const,
+    { timeout: 5000 },
+  );
+  return page.evaluate((chart) => {
+    const idx = window.reportCharts[chart]?.cursor.idx as number;
+    const legend = [...document.querySelectorAll(`[data-chart-id="${chart}"] .u-legend tr .u-value`)].map((cell) => cell.textContent ?? '');
+    return { idx, legend };
+  }, id);
+}
+
 async function openPage(browser: Browser, file: string, width: number, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width, height: 900 }, ...options });
   const page = await context.newPage();
