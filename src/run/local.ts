@@ -14,6 +14,7 @@ import { readRunRecords, writeRunFiles } from './reports.js';
 import { resolveScenarioSet } from './scenario-set.js';
 import { finishLocal, offerServerMetrics, startServerMetrics, type ServerMetricsSession } from './server-metrics.js';
 import { addSteps, describeStop, summarizeBurstRun, summarizeRun, type StopRequest } from './summary.js';
+import { prepareLoad } from './load-setup.js';
 
 /** How long in-flight requests may finish after a stop or the end of the duration. */
 const GRACEFUL_STOP_MS = 5000;
@@ -134,14 +135,8 @@ async function runTarget(
 ): Promise<LocalRunResult> {
   const { plan, cwd } = options;
   const emit = options.onEvent ?? (() => undefined);
-  const [{ loadPrompts }, writer, { startLoad }] = await Promise.all([
-    import('../engine/prompts.js'),
-    import('../engine/results-writer.js'),
-    import('../engine/run-load.js'),
-  ]);
-  const prompts = await loadPrompts(plan.load.testData, cwd);
+  const { writer, startLoad, prompts, outDir } = await prepareLoad(plan, cwd);
   const scenarioSet = await resolveScenarioSet(plan.load, target, cwd);
-  const outDir = writer.resolveRunDir({ outDir: plan.output.outDir, name: plan.load.name, cwd });
 
   let precheck: CapabilityReport | undefined = options.precheck;
   // Without a pre-check we do not know whether the target reports usage: be ready to count tokens.

@@ -15,6 +15,7 @@ import type { LocalRunResult, RunLocalOptions } from './local.js';
 import { readRunRecords, writeRunFiles } from './reports.js';
 import { resolveScenarioSet } from './scenario-set.js';
 import { addSteps, describeStop, summarizeRun, type StopRequest } from './summary.js';
+import { prepareLoad } from './load-setup.js';
 
 const GRACEFUL_STOP_MS = 5000;
 
@@ -40,13 +41,7 @@ export async function runTargets(
 ): Promise<LocalRunResult> {
   const { plan, cwd } = options;
   const emit = options.onEvent ?? (() => undefined);
-  const [{ loadPrompts }, writer, { startLoad }] = await Promise.all([
-    import('../engine/prompts.js'),
-    import('../engine/results-writer.js'),
-    import('../engine/run-load.js'),
-  ]);
-  const prompts = await loadPrompts(plan.load.testData, cwd);
-  const outDir = writer.resolveRunDir({ outDir: plan.output.outDir, name: plan.load.name, cwd });
+  const { writer, startLoad, prompts, outDir } = await prepareLoad(plan, cwd);
 
   const { ready, dropped } = await precheckAll(options, comparison, beforeLoad);
   const notes: string[] = dropped.map(({ named, failure }) => `${named.name} was dropped: its pre-check failed (${failure.category}${failure.status === null ? '' : `, HTTP ${failure.status}`}: ${failure.message})`);
