@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { readRecords } from '../../src/metrics/from-records.js';
 import type { BurstSummary, RequestRecord, Summary } from '../../src/model/summary.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { createFakeIo } from '../helpers/fake-io.js';
+import { CLI, startCli } from '../helpers/cli-process.js';
 
 /**
  * `--burst N` against the bundled mock on 127.0.0.1: all N requests reach the mock together (judged by
@@ -15,7 +16,6 @@ import { createFakeIo } from '../helpers/fake-io.js';
  * exit code following --success-threshold.
  */
 /** The receive-spread test runs the built CLI in its own process (`npm test` builds before vitest). */
-const CLI = resolve(import.meta.dirname, '../../dist/cli/main.js');
 let mock: MockServer;
 const work = mkdtempSync(join(tmpdir(), 'burst-'));
 beforeAll(async () => {
@@ -76,14 +76,7 @@ describe('run --burst', () => {
       // some 3 ms of CPU (6 ms in the first, cold round); on a machine shared with other work each process
       // gets a slice of a CPU, so the wall-clock spread grows by that factor (here, at a load average of 15
       // on 2 cores: 2-140 ms per round, 250 ms once; the tightest of three 6-70 ms).
-      const child = spawn(process.execPath, [CLI, 'run', '--local', '--url', `${mockUrl}/v1/chat/completions`, '--model', 'm', '--burst', '50', '--rounds', '3', '--out', out], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, LMETERX_BASE_URL: '' },
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.stdout.resume();
-      const code = await new Promise<number | null>((done) => child.on('exit', (exitCode) => done(exitCode)));
+      const { code, stderr } = await startCli(['run', '--local', '--url', `${mockUrl}/v1/chat/completions`, '--model', 'm', '--burst', '50', '--rounds', '3', '--out', out]).exit;
       expect(code, stderr).toBe(0);
       expect(userLines(stderr)).toHaveLength(150);
       const stats = (await (await fetch(`${mockUrl}/mock/stats?limit=200`)).json()) as { requests: number; records: Array<{ receivedAt: number; firstTokenAt: number | null }> };

@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startHangServer, type TestServer } from '../helpers/servers.js';
+import { CLI, startCli } from '../helpers/cli-process.js';
 
 /**
  * No silent waits: a target that accepts and never answers makes the pre-check say, on stderr and as it
  * waits, what it waits for, how long so far and the limit. A real process (stderr read as it comes), the
  * built CLI (`npm test` builds before vitest).
  */
-const CLI = resolve(import.meta.dirname, '../../dist/cli/main.js');
 let hang: TestServer;
 beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
@@ -63,14 +62,7 @@ describe('the pre-check says it waits', () => {
   }, 40_000);
 
   test('--quiet: no waiting lines (nothing but errors and the result)', async () => {
-    const child = spawn(process.execPath, [CLI, '--url', `${hang.url}/v1/chat/completions`, '--model', 'm', '--quiet', '--timeout', '3'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LMETERX_BASE_URL: '' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.resume();
-    const code = await new Promise<number | null>((done) => child.on('exit', (exitCode) => done(exitCode)));
+    const { code, stderr } = await startCli(['--url', `${hang.url}/v1/chat/completions`, '--model', 'm', '--quiet', '--timeout', '3']).exit;
     expect(code).toBe(3);
     expect(stderr.split('\n').filter((line) => line !== '')).toEqual([
       'Error: pre-check failed (timeout): no complete answer within 3000 ms (--timeout)',

@@ -1,14 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RequestRecord } from '../../src/model/summary.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { startGiantLineServer, startSilentServer, type HostileServer } from '../helpers/hostile-servers.js';
+import { CLI, startCli } from '../helpers/cli-process.js';
 
 /** Signals, hard kills and RSS need a real process: the built CLI (`npm test` builds before vitest). */
-const CLI = resolve(import.meta.dirname, '../../dist/cli/main.js');
 
 let mock: MockServer;
 beforeAll(async () => {
@@ -18,22 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await mock.close();
 });
-
-interface Child {
-  child: ChildProcess;
-  exit: Promise<{ code: number | null; signal: string | null; stderr: string }>;
-}
-
-function startCli(args: string[]): Child {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LMETERX_BASE_URL: '' } });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdout?.resume();
-  const exit = new Promise<{ code: number | null; signal: string | null; stderr: string }>((done) =>
-    child.on('exit', (code, signal) => done({ code, signal, stderr })),
-  );
-  return { child, exit };
-}
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
