@@ -7,8 +7,9 @@ import type { PromptItem } from '../protocol/types.js';
 import type { ScenarioSet } from '../model/scenarios.js';
 import { startHealthMonitor } from './health.js';
 import type { LiveStats } from './live-stats.js';
-import { LoadThread, type LoadOutcome, type RecordMeta } from './load-thread.js';
+import { LoadThread, type LoadOutcome, type LoadRunOptions, type RecordMeta } from './load-thread.js';
 import type { StopReason } from './stop-rules.js';
+import { warmUp } from './warm-up.js';
 import { startWorkerLoad } from './workers.js';
 
 /** Where finished records go: results.jsonl (ResultsWriter) or a test's array. */
@@ -85,7 +86,7 @@ export function startLoad(options: RunLoadOptions): LoadHandle {
 
 function startThreadLoad(options: RunLoadOptions): LoadHandle {
   const sink = options.sink;
-  const thread = new LoadThread({
+  const threadOptions: LoadRunOptions = {
     target: options.target,
     load: options.load,
     adapter: getAdapter(options.target.apiType),
@@ -105,7 +106,8 @@ function startThreadLoad(options: RunLoadOptions): LoadHandle {
     onGeneratorError: () => health?.recordGeneratorError(),
     onMeasureStart: () => health?.markMeasureStart(),
     ...(sink?.flush === undefined ? {} : { flushRecords: () => sink?.flush?.() }),
-  });
+  };
+  const thread = new LoadThread(threadOptions);
   let health: ReturnType<typeof startHealthMonitor> | null = null;
   let stopRequested: StopReason | null = null;
   let markStarted: () => void = () => undefined;
@@ -114,6 +116,7 @@ function startThreadLoad(options: RunLoadOptions): LoadHandle {
   });
   const done = (async (): Promise<RunLoadResult> => {
     try {
+      await warmUp(threadOptions);
       await thread.prepare();
       options.onReady?.();
       if (options.startGate !== undefined) await options.startGate;

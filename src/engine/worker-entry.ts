@@ -3,8 +3,9 @@ import { Recorder } from '../metrics/recorder.js';
 import type { RequestRecord } from '../model/summary.js';
 import { getAdapter } from '../protocol/registry.js';
 import { startHealthMonitor } from './health.js';
-import { LoadThread } from './load-thread.js';
+import { LoadThread, type LoadRunOptions } from './load-thread.js';
 import { errnoOf, ResultsWriter } from './results-writer.js';
+import { warmUp } from './warm-up.js';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.js';
 
 /**
@@ -42,7 +43,7 @@ const flushRecords = (): void => {
 };
 
 let health: ReturnType<typeof startHealthMonitor> | null = null;
-const thread = new LoadThread({
+const threadOptions: LoadRunOptions = {
   target: input.target,
   load: input.load,
   adapter: getAdapter(input.target.apiType),
@@ -70,7 +71,8 @@ const thread = new LoadThread({
   onGeneratorError: () => health?.recordGeneratorError(),
   onMeasureStart: () => health?.markMeasureStart(),
   flushRecords,
-});
+};
+const thread = new LoadThread(threadOptions);
 
 let stopReason: ToWorker | null = null;
 port.on('message', (message: ToWorker) => {
@@ -111,7 +113,7 @@ async function run(runStartEpochMs: number): Promise<void> {
   }
 }
 
-void thread
-  .prepare()
+void warmUp(threadOptions)
+  .then(() => thread.prepare())
   .then(() => post({ type: 'ready' }))
   .catch((error: unknown) => post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }));
