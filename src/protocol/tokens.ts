@@ -6,9 +6,10 @@
  *
  * A load test counts the same words over and over, so counts are kept per pre-tokenizer piece: the text
  * is cut with the encoding's own pattern (the split js-tiktoken makes before its byte-pair merges) and
- * each piece's count is looked up, or computed once by js-tiktoken. A piece is the pattern's whole first
- * match when encoded alone (the only context-dependent part of the patterns, `\s+(?!\S)`, can only match
- * more at the end of the text, and a piece ends there), so the sum is exactly `encode(text).length`;
+ * each piece's count is looked up (piece-counts.ts, without cutting it out of the text), or computed once
+ * by js-tiktoken. A piece is the pattern's whole first match when encoded alone (the only
+ * context-dependent part of the patterns, `\s+(?!\S)`, can only match more at the end of the text, and a
+ * piece ends there), so the sum is exactly `encode(text).length`;
  * test/protocol/tokens.test.ts checks that over our prompts, fixtures and random text. It spares the
  * per-piece byte arrays and joined strings of `encode`: about 30 µs instead of 350 µs per 512-token
  * answer once its words are known, the pattern itself about half of it; text whose every word is new
@@ -16,6 +17,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Tiktoken, TiktokenBPE } from 'js-tiktoken/lite';
+import { PieceCounts } from './piece-counts.js';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
@@ -28,7 +30,7 @@ interface Counter {
   encoder: Tiktoken;
   /** Sticky: each piece must start where the last one ended (see countTokens). */
   piece: RegExp;
-  counts: Map<string, number>;
+  counts: PieceCounts;
 }
 
 /**
@@ -75,12 +77,11 @@ export function countEncodingTokens(text: string, encoding: EncodingName): numbe
     // none here (js-tiktoken would skip it), the rest is left to js-tiktoken itself: still exact.
     if (!piece.test(text) || piece.lastIndex === start) return total + encoder.encode(text.slice(start), [], []).length;
     const end = piece.lastIndex;
-    const key = text.slice(start, end);
-    let count = counts.get(key);
-    if (count === undefined) {
+    let count = counts.lookup(text, start, end);
+    if (count < 0) {
+      const key = text.slice(start, end);
       count = encoder.encode(key, [], []).length;
-      if (counts.size >= MAX_CACHED_PIECES) counts.clear();
-      counts.set(ownCopy(key), count);
+      counts.add(ownCopy(key), count);
     }
     total += count;
     start = end;
@@ -135,7 +136,7 @@ function getCounter(name: EncodingName): Counter {
   const ranks = ranksModule.default ?? ranksModule;
   const encoder = new lite.Tiktoken(ranks);
   // js-tiktoken's own pattern and flags ('ug'), sticky instead of global.
-  const counter: Counter = { encoder, piece: new RegExp(ranks.pat_str, 'uy'), counts: new Map() };
+  const counter: Counter = { encoder, piece: new RegExp(ranks.pat_str, 'uy'), counts: new PieceCounts(MAX_CACHED_PIECES) };
   counters.set(name, counter);
   return counter;
 }
