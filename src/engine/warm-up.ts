@@ -45,11 +45,21 @@ export function wantsWarmUp(options: LoadRunOptions): boolean {
 }
 
 /**
- * Run the warm-up when the thread wants one (null when not). With the tokenizer in use (a target without
- * usage, or usage reconciled), every other answer comes without usage, so counting is warmed too.
+ * Run the warm-up when the thread wants one (null when not, or when it could not run: it only makes the
+ * first second more exact, so a failure of its own, such as no file descriptor left for its server, must
+ * not fail the run). With the tokenizer in use (a target without usage, or usage reconciled), every other
+ * answer comes without usage, so counting is warmed too.
  */
 export async function warmUp(options: LoadRunOptions): Promise<WarmUpResult | null> {
   if (!wantsWarmUp(options)) return null;
+  try {
+    return await runWarmUp(options);
+  } catch {
+    return null;
+  }
+}
+
+async function runWarmUp(options: LoadRunOptions): Promise<WarmUpResult> {
   const start = performance.now();
   const counting = options.preloadTokenizer === true || options.reconcileUsage === true;
   if (counting) loadTokenizer(options.target.model);

@@ -61,6 +61,20 @@ describe('warmUp against its own in-thread server', () => {
     expect(result).toMatchObject({ requests: 128, failed: 0 });
   });
 
+  test('a warm-up that fails on its own side gives null, never an error for the run', async () => {
+    const options = threadOptions();
+    const broken = {
+      ...options.adapter,
+      mock: {
+        ...options.adapter.mock,
+        writeStream: () => {
+          throw new Error('no stream today');
+        },
+      },
+    };
+    await expect(warmUp({ ...options, adapter: broken })).resolves.toBeNull();
+  });
+
   test('a thread below the threshold is not warmed', async () => {
     expect(await warmUp(threadOptions({ users: 2 }))).toBeNull();
   });
