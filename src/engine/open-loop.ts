@@ -2,7 +2,7 @@ import type { Arrival } from '../model/plan.js';
 import { Histogram } from '../metrics/histogram.js';
 import type { ExecutorHost, LoadExecutor, ScheduleLag } from './load-executor.js';
 import { ownedShare, type Partition } from './partition.js';
-import { nextPaceStep } from './pacer.js';
+import { DISPATCHER, nextPaceStep } from './pacer.js';
 import { createArrivalGaps } from './schedule.js';
 import type { User } from './user.js';
 
@@ -38,6 +38,8 @@ export class OpenLoop implements LoadExecutor {
   private measureFromMs = 0;
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
+  /** performance.now() when the tick last handed over to the event loop for one turn (-1: it did not). */
+  private polledAtMs = -1;
 
   /**
    * `gaps`: the arrival gaps themselves (a replayed trace), instead of a rate; Infinity once there are no
@@ -101,6 +103,9 @@ export class OpenLoop implements LoadExecutor {
     this.immediate = null;
     const host = this.host;
     let now = performance.now();
+    // After a polled turn: how long the loop's other callbacks ran since (its reads, its answers).
+    const busyMs = this.polledAtMs < 0 ? 0 : now - this.polledAtMs;
+    this.polledAtMs = -1;
     let flushed = false;
     let slept = false;
     for (;;) {
@@ -124,13 +129,14 @@ export class OpenLoop implements LoadExecutor {
         host.canSend(now);
         return;
       }
-      const step = nextPaceStep(this.nextArrivalMs, performance.now());
+      const step = nextPaceStep(this.nextArrivalMs, performance.now(), DISPATCHER, busyMs);
       if (step.kind === 'timer') {
         this.timer = setTimeout(this.tick, step.delayMs);
         return;
       }
       // One sleep per turn at most: the reads that came in meanwhile are handled (and stamped) before the next.
       if (step.kind === 'poll' || (step.kind === 'sleep' && slept)) {
+        this.polledAtMs = performance.now();
         this.immediate = setImmediate(this.tick);
         return;
       }

@@ -13,7 +13,8 @@
  * - SLEEPING (kept): one futex sleep (Atomics.wait) of at most 0.25 ms per turn, then the turn's I/O, and a
  *   spin for the last 0.07 ms (the futex wakes ~0.055 ms past its timeout). About the timer design's CPU,
  *   a p50 lag of microseconds, and a thread that sleeps. The price: a read that comes in during a sleep is
- *   stamped up to ~0.3 ms late, in open-loop runs only.
+ *   stamped up to ~0.3 ms late, in open-loop runs only. A turn after which the loop had other work
+ *   (BUSY_TURN_MS) polls instead: sleeping then would only keep the reads waiting.
  * Every wake-up sends all the arrivals due by then, in order, each with its own planned time.
  */
 
@@ -53,11 +54,25 @@ export const SLEEPING: Pacing = { earlyMs: EARLY_MS, spinMs: 0.07, sleepCapMs: 0
 
 export const DISPATCHER: Pacing = SLEEPING;
 
-/** After the due arrivals were sent at `nowMs`: how to wait for the next one, planned at `nextMs`. */
-export function nextPaceStep(nextMs: number, nowMs: number, pacing: Pacing = DISPATCHER): PaceStep {
+/**
+ * The event loop spent at least this long on other callbacks (reads to parse, answers to settle) since the
+ * pacer's last turn: it has work, so the pacer polls instead of sleeping. A blocked thread reads nothing:
+ * with answers that cost the client half a millisecond each, asked at 2,400 req/s, one thread reached
+ * 1,420-1,850/s sleeping every turn and 1,900-1,920/s with this (docs/architecture.md "Open-loop pacing").
+ */
+export const BUSY_TURN_MS = 0.05;
+
+/**
+ * After the due arrivals were sent at `nowMs`: how to wait for the next one, planned at `nextMs`.
+ * `busyMs`: how long the event loop's other callbacks ran since the pacer's last turn (0 when unknown).
+ */
+export function nextPaceStep(nextMs: number, nowMs: number, pacing: Pacing = DISPATCHER, busyMs = 0): PaceStep {
   const aheadMs = nextMs - nowMs;
   if (aheadMs <= 0) return { kind: 'poll' };
   if (aheadMs <= pacing.spinMs) return { kind: 'spin' };
-  if (aheadMs <= pacing.earlyMs) return pacing.sleepCapMs > 0 ? { kind: 'sleep', ms: Math.min(aheadMs - pacing.spinMs, pacing.sleepCapMs) } : { kind: 'poll' };
+  if (aheadMs <= pacing.earlyMs) {
+    const sleep = pacing.sleepCapMs > 0 && busyMs < BUSY_TURN_MS;
+    return sleep ? { kind: 'sleep', ms: Math.min(aheadMs - pacing.spinMs, pacing.sleepCapMs) } : { kind: 'poll' };
+  }
   return { kind: 'timer', delayMs: aheadMs - pacing.earlyMs };
 }

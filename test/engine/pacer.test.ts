@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { DISPATCHER, EARLY_MS, POLLING, SLEEPING, TIMER_PER_ARRIVAL, nextPaceStep } from '../../src/engine/pacer.js';
+import { BUSY_TURN_MS, DISPATCHER, EARLY_MS, POLLING, SLEEPING, TIMER_PER_ARRIVAL, nextPaceStep } from '../../src/engine/pacer.js';
 import type { ExecutorHost } from '../../src/engine/load-executor.js';
 import { OpenLoop } from '../../src/engine/open-loop.js';
 import type { User } from '../../src/engine/user.js';
@@ -34,6 +34,20 @@ describe('nextPaceStep: how the open loop waits for its next arrival', () => {
     [1000.02, 1000, { kind: 'spin' }],
   ])('polling: next %s, now %s → %j', (next, now, step) => {
     expect(nextPaceStep(next, now, POLLING)).toEqual(step);
+  });
+
+  test.each([
+    ['an idle turn: sleep', 0.01, { kind: 'sleep', ms: 0.25 }],
+    ['just under the busy mark: sleep', BUSY_TURN_MS - 0.001, { kind: 'sleep', ms: 0.25 }],
+    ['a busy turn (reads were handled): poll, a sleep would keep the next reads waiting', BUSY_TURN_MS, { kind: 'poll' }],
+    ['a long busy turn: poll', 5, { kind: 'poll' }],
+  ] as const)('near an arrival after %s', (_name, busyMs, step) => {
+    expect(nextPaceStep(1001, 1000, DISPATCHER, busyMs)).toEqual(step);
+  });
+
+  test('a busy turn changes neither the timer far from an arrival nor the spin right before it', () => {
+    expect(nextPaceStep(1010, 1000, DISPATCHER, 5)).toEqual({ kind: 'timer', delayMs: 10 - EARLY_MS });
+    expect(nextPaceStep(1000.05, 1000, DISPATCHER, 5)).toEqual({ kind: 'spin' });
   });
 
   test('a timer per arrival: always a timer for the whole wait (the design the dispatcher replaced)', () => {
