@@ -36,10 +36,14 @@ export function describeStop(plan: RunPlan, result: RunLoadResult, request: Stop
 }
 
 /** The run's notes in words, beyond what the figures say themselves. */
-function describeNotes(result: RunLoadResult, plan: RunPlan): string[] {
+export function describeNotes(result: RunLoadResult, plan: RunPlan): string[] {
   const dropped = result.outcome.droppedArrivals;
-  const notes =
-    dropped > 0 ? [`${dropped} scheduled arrivals were still queued at the stop (every user was busy) and never sent: raise --concurrent-users or lower --rate`] : [];
+  // Users stay busy when the server is slow, or when this client could not read the answers in time.
+  const remedy =
+    result.generator.verdict === 'ok'
+      ? 'raise --concurrent-users or lower --rate'
+      : `this generator was overloaded too (verdict ${result.generator.verdict}): add --workers, or lower --rate`;
+  const notes = dropped > 0 ? [`${dropped} scheduled arrivals were still queued at the stop (every user was busy) and never sent: ${remedy}`] : [];
   const workload = plan.load.workload ?? null;
   const identical = workload === null ? null : identicalRequests(workload, plan.load);
   if (identical !== null) notes.push(identical);
