@@ -20,9 +20,11 @@ describe('library examples', () => {
   test('invoke: one request measured, with the prompt and the answer cap sent', async () => {
     const record = await invokeMain();
     expect(record).toMatchObject({ ok: true, outputTokens: 10, phase: 'measure' });
-    // The mock's TTFT is 50 ms; its 10 tokens come 5 ms apart.
+    // The mock's TTFT is 50 ms; its 10 tokens come 5 ms apart. Lower bounds the server sets whatever this
+    // machine does: a stall of this process before the first read would make TTFT late and the gaps after it
+    // short, so the answer's length is judged from the send, not from TTFT.
     expect(record.ttftMs as number).toBeGreaterThanOrEqual(50);
-    expect(record.e2eMs as number).toBeGreaterThanOrEqual((record.ttftMs as number) + 9 * 5 - 1);
+    expect(record.e2eMs as number).toBeGreaterThanOrEqual(50 + 9 * 5 - 1);
   });
 
   test('batch and load test: exact request counts, the SLO judged', async () => {
