@@ -72,11 +72,6 @@ export class PieceCounts {
     this.missSlot = -1;
   }
 
-  /** Forget every piece. */
-  clear(): void {
-    this.reset(this.initialSlots);
-  }
-
   private reset(slots: number): void {
     this.keys = new Array<string | undefined>(slots).fill(undefined);
     this.hashes = new Int32Array(slots);
