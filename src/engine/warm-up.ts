@@ -23,7 +23,7 @@ import { peakUsers } from './schedule.js';
 /** Threads with fewer users skip it: a few streams do not queue behind each other's cold reads. */
 export const WARM_UP_MIN_USERS = 64;
 const WARM_UP_USERS = 32;
-/** About 8,000 reads in about a tenth of a second: enough for V8's optimizing compiler. */
+/** About 8,000 reads, enough for V8's optimizing compiler: 0.3-0.6 s on a 2-core machine, most of it cold code. */
 const WARM_UP_REQUESTS = 128;
 /** A bound in case our own server is slow to answer (it never waits on anything). */
 const WARM_UP_MAX_S = 2;
