@@ -359,8 +359,10 @@ export class LoadThread implements UserHost, ExecutorHost {
     this.batcher.queueParse(user);
   }
 
-  beginRequest(atMs: number): 'warmup' | 'measure' {
-    const phase = this.rules.phaseOf(atMs);
+  beginRequest(atMs: number, plannedAtMs: number): 'warmup' | 'measure' {
+    // An open-loop arrival belongs to the phase it was planned in: a backlog from the warmup sent after it
+    // would otherwise count in the window, and the window would show more requests than the rate asked.
+    const phase = this.rules.phaseOf(plannedAtMs >= 0 ? plannedAtMs : atMs);
     this.counters.countStart();
     this.recorder.recordStart(atMs, phase);
     return phase;

@@ -46,8 +46,11 @@ export interface UserHost {
   readonly shouldReconcile: () => boolean;
   /** Parse this user's stamped reads soon (after the current batch of network reads). */
   queueParse(user: User): void;
-  /** Counts the start (timeline, max-requests) and says which phase it belongs to. */
-  beginRequest(atMs: number): 'warmup' | 'measure';
+  /**
+   * Counts the start at `atMs` (timeline, max-requests) and says which phase it belongs to: that of
+   * `plannedAtMs`, an open-loop arrival's planned time, or of `atMs` when it is -1 (closed loop).
+   */
+  beginRequest(atMs: number, plannedAtMs: number): 'warmup' | 'measure';
   /** The request is over; the record is final. The user may be sent again from here. */
   completeRequest(user: User, record: RequestRecord, endAtMs: number): void;
   mask(text: string): string;
@@ -206,7 +209,7 @@ export class User implements Dispatcher.DispatchHandler, ChunkListener, Conversa
       this.headers[this.requestIdSlot] = requestId;
     }
     const request = host.request;
-    this.phase = host.beginRequest(performance.now());
+    this.phase = host.beginRequest(performance.now(), scheduledAtMs);
     this.t0 = performance.now();
     try {
       host.dispatcher.dispatch(
