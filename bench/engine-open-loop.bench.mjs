@@ -16,7 +16,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 // In flight at 5,000 req/s of ~1 ms answers: a few dozen; 400 users leave room for a slow moment of the mock
 // (a run with 2,000 here, at load 3.5, gave a schedule lag p99 of 37-151 ms against 4 ms with 400 at load 3).
 const USERS = 400;
-const HIGH_RATE = Number(process.env.BENCH_HIGH_RATE ?? 2400);
+const HIGH_RATE = Number(process.env.BENCH_HIGH_RATE ?? 2200);
 const mock = await startMockProcess(['--output-tokens', '8']);
 console.log(`mock ${mock.url}: 8-token streams, no delay; ${RATE} req/s constant, ${DURATION_S} s measured after 1 s, ${USERS} users`);
 
