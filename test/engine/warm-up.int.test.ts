@@ -16,12 +16,14 @@ afterAll(async () => {
 });
 
 /** A thread's options against the bundled mock (which the warm-up must never reach). */
-function threadOptions(overrides: { apiType?: ApiType; users?: number; stream?: boolean; partition?: { index: number; count: number }; tokenizer?: boolean } = {}): LoadRunOptions {
+function threadOptions(
+  overrides: { apiType?: ApiType; users?: number; rate?: number; stream?: boolean; partition?: { index: number; count: number }; tokenizer?: boolean } = {},
+): LoadRunOptions {
   const apiType = overrides.apiType ?? 'openai-chat';
   const target = mockTarget(mock.url, { apiType, stream: overrides.stream ?? true });
   return {
     target,
-    load: loadOptions({ concurrentUsers: overrides.users ?? WARM_UP_MIN_USERS, durationS: 30 }),
+    load: loadOptions({ concurrentUsers: overrides.users ?? WARM_UP_MIN_USERS, durationS: 30, rate: overrides.rate ?? null, arrival: 'constant' }),
     adapter: getAdapter(apiType),
     prompts: null,
     ...(overrides.partition === undefined ? {} : { partition: overrides.partition }),
@@ -36,6 +38,9 @@ describe('wantsWarmUp', () => {
     ['not streamed', { stream: false }, false],
     ['200 users over 4 threads (50 each)', { users: 200, partition: { index: 1, count: 4 } }, false],
     ['200 users over 2 threads (100 each)', { users: 200, partition: { index: 1, count: 2 } }, true],
+    ['an open loop of 500/s with 8 users', { users: 8, rate: 500 }, true],
+    ['an open loop of 499/s with 8 users', { users: 8, rate: 499 }, false],
+    ['an open loop of 800/s over 2 threads (400 each) with 8 users', { users: 8, rate: 800, partition: { index: 0, count: 2 } }, false],
   ] as const)('%s: %s', (_name, overrides, expected) => {
     expect(wantsWarmUp(threadOptions(overrides))).toBe(expected);
   });
@@ -59,6 +64,13 @@ describe('warmUp against its own in-thread server', () => {
   test('with the tokenizer in use, answers without usage are counted too: none failed', async () => {
     const result = await warmUp(threadOptions({ tokenizer: true }));
     expect(result).toMatchObject({ requests: 128, failed: 0 });
+  });
+
+  test('a run that paces arrivals is warmed a second time as an open loop: 128 + 2,048 answers, none failed, none at the target', async () => {
+    mock.reset();
+    const result = await warmUp(threadOptions({ users: 8, rate: 1000 }));
+    expect(result).toMatchObject({ requests: 128 + 2048, failed: 0 });
+    expect(mock.stats().requests).toBe(0);
   });
 
   test('a warm-up that fails on its own side gives null, never an error for the run', async () => {
