@@ -60,7 +60,7 @@ export function wantsWarmUp(options: LoadRunOptions): boolean {
 
 /** The run paces arrivals (an open loop): a --rate, or a trace replayed at its own times. */
 function pacesArrivals(load: LoadOptions): boolean {
-  return load.burst == null && (load.rate !== null || (load.workload?.trace ?? null) !== null);
+  return (load.burst ?? null) === null && (load.rate !== null || (load.workload?.trace ?? null) !== null);
 }
 
 /**
